@@ -1,0 +1,128 @@
+"""Input types of catalogue administration and their conversion to domain values."""
+
+from __future__ import annotations
+
+import strawberry
+
+from chalicelib.api.catalogue.types import (
+    CentreLevel,
+    ItemKind,
+    MaterialForm,
+    MaterialKind,
+    SpecialStepKind,
+    TimeoutRule,
+)
+from chalicelib.api.relay import decode_id
+from chalicelib.domain import catalogue as dc
+
+
+@strawberry.input
+class MaterialInput:
+    code: str
+    name: str
+    kind: MaterialKind  # type: ignore[valid-type]
+    form: MaterialForm  # type: ignore[valid-type]
+    legal_basis: str
+    copies: int = 1
+    note: str = ""
+
+
+@strawberry.input
+class ProcedureStepInput:
+    name: str
+    description: str
+
+
+@strawberry.input
+class CoReviewerInput:
+    department_id: strawberry.ID
+    limit_days: int
+
+
+@strawberry.input
+class SpecialStepInput:
+    kind: SpecialStepKind  # type: ignore[valid-type]
+    name: str
+    max_days: int
+    counts_toward_limit: bool
+
+
+@strawberry.input
+class FeeInput:
+    name: str
+    amount_fen: int
+    basis: str
+
+
+@strawberry.input
+class CertificateTypeInput:
+    code: str
+    name: str
+    validity_years: int | None = None
+
+
+@strawberry.input(description="Every published element of a service item (seed 001).")
+class ServiceItemElementsInput:
+    name: str
+    department_id: strawberry.ID
+    level: CentreLevel  # type: ignore[valid-type]
+    kind: ItemKind  # type: ignore[valid-type]
+    conditions: list[str]
+    materials: list[MaterialInput]
+    procedure: list[ProcedureStepInput]
+    statutory_limit_days: int
+    promised_limit_days: int
+    legal_basis: list[str]
+    supervision_phone: str
+    timeout_rule: TimeoutRule  # type: ignore[valid-type]
+    co_reviewers: list[CoReviewerInput] = strawberry.field(default_factory=list)
+    special_steps: list[SpecialStepInput] = strawberry.field(default_factory=list)
+    fees: list[FeeInput] = strawberry.field(default_factory=list)
+    certificate_type: CertificateTypeInput | None = None
+
+
+def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc.ItemElements:
+    """Input -> domain elements; department IDs are decoded (INVALID_ID on a wrong type)."""
+    return dc.ItemElements(
+        name=value.name,
+        department_id=decode_id(value.department_id, "Department", f"{prefix}.departmentId"),
+        level=dc.CentreLevel(value.level),
+        kind=dc.ItemKind(value.kind),
+        conditions=tuple(value.conditions),
+        materials=tuple(
+            dc.Material(
+                code=m.code,
+                name=m.name,
+                kind=dc.MaterialKind(m.kind),
+                form=dc.MaterialForm(m.form),
+                legal_basis=m.legal_basis,
+                copies=m.copies,
+                note=m.note,
+            )
+            for m in value.materials
+        ),
+        procedure=tuple(dc.ProcedureStep(s.name, s.description) for s in value.procedure),
+        statutory_limit_days=value.statutory_limit_days,
+        promised_limit_days=value.promised_limit_days,
+        legal_basis=tuple(value.legal_basis),
+        supervision_phone=value.supervision_phone,
+        timeout_rule=dc.TimeoutRule(value.timeout_rule),
+        co_reviewers=tuple(
+            dc.CoReviewer(
+                decode_id(c.department_id, "Department", f"{prefix}.coReviewers[{i}].departmentId"), c.limit_days
+            )
+            for i, c in enumerate(value.co_reviewers)
+        ),
+        special_steps=tuple(
+            dc.SpecialStep(dc.SpecialStepKind(s.kind), s.name, s.max_days, s.counts_toward_limit)
+            for s in value.special_steps
+        ),
+        fees=tuple(dc.Fee(f.name, f.amount_fen, f.basis) for f in value.fees),
+        certificate_type=(
+            dc.CertificateType(
+                value.certificate_type.code, value.certificate_type.name, value.certificate_type.validity_years
+            )
+            if value.certificate_type
+            else None
+        ),
+    )

@@ -1,0 +1,77 @@
+"""Public catalogue queries: browse, one item with its history, departments, centres."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, service_item_page
+from chalicelib.api.errors import NOT_FOUND, ApiError
+from chalicelib.api.permissions import PUBLIC, field
+from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
+
+
+def _scope(centre_id: strawberry.ID | None, department_id: strawberry.ID | None) -> str:
+    if centre_id and department_id:
+        raise ApiError("BAD_REQUEST", "centreId 与 departmentId 只能二选一", field="centreId")
+    if centre_id:
+        return f"LIST#CENTRE#{decode_id(centre_id, 'Centre', 'centreId')}"
+    if department_id:
+        return f"LIST#DEPT#{decode_id(department_id, 'Department', 'departmentId')}"
+    return "LIST#ALL"
+
+
+@strawberry.type
+class CatalogueQuery:
+    @field(access=PUBLIC, description="Published items, by centre or department, with a keyword filter.")
+    def service_items(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        centre_id: strawberry.ID | None = None,
+        department_id: strawberry.ID | None = None,
+        keyword: str | None = None,
+    ) -> Connection[ServiceItem]:
+        return service_item_page(info, _scope(centre_id, department_id), first, after, keyword)
+
+    @field(access=PUBLIC, description="One item: its current version, or an earlier one by number.")
+    def service_item(self, info: Info, id: strawberry.ID, version: int | None = None) -> ServiceItem:
+        code = decode_id(id, "ServiceItem")
+        repo = info.context.catalogue
+        if version is None:
+            found = repo.get_item(code)
+            item = found[0] if found else None
+        else:
+            snapshot = repo.get_version(code, version) if 1 <= version <= 1_000_000 else None
+            item = snapshot.item if snapshot else None
+        if item is None:
+            raise ApiError(NOT_FOUND, "事项不存在", field="id")
+        return ServiceItem.from_domain(item)
+
+    @field(access=PUBLIC)
+    def departments(
+        self, info: Info, first: int | None = None, after: str | None = None, centre_id: strawberry.ID | None = None
+    ) -> Connection[Department]:
+        centre = decode_id(centre_id, "Centre", "centreId") if centre_id else None
+        page = info.context.catalogue.departments_page(centre, page_size(first), after)
+        return to_connection(page, Department.from_domain)
+
+    @field(access=PUBLIC)
+    def department(self, info: Info, id: strawberry.ID) -> Department:
+        found = info.context.catalogue.get_department(decode_id(id, "Department"))
+        if found is None:
+            raise ApiError(NOT_FOUND, "部门不存在", field="id")
+        return Department.from_domain(found)
+
+    @field(access=PUBLIC, description="The centre hierarchy, city centre first.")
+    def centres(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Centre]:
+        page = info.context.catalogue.centres_page(page_size(first), after)
+        return to_connection(page, Centre.from_domain)
+
+    @field(access=PUBLIC)
+    def centre(self, info: Info, id: strawberry.ID) -> Centre:
+        found = info.context.catalogue.get_centre(decode_id(id, "Centre"))
+        if found is None:
+            raise ApiError(NOT_FOUND, "中心不存在", field="id")
+        return Centre.from_domain(found)

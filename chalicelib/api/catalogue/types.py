@@ -1,0 +1,304 @@
+"""GraphQL types of the public catalogue: centres, departments, window posts, service items.
+
+Everything here is public (seed 001 阳光审批: the catalogue and its history are published),
+except staff identities on window posts and the actor of a catalogue change.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from chalicelib.api.catalogue.keywords import normalise_keyword
+from chalicelib.api.permissions import PUBLIC, STAFF, field, visible_to
+from chalicelib.api.relay import Connection, page_size, to_connection
+from chalicelib.domain import catalogue as dc
+
+CentreLevel = strawberry.enum(dc.CentreLevel, name="CentreLevel")
+ItemKind = strawberry.enum(dc.ItemKind, name="ItemKind")
+MaterialKind = strawberry.enum(dc.MaterialKind, name="MaterialKind")
+MaterialForm = strawberry.enum(dc.MaterialForm, name="MaterialForm")
+SpecialStepKind = strawberry.enum(dc.SpecialStepKind, name="SpecialStepKind")
+TimeoutRule = strawberry.enum(dc.TimeoutRule, name="TimeoutRule")
+ItemStatus = strawberry.enum(dc.ItemStatus, name="ItemStatus")
+ChangeKind = strawberry.enum(dc.ChangeKind, name="CatalogueChangeKind")
+PostKind = strawberry.enum(dc.PostKind, name="WindowPostKind")
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class Centre(relay.Node):
+    """行政审批服务中心: city centre, district sub-centre, functional-zone or township centre."""
+
+    centre_id: relay.NodeID[str]
+    name: str
+    level: CentreLevel  # type: ignore[valid-type]
+    address: str
+    phone: str
+    parent_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, c: dc.Centre) -> Centre:
+        return cls(centre_id=c.id, name=c.name, level=c.level, address=c.address, phone=c.phone, parent_id=c.parent_id)
+
+    @field(access=PUBLIC)
+    def parent(self, info: Info) -> Centre | None:
+        parent = info.context.centres.get(self.parent_id) if self.parent_id else None
+        return Centre.from_domain(parent) if parent else None
+
+    @field(access=PUBLIC)
+    def departments(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Department]:
+        page = info.context.catalogue.departments_page(self.centre_id, page_size(first), after)
+        return to_connection(page, Department.from_domain)
+
+    @field(access=PUBLIC)
+    def service_items(
+        self, info: Info, first: int | None = None, after: str | None = None, keyword: str | None = None
+    ) -> Connection[ServiceItem]:
+        """Items that can be applied for here, including powers delegated to this centre."""
+        return service_item_page(info, f"LIST#CENTRE#{self.centre_id}", first, after, keyword)
+
+    @field(access=STAFF, description="Window posts with their AB backups (staff only).")
+    def window_posts(self, info: Info) -> list[WindowPost]:
+        return [WindowPost.from_domain(p) for p in info.context.catalogue.posts_of_centre(self.centre_id)]
+
+
+@visible_to(STAFF)
+@strawberry.type
+class WindowPost:
+    """A window post and its named backup (seed 004 AB岗)."""
+
+    post_id: str
+    name: str
+    kind: PostKind  # type: ignore[valid-type]
+    staff_id: str
+    backup_staff_id: str
+    department_id: str | None
+
+    @classmethod
+    def from_domain(cls, p: dc.WindowPost) -> WindowPost:
+        return cls(
+            post_id=p.id,
+            name=p.name,
+            kind=p.kind,
+            staff_id=p.staff_id,
+            backup_staff_id=p.backup_staff_id,
+            department_id=p.department_id,
+        )
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class Department(relay.Node):
+    department_id: relay.NodeID[str]
+    name: str
+    supervision_phone: str
+    centre_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, d: dc.Department) -> Department:
+        return cls(department_id=d.id, name=d.name, supervision_phone=d.supervision_phone, centre_id=d.centre_id)
+
+    @field(access=PUBLIC)
+    def centre(self, info: Info) -> Centre | None:
+        centre = info.context.centres.get(self.centre_id)
+        return Centre.from_domain(centre) if centre else None
+
+    @field(access=PUBLIC)
+    def service_items(
+        self, info: Info, first: int | None = None, after: str | None = None, keyword: str | None = None
+    ) -> Connection[ServiceItem]:
+        return service_item_page(info, f"LIST#DEPT#{self.department_id}", first, after, keyword)
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class Material:
+    code: str
+    name: str
+    kind: MaterialKind  # type: ignore[valid-type]
+    form: MaterialForm  # type: ignore[valid-type]
+    copies: int
+    legal_basis: str
+    note: str
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class ProcedureStep:
+    name: str
+    description: str
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class SpecialStep:
+    kind: SpecialStepKind  # type: ignore[valid-type]
+    name: str
+    max_days: int
+    counts_toward_limit: bool
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class Fee:
+    name: str
+    amount_fen: int
+    basis: str
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class CertificateType:
+    code: str
+    name: str
+    validity_years: int | None
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class CoReviewer:
+    """A co-reviewing department with its own working-day limit (并联审批)."""
+
+    limit_days: int
+    department_id: strawberry.Private[str]
+    item_departments: strawberry.Private[tuple[str, ...]]
+
+    @field(access=PUBLIC)
+    def department(self, info: Info) -> Department | None:
+        info.context.departments.want(self.item_departments)  # one batch for all co-reviewers
+        found = info.context.departments.get(self.department_id)
+        return Department.from_domain(found) if found else None
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class ServiceItem(relay.Node):
+    """One version of a service item with every element seed 001 requires to be published."""
+
+    node_key: relay.NodeID[str]
+    code: str
+    version: int
+    status: ItemStatus  # type: ignore[valid-type]
+    name: str
+    kind: ItemKind  # type: ignore[valid-type]
+    level: CentreLevel  # type: ignore[valid-type]
+    conditions: list[str]
+    materials: list[Material]
+    procedure: list[ProcedureStep]
+    statutory_limit_days: int
+    promised_limit_days: int
+    is_joint: bool
+    co_reviewers: list[CoReviewer]
+    special_steps: list[SpecialStep]
+    fees: list[Fee]
+    legal_basis: list[str]
+    supervision_phone: str
+    certificate_type: CertificateType | None
+    timeout_rule: TimeoutRule  # type: ignore[valid-type]
+    merged_into: str | None
+    merged_from: list[str]
+    domain: strawberry.Private[dc.ServiceItem]
+
+    @classmethod
+    def from_domain(cls, item: dc.ServiceItem) -> ServiceItem:
+        e = item.elements
+        departments = referenced_departments(item)
+        return cls(
+            node_key=item.code,
+            code=item.code,
+            version=item.version,
+            status=item.status,
+            name=e.name,
+            kind=e.kind,
+            level=e.level,
+            conditions=list(e.conditions),
+            materials=[Material(**m.__dict__) for m in e.materials],
+            procedure=[ProcedureStep(name=s.name, description=s.description) for s in e.procedure],
+            statutory_limit_days=e.statutory_limit_days,
+            promised_limit_days=e.promised_limit_days,
+            is_joint=e.is_joint,
+            co_reviewers=[
+                CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
+                for c in e.co_reviewers
+            ],
+            special_steps=[SpecialStep(**s.__dict__) for s in e.special_steps],
+            fees=[Fee(**f.__dict__) for f in e.fees],
+            legal_basis=list(e.legal_basis),
+            supervision_phone=e.supervision_phone,
+            certificate_type=CertificateType(**e.certificate_type.__dict__) if e.certificate_type else None,
+            timeout_rule=e.timeout_rule,
+            merged_into=item.merged_into,
+            merged_from=list(item.merged_from),
+            domain=item,
+        )
+
+    @field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
+    def is_free(self) -> bool:
+        return not self.fees
+
+    @field(access=PUBLIC, description="The owning department, which also leads joint review.")
+    def department(self, info: Info) -> Department | None:
+        info.context.departments.want(referenced_departments(self.domain))
+        found = info.context.departments.get(self.domain.elements.department_id)
+        return Department.from_domain(found) if found else None
+
+    @field(access=PUBLIC, description="Centres where the item can be applied for (home + delegated).")
+    def centres(self, info: Info) -> list[Centre]:
+        info.context.centres.want(self.domain.centre_ids)
+        found = (info.context.centres.get(c) for c in self.domain.centre_ids)
+        return [Centre.from_domain(c) for c in found if c is not None]
+
+    @field(access=PUBLIC, description="Every published version, newest first (seed 003).")
+    def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ServiceItemVersion]:
+        page = info.context.catalogue.versions_page(self.code, page_size(first), after)
+        return to_connection(page, ServiceItemVersion.from_domain)
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class ServiceItemVersion(relay.Node):
+    """One recorded catalogue change: what changed, when and why."""
+
+    version_id: relay.NodeID[str]
+    number: int
+    change: ChangeKind  # type: ignore[valid-type]
+    at: str
+    reason: str
+    related_codes: list[str]
+    item: ServiceItem
+    actor: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, v: dc.ItemVersion) -> ServiceItemVersion:
+        return cls(
+            version_id=f"{v.item.code}:{v.item.version}",
+            number=v.item.version,
+            change=v.change,
+            at=v.at,
+            reason=v.reason,
+            related_codes=list(v.related_codes),
+            item=ServiceItem.from_domain(v.item),
+            actor=v.actor_id,
+        )
+
+    @field(access=STAFF, description="Staff id of the administrator who made the change.")
+    def actor_id(self) -> str:
+        return self.actor
+
+
+def referenced_departments(item: dc.ServiceItem) -> tuple[str, ...]:
+    """The lead and every co-reviewer: loaded together in one BatchGetItem."""
+    return (item.elements.department_id, *(c.department_id for c in item.elements.co_reviewers))
+
+
+def service_item_page(
+    info: Info, scope: str, first: int | None, after: str | None, keyword: str | None
+) -> Connection[ServiceItem]:
+    """One Query for the page; departments and centres are then batch-loaded on demand."""
+    page = info.context.catalogue.published_page(scope, normalise_keyword(keyword), page_size(first), after)
+    for item, _ in page.items:
+        info.context.departments.want(referenced_departments(item))
+        info.context.centres.want(item.centre_ids)
+    return to_connection(page, ServiceItem.from_domain)

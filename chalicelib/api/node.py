@@ -1,0 +1,44 @@
+"""`node(id:)`: fetch any public node by its global ID (Relay object identification)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, ServiceItemVersion
+from chalicelib.api.errors import INVALID_ID, NOT_FOUND, ApiError
+from chalicelib.api.permissions import PUBLIC, field
+
+
+def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
+    repo = info.context.catalogue
+    kind, key = gid.type_name, gid.node_id
+    if kind == "Centre":
+        centre = repo.get_centre(key)
+        return Centre.from_domain(centre) if centre else None
+    if kind == "Department":
+        department = repo.get_department(key)
+        return Department.from_domain(department) if department else None
+    if kind == "ServiceItem":
+        found = repo.get_item(key)
+        return ServiceItem.from_domain(found[0]) if found else None
+    if kind == "ServiceItemVersion":
+        code, _, number = key.rpartition(":")
+        version = repo.get_version(code, int(number)) if number.isdigit() else None
+        return ServiceItemVersion.from_domain(version) if version else None
+    raise ApiError(INVALID_ID, "ID类型未知", field="id")
+
+
+@strawberry.type
+class NodeQuery:
+    @field(access=PUBLIC, description="Any public node by global ID.")
+    def node(self, info: Info, id: strawberry.ID) -> relay.Node:
+        try:
+            gid = relay.GlobalID.from_id(id)
+        except (ValueError, TypeError):
+            raise ApiError(INVALID_ID, "ID格式无效", field="id") from None
+        found = _resolve(info, gid)
+        if found is None:
+            raise ApiError(NOT_FOUND, "对象不存在", field="id")
+        return found

@@ -1,0 +1,51 @@
+"""Who is calling: roles and the department/centre scope of staff.
+
+Roles follow the design brief's user list. Staff roles are always scoped to one department and
+one centre; applicants and agents have no scope and see only their own cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    AGENT = "agent"  # 代办员, acts for an applicant under an authorisation
+    CLERK = "clerk"  # 综合窗口
+    REVIEWER = "reviewer"
+    APPROVER = "approver"
+    BUREAU = "bureau"  # 行政审批局: produces certificates, holds the seal
+    SUPERVISOR = "supervisor"  # 电子监察
+    ADMIN = "admin"  # catalogue administrator
+
+
+STAFF_ROLES = frozenset(
+    {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.BUREAU, Role.SUPERVISOR, Role.ADMIN}
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller of one request; `ANONYMOUS` when no token was sent."""
+
+    subject: str | None
+    roles: frozenset[Role]
+    name: str = ""
+    department_id: str | None = None
+    centre_id: str | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.subject is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    def has_any(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+ANONYMOUS = Principal(subject=None, roles=frozenset())

@@ -1,0 +1,180 @@
+"""Catalogue use cases: one function per command, each one transaction.
+
+The API calls these with a verified principal; they load what the rules need, let the domain
+decide, and commit the resulting versions atomically (seed 003: every change is recorded with
+who/when/why and published at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from chalicelib.domain import catalogue as rules
+from chalicelib.domain.catalogue import CatalogueCode, ChangeContext, ItemElements, ItemVersion, ServiceItem
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identity import Principal, Role
+from chalicelib.services.clock import now_iso
+from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.idempotency import IdempotencyRepository
+from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
+
+FORBIDDEN = "FORBIDDEN"
+
+
+@dataclass(frozen=True)
+class CatalogueChange:
+    """Common input of every catalogue command."""
+
+    reason: str
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.has_any(Role.ADMIN) or principal.subject is None:
+        raise DomainError.one(FORBIDDEN, "只有事项管理员可以维护事项清单")
+
+
+def _context(repo: CatalogueRepository, principal: Principal, reason: str) -> ChangeContext:
+    assert principal.subject is not None
+    return ChangeContext(
+        actor_id=principal.subject,
+        at=now_iso(),
+        reason=reason,
+        departments=repo.all_departments(),
+        centres=repo.all_centres(),
+    )
+
+
+def _load(repo: CatalogueRepository, code: str, field: str = "id") -> tuple[ServiceItem, int]:
+    found = repo.get_item(code)
+    if found is None:
+        raise DomainError.one(CatalogueCode.NOT_FOUND, f"事项{code}不存在", field)
+    return found
+
+
+def _run(
+    repo: CatalogueRepository,
+    principal: Principal,
+    operation: str,
+    change: CatalogueChange,
+    decide: Callable[[ChangeContext, UnitOfWork], ItemVersion],
+) -> ServiceItem:
+    """Shared skeleton: authorise, replay a remembered retry, decide, commit once."""
+    _require_admin(principal)
+    assert principal.subject is not None
+    idem = IdempotencyRepository()
+    if change.idempotency_key:
+        if len(change.idempotency_key) > 100:
+            raise DomainError.one(CatalogueCode.TOO_LONG, "幂等键不能超过100个字符", "idempotencyKey")
+        earlier = idem.remembered(principal.subject, operation, change.idempotency_key)
+        if earlier is not None:
+            return _replay(repo, earlier)
+    uow = UnitOfWork()
+    version = decide(_context(repo, principal, change.reason), uow)
+    if change.idempotency_key:
+        idem.remember(
+            uow,
+            principal.subject,
+            operation,
+            change.idempotency_key,
+            {"code": version.item.code, "version": version.item.version},
+        )
+    try:
+        uow.commit()
+    except DomainError as error:
+        # Two identical retries racing: the loser returns the winner's result.
+        if change.idempotency_key and error.violations[0].code == CONFLICT:
+            earlier = idem.remembered(principal.subject, operation, change.idempotency_key)
+            if earlier is not None:
+                return _replay(repo, earlier)
+        raise
+    return version.item
+
+
+def _replay(repo: CatalogueRepository, earlier: dict[str, object]) -> ServiceItem:
+    version = repo.get_version(str(earlier["code"]), int(str(earlier["version"])))
+    assert version is not None, "an idempotency record always commits with its version"
+    return version.item
+
+
+def create_item(
+    repo: CatalogueRepository, principal: Principal, code: str, elements: ItemElements, change: CatalogueChange
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        if repo.get_item(code) is not None:
+            raise DomainError.one(CatalogueCode.DUPLICATE_CODE, f"事项编码{code}已存在", "code")
+        version = rules.add_item(code, elements, ctx)
+        repo.stage_version(uow, version, None, None)
+        return version
+
+    return _run(repo, principal, "serviceItemCreate", change, decide)
+
+
+def change_item(
+    repo: CatalogueRepository, principal: Principal, code: str, elements: ItemElements, change: CatalogueChange
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        current, rev = _load(repo, code)
+        version = rules.change_item(current, elements, ctx, change.expected_version)
+        repo.stage_version(uow, version, current, rev)
+        return version
+
+    return _run(repo, principal, "serviceItemChange", change, decide)
+
+
+def cancel_item(repo: CatalogueRepository, principal: Principal, code: str, change: CatalogueChange) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        current, rev = _load(repo, code)
+        version = rules.cancel_item(current, ctx, change.expected_version)
+        repo.stage_version(uow, version, current, rev)
+        return version
+
+    return _run(repo, principal, "serviceItemCancel", change, decide)
+
+
+def transfer_item(
+    repo: CatalogueRepository, principal: Principal, code: str, department_id: str, change: CatalogueChange
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        current, rev = _load(repo, code)
+        version = rules.transfer_item(current, department_id, ctx, change.expected_version)
+        repo.stage_version(uow, version, current, rev)
+        return version
+
+    return _run(repo, principal, "serviceItemTransfer", change, decide)
+
+
+def delegate_item(
+    repo: CatalogueRepository, principal: Principal, code: str, centre_id: str, change: CatalogueChange
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        current, rev = _load(repo, code)
+        version = rules.delegate_item(current, centre_id, ctx, change.expected_version)
+        repo.stage_version(uow, version, current, rev)
+        return version
+
+    return _run(repo, principal, "serviceItemDelegate", change, decide)
+
+
+def merge_items(
+    repo: CatalogueRepository, principal: Principal, code: str, source_codes: list[str], change: CatalogueChange
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        target, rev = _load(repo, code)
+        if len(source_codes) > 10:
+            raise DomainError.one(CatalogueCode.TOO_MANY, "一次最多合并10个事项", "sourceIds")
+        sources = []
+        for i, source_code in enumerate(source_codes):
+            found = repo.get_item(source_code)
+            if found is None:
+                raise DomainError.one(CatalogueCode.NOT_FOUND, f"事项{source_code}不存在", f"sourceIds[{i}]")
+            sources.append(found)
+        merged, closed = rules.merge_items(target, [s for s, _ in sources], ctx, change.expected_version)
+        repo.stage_version(uow, merged, target, rev)
+        for version, (source, source_rev) in zip(closed, sources, strict=True):
+            repo.stage_version(uow, version, source, source_rev)
+        return merged
+
+    return _run(repo, principal, "serviceItemMerge", change, decide)

@@ -1,0 +1,13 @@
+"""The one place that reads the wall clock, so tests can pin time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def now_iso() -> str:
+    return utc_now().isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,210 @@
+"""Catalogue storage: centres, departments, staff, window posts and versioned service items.
+
+Key scheme (see infra/ACCESS_PATTERNS.md):
+    CENTRE#<id> / #              centre            GSI1: CENTRES / <level rank>#<id>
+    CENTRE#<id> / POST#<id>      window post
+    DEPT#<id>   / #              department        GSI1: DEPTS / <id>, GSI2: DEPTS#<centre> / <id>
+    STAFF#<id>  / #              staff member      GSI1: STAFF#<department> / <id>
+    ITEM#<code> / #              current version (head, guarded by its revision)
+    ITEM#<code> / V#<000001>     immutable version with who/when/why
+    LIST#ALL | LIST#CENTRE#<id> | LIST#DEPT#<id> / <code>
+                                 published-item listings: one Query serves a catalogue page
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.domain.catalogue import (
+    Centre,
+    CentreLevel,
+    Department,
+    ItemVersion,
+    ServiceItem,
+    Staff,
+    WindowPost,
+)
+from chalicelib.storage.codec import decode_as, encode
+from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.tables import Record
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+HEAD = "#"
+_LEVEL_RANK = {CentreLevel.CITY: 1, CentreLevel.DISTRICT: 2, CentreLevel.ZONE: 3, CentreLevel.TOWNSHIP: 4}
+BATCH_GET_MAX = 100
+
+
+def listing_scopes(item: ServiceItem) -> set[str]:
+    """Every listing partition a published item appears in (empty once cancelled/merged)."""
+    if not item.is_listed:
+        return set()
+    scopes = {"LIST#ALL", f"LIST#DEPT#{item.elements.department_id}"}
+    scopes.update(f"LIST#CENTRE#{c}" for c in item.centre_ids)
+    return scopes
+
+
+def _record(pk: str, sk: str, entity: str, data: Any, **keys: Any) -> Record:
+    return Record(pk, sk, entity=entity, data=encode(data), **keys)
+
+
+class CatalogueRepository:
+    """Reads go straight to DynamoDB (GetItem/Query/BatchGetItem); writes go to a unit of work."""
+
+    # --- reference data -----------------------------------------------------------------------
+
+    def add_centre(self, uow: UnitOfWork, centre: Centre) -> None:
+        rank = _LEVEL_RANK[centre.level]
+        uow.upsert(
+            _record(f"CENTRE#{centre.id}", HEAD, "Centre", centre, gsi1pk="CENTRES", gsi1sk=f"{rank}#{centre.id}")
+        )
+
+    def add_department(self, uow: UnitOfWork, department: Department) -> None:
+        uow.upsert(
+            _record(
+                f"DEPT#{department.id}",
+                HEAD,
+                "Department",
+                department,
+                gsi1pk="DEPTS",
+                gsi1sk=department.id,
+                gsi2pk=f"DEPTS#{department.centre_id}",
+                gsi2sk=department.id,
+            )
+        )
+
+    def add_staff(self, uow: UnitOfWork, staff: Staff) -> None:
+        uow.upsert(
+            _record(f"STAFF#{staff.id}", HEAD, "Staff", staff, gsi1pk=f"STAFF#{staff.department_id}", gsi1sk=staff.id)
+        )
+
+    def add_post(self, uow: UnitOfWork, post: WindowPost) -> None:
+        uow.upsert(_record(f"CENTRE#{post.centre_id}", f"POST#{post.id}", "WindowPost", post))
+
+    def get_centre(self, centre_id: str) -> Centre | None:
+        return self._get(f"CENTRE#{centre_id}", HEAD, Centre)
+
+    def get_department(self, department_id: str) -> Department | None:
+        return self._get(f"DEPT#{department_id}", HEAD, Department)
+
+    def get_staff(self, staff_id: str) -> Staff | None:
+        return self._get(f"STAFF#{staff_id}", HEAD, Staff)
+
+    def all_centres(self) -> dict[str, Centre]:
+        """The whole hierarchy (tens of centres): one or two Queries on GSI1."""
+        return {c.id: c for c in self._query_all("CENTRES", "GSI1", Centre)}
+
+    def all_departments(self) -> dict[str, Department]:
+        return {d.id: d for d in self._query_all("DEPTS", "GSI1", Department)}
+
+    def centres_page(self, first: int, after: str | None) -> Page[Centre]:
+        return self._page("CENTRES", first, after, Centre, index="GSI1")
+
+    def departments_page(self, centre_id: str | None, first: int, after: str | None) -> Page[Department]:
+        if centre_id is None:
+            return self._page("DEPTS", first, after, Department, index="GSI1")
+        return self._page(f"DEPTS#{centre_id}", first, after, Department, index="GSI2")
+
+    def staff_page(self, department_id: str, first: int, after: str | None) -> Page[Staff]:
+        return self._page(f"STAFF#{department_id}", first, after, Staff, index="GSI1")
+
+    def posts_of_centre(self, centre_id: str) -> list[WindowPost]:
+        from pynamodb.expressions.operand import Path
+
+        condition = Path("SK").startswith("POST#")
+        return [
+            decode_as(WindowPost, r.data) for r in Record.query(f"CENTRE#{centre_id}", range_key_condition=condition)
+        ]
+
+    def departments_by_id(self, ids: Iterable[str]) -> dict[str, Department]:
+        return self._batch_get([(f"DEPT#{i}", HEAD) for i in set(ids)], Department, key=lambda d: d.id)
+
+    def centres_by_id(self, ids: Iterable[str]) -> dict[str, Centre]:
+        return self._batch_get([(f"CENTRE#{i}", HEAD) for i in set(ids)], Centre, key=lambda c: c.id)
+
+    # --- service items ------------------------------------------------------------------------
+
+    def get_item(self, code: str) -> tuple[ServiceItem, int] | None:
+        """The current version and the head's revision (for an optimistic replace)."""
+        try:
+            record = Record.get(f"ITEM#{code}", HEAD)
+        except Record.DoesNotExist:
+            return None
+        return decode_as(ServiceItem, record.data), int(record.rev)
+
+    def items_by_code(self, codes: Iterable[str]) -> dict[str, ServiceItem]:
+        return self._batch_get([(f"ITEM#{c}", HEAD) for c in set(codes)], ServiceItem, key=lambda i: i.code)
+
+    def get_version(self, code: str, number: int) -> ItemVersion | None:
+        return self._get(f"ITEM#{code}", f"V#{number:06d}", ItemVersion)
+
+    def versions_page(self, code: str, first: int, after: str | None) -> Page[ItemVersion]:
+        """Newest version first."""
+        from pynamodb.expressions.operand import Path
+
+        page = query_page(
+            f"ITEM#{code}",
+            first=first,
+            after=after,
+            range_condition=Path("SK").startswith("V#"),
+            forward=False,
+        )
+        return Page([(decode_as(ItemVersion, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def published_page(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
+        """A catalogue page from one listing partition, optionally filtered by keyword."""
+        condition = Record.search.contains(keyword.casefold()) if keyword else None
+        page = query_page(scope, first=first, after=after, filter_condition=condition)
+        return Page([(decode_as(ServiceItem, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def stage_version(
+        self,
+        uow: UnitOfWork,
+        version: ItemVersion,
+        previous: ServiceItem | None,
+        expected_rev: int | None,
+    ) -> None:
+        """Stage one change: the immutable version, the head, and the listings it moves."""
+        item = version.item
+        uow.create(_record(f"ITEM#{item.code}", f"V#{item.version:06d}", "ItemVersion", version))
+        head = _record(f"ITEM#{item.code}", HEAD, "ServiceItem", item)
+        if previous is None or expected_rev is None:
+            uow.create(head)
+        else:
+            uow.replace(head, expected_rev)
+        new_scopes = listing_scopes(item)
+        for scope in sorted(listing_scopes(previous) - new_scopes if previous else set()):
+            uow.delete(Record(scope, item.code))
+        for scope in sorted(new_scopes):
+            listing = _record(scope, item.code, "Listing", item)
+            listing.search = item.search_text()
+            uow.upsert(listing)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _get(pk: str, sk: str, cls: type[Any]) -> Any:
+        try:
+            return decode_as(cls, Record.get(pk, sk).data)
+        except Record.DoesNotExist:
+            return None
+
+    @staticmethod
+    def _query_all(hash_value: str, index: str, cls: type[Any]) -> list[Any]:
+        source = Record.gsi1 if index == "GSI1" else Record.gsi2
+        return [decode_as(cls, r.data) for r in source.query(hash_value)]
+
+    @staticmethod
+    def _page(hash_value: str, first: int, after: str | None, cls: type[Any], index: str | None) -> Page[Any]:
+        page = query_page(hash_value, first=first, after=after, index=index)
+        return Page([(decode_as(cls, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    @staticmethod
+    def _batch_get(keys: list[tuple[str, str]], cls: type[Any], key: Any) -> dict[str, Any]:
+        """BatchGetItem in chunks of 100: one request for a page's worth of references."""
+        result: dict[str, Any] = {}
+        for i in range(0, len(keys), BATCH_GET_MAX):
+            for record in Record.batch_get(keys[i : i + BATCH_GET_MAX]):
+                value = decode_as(cls, record.data)
+                result[key(value)] = value
+        return result

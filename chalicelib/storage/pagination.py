@@ -1,0 +1,114 @@
+"""Cursor pages over one DynamoDB partition, backed by LastEvaluatedKey.
+
+A cursor is the item key DynamoDB needs to resume (`ExclusiveStartKey`), base64url-encoded.
+Decoding checks it belongs to the partition being read, so a cursor from another list, or a
+hand-made one, is refused with INVALID_CURSOR instead of reaching DynamoDB.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.domain.errors import DomainError
+from chalicelib.storage.tables import Record
+
+T = TypeVar("T")
+
+INVALID_CURSOR = "INVALID_CURSOR"
+MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
+
+_INDEX_KEYS: dict[str | None, tuple[str, str]] = {
+    None: ("PK", "SK"),
+    "GSI1": ("GSI1PK", "GSI1SK"),
+    "GSI2": ("GSI2PK", "GSI2SK"),
+}
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page: the items with their own cursors, and where the next page starts."""
+
+    items: list[tuple[T, str]]
+    has_next_page: bool
+    end_cursor: str | None
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    raw = json.dumps({k: v["S"] for k, v in sorted(key.items())}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, index: str | None, hash_value: str) -> dict[str, Any]:
+    """Cursor text -> ExclusiveStartKey, refusing anything not made by `encode_cursor` here."""
+    error = DomainError.one(INVALID_CURSOR, "分页游标无效", "after")
+    if len(cursor) > 1024:
+        raise error
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise error from None
+    hash_name, range_name = _INDEX_KEYS[index]
+    allowed = {"PK", "SK", hash_name, range_name}
+    if (
+        not isinstance(data, dict)
+        or not set(data) <= allowed
+        or not {"PK", "SK", hash_name, range_name} <= set(data)
+        or not all(isinstance(v, str) and v for v in data.values())
+        or data[hash_name] != hash_value
+    ):
+        raise error
+    return {k: {"S": v} for k, v in data.items()}
+
+
+def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
+    names = {"PK", "SK", *_INDEX_KEYS[index]}
+    return {n: item[n] for n in names if n in item}
+
+
+def query_page(
+    hash_value: str,
+    *,
+    first: int,
+    after: str | None = None,
+    index: str | None = None,
+    range_condition: Condition | None = None,
+    filter_condition: Condition | None = None,
+    forward: bool = True,
+) -> Page[Record]:
+    """Read up to `first` records of one partition in key order.
+
+    Unfiltered pages cost exactly one Query (Limit = first + 1 tells whether more exist). A
+    keyword filter may need a few Queries; they are capped, and the cursor then resumes after
+    the last item read, so no match is ever skipped.
+    """
+    connection = Record._get_connection()
+    start = decode_cursor(after, index, hash_value) if after else None
+    found: list[tuple[Record, str]] = []
+    rounds = MAX_FILTER_ROUNDS if filter_condition is not None else 1
+    for _ in range(rounds):
+        response = connection.query(
+            hash_value,
+            range_key_condition=range_condition,
+            filter_condition=filter_condition,
+            exclusive_start_key=start,
+            index_name=index,
+            limit=first + 1 if filter_condition is None else max(first + 1, 100),
+            scan_index_forward=forward,
+        )
+        for raw in response.get("Items", []):
+            if len(found) == first:
+                return Page(found, True, found[-1][1] if found else None)
+            found.append((Record.from_raw_data(raw), encode_cursor(_key_of(raw, index))))
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return Page(found, False, found[-1][1] if found else None)
+    # Read budget spent (or DynamoDB's 1 MB page cut in): resume right after the last item read.
+    assert start is not None
+    return Page(found, True, encode_cursor(start))

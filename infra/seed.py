@@ -1,0 +1,139 @@
+"""Seed the catalogue and demo users from `infra/seed/catalogue.json`.
+
+Idempotent: reference data is upserted, items already present are left alone, so running the
+local stack twice neither duplicates nor overwrites anything. Every item goes through the same
+domain validation and versioning as an administrator's change (version 1 = ADD by the seeder,
+then one DELEGATE version per delegated centre).
+
+    python -m infra.seed --check     # validate the file only, no database
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalicelib.domain import catalogue as dc
+from chalicelib.domain.identity import Role
+from chalicelib.services.clock import now_iso
+from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.codec import decode_as
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+SEED_FILE = Path(__file__).parent / "seed" / "catalogue.json"
+SEEDER = "system-seed"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A non-staff demo user (applicant or proxy agent) for the local token command."""
+
+    id: str
+    name: str
+    roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class SeedItem:
+    code: str
+    elements: dc.ItemElements
+    delegated_centre_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Seed:
+    centres: tuple[dc.Centre, ...]
+    departments: tuple[dc.Department, ...]
+    staff: tuple[dc.Staff, ...]
+    posts: tuple[dc.WindowPost, ...]
+    users: tuple[DemoUser, ...]
+    items: tuple[SeedItem, ...]
+
+
+def load(path: Path = SEED_FILE) -> Seed:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return decode_as(Seed, data)
+
+
+def check(seed: Seed) -> list[dc.ItemVersion]:
+    """Validate the whole file as the domain would; returns the versions it would publish."""
+    centres = {c.id: c for c in seed.centres}
+    departments = {d.id: d for d in seed.departments}
+    dc.validate_hierarchy(centres)
+    staff_ids = {s.id for s in seed.staff}
+    for post in seed.posts:
+        if post.staff_id not in staff_ids or post.backup_staff_id not in staff_ids:
+            raise ValueError(f"post {post.id}: staff or AB backup unknown")
+        if post.staff_id == post.backup_staff_id:
+            raise ValueError(f"post {post.id}: the AB backup must be another person")
+    versions: list[dc.ItemVersion] = []
+    for item in seed.items:
+        ctx = dc.ChangeContext(SEEDER, now_iso(), "初始事项清单导入", departments, centres)
+        version = dc.add_item(item.code, item.elements, ctx)
+        versions.append(version)
+        for centre_id in item.delegated_centre_ids:
+            ctx = dc.ChangeContext(SEEDER, now_iso(), "职权下放", departments, centres)
+            version = dc.delegate_item(version.item, centre_id, ctx, None)
+            versions.append(version)
+    codes = [i.code for i in seed.items]
+    if len(codes) != len(set(codes)):
+        raise ValueError("duplicate item codes in seed")
+    return versions
+
+
+def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
+    """Write the seed; returns how many items were newly published."""
+    repo = repo or CatalogueRepository()
+    versions = check(seed)
+    reference = UnitOfWork()
+    for centre in seed.centres:
+        repo.add_centre(reference, centre)
+    for department in seed.departments:
+        repo.add_department(reference, department)
+    reference.commit()
+    people = UnitOfWork()
+    for staff in seed.staff:
+        repo.add_staff(people, staff)
+    for post in seed.posts:
+        repo.add_post(people, post)
+    people.commit()
+    published = 0
+    by_code: dict[str, list[dc.ItemVersion]] = {}
+    for version in versions:
+        by_code.setdefault(version.item.code, []).append(version)
+    for code, chain in by_code.items():
+        if repo.get_item(code) is not None:
+            continue  # already seeded (or edited by an administrator since): leave it alone
+        previous: dc.ServiceItem | None = None
+        for version in chain:
+            uow = UnitOfWork()
+            found = repo.get_item(code)
+            repo.stage_version(uow, version, previous, found[1] if found else None)
+            uow.commit()
+            previous = version.item
+        published += 1
+    return published
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="validate the seed file only")
+    args = parser.parse_args(argv)
+    seed = load()
+    if args.check:
+        versions = check(seed)
+        print(
+            f"seed ok: {len(seed.centres)} centres, {len(seed.departments)} departments, "
+            f"{len(seed.items)} items ({len(versions)} versions), {len(seed.staff)} staff"
+        )
+        return 0
+    print(f"seeded {apply(seed)} new items")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""CloudFormation resources merged into Chalice's SAM template (`chalice package --merge-template`).
+
+The DynamoDB table comes from the PynamoDB model (`chalicelib.storage.tables`), so the deployed
+table is exactly the one the code and the tests use. The table name per stage is read from
+`.chalice/config.json`, the same place the Lambda reads it from.
+
+    python -m infra.template --stage prod --out build/merge-prod.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalicelib.storage.tables import cloudformation_resource
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stage_table_name(stage: str) -> str:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    name: str = config["stages"][stage]["environment_variables"]["UAP_TABLE_NAME"]
+    return name
+
+
+def merge_template(stage: str) -> dict[str, Any]:
+    table = cloudformation_resource()
+    table["Properties"]["TableName"] = stage_table_name(stage)
+    return {"Resources": {"MainTable": table}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stage", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(merge_template(args.stage), indent=2), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

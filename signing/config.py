@@ -1,0 +1,111 @@
+"""Building backends and sealers from ``UAP_SEAL_*`` environment variables.
+
+The Lambda and the local runner configure sealing the same way; keeping the
+mapping in one place makes the variables discoverable (see README.md).
+:func:`default_sealer` caches one :class:`~signing.seal.Sealer` per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .keys import KeyBackend, KmsKeyBackend, LocalKeyBackend, load_certificates
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cryptography import x509
+
+    from .seal import RevocationSources, Sealer
+
+__all__ = [
+    "ConfigError",
+    "backend_from_env",
+    "default_sealer",
+    "revocation_from_env",
+    "sealer_from_env",
+    "trust_roots_from_env",
+]
+
+
+class ConfigError(ValueError):
+    """A required ``UAP_SEAL_*`` variable is missing or inconsistent."""
+
+
+def _paths(value: str | None) -> list[Path]:
+    return [Path(p) for p in (value or "").split(os.pathsep) if p.strip()]
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def backend_from_env(env: Mapping[str, str] | None = None) -> KeyBackend:
+    """``kms`` when ``UAP_SEAL_KMS_KEY_ID`` is set (or forced), else ``local``."""
+    env = os.environ if env is None else env
+    kind = env.get("UAP_SEAL_BACKEND") or ("kms" if env.get("UAP_SEAL_KMS_KEY_ID") else "local")
+    cert = env.get("UAP_SEAL_CERT")
+    if not cert:
+        raise ConfigError("UAP_SEAL_CERT (seal certificate PEM path) is not set")
+    chain = _paths(env.get("UAP_SEAL_CHAIN"))
+    if kind == "kms":
+        key_id = env.get("UAP_SEAL_KMS_KEY_ID")
+        if not key_id:
+            raise ConfigError("UAP_SEAL_KMS_KEY_ID is not set")
+        return KmsKeyBackend(key_id, cert, chain, region_name=env.get("UAP_SEAL_KMS_REGION") or None)
+    if kind == "local":
+        key = env.get("UAP_SEAL_KEY")
+        if not key:
+            raise ConfigError("UAP_SEAL_KEY (seal private key PEM path) is not set")
+        password = env.get("UAP_SEAL_KEY_PASSWORD")
+        return LocalKeyBackend(key, cert, chain, password=password.encode() if password else None)
+    raise ConfigError(f"UAP_SEAL_BACKEND must be 'local' or 'kms', not {kind!r}")
+
+
+def revocation_from_env(env: Mapping[str, str] | None = None) -> RevocationSources | None:
+    """Revocation sources for B-LT, or ``None`` when none are configured."""
+    from .seal import RevocationSources
+
+    env = os.environ if env is None else env
+    crls = [p.read_bytes() for p in _paths(env.get("UAP_SEAL_CRLS"))]
+    fetch = _flag(env.get("UAP_SEAL_REVOCATION_FETCH"))
+    if not crls and not fetch:
+        return None
+    extra: list[x509.Certificate] = []
+    for path in _paths(env.get("UAP_SEAL_EXTRA_TRUST")):
+        extra.extend(load_certificates(path.read_bytes()))
+    return RevocationSources(crls=crls, allow_fetching=fetch, extra_trust_roots=extra)
+
+
+def sealer_from_env(env: Mapping[str, str] | None = None) -> Sealer:
+    """A new sealer configured from the environment."""
+    from .seal import Sealer
+
+    env = os.environ if env is None else env
+    tsa = env.get("UAP_SEAL_TSA_URL") or None
+    revocation = revocation_from_env(env)
+    if revocation is not None and not tsa:
+        raise ConfigError("UAP_SEAL_CRLS/UAP_SEAL_REVOCATION_FETCH need UAP_SEAL_TSA_URL (B-LT builds on B-T)")
+    return Sealer(
+        backend_from_env(env),
+        timestamp_url=tsa,
+        revocation=revocation,
+        font_path=env.get("UAP_SEAL_FONT") or None,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def default_sealer() -> Sealer:
+    """The process-wide sealer (keys loaded and signer built only once)."""
+    return sealer_from_env()
+
+
+def trust_roots_from_env(env: Mapping[str, str] | None = None) -> list[x509.Certificate]:
+    """Trust anchors for verification from ``UAP_SEAL_TRUST_ROOTS`` PEM paths."""
+    env = os.environ if env is None else env
+    roots: list[x509.Certificate] = []
+    for path in _paths(env.get("UAP_SEAL_TRUST_ROOTS")):
+        roots.extend(load_certificates(path.read_bytes()))
+    return roots

@@ -1,0 +1,219 @@
+"""Applying the approval seal (行政审批专用章) as a PAdES certifying signature.
+
+One :class:`Sealer` per process: it holds the key backend, the pyHanko signer,
+the optional timestamper and the font bytes, so each :meth:`Sealer.seal` call
+only does per-document work. PDF bytes in, sealed PDF bytes out.
+
+Levels: PAdES B-B always; B-T when a timestamp authority URL is configured;
+B-LT when revocation sources are configured as well (validation data is
+embedded in the document security store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from .font import load_font
+from .keys import KeyBackend
+
+__all__ = [
+    "CHINA_TZ",
+    "RevocationSources",
+    "SealAppearance",
+    "Sealer",
+    "SealingError",
+]
+
+#: China Standard Time (no DST), used for the time printed in the stamp.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+DEFAULT_BOX = (415, 40, 555, 180)
+
+
+class SealingError(Exception):
+    """The document could not be sealed (bad input PDF or signing failure)."""
+
+
+@dataclass(frozen=True)
+class SealAppearance:
+    """What the visible seal says and where it goes.
+
+    ``box`` is ``(x1, y1, x2, y2)`` in PDF points on page ``page`` (negative
+    values count from the last page). The default box sits in the lower right
+    corner of an A4 page.
+    """
+
+    authority_name: str
+    seal_text: str = "行政审批专用章"
+    page: int = 0
+    box: tuple[int, int, int, int] = DEFAULT_BOX
+    show_time: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.authority_name.strip():
+            raise ValueError("authority_name must not be empty")
+        x1, y1, x2, y2 = self.box
+        if min(x2 - x1, y2 - y1) < 60:
+            raise ValueError(f"seal box {self.box} is smaller than 60x60 pt")
+
+
+@dataclass(frozen=True)
+class RevocationSources:
+    """Where B-LT validation data comes from.
+
+    ``crls``/``ocsp_responses`` are DER or PEM blobs supplied offline (e.g. the
+    CA's current CRL); ``allow_fetching`` lets pyHanko download CRLs/OCSP from
+    the URLs in the certificates. ``extra_trust_roots`` covers CAs outside the
+    seal chain, such as the TSA's root.
+    """
+
+    crls: Sequence[bytes] = ()
+    ocsp_responses: Sequence[bytes] = ()
+    allow_fetching: bool = False
+    extra_trust_roots: Sequence[x509.Certificate] = field(default_factory=tuple)
+
+
+def _der_crls(blobs: Sequence[bytes]) -> list[bytes]:
+    out: list[bytes] = []
+    for blob in blobs:
+        if b"-----BEGIN" in blob:
+            out.append(x509.load_pem_x509_crl(blob).public_bytes(Encoding.DER))
+        else:
+            out.append(blob)
+    return out
+
+
+class Sealer:
+    """Seals PDFs with one key backend; build once per process and reuse."""
+
+    def __init__(
+        self,
+        backend: KeyBackend,
+        *,
+        timestamp_url: str | None = None,
+        revocation: RevocationSources | None = None,
+        font_path: str | None = None,
+        timestamp_timeout: float = 10,
+    ) -> None:
+        if revocation is not None and not timestamp_url:
+            raise ValueError("B-LT (revocation data) builds on B-T: configure a timestamp URL too")
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        from ._pyhanko_signer import BackendSigner
+        from .stamp import InMemoryFontFactory
+
+        self.backend = backend
+        self.signer = BackendSigner(backend)
+        self.timestamper = HTTPTimeStamper(timestamp_url, timeout=timestamp_timeout) if timestamp_url else None
+        self.revocation = revocation
+        self.font_path, font_bytes = load_font(font_path)
+        self._font = InMemoryFontFactory(font_bytes)
+        self._cmap: set[int] | None = None
+        self._font_bytes = font_bytes
+        self._lock = threading.Lock()
+
+    @property
+    def level(self) -> str:
+        """PAdES baseline level this sealer produces."""
+        if self.timestamper is None:
+            return "B-B"
+        return "B-LT" if self.revocation is not None else "B-T"
+
+    def _missing_glyphs(self, text: str) -> list[str]:
+        if self._cmap is None:
+            from fontTools.ttLib import TTFont
+
+            with self._lock:
+                if self._cmap is None:
+                    tt = TTFont(io.BytesIO(self._font_bytes), lazy=True)
+                    self._cmap = set(tt.getBestCmap())
+        return sorted({c for c in text if not c.isspace() and ord(c) not in self._cmap})
+
+    def _validation_context(self) -> Any:
+        from pyhanko_certvalidator import ValidationContext
+
+        from ._pyhanko_signer import to_asn1
+
+        rev = self.revocation
+        assert rev is not None
+        chain = list(self.backend.chain)
+        roots = [c for c in chain if c.issuer == c.subject] or chain[-1:]
+        return ValidationContext(
+            trust_roots=[to_asn1(c) for c in [*roots, *rev.extra_trust_roots]],
+            other_certs=[to_asn1(c) for c in chain],
+            crls=_der_crls(rev.crls),
+            ocsps=list(rev.ocsp_responses),
+            allow_fetching=rev.allow_fetching,
+            revocation_mode="soft-fail",
+        )
+
+    def seal(
+        self,
+        pdf: bytes,
+        appearance: SealAppearance,
+        *,
+        reason: str = "行政审批 (administrative approval)",
+        location: str | None = None,
+        field_name: str = "ApprovalSeal",
+        when: dt.datetime | None = None,
+    ) -> bytes:
+        """Return ``pdf`` with the seal applied as a certifying PAdES signature.
+
+        The seal certifies the document with DocMDP "no changes allowed":
+        any later edit (other than PAdES DSS/timestamp updates) invalidates it.
+        ``when`` only sets the time printed in the stamp (default: now, CST).
+        """
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+        from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+
+        from .stamp import SealStampStyle
+
+        missing = self._missing_glyphs(appearance.authority_name + appearance.seal_text)
+        if missing:
+            raise SealingError(f"seal font {self.font_path.name} lacks glyphs for {''.join(missing)}")
+        shown = (when or dt.datetime.now(CHINA_TZ)).astimezone(CHINA_TZ)
+        style = SealStampStyle(
+            font=self._font,
+            authority_name=appearance.authority_name,
+            seal_text=appearance.seal_text,
+            time_text=shown.strftime("%Y年%m月%d日 %H:%M") if appearance.show_time else "",
+        )
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            reason=reason,
+            location=location,
+            name=appearance.authority_name,
+            certify=True,
+            docmdp_permissions=MDPPerm.NO_CHANGES,
+            subfilter=SigSeedSubFilter.PADES,
+            embed_validation_info=self.revocation is not None,
+            validation_context=self._validation_context() if self.revocation else None,
+        )
+        spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=appearance.page, box=appearance.box)
+        pdf_signer = signers.PdfSigner(
+            meta,
+            signer=self.signer,
+            timestamper=self.timestamper,
+            stamp_style=style,
+            new_field_spec=spec,
+        )
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+            if writer.prev.encrypted:
+                raise SealingError("encrypted PDFs cannot be sealed")
+            out = pdf_signer.sign_pdf(writer)
+        except SealingError:
+            raise
+        except Exception as exc:  # pyHanko raises many unrelated types
+            raise SealingError(f"sealing failed: {type(exc).__name__}: {exc}") from exc
+        return bytes(out.getbuffer())

@@ -1,0 +1,200 @@
+"""Vector drawing of the round red approval seal as a pyHanko stamp.
+
+The seal is drawn with PDF path operators (ring, five-pointed star) and text in
+an embedded CJK font: the authority name runs along the upper arc, the seal
+text (e.g. 行政审批专用章) sits under the star and the sealing time below it.
+Vector art stays crisp at any zoom and needs no image library.
+
+Imports pyHanko at module level: only import this lazily.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.content import ResourceType
+from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+from pyhanko.pdf_utils.generic import ArrayObject, NumberObject, pdf_name
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.stamp.base import BaseStamp, BaseStampStyle
+
+__all__ = ["SEAL_RED", "InMemoryFontFactory", "SealStamp", "SealStampStyle"]
+
+#: Seal-ink red (RGB, 0..1).
+SEAL_RED = (0.86, 0.08, 0.09)
+
+_FONT_RESOURCE = "/SealFont"
+_KAPPA = 0.5522847498  # Bezier control distance for a quarter circle
+
+
+class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
+    """GlyphAccumulator that writes metrics in PDF glyph units (1/1000 em).
+
+    pyHanko 0.38 copies TrueType metrics (``/W`` widths, font descriptor) in
+    raw font units; for fonts whose unitsPerEm is not 1000 (WenQuanYi uses
+    2048) viewers then space glyphs twice as wide. Scaling HarfBuzz to 1000
+    units and converting the widths/descriptor fixes this without rewriting
+    the font program. Relies on pyHanko internals; pinned and tested.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        upem = self.units_per_em
+        self._width_scale = 1000 / upem
+        if upem == 1000:
+            return
+        self.hb_font.scale = (1000, 1000)
+        self.units_per_em = 1000
+        descriptor = self.cidfont_obj._font_descriptor
+        for key in ("/Ascent", "/Descent", "/CapHeight"):
+            descriptor[key] = NumberObject(round(int(descriptor[key]) * self._width_scale))
+        descriptor["/FontBBox"] = ArrayObject(
+            [NumberObject(round(int(v) * self._width_scale)) for v in descriptor["/FontBBox"]]
+        )
+
+    def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+        cached = self._glyphs.get(glyph_id)
+        if cached is not None:
+            return cached
+        cid, width = super()._get_cid_and_width(glyph_id)
+        result = (cid, round(width * self._width_scale))
+        self._glyphs[glyph_id] = result
+        return result
+
+
+class InMemoryFontFactory(FontEngineFactory):
+    """Font engine factory over font bytes read once per process.
+
+    pyHanko's ``GlyphAccumulatorFactory`` re-opens the file for every PDF;
+    each engine still parses and subsets its own copy (subsetting is
+    destructive), but no disk I/O is repeated.
+    """
+
+    def __init__(self, font_bytes: bytes) -> None:
+        self.font_bytes = font_bytes
+
+    def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: object = None) -> FontEngine:
+        return _PdfUnitsGlyphAccumulator(
+            writer=writer,
+            font_handle=io.BytesIO(self.font_bytes),
+            font_size=1,
+            obj_stream=obj_stream,
+        )
+
+
+@dataclass(frozen=True)
+class SealStampStyle(BaseStampStyle):
+    """Style (and content) of one seal impression."""
+
+    font: FontEngineFactory | None = None
+    authority_name: str = ""
+    seal_text: str = ""
+    time_text: str = ""
+    color: tuple[float, float, float] = SEAL_RED
+    border_width: int = 0
+
+    def create_stamp(self, writer: BasePdfFileWriter, box: layout.BoxConstraints, text_params: dict) -> SealStamp:
+        return SealStamp(writer=writer, style=self, box=box)
+
+
+def _circle(cx: float, cy: float, r: float) -> bytes:
+    k = r * _KAPPA
+    return (
+        b"%.3f %.3f m " % (cx + r, cy)
+        + b"%.3f %.3f %.3f %.3f %.3f %.3f c " % (cx + r, cy + k, cx + k, cy + r, cx, cy + r)
+        + b"%.3f %.3f %.3f %.3f %.3f %.3f c " % (cx - k, cy + r, cx - r, cy + k, cx - r, cy)
+        + b"%.3f %.3f %.3f %.3f %.3f %.3f c " % (cx - r, cy - k, cx - k, cy - r, cx, cy - r)
+        + b"%.3f %.3f %.3f %.3f %.3f %.3f c h" % (cx + k, cy - r, cx + r, cy - k, cx + r, cy)
+    )
+
+
+def _star(cx: float, cy: float, r: float) -> bytes:
+    inner = r * 0.382
+    pts = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else inner
+        angle = math.pi / 2 + i * math.pi / 5
+        pts.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    ops = [b"%.3f %.3f m" % pts[0]] + [b"%.3f %.3f l" % p for p in pts[1:]]
+    return b" ".join(ops) + b" h f"
+
+
+class SealStamp(BaseStamp):
+    """Renders a :class:`SealStampStyle` into the signature widget's box."""
+
+    style: SealStampStyle
+
+    def _engine(self) -> FontEngine:
+        if self.style.font is None:
+            raise ValueError("SealStampStyle.font is required")
+        engine = self.style.font.create_font_engine(self._ensure_writer)
+        self.set_resource(ResourceType.FONT, pdf_name(_FONT_RESOURCE), engine.as_resource())
+        return engine
+
+    @staticmethod
+    def _text(engine: FontEngine, txt: str, size: float, matrix: tuple[float, ...]) -> bytes:
+        # Tf size 1 with the size folded into Tm: the engine's Td offsets are
+        # then in em units, matching its font_size=1 configuration.
+        a, b, c, d, e, f = matrix
+        return (
+            b"BT %s 1 Tf %.4f %.4f %.4f %.4f %.3f %.3f Tm "
+            % (_FONT_RESOURCE.encode(), a * size, b * size, c * size, d * size, e, f)
+            + engine.shape(txt).graphics_ops
+            + b" ET"
+        )
+
+    def _centred_line(
+        self, engine: FontEngine, txt: str, size: float, cx: float, baseline: float, max_w: float
+    ) -> bytes:
+        width = engine.shape(txt).x_advance * size
+        if width > max_w:  # shrink long lines instead of overflowing the ring
+            size *= max_w / width
+            width = max_w
+        return self._text(engine, txt, size, (1, 0, 0, 1, cx - width / 2, baseline))
+
+    def _arc_text(self, engine: FontEngine, txt: str, cx: float, cy: float, r: float) -> bytes:
+        """Characters upright along the upper arc, centred on 12 o'clock."""
+        chars = [c for c in txt if not c.isspace()]
+        if not chars:
+            return b""
+        n = len(chars)
+        size = min(0.30 * r, 1.7 * r / max(n, 1))
+        baseline_r = r - 1.02 * size
+        # angular pitch: a bit more than one em; total span capped at 250 degrees
+        pitch = min(1.18 * size / baseline_r, math.radians(250) / max(n - 1, 1))
+        start = math.pi / 2 + pitch * (n - 1) / 2
+        ops = []
+        for i, ch in enumerate(chars):
+            theta = start - i * pitch
+            phi = theta - math.pi / 2
+            cos_p, sin_p = math.cos(phi), math.sin(phi)
+            adv = engine.shape(ch).x_advance * size
+            x = cx + baseline_r * math.cos(theta) - adv / 2 * cos_p
+            y = cy + baseline_r * math.sin(theta) - adv / 2 * sin_p
+            ops.append(self._text(engine, ch, size, (cos_p, sin_p, -sin_p, cos_p, x, y)))
+        return b" ".join(ops)
+
+    def _render_inner_content(self) -> list[bytes]:
+        style = self.style
+        w, h = float(self.box.width), float(self.box.height)
+        d = min(w, h)
+        cx, cy = w / 2, h / 2
+        ring = max(d * 0.035, 1.5)
+        r_outer = d / 2 - ring / 2 - 0.5
+        engine = self._engine()
+        red = b"%.3f %.3f %.3f" % style.color
+        ops = [b"q", red + b" RG", red + b" rg", b"%.3f w" % ring, _circle(cx, cy, r_outer) + b" S"]
+        ops.append(_star(cx, cy + d * 0.02, d * 0.15))
+        inner_r = r_outer - ring / 2 - d * 0.03
+        ops.append(self._arc_text(engine, style.authority_name, cx, cy, inner_r))
+        if style.seal_text:
+            ops.append(self._centred_line(engine, style.seal_text, d * 0.085, cx, cy - d * 0.21, d * 0.62))
+        if style.time_text:
+            ops.append(self._centred_line(engine, style.time_text, d * 0.052, cx, cy - d * 0.31, d * 0.50))
+        ops.append(b"Q")
+        return ops

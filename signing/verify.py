@@ -1,0 +1,450 @@
+"""Offline verification of a sealed PDF into a :class:`VerificationReport`.
+
+Untrusted bytes come from the public verification page, so
+:func:`verify_pdf` never raises for bad input: every failure mode (not a PDF,
+truncated, encrypted, tampered, foreign seal, oversize...) becomes a report
+with a specific code. Validation is offline (no CRL/OCSP fetching): revocation
+data embedded in the document (B-LT) is used, otherwise revocation checking
+soft-fails, which is the pyHanko default for missing data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from .keys import load_certificates
+from .report import (
+    Finding,
+    Identity,
+    Indication,
+    Integrity,
+    Timing,
+    VerificationReport,
+    finding,
+)
+
+__all__ = ["DEFAULT_MAX_BYTES", "TrustRoot", "load_trust_roots", "verify_pdf"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+TrustRoot = x509.Certificate | bytes | str
+
+_PADES_SUBFILTER = "/ETSI.CAdES.detached"
+
+
+def load_trust_roots(roots: Iterable[TrustRoot]) -> list[x509.Certificate]:
+    """Normalise certificates given as objects, PEM/DER bytes or PEM text.
+
+    Raises ``ValueError`` for unparseable roots: that is a configuration
+    error, not a property of the document being checked.
+    """
+    out: list[x509.Certificate] = []
+    for root in roots:
+        if isinstance(root, x509.Certificate):
+            out.append(root)
+        elif isinstance(root, (bytes, bytearray, str)):
+            data = root.encode() if isinstance(root, str) else bytes(root)
+            out.extend(load_certificates(data))
+        else:
+            raise ValueError(f"unsupported trust root type {type(root).__name__}")
+    return out
+
+
+def _fingerprint(raw: str) -> str:
+    return "".join(c for c in raw.lower() if c in "0123456789abcdef")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass
+class _Outcome:
+    """Mutable scratchpad while building the report."""
+
+    failures: list[tuple[Indication, str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, code: str, detail: str | None = None) -> None:
+        self.findings.append(finding(code, detail))
+
+    def fail(self, indication: Indication, sub: str, code: str, detail: str | None = None) -> None:
+        self.failures.append((indication, sub, code))
+        self.add(code, detail)
+
+    def verdict(self) -> tuple[Indication, str | None]:
+        for wanted in (Indication.FAILED, Indication.INDETERMINATE):
+            for indication, sub, _ in self.failures:
+                if indication is wanted:
+                    return indication, sub
+        return Indication.PASSED, None
+
+
+def _early(
+    indication: Indication, sub: str, code: str, size: int, digest: str | None, detail: str | None = None
+) -> VerificationReport:
+    return VerificationReport(
+        indication=indication,
+        sub_indication=sub,
+        file_size=size,
+        file_sha256=digest,
+        findings=(finding(code, detail),),
+    )
+
+
+def verify_pdf(
+    pdf: bytes,
+    trust_roots: Sequence[TrustRoot],
+    *,
+    expected_signer_fingerprint: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    validation_time: dt.datetime | None = None,
+) -> VerificationReport:
+    """Verify the approval seal on ``pdf`` against ``trust_roots``.
+
+    ``expected_signer_fingerprint`` (SHA-256 hex, separators ignored) pins the
+    seal certificate. ``validation_time`` defaults to now.
+    """
+    roots = load_trust_roots(trust_roots)
+    if not isinstance(pdf, (bytes, bytearray, memoryview)):
+        return _early(Indication.FAILED, "FORMAT_FAILURE", "NOT_A_PDF", 0, None, type(pdf).__name__)
+    size = len(pdf)
+    if size > max_bytes:
+        return _early(Indication.FAILED, "FORMAT_FAILURE", "INPUT_TOO_LARGE", size, None, f"{size} > {max_bytes} bytes")
+    data = bytes(pdf)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        return _verify(data, roots, expected_signer_fingerprint, validation_time, digest)
+    except Exception as exc:  # last line of defence: never raise on input
+        logger.exception("seal verification crashed")
+        return _early(
+            Indication.INDETERMINATE,
+            "GENERIC",
+            "INTERNAL_ERROR",
+            size,
+            digest,
+            f"{type(exc).__name__}: {exc}",
+        )
+
+
+def _open_reader(data: bytes, size: int, digest: str) -> Any:
+    """Parse the PDF, or return an early report explaining why not."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if b"%PDF-" not in data[:1024]:
+        return _early(Indication.FAILED, "FORMAT_FAILURE", "NOT_A_PDF", size, digest)
+    try:
+        reader = PdfFileReader(io.BytesIO(data))
+        reader.root  # noqa: B018 - force catalog parsing
+    except Exception as exc:
+        code = "PDF_TRUNCATED" if b"%%EOF" not in data[-1024:] else "PDF_MALFORMED"
+        return _early(Indication.FAILED, "FORMAT_FAILURE", code, size, digest, f"{type(exc).__name__}: {exc}")
+    if reader.encrypted:
+        return _early(Indication.INDETERMINATE, "GENERIC", "PDF_ENCRYPTED", size, digest)
+    return reader
+
+
+def _collect_signatures(reader: Any) -> tuple[list[Any], list[Any], list[str]]:
+    """Regular signatures, document timestamps, and unreadable field names."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+    from pyhanko.sign.validation import EmbeddedPdfSignature
+
+    regular: list[Any] = []
+    timestamps: list[Any] = []
+    broken: list[str] = []
+    for fq_name, _sig_obj, sig_field in enumerate_sig_fields(reader, filled_status=True):
+        try:
+            emb = EmbeddedPdfSignature(reader, sig_field, fq_name)
+        except Exception as exc:
+            logger.info("unreadable signature %s: %s", fq_name, exc)
+            broken.append(fq_name)
+            continue
+        (timestamps if emb.sig_object_type == "/DocTimeStamp" else regular).append(emb)
+    regular.sort(key=lambda e: e.signed_revision)
+    timestamps.sort(key=lambda e: e.signed_revision)
+    return regular, timestamps, broken
+
+
+def _validation_context(reader: Any, roots: list[x509.Certificate], moment: dt.datetime | None) -> Any:
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.validation import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
+    from pyhanko_certvalidator import ValidationContext
+
+    kwargs: dict[str, Any] = {
+        "trust_roots": [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots],
+        "allow_fetching": False,
+        "revocation_mode": "soft-fail",
+    }
+    if moment is not None:
+        kwargs["moment"] = moment
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return ValidationContext(**kwargs), None
+    return dss.as_validation_context(kwargs), dss
+
+
+def _verify(
+    data: bytes,
+    roots: list[x509.Certificate],
+    expected_fp: str | None,
+    moment: dt.datetime | None,
+    digest: str,
+) -> VerificationReport:
+    from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
+    from pyhanko.sign.validation.errors import SignatureValidationError
+
+    size = len(data)
+    opened = _open_reader(data, size, digest)
+    if isinstance(opened, VerificationReport):
+        return opened
+    reader = opened
+    try:
+        regular, doc_timestamps, broken = _collect_signatures(reader)
+    except Exception as exc:
+        return _early(Indication.FAILED, "FORMAT_FAILURE", "PDF_MALFORMED", size, digest, str(exc))
+    if not regular:
+        if broken:
+            return _early(Indication.FAILED, "FORMAT_FAILURE", "SIGNATURE_FORMAT_UNSUPPORTED", size, digest, broken[0])
+        return _early(Indication.FAILED, "NO_SIGNATURE", "NO_SIGNATURE", size, digest)
+
+    out = _Outcome()
+    emb = regular[0]
+    if len(regular) + len(broken) > 1:
+        out.add("MULTIPLE_SIGNATURES", f"{len(regular) + len(broken)} signatures")
+    if not roots:
+        out.add("NO_TRUST_ANCHORS")
+
+    vc, dss = _validation_context(reader, roots, moment)
+    try:
+        status = asyncio.run(async_validate_pdf_signature(emb, signer_validation_context=vc))
+    except SignatureValidationError as exc:
+        sub = exc.ades_subindication
+        indication = Indication(sub.status.name) if sub is not None else Indication.INDETERMINATE
+        if indication is Indication.PASSED:  # pragma: no cover - defensive
+            indication = Indication.INDETERMINATE
+        out.fail(indication, sub.standard_name if sub else "GENERIC", "SIGNATURE_FORMAT_UNSUPPORTED", str(exc))
+        indication, sub_name = out.verdict()
+        return VerificationReport(
+            indication=indication,
+            sub_indication=sub_name,
+            field_name=emb.field_name,
+            signature_count=len(regular),
+            file_size=size,
+            file_sha256=digest,
+            identity=_safe_identity(emb, expected_fp),
+            findings=tuple(out.findings),
+        )
+
+    is_pades = emb.sig_object.get("/SubFilter") == _PADES_SUBFILTER
+    if not is_pades:
+        out.add("NOT_PADES", str(emb.sig_object.get("/SubFilter")))
+    docmdp = emb.docmdp_level
+    if docmdp is None:
+        out.add("NOT_CERTIFYING")
+
+    integrity = _integrity(reader, emb, status)
+    _judge_integrity(out, status, docmdp)
+    signed_end = emb.byte_range[2] + emb.byte_range[3]
+    if integrity.revisions_after_signing == 0 and data[signed_end:].strip():
+        # Bytes after the sealed revision that are not a PDF update: viewers
+        # ignore them, but they are unsigned and can smuggle content.
+        out.fail(
+            Indication.INDETERMINATE,
+            "SIG_CONSTRAINTS_FAILURE",
+            "UNSIGNED_TRAILING_DATA",
+            f"{len(data) - signed_end} bytes",
+        )
+    _judge_trust(out, status)
+
+    ts = status.timestamp_validity
+    ts_ok = ts is not None and ts.intact and ts.valid and ts.trusted
+    if ts is not None:
+        if ts_ok:
+            out.add("TIMESTAMP_PRESENT")
+        else:
+            out.fail(Indication.INDETERMINATE, "GENERIC", "TIMESTAMP_INVALID")
+    doc_ts_ok = False
+    for doc_ts in doc_timestamps:
+        try:
+            doc_status = asyncio.run(async_validate_pdf_timestamp(doc_ts, validation_context=vc))
+            doc_ts_ok = doc_ts_ok or bool(doc_status.valid and doc_status.intact and doc_status.trusted)
+        except Exception as exc:
+            logger.info("document timestamp %s invalid: %s", doc_ts.field_name, exc)
+
+    signing_time = ts.timestamp if ts_ok and ts is not None else status.signer_reported_dt
+    identity = _identity(status.signing_cert, status, expected_fp, signing_time)
+    if expected_fp is not None and not identity.matches_expected_signer:
+        out.fail(Indication.INDETERMINATE, "SIG_CONSTRAINTS_FAILURE", "SIGNER_MISMATCH", identity.sha256_fingerprint)
+
+    indication, sub_name = out.verdict()
+    level = None
+    if indication is Indication.PASSED:
+        out.findings.insert(0, finding("SEAL_VALID"))
+        level = _pades_level(is_pades, ts_ok or doc_ts_ok, dss, doc_timestamps, emb, doc_ts_ok)
+    timing = Timing(
+        claimed_signing_time=_iso(status.signer_reported_dt),
+        timestamp_time=_iso(ts.timestamp) if ts is not None else None,
+        timestamp_authority=ts.signing_cert.subject.human_friendly if ts is not None else None,
+        timestamp_valid=ts_ok if ts is not None else None,
+    )
+    return VerificationReport(
+        indication=indication,
+        sub_indication=sub_name,
+        pades_level=level,
+        field_name=emb.field_name,
+        signature_count=len(regular),
+        file_size=size,
+        file_sha256=digest,
+        integrity=integrity,
+        identity=identity,
+        timing=timing,
+        findings=tuple(out.findings),
+    )
+
+
+def _integrity(reader: Any, emb: Any, status: Any) -> Integrity:
+    mod_level = status.modification_level
+    return Integrity(
+        intact=status.intact,
+        signature_valid=status.valid,
+        coverage=status.coverage.name if status.coverage is not None else None,
+        modification_level=mod_level.name if mod_level is not None else None,
+        revisions_after_signing=reader.xrefs.total_revisions - 1 - emb.signed_revision,
+        docmdp_permission=emb.docmdp_level.name if emb.docmdp_level is not None else None,
+        docmdp_ok=status.docmdp_ok,
+    )
+
+
+def _judge_integrity(out: _Outcome, status: Any, docmdp: Any) -> None:
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import SignatureCoverageLevel
+
+    if not status.intact:
+        out.fail(Indication.FAILED, "HASH_FAILURE", "DIGEST_MISMATCH")
+        return
+    if not status.valid:
+        out.fail(Indication.FAILED, "SIG_CRYPTO_FAILURE", "SIGNATURE_INVALID")
+        return
+    coverage = status.coverage
+    if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        out.fail(Indication.FAILED, "FORMAT_FAILURE", "COVERAGE_INCOMPLETE", getattr(coverage, "name", None))
+        return
+    level = status.modification_level
+    diff = status.diff_result
+    detail = getattr(diff, "failure_message", None) or (level.name if level is not None else None)
+    if status.docmdp_ok is False:
+        out.fail(Indication.FAILED, "MODIFIED_AFTER_SIGNING", "MODIFIED_AFTER_SIGNING", detail)
+    elif level is None or level > ModificationLevel.LTA_UPDATES:
+        if coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            # Only reachable without DocMDP: nothing forbids the edits, but an
+            # approval seal on an edited document cannot be vouched for.
+            out.fail(
+                Indication.INDETERMINATE,
+                "SIG_CONSTRAINTS_FAILURE",
+                "MODIFIED_AFTER_SIGNING_UNCERTIFIED",
+                detail,
+            )
+    elif level == ModificationLevel.LTA_UPDATES:
+        out.add("UPDATES_AFTER_SIGNING_ALLOWED")
+
+
+_TRUST_CODES = {
+    "NO_CERTIFICATE_CHAIN_FOUND": "CHAIN_NOT_TRUSTED",
+    "REVOKED_NO_POE": "CERTIFICATE_REVOKED",
+    "REVOKED_CA_NO_POE": "CERTIFICATE_REVOKED",
+    "REVOKED": "CERTIFICATE_REVOKED",
+    "OUT_OF_BOUNDS_NO_POE": "CERTIFICATE_EXPIRED",
+    "OUT_OF_BOUNDS_NOT_REVOKED": "CERTIFICATE_EXPIRED",
+    "EXPIRED": "CERTIFICATE_EXPIRED",
+    "NOT_YET_VALID": "CERTIFICATE_NOT_YET_VALID",
+    "CHAIN_CONSTRAINTS_FAILURE": "CERTIFICATE_USAGE_INVALID",
+}
+
+
+def _judge_trust(out: _Outcome, status: Any) -> None:
+    if not (status.intact and status.valid):
+        return  # trust is not evaluated for broken signatures
+    problem = status.trust_problem_indic
+    if problem is None and status.validation_path is not None:
+        return
+    name = problem.standard_name if problem is not None else "NO_CERTIFICATE_CHAIN_FOUND"
+    indication = Indication(problem.status.name) if problem is not None else Indication.INDETERMINATE
+    if indication is Indication.PASSED:  # pragma: no cover - defensive
+        indication = Indication.INDETERMINATE
+    out.fail(indication, name, _TRUST_CODES.get(name, "CERTIFICATE_PROBLEM"))
+
+
+def _safe_identity(emb: Any, expected_fp: str | None) -> Identity:
+    """Best-effort identity for signatures that failed structurally."""
+    try:
+        return _identity(emb.signer_cert, None, expected_fp)
+    except Exception:
+        return Identity()
+
+
+def _identity(
+    cert: Any,
+    status: Any,
+    expected_fp: str | None,
+    signing_time: dt.datetime | None = None,
+) -> Identity:
+    validity = cert["tbs_certificate"]["validity"]
+    not_before = validity["not_before"].native
+    not_after = validity["not_after"].native
+    fingerprint = cert.sha256.hex()
+    path = getattr(status, "validation_path", None)
+    trusted = bool(status is not None and status.trusted)
+    anchor = None
+    if trusted and path is not None:
+        try:
+            anchor = path.trust_anchor.authority.name.human_friendly
+        except Exception:  # pragma: no cover - cosmetic only
+            anchor = None
+    return Identity(
+        subject=cert.subject.human_friendly,
+        issuer=cert.issuer.human_friendly,
+        serial_number=format(cert.serial_number, "x"),
+        sha256_fingerprint=fingerprint,
+        chains_to_trust_anchor=trusted,
+        trust_anchor=anchor,
+        not_before=_iso(not_before),
+        not_after=_iso(not_after),
+        valid_at_signing_time=(not_before <= signing_time <= not_after if signing_time is not None else None),
+        matches_expected_signer=(_fingerprint(expected_fp) == fingerprint if expected_fp is not None else None),
+    )
+
+
+def _pades_level(
+    is_pades: bool,
+    has_time: bool,
+    dss: Any,
+    doc_timestamps: list[Any],
+    emb: Any,
+    doc_ts_ok: bool,
+) -> str | None:
+    """Highest PAdES baseline level whose ingredients are present and valid."""
+    if not is_pades:
+        return None
+    if not has_time:
+        return "B-B"
+    has_revinfo = dss is not None and bool(list(dss.crls) or list(dss.ocsps))
+    if not has_revinfo:
+        return "B-T"
+    later_ts = [t for t in doc_timestamps if t.signed_revision > emb.signed_revision]
+    if doc_ts_ok and later_ts:
+        return "B-LTA"
+    return "B-LT"

@@ -1,0 +1,194 @@
+"""Shared fixtures: moto DynamoDB, the seeded catalogue, a local token issuer, a GraphQL client.
+
+Tests run against a production-like stage ("test": no introspection, no field suggestions)
+unless they ask for the local one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import local_issuer
+
+ISSUER = "uap-test-issuer"
+AUDIENCE = "uap-api"
+TABLE = "uap-test-main"
+
+
+@pytest.fixture(scope="session")
+def issuer_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
+    private_path, public_path = local_issuer.ensure_keypair(tmp_path_factory.mktemp("issuer"))
+    return private_path.read_bytes(), public_path.read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials so nothing can ever reach a real AWS account."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "cn-north-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def stage_env(monkeypatch: pytest.MonkeyPatch, issuer_keys: tuple[bytes, bytes]) -> Iterator[None]:
+    """Settings for a production-like 'test' stage, read fresh for this test."""
+    from chalicelib.config import get_settings
+
+    monkeypatch.setenv("UAP_STAGE", "test")
+    monkeypatch.setenv("UAP_TABLE_NAME", TABLE)
+    monkeypatch.setenv("UAP_JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("UAP_JWT_AUDIENCE", AUDIENCE)
+    monkeypatch.setenv("UAP_JWT_KEYS", issuer_keys[1].decode())
+    monkeypatch.delenv("UAP_DYNAMODB_ENDPOINT", raising=False)
+    get_settings.cache_clear()
+    get_settings()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def ddb(stage_env: None) -> Iterator[None]:
+    """An empty table in moto."""
+    from moto import mock_aws
+
+    from chalicelib.storage.tables import configure, create_table
+
+    with mock_aws():
+        configure(TABLE, None, "cn-north-1")
+        create_table()
+        yield
+    configure(TABLE, None)
+
+
+@pytest.fixture(scope="session")
+def seed_data() -> Any:
+    from infra.seed import load
+
+    return load()
+
+
+@pytest.fixture
+def seeded(ddb: None, seed_data: Any) -> Any:
+    from infra.seed import apply
+
+    apply(seed_data)
+    return seed_data
+
+
+@dataclass
+class CallCounter:
+    """Counts DynamoDB API calls by operation; tests keep them at small constants."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+
+@pytest.fixture
+def ddb_calls(monkeypatch: pytest.MonkeyPatch) -> CallCounter:
+    from pynamodb.connection.base import Connection
+
+    counter = CallCounter()
+    original = Connection._make_api_call
+
+    def counting(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        counter.calls[operation_name] += 1
+        return original(self, operation_name, operation_kwargs)
+
+    monkeypatch.setattr(Connection, "_make_api_call", counting)
+    return counter
+
+
+@dataclass
+class Api:
+    """Drives `/graphql` through Chalice's test client, with tokens from the local issuer."""
+
+    private_pem: bytes
+    seed: Any
+
+    def token(
+        self,
+        subject: str,
+        roles: list[str] | None = None,
+        *,
+        department: str | None = None,
+        centre: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        return local_issuer.issue(
+            self.private_pem,
+            subject,
+            roles or [],
+            issuer=kwargs.pop("issuer", ISSUER),
+            audience=kwargs.pop("audience", AUDIENCE),
+            department=department,
+            centre=centre,
+            **kwargs,
+        )
+
+    def token_for(self, staff_id: str) -> str:
+        """A token for a seeded staff member or demo user, with their real roles and scope."""
+        for person in self.seed.staff:
+            if person.id == staff_id:
+                return self.token(
+                    person.id,
+                    sorted(r.value for r in person.roles),
+                    department=person.department_id,
+                    centre=person.centre_id,
+                    name=person.name,
+                )
+        for user in self.seed.users:
+            if user.id == staff_id:
+                return self.token(user.id, sorted(r.value for r in user.roles), name=user.name)
+        raise KeyError(staff_id)
+
+    def staff_with(self, role: str) -> str:
+        return next(s.id for s in self.seed.staff if role in {r.value for r in s.roles})
+
+    def post(self, body: Any, token: str | None = None, raw: bytes | None = None) -> tuple[int, Any]:
+        from chalice.test import Client
+
+        from app import app
+
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        with Client(app, stage_name="local") as client:
+            response = client.http.post(
+                "/graphql", headers=headers, body=raw if raw is not None else json.dumps(body).encode()
+            )
+        return response.status_code, json.loads(response.body) if response.body else None
+
+    def gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: str | None = None, token: str | None = None
+    ) -> Any:
+        """Run one operation; `as_` names a seeded person whose token to send."""
+        if as_ is not None:
+            token = self.token_for(as_)
+        status, body = self.post({"query": query, "variables": variables or {}}, token=token)
+        assert status == 200, body
+        return body
+
+
+@pytest.fixture
+def api(seeded: Any, issuer_keys: tuple[bytes, bytes]) -> Api:
+    return Api(issuer_keys[0], seeded)
+
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,167 @@
+"""Transport, tokens and GraphQL limits: every bad request gets a coded answer, never a crash."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from infra import local_issuer
+from tests.conftest import Api
+
+ITEMS = "{ serviceItems(first: 1) { edges { node { code } } } }"
+
+
+def error_code(body: dict[str, Any]) -> str:
+    code: str = body["errors"][0]["extensions"]["code"]
+    return code
+
+
+def other_key() -> bytes:
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+
+def test_valid_token_identifies_the_caller_and_scope(api: Api) -> None:
+    clerk = api.staff_with("clerk")
+    body = api.gql("{ me { subject roles isStaff department { id } centre { id } } }", as_=clerk)
+    me = body["data"]["me"]
+    assert me["subject"] == clerk and "CLERK" in me["roles"] and me["isStaff"]
+    assert me["department"]["id"] and me["centre"]["id"]
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda api: api.token("u1", ["applicant"], now=time.time() - 7200), "TOKEN_EXPIRED"),
+        (
+            lambda api: local_issuer.issue(
+                other_key(), "u1", ["applicant"], issuer="uap-test-issuer", audience="uap-api"
+            ),
+            "TOKEN_INVALID",
+        ),
+        (lambda api: api.token("u1", ["applicant"], audience="someone-else"), "TOKEN_AUDIENCE"),
+        (lambda api: api.token("u1", ["applicant"], issuer="https://evil.example"), "TOKEN_ISSUER"),
+        (lambda api: api.token("u1", ["clerk"]), "TOKEN_SCOPE"),
+        (lambda api: "not.a.jwt", "TOKEN_INVALID"),
+        (lambda api: api.token("u1", ["applicant"])[:-4] + "AAAA", "TOKEN_INVALID"),
+    ],
+)
+def test_bad_tokens_get_401_with_a_code(api: Api, make: Any, code: str) -> None:
+    status, body = api.post({"query": ITEMS}, token=make(api))
+    assert status == 401 and error_code(body) == code, body
+
+
+def test_unsigned_token_is_refused(api: Api) -> None:
+    import jwt
+
+    token = jwt.encode(
+        {
+            "sub": "u1",
+            "iss": "uap-test-issuer",
+            "aud": "uap-api",
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
+        key=None,
+        algorithm="none",
+    )
+    status, body = api.post({"query": ITEMS}, token=token)
+    assert status == 401 and error_code(body) == "TOKEN_INVALID"
+
+
+def test_anonymous_reaches_public_fields_only(api: Api) -> None:
+    assert "errors" not in api.gql(ITEMS)
+    assert error_code(api.gql("{ me { subject } }")) == "UNAUTHENTICATED"
+    centre = api.seed.centres[0].id
+    from strawberry import relay
+
+    query = "query($id: ID!) { centre(id: $id) { name windowPosts { name backupStaffId } } }"
+    variables = {"id": str(relay.GlobalID("Centre", centre))}
+    assert error_code(api.gql(query, variables)) == "UNAUTHENTICATED"
+    applicant = next(u.id for u in api.seed.users)
+    assert error_code(api.gql(query, variables, as_=applicant)) == "FORBIDDEN"
+    posts = api.gql(query, variables, as_=api.staff_with("clerk"))["data"]["centre"]["windowPosts"]
+    assert posts and all(p["backupStaffId"] for p in posts)
+
+
+# --- transport ---------------------------------------------------------------------------------------
+
+
+def test_batching_is_refused(api: Api) -> None:
+    status, body = api.post([{"query": ITEMS}, {"query": ITEMS}])
+    assert status == 400 and error_code(body) == "BATCHING_NOT_SUPPORTED"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "code"),
+    [
+        (b"{not json", 400, "BAD_REQUEST"),
+        (b'{"variables": {}}', 400, "BAD_REQUEST"),
+        (b'{"query": "{ __typename }", "variables": [1]}', 400, "BAD_REQUEST"),
+        (json.dumps({"query": "{ __typename }", "padding": "x" * 70_000}).encode(), 413, "PAYLOAD_TOO_LARGE"),
+    ],
+)
+def test_malformed_requests(api: Api, raw: bytes, status: int, code: str) -> None:
+    got_status, body = api.post(None, raw=raw)
+    assert got_status == status and error_code(body) == code
+
+
+def test_get_is_refused_outside_the_local_stage(api: Api) -> None:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        response = client.http.get("/graphql")
+    assert response.status_code == 405
+
+
+# --- GraphQL limits -------------------------------------------------------------------------------
+
+
+def test_depth_limit(api: Api) -> None:
+    deep = "{ centres { edges { node { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } }"
+    body = api.gql(deep)
+    assert body["data"] is None and "depth" in body["errors"][0]["message"]
+
+
+def test_alias_limit(api: Api) -> None:
+    aliases = " ".join(f"a{i}: __typename" for i in range(20))
+    body = api.gql("{ " + aliases + " }")
+    assert body["data"] is None and "aliases" in body["errors"][0]["message"].lower()
+
+
+def test_token_limit(api: Api) -> None:
+    many = " ".join("__typename" for _ in range(2100))
+    body = api.gql("{ " + many + " }")
+    assert body["data"] is None and "token" in body["errors"][0]["message"].lower()
+
+
+def test_introspection_and_suggestions_are_off_outside_local(api: Api) -> None:
+    body = api.gql("{ __schema { types { name } } }")
+    assert body["data"] is None and "introspection" in body["errors"][0]["message"].lower()
+    body = api.gql("{ serviceItem { cod } }")
+    assert all("Did you mean" not in e["message"] for e in body["errors"])
+
+
+def test_unexpected_errors_are_masked_expected_ones_are_not(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.storage.catalogue_repository import CatalogueRepository
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(CatalogueRepository, "published_page", boom)
+    body = api.gql(ITEMS)
+    assert body["errors"][0]["message"] == "服务内部错误,请稍后重试"
+    assert "secret" not in json.dumps(body)
+    assert error_code(api.gql("{ me { subject } }")) == "UNAUTHENTICATED"  # still answering

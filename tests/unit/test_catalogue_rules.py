@@ -1,0 +1,177 @@
+"""Catalogue rules: the published elements (seed 001) and versioned changes (seed 003)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain import catalogue as dc
+from chalicelib.domain.errors import DomainError
+from tests.factories import CENTRES, DEPARTMENTS, ctx, elements
+
+
+def codes(error: pytest.ExceptionInfo[DomainError]) -> set[str]:
+    return {v.code for v in error.value.violations}
+
+
+def test_seed001_valid_item_publishes_version_one_with_who_when_why() -> None:
+    version = dc.add_item("ZS-NR-001", elements(), ctx("新增事项"))
+    assert version.item.version == 1
+    assert version.change is dc.ChangeKind.ADD
+    assert (version.actor_id, version.reason) == ("admin-1", "新增事项")
+    assert version.item.home_centre_id == "city"
+    assert version.item.elements.is_joint
+
+
+def test_seed001_every_missing_element_is_reported_at_once() -> None:
+    bad = elements(name="", conditions=(), materials=(), procedure=(), legal_basis=(), supervision_phone="x")
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(bad, DEPARTMENTS)
+    fields = {v.field for v in error.value.violations}
+    assert {
+        "elements.name",
+        "elements.conditions",
+        "elements.materials",
+        "elements.procedure",
+        "elements.legalBasis",
+        "elements.supervisionPhone",
+    } <= fields
+
+
+def test_seed001_promised_limit_cannot_exceed_statutory_limit() -> None:
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(promised_limit_days=25), DEPARTMENTS)
+    assert dc.CatalogueCode.PROMISED_EXCEEDS_STATUTORY in codes(error)
+
+
+def test_seed001_immediate_item_is_decided_at_the_window() -> None:
+    immediate = elements(kind=dc.ItemKind.IMMEDIATE, promised_limit_days=3, co_reviewers=(), special_steps=())
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(immediate, DEPARTMENTS)
+    assert codes(error) == {dc.CatalogueCode.IMMEDIATE_ITEM_LIMIT}
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(kind=dc.ItemKind.IMMEDIATE, promised_limit_days=0), DEPARTMENTS)
+    assert dc.CatalogueCode.IMMEDIATE_ITEM_JOINT in codes(error)
+
+
+def test_seed001_needs_a_primary_material_and_each_material_a_legal_basis() -> None:
+    secondary_only = tuple(
+        dc.Material(m.code, m.name, dc.MaterialKind.SECONDARY, m.form, m.legal_basis) for m in elements().materials
+    )
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(materials=secondary_only), DEPARTMENTS)
+    assert dc.CatalogueCode.NO_PRIMARY_MATERIAL in codes(error)
+    no_basis = (dc.Material("M-A", "申请表", dc.MaterialKind.PRIMARY, dc.MaterialForm.ORIGINAL, " "),)
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(materials=no_basis), DEPARTMENTS)
+    assert "elements.materials[0].legalBasis" in {v.field for v in error.value.violations}
+
+
+def test_seed004_joint_review_co_reviewers_have_own_limit_within_promised_limit() -> None:
+    too_long = (dc.CoReviewer("housing", 11),)
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(co_reviewers=too_long), DEPARTMENTS)
+    assert codes(error) == {dc.CatalogueCode.CO_REVIEWER_LIMIT}
+    lead_as_co = (dc.CoReviewer("nr", 3),)
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(co_reviewers=lead_as_co), DEPARTMENTS)
+    assert codes(error) == {dc.CatalogueCode.CO_REVIEWER_IS_LEAD}
+    unknown = (dc.CoReviewer("nowhere", 3),)
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(co_reviewers=unknown), DEPARTMENTS)
+    assert codes(error) == {dc.CatalogueCode.UNKNOWN_DEPARTMENT}
+
+
+def test_fees_need_a_basis_and_non_negative_amount() -> None:
+    fees = (dc.Fee("工本费", -1, ""),)
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(elements(fees=fees), DEPARTMENTS)
+    assert {"elements.fees[0].amountFen", "elements.fees[0].basis"} <= {v.field for v in error.value.violations}
+
+
+def test_seed003_change_creates_next_version_and_checks_expected_version() -> None:
+    v1 = dc.add_item("ZS-NR-001", elements(), ctx())
+    v2 = dc.change_item(v1.item, elements(promised_limit_days=8), ctx("压缩承诺时限"), expected_version=1)
+    assert v2.item.version == 2 and v2.change is dc.ChangeKind.CHANGE
+    assert v2.item.elements.promised_limit_days == 8
+    with pytest.raises(DomainError) as error:
+        dc.change_item(v2.item, elements(), ctx(), expected_version=1)
+    assert codes(error) == {dc.CatalogueCode.STALE_VERSION}
+
+
+def test_seed003_change_needs_a_reason() -> None:
+    v1 = dc.add_item("ZS-NR-001", elements(), ctx())
+    with pytest.raises(DomainError) as error:
+        dc.change_item(v1.item, elements(), ctx(reason="  "), expected_version=1)
+    assert codes(error) == {dc.CatalogueCode.REASON_REQUIRED}
+
+
+def test_seed003_cancelled_item_cannot_change_again() -> None:
+    v1 = dc.add_item("ZS-NR-001", elements(), ctx())
+    cancelled = dc.cancel_item(v1.item, ctx("事项取消"), expected_version=1)
+    assert cancelled.item.status is dc.ItemStatus.CANCELLED and not cancelled.item.is_listed
+    with pytest.raises(DomainError) as error:
+        dc.change_item(cancelled.item, elements(), ctx(), expected_version=2)
+    assert codes(error) == {dc.CatalogueCode.ITEM_NOT_PUBLISHED}
+
+
+def test_seed003_transfer_moves_owner_and_refuses_same_department() -> None:
+    v1 = dc.add_item("ZS-NR-001", elements(co_reviewers=()), ctx())
+    moved = dc.transfer_item(v1.item, "housing", ctx("职能划转"), expected_version=1)
+    assert moved.item.elements.department_id == "housing" and moved.change is dc.ChangeKind.TRANSFER
+    with pytest.raises(DomainError) as error:
+        dc.transfer_item(moved.item, "housing", ctx(), expected_version=2)
+    assert codes(error) == {dc.CatalogueCode.SAME_DEPARTMENT}
+
+
+def test_seed000_delegation_goes_down_the_hierarchy_only() -> None:
+    v1 = dc.add_item("ZS-NR-001", elements(), ctx())
+    delegated = dc.delegate_item(v1.item, "jintang", ctx("下放金塘"), expected_version=1)
+    assert delegated.item.centre_ids == ("city", "jintang")
+    assert delegated.item.elements == v1.item.elements  # same authority, same elements
+    with pytest.raises(DomainError) as error:
+        dc.delegate_item(delegated.item, "jintang", ctx(), expected_version=2)
+    assert codes(error) == {dc.CatalogueCode.ALREADY_DELEGATED}
+    district_item = dc.add_item(
+        "ZS-DH-001",
+        elements(department_id="dh-market", level=dc.CentreLevel.DISTRICT, co_reviewers=()),
+        ctx(),
+    )
+    with pytest.raises(DomainError) as error:
+        dc.delegate_item(district_item.item, "jintang", ctx(), expected_version=1)
+    assert codes(error) == {dc.CatalogueCode.NOT_SUBORDINATE_CENTRE}
+    assert dc.delegate_item(district_item.item, "huannan", ctx(), expected_version=1).item.centre_ids == (
+        "dinghai",
+        "huannan",
+    )
+
+
+def test_seed003_merge_closes_sources_and_records_them_on_the_target() -> None:
+    a = dc.add_item("ZS-NR-001", elements(), ctx()).item
+    b = dc.add_item("ZS-NR-002", elements(name="乡村建设规划许可"), ctx()).item
+    merged, closed = dc.merge_items(a, [b], ctx("事项合并"), expected_version=1)
+    assert merged.item.merged_from == ("ZS-NR-002",)
+    assert closed[0].item.status is dc.ItemStatus.MERGED and closed[0].item.merged_into == "ZS-NR-001"
+    with pytest.raises(DomainError) as error:
+        dc.merge_items(a, [a], ctx(), expected_version=1)
+    assert codes(error) == {dc.CatalogueCode.MERGE_SELF}
+
+
+def test_item_level_must_match_owning_department_centre() -> None:
+    with pytest.raises(DomainError) as error:
+        dc.add_item("ZS-NR-001", elements(level=dc.CentreLevel.DISTRICT), ctx())
+    assert codes(error) == {dc.CatalogueCode.LEVEL_MISMATCH}
+
+
+def test_seed000_centre_hierarchy_city_district_township() -> None:
+    dc.validate_hierarchy(CENTRES)
+    broken = dict(CENTRES)
+    broken["huannan"] = dc.Centre("huannan", "环南", dc.CentreLevel.TOWNSHIP, "city")
+    with pytest.raises(DomainError) as error:
+        dc.validate_hierarchy(broken)
+    assert codes(error) == {dc.CatalogueCode.INVALID_HIERARCHY}
+
+
+def test_invalid_code_rejected() -> None:
+    with pytest.raises(DomainError) as error:
+        dc.add_item("bad code", elements(), ctx())
+    assert codes(error) == {dc.CatalogueCode.INVALID_CODE}
