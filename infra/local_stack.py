@@ -106,25 +106,57 @@ def port_is_free(port: int) -> bool:
         return True
 
 
-def _load_prctl() -> Any:
-    """libc's prctl on Linux (looked up here, in the parent: a forked child should do little)."""
-    if not sys.platform.startswith("linux"):
-        return None
+_REAPER = r"""
+import os, signal, sys
+groups = set()
+for line in sys.stdin:  # until the parent's end of the pipe closes: exit, crash or kill -9
+    pgid = int(line)
+    groups.add(pgid) if pgid > 0 else groups.discard(-pgid)
+for pgid in groups:
     try:
-        import ctypes
-
-        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _load_prctl()
+        os.killpg(pgid, signal.SIGTERM)
+    except OSError:
+        pass
+"""
 
 
-def _die_with_parent() -> None:
-    """Child-side hook: have the kernel SIGTERM the child if its parent dies (even by kill -9)."""
-    if _PRCTL is not None:
-        _PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+class _Reaper:
+    """A tiny watchdog that SIGTERMs our helpers' process groups if this process dies uncleanly.
+
+    atexit and signal handlers do not run on kill -9 or a crash of the interpreter; without this,
+    DynamoDB Local would keep its port and files, and chalice's autoreload worker port 8000.
+    """
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _send(self, line: str) -> None:
+        if self._process is not None and self._process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                self._process.stdin.write(line.encode())
+                self._process.stdin.flush()
+
+    def watch(self, pgid: int) -> None:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _REAPER], stdin=subprocess.PIPE, start_new_session=True
+            )
+            atexit.register(self.close)
+        self._send(f"{pgid}\n")
+
+    def forget(self, pgid: int) -> None:
+        self._send(f"{-pgid}\n")
+
+    def close(self) -> None:
+        """Normal exit: end the watchdog (it SIGTERMs whatever is still registered)."""
+        if self._process is not None and self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=5)
+
+
+_reaper = _Reaper()
 
 
 def spawn(
@@ -132,25 +164,25 @@ def spawn(
     stdout: IO[Any] | int | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start a helper in its own process group, so `stop_process` can end it with its children."""
-    return subprocess.Popen(
+    process = subprocess.Popen(
         list(cmd), cwd=cwd, env=env, stdout=stdout, stderr=subprocess.STDOUT if stdout else None,
-        # The hook only calls one pre-resolved libc function, nothing that takes Python locks.
-        start_new_session=True, preexec_fn=_die_with_parent,
+        start_new_session=True,
     )
+    _reaper.watch(process.pid)
+    return process
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
     """SIGTERM the process group, then SIGKILL whatever is left after `timeout` seconds."""
-    if process.poll() is not None:
-        return
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, sig)
+            os.killpg(process.pid, sig)  # the group: also children that outlived their parent
         try:
             process.wait(timeout=timeout)
-            return
+            break
         except subprocess.TimeoutExpired:
             continue
+    _reaper.forget(process.pid)
 
 
 # --- DynamoDB Local ---------------------------------------------------------------------------
@@ -412,16 +444,17 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen[bytes] | N
 
 
 @contextlib.contextmanager
-def _terminate_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM (kill, a supervisor) into KeyboardInterrupt, so cleanup runs like on Ctrl-C."""
+def _interrupt_on_termination() -> Iterator[None]:
+    """Turn SIGTERM (kill) and SIGHUP (terminal closed) into KeyboardInterrupt: cleanup as on Ctrl-C."""
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = True) -> int:
@@ -432,7 +465,7 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = True) -> 
         _log(f"port {dynamodb_port} is in use; DynamoDB Local takes a free one instead")
         dynamodb_port = 0
     table = local_stage_settings()["UAP_TABLE_NAME"]
-    with _terminate_on_sigterm():
+    with _interrupt_on_termination():
         started = time.monotonic()
         try:
             dynamo = start_dynamodb_local(folder / "dynamodb", dynamodb_port)

@@ -22,7 +22,6 @@ from chalicelib.domain.identity import Role
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as
-from chalicelib.storage.unit_of_work import UnitOfWork
 
 SEED_FILE = Path(__file__).parent / "seed" / "catalogue.json"
 SEEDER = "system-seed"
@@ -89,34 +88,14 @@ def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
     """Write the seed; returns how many items were newly published."""
     repo = repo or CatalogueRepository()
     versions = check(seed)
-    reference = UnitOfWork()
-    for centre in seed.centres:
-        repo.add_centre(reference, centre)
-    for department in seed.departments:
-        repo.add_department(reference, department)
-    reference.commit()
-    people = UnitOfWork()
-    for staff in seed.staff:
-        repo.add_staff(people, staff)
-    for post in seed.posts:
-        repo.add_post(people, post)
-    people.commit()
-    published = 0
+    repo.import_reference(list(seed.centres), list(seed.departments), list(seed.staff), list(seed.posts))
     by_code: dict[str, list[dc.ItemVersion]] = {}
     for version in versions:
         by_code.setdefault(version.item.code, []).append(version)
-    for code, chain in by_code.items():
-        if repo.get_item(code) is not None:
-            continue  # already seeded (or edited by an administrator since): leave it alone
-        previous: dc.ServiceItem | None = None
-        for version in chain:
-            uow = UnitOfWork()
-            found = repo.get_item(code)
-            repo.stage_version(uow, version, previous, found[1] if found else None)
-            uow.commit()
-            previous = version.item
-        published += 1
-    return published
+    existing = repo.items_by_code(by_code)  # already seeded, or edited by an admin since: keep
+    fresh = [chain for code, chain in by_code.items() if code not in existing]
+    repo.import_items(fresh)
+    return len(fresh)
 
 
 def main(argv: list[str] | None = None) -> int:

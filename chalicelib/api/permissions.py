@@ -110,6 +110,16 @@ def visible_to(rule: Rule) -> Callable[[type[T]], type[T]]:
     return decorate
 
 
+OVERSIGHT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def require_centre_scope(principal: Principal, centre_id: str) -> None:
+    """Staff act within their own centre; supervisors and administrators oversee all centres."""
+    if principal.roles & OVERSIGHT_ROLES or principal.centre_id == centre_id:
+        return
+    raise ApiError(FORBIDDEN, "只能查看本中心的信息")
+
+
 def principal_of(info: Info) -> Principal:
     principal: Principal = info.context.principal
     return principal

@@ -30,7 +30,10 @@ _GRAPHIQL = """<!doctype html><html><head><meta charset="utf-8"><title>统一审
 <script>ReactDOM.createRoot(document.getElementById('g')).render(React.createElement(GraphiQL,
 {fetcher: GraphiQL.createFetcher({url: location.pathname})}));</script></body></html>"""
 
-JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+JSON_HEADERS: dict[str, str | list[str]] = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+}
 
 
 def _error(status: int, code: str, message: str) -> Response:

@@ -21,9 +21,7 @@ class Role(StrEnum):
     ADMIN = "admin"  # catalogue administrator
 
 
-STAFF_ROLES = frozenset(
-    {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.BUREAU, Role.SUPERVISOR, Role.ADMIN}
-)
+STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.BUREAU, Role.SUPERVISOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)

@@ -61,18 +61,12 @@ class Pause:
     def __post_init__(self) -> None:
         """Reject inverted pauses early: they would silently count as zero."""
         if not isinstance(self.start, date):
-            raise TypeError(
-                f"Pause.start must be a date, got {type(self.start).__name__}"
-            )
+            raise TypeError(f"Pause.start must be a date, got {type(self.start).__name__}")
         if self.end is not None:
             if not isinstance(self.end, date):
-                raise TypeError(
-                    f"Pause.end must be a date or None, got {type(self.end).__name__}"
-                )
+                raise TypeError(f"Pause.end must be a date or None, got {type(self.end).__name__}")
             if _as_date(self.end) < _as_date(self.start):
-                raise ValueError(
-                    f"pause ends ({self.end}) before it starts ({self.start})"
-                )
+                raise ValueError(f"pause ends ({self.end}) before it starts ({self.start})")
 
     @property
     def is_open(self) -> bool:
@@ -108,9 +102,7 @@ class _YearTable:
             if flag:
                 work_days.append(i)
             prefix.append(prefix[-1] + flag)
-        return cls(
-            date(year, 1, 1).toordinal(), bytes(flags), tuple(prefix), tuple(work_days)
-        )
+        return cls(date(year, 1, 1).toordinal(), bytes(flags), tuple(prefix), tuple(work_days))
 
 
 def _as_date(d: date) -> date:
@@ -139,8 +131,7 @@ def _official_flags(year: int) -> bytes | None:
     jan1 = date(year, 1, 1)
     try:
         return bytes(
-            1 if chinese_calendar.is_workday(jan1 + timedelta(days=i)) else 0
-            for i in range(_days_in_year(year))
+            1 if chinese_calendar.is_workday(jan1 + timedelta(days=i)) else 0 for i in range(_days_in_year(year))
         )
     except NotImplementedError:
         return None
@@ -154,9 +145,7 @@ def has_official_data(year: int) -> bool:
 def _weekend_flags(year: int) -> bytearray:
     """Fallback flags: Monday to Friday work, weekends rest."""
     first_weekday = date(year, 1, 1).weekday()
-    return bytearray(
-        1 if (first_weekday + i) % 7 < 5 else 0 for i in range(_days_in_year(year))
-    )
+    return bytearray(1 if (first_weekday + i) % 7 < 5 else 0 for i in range(_days_in_year(year)))
 
 
 class WorkingDayCalendar:
@@ -179,19 +168,13 @@ class WorkingDayCalendar:
         self._holidays: dict[date, str] = {}
         for d, name in (holidays or {}).items():
             if not isinstance(name, str):
-                raise TypeError(
-                    f"holiday name for {d} must be a string, got {type(name).__name__}"
-                )
+                raise TypeError(f"holiday name for {d} must be a string, got {type(name).__name__}")
             self._holidays[_as_date(d)] = name
-        self._workdays: frozenset[date] = frozenset(
-            _as_date(d) for d in (workdays or ())
-        )
+        self._workdays: frozenset[date] = frozenset(_as_date(d) for d in (workdays or ()))
         both = sorted(self._workdays.intersection(self._holidays))
         if both:
             listed = ", ".join(d.isoformat() for d in both)
-            raise ValueError(
-                f"dates listed both as holidays and as working days: {listed}"
-            )
+            raise ValueError(f"dates listed both as holidays and as working days: {listed}")
         self._override_years: dict[int, list[tuple[date, int]]] = {}
         for d in self._holidays:
             self._override_years.setdefault(d.year, []).append((d, 0))
@@ -202,10 +185,7 @@ class WorkingDayCalendar:
 
     def __repr__(self) -> str:
         """Summarise the override table size rather than dumping it."""
-        return (
-            f"{type(self).__name__}(holidays=<{len(self._holidays)} dates>, "
-            f"workdays=<{len(self._workdays)} dates>)"
-        )
+        return f"{type(self).__name__}(holidays=<{len(self._holidays)} dates>, workdays=<{len(self._workdays)} dates>)"
 
     @property
     def holidays(self) -> Mapping[date, str]:
@@ -237,22 +217,16 @@ class WorkingDayCalendar:
         try:
             data: Any = json.loads(text)
         except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"working-day calendar JSON is not valid JSON: {exc}"
-            ) from exc
+            raise ValueError(f"working-day calendar JSON is not valid JSON: {exc}") from exc
         if not isinstance(data, dict):
             # bad *data*, not a programming error: the API promises ValueError
-            raise ValueError(
-                f"working-day calendar JSON must be an object, got {type(data).__name__}"
-            )
+            raise ValueError(f"working-day calendar JSON must be an object, got {type(data).__name__}")
         holidays: dict[date, str] = {}
         workdays: list[date] = []
         if set(data) <= {"holidays", "workdays"}:
             raw_holidays = data.get("holidays", {})
             if not isinstance(raw_holidays, dict):
-                raise ValueError(
-                    '"holidays" must be an object mapping "YYYY-MM-DD" to a name'
-                )
+                raise ValueError('"holidays" must be an object mapping "YYYY-MM-DD" to a name')
             for key, name in raw_holidays.items():
                 holidays[_parse_day(key, "holidays")] = _parse_name(key, name)
             raw_workdays = data.get("workdays", [])
@@ -271,9 +245,7 @@ class WorkingDayCalendar:
         dupes = sorted(set(workdays).intersection(holidays))
         if dupes:
             listed = ", ".join(d.isoformat() for d in dupes)
-            raise ValueError(
-                f"dates listed both as holidays and as working days: {listed}"
-            )
+            raise ValueError(f"dates listed both as holidays and as working days: {listed}")
         return cls(holidays=holidays, workdays=workdays)
 
     # -- per-year tables -------------------------------------------------------
@@ -384,9 +356,7 @@ class WorkingDayCalendar:
                 raise TypeError(f"expected a Pause, got {type(pause).__name__}")
             if pause.end is None:
                 if today is None:
-                    raise ValueError(
-                        f"pause starting {pause.start} is still open: pass today= to count it"
-                    )
+                    raise ValueError(f"pause starting {pause.start} is still open: pass today= to count it")
                 end = today
             else:
                 end = _as_date(pause.end)
@@ -427,9 +397,7 @@ class WorkingDayCalendar:
         paused = self.paused_working_days(start, pauses, today)
         return self.add_working_days(start, limit + paused)
 
-    def working_days_used(
-        self, start: date, today: date, pauses: Sequence[Pause] = ()
-    ) -> int:
+    def working_days_used(self, start: date, today: date, pauses: Sequence[Pause] = ()) -> int:
         """Working days consumed from ``start`` (exclusive) to ``today`` (inclusive), pauses excluded."""
         elapsed = self.working_days_between(start, today)
         if elapsed == 0:
@@ -454,9 +422,7 @@ class WorkingDayCalendar:
 def _parse_day(key: object, where: str) -> date:
     """Parse one "YYYY-MM-DD" key, naming the section on failure."""
     if not isinstance(key, str):
-        raise ValueError(
-            f'{where}: date must be a "YYYY-MM-DD" string, got {key!r}'
-        )
+        raise ValueError(f'{where}: date must be a "YYYY-MM-DD" string, got {key!r}')
     if _ISO_DAY.fullmatch(key) is not None:
         try:
             return date.fromisoformat(key)
@@ -468,9 +434,7 @@ def _parse_day(key: object, where: str) -> date:
 def _parse_name(key: str, value: object) -> str:
     """Holiday names must be non-empty strings."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(
-            f"{key}: holiday name must be a non-empty string, got {value!r}"
-        )
+        raise ValueError(f"{key}: holiday name must be a non-empty string, got {value!r}")
     return value
 
 

@@ -180,6 +180,45 @@ class CatalogueRepository:
             listing.search = item.search_text()
             uow.upsert(listing)
 
+    def import_items(self, chains: list[list[ItemVersion]]) -> None:
+        """Bulk import (seeding): every version and listing of each item, its head last.
+
+        BatchWriteItem upserts, not a transaction: an interrupted import leaves items without a
+        head, which `items_by_code` reports as missing, so re-running repairs them with the
+        same content. Administrators' changes always go through `stage_version` instead."""
+        with Record.batch_write() as batch:
+            for chain in chains:
+                final = chain[-1].item
+                for version in chain:
+                    batch.save(_record(f"ITEM#{final.code}", f"V#{version.item.version:06d}", "ItemVersion", version))
+                for scope in sorted(listing_scopes(final)):
+                    listing = _record(scope, final.code, "Listing", final)
+                    listing.search = final.search_text()
+                    batch.save(listing)
+        with Record.batch_write() as batch:
+            for chain in chains:
+                final = chain[-1].item
+                head = _record(f"ITEM#{final.code}", HEAD, "ServiceItem", final)
+                head.rev = 1
+                batch.save(head)
+
+    def import_reference(
+        self, centres: list[Centre], departments: list[Department], staff: list[Staff], posts: list[WindowPost]
+    ) -> None:
+        """Bulk upsert of reference data (seeding); idempotent."""
+        uow = UnitOfWork()  # stages the records with their keys, then written in batches
+        for centre in centres:
+            self.add_centre(uow, centre)
+        for department in departments:
+            self.add_department(uow, department)
+        for person in staff:
+            self.add_staff(uow, person)
+        for post in posts:
+            self.add_post(uow, post)
+        with Record.batch_write() as batch:
+            for record in uow.staged_records():
+                batch.save(record)
+
     # --- helpers ------------------------------------------------------------------------------
 
     @staticmethod

@@ -26,6 +26,7 @@ class UnitOfWork:
 
     def __init__(self) -> None:
         self._ops: list[Callable[[TransactWrite], None]] = []
+        self._records: list[Record] = []
         self._keys: set[tuple[str, str]] = set()
         self.committed = False
 
@@ -36,6 +37,7 @@ class UnitOfWork:
             raise ValueError(f"record {key} staged twice in one unit of work")
         self._keys.add(key)
         self._ops.append(op)
+        self._records.append(record)
 
     def create(self, record: Record) -> None:
         """Insert; fails the whole commit with CONFLICT if the record exists already."""
@@ -53,6 +55,10 @@ class UnitOfWork:
 
     def delete(self, record: Record) -> None:
         self._stage(record, lambda tx: tx.delete(record))
+
+    def staged_records(self) -> list[Record]:
+        """What has been staged, in order (bulk imports write these with BatchWriteItem)."""
+        return list(self._records)
 
     def __len__(self) -> int:
         return len(self._ops)

@@ -90,8 +90,21 @@ def test_anonymous_reaches_public_fields_only(api: Api) -> None:
     assert error_code(api.gql(query, variables)) == "UNAUTHENTICATED"
     applicant = next(u.id for u in api.seed.users)
     assert error_code(api.gql(query, variables, as_=applicant)) == "FORBIDDEN"
-    posts = api.gql(query, variables, as_=api.staff_with("clerk"))["data"]["centre"]["windowPosts"]
+    clerk = next(s for s in api.seed.staff if s.centre_id == centre and "clerk" in {r.value for r in s.roles})
+    posts = api.gql(query, variables, as_=clerk.id)["data"]["centre"]["windowPosts"]
     assert posts and all(p["backupStaffId"] for p in posts)
+
+
+def test_staff_are_scoped_to_their_centre(api: Api) -> None:
+    from strawberry import relay
+
+    city = api.seed.centres[0].id
+    outsider = next(s for s in api.seed.staff if s.centre_id != city and "clerk" in {r.value for r in s.roles})
+    query = "query($id: ID!) { centre(id: $id) { windowPosts { name } } }"
+    variables = {"id": str(relay.GlobalID("Centre", city))}
+    assert error_code(api.gql(query, variables, as_=outsider.id)) == "FORBIDDEN"
+    supervisor = api.staff_with("supervisor")
+    assert api.gql(query, variables, as_=supervisor)["data"]["centre"]["windowPosts"]
 
 
 # --- transport ---------------------------------------------------------------------------------------

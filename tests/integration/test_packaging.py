@@ -22,14 +22,21 @@ from tests.conftest import ROOT
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pkg")
     env = {**os.environ, "AWS_DEFAULT_REGION": "cn-north-1"}
+    # The seal's CJK font ships inside signing/ (it is installed, not committed).
+    subprocess.run([sys.executable, "-m", "signing", "install-font"], cwd=ROOT, check=True, env=env)
     subprocess.run(
         [sys.executable, "-m", "infra.template", "--stage", "prod", "--out", str(out / "merge.json")],
-        cwd=ROOT, check=True, env=env,
+        cwd=ROOT,
+        check=True,
+        env=env,
     )
     chalice = Path(sys.executable).parent / "chalice"
     subprocess.run(
         [str(chalice), "package", "--stage", "prod", "--merge-template", str(out / "merge.json"), str(out / "pkg")],
-        cwd=ROOT, check=True, env=env, timeout=900,
+        cwd=ROOT,
+        check=True,
+        env=env,
+        timeout=900,
     )
     return out / "pkg"
 
@@ -53,7 +60,7 @@ def test_zip_imports_app_and_signing_in_a_clean_interpreter(package: Path, tmp_p
     with zipfile.ZipFile(package / "deployment.zip") as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path)
-    assert "app.py" in names and "signing/__init__.py" in names
+    assert {"app.py", "signing/__init__.py", "signing/fonts/wqy-microhei.ttf"} <= names
     assert not any(n.startswith(("tests/", "infra/", "bench/")) for n in names)
     code = (
         "import app, signing; from chalicelib.api.schema import build_schema; "

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from chalicelib.api.catalogue.keywords import normalise_keyword
-from chalicelib.api.permissions import PUBLIC, STAFF, field, visible_to
+from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
 from chalicelib.api.relay import Connection, page_size, to_connection
 from chalicelib.domain import catalogue as dc
 
@@ -59,8 +59,9 @@ class Centre(relay.Node):
         """Items that can be applied for here, including powers delegated to this centre."""
         return service_item_page(info, f"LIST#CENTRE#{self.centre_id}", first, after, keyword)
 
-    @field(access=STAFF, description="Window posts with their AB backups (staff only).")
+    @field(access=STAFF, description="Window posts with their AB backups: staff of this centre, supervisors, admins.")
     def window_posts(self, info: Info) -> list[WindowPost]:
+        require_centre_scope(info.context.principal, self.centre_id)
         return [WindowPost.from_domain(p) for p in info.context.catalogue.posts_of_centre(self.centre_id)]
 
 

@@ -1,0 +1,51 @@
+"""The benchmarks still run (`--quick`); no timing is asserted here, only that they work.
+
+Each runs in its own interpreter, as `python -m bench.<name>`, so the bench's environment and
+moto never leak into other tests. The one deterministic figure, the DynamoDB request count of a
+catalogue page, must not grow with the page size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+RATIO = re.compile(r"^RATIO (\S+)\s+(\d+\.\d+)x", re.MULTILINE)
+
+
+def _bench(name: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UAP_")}
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", "--quick"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _ratios(output: str) -> dict[str, float]:
+    found = {name: float(value) for name, value in RATIO.findall(output)}
+    assert found, output
+    assert all(value > 0 for value in found.values()), found
+    return found
+
+
+@pytest.mark.parametrize("name", ["cold_start", "request"])
+def test_bench_runs_and_prints_ratios(name: str) -> None:
+    output = _bench(name)
+    ratios = _ratios(output)
+    assert any(key.startswith(f"{name}.") for key in ratios), output
+    if name == "request":
+        counts = dict(re.findall(r"^DDB_REQUESTS first=(\d+): (.+)$", output, re.MULTILINE))
+        assert set(counts) == {"10", "50"}, output
+        assert counts["50"] == counts["10"], output
