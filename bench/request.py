@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from time import perf_counter
 from typing import Any
 
-from bench._common import REGION, TABLE, Figure, Stats, api_gateway_event, bench_env, machine, print_figures
+from bench._common import REGION, TABLE, Figure, Stats, api_gateway_event, bench_env, machine, print_figures, row
 
 PAGE = """query($first: Int) { serviceItems(first: $first) {
   edges { node { code name materials { name } department { name } coReviewers { department { name } } centres { name } } }
@@ -262,10 +262,10 @@ def run(args: argparse.Namespace) -> list[Figure]:
         detail = " ".join(f"{op}={n}" for op, n in ops.items())
         print(f"DDB_REQUESTS first={first}: {detail} (total {sum(ops.values())})")
     print(f"DDB_REQUESTS constant: {'yes' if counts[PAGE_SIZE] == counts[SMALL_PAGE] else 'NO'}")
-    print(f"  floor `{TRIVIAL}`                             {s_floor.describe()}")
-    print(f"  page of {PAGE_SIZE}                                      {s_wall.describe()}")
-    print(f"  page of {PAGE_SIZE} minus moto's handler time            {s_no_moto.describe()}")
-    print(f"  page of {PAGE_SIZE} minus all DynamoDB client time       {s_no_client.describe()}")
+    print(row(f"floor `{TRIVIAL}`", s_floor))
+    print(row(f"page of {PAGE_SIZE}", s_wall))
+    print(row(f"page of {PAGE_SIZE} minus moto's handler time", s_no_moto))
+    print(row(f"page of {PAGE_SIZE} minus all DynamoDB client time", s_no_client))
     print(f"  moto's share of a page request: median {Stats.of(moto_share).median:.0%}")
     if profile:
         print(profile)

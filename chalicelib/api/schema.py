@@ -8,10 +8,8 @@ import strawberry
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -53,21 +51,26 @@ class Mutation:
 
 
 def _extensions(settings: Settings) -> list[object]:
-    """Limits and caches; introspection is only for the local stage (GraphiQL)."""
-    from graphql.validation import NoSchemaIntrospectionCustomRule
+    """Limits and caches; introspection is only for the local stage (GraphiQL).
 
-    extensions: list[object] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+    The limit rules are built once per schema: strawberry's limiter extensions would make new
+    rule classes per request, which defeats the ValidationCache (its key includes the rules).
+    """
+    from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
+    from strawberry.extensions.max_aliases import create_validator as alias_rule
+    from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+    rules: list[type[ASTValidationRule]] = [depth_rule(settings.max_query_depth, None), alias_rule(settings.max_aliases)]
+    if not settings.is_local:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         DomainErrorCodes,
         lambda: MaskErrors(should_mask_error=should_mask_error, error_message="服务内部错误,请稍后重试"),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ]
-    if not settings.is_local:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return extensions
 
 
 @lru_cache(maxsize=4)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
@@ -31,35 +32,40 @@ def encode(value: Any) -> Any:
     return value
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def decode(tp: Any, data: Any) -> Any:
     """Plain JSON values -> the type `tp` (dataclass, enum, tuple[...], frozenset[...], Optional)."""
+    return _decoder(tp)(data)
+
+
+@cache
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """Build (once per type) a function that decodes values of `tp`: reading a catalogue page
+    decodes dozens of items, so the type analysis must not be repeated per value."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        if data is None:
-            return None
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return decode(inner[0], data)
-    if origin is tuple:
-        args = typing.get_args(tp)
-        return tuple(decode(args[0], v) for v in data)
-    if origin is list:
-        return [decode(typing.get_args(tp)[0], v) for v in data]
-    if origin is frozenset:
-        return frozenset(decode(typing.get_args(tp)[0], v) for v in data)
+        inner = _decoder(next(a for a in typing.get_args(tp) if a is not type(None)))
+        return lambda data: None if data is None else inner(data)
+    if origin in (tuple, list, frozenset):
+        item = _decoder(typing.get_args(tp)[0])
+        return lambda data: origin(item(v) for v in data)
     if origin is dict:
-        _, vt = typing.get_args(tp)
-        return {k: decode(vt, v) for k, v in data.items()}
+        value = _decoder(typing.get_args(tp)[1])
+        return lambda data: {k: value(v) for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {f.name: decode(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
-        return tp(**kwargs)
+        hints = typing.get_type_hints(tp)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+        cls = tp
+
+        def decode_dataclass(data: Any) -> Any:
+            return cls(**{name: field(data[name]) for name, field in fields if name in data})
+
+        return decode_dataclass
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(data)
+        return tp
+    return _identity
+
+
+def _identity(data: Any) -> Any:
     return data
 
 
