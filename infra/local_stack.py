@@ -76,9 +76,7 @@ def java_major_version(java: str | None = None) -> int | None:
     if not java:
         return None
     try:
-        out = subprocess.run(
-            [java, "-version"], capture_output=True, text=True, timeout=20, check=False
-        )
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
@@ -160,12 +158,19 @@ _reaper = _Reaper()
 
 
 def spawn(
-    cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT,
+    cmd: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
     stdout: IO[Any] | int | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start a helper in its own process group, so `stop_process` can end it with its children."""
     process = subprocess.Popen(
-        list(cmd), cwd=cwd, env=env, stdout=stdout, stderr=subprocess.STDOUT if stdout else None,
+        list(cmd),
+        cwd=cwd,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.STDOUT if stdout else None,
         start_new_session=True,
     )
     _reaper.watch(process.pid)
@@ -192,8 +197,13 @@ class LocalDynamo:
     """A running DynamoDB Local (or moto_server fallback); stop it or use it as a context manager."""
 
     def __init__(
-        self, process: subprocess.Popen[bytes], endpoint: str, kind: str, data_dir: Path | None,
-        log: IO[bytes], workdir: tempfile.TemporaryDirectory[str] | None = None,
+        self,
+        process: subprocess.Popen[bytes],
+        endpoint: str,
+        kind: str,
+        data_dir: Path | None,
+        log: IO[bytes],
+        workdir: tempfile.TemporaryDirectory[str] | None = None,
     ) -> None:
         self.process = process
         self.endpoint = endpoint
@@ -226,7 +236,9 @@ class LocalDynamo:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -242,8 +254,11 @@ def dynamodb_answers(endpoint: str) -> bool:
     from botocore.config import Config
 
     client = boto3.client(
-        "dynamodb", endpoint_url=endpoint, region_name=REGION,
-        aws_access_key_id="local", aws_secret_access_key="local",
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
         config=Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1}),
     )
     try:
@@ -259,9 +274,7 @@ def _wait_until_ready(server: LocalDynamo, timeout: float) -> None:
         if server.process.poll() is not None:
             output = server.output()
             server.stop()
-            raise LocalStackError(
-                f"{server.kind} exited with code {server.process.returncode}:\n{output[-2000:]}"
-            )
+            raise LocalStackError(f"{server.kind} exited with code {server.process.returncode}:\n{output[-2000:]}")
         if dynamodb_answers(server.endpoint):
             return
         time.sleep(0.2)
@@ -272,8 +285,12 @@ def _wait_until_ready(server: LocalDynamo, timeout: float) -> None:
 
 def _dynamodb_local_command(jar: Path, port: int, data_dir: Path | None) -> list[str]:
     command = [
-        "java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
-        "-port", str(port),
+        "java",
+        f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+        "-jar",
+        str(jar),
+        "-port",
+        str(port),
     ]
     # -sharedDb: one database whatever the access key/region, so every client sees the same data.
     # -disableTelemetry: it would phone AWS from developers' machines and CI.
@@ -294,9 +311,7 @@ def _warn_not_persisted(reason: str) -> None:
     )
 
 
-def start_dynamodb_local(
-    data_dir: Path | None, port: int = 0, *, timeout: float = START_TIMEOUT
-) -> LocalDynamo:
+def start_dynamodb_local(data_dir: Path | None, port: int = 0, *, timeout: float = START_TIMEOUT) -> LocalDynamo:
     """Start DynamoDB Local on `port` (0 = any free one), in memory if `data_dir` is None.
 
     Waits until it answers; falls back to moto_server when Java is missing or older than 17.
@@ -313,7 +328,7 @@ def start_dynamodb_local(
             "in the repository root, or scripts/bootstrap."
         )
     else:
-        kind, data = "dynamodb-local", data_dir
+        kind, data = "dynamodb-local", data_dir.resolve() if data_dir else None  # java runs in it
 
         def command_for(port: int) -> list[str]:
             return _dynamodb_local_command(jar, port, data)
@@ -352,8 +367,7 @@ def use_fake_aws_credentials() -> None:
 def local_stage_settings() -> dict[str, str]:
     """The `local` stage's environment from .chalice/config.json (what `chalice local` sets)."""
     config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
-    return {**config.get("environment_variables", {}),
-            **config["stages"]["local"].get("environment_variables", {})}
+    return {**config.get("environment_variables", {}), **config["stages"]["local"].get("environment_variables", {})}
 
 
 def run_dev_pki(folder: Path) -> str:
@@ -362,7 +376,11 @@ def run_dev_pki(folder: Path) -> str:
         return "skipped (no signing package)"
     result = subprocess.run(
         [sys.executable, "-m", "signing", "devpki", str(folder)],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
@@ -400,10 +418,14 @@ def bootstrap(endpoint: str, table: str, folder: Path) -> dict[str, Any]:
 
 
 def _print_bootstrap(result: dict[str, Any]) -> None:
-    _log(f"DynamoDB endpoint: {result['endpoint']}  table: {result['table']} "
-         f"({'created' if result['table_created'] else 'already there'})")
-    _log(f"seed: {result['items_seeded']} new items ({result['records']} records in the table); "
-         f"issuer key: {result['issuer_public_key']}")
+    _log(
+        f"DynamoDB endpoint: {result['endpoint']}  table: {result['table']} "
+        f"({'created' if result['table_created'] else 'already there'})"
+    )
+    _log(
+        f"seed: {result['items_seeded']} new items ({result['records']} records in the table); "
+        f"issuer key: {result['issuer_public_key']}"
+    )
     _log(f"dev PKI: {result['dev_pki']}  (bootstrap took {result['seconds']} s)")
 
 
@@ -411,9 +433,10 @@ def _print_bootstrap(result: dict[str, Any]) -> None:
 
 
 def chalice_env(endpoint: str, folder: Path) -> dict[str, str]:
-    """Environment for `chalice local`: our endpoint and keys, fake credentials."""
+    """Environment for `chalice local`: our endpoint and keys, fake credentials (never a real account)."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_SESSION_TOKEN")}
     return {
-        **os.environ,
+        **inherited,
         **FAKE_AWS_ENV,
         "UAP_DYNAMODB_ENDPOINT": endpoint,
         "UAP_JWT_KEYS": str(folder / "issuer" / "issuer-pub.pem"),
@@ -422,8 +445,16 @@ def chalice_env(endpoint: str, folder: Path) -> dict[str, str]:
 
 def chalice_command(port: int, *, autoreload: bool = True) -> list[str]:
     chalice = Path(sys.executable).parent / "chalice"
-    command = [str(chalice) if chalice.exists() else "chalice", "local", "--stage", "local",
-               "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        str(chalice) if chalice.exists() else "chalice",
+        "local",
+        "--stage",
+        "local",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     return command if autoreload else [*command, "--no-autoreload"]
 
 
@@ -446,6 +477,7 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen[bytes] | N
 @contextlib.contextmanager
 def _interrupt_on_termination() -> Iterator[None]:
     """Turn SIGTERM (kill) and SIGHUP (terminal closed) into KeyboardInterrupt: cleanup as on Ctrl-C."""
+
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
@@ -473,19 +505,20 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = True) -> 
             return 130
         with dynamo:
             where = f"data in {dynamo.data_dir}" if dynamo.persistent else "IN MEMORY, NOT PERSISTED"
-            _log(f"{dynamo.kind} up at {dynamo.endpoint} ({where}) "
-                 f"in {time.monotonic() - started:.1f} s")
+            _log(f"{dynamo.kind} up at {dynamo.endpoint} ({where}) in {time.monotonic() - started:.1f} s")
             try:
                 _print_bootstrap(bootstrap(dynamo.endpoint, table, folder))
-                chalice = spawn(chalice_command(port, autoreload=autoreload),
-                                env=chalice_env(dynamo.endpoint, folder))
+                chalice = spawn(chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder))
             except KeyboardInterrupt:
                 return 130
             try:
                 url = f"http://127.0.0.1:{port}/graphql"
-                with contextlib.suppress(LocalStackError):
+                try:
                     wait_for_http(url, 30, chalice)
-                _log(f"API: {url}  (GraphiQL in a browser; demo tokens: scripts/tokens; Ctrl-C stops)")
+                except LocalStackError as error:
+                    _log(f"chalice local is not answering: {error} (see its output above)")
+                else:
+                    _log(f"API: {url}  (GraphiQL in a browser; tokens: scripts/tokens; Ctrl-C stops)")
                 return chalice.wait()
             except KeyboardInterrupt:
                 _log("stopping chalice local and DynamoDB Local")
@@ -514,43 +547,56 @@ def demo_tokens(folder: Path, hours: float = 12) -> list[tuple[str, list[str], s
     rows: list[tuple[str, list[str], str, str]] = []
     for staff in data.staff:
         roles = sorted(r.value for r in staff.roles)
-        token = local_issuer.issue(private_pem, staff.id, roles, name=staff.name,
-                                   department=staff.department_id, centre=staff.centre_id, **common)
+        token = local_issuer.issue(
+            private_pem,
+            staff.id,
+            roles,
+            name=staff.name,
+            department=staff.department_id,
+            centre=staff.centre_id,
+            **common,
+        )
         rows.append((staff.id, roles, staff.name, token))
     for user in data.users:
         roles = sorted(r.value for r in user.roles)
-        rows.append((user.id, roles, user.name,
-                     local_issuer.issue(private_pem, user.id, roles, name=user.name, **common)))
+        rows.append(
+            (user.id, roles, user.name, local_issuer.issue(private_pem, user.id, roles, name=user.name, **common))
+        )
     return rows
 
 
 def print_tokens(folder: Path, hours: float, port: int) -> None:
     rows = demo_tokens(folder, hours)
     print(f"# Demo bearer tokens, valid {hours:g} h, signed by {folder / 'issuer'}/issuer-key.pem")
-    print("# id\troles\tname\ttoken")
+    print("# id roles name token   (one person a line; the token is the last field)")
     for person_id, roles, name, token in rows:
-        print(f"{person_id}\t{','.join(roles) or '-'}\t{name}\t{token}")
+        print(f"{person_id} {','.join(roles) or '-'} {name} {token}")
     if rows:
         body = json.dumps({"query": ME_QUERY})
-        print(f"\n# Example, as {rows[0][0]} ({rows[0][2]}):\nTOKEN='{rows[0][3]}'\n"
-              f"curl -s http://127.0.0.1:{port}/graphql -H 'Content-Type: application/json' "
-              f"-H \"Authorization: Bearer $TOKEN\" -d '{body}'")
+        print(
+            f"\n# Example, as {rows[0][0]} ({rows[0][2]}):\nTOKEN='{rows[0][3]}'\n"
+            f"curl -s http://127.0.0.1:{port}/graphql -H 'Content-Type: application/json' "
+            f"-H \"Authorization: Bearer $TOKEN\" -d '{body}'"
+        )
 
 
 # --- CLI --------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.local_stack", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=LOCAL_DIR,
-                        help="local data folder (default: .local/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.local_stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=LOCAL_DIR, help="local data folder (default: .local/)")
     sub = parser.add_subparsers(dest="command", required=True)
     p_up = sub.add_parser("up", help="DynamoDB Local + bootstrap + chalice local (Ctrl-C stops)")
     p_up.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
-    p_up.add_argument("--dynamodb-port", type=int,
-                      default=int(os.environ.get("DYNAMODB_PORT") or 8001),
-                      help="0 = any free port (default 8001, or a free one if taken)")
+    p_up.add_argument(
+        "--dynamodb-port",
+        type=int,
+        default=int(os.environ.get("DYNAMODB_PORT") or 8001),
+        help="0 = any free port (default 8001, or a free one if taken)",
+    )
     p_up.add_argument("--no-autoreload", action="store_true")
     p_boot = sub.add_parser("bootstrap", help="table, seed, keys, dev PKI; then stop")
     p_boot.add_argument("--endpoint", help="use this running DynamoDB instead of starting one")

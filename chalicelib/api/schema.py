@@ -60,7 +60,10 @@ def _extensions(settings: Settings) -> list[object]:
     from strawberry.extensions.max_aliases import create_validator as alias_rule
     from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
-    rules: list[type[ASTValidationRule]] = [depth_rule(settings.max_query_depth, None), alias_rule(settings.max_aliases)]
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(settings.max_query_depth, None),
+        alias_rule(settings.max_aliases),
+    ]
     if not settings.is_local:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [

@@ -19,6 +19,7 @@ from chalicelib.storage.tables import Record
 MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
 
 CONFLICT = "CONFLICT"
+_LOST_RACE = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 
 
 class UnitOfWork:
@@ -76,7 +77,9 @@ class UnitOfWork:
                     op(tx)
         except TransactWriteError as error:
             reasons: list[Any] = error.cancellation_reasons or []
-            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+            # A failed condition (someone changed the record) or DynamoDB cancelling one of two
+            # overlapping transactions: either way the caller lost a race.
+            if any(r is not None and r.code in _LOST_RACE for r in reasons):
                 raise DomainError.one(CONFLICT, "数据已被他人修改,请刷新后重试") from error
             raise
         self.committed = True

@@ -33,7 +33,13 @@ def elements(api: Api) -> dict[str, Any]:
         "kind": "COMMITMENT",
         "conditions": ["符合法定条件"],
         "materials": [
-            {"code": "M-1", "name": "申请书", "kind": "PRIMARY", "form": "ORIGINAL", "legalBasis": "《行政许可法》第二十九条"}
+            {
+                "code": "M-1",
+                "name": "申请书",
+                "kind": "PRIMARY",
+                "form": "ORIGINAL",
+                "legalBasis": "《行政许可法》第二十九条",
+            }
         ],
         "procedure": [{"name": "受理", "description": "窗口受理"}],
         "statutoryLimitDays": 20,
@@ -72,18 +78,30 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     if name == "ServiceItemCreate":
         return {"input": {"code": "ZS-OP-CREATE", "elements": elements(api), "reason": "契约测试"}}, admin
     if name == "ServiceItemChange":
-        return {"input": {"id": create("ZS-OP-CHANGE"), "expectedVersion": 1, "elements": elements(api), "reason": "改"}}, admin
+        return {
+            "input": {"id": create("ZS-OP-CHANGE"), "expectedVersion": 1, "elements": elements(api), "reason": "改"}
+        }, admin
     if name == "ServiceItemCancel":
         return {"input": {"id": create("ZS-OP-CANCEL"), "expectedVersion": 1, "reason": "取消"}}, admin
     if name == "ServiceItemTransfer":
         other = [d.id for d in api.seed.departments if d.centre_id == city.id][1]
         return {
-            "input": {"id": create("ZS-OP-TRANSFER"), "departmentId": gid("Department", other), "expectedVersion": 1, "reason": "划转"}
+            "input": {
+                "id": create("ZS-OP-TRANSFER"),
+                "departmentId": gid("Department", other),
+                "expectedVersion": 1,
+                "reason": "划转",
+            }
         }, admin
     if name == "ServiceItemDelegate":
         below = next(c.id for c in api.seed.centres if c.parent_id == city.id)
         return {
-            "input": {"id": create("ZS-OP-DELEGATE"), "centreId": gid("Centre", below), "expectedVersion": 1, "reason": "下放"}
+            "input": {
+                "id": create("ZS-OP-DELEGATE"),
+                "centreId": gid("Centre", below),
+                "expectedVersion": 1,
+                "reason": "下放",
+            }
         }, admin
     if name == "ServiceItemMerge":
         target, source = create("ZS-OP-MERGE-A"), create("ZS-OP-MERGE-B")

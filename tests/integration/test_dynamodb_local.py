@@ -18,8 +18,10 @@ from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
 from infra.seed import apply
 from tests.conftest import Api
 
-PAGE = "query($after: String) { serviceItems(first: 5, after: $after) { " \
+PAGE = (
+    "query($after: String) { serviceItems(first: 5, after: $after) { "
     "edges { node { code name } } pageInfo { hasNextPage endCursor } } }"
+)
 
 
 def _count() -> int:
@@ -57,9 +59,7 @@ def test_unit_of_work_is_all_or_nothing(local_table: str) -> None:
     assert (kept.rev, kept.data) == (1, {"n": 1})
 
 
-def test_catalogue_page_through_graphql(
-    local_table: str, seed_data: Any, issuer_keys: tuple[bytes, bytes]
-) -> None:
+def test_catalogue_page_through_graphql(local_table: str, seed_data: Any, issuer_keys: tuple[bytes, bytes]) -> None:
     apply(seed_data)
     api = Api(issuer_keys[0], seed_data)
 

@@ -32,7 +32,11 @@ from infra.local_stack import (
 def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "infra.local_stack", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -45,7 +49,7 @@ def _bootstrap(data: Path) -> dict[str, Any]:
 
 def test_bootstrap_twice_keeps_data_across_restart(tmp_path: Path, dynamodb_local: LocalDynamo) -> None:
     if dynamodb_local.kind != "dynamodb-local":
-        pytest.skip("no Java: moto_server fallback does not persist")
+        pytest.skip("no usable Java 17+: the moto_server fallback does not persist")
     first = _bootstrap(tmp_path)  # starts DynamoDB Local on tmp_path/dynamodb, seeds, stops it
     key = (tmp_path / "issuer" / "issuer-key.pem").read_bytes()
     second = _bootstrap(tmp_path)  # a new DynamoDB Local process on the same files
@@ -58,9 +62,7 @@ def test_bootstrap_twice_keeps_data_across_restart(tmp_path: Path, dynamodb_loca
 
 
 def _post(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -71,9 +73,23 @@ def test_up_serves_graphql_from_chalice_local(tmp_path: Path) -> None:
     log_path = tmp_path / "up.log"
     with log_path.open("wb") as log:
         up = subprocess.Popen(
-            [sys.executable, "-m", "infra.local_stack", "--data", str(tmp_path), "up",
-             "--port", str(port), "--dynamodb-port", "0", "--no-autoreload"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "infra.local_stack",
+                "--data",
+                str(tmp_path),
+                "up",
+                "--port",
+                str(port),
+                "--dynamodb-port",
+                "0",
+                "--no-autoreload",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     endpoint = None

@@ -286,8 +286,7 @@ def test_span_from_1990_to_2100() -> None:
 
 def test_override_table_for_2027() -> None:
     cal = WorkingDayCalendar.from_json(
-        '{"holidays": {"2027-01-01": "元旦", "2027-02-08": "春节"},'
-        ' "workdays": ["2027-02-07"]}'
+        '{"holidays": {"2027-01-01": "元旦", "2027-02-08": "春节"}, "workdays": ["2027-02-07"]}'
     )
     assert not cal.is_working_day(D("2027-01-01"))
     assert cal.is_working_day(D("2027-02-07"))  # a Sunday made a workday
@@ -299,9 +298,7 @@ def test_override_table_for_2027() -> None:
 
 
 def test_flat_json_table() -> None:
-    cal = WorkingDayCalendar.from_json(
-        '{"2027-01-01": "元旦", "2027-02-07": "workday", "2027-02-20": "工作日"}'
-    )
+    cal = WorkingDayCalendar.from_json('{"2027-01-01": "元旦", "2027-02-07": "workday", "2027-02-20": "工作日"}')
     assert not cal.is_working_day(D("2027-01-01"))
     assert cal.is_working_day(D("2027-02-07"))
     assert cal.is_working_day(D("2027-02-20"))
@@ -309,9 +306,7 @@ def test_flat_json_table() -> None:
 
 
 def test_overrides_apply_on_top_of_official_data() -> None:
-    cal = WorkingDayCalendar(
-        holidays={D("2026-11-02"): "local holiday"}, workdays=[D("2026-10-11")]
-    )
+    cal = WorkingDayCalendar(holidays={D("2026-11-02"): "local holiday"}, workdays=[D("2026-10-11")])
     assert not cal.is_working_day(D("2026-11-02"))
     assert cal.is_working_day(D("2026-10-11"))
     assert cal.is_working_day(D("2026-10-10"))  # official data still there
@@ -429,26 +424,18 @@ def test_deadline_extends_by_paused_working_days(
     today = start + timedelta(days=today_off)
     paused = brute_paused(start, pauses, today)
     assert CAL.paused_working_days(start, pauses, today) == paused
-    assert CAL.deadline(start, limit, pauses, today=today) == CAL.add_working_days(
-        start, limit + paused
-    )
+    assert CAL.deadline(start, limit, pauses, today=today) == CAL.add_working_days(start, limit + paused)
 
 
 @PROPS
 @given(dates, counts, pauses_st, st.integers(0, 400))
-def test_left_is_limit_minus_used(
-    start: date, limit: int, raw: list[tuple[int, int, bool]], today_off: int
-) -> None:
+def test_left_is_limit_minus_used(start: date, limit: int, raw: list[tuple[int, int, bool]], today_off: int) -> None:
     pauses = make_pauses(start, raw)
     today = start + timedelta(days=today_off)
     used = CAL.working_days_used(start, today, pauses)
     assert CAL.working_days_left(start, limit, today, pauses) == limit - used
     # used == elapsed working days not covered by any pause (capped at today)
-    capped = [
-        Pause(p.start, today if p.end is None else min(p.end, today))
-        for p in pauses
-        if p.start <= today
-    ]
+    capped = [Pause(p.start, today if p.end is None else min(p.end, today)) for p in pauses if p.start <= today]
     assert used == brute_between(start, today) - brute_paused(start, capped)
 
 
