@@ -1,8 +1,11 @@
 """Chalice entry point: routes only. Everything else lives in chalicelib/ and signing/."""
 
 from chalice import Chalice, Response
+from chalice.app import CloudWatchEvent, Rate
 
+from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.view import graphql_response
+from chalicelib.services.sweep import run_sweep
 
 app = Chalice(app_name="unified-approval")
 
@@ -12,3 +15,17 @@ def graphql() -> Response:
     request = app.current_request
     assert request is not None
     return graphql_response(request)
+
+
+@app.route("/uploads/{token}", methods=["PUT"], content_types=list(UPLOAD_CONTENT_TYPES))
+def upload(token: str) -> Response:
+    """Local stage only (material files go to S3 elsewhere): see chalicelib/api/uploads.py."""
+    request = app.current_request
+    assert request is not None
+    return handle_upload(request, token)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def deadline_sweep(event: CloudWatchEvent) -> dict[str, int]:
+    """Apply passed deadlines (intake, co-review, promised limit, pledges): chalicelib/services/sweep.py."""
+    return run_sweep()

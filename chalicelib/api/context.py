@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from chalicelib.api.loaders import BatchLoader
 from chalicelib.config import Settings
 from chalicelib.domain.catalogue import Centre, Department
 from chalicelib.domain.identity import Principal
+from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
+from chalicelib.services.applications import ApplicationService
+from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 
 
@@ -22,3 +26,27 @@ class RequestContext:
     def __post_init__(self) -> None:
         self.departments = BatchLoader(self.catalogue.departments_by_id)
         self.centres = BatchLoader(self.catalogue.centres_by_id)
+
+    @property
+    def calendar(self) -> WorkingDayCalendar:
+        return DEFAULT_CALENDAR
+
+    @cached_property
+    def application_repository(self) -> ApplicationRepository:
+        return ApplicationRepository(self.calendar)
+
+    @cached_property
+    def applications(self) -> ApplicationService:
+        """Built on first use: catalogue-only requests never pay for it."""
+        from chalicelib.storage.blobs import BlobError, blob_store_from_config
+
+        store = blob_store_from_config(self.settings)
+
+        def blob_check(key: str) -> tuple[int, str] | None:
+            try:
+                info = store.stat(key)
+            except BlobError:  # a malformed key names no file
+                return None
+            return (info.size, info.sha256) if info else None
+
+        return ApplicationService(self.application_repository, self.catalogue, blob_check)

@@ -27,6 +27,17 @@ def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
         code, _, number = key.rpartition(":")
         version = repo.get_version(code, int(number)) if number.isdigit() else None
         return ServiceItemVersion.from_domain(version) if version else None
+    if kind == "Application":
+        from chalicelib.api.applications.types import Application
+        from chalicelib.domain.application import china_date
+        from chalicelib.domain.errors import DomainError
+        from chalicelib.services.clock import utc_now
+
+        try:
+            case, _ = info.context.applications.load(key, info.context.principal)
+        except DomainError:
+            return None  # unknown and not-yours look the same
+        return Application.from_domain(case, china_date(utc_now()), info)
     raise ApiError(INVALID_ID, "ID类型未知", field="id")
 
 

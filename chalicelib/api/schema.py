@@ -14,6 +14,57 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from chalicelib.api.applications.mutations.agent_authorisation_grant import (
+    AgentAuthorisationGrantPayload,
+    agent_authorisation_grant,
+)
+from chalicelib.api.applications.mutations.application_accept import ApplicationAcceptPayload, application_accept
+from chalicelib.api.applications.mutations.application_accept_with_deficiency import (
+    ApplicationAcceptWithDeficiencyPayload,
+    application_accept_with_deficiency,
+)
+from chalicelib.api.applications.mutations.application_decide import ApplicationDecidePayload, application_decide
+from chalicelib.api.applications.mutations.application_extension_grant import (
+    ApplicationExtensionGrantPayload,
+    application_extension_grant,
+)
+from chalicelib.api.applications.mutations.application_file import ApplicationFilePayload, application_file
+from chalicelib.api.applications.mutations.application_meeting_record import (
+    ApplicationMeetingRecordPayload,
+    application_meeting_record,
+)
+from chalicelib.api.applications.mutations.application_notice_issue import (
+    ApplicationNoticeIssuePayload,
+    application_notice_issue,
+)
+from chalicelib.api.applications.mutations.application_review import ApplicationReviewPayload, application_review
+from chalicelib.api.applications.mutations.application_special_step_end import (
+    ApplicationSpecialStepEndPayload,
+    application_special_step_end,
+)
+from chalicelib.api.applications.mutations.application_special_step_start import (
+    ApplicationSpecialStepStartPayload,
+    application_special_step_start,
+)
+from chalicelib.api.applications.mutations.application_supplement import (
+    ApplicationSupplementPayload,
+    application_supplement,
+)
+from chalicelib.api.applications.mutations.application_withdraw import ApplicationWithdrawPayload, application_withdraw
+from chalicelib.api.applications.mutations.material_upload_create import (
+    MaterialUploadCreatePayload,
+    material_upload_create,
+)
+from chalicelib.api.applications.mutations.rejection_report_confirm import (
+    RejectionReportConfirmPayload,
+    rejection_report_confirm,
+)
+from chalicelib.api.applications.mutations.rejection_report_correct import (
+    RejectionReportCorrectPayload,
+    rejection_report_correct,
+)
+from chalicelib.api.applications.queries import ApplicationQuery
+from chalicelib.api.applications.types import Application
 from chalicelib.api.catalogue.mutations.service_item_cancel import ServiceItemCancelPayload, service_item_cancel
 from chalicelib.api.catalogue.mutations.service_item_change import ServiceItemChangePayload, service_item_change
 from chalicelib.api.catalogue.mutations.service_item_create import ServiceItemCreatePayload, service_item_create
@@ -31,13 +82,23 @@ from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, Serv
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.node import NodeQuery
-from chalicelib.api.permissions import ADMIN, mutation
+from chalicelib.api.permissions import ADMIN, AnyRole, mutation
 from chalicelib.config import Settings
+from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, IdentityQuery, NodeQuery):
+class Query(CatalogueQuery, ApplicationQuery, IdentityQuery, NodeQuery):
     pass
+
+
+FILERS = AnyRole(Role.APPLICANT, Role.AGENT, Role.CLERK)
+APPLICANTS = AnyRole(Role.APPLICANT, Role.AGENT)
+CLERK = AnyRole(Role.CLERK)
+REVIEWER = AnyRole(Role.REVIEWER)
+LEAD_STAFF = AnyRole(Role.REVIEWER, Role.APPROVER)
+APPROVER = AnyRole(Role.APPROVER)
+SUPERVISOR = AnyRole(Role.SUPERVISOR)
 
 
 @strawberry.type
@@ -48,6 +109,35 @@ class Mutation:
     service_item_transfer: ServiceItemTransferPayload = mutation(service_item_transfer, access=ADMIN)
     service_item_delegate: ServiceItemDelegatePayload = mutation(service_item_delegate, access=ADMIN)
     service_item_merge: ServiceItemMergePayload = mutation(service_item_merge, access=ADMIN)
+
+    material_upload_create: MaterialUploadCreatePayload = mutation(material_upload_create, access=FILERS)
+    agent_authorisation_grant: AgentAuthorisationGrantPayload = mutation(
+        agent_authorisation_grant, access=AnyRole(Role.APPLICANT)
+    )
+    application_file: ApplicationFilePayload = mutation(application_file, access=FILERS)
+    application_accept: ApplicationAcceptPayload = mutation(application_accept, access=CLERK)
+    application_accept_with_deficiency: ApplicationAcceptWithDeficiencyPayload = mutation(
+        application_accept_with_deficiency, access=CLERK
+    )
+    application_notice_issue: ApplicationNoticeIssuePayload = mutation(application_notice_issue, access=CLERK)
+    application_supplement: ApplicationSupplementPayload = mutation(application_supplement, access=APPLICANTS)
+    application_withdraw: ApplicationWithdrawPayload = mutation(application_withdraw, access=APPLICANTS)
+    application_review: ApplicationReviewPayload = mutation(application_review, access=REVIEWER)
+    application_special_step_start: ApplicationSpecialStepStartPayload = mutation(
+        application_special_step_start, access=LEAD_STAFF
+    )
+    application_special_step_end: ApplicationSpecialStepEndPayload = mutation(
+        application_special_step_end, access=LEAD_STAFF
+    )
+    application_meeting_record: ApplicationMeetingRecordPayload = mutation(
+        application_meeting_record, access=LEAD_STAFF
+    )
+    application_extension_grant: ApplicationExtensionGrantPayload = mutation(
+        application_extension_grant, access=SUPERVISOR
+    )
+    application_decide: ApplicationDecidePayload = mutation(application_decide, access=APPROVER)
+    rejection_report_confirm: RejectionReportConfirmPayload = mutation(rejection_report_confirm, access=SUPERVISOR)
+    rejection_report_correct: RejectionReportCorrectPayload = mutation(rejection_report_correct, access=SUPERVISOR)
 
 
 def _extensions(settings: Settings) -> list[object]:
@@ -81,7 +171,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Centre, Department, ServiceItem, ServiceItemVersion],
+        types=[Centre, Department, ServiceItem, ServiceItemVersion, Application],
         extensions=_extensions(settings),  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=not settings.is_local),
     )

@@ -10,6 +10,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
+from datetime import date
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
@@ -23,6 +24,8 @@ def encode(value: Any) -> Any:
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, frozenset | set):
@@ -62,6 +65,8 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
         return decode_dataclass
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp
+    if tp is date:
+        return date.fromisoformat
     return _identity
 
 

@@ -56,6 +56,9 @@ class Record(Model):
     entity = UnicodeAttribute(attr_name="T")
     data = JSONAttribute(null=True, attr_name="D")
     search = UnicodeAttribute(null=True, attr_name="Q")
+    # Keys of the projection records derived from this one (worklists, due dates), so the next
+    # change can delete exactly the ones that no longer apply.
+    derived = JSONAttribute(null=True, attr_name="K")
     gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")

@@ -43,9 +43,22 @@ def test_every_field_and_mutation_declares_a_rule() -> None:
 
 def test_catalogue_administration_is_admin_only_and_browsing_public() -> None:
     rules, _ = audit()
-    mutations = {k: v for k, v in rules.items() if k.startswith("Mutation.")}
-    assert mutations and set(mutations.values()) == {"roles:admin"}
+    catalogue = {k: v for k, v in rules.items() if k.startswith("Mutation.service_item_")}
+    assert len(catalogue) == 6 and set(catalogue.values()) == {"roles:admin"}
     assert rules["Query.service_items"] == "public"
     assert rules["Query.me"] == "authenticated"
     assert rules["Centre.window_posts"].startswith("roles:")
     assert rules["ServiceItemVersion.actor_id"].startswith("roles:")
+
+
+def test_lifecycle_mutations_are_limited_to_the_roles_that_perform_them() -> None:
+    rules, _ = audit()
+    assert rules["Mutation.application_file"] == "roles:agent,applicant,clerk"
+    assert rules["Mutation.application_accept"] == "roles:clerk"
+    assert rules["Mutation.application_notice_issue"] == "roles:clerk"
+    assert rules["Mutation.application_review"] == "roles:reviewer"
+    assert rules["Mutation.application_decide"] == "roles:approver"
+    assert rules["Mutation.rejection_report_confirm"] == "roles:supervisor"
+    assert rules["Mutation.application_extension_grant"] == "roles:supervisor"
+    assert rules["Query.rejection_ledger"] == "roles:supervisor"
+    assert rules["Application.accepted_by"].startswith("roles:")  # staff only

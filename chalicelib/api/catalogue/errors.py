@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import Enum
-from typing import TypeVar
-
 import strawberry
 
-from chalicelib.api.errors import FORBIDDEN, INVALID_ID, ApiError
+from chalicelib.api.errors import FORBIDDEN, INVALID_ID
 from chalicelib.api.permissions import PUBLIC, visible_to
+from chalicelib.api.user_errors import catcher, code_enum
 from chalicelib.domain.catalogue import CatalogueCode
-from chalicelib.domain.errors import DomainError
 from chalicelib.storage.pagination import INVALID_CURSOR
 from chalicelib.storage.unit_of_work import CONFLICT
 
-T = TypeVar("T")
-
-_CODES = sorted(
-    {v for k, v in vars(CatalogueCode).items() if k.isupper()} | {CONFLICT, FORBIDDEN, INVALID_ID, INVALID_CURSOR}
+CatalogueErrorCode = code_enum(
+    "CatalogueErrorCode",
+    [v for k, v in vars(CatalogueCode).items() if k.isupper()] + [CONFLICT, FORBIDDEN, INVALID_ID, INVALID_CURSOR],
+    "Why a catalogue mutation was refused.",
 )
-CatalogueErrorCode = strawberry.enum(
-    Enum("CatalogueErrorCode", {c: c for c in _CODES}),  # type: ignore[misc]
-    description="Why a catalogue mutation was refused.",
-)  # type: ignore[call-overload]
 
 
 @visible_to(PUBLIC)
@@ -34,17 +26,4 @@ class CatalogueError:
     message: str = strawberry.field(description="Chinese explanation for the user.")
 
 
-def catch(action: Callable[[], T]) -> tuple[T | None, list[CatalogueError]]:
-    """Run a use case; rule violations become userErrors, never exceptions."""
-    try:
-        return action(), []
-    except DomainError as error:
-        return None, [
-            CatalogueError(field=v.field, code=CatalogueErrorCode[v.code], message=v.message)  # type: ignore[misc]
-            for v in error.violations
-        ]
-    except ApiError as error:
-        if error.code not in CatalogueErrorCode.__members__:  # type: ignore[attr-defined]
-            raise
-        field = error.extra.get("field")
-        return None, [CatalogueError(field=field, code=CatalogueErrorCode[error.code], message=str(error))]  # type: ignore[misc]
+catch = catcher(CatalogueError, CatalogueErrorCode)

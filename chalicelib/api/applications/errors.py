@@ -1,0 +1,30 @@
+"""Application `userErrors`: English codes (one enum) and Chinese messages."""
+
+from __future__ import annotations
+
+import strawberry
+
+from chalicelib.api.errors import INVALID_ID
+from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.api.user_errors import catcher, code_enum
+from chalicelib.domain.application import Code
+from chalicelib.storage import blobs
+from chalicelib.storage.pagination import INVALID_CURSOR
+
+ApplicationErrorCode = code_enum(
+    "ApplicationErrorCode",
+    [v for k, v in vars(Code).items() if k.isupper()]
+    + [INVALID_ID, INVALID_CURSOR, blobs.UPLOAD_INVALID, blobs.UPLOAD_TOO_LARGE, blobs.BLOB_KEY_INVALID],
+    "Why an application command was refused.",
+)
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type
+class ApplicationError:
+    field: str | None = strawberry.field(description="Input path of the offending value, if any.")
+    code: ApplicationErrorCode  # type: ignore[valid-type]
+    message: str = strawberry.field(description="Chinese explanation for the user.")
+
+
+catch = catcher(ApplicationError, ApplicationErrorCode)

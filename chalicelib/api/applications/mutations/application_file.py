@@ -1,0 +1,56 @@
+"""applicationFile: file for the current published version of an item (seed 002 一窗受理).
+
+The applicant files for themself; an authorised proxy agent (代办) or a clerk at the window files
+on the applicant's behalf. Every case gets an unguessable tracking code.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.api.applications.mutations.base import ApplicationPayload, run
+from chalicelib.api.applications.mutations.inputs import MaterialFileInput, to_refs
+from chalicelib.api.applications.types import Channel
+from chalicelib.api.relay import decode_id
+from chalicelib.domain import application as da
+
+
+@strawberry.input
+class ApplicantInput:
+    account_id: str | None = strawberry.field(default=None, description="Defaults to the caller (applicants).")
+    name: str
+    identifier: str = strawberry.field(description="ID card number or unified social credit code.")
+
+
+@strawberry.input
+class ApplicationFileInput:
+    item_id: strawberry.ID
+    centre_id: strawberry.ID
+    applicant: ApplicantInput
+    materials: list[MaterialFileInput]
+    channel: Channel = da.Channel.ONLINE  # type: ignore[valid-type]
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class ApplicationFilePayload(ApplicationPayload):
+    pass
+
+
+def application_file(info: Info, input: ApplicationFileInput) -> ApplicationFilePayload:
+    ctx = info.context
+
+    def action() -> da.Application:
+        account = (input.applicant.account_id or ctx.principal.subject or "").strip()
+        return ctx.applications.file(
+            ctx.principal,
+            decode_id(input.item_id, "ServiceItem", "itemId"),
+            decode_id(input.centre_id, "Centre", "centreId"),
+            da.Applicant(account, input.applicant.name.strip(), input.applicant.identifier.strip()),
+            to_refs(input.materials),
+            da.Channel(input.channel),
+            input.idempotency_key,
+        )
+
+    return run(info, ApplicationFilePayload, action)  # type: ignore[return-value]

@@ -1,0 +1,75 @@
+"""materialUploadCreate: a presigned target to upload one material file outside GraphQL.
+
+The client PUTs the file to `url` with `headers`; S3 (or the local store) refuses a body whose
+size or SHA-256 differ from what was declared here. The returned `blobKey` is then cited in
+`applicationFile`/`applicationSupplement`, which check the stored file again.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.api.applications.errors import ApplicationError, catch
+from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.domain.errors import DomainError
+from chalicelib.storage import blobs
+
+
+@strawberry.input
+class MaterialUploadCreateInput:
+    sha256: str = strawberry.field(description="Hex SHA-256 of the file.")
+    size: int
+    content_type: str = "application/pdf"
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type
+class HttpHeader:
+    name: str
+    value: str
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type
+class UploadTarget:
+    url: str
+    method: str
+    headers: list[HttpHeader]
+    blob_key: str
+    expires_at: str
+    max_bytes: int
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type
+class MaterialUploadCreatePayload:
+    upload: UploadTarget | None
+    user_errors: list[ApplicationError]
+
+
+def material_upload_create(info: Info, input: MaterialUploadCreateInput) -> MaterialUploadCreatePayload:
+    ctx = info.context
+
+    def action() -> UploadTarget:
+        try:
+            store = blobs.blob_store_from_config(ctx.settings)
+            target = store.upload_target(
+                blobs.material_key(ctx.principal.subject or ""),
+                sha256_hex=input.sha256,
+                size=input.size,
+                content_type=input.content_type,
+            )
+        except blobs.BlobError as error:
+            raise DomainError.one(error.code, str(error)) from error
+        return UploadTarget(
+            url=target.url,
+            method=target.method,
+            headers=[HttpHeader(name=k, value=v) for k, v in sorted(target.headers.items())],
+            blob_key=target.key,
+            expires_at=target.expires_at,
+            max_bytes=target.max_bytes,
+        )
+
+    upload, errors = catch(action)
+    return MaterialUploadCreatePayload(upload=upload, user_errors=errors)

@@ -1,0 +1,84 @@
+"""Application queries: one case, my applications, worklists by deadline, the rejection ledger."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.api.applications.types import Application, InboxEntry, LedgerEntry
+from chalicelib.api.errors import BAD_REQUEST, FORBIDDEN, NOT_FOUND, ApiError
+from chalicelib.api.permissions import AUTHENTICATED, STAFF, AnyRole, field
+from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
+from chalicelib.domain import application as da
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identity import Role
+from chalicelib.services.clock import utc_now
+from chalicelib.storage.application_repository import inbox_queue
+
+SUPERVISOR = AnyRole(Role.SUPERVISOR)
+
+
+@strawberry.enum(description="Which worklist: each role sees its own, scoped to its centre or department.")
+class InboxQueue(StrEnum):
+    INTAKE = "intake"  # clerks: submissions at their centre, by the 5-day intake deadline
+    REVIEW = "review"  # reviewers: open review tasks of their department
+    DECISION = "decision"  # approvers: reviewed cases of their department, by promised limit
+    REJECTION_REPORTS = "rejection"  # supervisors: refusals waiting for confirmation
+
+
+_QUEUE_ROLE = {
+    InboxQueue.INTAKE: Role.CLERK,
+    InboxQueue.REVIEW: Role.REVIEWER,
+    InboxQueue.DECISION: Role.APPROVER,
+    InboxQueue.REJECTION_REPORTS: Role.SUPERVISOR,
+}
+
+
+@strawberry.type
+class ApplicationQuery:
+    @field(access=AUTHENTICATED, description="One case the caller may see (own case, or staff in scope).")
+    def application(self, info: Info, id: strawberry.ID) -> Application:
+        try:
+            case, _ = info.context.applications.load(decode_id(id, "Application"), info.context.principal)
+        except DomainError:
+            raise ApiError(NOT_FOUND, "办件不存在", field="id") from None
+        return Application.from_domain(case, da.china_date(utc_now()), info)
+
+    @field(access=AnyRole(Role.APPLICANT, Role.AGENT), description="The caller's own cases, newest first.")
+    def my_applications(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Application]:
+        subject = info.context.principal.subject
+        page = info.context.application_repository.of_applicant(subject, page_size(first), after)
+        today = da.china_date(utc_now())
+        return to_connection(page, lambda case: Application.from_domain(case, today, info))
+
+    @field(access=STAFF, description="A worklist sorted by deadline, soonest first.")
+    def inbox(
+        self, info: Info, queue: InboxQueue, first: int | None = None, after: str | None = None
+    ) -> Connection[InboxEntry]:
+        principal = info.context.principal
+        if not principal.has_any(_QUEUE_ROLE[queue]):
+            raise ApiError(FORBIDDEN, "没有查看该工作队列的权限", field="queue")
+        if queue is InboxQueue.INTAKE:
+            scope = principal.centre_id
+        elif queue is InboxQueue.REJECTION_REPORTS:
+            scope = "supervision"
+        else:
+            scope = principal.department_id
+        page = info.context.application_repository.inbox(
+            inbox_queue(queue.value, scope or "-"), page_size(first), after
+        )
+        return to_connection(page, InboxEntry.from_record)
+
+    @field(access=SUPERVISOR, description="否认报备台帐 (seed 004): every rejection report of a month (YYYY-MM).")
+    def rejection_ledger(
+        self, info: Info, month: str, first: int | None = None, after: str | None = None
+    ) -> Connection[LedgerEntry]:
+        if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
+            raise ApiError(BAD_REQUEST, "月份格式应为 YYYY-MM", field="month")
+        page = info.context.application_repository.ledger(month, page_size(first), after)
+        return to_connection(page, LedgerEntry.from_record)

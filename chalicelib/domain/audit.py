@@ -1,0 +1,95 @@
+"""The audit trail's hash chain: each event carries the hash of the one before it.
+
+An event's hash covers its own content and the previous hash, so changing, removing or
+reordering any stored event breaks every hash after it; `verify_chain` finds the first break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Event:
+    """One transition of a case: who (actor, role), when, from/to state, why."""
+
+    seq: int
+    at: str
+    action: str
+    actor: str
+    role: str
+    from_state: str | None
+    to_state: str
+    reason: str
+    prev_hash: str
+    hash: str
+
+
+def event_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    action: str,
+    actor: str,
+    role: str,
+    from_state: str | None,
+    to_state: str,
+    reason: str,
+) -> str:
+    body = json.dumps(
+        [prev_hash, seq, at, action, actor, role, from_state, to_state, reason],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def make_event(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    action: str,
+    actor: str,
+    role: str,
+    from_state: str | None,
+    to_state: str,
+    reason: str,
+) -> Event:
+    digest = event_hash(prev_hash, seq, at, action, actor, role, from_state, to_state, reason)
+    return Event(seq, at, action, actor, role, from_state, to_state, reason, prev_hash, digest)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    intact: bool
+    events: int
+    broken_at: int | None
+    head_hash: str
+
+
+def verify_chain(events: Sequence[Event], expected_head: str | None = None) -> ChainCheck:
+    """Recompute every hash in order; `expected_head` (stored on the case) catches truncation."""
+    prev = GENESIS
+    for index, event in enumerate(events, start=1):
+        recomputed = event_hash(
+            prev,
+            event.seq,
+            event.at,
+            event.action,
+            event.actor,
+            event.role,
+            event.from_state,
+            event.to_state,
+            event.reason,
+        )
+        if event.seq != index or event.prev_hash != prev or event.hash != recomputed:
+            return ChainCheck(False, len(events), index, prev)
+        prev = event.hash
+    if expected_head is not None and expected_head != prev:
+        return ChainCheck(False, len(events), len(events) + 1, prev)
+    return ChainCheck(True, len(events), None, prev)

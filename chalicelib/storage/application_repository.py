@@ -1,0 +1,270 @@
+"""Application storage: the case, its hash-chained events, and the projections derived from it.
+
+Key scheme (see infra/ACCESS_PATTERNS.md):
+    APP#<id> / #                 the case (head, guarded by its revision)
+                                 GSI1: APPLICANT#<applicant> / <submitted_at>#<id>  (my applications)
+    APP#<id> / EV#<000001>       audit events, create-only, never updated or deleted
+    TRACK#<code> / #             tracking code -> case id (create-only: codes are unique)
+    INBOX#<queue> / <due>#<id>   worklists sorted by deadline (intake per centre, review and
+                                 decision per department, rejection reports for supervisors)
+    DUE#<kind> / <date>#<id>#<ref>  deadlines the scheduled sweep reads with one Query each
+    LEDGER#REJECTIONS#<yyyy-mm> / <reported_at>#<id>  the rejection-report ledger
+    CREDIT#<applicant> / DEFAULT#<at>#<id>           credit defaults (broken pledges)
+    VIOLATION#<department> / <at>#<id>#<kind>        violations (overdue, absent co-reviewers)
+    AGENT#<applicant> / <agent>                      proxy-agent authorisations
+
+Projections are recomputed from the case on every change and written in the same transaction
+as the case, so a worklist or a due date can never disagree with the case it points at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from pynamodb.expressions.operand import Path
+
+from chalicelib.domain import application as da
+from chalicelib.domain.application import Application, Effect, State, TaskRole, TaskStatus
+from chalicelib.domain.audit import Event
+from chalicelib.domain.working_days import WorkingDayCalendar
+from chalicelib.storage.codec import decode_as, encode
+from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.tables import Record
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+HEAD = "#"
+CREDIT_DEFAULT_DAYS = 365
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """What a worklist row shows without loading the case."""
+
+    application_id: str
+    tracking_code: str
+    item_code: str
+    item_name: str
+    applicant_name: str
+    state: State
+    due_on: date
+    queue: str
+    red_flag: bool
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    kind: str  # intake | co_review | promised | pledge
+    due_on: date
+    application_id: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    application_id: str
+    tracking_code: str
+    item_name: str
+    department_id: str
+    report: da.RejectionReport
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    applicant_id: str
+    agent_id: str
+    valid_until: date
+    granted_at: str
+
+
+def inbox_queue(kind: str, scope: str) -> str:
+    return f"INBOX#{kind}#{scope}"
+
+
+def _projections(
+    case: Application, calendar: WorkingDayCalendar, today: date
+) -> dict[tuple[str, str], tuple[str, Any]]:
+    """Every derived record the case implies right now: (PK, SK) -> (entity, data)."""
+    out: dict[tuple[str, str], tuple[str, Any]] = {}
+
+    def inbox(kind: str, scope: str, due: date) -> None:
+        entry = InboxEntry(
+            case.id,
+            case.tracking_code,
+            case.item.code,
+            case.item.elements.name,
+            case.applicant.name,
+            case.state,
+            due,
+            kind,
+            case.red_flag,
+        )
+        out[(inbox_queue(kind, scope), f"{due.isoformat()}#{case.id}")] = ("InboxEntry", entry)
+
+    def due(kind: str, when: date, ref: str = "-") -> None:
+        out[(f"DUE#{kind}", f"{when.isoformat()}#{case.id}#{ref}")] = ("DueEntry", DueEntry(kind, when, case.id, ref))
+
+    if case.state is State.SUBMITTED:
+        deadline = da.intake_deadline(case, calendar)
+        inbox("intake", case.centre_id, deadline)
+        due("intake", deadline)
+    if case.state is State.IN_REVIEW:
+        promised = da.promised_deadline(case, calendar, today)
+        assert promised is not None
+        open_tasks = [t for t in case.tasks if t.status is TaskStatus.OPEN]
+        for task in open_tasks:
+            task_due = da.task_deadline(case, task, calendar, today)
+            assert task_due is not None
+            inbox("review", task.department_id, task_due)
+            if task.role is TaskRole.CO:
+                due("co_review", task_due, task.department_id)
+        if not open_tasks:
+            inbox("decision", case.lead_department_id, promised)
+        if not case.red_flag:
+            due("promised", promised)
+        if case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
+            due("pledge", case.pledge.due_on)
+    if case.state is State.REJECTION_REPORTED:
+        inbox("rejection", "supervision", today)
+    for report in case.reports:
+        entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
+        out[(f"LEDGER#REJECTIONS#{report.reported_at[:7]}", f"{report.reported_at}#{case.id}")] = ("LedgerEntry", entry)
+    return out
+
+
+class ApplicationRepository:
+    def __init__(self, calendar: WorkingDayCalendar) -> None:
+        self.calendar = calendar
+        self._derived: dict[str, list[list[str]]] = {}  # case id -> projection keys as stored
+
+    # --- reads -----------------------------------------------------------------------------------
+
+    def get(self, application_id: str) -> tuple[Application, int] | None:
+        try:
+            record = Record.get(f"APP#{application_id}", HEAD)
+        except Record.DoesNotExist:
+            return None
+        self._derived[application_id] = record.derived or []
+        return decode_as(Application, record.data), int(record.rev)
+
+    def by_tracking_code(self, code: str) -> str | None:
+        try:
+            record = Record.get(f"TRACK#{code}", HEAD)
+        except Record.DoesNotExist:
+            return None
+        application_id: str = record.data["id"]
+        return application_id
+
+    def events(self, application_id: str) -> list[Event]:
+        condition = Path("SK").startswith("EV#")
+        return [decode_as(Event, r.data) for r in Record.query(f"APP#{application_id}", range_key_condition=condition)]
+
+    def events_page(self, application_id: str, first: int, after: str | None) -> Page[Event]:
+        page = query_page(
+            f"APP#{application_id}", first=first, after=after, range_condition=Path("SK").startswith("EV#")
+        )
+        return Page([(decode_as(Event, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def of_applicant(self, applicant_id: str, first: int, after: str | None) -> Page[Application]:
+        """Newest first, from GSI1."""
+        page = query_page(f"APPLICANT#{applicant_id}", first=first, after=after, index="GSI1", forward=False)
+        return Page([(decode_as(Application, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def inbox(self, queue: str, first: int, after: str | None) -> Page[InboxEntry]:
+        """Soonest deadline first: one Query per page."""
+        page = query_page(queue, first=first, after=after)
+        return Page([(decode_as(InboxEntry, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def ledger(self, month: str, first: int, after: str | None) -> Page[LedgerEntry]:
+        page = query_page(f"LEDGER#REJECTIONS#{month}", first=first, after=after)
+        return Page([(decode_as(LedgerEntry, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def due(self, kind: str, before: date, limit: int = 100) -> list[DueEntry]:
+        """Deadlines of one kind that passed before `before` (one Query; the sweep loops)."""
+        condition = Record.sk < before.isoformat()
+        return [
+            decode_as(DueEntry, r.data) for r in Record.query(f"DUE#{kind}", range_key_condition=condition, limit=limit)
+        ]
+
+    def credit_default_in_force(self, applicant_id: str, today: date) -> bool:
+        condition = Path("SK").startswith("DEFAULT#")
+        return any(
+            date.fromisoformat(r.data["expires_on"]) >= today
+            for r in Record.query(f"CREDIT#{applicant_id}", range_key_condition=condition)
+        )
+
+    def authorisation(self, applicant_id: str, agent_id: str) -> Authorisation | None:
+        try:
+            return decode_as(Authorisation, Record.get(f"AGENT#{applicant_id}", agent_id).data)
+        except Record.DoesNotExist:
+            return None
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def stage_new(self, uow: UnitOfWork, case: Application, event: Event, today: date) -> None:
+        uow.create(Record(f"TRACK#{case.tracking_code}", HEAD, entity="TrackingCode", data={"id": case.id}))
+        self._stage(uow, case, None, event, today)
+
+    def stage_change(
+        self,
+        uow: UnitOfWork,
+        before: Application,
+        after: Application,
+        rev: int,
+        event: Event,
+        today: date,
+        effects: tuple[Effect, ...] = (),
+    ) -> None:
+        self._stage(uow, after, rev, event, today)
+        for effect in effects:
+            self._stage_effect(uow, after, effect, event.at, today)
+
+    def stage_authorisation(self, uow: UnitOfWork, authorisation: Authorisation) -> None:
+        uow.upsert(
+            Record(
+                f"AGENT#{authorisation.applicant_id}",
+                authorisation.agent_id,
+                entity="Authorisation",
+                data=encode(authorisation),
+            )
+        )
+
+    def stage_refresh(self, uow: UnitOfWork, case: Application, rev: int, today: date) -> None:
+        """Re-derive the projections of an unchanged case (a paused deadline moved later)."""
+        self._stage(uow, case, rev, None, today)
+
+    def _stage(self, uow: UnitOfWork, case: Application, rev: int | None, event: Event | None, today: date) -> None:
+        new = _projections(case, self.calendar, today)
+        head = Record(
+            f"APP#{case.id}",
+            HEAD,
+            entity="Application",
+            data=encode(case),
+            gsi1pk=f"APPLICANT#{case.applicant.id}",
+            gsi1sk=f"{case.submitted_at}#{case.id}",
+            derived=[list(key) for key in sorted(new)],
+        )
+        if rev is None:
+            uow.create(head)
+        else:
+            uow.replace(head, rev)
+        if event is not None:
+            # Create-only at the next sequence number: of two racing transitions only one lands.
+            uow.create(Record(f"APP#{case.id}", f"EV#{event.seq:06d}", entity="Event", data=encode(event)))
+        stored = {(k[0], k[1]) for k in self._derived.get(case.id, [])}
+        for key in sorted(stored - new.keys()):
+            uow.delete(Record(*key))
+        for key, (entity, value) in sorted(new.items()):
+            uow.upsert(Record(key[0], key[1], entity=entity, data=encode(value)))
+
+    def _stage_effect(self, uow: UnitOfWork, case: Application, effect: Effect, at: str, today: date) -> None:
+        if effect.kind == "credit_default":
+            expires = today + timedelta(days=CREDIT_DEFAULT_DAYS)
+            data = {"application_id": case.id, "at": at, "expires_on": expires.isoformat(), "detail": effect.detail}
+            uow.create(Record(f"CREDIT#{effect.subject}", f"DEFAULT#{at}#{case.id}", entity="CreditDefault", data=data))
+        elif effect.kind == "violation":
+            data = {"application_id": case.id, "at": at, "kind": effect.detail, "department_id": effect.subject}
+            uow.create(
+                Record(f"VIOLATION#{effect.subject}", f"{at}#{case.id}#{effect.detail}", entity="Violation", data=data)
+            )
