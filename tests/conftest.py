@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def stage_env(monkeypatch: pytest.MonkeyPatch, issuer_keys: tuple[bytes, bytes]) -> Iterator[None]:
+def stage_env(
+    monkeypatch: pytest.MonkeyPatch, issuer_keys: tuple[bytes, bytes], tmp_path: Path
+) -> Iterator[None]:
     """Settings for a production-like 'test' stage, read fresh for this test."""
     from chalicelib.config import get_settings
 
@@ -51,6 +54,10 @@ def stage_env(monkeypatch: pytest.MonkeyPatch, issuer_keys: tuple[bytes, bytes])
     monkeypatch.setenv("UAP_JWT_AUDIENCE", AUDIENCE)
     monkeypatch.setenv("UAP_JWT_KEYS", issuer_keys[1].decode())
     monkeypatch.delenv("UAP_DYNAMODB_ENDPOINT", raising=False)
+    # Material files go to a local blob store in a per-test folder (S3 in AWS).
+    monkeypatch.setenv("UAP_BLOB_BACKEND", "local")
+    monkeypatch.setenv("UAP_BLOB_DIR", str(tmp_path / "blobs"))
+    monkeypatch.setenv("UAP_BLOB_SECRET", "test-upload-secret")
     get_settings.cache_clear()
     get_settings()
     yield
@@ -84,6 +91,28 @@ def seeded(ddb: None, seed_data: Any) -> Any:
 
     apply(seed_data)
     return seed_data
+
+
+@dataclass
+class Clock:
+    """The application's wall clock, pinned and moved by tests (tokens keep real time)."""
+
+    now: datetime
+
+    def advance(self, days: int = 0, hours: int = 0) -> None:
+        self.now += timedelta(days=days, hours=hours)
+
+    def set_china(self, day: date, hour: int = 10) -> None:
+        """Set to `hour` o'clock China time on `day`."""
+        self.now = datetime(day.year, day.month, day.day, hour, tzinfo=timezone(timedelta(hours=8))).astimezone(UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Monday 2026-11-02, 10:00 in China, unless a test moves it."""
+    pinned = Clock(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+    monkeypatch.setattr("chalicelib.services.clock.utc_now", lambda: pinned.now)
+    return pinned
 
 
 @dataclass
@@ -174,6 +203,28 @@ class Api:
                 "/graphql", headers=headers, body=raw if raw is not None else json.dumps(body).encode()
             )
         return response.status_code, json.loads(response.body) if response.body else None
+
+    def upload(self, code: str, content: bytes, *, as_: str, file_name: str = "材料.pdf") -> dict[str, Any]:
+        """Upload one material file the way a client does (materialUploadCreate, then PUT);
+        returns the `MaterialFileInput` to cite it in applicationFile/applicationSupplement."""
+        import hashlib
+
+        from chalicelib.config import get_settings
+        from chalicelib.storage.blobs import LocalBlobStore, blob_store_from_config
+
+        digest = hashlib.sha256(content).hexdigest()
+        body = self.gql(
+            """mutation($input: MaterialUploadCreateInput!) { materialUploadCreate(input: $input) {
+                upload { url blobKey } userErrors { code message } } }""",
+            {"input": {"sha256": digest, "size": len(content), "contentType": "application/pdf"}},
+            as_=as_,
+        )
+        target = body["data"]["materialUploadCreate"]["upload"]
+        assert target, body
+        store = blob_store_from_config(get_settings())
+        assert isinstance(store, LocalBlobStore)
+        store.receive(target["url"].rsplit("/", 1)[1], content, "application/pdf")  # the client's PUT
+        return {"code": code, "fileName": file_name, "blobKey": target["blobKey"], "sha256": digest, "size": len(content)}
 
     def gql(
         self, query: str, variables: dict[str, Any] | None = None, *, as_: str | None = None, token: str | None = None

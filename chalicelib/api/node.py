@@ -31,13 +31,13 @@ def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
         from chalicelib.api.applications.types import Application
         from chalicelib.domain.application import china_date
         from chalicelib.domain.errors import DomainError
-        from chalicelib.services.clock import utc_now
+        from chalicelib.services import clock
 
         try:
             case, _ = info.context.applications.load(key, info.context.principal)
         except DomainError:
             return None  # unknown and not-yours look the same
-        return Application.from_domain(case, china_date(utc_now()), info)
+        return Application.from_domain(case, china_date(clock.utc_now()), info)
     raise ApiError(INVALID_ID, "ID类型未知", field="id")
 
 

@@ -18,7 +18,7 @@ from chalicelib.domain.application import Application, Code, Transition
 from chalicelib.domain.catalogue import SpecialStepKind
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
-from chalicelib.services.clock import utc_now
+from chalicelib.services import clock
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
@@ -70,12 +70,12 @@ class ApplicationService:
         applications: ApplicationRepository,
         catalogue: CatalogueRepository,
         blob_check: BlobCheck,
-        now: Callable[[], datetime] = utc_now,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.applications = applications
         self.catalogue = catalogue
         self.blob_check = blob_check
-        self.now = now
+        self.now = now or (lambda: clock.utc_now())  # read at call time: tests move the clock
         self.idempotency = IdempotencyRepository()
 
     # --- helpers ---------------------------------------------------------------------------------

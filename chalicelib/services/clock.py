@@ -1,4 +1,8 @@
-"""The one place that reads the wall clock, so tests can pin time."""
+"""The one place that reads the wall clock, so tests can pin time.
+
+Callers use `clock.utc_now()` (module attribute, looked up at call time) so the `clock` test
+fixture can move time for a whole request.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, State, TaskStatus, Transition
 from chalicelib.domain.errors import DomainError
-from chalicelib.services.clock import utc_now
+from chalicelib.services import clock
 from chalicelib.storage.application_repository import ApplicationRepository, DueEntry
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -53,9 +53,9 @@ def _decide(entry: DueEntry, case: Application, repo: ApplicationRepository, now
     return None
 
 
-def sweep(repo: ApplicationRepository, now: Callable[[], datetime] = utc_now) -> Counter[str]:
+def sweep(repo: ApplicationRepository, now: Callable[[], datetime] | None = None) -> Counter[str]:
     """Apply every passed deadline; returns counts by outcome for the log and the tests."""
-    moment = now()
+    moment = now() if now else clock.utc_now()
     today: date = da.china_date(moment)
     done: Counter[str] = Counter()
     for kind in KINDS:

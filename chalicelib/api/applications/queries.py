@@ -15,7 +15,7 @@ from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.domain import application as da
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
-from chalicelib.services.clock import utc_now
+from chalicelib.services import clock
 from chalicelib.storage.application_repository import inbox_queue
 
 SUPERVISOR = AnyRole(Role.SUPERVISOR)
@@ -45,7 +45,7 @@ class ApplicationQuery:
             case, _ = info.context.applications.load(decode_id(id, "Application"), info.context.principal)
         except DomainError:
             raise ApiError(NOT_FOUND, "办件不存在", field="id") from None
-        return Application.from_domain(case, da.china_date(utc_now()), info)
+        return Application.from_domain(case, da.china_date(clock.utc_now()), info)
 
     @field(access=AnyRole(Role.APPLICANT, Role.AGENT), description="The caller's own cases, newest first.")
     def my_applications(
@@ -53,7 +53,7 @@ class ApplicationQuery:
     ) -> Connection[Application]:
         subject = info.context.principal.subject
         page = info.context.application_repository.of_applicant(subject, page_size(first), after)
-        today = da.china_date(utc_now())
+        today = da.china_date(clock.utc_now())
         return to_connection(page, lambda case: Application.from_domain(case, today, info))
 
     @field(access=STAFF, description="A worklist sorted by deadline, soonest first.")

@@ -11,7 +11,7 @@ from chalicelib.api.applications.errors import ApplicationError, catch
 from chalicelib.api.applications.types import Application
 from chalicelib.api.permissions import AUTHENTICATED, visible_to
 from chalicelib.domain import application as da
-from chalicelib.services.clock import utc_now
+from chalicelib.services import clock
 
 
 @visible_to(AUTHENTICATED)
@@ -24,5 +24,5 @@ class ApplicationPayload:
 def run(info: Info, cls: type[ApplicationPayload], action: Callable[[], da.Application]) -> ApplicationPayload:
     """Run a command; violations become userErrors, the case comes back as the caller sees it."""
     case, errors = catch(action)
-    today = da.china_date(utc_now())
+    today = da.china_date(clock.utc_now())
     return cls(application=Application.from_domain(case, today, info) if case else None, user_errors=errors)
