@@ -432,14 +432,16 @@ def _print_bootstrap(result: dict[str, Any]) -> None:
 # --- chalice local ----------------------------------------------------------------------------
 
 
-def chalice_env(endpoint: str, folder: Path) -> dict[str, str]:
-    """Environment for `chalice local`: our endpoint and keys, fake credentials (never a real account)."""
+def chalice_env(endpoint: str, folder: Path, port: int = 8000) -> dict[str, str]:
+    """Environment for `chalice local`: our endpoint and keys, fake credentials (never a real account),
+    and upload URLs that point at the port the API really listens on."""
     inherited = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_SESSION_TOKEN")}
     return {
         **inherited,
         **FAKE_AWS_ENV,
         "UAP_DYNAMODB_ENDPOINT": endpoint,
         "UAP_JWT_KEYS": str(folder / "issuer" / "issuer-pub.pem"),
+        "UAP_BLOB_BASE_URL": inherited.get("UAP_BLOB_BASE_URL") or f"http://127.0.0.1:{port}",
     }
 
 
@@ -508,7 +510,7 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = True) -> 
             _log(f"{dynamo.kind} up at {dynamo.endpoint} ({where}) in {time.monotonic() - started:.1f} s")
             try:
                 _print_bootstrap(bootstrap(dynamo.endpoint, table, folder))
-                chalice = spawn(chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder))
+                chalice = spawn(chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder, port))
             except KeyboardInterrupt:
                 return 130
             try:

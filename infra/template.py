@@ -26,10 +26,44 @@ def stage_table_name(stage: str) -> str:
     return name
 
 
+def materials_bucket(stage: str) -> dict[str, Any]:
+    """Material files (申请材料): private, encrypted, versioned; browsers PUT with presigned URLs
+    that sign the SHA-256 checksum header (chalicelib/storage/blobs.py)."""
+    return {
+        "Type": "AWS::S3::Bucket",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketName": f"uap-{stage}-materials",
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "CorsConfiguration": {
+                "CorsRules": [
+                    {
+                        "AllowedMethods": ["PUT"],
+                        "AllowedOrigins": ["*"],
+                        "AllowedHeaders": ["content-type", "x-amz-checksum-sha256"],
+                        "MaxAge": 3000,
+                    }
+                ]
+            },
+        },
+    }
+
+
 def merge_template(stage: str) -> dict[str, Any]:
     table = cloudformation_resource()
     table["Properties"]["TableName"] = stage_table_name(stage)
-    return {"Resources": {"MainTable": table}}
+    return {"Resources": {"MainTable": table, "MaterialsBucket": materials_bucket(stage)}}
 
 
 def main(argv: list[str] | None = None) -> int:
