@@ -52,6 +52,9 @@ class State(StrEnum):
 
 
 OPEN_STATES = frozenset({State.SUBMITTED, State.NOTICE_ISSUED, State.IN_REVIEW, State.REJECTION_REPORTED})
+# Seed 002 容缺办理: the decision may come before the pledged materials (the certificate waits for
+# them), so a pledge stays enforceable after approval.
+PLEDGE_STATES = frozenset({State.IN_REVIEW, State.REJECTION_REPORTED, State.APPROVED})
 
 
 class Channel(StrEnum):
@@ -119,6 +122,7 @@ class Code:
     MATERIALS_INCOMPLETE = "MATERIALS_INCOMPLETE"
     NOTICE_ALREADY_ISSUED = "NOTICE_ALREADY_ISSUED"
     NOTICE_EMPTY = "NOTICE_EMPTY"
+    NOTICE_INCOMPLETE = "NOTICE_INCOMPLETE"
     DEFICIENCY_PRIMARY_MATERIAL = "DEFICIENCY_PRIMARY_MATERIAL"
     DEFICIENCY_NOT_MISSING = "DEFICIENCY_NOT_MISSING"
     PLEDGE_AFTER_LIMIT = "PLEDGE_AFTER_LIMIT"
@@ -321,6 +325,34 @@ class Application:
 
     def pending_report(self) -> RejectionReport | None:
         return next((r for r in self.reports if r.status is ReportStatus.PENDING), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the applicant is told (seed 004 否认报备: a refusal reaches them only once confirmed)
+# ---------------------------------------------------------------------------------------------
+
+INTERNAL_ACTIONS = frozenset({"report_rejection", "correct_rejection"})
+STAFF_LABEL = "工作人员"
+
+
+def shown_state(state: State, staff: bool) -> State:
+    """A refusal awaiting the supervisor is still 'in review' for the applicant."""
+    return State.IN_REVIEW if state is State.REJECTION_REPORTED and not staff else state
+
+
+def shown_event(event: Event, staff: bool, viewer: str | None) -> Event:
+    """Applicants see who acted as a role, not a staff identity, and no unconfirmed refusal."""
+    if staff:
+        return event
+    actor = event.actor if event.actor in {viewer, SYSTEM} else STAFF_LABEL
+    reason = "审查中" if event.action in INTERNAL_ACTIONS else event.reason
+    return replace(
+        event,
+        actor=actor,
+        reason=reason,
+        from_state=shown_state(State(event.from_state), False).value if event.from_state else None,
+        to_state=shown_state(State(event.to_state), False).value,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,6 +630,13 @@ def issue_notice(
                 form=entry.form.strip() or material.form.value,
             )
         )
+    omitted = sorted(set(case.missing_materials()) - {e.material_code for e in filled})
+    if omitted:
+        raise _fail(
+            Code.NOTICE_INCOMPLETE,
+            f"一次性告知须列明全部欠缺材料,尚未列入:{', '.join(omitted)}",
+            "entries",
+        )
     at = now.isoformat(timespec="seconds")
     notice = OneTimeNotice(
         case.round, tuple(filled), _text(procedure, Code.REASON_REQUIRED, "请说明补正程序", "procedure"), who, at
@@ -631,7 +670,7 @@ def supplement(
             case, state=State.SUBMITTED, round=case.round + 1, materials=all_materials, submitted_on=china_date(now)
         )
         return _move(case, resubmitted, "supplement", actor, at, "按告知书补正材料,重新提交")
-    if case.state is State.IN_REVIEW and case.pledge and case.pledge.status is PledgeStatus.OPEN:
+    if case.state in PLEDGE_STATES and case.pledge and case.pledge.status is PledgeStatus.OPEN:
         updated = replace(case, materials=all_materials)
         if not set(case.pledge.material_codes) - updated.material_codes():
             updated = replace(updated, pledge=replace(case.pledge, status=PledgeStatus.FULFILLED, settled_at=at))

@@ -20,7 +20,7 @@ as the case, so a worklist or a due date can never disagree with the case it poi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.expressions.operand import Path
@@ -123,13 +123,14 @@ def _projections(
             inbox("decision", case.lead_department_id, promised)
         if not case.red_flag:
             due("promised", promised)
-        if case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
-            due("pledge", case.pledge.due_on)
+    if case.state in da.PLEDGE_STATES and case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
+        due("pledge", case.pledge.due_on)
     if case.state is State.REJECTION_REPORTED:
         inbox("rejection", "supervision", today)
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
-        out[(f"LEDGER#REJECTIONS#{report.reported_at[:7]}", f"{report.reported_at}#{case.id}")] = ("LedgerEntry", entry)
+        month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]
+        out[(f"LEDGER#REJECTIONS#{month}", f"{report.reported_at}#{case.id}")] = ("LedgerEntry", entry)
     return out
 
 

@@ -4,23 +4,20 @@ Cases are set up through `ApplicationService` directly (a dict stands in for the
 the counted requests go through `/graphql` with real tokens of seeded staff and applicants.
 Counts are exact dicts of DynamoDB API calls by operation (the `ddb_calls` fixture).
 
-Two resolvers load referenced departments/centres one `BatchGetItem` per distinct id instead of
-one per request (they never `want` the ids before the first `get`): those expectations are
-`xfail(strict=True)` with the measured profile in the reason, so fixing the bug turns them into
-failures until the marker is removed.
+The `*_is_one_batch` tests guard against N+1: every department/centre/item a page references
+loads in one `BatchGetItem` per kind (the resolvers `want` the ids before the first `get`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from strawberry import relay
 
 from chalicelib.domain import application as da
-from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR
 from chalicelib.services.applications import ApplicationService, MaterialRef
 from chalicelib.storage.application_repository import ApplicationRepository
@@ -97,9 +94,7 @@ class Cases:
             self._blobs[key] = (len(content), digest)
             refs.append(MaterialRef(material.code, f"{material.code}.pdf", key, digest, len(content)))
         who = da.Applicant(applicant, "王海", "330902199001011234")
-        return self.service.file(
-            self.principal(applicant), item_code, centre, who, refs, da.Channel.ONLINE, key=None
-        )
+        return self.service.file(self.principal(applicant), item_code, centre, who, refs, da.Channel.ONLINE, key=None)
 
     def accepted(self, item_code: str, applicant: str = APPLICANT) -> da.Application:
         case = self.file(item_code, applicant)
@@ -118,10 +113,13 @@ def cases(api: Api, clock: Clock) -> Cases:
     return Cases(api)
 
 
-def _counted(ddb_calls: CallCounter, run: Callable[[], Any]) -> tuple[Any, dict[str, int]]:
+def _counted(
+    api: Api, ddb_calls: CallCounter, query: str, variables: dict[str, Any], as_: str
+) -> tuple[Any, dict[str, int]]:
+    """One request through `/graphql`: its body and the DynamoDB calls it made, by operation."""
     ddb_calls.reset()
-    result = run()
-    return result, dict(ddb_calls.calls)
+    body = api.gql(query, variables, as_=as_)
+    return body, dict(ddb_calls.calls)
 
 
 def _ok(body: Any) -> Any:
@@ -139,7 +137,7 @@ def test_review_inbox_page_is_one_query_whatever_its_size(api: Api, cases: Cases
     counts: dict[int, dict[str, int]] = {}
     pages: dict[int, Any] = {}
     for first in (50, 10):
-        body, counts[first] = _counted(ddb_calls, lambda f=first: api.gql(INBOX, {"first": f}, as_=LEAD_REVIEWER))
+        body, counts[first] = _counted(api, ddb_calls, INBOX, {"first": first}, LEAD_REVIEWER)
         pages[first] = _ok(body)["inbox"]
         assert len(pages[first]["edges"]) == first
         assert pages[first]["pageInfo"]["hasNextPage"] is True
@@ -147,7 +145,7 @@ def test_review_inbox_page_is_one_query_whatever_its_size(api: Api, cases: Cases
     assert counts[50] == counts[10] == {"Query": 1}
     # The next page (from a cursor) costs the same, and the pages do not overlap.
     after = pages[50]["pageInfo"]["endCursor"]
-    body, rest = _counted(ddb_calls, lambda: api.gql(INBOX, {"first": 50, "after": after}, as_=LEAD_REVIEWER))
+    body, rest = _counted(api, ddb_calls, INBOX, {"first": 50, "after": after}, LEAD_REVIEWER)
     tail = _ok(body)["inbox"]
     assert rest == {"Query": 1}
     assert len(tail["edges"]) == 5 and tail["pageInfo"]["hasNextPage"] is False
@@ -158,9 +156,7 @@ def test_review_inbox_page_is_one_query_whatever_its_size(api: Api, cases: Cases
 # --- one case --------------------------------------------------------------------------------
 
 
-def test_application_detail_is_constant_in_tasks_and_events(
-    api: Api, cases: Cases, ddb_calls: CallCounter
-) -> None:
+def test_application_detail_is_constant_in_tasks_and_events(api: Api, cases: Cases, ddb_calls: CallCounter) -> None:
     """Case, tasks, centre, item, timeline and hash-chain check: GetItem + BatchGetItem + 2 Query."""
     one_task = cases.accepted(SINGLE)
     three_tasks = cases.accepted(JOINT)
@@ -172,7 +168,7 @@ def test_application_detail_is_constant_in_tasks_and_events(
 
     counts = {}
     for name, case in (("one_task", one_task), ("three_tasks", three_tasks), ("six_events", longer)):
-        body, counts[name] = _counted(ddb_calls, lambda c=case: api.gql(DETAIL, {"id": _gid(c)}, as_=APPROVER))
+        body, counts[name] = _counted(api, ddb_calls, DETAIL, {"id": _gid(case)}, APPROVER)
         detail = _ok(body)["application"]
         assert detail["historyVerification"] == {"intact": True, "events": case.events}
         assert len(detail["timeline"]["edges"]) == case.events
@@ -183,24 +179,11 @@ def test_application_detail_is_constant_in_tasks_and_events(
     assert counts == {"one_task": expected, "three_tasks": expected, "six_events": expected}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG N+1: ReviewTask.department (chalicelib/api/applications/types.py) calls "
-        "departments.get() without anyone want()ing the case's task departments first, so each "
-        "task's department is its own BatchGetItem. Measured: 1 task -> GetItem=1 BatchGetItem=2 "
-        "Query=1; 3 tasks -> GetItem=1 BatchGetItem=4 Query=1."
-    ),
-)
-def test_application_detail_with_task_departments_is_one_batch(
-    api: Api, cases: Cases, ddb_calls: CallCounter
-) -> None:
+def test_application_detail_with_task_departments_is_one_batch(api: Api, cases: Cases, ddb_calls: CallCounter) -> None:
     counts = {}
     for name, code in (("one_task", SINGLE), ("three_tasks", JOINT)):
         case = cases.accepted(code)
-        body, counts[name] = _counted(
-            ddb_calls, lambda c=case: api.gql(DETAIL_WITH_DEPARTMENTS, {"id": _gid(c)}, as_=APPROVER)
-        )
+        body, counts[name] = _counted(api, ddb_calls, DETAIL_WITH_DEPARTMENTS, {"id": _gid(case)}, APPROVER)
         assert all(t["department"] for t in _ok(body)["application"]["tasks"])
     # GetItem: the case. BatchGetItem: every task's department at once, the centre. Query: timeline.
     expected = {"GetItem": 1, "BatchGetItem": 2, "Query": 1}
@@ -224,7 +207,7 @@ def test_transitions_read_the_case_once_and_write_one_transaction(
     ]
     seen = []
     for field, mutation, who, extra in steps:
-        body, calls = _counted(ddb_calls, lambda m=mutation, w=who, x=extra: api.gql(m, {"input": {"id": gid, **x}}, as_=w))
+        body, calls = _counted(api, ddb_calls, mutation, {"input": {"id": gid, **extra}}, who)
         payload = _ok(body)[field]
         assert payload["userErrors"] == [], payload
         seen.append((field, payload["application"]["state"], calls))
@@ -245,8 +228,8 @@ def test_transition_with_idempotency_key_adds_one_read_and_a_retry_writes_nothin
     case = cases.accepted(JOINT)
     variables = {"input": {"id": _gid(case), "opinion": "AGREE", "text": "同意", "idempotencyKey": "review-1"}}
 
-    first, first_calls = _counted(ddb_calls, lambda: api.gql(REVIEW, variables, as_=LEAD_REVIEWER))
-    retry, retry_calls = _counted(ddb_calls, lambda: api.gql(REVIEW, variables, as_=LEAD_REVIEWER))
+    first, first_calls = _counted(api, ddb_calls, REVIEW, variables, LEAD_REVIEWER)
+    retry, retry_calls = _counted(api, ddb_calls, REVIEW, variables, LEAD_REVIEWER)
 
     assert _ok(first)["applicationReview"]["userErrors"] == []
     assert _ok(retry)["applicationReview"] == _ok(first)["applicationReview"]
@@ -266,28 +249,48 @@ def test_my_applications_page_is_one_query(api: Api, cases: Cases, ddb_calls: Ca
 
     counts = {}
     for first in (20, 5):
-        body, counts[first] = _counted(ddb_calls, lambda f=first: api.gql(MINE, {"first": f}, as_=APPLICANT))
+        body, counts[first] = _counted(api, ddb_calls, MINE, {"first": first}, APPLICANT)
         page = _ok(body)["myApplications"]
         assert len(page["edges"]) == first and page["pageInfo"]["hasNextPage"] is True
     assert counts[20] == counts[5] == {"Query": 1}
 
     # With the centre asked for: one BatchGetItem more (every case here is at one centre).
-    body, with_centre = _counted(ddb_calls, lambda: api.gql(MINE_WITH_CENTRE, {"first": 20}, as_=APPLICANT))
+    body, with_centre = _counted(api, ddb_calls, MINE_WITH_CENTRE, {"first": 20}, APPLICANT)
     assert {e["node"]["centre"]["name"] for e in _ok(body)["myApplications"]["edges"]} == {"舟山市行政审批服务中心"}
     assert with_centre == {"Query": 1, "BatchGetItem": 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG N+1: Application.centre (chalicelib/api/applications/types.py) calls centres.get() "
-        "without myApplications want()ing the page's centre ids, so every distinct centre on the "
-        "page is its own BatchGetItem. Measured: cases at 3 centres -> Query=1 BatchGetItem=3."
-    ),
-)
 def test_my_applications_centres_are_one_batch(api: Api, cases: Cases, ddb_calls: CallCounter) -> None:
     for centre in ("zs-city", "jintang", "putuoshan-zhujiajian"):
         cases.file(DELEGATED, centre=centre)
-    body, calls = _counted(ddb_calls, lambda: api.gql(MINE_WITH_CENTRE, {"first": 20}, as_=APPLICANT))
+    body, calls = _counted(api, ddb_calls, MINE_WITH_CENTRE, {"first": 20}, APPLICANT)
     assert len({e["node"]["centre"]["name"] for e in _ok(body)["myApplications"]["edges"]}) == 3
+    assert calls == {"Query": 1, "BatchGetItem": 1}
+
+
+def test_my_applications_item_departments_are_one_batch(api: Api, cases: Cases, ddb_calls: CallCounter) -> None:
+    for code in (JOINT, DELEGATED, "ZS-FGW-001"):
+        cases.file(code)
+    query = "{ myApplications(first: 20) { edges { node { item { code department { name } } } } } }"
+    body, calls = _counted(api, ddb_calls, query, {}, APPLICANT)
+    assert len({e["node"]["item"]["department"]["name"] for e in _ok(body)["myApplications"]["edges"]}) == 3
+    assert calls == {"Query": 1, "BatchGetItem": 1}
+
+
+# --- the rejection-report ledger -------------------------------------------------------------
+
+
+def test_rejection_ledger_departments_are_one_batch(api: Api, cases: Cases, ddb_calls: CallCounter) -> None:
+    for code, reviewer, approver in (
+        (SINGLE, LEAD_REVIEWER, APPROVER),
+        (DELEGATED, "reviewer-market-zhao", "approver-market-mao"),
+        ("ZS-FGW-003", "reviewer-dev-jiang", "approver-dev-shen"),
+    ):
+        case = cases.review(cases.accepted(code), reviewer)
+        cases.service.decide(
+            cases.principal(approver), case.id, da.Outcome.REJECTED, "不符合条件", "《行政许可法》第三十八条"
+        )
+    query = '{ rejectionLedger(month: "2026-11", first: 20) { edges { node { trackingCode department { name } } } } }'
+    body, calls = _counted(api, ddb_calls, query, {}, "supervisor-fang")
+    assert len({e["node"]["department"]["name"] for e in _ok(body)["rejectionLedger"]["edges"]}) == 3
     assert calls == {"Query": 1, "BatchGetItem": 1}

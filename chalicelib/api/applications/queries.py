@@ -81,4 +81,5 @@ class ApplicationQuery:
         if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
             raise ApiError(BAD_REQUEST, "月份格式应为 YYYY-MM", field="month")
         page = info.context.application_repository.ledger(month, page_size(first), after)
+        info.context.departments.want(entry.department_id for entry, _ in page.items)
         return to_connection(page, LedgerEntry.from_record)

@@ -13,7 +13,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from chalicelib.api.catalogue.types import Centre, Department, ServiceItem
+from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import application as da
@@ -168,7 +168,10 @@ class Decision:
 
 
 @visible_to(AUTHENTICATED)
-@strawberry.type(description="One audit event; each carries the hash of the previous one.")
+@strawberry.type(
+    description="One audit event; each carries the hash of the previous one. Applicants see staff as a "
+    "role and no unconfirmed refusal; `historyVerification` checks the stored events."
+)
 class ApplicationEvent:
     seq: int
     at: str
@@ -227,10 +230,18 @@ class Application(relay.Node):
     @classmethod
     def from_domain(cls, case: da.Application, today: date, info: Info) -> Application:
         calendar = info.context.calendar
+        staff = info.context.principal.is_staff
+        # Everything this case references loads in one BatchGetItem per kind, for a whole page.
+        info.context.departments.want(
+            [*referenced_departments(case.item), *(o.department_id for m in case.meetings for o in m.opinions)]
+        )
+        info.context.centres.want([case.centre_id])
+        # Applicants learn of a refusal only once a supervisor confirmed it (seed 004).
+        reports = [r for r in case.reports if staff or r.status is da.ReportStatus.CONFIRMED]
         return cls(
             application_id=case.id,
             tracking_code=case.tracking_code,
-            state=case.state,
+            state=da.shown_state(case.state, staff),
             channel=case.channel,
             applicant=ApplicantInfo(
                 account_id=case.applicant.id, name=case.applicant.name, identifier=case.applicant.identifier
@@ -298,7 +309,7 @@ class Application(relay.Node):
                     supervisor_note=r.supervisor_note,
                     resolved_at=r.resolved_at,
                 )
-                for r in case.reports
+                for r in reports
             ],
             decision=(
                 Decision(
@@ -333,7 +344,10 @@ class Application(relay.Node):
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
         page = info.context.application_repository.events_page(self.domain.id, page_size(first), after)
-        return to_connection(page, lambda e: ApplicationEvent(**e.__dict__))
+        principal = info.context.principal
+        return to_connection(
+            page, lambda e: ApplicationEvent(**da.shown_event(e, principal.is_staff, principal.subject).__dict__)
+        )
 
     @field(access=AUTHENTICATED, description="Recompute the hash chain of the whole history.")
     def history_verification(self, info: Info) -> HistoryVerification:
