@@ -94,6 +94,7 @@ class ReportStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     CORRECTED = "corrected"
+    WITHDRAWN = "withdrawn"  # the applicant withdrew before the supervisor ruled
 
 
 class Outcome(StrEnum):
@@ -345,11 +346,12 @@ def shown_event(event: Event, staff: bool, viewer: str | None) -> Event:
     if staff:
         return event
     actor = event.actor if event.actor in {viewer, SYSTEM} else STAFF_LABEL
-    reason = "审查中" if event.action in INTERNAL_ACTIONS else event.reason
+    internal = event.action in INTERNAL_ACTIONS
     return replace(
         event,
+        action="review" if internal else event.action,
         actor=actor,
-        reason=reason,
+        reason="审查中" if internal else event.reason,
         from_state=shown_state(State(event.from_state), False).value if event.from_state else None,
         to_state=shown_state(State(event.to_state), False).value,
     )
@@ -429,8 +431,9 @@ def _move(
 
 
 def _require_state(case: Application, *states: State) -> None:
+    # The message names no state: an applicant must not learn of an unconfirmed refusal from it.
     if case.state not in states:
-        raise _fail(Code.ILLEGAL_TRANSITION, f"办件当前状态为{case.state.value},不能执行此操作")
+        raise _fail(Code.ILLEGAL_TRANSITION, "办件当前所处环节不能执行此操作")
 
 
 def _require_role(actor: Principal, *roles: Role) -> str:
@@ -679,12 +682,19 @@ def supplement(
 
 
 def withdraw(case: Application, actor: Principal, now: datetime, reason: str) -> Transition:
+    """Before the decision is final. A refusal awaiting the supervisor is not final (the applicant
+    has not been told), so withdrawing then closes the pending report as withdrawn."""
     who = _require_role(actor, Role.APPLICANT, Role.AGENT)
     if who not in {case.applicant.id, case.filed_by}:
         raise _fail(Code.FORBIDDEN, "只能撤回本人的办件")
-    _require_state(case, State.SUBMITTED, State.NOTICE_ISSUED, State.IN_REVIEW)
-    withdrawn = replace(case, state=State.WITHDRAWN)
-    return _move(case, withdrawn, "withdraw", actor, now.isoformat(timespec="seconds"), reason.strip() or "申请人撤回")
+    _require_state(case, State.SUBMITTED, State.NOTICE_ISSUED, State.IN_REVIEW, State.REJECTION_REPORTED)
+    at = now.isoformat(timespec="seconds")
+    reports = tuple(
+        replace(r, status=ReportStatus.WITHDRAWN, resolved_at=at) if r.status is ReportStatus.PENDING else r
+        for r in case.reports
+    )
+    withdrawn = replace(case, state=State.WITHDRAWN, reports=reports)
+    return _move(case, withdrawn, "withdraw", actor, at, reason.strip() or "申请人撤回")
 
 
 def review(case: Application, actor: Principal, now: datetime, opinion: Opinion, text: str) -> Transition:

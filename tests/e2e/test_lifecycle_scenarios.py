@@ -647,9 +647,6 @@ def test_seed004_corrected_rejection_is_never_shown_to_the_applicant(desk: Desk)
     assert [r["status"] for r in desk.read(case_id)["rejectionReports"]] == ["CORRECTED"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: shown_event keeps the action name, so the applicant's trail says report_rejection"
-)
 def test_seed004_applicants_trail_does_not_name_an_unconfirmed_refusal(desk: Desk) -> None:
     """seed 004 否认报备制: 「经办人接到领导审批意见后,应当将否认依据及时书面告知效劳对象」 — the trail must not
     tell the applicant what the case view hides: that a refusal was proposed."""
@@ -672,9 +669,6 @@ def test_seed004_rejection_ledger_month_follows_the_china_calendar(desk: Desk, c
     assert body["data"]["rejectionLedger"]["nodes"] == []  # 30 November 23:00 UTC is not November's
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: the applicant's refused withdrawal names the hidden state rejection_reported"
-)
 def test_seed004_refusals_to_the_applicant_do_not_reveal_a_pending_rejection(desk: Desk) -> None:
     """seed 004 否认报备制: 「经办人接到领导审批意见后,应当将否认依据及时书面告知效劳对象」 — while the case
     shows as in review, no answer to the applicant may reveal the refusal waiting for the supervisor."""
