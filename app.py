@@ -3,7 +3,9 @@
 from chalice import Chalice, Response
 from chalice.app import CloudWatchEvent, Rate
 
+from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
+from chalicelib.api.verify_route import handle_verify
 from chalicelib.api.view import graphql_response
 from chalicelib.services.sweep import run_sweep
 
@@ -23,6 +25,22 @@ def upload(token: str) -> Response:
     request = app.current_request
     assert request is not None
     return handle_upload(request, token)
+
+
+@app.route("/verify", methods=["POST"], content_types=["application/pdf"])
+def verify() -> Response:
+    """Third parties verify a certificate PDF: see chalicelib/api/verify_route.py."""
+    request = app.current_request
+    assert request is not None
+    return handle_verify(request)
+
+
+@app.route("/v/{code}", methods=["GET"])
+def public_page(code: str) -> Response:
+    """The page a certificate's QR code links to: see chalicelib/api/public_page.py."""
+    request = app.current_request
+    assert request is not None
+    return handle_public_page(code, request)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

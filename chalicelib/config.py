@@ -31,7 +31,8 @@ class Settings:
     max_query_depth: int = 10
     max_query_tokens: int = 2000
     max_aliases: int = 15
-    max_body_bytes: int = 64 * 1024
+    # 2 MiB: room for a certificate PDF in base64 (certificateVerifyUpload); larger files go to POST /verify.
+    max_body_bytes: int = 2 * 1024 * 1024
     page_max: int = 100
     page_default: int = 20
 
@@ -56,5 +57,5 @@ def get_settings() -> Settings:
         max_query_depth=_int("UAP_MAX_QUERY_DEPTH", 10),
         max_query_tokens=_int("UAP_MAX_QUERY_TOKENS", 2000),
         max_aliases=_int("UAP_MAX_ALIASES", 15),
-        max_body_bytes=_int("UAP_MAX_BODY_BYTES", 64 * 1024),
+        max_body_bytes=_int("UAP_MAX_BODY_BYTES", 2 * 1024 * 1024),
     )

@@ -442,6 +442,13 @@ def chalice_env(endpoint: str, folder: Path, port: int = 8000) -> dict[str, str]
         "UAP_DYNAMODB_ENDPOINT": endpoint,
         "UAP_JWT_KEYS": str(folder / "issuer" / "issuer-pub.pem"),
         "UAP_BLOB_BASE_URL": inherited.get("UAP_BLOB_BASE_URL") or f"http://127.0.0.1:{port}",
+        "UAP_PUBLIC_BASE_URL": inherited.get("UAP_PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}",
+        # The dev approval seal made by the bootstrap (python -m signing devpki .local/pki).
+        "UAP_SEAL_BACKEND": "local",
+        "UAP_SEAL_KEY": str(folder / "pki" / "seal-key.pem"),
+        "UAP_SEAL_CERT": str(folder / "pki" / "seal-cert.pem"),
+        "UAP_SEAL_CHAIN": str(folder / "pki" / "ca.pem"),
+        "UAP_SEAL_TRUST_ROOTS": str(folder / "pki" / "ca.pem"),
     }
 
 

@@ -29,6 +29,27 @@ def issuer_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]
     return private_path.read_bytes(), public_path.read_bytes()
 
 
+@pytest.fixture(scope="session")
+def seal_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dev PKI (CA + approval-seal key/certificate) for issuing and verifying certificates."""
+    from signing.devpki import ensure_dev_pki
+
+    folder = tmp_path_factory.mktemp("pki")
+    ensure_dev_pki(folder)
+    return folder
+
+
+def seal_env(folder: Path) -> dict[str, str]:
+    """The `UAP_SEAL_*` settings the signing package reads for a dev PKI folder."""
+    return {
+        "UAP_SEAL_BACKEND": "local",
+        "UAP_SEAL_KEY": str(folder / "seal-key.pem"),
+        "UAP_SEAL_CERT": str(folder / "seal-cert.pem"),
+        "UAP_SEAL_CHAIN": str(folder / "ca.pem"),
+        "UAP_SEAL_TRUST_ROOTS": str(folder / "ca.pem"),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake credentials so nothing can ever reach a real AWS account."""
@@ -43,7 +64,7 @@ def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def stage_env(
-    monkeypatch: pytest.MonkeyPatch, issuer_keys: tuple[bytes, bytes], tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, issuer_keys: tuple[bytes, bytes], tmp_path: Path, seal_pki: Path
 ) -> Iterator[None]:
     """Settings for a production-like 'test' stage, read fresh for this test."""
     from chalicelib.config import get_settings
@@ -58,6 +79,8 @@ def stage_env(
     monkeypatch.setenv("UAP_BLOB_BACKEND", "local")
     monkeypatch.setenv("UAP_BLOB_DIR", str(tmp_path / "blobs"))
     monkeypatch.setenv("UAP_BLOB_SECRET", "test-upload-secret")
+    for name, value in seal_env(seal_pki).items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     get_settings()
     yield

@@ -8,11 +8,15 @@ from functools import cached_property
 from chalicelib.api.loaders import BatchLoader
 from chalicelib.config import Settings
 from chalicelib.domain.catalogue import Centre, Department
+from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.certificates import CertificateService
 from chalicelib.storage.application_repository import ApplicationRepository
+from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.certificate_repository import CertificateRepository
 
 
 @dataclass
@@ -36,11 +40,35 @@ class RequestContext:
         return ApplicationRepository(self.calendar)
 
     @cached_property
+    def blobs(self) -> BlobStore:
+        from chalicelib.storage.blobs import blob_store_from_config
+
+        return blob_store_from_config(self.settings)
+
+    @cached_property
+    def certificate_repository(self) -> CertificateRepository:
+        return CertificateRepository()
+
+    @cached_property
+    def certificates(self) -> CertificateService:
+        from chalicelib.services import certificate_parts
+
+        return CertificateService(
+            self.certificate_repository,
+            self.applications,
+            self.catalogue,
+            self.blobs,
+            certificate_parts.render,
+            certificate_parts.seal,
+            certificate_parts.verify,
+        )
+
+    @cached_property
     def applications(self) -> ApplicationService:
         """Built on first use: catalogue-only requests never pay for it."""
-        from chalicelib.storage.blobs import BlobError, blob_store_from_config
+        from chalicelib.storage.blobs import BlobError
 
-        store = blob_store_from_config(self.settings)
+        store = self.blobs
 
         def blob_check(key: str) -> tuple[int, str] | None:
             try:
@@ -49,4 +77,10 @@ class RequestContext:
                 return None
             return (info.size, info.sha256) if info else None
 
-        return ApplicationService(self.application_repository, self.catalogue, blob_check)
+        return ApplicationService(
+            self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
+        )
+
+    def _certificate(self, certificate_id: str) -> Certificate | None:
+        found = self.certificate_repository.get(certificate_id)
+        return found[0] if found else None

@@ -38,6 +38,13 @@ def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
         except DomainError:
             return None  # unknown and not-yours look the same
         return Application.from_domain(case, china_date(clock.utc_now()), info)
+    if kind == "Certificate":
+        from chalicelib.api.certificates.types import Certificate
+
+        cert = info.context.certificate_repository.get(key)
+        if cert is None or not info.context.certificates.may_see(cert[0], info.context.principal):
+            return None
+        return Certificate.from_domain(cert[0])
     raise ApiError(INVALID_ID, "ID类型未知", field="id")
 
 

@@ -79,6 +79,12 @@ from chalicelib.api.catalogue.mutations.service_item_transfer import (
 )
 from chalicelib.api.catalogue.queries import CatalogueQuery
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, ServiceItemVersion
+from chalicelib.api.certificates.mutations.certificate_correct import CertificateCorrectPayload, certificate_correct
+from chalicelib.api.certificates.mutations.certificate_deliver import CertificateDeliverPayload, certificate_deliver
+from chalicelib.api.certificates.mutations.certificate_issue import CertificateIssuePayload, certificate_issue
+from chalicelib.api.certificates.mutations.certificate_revoke import CertificateRevokePayload, certificate_revoke
+from chalicelib.api.certificates.queries import CertificateQuery
+from chalicelib.api.certificates.types import Certificate
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.node import NodeQuery
@@ -88,7 +94,7 @@ from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, ApplicationQuery, IdentityQuery, NodeQuery):
+class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, IdentityQuery, NodeQuery):
     pass
 
 
@@ -99,6 +105,7 @@ REVIEWER = AnyRole(Role.REVIEWER)
 LEAD_STAFF = AnyRole(Role.REVIEWER, Role.APPROVER)
 APPROVER = AnyRole(Role.APPROVER)
 SUPERVISOR = AnyRole(Role.SUPERVISOR)
+BUREAU = AnyRole(Role.BUREAU)
 
 
 @strawberry.type
@@ -139,6 +146,15 @@ class Mutation:
     rejection_report_confirm: RejectionReportConfirmPayload = mutation(rejection_report_confirm, access=SUPERVISOR)
     rejection_report_correct: RejectionReportCorrectPayload = mutation(rejection_report_correct, access=SUPERVISOR)
 
+    certificate_issue: CertificateIssuePayload = mutation(certificate_issue, access=BUREAU)
+    certificate_correct: CertificateCorrectPayload = mutation(certificate_correct, access=BUREAU)
+    certificate_deliver: CertificateDeliverPayload = mutation(
+        certificate_deliver, access=AnyRole(Role.BUREAU, Role.CLERK)
+    )
+    certificate_revoke: CertificateRevokePayload = mutation(
+        certificate_revoke, access=AnyRole(Role.BUREAU, Role.SUPERVISOR)
+    )
+
 
 def _extensions(settings: Settings) -> list[object]:
     """Limits and caches; introspection is only for the local stage (GraphiQL).
@@ -171,7 +187,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Centre, Department, ServiceItem, ServiceItemVersion, Application],
+        types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],
         extensions=_extensions(settings),  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=not settings.is_local),
     )

@@ -142,6 +142,7 @@ class Code:
     OUT_OF_RANGE = "OUT_OF_RANGE"
     NOT_AUTHORISED_AGENT = "NOT_AUTHORISED_AGENT"
     NOTHING_TO_SUPPLEMENT = "NOTHING_TO_SUPPLEMENT"
+    CERTIFICATE_UNAVAILABLE = "CERTIFICATE_UNAVAILABLE"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -299,6 +300,7 @@ class Application:
     reports: tuple[RejectionReport, ...] = ()
     decision: Decision | None = None
     red_flag: bool = False
+    certificate_id: str | None = None
     events: int = 0
     last_hash: str = "0" * 64
 
@@ -323,6 +325,16 @@ class Application:
 
     def running_step(self, kind: SpecialStepKind) -> SpecialStepRun | None:
         return next((s for s in self.special_steps if s.kind is kind and s.ended_on is None), None)
+
+    @property
+    def awaiting_issue(self) -> bool:
+        """Approved, a certificate is due, pledged materials are in, and none is issued yet."""
+        return (
+            self.state is State.APPROVED
+            and self.certificate_id is None
+            and self.item.elements.certificate_type is not None
+            and (self.pledge is None or self.pledge.status is PledgeStatus.FULFILLED)
+        )
 
     def pending_report(self) -> RejectionReport | None:
         return next((r for r in self.reports if r.status is ReportStatus.PENDING), None)
@@ -954,4 +966,16 @@ def break_pledge(case: Application, now: datetime) -> Transition:
         at,
         "信用承诺到期未补齐材料,记入失信记录",
         Effect("credit_default", case.applicant.id, f"pledge {case.id}"),
+    )
+
+
+def record_issuance(
+    case: Application, actor: Principal, now: datetime, certificate_id: str, number: str, reissue: bool
+) -> Transition:
+    """The bureau issued (or re-issued) the case's certificate: it joins the case's history."""
+    action, reason = (
+        ("reissue_certificate", f"更正换发证照{number}") if reissue else ("issue_certificate", f"制发证照{number}")
+    )
+    return _move(
+        case, replace(case, certificate_id=certificate_id), action, actor, now.isoformat(timespec="seconds"), reason
     )

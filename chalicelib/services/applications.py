@@ -16,6 +16,7 @@ from datetime import date, datetime
 from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, Code, Transition
 from chalicelib.domain.catalogue import SpecialStepKind
+from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.services import clock
@@ -34,13 +35,15 @@ def new_tracking_code() -> str:
 
 @dataclass(frozen=True)
 class MaterialRef:
-    """A material as the client names it: an uploaded file it says has this hash and size."""
+    """A material as the client names it: an uploaded file it says has this hash and size, or a
+    certificate already issued to the applicant (seed 000 批文入库、资料共享: never re-uploaded)."""
 
     code: str
-    file_name: str
-    blob_key: str
-    sha256: str
-    size: int
+    file_name: str = ""
+    blob_key: str = ""
+    sha256: str = ""
+    size: int = 0
+    certificate_id: str | None = None
 
 
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
@@ -71,7 +74,9 @@ class ApplicationService:
         catalogue: CatalogueRepository,
         blob_check: BlobCheck,
         now: Callable[[], datetime] | None = None,
+        certificate_lookup: Callable[[str], Certificate | None] | None = None,
     ) -> None:
+        self.certificate_lookup = certificate_lookup or (lambda _id: None)
         self.applications = applications
         self.catalogue = catalogue
         self.blob_check = blob_check
@@ -138,6 +143,9 @@ class ApplicationService:
         size claimed (the store is asked; the client's word is not taken)."""
         out = []
         for i, ref in enumerate(refs):
+            if ref.certificate_id:
+                out.append(self._cited(ref, owners, round_, i))
+                continue
             parts = ref.blob_key.split("/")
             ours = len(parts) == 3 and parts[0] == "materials" and parts[1] in owners
             stored = self.blob_check(ref.blob_key) if ours else None
@@ -153,6 +161,19 @@ class ApplicationService:
                 )
             )
         return tuple(out)
+
+    def _cited(self, ref: MaterialRef, owners: set[str], round_: int, index: int) -> da.SubmittedMaterial:
+        """A certificate from the shared library: the holder's own and currently valid."""
+        cert = self.certificate_lookup(ref.certificate_id or "")
+        today = da.china_date(self.now())
+        if cert is None or cert.holder_account not in owners:
+            raise DomainError.one(
+                Code.CERTIFICATE_UNAVAILABLE, "引用的证照不存在或不属于申请人", f"materials[{index}].certificateId"
+            )
+        if cert.current_status(today) is not CertificateStatus.VALID:
+            raise DomainError.one(Code.CERTIFICATE_UNAVAILABLE, "引用的证照已失效", f"materials[{index}].certificateId")
+        name = f"{cert.type_name}{cert.number}.pdf"
+        return da.SubmittedMaterial(ref.code, name, cert.blob_key, cert.sha256, cert.size, round_)
 
     # --- commands ----------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from chalicelib.domain.application import Application, State, TaskStatus, Transi
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import clock
 from chalicelib.storage.application_repository import ApplicationRepository, DueEntry
+from chalicelib.storage.certificate_repository import CertificateRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -96,5 +97,29 @@ def _apply(entry: DueEntry, repo: ApplicationRepository, moment: datetime, today
 def run_sweep() -> dict[str, int]:
     """Entry point of the scheduled Lambda: the default calendar and the wall clock."""
     from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.storage.certificate_repository import CertificateRepository
 
-    return dict(sweep(ApplicationRepository(DEFAULT_CALENDAR)))
+    done = sweep(ApplicationRepository(DEFAULT_CALENDAR))
+    done["certificate_expired"] = expire_certificates(CertificateRepository())
+    return dict(done)
+
+
+def expire_certificates(repo: CertificateRepository) -> int:
+    """Record the expiry of certificates past their validity (DUE#cert_expiry, one Query)."""
+    from chalicelib.domain import certificate as dcert
+    from chalicelib.domain.certificate import CertificateStatus
+
+    now = clock.utc_now()
+    count = 0
+    for certificate_id in repo.expiring_before(da.china_date(now)):
+        found = repo.get(certificate_id)
+        if found is None or found[0].status is not CertificateStatus.VALID:
+            continue
+        uow = UnitOfWork()
+        repo.stage_update(uow, dcert.expire(found[0], now), found[1])
+        try:
+            uow.commit()
+        except DomainError:
+            continue  # changed meanwhile: the next run looks again
+        count += 1
+    return count

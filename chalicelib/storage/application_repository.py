@@ -127,6 +127,9 @@ def _projections(
         due("pledge", case.pledge.due_on)
     if case.state is State.REJECTION_REPORTED:
         inbox("rejection", "supervision", today)
+    if case.awaiting_issue:  # the bureau's worklist, oldest approval first
+        decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
+        inbox("issuance", case.centre_id, decided)
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]

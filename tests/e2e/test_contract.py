@@ -8,20 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from strawberry import relay
 
 from infra.schema_export import SCHEMA_FILE, render
 from tests.conftest import ROOT, Api
+from tests.flows import Case, gid
 
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
 
 def test_schema_file_has_no_drift() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == render(), "run: python -m infra.schema_export"
-
-
-def gid(kind: str, key: str) -> str:
-    return str(relay.GlobalID(kind, key))
 
 
 def elements(api: Api) -> dict[str, Any]:
@@ -111,85 +107,6 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     if lifecycle is not None:
         return lifecycle(Case(api))
     raise AssertionError(f"no scenario for operation {name}: add one")
-
-
-def op(name: str) -> str:
-    return (ROOT / "graphql" / "operations" / f"{name}.graphql").read_text(encoding="utf-8")
-
-
-class Case:
-    """Drives one joint case (ZS-ZRZY-001: two co-reviewers, an expert review that pauses the
-    clock, secondary materials) through the client operations to the state a scenario needs."""
-
-    ITEM = "ZS-ZRZY-001"
-
-    def __init__(self, api: Api) -> None:
-        self.api = api
-        self.item = next(i for i in api.seed.items if i.code == self.ITEM)
-        lead = self.item.elements.department_id
-        self.centre = next(d.centre_id for d in api.seed.departments if d.id == lead)
-        self.clerk = self.staff("clerk", centre=self.centre)
-        self.reviewer = self.staff("reviewer", department=lead)
-        self.approver = self.staff("approver", department=lead)
-        self.supervisor = api.staff_with("supervisor")
-        self.id = ""
-
-    def staff(self, role: str, *, centre: str | None = None, department: str | None = None) -> str:
-        return next(
-            s.id
-            for s in self.api.seed.staff
-            if role in {r.value for r in s.roles}
-            and centre in (None, s.centre_id)
-            and department in (None, s.department_id)
-        )
-
-    def run(self, name: str, variables: dict[str, Any], as_: str) -> dict[str, Any]:
-        body = self.api.gql(op(name), variables, as_=as_)
-        (payload,) = body["data"].values()
-        assert payload["userErrors"] == [], body
-        result: dict[str, Any] = payload
-        return result
-
-    def file_input(self, skip: int = 0) -> dict[str, Any]:
-        materials = list(self.item.elements.materials)
-        secondary = [m.code for m in materials if m.kind.value == "secondary"][:skip]
-        uploads = [
-            self.api.upload(m.code, f"{m.code} 内容".encode(), as_="applicant-wang")
-            for m in materials
-            if m.code not in secondary
-        ]
-        return {
-            "input": {
-                "itemId": gid("ServiceItem", self.ITEM),
-                "centreId": gid("Centre", self.centre),
-                "applicant": {"name": "王海燕", "identifier": "330902199001011234"},
-                "materials": uploads,
-            }
-        }
-
-    def filed(self, skip: int = 0) -> Case:
-        self.id = self.run("ApplicationFile", self.file_input(skip), "applicant-wang")["application"]["id"]
-        return self
-
-    def accepted(self) -> Case:
-        self.filed().run("ApplicationAccept", {"input": {"id": self.id}}, self.clerk)
-        return self
-
-    def reviewed(self) -> Case:
-        self.accepted()
-        for task in self.item.elements.co_reviewers:
-            self.run("ApplicationReview", self.review_input(), self.staff("reviewer", department=task.department_id))
-        self.run("ApplicationReview", self.review_input(), self.reviewer)
-        return self
-
-    def refused(self) -> Case:
-        self.reviewed()
-        refuse = {"outcome": "REJECTED", "reason": "不符合规划条件", "legalBasis": "《城乡规划法》第四十条"}
-        self.run("ApplicationDecide", {"input": {"id": self.id, **refuse}}, self.approver)
-        return self
-
-    def review_input(self) -> dict[str, Any]:
-        return {"input": {"id": self.id, "opinion": "AGREE", "text": "符合要求"}}
 
 
 def _secondary(case: Case) -> list[str]:

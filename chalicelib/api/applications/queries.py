@@ -27,6 +27,7 @@ class InboxQueue(StrEnum):
     REVIEW = "review"  # reviewers: open review tasks of their department
     DECISION = "decision"  # approvers: reviewed cases of their department, by promised limit
     REJECTION_REPORTS = "rejection"  # supervisors: refusals waiting for confirmation
+    ISSUANCE = "issuance"  # bureau: approved cases of their centre awaiting a certificate
 
 
 _QUEUE_ROLE = {
@@ -34,6 +35,7 @@ _QUEUE_ROLE = {
     InboxQueue.REVIEW: Role.REVIEWER,
     InboxQueue.DECISION: Role.APPROVER,
     InboxQueue.REJECTION_REPORTS: Role.SUPERVISOR,
+    InboxQueue.ISSUANCE: Role.BUREAU,
 }
 
 
@@ -63,7 +65,7 @@ class ApplicationQuery:
         principal = info.context.principal
         if not principal.has_any(_QUEUE_ROLE[queue]):
             raise ApiError(FORBIDDEN, "没有查看该工作队列的权限", field="queue")
-        if queue is InboxQueue.INTAKE:
+        if queue in (InboxQueue.INTAKE, InboxQueue.ISSUANCE):
             scope = principal.centre_id
         elif queue is InboxQueue.REJECTION_REPORTS:
             scope = "supervision"

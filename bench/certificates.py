@@ -1,0 +1,305 @@
+"""Issuing a certificate (render + seal + store) against bare pyHanko signing; verifying it against bare validation.
+
+One run, one dev PKI (in a temp dir), one key: `LocalKeyBackend` for the seal, and a pyHanko
+`SimpleSigner` loaded once from the same key and certificate for the floor. Every repetition
+measures, in a rotating order:
+
+- `bare_sign` (floor): `signers.sign_pdf` of the rendered certificate with the SimpleSigner, PAdES
+  subfilter, certifying with DocMDP "no changes" like the seal, SHA-256, invisible field, no stamp;
+- `issue`: `render_certificate` + `Sealer.seal` (SealAppearance on SEAL_BOX) + `LocalBlobStore.put`;
+- `seal`: `Sealer.seal` of the same rendered PDF only (the stamp's and the wrapper's cost);
+- `render`, `store`: each part alone (informational);
+- `bare_validate` (floor): `PdfFileReader` + `validate_pdf_signature` with a fresh `ValidationContext`
+  trusting the dev CA, no fetching;
+- `verify`: `signing.verify_pdf(sealed, [ca.pem])` of the same sealed PDF.
+
+Targets (from the issue): issue <= 1.5x bare signing, verify <= 1.2x bare validation; each
+is printed as met or NOT met. `--profile K` then runs cProfile over K issues.
+
+    python -m bench.certificates [--quick] [-n 15] [--profile K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import pstats
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import count
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from bench._common import Figure, Stats, machine, ms, print_figures, row
+
+ISSUE_TARGET = 1.5
+VERIFY_TARGET = 1.2
+AUTHORITY = "舟山市行政审批局"
+
+
+def sample_view() -> Any:
+    """A realistic planning permit with three application details."""
+    from chalicelib.rendering import CertificateView
+
+    return CertificateView(
+        title="建设工程规划许可证",
+        number="ZS-ZRZY-2026-000001",
+        holder_name="舟山市海天建设开发有限公司",
+        holder_identifier="91330900MA2A1B2C3D",
+        item_name="建设工程规划许可证核发",
+        authority_name=AUTHORITY,
+        issued_on=date(2026, 11, 22),
+        valid_until=date(2031, 11, 21),
+        details=(
+            ("建设项目名称", "舟山市新城商务中心二期工程"),
+            ("建设位置", "舟山市定海区临城街道新城大道与海天大道交叉口东北侧，地块编号 DH-2025-017"),
+            ("建设规模", "总建筑面积 86,500 平方米，其中地上 62,300 平方米、地下 24,200 平方米；建筑高度 99.8 米。"),
+        ),
+        verification_url="https://zwfw.zhoushan.gov.cn/zzhy/v/ZS-ZRZY-2026-000001?c=7KQ2-M9XD",
+        verification_code="7KQ2-M9XD",
+    )
+
+
+@dataclass
+class Rig:
+    """Everything built once: the same key for the seal and the floor, the same PDFs."""
+
+    view: Any
+    pdf: bytes
+    sealed: bytes
+    sealer: Any
+    appearance: Any
+    simple_signer: Any
+    store: Any
+    ca_pem: bytes
+    ca_asn1: Any
+    keys: Any
+
+    def render(self) -> bytes:
+        from chalicelib.rendering import render_certificate
+
+        return render_certificate(self.view)
+
+    def seal(self, pdf: bytes) -> bytes:
+        return bytes(self.sealer.seal(pdf, self.appearance, location="舟山市"))
+
+    def store_put(self, data: bytes) -> None:
+        self.store.put(f"certificates/bench/cert-{next(self.keys):06d}.pdf", data, "application/pdf")
+
+    def issue(self) -> None:
+        self.store_put(self.seal(self.render()))
+
+    def bare_sign(self) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+        from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+
+        meta = signers.PdfSignatureMetadata(
+            field_name="ApprovalSeal",
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            certify=True,
+            docmdp_permissions=MDPPerm.NO_CHANGES,
+        )
+        out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(self.pdf)), meta, signer=self.simple_signer)
+        return bytes(out.getbuffer())
+
+    def verify(self) -> Any:
+        from signing import verify_pdf
+
+        return verify_pdf(self.sealed, [self.ca_pem])
+
+    def bare_validate(self) -> Any:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
+
+        reader = PdfFileReader(io.BytesIO(self.sealed))
+        context = ValidationContext(trust_roots=[self.ca_asn1], allow_fetching=False)
+        return validate_pdf_signature(reader.embedded_signatures[0], context)
+
+
+def build_rig(folder: Path) -> Rig:
+    """Dev PKI, sealer, floor signer and blob store in ``folder``; checks every path works once."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.sign.signers import SimpleSigner
+
+    from chalicelib.rendering import SEAL_BOX, render_certificate
+    from chalicelib.storage.blobs import LocalBlobStore
+    from signing import Indication, LocalKeyBackend, SealAppearance, Sealer
+    from signing.devpki import ensure_dev_pki
+
+    dev = ensure_dev_pki(folder / "pki", authority=AUTHORITY)
+    sealer = Sealer(LocalKeyBackend(dev.seal_key, dev.seal_cert, [dev.ca_cert]))
+    simple = SimpleSigner.load(str(dev.seal_key), str(dev.seal_cert), ca_chain_files=(str(dev.ca_cert),))
+    if simple is None:
+        raise RuntimeError("pyHanko could not load the dev seal key")
+    view = sample_view()
+    pdf = render_certificate(view)
+    appearance = SealAppearance(authority_name=AUTHORITY, box=SEAL_BOX, page=0)
+    ca_pem = dev.ca_cert.read_bytes()
+    rig = Rig(
+        view=view,
+        pdf=pdf,
+        sealed=b"",
+        sealer=sealer,
+        appearance=appearance,
+        simple_signer=simple,
+        store=LocalBlobStore(folder / "blobs", "bench-certificate-store-secret"),
+        ca_pem=ca_pem,
+        ca_asn1=load_cert_from_pemder(str(dev.ca_cert)),
+        keys=count(),
+    )
+    rig.sealed = rig.seal(pdf)
+    report = rig.verify()
+    if report.indication is not Indication.PASSED:
+        raise RuntimeError(f"the sealed certificate does not verify: {report.to_text()}")
+    status = rig.bare_validate()
+    if not (status.intact and status.valid and status.trusted):
+        raise RuntimeError(f"bare validation failed: {status.pretty_print_details()}")
+    bare = rig.bare_sign()
+    if not bare.startswith(pdf):
+        raise RuntimeError("bare signing did not produce an incremental update")
+    return rig
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.certificates", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2 samples: a smoke run, not a measurement")
+    parser.add_argument("-n", "--repeat", type=int, default=None, help="samples of each (default 15, quick 2)")
+    parser.add_argument("--profile", type=int, default=0, metavar="K", help="then cProfile K issues")
+    return parser.parse_args(argv)
+
+
+def _package(filename: str) -> str:
+    path = filename.replace("\\", "/")
+    if "/site-packages/" in path:
+        return path.split("/site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    for ours in ("chalicelib", "signing", "bench"):
+        if f"/{ours}/" in path:
+            return ours
+    return "builtins" if path.startswith(("~", "<")) else "stdlib"
+
+
+#: Phases of an issue, by the function whose cumulative time stands for them.
+PHASES = (
+    ("render_certificate", "certificate_pdf.py", "render_certificate"),
+    ("Sealer.seal", "seal.py", "seal"),
+    ("  stamp font engine setup (fontTools load + harfbuzz)", "opentype.py", "__init__"),
+    ("  stamp font subsetting (fontTools)", "opentype.py", "_write_prep"),
+    ("  CMS signature (pyHanko sign_raw)", "_pyhanko_signer.py", "async_sign_raw"),
+    ("LocalBlobStore.put", "blobs.py", "put"),
+)
+
+
+def profile_issues(rig: Rig, count_: int) -> str:
+    """cProfile ``count_`` issues: the phases, self time by package, the top functions."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count_):
+        rig.issue()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    raw: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in raw.values()) or 1.0
+    lines = [f"\n--- cProfile of {count_} issues (profiler overhead inflates times) ---", "phases (cumulative):"]
+    for label, file_suffix, func in PHASES:
+        cum = sum(v[3] for (f, _l, n), v in raw.items() if f.endswith(file_suffix) and n == func)
+        lines.append(f"  {cum / total:6.1%}  {label}")
+    by_package: Counter[str] = Counter()
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in raw.items():
+        by_package[_package(filename)] += tottime
+    lines.append("self time by package:")
+    lines += [f"  {share / total:6.1%}  {name}" for name, share in by_package.most_common(10)]
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(25)
+    lines.append("top 25 functions by cumulative time:")
+    lines.append(out.getvalue().split("\n\n", 2)[-1].rstrip())
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> list[Figure]:
+    repeat = args.repeat or (2 if args.quick else 15)
+    warmup = 1 if args.quick else 2
+    print(f"certificates: {repeat} samples of each, rotating order, after {warmup} warm-up; {machine()}")
+    with tempfile.TemporaryDirectory(prefix="uap-bench-cert-") as tmp:
+        started = perf_counter()
+        rig = build_rig(Path(tmp))
+        print(f"  setup (dev PKI, sealer, first render/seal/verify): {ms(perf_counter() - started)}")
+        print(f"  certificate {len(rig.pdf)} bytes, sealed {len(rig.sealed)} bytes")
+        jobs: dict[str, Callable[[], object]] = {
+            "bare_sign": rig.bare_sign,
+            "issue": rig.issue,
+            "seal": lambda: rig.seal(rig.pdf),
+            "render": rig.render,
+            "store": lambda: rig.store_put(rig.sealed),
+            "bare_validate": rig.bare_validate,
+            "verify": rig.verify,
+        }
+        for _ in range(warmup):
+            for job in jobs.values():
+                job()
+        samples: dict[str, list[float]] = {name: [] for name in jobs}
+        names = list(jobs)
+        for i in range(repeat):
+            gc.collect()
+            for name in names[i % len(names) :] + names[: i % len(names)]:
+                start = perf_counter()
+                jobs[name]()
+                samples[name].append(perf_counter() - start)
+        stats = {name: Stats.of(values) for name, values in samples.items()}
+        for name, label in (
+            ("bare_sign", "floor: bare pyHanko sign_pdf (SimpleSigner, PAdES, certify, no stamp)"),
+            ("issue", "issue = render + seal + store"),
+            ("seal", "Sealer.seal only (visible stamp on SEAL_BOX)"),
+            ("render", "render_certificate only"),
+            ("store", "LocalBlobStore.put only"),
+            ("bare_validate", "floor: bare pyHanko validate_pdf_signature"),
+            ("verify", "signing.verify_pdf"),
+        ):
+            print(row(label, stats[name]))
+        sign_floor = "bare pyHanko sign_pdf of the same PDF with the same key (PAdES, certifying, no stamp)"
+        verify_floor = "bare pyHanko validate_pdf_signature of the same sealed PDF (same trust root, no fetching)"
+        sign_median = stats["bare_sign"].median
+        figures = [
+            Figure("certificates.issue", stats["issue"].median, sign_median, "render + seal + store", sign_floor),
+            Figure("certificates.seal", stats["seal"].median, sign_median, "Sealer.seal with the stamp", sign_floor),
+            Figure("certificates.render", stats["render"].median, sign_median, "render_certificate", sign_floor),
+            Figure("certificates.store", stats["store"].median, sign_median, "LocalBlobStore.put", sign_floor),
+            Figure(
+                "certificates.verify",
+                stats["verify"].median,
+                stats["bare_validate"].median,
+                "signing.verify_pdf",
+                verify_floor,
+            ),
+        ]
+        by_name = {f.name: f for f in figures}
+        missed = False
+        for name, target in (("certificates.issue", ISSUE_TARGET), ("certificates.verify", VERIFY_TARGET)):
+            ratio = by_name[name].ratio
+            met = ratio <= target
+            missed = missed or not met
+            print(f"TARGET {name} <= {target:.1f}x: {'met' if met else 'NOT met'} ({ratio:.2f}x)")
+        if args.profile:
+            print(profile_issues(rig, args.profile))
+        elif missed and not args.quick:
+            print("  (targets missed: run with --profile 5 to see what dominates; see bench/README.md)")
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    figures = run(parse_args(argv))
+    print_figures(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

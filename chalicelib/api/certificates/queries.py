@@ -1,0 +1,95 @@
+"""Certificate queries: public verification by number/code or uploaded PDF; holders' certificates."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.api.certificates.types import (
+    Certificate,
+    CertificateVerification,
+    PublicCertificate,
+    UploadVerification,
+    VerificationReport,
+)
+from chalicelib.api.errors import BAD_REQUEST, NOT_FOUND, ApiError
+from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, AnyRole, field
+from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
+from chalicelib.domain.application import china_date
+from chalicelib.domain.certificate import CertificateStatus
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identity import Role
+from chalicelib.services import clock
+from chalicelib.services.certificates import MAX_PDF_BYTES
+
+
+def caller(info: Info) -> str:
+    return info.context.principal.subject or "anonymous"
+
+
+@strawberry.type
+class CertificateQuery:
+    @field(
+        access=PUBLIC,
+        description="Look a certificate up by number or verification code: registry status plus a fresh "
+        "verification of the stored sealed PDF. Holder data masked. Each lookup is logged.",
+    )
+    def certificate_verify(
+        self, info: Info, number: str | None = None, verification_code: str | None = None
+    ) -> CertificateVerification:
+        if bool(number) == bool(verification_code):
+            raise ApiError(BAD_REQUEST, "请提供证照编号或验证码之一", field="number")
+        if len(number or verification_code or "") > 64:
+            raise ApiError(BAD_REQUEST, "编号或验证码过长", field="number")
+        service = info.context.certificates
+        cert = service.lookup(number=number, code=verification_code)
+        if cert is None:
+            raise ApiError(NOT_FOUND, "未找到该证照", field="number")
+        report = service.verify_registered(cert, "graphql-lookup", caller(info))
+        status = cert.current_status(china_date(clock.utc_now()))
+        return CertificateVerification(
+            certificate=PublicCertificate.from_domain(cert),
+            report=VerificationReport.from_report(report),
+            valid=report.passed and status is CertificateStatus.VALID,
+        )
+
+    @field(
+        access=PUBLIC,
+        description="Verify a PDF (base64, at most 10 MiB) against the seal, the registry and the status.",
+    )
+    def certificate_verify_upload(self, info: Info, pdf_base64: str) -> UploadVerification:
+        if len(pdf_base64) > (MAX_PDF_BYTES * 4) // 3 + 4:
+            raise ApiError("PDF_TOO_LARGE", "文件过大", field="pdfBase64")
+        try:
+            pdf = base64.b64decode(pdf_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(BAD_REQUEST, "pdfBase64 不是有效的 Base64", field="pdfBase64") from None
+        try:
+            check = info.context.certificates.verify_upload(pdf, "graphql-upload", caller(info))
+        except DomainError as error:
+            raise ApiError(error.violations[0].code, error.violations[0].message, field="pdfBase64") from None
+        return UploadVerification(
+            valid=check.valid,
+            seal_valid=check.report.passed,
+            registry_match=check.registry_match,
+            status=check.status,
+            certificate=PublicCertificate.from_domain(check.certificate) if check.certificate else None,
+            report=VerificationReport.from_report(check.report),
+        )
+
+    @field(access=AnyRole(Role.APPLICANT, Role.AGENT), description="Certificates issued to the caller, newest first.")
+    def my_certificates(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Certificate]:
+        page = info.context.certificate_repository.of_holder(info.context.principal.subject, page_size(first), after)
+        return to_connection(page, Certificate.from_domain)
+
+    @field(access=AUTHENTICATED, description="The full registry record (the holder or staff).")
+    def certificate(self, info: Info, id: strawberry.ID) -> Certificate:
+        found = info.context.certificate_repository.get(decode_id(id, "Certificate"))
+        if found is None or not info.context.certificates.may_see(found[0], info.context.principal):
+            raise ApiError(NOT_FOUND, "证照不存在", field="id")
+        return Certificate.from_domain(found[0])

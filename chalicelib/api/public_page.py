@@ -1,0 +1,277 @@
+"""`GET /v/{code}`: the public verification page a certificate's QR code links to.
+
+Anyone who scans the code sees, in Chinese, whether the certificate is genuine and current: the
+registry status, a fresh check of the stored sealed PDF (logged, channel "public-page") and the
+certificate's particulars with the holder masked (`public_view`). The page is self-contained
+(inline CSS, no scripts, no external assets) and served under a CSP that allows nothing else.
+
+Unknown and malformed codes get one and the same 404 page, so codes cannot be probed; any
+unexpected error gets a neutral 503 page (logged), never a 500.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.api.context import RequestContext
+from chalicelib.api.verify_route import public_view
+from chalicelib.config import Settings, get_settings
+from chalicelib.domain import certificate as dcert
+from chalicelib.domain.application import CHINA, china_date
+from chalicelib.domain.identity import ANONYMOUS
+from chalicelib.services import clock
+from chalicelib.services.certificates import CODE_ALPHABET
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "public-page"
+TITLE = "电子证照验证"
+CODE_PATTERN = re.compile(f"[{CODE_ALPHABET}]{{16}}")
+
+HEADERS: dict[str, str] = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+# tone -> (banner colours, icon path): green for valid, red for invalid, amber for "not current"
+_TONES: dict[str, tuple[str, str, str]] = {
+    "ok": ("#e8f5ec", "#1b7a3d", "M5 12.5l4.5 4.5L19 7.5"),
+    "bad": ("#fdecec", "#b42318", "M6 6l12 12M18 6L6 18"),
+    "warn": ("#fff5e0", "#a15c00", "M12 5v9M12 18.5v.5"),
+}
+
+_STYLE = """
+*{box-sizing:border-box}
+body{margin:0;background:#f2f4f7;color:#1d2939;font:16px/1.6 -apple-system,"PingFang SC","Hiragino Sans GB",
+"Microsoft YaHei","WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif;-webkit-text-size-adjust:100%}
+main{max-width:640px;margin:0 auto;padding:16px}
+header{text-align:center;padding:8px 0 16px}
+h1{margin:0;font-size:22px;letter-spacing:2px}
+header p{margin:4px 0 0;color:#667085;font-size:14px}
+.verdict{display:flex;align-items:center;gap:14px;padding:18px;border-radius:12px;border:2px solid;margin-bottom:16px}
+.verdict svg{flex:none;width:44px;height:44px}
+.verdict strong{display:block;font-size:26px;line-height:1.3}
+.verdict p{margin:2px 0 0;font-size:15px}
+section.card{background:#fff;border-radius:12px;padding:6px 16px 10px;margin-bottom:16px;
+box-shadow:0 1px 2px rgba(16,24,40,.06)}
+h2{font-size:16px;margin:10px 0 4px;color:#344054}
+dl{margin:0}
+.row{display:flex;gap:12px;padding:9px 0;border-top:1px solid #eaecf0}
+.row:first-child{border-top:0}
+dt{flex:0 0 7.5em;color:#667085}
+dd{margin:0;flex:1;min-width:0;overflow-wrap:anywhere;word-break:break-word}
+.yes{color:#1b7a3d}.no{color:#b42318}.unknown{color:#a15c00}
+ul{margin:6px 0 8px;padding-left:1.2em;font-size:14px;color:#475467}
+li{margin:2px 0}
+footer{text-align:center;color:#98a2b3;font-size:13px;padding:4px 0 24px}
+""".replace("\n", "")
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _moment(value: str | datetime | None) -> str:
+    """An ISO timestamp as China time, e.g. 2026年11月2日 10:00:00(北京时间)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        return str(value)
+    local = moment.astimezone(CHINA)
+    return f"{_day(local.date())} {local:%H:%M:%S}(北京时间)"
+
+
+def _yes_no(value: bool | None, yes: str = "是", no: str = "否", unknown: str = "未知") -> str:
+    if value is None:
+        return f'<span class="unknown">{_e(unknown)}</span>'
+    return f'<span class="yes">{_e(yes)}</span>' if value else f'<span class="no">{_e(no)}</span>'
+
+
+def _common_name(subject: str | None) -> str:
+    """pyHanko's "Common Name: X, Organization: Y, ..." reduced to X (else the whole subject)."""
+    if not subject:
+        return "—"
+    for part in re.split(r"[,;] (?=[A-Z][A-Za-z ]*: )", subject):
+        key, _, name = part.partition(": ")
+        if key == "Common Name" and name.strip():
+            return name.strip()
+    return subject
+
+
+def _rows(rows: Iterable[tuple[str, str]]) -> str:
+    """(label, already-escaped HTML) pairs as a definition list."""
+    return "<dl>" + "".join(f'<div class="row"><dt>{_e(k)}</dt><dd>{v}</dd></div>' for k, v in rows) + "</dl>"
+
+
+def _page(body: str, status: int) -> Response:
+    document = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer">'
+        f"<title>{_e(TITLE)}</title><style>{_STYLE}</style></head>"
+        f"<body><main><header><h1>{_e(TITLE)}</h1><p>扫码核验 · 电子证照</p></header>{body}</main></body></html>"
+    )
+    return Response(document, status_code=status, headers=dict(HEADERS))
+
+
+def _banner(tone: str, title: str, text: str) -> str:
+    background, colour, path = _TONES[tone]
+    icon = (
+        f'<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11" fill="{colour}"/>'
+        f'<path d="{path}" stroke="#fff" stroke-width="2.4" stroke-linecap="round" '
+        'stroke-linejoin="round" fill="none"/></svg>'
+    )
+    return (
+        f'<section class="verdict verdict-{_e(tone)}" role="status" '
+        f'style="background:{background};border-color:{colour};color:{colour}">'
+        f"{icon}<div><strong>{_e(title)}</strong><p>{_e(text)}</p></div></section>"
+    )
+
+
+NOT_FOUND_BODY = _banner(
+    "warn", "未找到该证照", "请核对二维码或链接是否完整。如有疑问,请联系发证机关或行政审批服务中心核实。"
+)
+UNAVAILABLE_BODY = _banner("warn", "暂时无法验证,请稍后再试", "验证服务暂时不可用,请稍后重新扫码。")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tone: str
+    title: str
+    text: str
+
+
+def verdict(cert: dcert.Certificate, status: dcert.CertificateStatus, report: Any) -> Verdict:
+    """Registry status first (revoked/superseded/expired say it all), then the seal check."""
+    if status is dcert.CertificateStatus.REVOKED:
+        return Verdict("bad", "已撤销", "该证照已被发证机关撤销,不再具有效力。")
+    if status is dcert.CertificateStatus.SUPERSEDED:
+        return Verdict("warn", "已被更正换发", "该证照已更正并换发新证,本证不再使用,请以新证为准。")
+    if status is dcert.CertificateStatus.EXPIRED:
+        return Verdict("warn", "已过期", "该证照已超过有效期限。")
+    if report.file_sha256 != cert.sha256:
+        return Verdict("warn", "无法确认", "登记存档的证照文件暂时无法核对,请稍后再试或联系发证机关。")
+    if report.indication.value == "FAILED":
+        return Verdict("bad", "印章验证未通过", "存档证照的电子印章验证未通过,请联系发证机关核实。")
+    if report.indication.value != "PASSED":
+        return Verdict("warn", "无法确认", "电子印章的有效性暂时无法确认,请联系发证机关核实。")
+    return Verdict("ok", "有效", "该证照真实有效:登记状态有效,电子印章验证通过。")
+
+
+def _certificate_section(cert: dcert.Certificate) -> str:
+    view = public_view(cert)
+    validity = f"{_day(cert.issued_on)} 至 {_day(cert.valid_until)}" if cert.valid_until else "长期有效"
+    rows = [
+        ("证照类型", _e(view["typeName"])),
+        ("证照编号", _e(view["number"])),
+        ("持证主体", _e(view["holderName"])),
+        ("证件号码", _e(view["holderIdentifier"])),
+        ("发证机关", _e(view["authorityName"])),
+        ("许可事项", _e(view["itemName"])),
+        ("发证日期", _e(_day(cert.issued_on))),
+        ("有效期限", _e(validity)),
+    ]
+    return f'<section class="card"><h2>证照信息</h2>{_rows(rows)}</section>'
+
+
+def _status_section(context: RequestContext, cert: dcert.Certificate, status: dcert.CertificateStatus) -> str:
+    if status is dcert.CertificateStatus.REVOKED:
+        label, when = "撤销", "撤销时间"
+    elif status is dcert.CertificateStatus.SUPERSEDED:
+        label, when = "更正", "更正时间"
+    else:
+        return ""
+    rows = [(when, _e(_moment(cert.status_changed_at))), (f"{label}原因", _e(cert.status_reason or "—"))]
+    if status is dcert.CertificateStatus.SUPERSEDED and cert.superseded_by:
+        found = context.certificate_repository.get(cert.superseded_by)
+        if found is not None:
+            rows.append(("新证照编号", _e(found[0].number)))
+    return f'<section class="card"><h2>状态说明</h2>{_rows(rows)}</section>'
+
+
+def _seal_section(cert: dcert.Certificate, report: Any) -> str:
+    integrity, identity, timing = report.integrity, report.identity, report.timing
+    intact = None if integrity.intact is None else bool(integrity.intact and integrity.signature_valid)
+    if report.indication.value == "PASSED":
+        result = '<span class="yes">通过</span>'
+    elif report.indication.value == "FAILED":
+        result = '<span class="no">未通过</span>'
+    else:
+        result = '<span class="unknown">无法确定</span>'
+    rows = [
+        ("验证结论", result),
+        ("印章完整", _yes_no(intact, "完整,盖章后未被修改", "不完整或已被修改")),
+        ("签章者", _e(_common_name(identity.subject))),
+        ("是否可信", _yes_no(bool(identity.chains_to_trust_anchor), "可信(证书链可信)", "不可信")),
+        ("签章时间", _e(_moment(timing.timestamp_time or timing.claimed_signing_time))),
+        ("PAdES 级别", _e(report.pades_level or "—")),
+        ("与登记存档一致", _yes_no(report.file_sha256 == cert.sha256)),
+    ]
+    findings = "".join(f"<li>{_e(f.zh)}</li>" for f in report.findings)
+    return f'<section class="card"><h2>电子印章验证</h2>{_rows(rows)}' + (f"<ul>{findings}</ul>" if findings else "") + "</section>"
+
+
+def _caller(request: Request) -> str:
+    try:
+        identity = (request.context or {}).get("identity") or {}
+        return str(identity.get("sourceIp") or "anonymous")
+    except Exception:  # a caller label is never worth an error page
+        return "anonymous"
+
+
+def not_found_page() -> Response:
+    """One body for every unknown or malformed code."""
+    return _page(NOT_FOUND_BODY, 404)
+
+
+def handle_public_page(code: str, request: Request, settings: Settings | None = None) -> Response:
+    try:
+        if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
+            return not_found_page()
+        context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
+        service = context.certificates
+        cert = service.lookup(number=None, code=code)
+        if cert is None or cert.verification_code != code:
+            return not_found_page()
+        report = service.verify_registered(cert, CHANNEL, _caller(request))
+        now = clock.utc_now()
+        status = cert.current_status(china_date(now))
+        outcome = verdict(cert, status, report)
+        body = (
+            _banner(outcome.tone, outcome.title, outcome.text)
+            + _status_section(context, cert, status)
+            + _certificate_section(cert)
+            + _seal_section(cert, report)
+            + f"<footer>查询时间:{_e(_moment(now))}<br>持证主体信息已作脱敏处理</footer>"
+        )
+        return _page(body, 200)
+    except Exception:  # never a 500: a neutral page, and the details in the log
+        log.exception("public verification page failed")
+        try:
+            return _page(UNAVAILABLE_BODY, 503)
+        except Exception:  # pragma: no cover - building the fallback itself failed
+            return Response("暂时无法验证,请稍后再试", status_code=503, headers=dict(HEADERS))
+
+
+__all__ = ["handle_public_page", "not_found_page", "verdict"]

@@ -1,0 +1,73 @@
+"""`POST /verify` (Content-Type: application/pdf): third parties check a certificate file.
+
+The same three checks as the GraphQL field `certificateVerifyUpload` — seal valid, file identical
+to a registered certificate, certificate currently valid — answered as JSON, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.api.context import RequestContext
+from chalicelib.config import Settings, get_settings
+from chalicelib.domain import certificate as dcert
+from chalicelib.domain.application import china_date
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identity import ANONYMOUS
+from chalicelib.services import clock
+from chalicelib.services.certificates import MAX_PDF_BYTES
+
+HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, headers=dict(HEADERS))
+
+
+def public_view(cert: dcert.Certificate) -> dict[str, Any]:
+    """What anyone may see of a certificate: holder name and identifier masked."""
+    return {
+        "number": cert.number,
+        "typeName": cert.type_name,
+        "holderName": dcert.mask_name(cert.holder_name),
+        "holderIdentifier": dcert.mask_identifier(cert.holder_identifier),
+        "authorityName": cert.authority_name,
+        "itemName": cert.item_name,
+        "issuedOn": cert.issued_on.isoformat(),
+        "validUntil": cert.valid_until.isoformat() if cert.valid_until else None,
+        "status": cert.current_status(china_date(clock.utc_now())).value,
+    }
+
+
+def handle_verify(request: Request, settings: Settings | None = None) -> Response:
+    raw = request.raw_body or b""
+    pdf = raw.encode("latin-1") if isinstance(raw, str) else bytes(raw)
+    if not pdf:
+        return _json(400, {"error": {"code": "EMPTY_BODY", "message": "请上传 PDF 文件"}})
+    if len(pdf) > MAX_PDF_BYTES:
+        return _json(413, {"error": {"code": "PDF_TOO_LARGE", "message": "文件不能超过10 MiB"}})
+    context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
+    try:
+        check = context.certificates.verify_upload(
+            pdf, "rest-upload", request.context.get("identity", {}).get("sourceIp", "anonymous")
+        )
+    except DomainError as error:
+        first = error.violations[0]
+        return _json(400, {"error": {"code": first.code, "message": first.message}})
+    return _json(
+        200,
+        {
+            "valid": check.valid,
+            "sealValid": check.report.passed,
+            "registryMatch": check.registry_match,
+            "status": check.status.value if check.status else None,
+            "certificate": public_view(check.certificate) if check.certificate else None,
+            "report": check.report.to_dict(),
+        },
+    )
+
+
+__all__ = ["handle_verify", "public_view"]

@@ -1,0 +1,467 @@
+"""The approval certificate (电子证照) as a one-page A4 PDF, ready for the approval seal.
+
+`render_certificate(view)` draws the licence with reportlab: the title, the number top right, a
+table of holder / item / application details / authority / dates, a QR code bottom left (vector
+rectangles from the `qrcode` module matrix, no image) with the verification code under it, and an
+EMPTY box bottom right, `SEAL_BOX`, where `signing.Sealer` later puts the visible seal:
+
+    pdf = render_certificate(view)
+    sealed = sealer.seal(pdf, SealAppearance(authority_name=view.authority_name, box=SEAL_BOX, page=0))
+
+Text is drawn in an embedded subset of the SAME font file the seal stamp uses
+(`signing.font.load_font`: `UAP_SEAL_FONT`, `signing/fonts/`, `/opt/fonts/`, Debian paths), so the
+certificate and the stamp look alike and Lambda needs one font only. The output is deterministic:
+the same view gives byte-identical PDFs (reportlab's invariant mode fixes dates and document ID),
+so its SHA-256 is reproducible.
+
+Cost: importing this module is stdlib-only; reportlab and qrcode (~0.1 s) are imported on the
+first render, and the font is parsed once per process (~0.15 s). A render then takes ~6 ms.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from reportlab.pdfgen.canvas import Canvas
+
+__all__ = [
+    "PAGE_SIZE",
+    "QR_BOX",
+    "SEAL_BOX",
+    "CertificateView",
+    "format_cn_date",
+    "render_certificate",
+]
+
+#: A4 in PDF points (reportlab's value).
+PAGE_SIZE = (595.2755905511812, 841.8897637795277)
+PAGE_W, PAGE_H = PAGE_SIZE
+
+#: Where the seal goes: ``(x1, y1, x2, y2)`` in PDF points on page 0, left empty by the renderer.
+#: Pass it as ``SealAppearance(box=SEAL_BOX, page=0)``.
+SEAL_BOX: tuple[int, int, int, int] = (395, 64, 535, 204)
+#: The QR code's square, bottom left (the quiet zone around it is kept free).
+QR_BOX: tuple[float, float, float, float] = (60.0, 92.0, 168.0, 200.0)
+
+# Input limits (characters). Generous for real licences, small enough for one page.
+MAX_TITLE = 30
+MAX_NUMBER = 60
+MAX_HOLDER_NAME = 100
+MAX_IDENTIFIER = 40
+MAX_ITEM_NAME = 100
+MAX_AUTHORITY = 40
+MAX_DETAILS = 10
+MAX_DETAIL_KEY = 16
+MAX_DETAIL_VALUE = 300
+MAX_URL = 200
+_CODE = re.compile(r"[A-Za-z0-9-]{4,32}")
+_URL = re.compile(r"https?://[!-~]+")
+
+_FONT_NAME = "UapCertificateFont"
+_INK = (0.1, 0.1, 0.1)
+_FRAME = (0.23, 0.29, 0.42)
+_RULE = (0.35, 0.35, 0.38)
+_LABEL_FILL = (0.94, 0.95, 0.97)
+
+# Layout (points).
+_LEFT, _RIGHT = 60.0, PAGE_W - 60.0
+_LABEL_W = 110.0
+_PAD = 8.0
+_BODY_SIZE = 12.0
+_LEADING = 18.0
+_MIN_ROW_H = 32.0
+_TABLE_TOP = 672.0
+_TABLE_FLOOR = 222.0  # the QR code, the signature block and the seal box are below
+_SIGNATURE_GAP = 14.0
+# No line may start with closing punctuation (line-breaking rule 避头尾, simplified).
+_NO_LINE_START = frozenset("，。、；：！？）》」』】〉”’,.;:!?)]}%")
+_TOKEN = re.compile(r"[!-~]+| |.", re.DOTALL)  # ASCII words stay whole; other characters break anywhere
+
+
+def format_cn_date(day: date) -> str:
+    """``2026年11月22日`` (no zero padding, as in official documents)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _check_text(field: str, value: object, limit: int, *, newlines: bool = False) -> None:
+    if not isinstance(value, str):
+        raise ValueError(f"{field} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{field} must not be empty")
+    if len(value) > limit:
+        raise ValueError(f"{field} is {len(value)} characters long; at most {limit} fit on the certificate")
+    for ch in value:
+        if ch == "\n" and newlines:
+            continue
+        if unicodedata.category(ch)[0] == "C":  # control, format (bidi/zero-width), unassigned, private
+            raise ValueError(f"{field} contains the non-printable character U+{ord(ch):04X}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateView:
+    """What the certificate shows; validated on construction (``ValueError`` with the reason).
+
+    Keyword-only. ``details`` are extra labelled lines from the application (``(label, value)``;
+    values may contain ``\\n`` and wrap). ``valid_until=None`` prints 长期有效.
+    """
+
+    title: str
+    number: str
+    holder_name: str
+    holder_identifier: str
+    item_name: str
+    authority_name: str
+    issued_on: date
+    valid_until: date | None
+    verification_url: str
+    verification_code: str
+    details: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_text("title", self.title, MAX_TITLE)
+        _check_text("number", self.number, MAX_NUMBER)
+        _check_text("holder_name", self.holder_name, MAX_HOLDER_NAME)
+        _check_text("holder_identifier", self.holder_identifier, MAX_IDENTIFIER)
+        _check_text("item_name", self.item_name, MAX_ITEM_NAME)
+        _check_text("authority_name", self.authority_name, MAX_AUTHORITY)
+        if not isinstance(self.issued_on, date):
+            raise ValueError("issued_on must be a date")
+        if self.valid_until is not None:
+            if not isinstance(self.valid_until, date):
+                raise ValueError("valid_until must be a date or None (长期有效)")
+            if self.valid_until < self.issued_on:
+                raise ValueError(f"valid_until {self.valid_until} is before issued_on {self.issued_on}")
+        if not isinstance(self.verification_url, str) or not _URL.fullmatch(self.verification_url):
+            raise ValueError("verification_url must be an http(s) URL of printable ASCII without spaces")
+        if len(self.verification_url) > MAX_URL:
+            raise ValueError(f"verification_url is longer than {MAX_URL} characters (the QR code would be too dense)")
+        if not isinstance(self.verification_code, str) or not _CODE.fullmatch(self.verification_code):
+            raise ValueError("verification_code must be 4-32 characters of A-Z, a-z, 0-9 and '-'")
+        if not isinstance(self.details, tuple):
+            raise ValueError("details must be a tuple of (label, value) pairs")
+        if len(self.details) > MAX_DETAILS:
+            raise ValueError(f"{len(self.details)} detail lines; at most {MAX_DETAILS} fit on the certificate")
+        for i, pair in enumerate(self.details):
+            if not isinstance(pair, tuple) or len(pair) != 2:
+                raise ValueError(f"details[{i}] must be a (label, value) pair")
+            _check_text(f"details[{i}] label", pair[0], MAX_DETAIL_KEY)
+            _check_text(f"details[{i}] value", pair[1], MAX_DETAIL_VALUE, newlines=True)
+
+    def validity_text(self) -> str:
+        """有效期限 as printed."""
+        if self.valid_until is None:
+            return "长期有效"
+        return f"自{format_cn_date(self.issued_on)}至{format_cn_date(self.valid_until)}"
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The table, top to bottom."""
+        return [
+            ("持证人", self.holder_name),
+            ("证件号码", self.holder_identifier),
+            ("事项名称", self.item_name),
+            *self.details,
+            ("发证机关", self.authority_name),
+            ("发证日期", format_cn_date(self.issued_on)),
+            ("有效期限", self.validity_text()),
+        ]
+
+    def all_text(self) -> str:
+        """Every character the renderer draws from the view (for the font coverage check)."""
+        parts = [self.title, self.number, self.verification_code, *(k + v for k, v in self.rows())]
+        return "".join(parts)
+
+
+# --- font --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Font:
+    name: str
+    path: str
+    cmap: frozenset[int]
+
+
+_font_lock = threading.Lock()
+_fonts: dict[str, _Font] = {}
+
+
+def _font() -> _Font:
+    """The seal's font, registered with reportlab once per process (and per font file)."""
+    from signing.font import find_font
+
+    path = str(find_font())
+    font = _fonts.get(path)
+    if font is not None:
+        return font
+    with _font_lock:
+        font = _fonts.get(path)
+        if font is None:
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            from signing.font import load_font
+
+            _, data = load_font(path)  # a .ttc member is extracted exactly as for the stamp
+            name = _FONT_NAME if not _fonts else f"{_FONT_NAME}{len(_fonts)}"
+            tt = TTFont(name, io.BytesIO(data))
+            pdfmetrics.registerFont(tt)
+            font = _Font(name=name, path=path, cmap=frozenset(tt.face.charToGlyph))
+            _fonts[path] = font
+    return font
+
+
+def _check_glyphs(font: _Font, text: str) -> None:
+    missing = sorted({c for c in text if not c.isspace() and ord(c) not in font.cmap})
+    if missing:
+        shown = "".join(missing[:20])
+        raise ValueError(
+            f"the certificate font {font.path} has no glyph for {shown!r} "
+            f"({', '.join(f'U+{ord(c):04X}' for c in missing[:20])}); use another font via UAP_SEAL_FONT"
+        )
+
+
+# --- layout ------------------------------------------------------------------------------------
+
+
+def _width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(text, font, size))
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for tok in _TOKEN.findall(text):
+        if tokens and tok[0] in _NO_LINE_START:
+            tokens[-1] += tok
+        else:
+            tokens.append(tok)
+    return tokens
+
+
+def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Greedy line breaking: CJK anywhere, ASCII words whole unless longer than a line."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for tok in _tokens(paragraph):
+            if _width(line + tok, font, size) <= max_width:
+                line += tok
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = tok.lstrip()
+            while _width(line, font, size) > max_width:  # a single overlong token: split by character
+                cut = len(line) - 1
+                while cut > 1 and _width(line[:cut], font, size) > max_width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: list[str]
+    value: list[str]
+    height: float
+
+
+def _layout_rows(view: CertificateView, font: str) -> list[_Row]:
+    value_w = _RIGHT - _LEFT - _LABEL_W - 2 * _PAD
+    label_w = _LABEL_W - 2 * _PAD
+    rows = []
+    for label, value in view.rows():
+        label_lines = wrap(label, font, _BODY_SIZE, label_w)
+        value_lines = wrap(value, font, _BODY_SIZE, value_w)
+        lines = max(len(label_lines), len(value_lines))
+        rows.append(_Row(label_lines, value_lines, max(_MIN_ROW_H, lines * _LEADING + 2 * _PAD - 4)))
+    height = sum(r.height for r in rows)
+    room = _TABLE_TOP - _TABLE_FLOOR
+    if height > room:
+        raise ValueError(
+            f"the certificate text needs {height:.0f} pt of table but one page has {room:.0f} pt: "
+            "shorten the details or the names"
+        )
+    return rows
+
+
+def _fit_size(text: str, font: str, size: float, max_width: float, minimum: float, char_space: float = 0) -> float:
+    """The largest size <= ``size`` at which ``text`` fits ``max_width``."""
+    extra = char_space * (len(text) - 1)
+    natural = _width(text, font, size)
+    if natural + extra <= max_width:
+        return size
+    return max(minimum, size * (max_width - extra) / natural)
+
+
+def _draw_text(
+    c: Canvas, x: float, y: float, text: str, font: str, size: float, *, align: str = "left", char_space: float = 0
+) -> None:
+    width = _width(text, font, size) + char_space * (len(text) - 1)
+    if align == "center":
+        x -= width / 2
+    elif align == "right":
+        x -= width
+    if char_space:
+        c.saveState()  # Tc is text state: it would outlive this BT/ET block
+    t = c.beginText(x, y)
+    t.setFont(font, size)
+    if char_space:
+        t.setCharSpace(char_space)
+    t.textOut(text)
+    c.drawText(t)
+    if char_space:
+        c.restoreState()
+
+
+def _draw_frame(c: Canvas) -> None:
+    c.setStrokeColorRGB(*_FRAME)
+    c.setLineWidth(2.4)
+    c.rect(28, 28, PAGE_W - 56, PAGE_H - 56, stroke=1, fill=0)
+    c.setLineWidth(0.7)
+    c.rect(34, 34, PAGE_W - 68, PAGE_H - 68, stroke=1, fill=0)
+
+
+def _draw_header(c: Canvas, view: CertificateView, font: str) -> None:
+    c.setFillColorRGB(*_INK)
+    _draw_text(c, _RIGHT, PAGE_H - 66, f"编号：{view.number}", font, 10.5, align="right")
+    spacing = 8.0 if len(view.title) <= 12 else 0.0
+    size = _fit_size(view.title, font, 26, _RIGHT - _LEFT, 15, spacing)
+    _draw_text(c, PAGE_W / 2, PAGE_H - 124, view.title, font, size, align="center", char_space=spacing)
+    _draw_text(c, PAGE_W / 2, PAGE_H - 148, "（电子证照）", font, 11, align="center")
+
+
+def _draw_table(c: Canvas, rows: Sequence[_Row], font: str) -> None:
+    total = sum(r.height for r in rows)
+    top, bottom = _TABLE_TOP, _TABLE_TOP - total
+    c.setFillColorRGB(*_LABEL_FILL)
+    c.rect(_LEFT, bottom, _LABEL_W, total, stroke=0, fill=1)
+    c.setStrokeColorRGB(*_RULE)
+    c.setLineWidth(0.6)
+    c.rect(_LEFT, bottom, _RIGHT - _LEFT, total, stroke=1, fill=0)
+    c.line(_LEFT + _LABEL_W, bottom, _LEFT + _LABEL_W, top)
+    c.setFillColorRGB(*_INK)
+    y = top
+    for i, row in enumerate(rows):
+        if i:
+            c.line(_LEFT, y, _RIGHT, y)
+        for col_x, lines in ((_LEFT + _PAD, row.label), (_LEFT + _LABEL_W + _PAD, row.value)):
+            block = len(lines) * _LEADING
+            baseline = y - (row.height - block) / 2 - _LEADING + 4.5  # vertically centred
+            for line in lines:
+                _draw_text(c, col_x, baseline, line, font, _BODY_SIZE)
+                baseline -= _LEADING
+        y -= row.height
+
+
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The QR code's modules (error correction M, no quiet zone), top row first."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    qr.add_data(url.encode("ascii"))
+    qr.make(fit=True)
+    return [list(row) for row in qr.get_matrix()]
+
+
+def _qr_operators(matrix: Sequence[Sequence[bool]], box: tuple[float, float, float, float]) -> str:
+    """PDF path operators: one ``re`` per horizontal run of dark modules, filled once."""
+    x1, _, x2, y2 = box
+    n = len(matrix)
+    module = (x2 - x1) / n
+    ops = ["q 0 0 0 rg"]
+    for r, modules in enumerate(matrix):
+        y = y2 - (r + 1) * module
+        col = 0
+        while col < n:
+            if not modules[col]:
+                col += 1
+                continue
+            start = col
+            while col < n and modules[col]:
+                col += 1
+            ops.append(f"{x1 + start * module:.3f} {y:.3f} {(col - start) * module:.3f} {module:.3f} re")
+    ops.append("f Q")
+    return "\n".join(ops)
+
+
+def _draw_qr(c: Canvas, view: CertificateView, font: str) -> None:
+    x1, y1, x2, _ = QR_BOX
+    c.addLiteral(_qr_operators(qr_matrix(view.verification_url), QR_BOX))
+    cx = (x1 + x2) / 2
+    code = f"验证码：{view.verification_code}"
+    _draw_text(c, cx, y1 - 20, code, font, _fit_size(code, font, 9, 150, 6), align="center")
+    _draw_text(c, cx, y1 - 32, "扫码核验证照真伪", font, 7.5, align="center")
+
+
+def _draw_signature_block(c: Canvas, view: CertificateView, font: str) -> None:
+    """Authority (up to two lines) and date, right-aligned against the empty seal box."""
+    x1, y1, _, y2 = SEAL_BOX
+    right = x1 - _SIGNATURE_GAP
+    width = right - (QR_BOX[2] + 30)
+    size = _fit_size(view.authority_name, font, 13, width, 9)
+    lines = wrap(view.authority_name, font, size, width)
+    baseline = (y1 + y2) / 2 - 14  # the date
+    _draw_text(c, right, baseline, format_cn_date(view.issued_on), font, 12, align="right")
+    for line in reversed(lines):
+        baseline += size + 8
+        _draw_text(c, right, baseline, line, font, size, align="right")
+
+
+_FOOTER = "本证照为电子证照，加盖发证机关电子印章；可扫描左下方二维码或凭验证码核验真伪。"
+_FIXED_TEXT = "编号：（电子证照）验证码：扫码核验证照真伪" + _FOOTER
+
+
+def _draw_footer(c: Canvas, font: str) -> None:
+    _draw_text(c, PAGE_W / 2, 44, _FOOTER, font, 8, align="center")
+
+
+def render_certificate(view: CertificateView) -> bytes:
+    """The certificate as a one-page A4 PDF (deterministic bytes for the same view).
+
+    Raises ``ValueError`` when the font lacks a character or the text does not fit on the page
+    (the view itself validates emptiness and lengths). ``SEAL_BOX`` is left empty for the seal.
+    """
+    if not isinstance(view, CertificateView):
+        raise ValueError(f"expected a CertificateView, not {type(view).__name__}")
+    font = _font()
+    _check_glyphs(font, view.all_text() + _FIXED_TEXT)
+    rows = _layout_rows(view, font.name)
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(
+        buf,
+        pagesize=PAGE_SIZE,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=font.name,  # no unembedded Helvetica resource
+        initialFontSize=_BODY_SIZE,
+    )
+    c.setTitle(f"{view.title} {view.number}")
+    c.setAuthor(view.authority_name)
+    c.setSubject(view.item_name)
+    c.setCreator("unified-approval-platform")
+    _draw_frame(c)
+    _draw_header(c, view, font.name)
+    _draw_table(c, rows, font.name)
+    _draw_qr(c, view, font.name)
+    _draw_signature_block(c, view, font.name)
+    _draw_footer(c, font.name)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,280 @@
+"""Certificate use cases: issue, re-issue (correction), deliver, revoke, expire, verify.
+
+Issuance is all-or-nothing. The PDF is rendered with its number, sealed and stored first (under a
+fresh key nobody references yet); then ONE transaction takes the number from the counter,
+writes the registry record and its lookups, and moves the case on. If sealing or storing fails,
+or the transaction does, the case is still approved-awaiting-issue and nothing else changed; a
+lost race for the number re-renders with the next one, so numbers have no gaps or duplicates; a
+retry after success finds the case's certificate and returns it (exactly one certificate).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.domain import application as da
+from chalicelib.domain import certificate as dcert
+from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identity import Principal, Role
+from chalicelib.services import clock
+from chalicelib.services.applications import ApplicationService
+from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.certificate_repository import CertificateRepository, VerificationLogEntry
+from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_PDF_BYTES = 10 * 1024 * 1024
+NUMBER_ATTEMPTS = 5
+
+
+def new_verification_code() -> str:
+    """80 bits, unguessable: the QR code's link cannot be enumerated."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+
+
+def public_base_url() -> str:
+    return os.environ.get("UAP_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+class Blobs(Protocol):
+    def put(self, key: str, data: bytes, content_type: str) -> Any: ...
+    def get(self, key: str) -> bytes | None: ...
+
+
+Renderer = Callable[..., bytes]  # (certificate, details) -> unsealed PDF
+Sealer = Callable[[bytes, str], bytes]  # (pdf, authority name) -> sealed PDF
+Verifier = Callable[[bytes], Any]  # sealed PDF -> signing.VerificationReport
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """What verifying an uploaded PDF established, each part separately."""
+
+    report: Any
+    certificate: Certificate | None
+    registry_match: bool
+    status: CertificateStatus | None
+
+    @property
+    def valid(self) -> bool:
+        return bool(
+            self.report.indication.value == "PASSED" and self.registry_match and self.status is CertificateStatus.VALID
+        )
+
+
+class CertificateService:
+    def __init__(
+        self,
+        certificates: CertificateRepository,
+        applications: ApplicationService,
+        catalogue: CatalogueRepository,
+        blobs: Blobs,
+        render: Renderer,
+        seal: Sealer,
+        verify: Verifier,
+    ) -> None:
+        self.certificates = certificates
+        self.applications = applications
+        self.catalogue = catalogue
+        self.blobs = blobs
+        self.render = render
+        self.seal = seal
+        self.verify = verify
+
+    # --- issuance --------------------------------------------------------------------------------
+
+    def issue(self, principal: Principal, application_id: str) -> Certificate:
+        case, _ = self.applications.load(application_id, principal)
+        if case.certificate_id is not None:  # a retry after success: the one certificate
+            found = self.certificates.get(case.certificate_id)
+            if found is not None and principal.has_any(Role.BUREAU):
+                return found[0]
+        dcert.check_issuable(case, principal)
+        return self._produce(principal, application_id, supersedes=None, reason="")
+
+    def correct(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
+        """更正: re-issue from the case with a new number; the old one is superseded."""
+        old = self._load(certificate_id, principal)
+        case, _ = self.applications.load(old.application_id, principal)
+        dcert.check_issuable(case, principal, correcting=True)
+        dcert.supersede(old, "pending", reason, clock.utc_now())  # validates before any work
+        return self._produce(principal, old.application_id, supersedes=old, reason=reason)
+
+    def _produce(
+        self, principal: Principal, application_id: str, supersedes: Certificate | None, reason: str
+    ) -> Certificate:
+        assert principal.subject is not None and principal.department_id is not None
+        department = self.catalogue.get_department(principal.department_id)
+        if department is None:
+            raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
+        authority = principal.department_id.upper()
+        for _ in range(NUMBER_ATTEMPTS):
+            case, rev = self.applications.load(application_id, principal)
+            if supersedes is None and case.certificate_id is not None:
+                found = self.certificates.get(case.certificate_id)
+                assert found is not None
+                return found[0]  # a concurrent issuance won: there is exactly one certificate
+            now = clock.utc_now()
+            last, counter_rev = self.certificates.last_sequence(authority, da.china_date(now).year)
+            cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
+            pdf = self._sealed_pdf(cert, case)
+            key = f"certificates/{case.applicant.id}/{cert.id}"
+            try:
+                self.blobs.put(key, pdf, "application/pdf")
+            except Exception as error:  # any storage failure leaves the case awaiting issue
+                log.exception("storing certificate %s failed", cert.number)
+                raise DomainError.one(CertCode.STORAGE_FAILED, "证照文件保存失败,办件仍为待制证,请重试") from error
+            cert = _with_file(cert, pdf, key)
+            uow = UnitOfWork()
+            self.certificates.stage_issue(uow, cert, authority, last + 1, counter_rev)
+            if supersedes is not None:
+                old_rev = self.certificates.get(supersedes.id)
+                assert old_rev is not None
+                self.certificates.stage_update(uow, dcert.supersede(old_rev[0], cert.id, reason, now), old_rev[1])
+            transition = da.record_issuance(case, principal, now, cert.id, cert.number, reissue=supersedes is not None)
+            self.applications.applications.stage_change(
+                uow, case, transition.case, rev, transition.event, da.china_date(now)
+            )
+            try:
+                uow.commit()
+            except DomainError as error:
+                if error.violations[0].code != CONFLICT:
+                    raise
+                continue  # the number or the case moved on: look again
+            return cert
+        raise DomainError.one(CONFLICT, "证照编号分配冲突,请稍后重试")
+
+    def _certificate(
+        self,
+        case: da.Application,
+        principal: Principal,
+        authority_name: str,
+        authority: str,
+        sequence: int,
+        now: datetime,
+        supersedes: Certificate | None,
+    ) -> Certificate:
+        cert_type = case.item.elements.certificate_type
+        assert cert_type is not None and principal.subject is not None
+        today = da.china_date(now)
+        return Certificate(
+            id=secrets.token_hex(10),
+            number=dcert.format_number(authority, today.year, sequence),
+            verification_code=new_verification_code(),
+            type_code=cert_type.code,
+            type_name=cert_type.name,
+            holder_account=case.applicant.id,
+            holder_name=case.applicant.name,
+            holder_identifier=case.applicant.identifier,
+            authority_code=authority,
+            authority_name=authority_name,
+            issued_on=today,
+            valid_until=dcert.valid_until(today, cert_type.validity_years),
+            item_code=case.item.code,
+            item_name=case.item.elements.name,
+            application_id=case.id,
+            sha256="",
+            blob_key="",
+            size=0,
+            issued_by=principal.subject,
+            issued_at=now.isoformat(timespec="seconds"),
+            supersedes=supersedes.id if supersedes else None,
+        )
+
+    def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
+        details = (("申请编号", case.tracking_code), ("事项编码", case.item.code))
+        pdf = self.render(cert, details, f"{public_base_url()}/v/{cert.verification_code}")
+        try:
+            return self.seal(pdf, cert.authority_name)
+        except Exception as error:  # the case stays approved-awaiting-issue
+            log.exception("sealing certificate %s failed", cert.number)
+            raise DomainError.one(CertCode.SEALING_FAILED, "电子印章加盖失败,办件仍为待制证,请重试") from error
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def _load(self, certificate_id: str, principal: Principal) -> Certificate:
+        found = self.certificates.get(certificate_id)
+        if found is None or not self.may_see(found[0], principal):
+            raise DomainError.one(CertCode.NOT_FOUND, "证照不存在", "id")
+        return found[0]
+
+    @staticmethod
+    def may_see(cert: Certificate, principal: Principal) -> bool:
+        """Holders and staff see the full record; everyone else uses the public (masked) lookup."""
+        return principal.subject == cert.holder_account or principal.is_staff
+
+    def _update(
+        self, certificate_id: str, principal: Principal, change: Callable[[Certificate], Certificate]
+    ) -> Certificate:
+        cert = self._load(certificate_id, principal)
+        found = self.certificates.get(cert.id)
+        assert found is not None
+        updated = change(found[0])
+        uow = UnitOfWork()
+        self.certificates.stage_update(uow, updated, found[1])
+        uow.commit()
+        return updated
+
+    def deliver(self, principal: Principal, certificate_id: str, method: DeliveryMethod, tracking: str) -> Certificate:
+        if not principal.has_any(Role.BUREAU, Role.CLERK):
+            raise DomainError.one(CertCode.FORBIDDEN, "只有窗口或制证人员可以登记送达")
+        return self._update(certificate_id, principal, lambda c: dcert.deliver(c, method, tracking, clock.utc_now()))
+
+    def revoke(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
+        if not principal.has_any(Role.BUREAU, Role.SUPERVISOR):
+            raise DomainError.one(CertCode.FORBIDDEN, "只有审批局或监察人员可以撤销证照")
+        return self._update(certificate_id, principal, lambda c: dcert.revoke(c, reason, clock.utc_now()))
+
+    # --- verification ----------------------------------------------------------------------------
+
+    def lookup(self, *, number: str | None, code: str | None) -> Certificate | None:
+        found = self.certificates.by_code(code) if code else self.certificates.by_number(number or "")
+        return found[0] if found else None
+
+    def verify_registered(self, cert: Certificate, channel: str, caller: str) -> Any:
+        """A fresh verification report of the stored PDF, logged."""
+        pdf = self.blobs.get(cert.blob_key)
+        report = self.verify(pdf if pdf is not None else b"")
+        matches = pdf is not None and hashlib.sha256(pdf).hexdigest() == cert.sha256
+        self._log(cert, channel, caller, report, matches)
+        return report
+
+    def verify_upload(self, pdf: bytes, channel: str, caller: str) -> UploadCheck:
+        """Seal valid, document identical to the registered one, status current: each told apart."""
+        if len(pdf) > MAX_PDF_BYTES:
+            raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
+        report = self.verify(pdf)
+        found = self.certificates.by_sha256(hashlib.sha256(pdf).hexdigest())
+        cert = found[0] if found else None
+        status = cert.current_status(da.china_date(clock.utc_now())) if cert else None
+        if cert is not None:
+            self._log(cert, channel, caller, report, True)
+        return UploadCheck(report, cert, cert is not None, status)
+
+    def _log(self, cert: Certificate, channel: str, caller: str, report: Any, matches: bool) -> None:
+        entry = VerificationLogEntry(
+            at=clock.utc_now().isoformat(timespec="seconds"),
+            channel=channel,
+            indication=str(report.indication.value),
+            registry_match=matches,
+            status=cert.current_status(da.china_date(clock.utc_now())).value,
+            caller=caller,
+        )
+        try:
+            self.certificates.log_verification(cert.id, entry)
+        except Exception:  # the answer matters more than its log line
+            log.exception("verification log write failed for %s", cert.id)
+
+
+def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:
+    return replace(cert, sha256=hashlib.sha256(pdf).hexdigest(), blob_key=key, size=len(pdf))

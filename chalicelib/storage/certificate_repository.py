@@ -1,0 +1,139 @@
+"""Certificate registry (证照目录) storage.
+
+Key scheme (see infra/ACCESS_PATTERNS.md):
+    CERT#<id> / #                       the registry record   GSI1: HOLDER#<account> / <issued_at>#<id>
+    CERTNO#<number> / #                 number -> id          (create-only: numbers are unique)
+    CERTCODE#<verification code> / #    code -> id            (create-only)
+    CERTSHA#<sha256> / #                PDF digest -> id      (an uploaded PDF is found by its hash)
+    SEQ#CERT#<authority>#<year> / #     last number used      (revision-guarded: no gaps, no duplicates)
+    DUE#cert_expiry / <date>#<id>       expiry, for the sweep
+    VERIFYLOG#<id> / <at>#<nonce>       every verification of the certificate
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chalicelib.domain.certificate import Certificate, CertificateStatus
+from chalicelib.storage.codec import decode_as, encode
+from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.tables import Record
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+HEAD = "#"
+
+
+@dataclass(frozen=True)
+class VerificationLogEntry:
+    at: str
+    channel: str  # graphql-lookup | graphql-upload | rest-upload | public-page
+    indication: str
+    registry_match: bool
+    status: str
+    caller: str
+
+
+def _pointer(pk: str, certificate_id: str) -> Record:
+    return Record(pk, HEAD, entity="Pointer", data={"id": certificate_id})
+
+
+class CertificateRepository:
+    def get(self, certificate_id: str) -> tuple[Certificate, int] | None:
+        try:
+            record = Record.get(f"CERT#{certificate_id}", HEAD)
+        except Record.DoesNotExist:
+            return None
+        return decode_as(Certificate, record.data), int(record.rev)
+
+    def _follow(self, pk: str) -> tuple[Certificate, int] | None:
+        try:
+            pointer = Record.get(pk, HEAD)
+        except Record.DoesNotExist:
+            return None
+        return self.get(str(pointer.data["id"]))
+
+    def by_number(self, number: str) -> tuple[Certificate, int] | None:
+        return self._follow(f"CERTNO#{number}")
+
+    def by_code(self, code: str) -> tuple[Certificate, int] | None:
+        return self._follow(f"CERTCODE#{code}")
+
+    def by_sha256(self, digest: str) -> tuple[Certificate, int] | None:
+        return self._follow(f"CERTSHA#{digest}")
+
+    def of_holder(self, account: str, first: int, after: str | None) -> Page[Certificate]:
+        page = query_page(f"HOLDER#{account}", first=first, after=after, index="GSI1", forward=False)
+        return Page([(decode_as(Certificate, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def last_sequence(self, authority: str, year: int) -> tuple[int, int | None]:
+        """The last number used and the counter's revision (None: no certificate yet this year)."""
+        try:
+            record = Record.get(f"SEQ#CERT#{authority}#{year}", HEAD)
+        except Record.DoesNotExist:
+            return 0, None
+        return int(record.data["last"]), int(record.rev)
+
+    def expiring_before(self, day: date, limit: int = 100) -> list[str]:
+        records = Record.query("DUE#cert_expiry", range_key_condition=Record.sk < day.isoformat(), limit=limit)
+        return [str(r.data["id"]) for r in records]
+
+    def verifications(self, certificate_id: str, first: int, after: str | None) -> Page[VerificationLogEntry]:
+        page = query_page(f"VERIFYLOG#{certificate_id}", first=first, after=after, forward=False)
+        return Page(
+            [(decode_as(VerificationLogEntry, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor
+        )
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def stage_issue(
+        self, uow: UnitOfWork, cert: Certificate, authority: str, sequence: int, counter_rev: int | None
+    ) -> None:
+        """The number, the record and its lookups in one transaction: a lost race on the
+        counter fails the whole issuance (CONFLICT) and the caller retries with the next number."""
+        counter = Record(
+            f"SEQ#CERT#{authority}#{cert.issued_on.year}", HEAD, entity="Sequence", data={"last": sequence}
+        )
+        if counter_rev is None:
+            uow.create(counter)
+        else:
+            uow.replace(counter, counter_rev)
+        uow.create(self._record(cert))
+        uow.create(_pointer(f"CERTNO#{cert.number}", cert.id))
+        uow.create(_pointer(f"CERTCODE#{cert.verification_code}", cert.id))
+        uow.create(_pointer(f"CERTSHA#{cert.sha256}", cert.id))
+        if cert.valid_until is not None:
+            uow.upsert(self._expiry(cert))
+
+    def stage_update(self, uow: UnitOfWork, cert: Certificate, rev: int) -> None:
+        uow.replace(self._record(cert), rev)
+        if cert.status is not CertificateStatus.VALID and cert.valid_until is not None:
+            uow.delete(self._expiry(cert))
+
+    def log_verification(self, certificate_id: str, entry: VerificationLogEntry) -> None:
+        """Appended outside any transaction: a log write must never fail a verification."""
+        Record(
+            f"VERIFYLOG#{certificate_id}",
+            f"{entry.at}#{secrets.token_hex(4)}",
+            entity="VerificationLog",
+            data=encode(entry),
+        ).save()
+
+    @staticmethod
+    def _record(cert: Certificate) -> Record:
+        return Record(
+            f"CERT#{cert.id}",
+            HEAD,
+            entity="Certificate",
+            data=encode(cert),
+            gsi1pk=f"HOLDER#{cert.holder_account}",
+            gsi1sk=f"{cert.issued_at}#{cert.id}",
+        )
+
+    @staticmethod
+    def _expiry(cert: Certificate) -> Record:
+        assert cert.valid_until is not None
+        data: dict[str, Any] = {"id": cert.id}
+        return Record("DUE#cert_expiry", f"{cert.valid_until.isoformat()}#{cert.id}", entity="DueEntry", data=data)
