@@ -170,11 +170,59 @@ def build_rig(folder: Path) -> Rig:
     return rig
 
 
+#: Every character the stamp can show besides the authority name and seal text: the sealing time.
+TIME_CHARS = "0123456789年月日: "
+
+
+def presubset_sealer(rig: Rig) -> Any:
+    """WHAT-IF for signing/ (not a fix): a second Sealer, same key, whose stamp font is pre-subset.
+
+    The stamp only ever shows the authority name, the seal text and the time, so the 4.6 MB font
+    can be cut once per process to those characters (~10 KB); pyHanko then opens and subsets
+    that small font per seal. Patches a private attribute of signing.seal.Sealer: returns None
+    when that internal has changed (e.g. once signing/ does this itself).
+    """
+    import io as _io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from signing import Sealer
+    from signing.stamp import InMemoryFontFactory
+
+    sealer = Sealer(rig.sealer.backend)
+    if not isinstance(getattr(sealer, "_font", None), InMemoryFontFactory):
+        return None
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = TTFont(_io.BytesIO(sealer._font.font_bytes), lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=rig.appearance.authority_name + rig.appearance.seal_text + TIME_CHARS)
+    subsetter.subset(font)
+    out = _io.BytesIO()
+    font.save(out)
+    sealer._font = InMemoryFontFactory(out.getvalue())
+    return sealer
+
+
+def verify_pdf_passes(rig: Rig, sealed: bytes) -> bool:
+    from signing import Indication, verify_pdf
+
+    return verify_pdf(sealed, [rig.ca_pem]).indication is Indication.PASSED
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.certificates", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 samples: a smoke run, not a measurement")
     parser.add_argument("-n", "--repeat", type=int, default=None, help="samples of each (default 15, quick 2)")
     parser.add_argument("--profile", type=int, default=0, metavar="K", help="then cProfile K issues")
+    parser.add_argument(
+        "--what-if-presubset",
+        action="store_true",
+        help="also measure a sealer whose stamp font is pre-subset once (the fix proposed for signing/)",
+    )
     return parser.parse_args(argv)
 
 
@@ -188,13 +236,15 @@ def _package(filename: str) -> str:
     return "builtins" if path.startswith(("~", "<")) else "stdlib"
 
 
-#: Phases of an issue, by the function whose cumulative time stands for them.
+#: Phases of an issue: (label, file suffix, function name) whose cumulative time stands for each.
 PHASES = (
     ("render_certificate", "certificate_pdf.py", "render_certificate"),
     ("Sealer.seal", "seal.py", "seal"),
-    ("  stamp font engine setup (fontTools load + harfbuzz)", "opentype.py", "__init__"),
-    ("  stamp font subsetting (fontTools)", "opentype.py", "_write_prep"),
-    ("  CMS signature (pyHanko sign_raw)", "_pyhanko_signer.py", "async_sign_raw"),
+    ("  stamp font engine: fontTools opens the whole font", "stamp.py", "create_font_engine"),
+    ("  stamp font written into the PDF (prepare_write):", "opentype.py", "prepare_write"),
+    ("    fontTools subsetting", "opentype.py", "_extract_subset"),
+    ("    saving the subset font", "opentype.py", "set_font_file"),
+    ("  the signature itself (key backend sign)", "_pyhanko_signer.py", "async_sign_raw"),
     ("LocalBlobStore.put", "blobs.py", "put"),
 )
 
@@ -209,7 +259,8 @@ def profile_issues(rig: Rig, count_: int) -> str:
     stats = pstats.Stats(profiler)
     raw: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
     total = sum(v[2] for v in raw.values()) or 1.0
-    lines = [f"\n--- cProfile of {count_} issues (profiler overhead inflates times) ---", "phases (cumulative):"]
+    lines = [f"\n--- cProfile of {count_} issues (profiler overhead inflates times) ---"]
+    lines.append("phases, share of the issue's time (cumulative; nested phases are indented):")
     for label, file_suffix, func in PHASES:
         cum = sum(v[3] for (f, _l, n), v in raw.items() if f.endswith(file_suffix) and n == func)
         lines.append(f"  {cum / total:6.1%}  {label}")
@@ -243,6 +294,16 @@ def run(args: argparse.Namespace) -> list[Figure]:
             "bare_validate": rig.bare_validate,
             "verify": rig.verify,
         }
+        whatif = presubset_sealer(rig) if args.what_if_presubset else None
+        if args.what_if_presubset and whatif is None:
+            print("  --what-if-presubset: skipped, signing.seal.Sealer no longer has the patched internal")
+        if whatif is not None:
+            if not verify_pdf_passes(rig, whatif.seal(rig.pdf, rig.appearance)):
+                raise RuntimeError("the what-if sealer's output does not verify")
+            jobs["seal_presubset"] = lambda: whatif.seal(rig.pdf, rig.appearance, location="舟山市")
+            jobs["issue_presubset"] = lambda: rig.store_put(
+                whatif.seal(rig.render(), rig.appearance, location="舟山市")
+            )
         for _ in range(warmup):
             for job in jobs.values():
                 job()
@@ -263,8 +324,11 @@ def run(args: argparse.Namespace) -> list[Figure]:
             ("store", "LocalBlobStore.put only"),
             ("bare_validate", "floor: bare pyHanko validate_pdf_signature"),
             ("verify", "signing.verify_pdf"),
+            ("seal_presubset", "WHAT-IF Sealer.seal with a pre-subset stamp font"),
+            ("issue_presubset", "WHAT-IF issue with a pre-subset stamp font"),
         ):
-            print(row(label, stats[name]))
+            if name in stats:
+                print(row(label, stats[name]))
         sign_floor = "bare pyHanko sign_pdf of the same PDF with the same key (PAdES, certifying, no stamp)"
         verify_floor = "bare pyHanko validate_pdf_signature of the same sealed PDF (same trust root, no fetching)"
         sign_median = stats["bare_sign"].median
@@ -281,6 +345,17 @@ def run(args: argparse.Namespace) -> list[Figure]:
                 verify_floor,
             ),
         ]
+        for name in ("seal_presubset", "issue_presubset"):
+            if name in stats:
+                figures.append(
+                    Figure(
+                        f"certificates.{name}_whatif",
+                        stats[name].median,
+                        sign_median,
+                        f"{name.split('_')[0]} with the stamp font pre-subset once (proposed signing/ fix)",
+                        sign_floor,
+                    )
+                )
         by_name = {f.name: f for f in figures}
         missed = False
         for name, target in (("certificates.issue", ISSUE_TARGET), ("certificates.verify", VERIFY_TARGET)):

@@ -27,8 +27,8 @@ def stage_table_name(stage: str) -> str:
 
 
 def materials_bucket(stage: str) -> dict[str, Any]:
-    """Material files (申请材料): private, encrypted, versioned; browsers PUT with presigned URLs
-    that sign the SHA-256 checksum header (chalicelib/storage/blobs.py)."""
+    """Material files (申请材料) and sealed certificates: private, encrypted, versioned, object-locked;
+    browsers PUT with presigned URLs that sign the SHA-256 checksum header (chalicelib/storage/blobs.py)."""
     return {
         "Type": "AWS::S3::Bucket",
         "DeletionPolicy": "Retain",
@@ -45,6 +45,12 @@ def materials_bucket(stage: str) -> dict[str, Any]:
                 "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
             },
             "VersioningConfiguration": {"Status": "Enabled"},
+            # Sealed certificates and submitted materials are records: write once, keep 10 years.
+            "ObjectLockEnabled": True,
+            "ObjectLockConfiguration": {
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 10}},
+            },
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             "CorsConfiguration": {
                 "CorsRules": [

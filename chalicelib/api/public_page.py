@@ -229,7 +229,11 @@ def _seal_section(cert: dcert.Certificate, report: Any) -> str:
         ("与登记存档一致", _yes_no(report.file_sha256 == cert.sha256)),
     ]
     findings = "".join(f"<li>{_e(f.zh)}</li>" for f in report.findings)
-    return f'<section class="card"><h2>电子印章验证</h2>{_rows(rows)}' + (f"<ul>{findings}</ul>" if findings else "") + "</section>"
+    return (
+        f'<section class="card"><h2>电子印章验证</h2>{_rows(rows)}'
+        + (f"<ul>{findings}</ul>" if findings else "")
+        + "</section>"
+    )
 
 
 def _caller(request: Request) -> str:

@@ -176,7 +176,7 @@ def mask_name(name: str) -> str:
         return name[0] + "*"
     if len(name) <= 4:
         return name[0] + "*" * (len(name) - 2) + name[-1]
-    keep = max(2, len(name) // 3)
+    keep = max(2, len(name) * 2 // 5)  # 舟山海星水产有限公司 -> 舟山海星****公司
     return name[:keep] + "*" * (len(name) - keep - 2) + name[-2:]
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import subprocess
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -258,3 +260,29 @@ def test_unknown_certificate_lookups(api: Api) -> None:
         "query($id: ID!) { certificate(id: $id) { number } }", {"id": gid("Certificate", "x")}, as_="applicant-wang"
     )
     assert forged["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_issued_certificate_passes_poppler_pdfsig_and_renders(api: Api, seal_pki: Path, tmp_path: Path) -> None:
+    """The independent validator (poppler's pdfsig, trusting the dev CA) accepts an issued certificate,
+    and pdftoppm renders it with the Chinese text and the red seal."""
+    from tests.signing.helpers import require_tool
+
+    require_tool("pdfsig", "certutil", "pdftoppm")
+    _, cert = issued(api)
+    path = tmp_path / "cert.pdf"
+    path.write_bytes(pdf_of(api, cert["id"], "applicant-wang"))
+    db = tmp_path / "nss"
+    db.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", f"sql:{db}", "-n", "devca", "-t", "CT,C,C", "-i", str(seal_pki / "ca.pem")], check=True
+    )
+    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True)
+    report = out.stdout + out.stderr
+    assert "Signature Validation: Signature is Valid." in report, report
+    assert "Certificate Validation: Certificate is Trusted." in report, report
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert cert["typeName"] in text and cert["number"] in text and "王海燕" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    png = (tmp_path / "page.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000

@@ -352,4 +352,3 @@ def test_page_in_headless_chromium(served: str, tmp_path: Path) -> None:
     assert len(data) > 8 * 1024, f"screenshot suspiciously small ({len(data)} bytes)"
     # both browser visits went through the real route and were logged
     assert len(log_entries(cert.id)) == 2
-

@@ -63,7 +63,8 @@ def test_zip_imports_app_and_signing_in_a_clean_interpreter(package: Path, tmp_p
     assert {"app.py", "signing/__init__.py", "signing/fonts/wqy-microhei.ttf"} <= names
     assert not any(n.startswith(("tests/", "infra/", "bench/")) for n in names)
     code = (
-        "import app, signing; from chalicelib.api.schema import build_schema; "
+        "import app, signing, chalicelib.rendering.certificate_pdf, reportlab, qrcode; "
+        "from chalicelib.api.schema import build_schema; "
         "from chalicelib.config import get_settings; build_schema(get_settings()); print(app.app.app_name)"
     )
     result = subprocess.run(
