@@ -11,7 +11,7 @@ import pytest
 
 from infra.schema_export import SCHEMA_FILE, render
 from tests.conftest import ROOT, Api
-from tests.flows import Case, gid
+from tests.flows import Case, gid, op
 
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
@@ -176,11 +176,36 @@ LIFECYCLE: dict[str, Any] = {
     "ApplicationDetail": lambda c: ({"id": c.accepted().id}, "applicant-wang"),
     "MyApplications": lambda c: ({"first": 10} if c.filed().id else {}, "applicant-wang"),
     "Inbox": lambda c: ({"queue": "REVIEW", "first": 10} if c.accepted().id else {}, c.reviewer),
+    "CertificateIssue": lambda c: ({"input": {"applicationId": c.approved().id}}, c.staff("bureau")),
+    "CertificateDeliver": lambda c: (
+        {"input": {"id": _issued(c)["id"], "method": "MAIL", "trackingNumber": "SF1234567890"}},
+        c.staff("bureau"),
+    ),
+    "CertificateRevoke": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "依法撤销"}}, c.supervisor),
+    "CertificateCorrect": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "更正"}}, c.staff("bureau")),
+    "CertificateVerify": lambda c: ({"verificationCode": _issued(c)["verificationCode"]}, None),
+    "CertificateVerifyUpload": lambda c: ({"pdfBase64": _pdf(c)}, None),
+    "MyCertificates": lambda c: ({"first": 5} if _issued(c) else {}, "applicant-wang"),
+    "CertificateDetail": lambda c: ({"id": _issued(c)["id"]}, "applicant-wang"),
     "RejectionLedger": lambda c: (
         {"month": datetime.now(UTC).strftime("%Y-%m")} if c.refused().id else {},
         c.supervisor,
     ),
 }
+
+
+def _issued(case: Case) -> dict[str, Any]:
+    issued: dict[str, Any] = case.approved().run(
+        "CertificateIssue", {"input": {"applicationId": case.id}}, case.staff("bureau")
+    )["certificate"]
+    return issued
+
+
+def _pdf(case: Case) -> str:
+    cert = _issued(case)
+    body = case.api.gql(op("CertificateDetail"), {"id": cert["id"]}, as_="applicant-wang")
+    pdf: str = body["data"]["certificate"]["pdfBase64"]
+    return pdf
 
 
 def _supplement(case: Case) -> dict[str, Any]:

@@ -60,3 +60,13 @@ def test_lifecycle_bench_runs_and_its_request_counts_are_constant() -> None:
     counts = dict(re.findall(r"^DDB_REQUESTS step=(\w+): (.+)$", output, re.MULTILINE))
     assert counts == dict.fromkeys(steps, "GetItem=1 TransactWriteItems=1 (total 2)"), output
     assert "DDB_REQUESTS constant: yes" in output, output
+
+
+def test_certificates_bench_runs_and_reports_its_targets() -> None:
+    """`bench.certificates --quick`: issue/seal/render/store/verify ratios and a verdict per target."""
+    output = _bench("certificates")
+    ratios = _ratios(output)
+    expected = {f"certificates.{name}" for name in ("issue", "seal", "render", "store", "verify")}
+    assert expected <= set(ratios), output
+    for name, target in (("issue", "1.5"), ("verify", "1.2")):
+        assert re.search(rf"^TARGET certificates\.{name} <= {target}x: (met|NOT met) \(", output, re.MULTILINE), output
