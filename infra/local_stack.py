@@ -517,7 +517,9 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = True) -> 
             _log(f"{dynamo.kind} up at {dynamo.endpoint} ({where}) in {time.monotonic() - started:.1f} s")
             try:
                 _print_bootstrap(bootstrap(dynamo.endpoint, table, folder))
-                chalice = spawn(chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder, port))
+                chalice = spawn(
+                    chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder, port)
+                )
             except KeyboardInterrupt:
                 return 130
             try:

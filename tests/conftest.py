@@ -247,7 +247,13 @@ class Api:
         store = blob_store_from_config(get_settings())
         assert isinstance(store, LocalBlobStore)
         store.receive(target["url"].rsplit("/", 1)[1], content, "application/pdf")  # the client's PUT
-        return {"code": code, "fileName": file_name, "blobKey": target["blobKey"], "sha256": digest, "size": len(content)}
+        return {
+            "code": code,
+            "fileName": file_name,
+            "blobKey": target["blobKey"],
+            "sha256": digest,
+            "size": len(content),
+        }
 
     def gql(
         self, query: str, variables: dict[str, Any] | None = None, *, as_: str | None = None, token: str | None = None

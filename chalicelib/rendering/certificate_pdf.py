@@ -14,8 +14,9 @@ certificate and the stamp look alike and Lambda needs one font only. The output 
 the same view gives byte-identical PDFs (reportlab's invariant mode fixes dates and document ID),
 so its SHA-256 is reproducible.
 
-Cost: importing this module is stdlib-only; reportlab and qrcode (~0.1 s) are imported on the
-first render, and the font is parsed once per process (~0.15 s). A render then takes ~6 ms.
+Cost: importing this module is stdlib-only; the first render in a process adds ~120 ms (importing
+reportlab and qrcode, parsing the font once). A render then takes ~13 ms, ~10 ms of it `qrcode`
+choosing the best of its 8 mask patterns (bench/certificates.py; bench/README.md).
 """
 
 from __future__ import annotations
@@ -259,7 +260,7 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
             if line.strip():
                 lines.append(line.rstrip())
             line = tok.lstrip()
-            while _width(line, font, size) > max_width:  # a single overlong token: split by character
+            while len(line) > 1 and _width(line, font, size) > max_width:  # an overlong token: split it
                 cut = len(line) - 1
                 while cut > 1 and _width(line[:cut], font, size) > max_width:
                     cut -= 1

@@ -95,7 +95,9 @@ def test_seed002_deficiency_only_for_secondary_materials_and_pledge_within_limit
     assert error.value.violations[0].code == da.Code.CREDIT_DEFAULT
     missing_primary = filed(codes=("M-ID",))
     with pytest.raises(DomainError) as error:
-        da.accept_with_deficiency(missing_primary, CLERK, MONDAY, ("M-APPLY",), date(2026, 11, 6), False, DEFAULT_CALENDAR)
+        da.accept_with_deficiency(
+            missing_primary, CLERK, MONDAY, ("M-APPLY",), date(2026, 11, 6), False, DEFAULT_CALENDAR
+        )
     assert error.value.violations[0].code == da.Code.DEFICIENCY_PRIMARY_MATERIAL
 
 

@@ -7,6 +7,7 @@ sees, not what the renderer meant to draw. Skipped only when poppler/NSS tools a
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.rendering.certificate_pdf import (
     MAX_DETAIL_VALUE,
@@ -202,6 +205,19 @@ def test_wrap_keeps_ascii_words_and_closing_punctuation() -> None:
     assert all(not line.startswith(("，", "。")) for line in lines), lines
     assert any("DH-2025-017" in line for line in lines), lines
     assert wrap("第一行\n第二行", font, 12, 300) == ["第一行", "第二行"]
+    long_word = wrap("A" * 200, font, 12, 100)  # longer than a line: split, never lost
+    assert "".join(long_word) == "A" * 200 and len(long_word) > 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="舟山市许可证，。（）ABC-0123 .,", min_size=1, max_size=120), st.floats(40, 400))
+def test_wrap_never_loses_text_or_overflows(text: str, width: float) -> None:
+    from chalicelib.rendering.certificate_pdf import _font, _width
+
+    font = _font().name
+    lines = wrap(text, font, 12, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(_width(line, font, 12) <= width for line in lines), lines
 
 
 # --- QR code and seal box ----------------------------------------------------------------------
@@ -281,8 +297,14 @@ def test_sha256_is_reproducible_in_a_fresh_interpreter(pdf: bytes) -> None:
         "from chalicelib.rendering import render_certificate; "
         "sys.stdout.write(hashlib.sha256(render_certificate(VIEW)).hexdigest())"
     )
+    env = {k: v for k, v in os.environ.items() if k.startswith("UAP_SEAL_FONT")}  # the same font file
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "7"}
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**env, "PYTHONHASHSEED": "7"},
     )
     assert result.stdout == hashlib.sha256(pdf).hexdigest()
 
