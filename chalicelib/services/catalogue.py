@@ -112,50 +112,73 @@ def create_item(
     return _run(repo, principal, "serviceItemCreate", change, decide)
 
 
+def _edit(
+    repo: CatalogueRepository,
+    principal: Principal,
+    operation: str,
+    code: str,
+    change: CatalogueChange,
+    rule: Callable[[ServiceItem, ChangeContext], ItemVersion],
+) -> ServiceItem:
+    """Change one existing item: load it with its revision, apply the rule, stage the version."""
+
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        current, rev = _load(repo, code)
+        version = rule(current, ctx)
+        repo.stage_version(uow, version, current, rev)
+        return version
+
+    return _run(repo, principal, operation, change, decide)
+
+
 def change_item(
     repo: CatalogueRepository, principal: Principal, code: str, elements: ItemElements, change: CatalogueChange
 ) -> ServiceItem:
-    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
-        current, rev = _load(repo, code)
-        version = rules.change_item(current, elements, ctx, change.expected_version)
-        repo.stage_version(uow, version, current, rev)
-        return version
-
-    return _run(repo, principal, "serviceItemChange", change, decide)
+    return _edit(
+        repo,
+        principal,
+        "serviceItemChange",
+        code,
+        change,
+        lambda item, ctx: rules.change_item(item, elements, ctx, change.expected_version),
+    )
 
 
 def cancel_item(repo: CatalogueRepository, principal: Principal, code: str, change: CatalogueChange) -> ServiceItem:
-    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
-        current, rev = _load(repo, code)
-        version = rules.cancel_item(current, ctx, change.expected_version)
-        repo.stage_version(uow, version, current, rev)
-        return version
-
-    return _run(repo, principal, "serviceItemCancel", change, decide)
+    return _edit(
+        repo,
+        principal,
+        "serviceItemCancel",
+        code,
+        change,
+        lambda item, ctx: rules.cancel_item(item, ctx, change.expected_version),
+    )
 
 
 def transfer_item(
     repo: CatalogueRepository, principal: Principal, code: str, department_id: str, change: CatalogueChange
 ) -> ServiceItem:
-    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
-        current, rev = _load(repo, code)
-        version = rules.transfer_item(current, department_id, ctx, change.expected_version)
-        repo.stage_version(uow, version, current, rev)
-        return version
-
-    return _run(repo, principal, "serviceItemTransfer", change, decide)
+    return _edit(
+        repo,
+        principal,
+        "serviceItemTransfer",
+        code,
+        change,
+        lambda item, ctx: rules.transfer_item(item, department_id, ctx, change.expected_version),
+    )
 
 
 def delegate_item(
     repo: CatalogueRepository, principal: Principal, code: str, centre_id: str, change: CatalogueChange
 ) -> ServiceItem:
-    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
-        current, rev = _load(repo, code)
-        version = rules.delegate_item(current, centre_id, ctx, change.expected_version)
-        repo.stage_version(uow, version, current, rev)
-        return version
-
-    return _run(repo, principal, "serviceItemDelegate", change, decide)
+    return _edit(
+        repo,
+        principal,
+        "serviceItemDelegate",
+        code,
+        change,
+        lambda item, ctx: rules.delegate_item(item, centre_id, ctx, change.expected_version),
+    )
 
 
 def merge_items(
