@@ -440,6 +440,16 @@ def render_certificate(view: CertificateView) -> bytes:
         raise ValueError(f"expected a CertificateView, not {type(view).__name__}")
     font = _font()
     _check_glyphs(font, view.all_text() + _FIXED_TEXT)
+    # reportlab's registered TTF font keeps per-document subset state: two threads rendering at
+    # once (chalice local, concurrent issuance) corrupt it, so renders take turns (~14 ms each).
+    with _render_lock:
+        return _render(view, font)
+
+
+_render_lock = threading.Lock()
+
+
+def _render(view: CertificateView, font: _Font) -> bytes:
     rows = _layout_rows(view, font.name)
 
     from reportlab.pdfgen.canvas import Canvas
