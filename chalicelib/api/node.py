@@ -25,7 +25,8 @@ def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
         return ServiceItem.from_domain(found[0]) if found else None
     if kind == "ServiceItemVersion":
         code, _, number = key.rpartition(":")
-        version = repo.get_version(code, int(number)) if number.isdigit() else None
+        valid = number.isascii() and number.isdigit() and len(number) <= 7
+        version = repo.get_version(code, int(number)) if valid else None
         return ServiceItemVersion.from_domain(version) if version else None
     if kind == "Application":
         from chalicelib.api.applications.types import Application

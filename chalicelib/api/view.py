@@ -12,6 +12,8 @@ import logging
 from typing import Any
 
 from chalice.app import Request, Response
+from graphql import GraphQLError
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from chalicelib.api.auth import TokenError, principal_from_header
 from chalicelib.api.context import RequestContext
@@ -53,9 +55,9 @@ def _parse(request: Request, settings: Settings) -> dict[str, Any] | Response:
         return _error(400, "BATCHING_NOT_SUPPORTED", "不支持批量查询,请逐个发送")
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return _error(400, BAD_REQUEST, "请求须包含 query 字符串")
-    if not isinstance(payload.get("variables") or {}, dict):
+    if payload.get("variables") is not None and not isinstance(payload["variables"], dict):
         return _error(400, BAD_REQUEST, "variables 必须是对象")
-    if not isinstance(payload.get("operationName") or "", str):
+    if payload.get("operationName") is not None and not isinstance(payload["operationName"], str):
         return _error(400, BAD_REQUEST, "operationName 必须是字符串")
     return payload
 
@@ -76,12 +78,15 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         response = _error(401, error.code, str(error))
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
-    result = build_schema(settings).execute_sync(
-        parsed["query"],
-        variable_values=parsed.get("variables"),
-        context_value=RequestContext(principal=principal, settings=settings),
-        operation_name=parsed.get("operationName"),
-    )
+    try:
+        result = build_schema(settings).execute_sync(
+            parsed["query"],
+            variable_values=parsed.get("variables"),
+            context_value=RequestContext(principal=principal, settings=settings),
+            operation_name=parsed.get("operationName"),
+        )
+    except (GraphQLError, CannotGetOperationTypeError) as error:  # unknown operationName, no operation
+        return _error(400, BAD_REQUEST, f"请求中没有可执行的操作:{error}")
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
         body["errors"] = [error.formatted for error in result.errors]

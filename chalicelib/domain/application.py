@@ -87,7 +87,11 @@ class Problem(StrEnum):
 class PledgeStatus(StrEnum):
     OPEN = "open"
     FULFILLED = "fulfilled"
-    BROKEN = "broken"
+    BROKEN = "broken"  # due date passed: a credit default was recorded
+    FULFILLED_LATE = "fulfilled_late"  # supplied after the default (the default stays)
+
+
+SETTLED_PLEDGE = frozenset({PledgeStatus.FULFILLED, PledgeStatus.FULFILLED_LATE})
 
 
 class ReportStatus(StrEnum):
@@ -143,6 +147,10 @@ class Code:
     NOT_AUTHORISED_AGENT = "NOT_AUTHORISED_AGENT"
     NOTHING_TO_SUPPLEMENT = "NOTHING_TO_SUPPLEMENT"
     CERTIFICATE_UNAVAILABLE = "CERTIFICATE_UNAVAILABLE"
+    NOT_PLEDGED = "NOT_PLEDGED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    NOTICE_NEW_DEMAND = "NOTICE_NEW_DEMAND"
+    DUPLICATE = "DUPLICATE"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -290,6 +298,7 @@ class Application:
     first_contact_officer: str | None = None
     accepted_by: str | None = None
     accepted_on: date | None = None
+    review_opened_on: date | None = None  # departments' clocks start here (== accepted_on unless deemed)
     deemed_accepted: bool = False
     pledge: CreditPledge | None = None
     notices: tuple[OneTimeNotice, ...] = ()
@@ -319,9 +328,26 @@ class Application:
         present = self.material_codes()
         return [m.code for m in self.item.elements.materials if m.code not in present]
 
+    def missing_primary(self) -> list[str]:
+        present = self.material_codes()
+        return [
+            m.code for m in self.item.elements.materials if m.kind is MaterialKind.PRIMARY and m.code not in present
+        ]
+
+    @property
+    def clock_start(self) -> date | None:
+        return self.review_opened_on or self.accepted_on
+
     def pauses(self) -> list[Pause]:
-        """Special steps whose days do not count toward the limit stop the clock."""
-        return [Pause(s.started_on, s.ended_on) for s in self.special_steps if not s.counts_toward_limit]
+        """Special steps whose days do not count toward the limit stop the clock, from the day after
+        they start (the start day was already a working day of the case; a step started and ended
+        the same day pauses nothing)."""
+        out = []
+        for step in self.special_steps:
+            if step.counts_toward_limit or (step.ended_on is not None and step.ended_on <= step.started_on):
+                continue
+            out.append(Pause(step.started_on + timedelta(days=1), step.ended_on))
+        return out
 
     def running_step(self, kind: SpecialStepKind) -> SpecialStepRun | None:
         return next((s for s in self.special_steps if s.kind is kind and s.ended_on is None), None)
@@ -333,7 +359,8 @@ class Application:
             self.state is State.APPROVED
             and self.certificate_id is None
             and self.item.elements.certificate_type is not None
-            and (self.pledge is None or self.pledge.status is PledgeStatus.FULFILLED)
+            and (self.pledge is None or self.pledge.status in SETTLED_PLEDGE)
+            and not self.missing_primary()
         )
 
     def pending_report(self) -> RejectionReport | None:
@@ -375,19 +402,21 @@ def shown_event(event: Event, staff: bool, viewer: str | None) -> Event:
 
 
 def promised_deadline(case: Application, calendar: WorkingDayCalendar, today: date) -> date | None:
-    """The promised limit from acceptance, plus extensions, minus paused working days."""
-    if case.accepted_on is None:
+    """The promised limit from when review opened, plus extensions, minus paused working days."""
+    start = case.clock_start
+    if start is None:
         return None
     limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
-    return calendar.deadline(case.accepted_on, limit, case.pauses(), today=today)
+    return calendar.deadline(start, limit, case.pauses(), today=today)
 
 
 def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalendar, today: date) -> date | None:
-    """A co-reviewer's own limit runs from acceptance, paused like the case itself."""
-    if case.accepted_on is None:
+    """A reviewing department's own limit runs from when its task opened, paused like the case."""
+    start = case.clock_start
+    if start is None:
         return None
     limit = task.limit_days + sum(e.days for e in case.extensions)
-    return calendar.deadline(case.accepted_on, limit, case.pauses(), today=today)
+    return calendar.deadline(start, limit, case.pauses(), today=today)
 
 
 def intake_deadline(case: Application, calendar: WorkingDayCalendar) -> date:
@@ -396,10 +425,11 @@ def intake_deadline(case: Application, calendar: WorkingDayCalendar) -> date:
 
 
 def working_days_left(case: Application, calendar: WorkingDayCalendar, today: date) -> int | None:
-    if case.accepted_on is None or not case.is_open:
+    start = case.clock_start
+    if start is None or not case.is_open:
         return None
     limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
-    return calendar.working_days_left(case.accepted_on, limit, today, case.pauses())
+    return calendar.working_days_left(start, limit, today, case.pauses())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -562,6 +592,7 @@ def accept(case: Application, actor: Principal, now: datetime) -> Transition:
         first_contact_officer=_first_contact(case, who),
         accepted_by=who,
         accepted_on=china_date(now),
+        review_opened_on=china_date(now),
         tasks=_open_tasks(case),
     )
     return _move(case, accepted, "accept", actor, now.isoformat(timespec="seconds"), "材料齐全,予以受理")
@@ -614,6 +645,7 @@ def accept_with_deficiency(
         first_contact_officer=_first_contact(case, who),
         accepted_by=who,
         accepted_on=today,
+        review_opened_on=today,
         tasks=_open_tasks(case),
         pledge=CreditPledge(tuple(sorted(missing_codes)), pledge_due, PledgeStatus.OPEN, at),
     )
@@ -645,6 +677,16 @@ def issue_notice(
                 form=entry.form.strip() or material.form.value,
             )
         )
+    if case.notices:
+        listed = {e.material_code for n in case.notices for e in n.entries}
+        resupplied = {m.code for m in case.materials if m.round == case.round}
+        new = sorted({e.material_code for e in filled} - listed - resupplied)
+        if new:
+            raise _fail(
+                Code.NOTICE_NEW_DEMAND,
+                f"一次性告知后不得提出新的补正要求:{', '.join(new)}未在首次告知中列明",
+                "entries",
+            )
     omitted = sorted(set(case.missing_materials()) - {e.material_code for e in filled})
     if omitted:
         raise _fail(
@@ -668,27 +710,44 @@ def issue_notice(
 def supplement(
     case: Application, actor: Principal, now: datetime, materials: tuple[SubmittedMaterial, ...]
 ) -> Transition:
-    """The applicant supplies materials after a notice (a new submission) or for a pledge."""
+    """The applicant supplies materials after a notice (a new submission) or for a pledge.
+
+    Under a pledge only the pledged materials may be supplied: what was reviewed stays as reviewed.
+    A pledge past due (credit default recorded) can still be honoured late, so the case can end.
+    """
     who = _require_role(actor, Role.APPLICANT, Role.AGENT)
     if who not in {case.applicant.id, case.filed_by}:
         raise _fail(Code.FORBIDDEN, "只能补正本人的办件")
     if not materials:
         raise _fail(Code.NOTHING_TO_SUPPLEMENT, "请至少提交一份材料", "materials")
-    at = now.isoformat(timespec="seconds")
-    merged = {m.code: m for m in case.materials}
-    for material in materials:
-        merged[material.code] = replace(material, round=case.round + (1 if case.state is State.NOTICE_ISSUED else 0))
-    all_materials = tuple(merged.values())
     _check_materials(case.item, materials, "materials")
+    at = now.isoformat(timespec="seconds")
     if case.state is State.NOTICE_ISSUED:
+        merged = {m.code: m for m in case.materials}
+        merged.update({m.code: replace(m, round=case.round + 1) for m in materials})
         resubmitted = replace(
-            case, state=State.SUBMITTED, round=case.round + 1, materials=all_materials, submitted_on=china_date(now)
+            case,
+            state=State.SUBMITTED,
+            round=case.round + 1,
+            materials=tuple(merged.values()),
+            submitted_on=china_date(now),
         )
         return _move(case, resubmitted, "supplement", actor, at, "按告知书补正材料,重新提交")
-    if case.state in PLEDGE_STATES and case.pledge and case.pledge.status is PledgeStatus.OPEN:
-        updated = replace(case, materials=all_materials)
-        if not set(case.pledge.material_codes) - updated.material_codes():
-            updated = replace(updated, pledge=replace(case.pledge, status=PledgeStatus.FULFILLED, settled_at=at))
+    pledge = case.pledge
+    if case.state in PLEDGE_STATES and pledge and pledge.status in (PledgeStatus.OPEN, PledgeStatus.BROKEN):
+        for i, material in enumerate(materials):
+            if material.code not in pledge.material_codes:
+                raise _fail(
+                    Code.NOT_PLEDGED,
+                    f"材料{material.code}不在容缺承诺范围内,不能替换已审查的材料",
+                    f"materials[{i}].code",
+                )
+        merged = {m.code: m for m in case.materials}
+        merged.update({m.code: replace(m, round=case.round) for m in materials})
+        updated = replace(case, materials=tuple(merged.values()))
+        if not set(pledge.material_codes) - updated.material_codes():
+            done = PledgeStatus.FULFILLED if pledge.status is PledgeStatus.OPEN else PledgeStatus.FULFILLED_LATE
+            updated = replace(updated, pledge=replace(pledge, status=done, settled_at=at))
         return _move(case, updated, "supplement", actor, at, "按信用承诺补齐容缺材料")
     raise _fail(Code.ILLEGAL_TRANSITION, "当前办件无需补正材料")
 
@@ -813,6 +872,8 @@ def record_meeting(
     involved = {t.department_id for t in case.tasks}
     if not opinions:
         raise _fail(Code.REASON_REQUIRED, "请记录各部门意见", "opinions")
+    if len({op.department_id for op in opinions}) != len(opinions):
+        raise _fail(Code.DUPLICATE, "每个部门只记录一条意见", "opinions")
     for i, op in enumerate(opinions):
         if op.department_id not in involved:
             raise _fail(Code.OUTSIDE_DEPARTMENT, "参会部门须为本件的审查部门", f"opinions[{i}].departmentId")
@@ -910,13 +971,26 @@ def correct_rejection(case: Application, actor: Principal, now: datetime, note: 
 
 
 def auto_accept(case: Application, now: datetime) -> Transition:
-    """No notice within 5 working days: the submission counts as accepted from its filing day."""
+    """No notice within 5 working days: in law the case counts as accepted from its filing day,
+    but the departments only receive it now, so their limits run from today (not backdated into
+    deemed consent and a timeout in the same sweep); the window is charged with the violation."""
     _require_state(case, State.SUBMITTED)
     accepted = replace(
-        case, state=State.IN_REVIEW, accepted_on=case.submitted_on, deemed_accepted=True, tasks=_open_tasks(case)
+        case,
+        state=State.IN_REVIEW,
+        accepted_on=case.submitted_on,
+        review_opened_on=china_date(now),
+        deemed_accepted=True,
+        tasks=_open_tasks(case),
     )
     return _move(
-        case, accepted, "deemed_accept", None, now.isoformat(timespec="seconds"), "5个工作日内未告知补正,视为受理"
+        case,
+        accepted,
+        "deemed_accept",
+        None,
+        now.isoformat(timespec="seconds"),
+        "5个工作日内未告知补正,视为受理",
+        Effect("violation", case.centre_id, "intake_overdue"),
     )
 
 
@@ -926,7 +1000,7 @@ def apply_timeout(case: Application, now: datetime) -> Transition:
     at = now.isoformat(timespec="seconds")
     rule = case.item.elements.timeout_rule
     department = case.lead_department_id
-    if rule is TimeoutRule.DEEMED_APPROVAL:
+    if rule is TimeoutRule.DEEMED_APPROVAL and not case.missing_primary():
         decision = Decision(Outcome.APPROVED, SYSTEM, at, "承诺时限届满未作决定,视为同意", deemed=True)
         approved = replace(case, state=State.APPROVED, decision=decision, red_flag=True)
         return _move(
@@ -979,3 +1053,10 @@ def record_issuance(
     return _move(
         case, replace(case, certificate_id=certificate_id), action, actor, now.isoformat(timespec="seconds"), reason
     )
+
+
+def record_certificate_event(
+    case: Application, actor: Principal, now: datetime, action: str, reason: str
+) -> Transition:
+    """Delivery or revocation of the case's certificate, in the case's audit trail."""
+    return _move(case, case, action, actor, now.isoformat(timespec="seconds"), reason)

@@ -42,6 +42,7 @@ class CertCode:
     NO_CERTIFICATE_TYPE = "NO_CERTIFICATE_TYPE"
     ALREADY_ISSUED = "ALREADY_ISSUED"
     PLEDGE_OUTSTANDING = "PLEDGE_OUTSTANDING"
+    MATERIALS_INCOMPLETE = "MATERIALS_INCOMPLETE"
     SEPARATION_OF_DUTIES = "SEPARATION_OF_DUTIES"
     NOT_VALID = "NOT_VALID"
     ALREADY_DELIVERED = "ALREADY_DELIVERED"
@@ -82,6 +83,8 @@ class Certificate:
     size: int
     issued_by: str
     issued_at: str
+    centre_id: str = ""  # where the case was filed
+    issuer_centre_id: str = ""  # the bureau's centre (a city bureau also serves its sub-centres)
     status: CertificateStatus = CertificateStatus.VALID
     supersedes: str | None = None
     superseded_by: str | None = None
@@ -90,6 +93,8 @@ class Certificate:
     delivered_at: str | None = None
     status_reason: str = ""
     status_changed_at: str | None = None
+    status_changed_by: str | None = None
+    delivered_by: str | None = None
 
     def current_status(self, today: date) -> CertificateStatus:
         """Expiry is a matter of the calendar, whether or not the sweep has recorded it yet."""
@@ -119,11 +124,16 @@ def check_issuable(case: da.Application, actor: Principal, correcting: bool = Fa
         raise _fail(CertCode.NO_CERTIFICATE_TYPE, "该事项不颁发证照")
     if case.certificate_id is not None and not correcting:
         raise _fail(CertCode.ALREADY_ISSUED, "该办件已制发证照")
-    if case.pledge is not None and case.pledge.status is not da.PledgeStatus.FULFILLED:
+    if case.pledge is not None and case.pledge.status not in da.SETTLED_PLEDGE:
         raise _fail(CertCode.PLEDGE_OUTSTANDING, "容缺材料尚未补齐,补齐后方可颁发证照")
-    involved = {case.accepted_by, *(t.reviewer_id for t in case.tasks)}
+    if case.missing_primary():
+        raise _fail(CertCode.MATERIALS_INCOMPLETE, "主要材料不全,不能颁发证照")
+    decided_by = case.decision.decided_by if case.decision else None
+    involved = {case.accepted_by, decided_by, *(t.reviewer_id for t in case.tasks)}
     if actor.subject in involved:
-        raise _fail(CertCode.SEPARATION_OF_DUTIES, "受理、审核、制证须由不同人员办理,本件的受理人或审查人不能制证")
+        raise _fail(
+            CertCode.SEPARATION_OF_DUTIES, "受理、审核、制证须由不同人员办理,本件的受理人、审查人或决定人不能制证"
+        )
 
 
 def format_number(authority_code: str, year: int, sequence: int) -> str:
@@ -131,7 +141,16 @@ def format_number(authority_code: str, year: int, sequence: int) -> str:
     return f"{authority_code}-{year}-{sequence:06d}"
 
 
-def deliver(cert: Certificate, method: DeliveryMethod, tracking: str, now: datetime) -> Certificate:
+def in_scope(cert: Certificate, principal: Principal) -> bool:
+    """Holders see their own; supervisors all; bureau and window staff those of their centre."""
+    if principal.subject is not None and principal.subject == cert.holder_account:
+        return True
+    if principal.has_any(Role.SUPERVISOR):
+        return True
+    return principal.has_any(Role.BUREAU, Role.CLERK) and principal.centre_id in {cert.centre_id, cert.issuer_centre_id}
+
+
+def deliver(cert: Certificate, method: DeliveryMethod, tracking: str, now: datetime, by: str) -> Certificate:
     if cert.status is not CertificateStatus.VALID:
         raise _fail(CertCode.NOT_VALID, "证照已失效,不能送达")
     if cert.delivery is not None:
@@ -141,16 +160,24 @@ def deliver(cert: Certificate, method: DeliveryMethod, tracking: str, now: datet
         raise _fail(CertCode.TRACKING_REQUIRED, "邮寄送达须填写快递单号", "trackingNumber")
     if len(tracking) > 60:
         raise _fail(CertCode.TRACKING_REQUIRED, "快递单号过长", "trackingNumber")
-    return replace(cert, delivery=method, delivery_tracking=tracking, delivered_at=now.isoformat(timespec="seconds"))
+    return replace(
+        cert,
+        delivery=method,
+        delivery_tracking=tracking,
+        delivered_at=now.isoformat(timespec="seconds"),
+        delivered_by=by,
+    )
 
 
-def revoke(cert: Certificate, reason: str, now: datetime) -> Certificate:
+def revoke(cert: Certificate, reason: str, now: datetime, by: str) -> Certificate:
     if cert.status is not CertificateStatus.VALID:
         raise _fail(CertCode.NOT_VALID, "只能撤销有效的证照")
     if not reason.strip() or len(reason) > 500:
         raise _fail(CertCode.REASON_REQUIRED, "撤销须说明理由(不超过500字)", "reason")
     at = now.isoformat(timespec="seconds")
-    return replace(cert, status=CertificateStatus.REVOKED, status_reason=reason.strip(), status_changed_at=at)
+    return replace(
+        cert, status=CertificateStatus.REVOKED, status_reason=reason.strip(), status_changed_at=at, status_changed_by=by
+    )
 
 
 def supersede(cert: Certificate, by: str, reason: str, now: datetime) -> Certificate:
@@ -181,6 +208,8 @@ def mask_name(name: str) -> str:
 
 
 def mask_identifier(identifier: str) -> str:
-    if len(identifier) <= 6:
-        return "*" * len(identifier)
-    return identifier[:4] + "*" * (len(identifier) - 8) + identifier[-4:]
+    """At most a quarter of the characters stay visible, whatever the length (18-digit ID card:
+    33**************34; an 8-character passport number: R******7)."""
+    keep = len(identifier) // 4
+    head, tail = (keep + 1) // 2, keep // 2
+    return identifier[:head] + "*" * (len(identifier) - head - tail) + (identifier[-tail:] if tail else "")

@@ -55,7 +55,7 @@ def visible_to(case: Application, principal: Principal) -> bool:
         return False
     if principal.subject in {case.applicant.id, case.filed_by}:
         return True
-    if principal.has_any(Role.SUPERVISOR, Role.ADMIN):
+    if principal.has_any(Role.SUPERVISOR):
         return True
     if principal.has_any(Role.CLERK) and principal.centre_id == case.centre_id:
         return True
@@ -88,11 +88,35 @@ class ApplicationService:
     def load(self, application_id: str, principal: Principal) -> tuple[Application, int]:
         """The case if the caller may see it; unknown and hidden cases look the same."""
         found = self.applications.get(application_id)
-        if found is None or not visible_to(found[0], principal):
+        if found is None or not self._may_see(found[0], principal):
             raise DomainError.one(Code.NOT_FOUND, "办件不存在", "id")
         return found
 
-    def _remembered(self, principal: Principal, operation: str, key: str | None) -> Application | None:
+    def _may_see(self, case: Application, principal: Principal) -> bool:
+        if not visible_to(case, principal):
+            return self._bureau_of_parent_centre(case, principal)
+        acting_as_agent = (
+            principal.has_any(Role.AGENT)
+            and principal.subject == case.filed_by
+            and principal.subject != case.applicant.id
+        )
+        # An agent acts only while the applicant's authorisation lasts (checked on every use).
+        return not acting_as_agent or self._authorised(case.applicant.id, principal.subject or "")
+
+    def _authorised(self, applicant_id: str, agent_id: str) -> bool:
+        grant = self.applications.authorisation(applicant_id, agent_id)
+        return grant is not None and grant.valid_until >= da.china_date(self.now())
+
+    def _bureau_of_parent_centre(self, case: Application, principal: Principal) -> bool:
+        """The bureau of a city centre also produces certificates for its district/zone centres."""
+        if not (principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id):
+            return False
+        from chalicelib.domain.catalogue import is_subordinate
+
+        return is_subordinate(case.centre_id, principal.centre_id, self.catalogue.all_centres())
+
+    def _remembered(self, principal: Principal, operation: str, key: str | None, target: str) -> Application | None:
+        """The first result of a retried call; the same key for another target is refused."""
         if not key or principal.subject is None:
             return None
         if len(key) > 100:
@@ -100,19 +124,23 @@ class ApplicationService:
         earlier = self.idempotency.remembered(principal.subject, operation, key)
         if earlier is None:
             return None
+        if earlier.get("target") != target:
+            raise DomainError.one(
+                Code.IDEMPOTENCY_KEY_REUSED, "该幂等键已用于另一请求,请换用新的幂等键", "idempotencyKey"
+            )
         found = self.applications.get(str(earlier["id"]))
         return found[0] if found else None
 
     def _commit(
-        self, uow: UnitOfWork, principal: Principal, operation: str, key: str | None, case: Application
+        self, uow: UnitOfWork, principal: Principal, operation: str, key: str | None, case: Application, target: str
     ) -> Application:
         if key and principal.subject:
-            self.idempotency.remember(uow, principal.subject, operation, key, {"id": case.id})
+            self.idempotency.remember(uow, principal.subject, operation, key, {"id": case.id, "target": target})
         try:
             uow.commit()
         except DomainError as error:
             if key and error.violations[0].code == CONFLICT:
-                again = self._remembered(principal, operation, key)
+                again = self._remembered(principal, operation, key, target)
                 if again is not None:
                     return again
             raise
@@ -126,7 +154,7 @@ class ApplicationService:
         key: str | None,
         decide: Callable[[Application, datetime], Transition],
     ) -> Application:
-        earlier = self._remembered(principal, operation, key)
+        earlier = self._remembered(principal, operation, key, application_id)
         if earlier is not None:
             return earlier
         case, rev = self.load(application_id, principal)
@@ -136,7 +164,7 @@ class ApplicationService:
         self.applications.stage_change(
             uow, case, transition.case, rev, transition.event, da.china_date(now), transition.effects
         )
-        return self._commit(uow, principal, operation, key, transition.case)
+        return self._commit(uow, principal, operation, key, transition.case, application_id)
 
     def _materials(self, owners: set[str], refs: list[MaterialRef], round_: int) -> tuple[da.SubmittedMaterial, ...]:
         """Each cited file must be one the filer or applicant uploaded, stored with the hash and
@@ -187,7 +215,8 @@ class ApplicationService:
         channel: da.Channel,
         key: str | None,
     ) -> Application:
-        earlier = self._remembered(principal, "applicationFile", key)
+        target = f"{item_code}@{centre_id}:{applicant.id}"
+        earlier = self._remembered(principal, "applicationFile", key, target)
         if earlier is not None:
             return earlier
         found = self.catalogue.get_item(item_code)
@@ -195,9 +224,7 @@ class ApplicationService:
             raise DomainError.one(Code.NOT_FOUND, "事项不存在", "itemId")
         authorised = False
         if principal.has_any(Role.AGENT) and principal.subject and applicant.id != principal.subject:
-            grant = self.applications.authorisation(applicant.id, principal.subject)
-            now_day = da.china_date(self.now())
-            authorised = grant is not None and grant.valid_until >= now_day
+            authorised = self._authorised(applicant.id, principal.subject)
         now = self.now()
         transition = da.file(
             application_id=secrets.token_hex(10),
@@ -213,7 +240,7 @@ class ApplicationService:
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
-        return self._commit(uow, principal, "applicationFile", key, transition.case)
+        return self._commit(uow, principal, "applicationFile", key, transition.case, target)
 
     def accept(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         return self._apply(

@@ -188,6 +188,8 @@ class CertificateService:
             size=0,
             issued_by=principal.subject,
             issued_at=now.isoformat(timespec="seconds"),
+            centre_id=case.centre_id,
+            issuer_centre_id=principal.centre_id or "",
             supersedes=supersedes.id if supersedes else None,
         )
 
@@ -210,30 +212,61 @@ class CertificateService:
 
     @staticmethod
     def may_see(cert: Certificate, principal: Principal) -> bool:
-        """Holders and staff see the full record; everyone else uses the public (masked) lookup."""
-        return principal.subject == cert.holder_account or principal.is_staff
+        """The full record: the holder, supervisors, bureau and window staff of its centre."""
+        return dcert.in_scope(cert, principal)
 
     def _update(
-        self, certificate_id: str, principal: Principal, change: Callable[[Certificate], Certificate]
+        self,
+        certificate_id: str,
+        principal: Principal,
+        change: Callable[[Certificate], Certificate],
+        action: str,
+        reason: Callable[[Certificate], str],
     ) -> Certificate:
-        cert = self._load(certificate_id, principal)
-        found = self.certificates.get(cert.id)
+        """Change the record and append the event to the case's trail, in one transaction."""
+        self._load(certificate_id, principal)
+        found = self.certificates.get(certificate_id)
         assert found is not None
-        updated = change(found[0])
+        cert, rev = found
+        updated = change(cert)
+        case_found = self.applications.applications.get(cert.application_id)
+        assert case_found is not None, "a certificate always belongs to a case"
+        case, case_rev = case_found
+        now = clock.utc_now()
+        transition = da.record_certificate_event(case, principal, now, action, reason(updated))
         uow = UnitOfWork()
-        self.certificates.stage_update(uow, updated, found[1])
+        self.certificates.stage_update(uow, updated, rev)
+        self.applications.applications.stage_change(
+            uow, case, transition.case, case_rev, transition.event, da.china_date(now)
+        )
         uow.commit()
         return updated
 
     def deliver(self, principal: Principal, certificate_id: str, method: DeliveryMethod, tracking: str) -> Certificate:
-        if not principal.has_any(Role.BUREAU, Role.CLERK):
+        if not principal.has_any(Role.BUREAU, Role.CLERK) or principal.subject is None:
             raise DomainError.one(CertCode.FORBIDDEN, "只有窗口或制证人员可以登记送达")
-        return self._update(certificate_id, principal, lambda c: dcert.deliver(c, method, tracking, clock.utc_now()))
+        who = principal.subject
+        return self._update(
+            certificate_id,
+            principal,
+            lambda c: dcert.deliver(c, method, tracking, clock.utc_now(), who),
+            "deliver_certificate",
+            lambda c: (
+                f"证照{c.number}{'邮寄送达,单号' + c.delivery_tracking if c.delivery is DeliveryMethod.MAIL else '窗口领取'}"
+            ),
+        )
 
     def revoke(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
-        if not principal.has_any(Role.BUREAU, Role.SUPERVISOR):
+        if not principal.has_any(Role.BUREAU, Role.SUPERVISOR) or principal.subject is None:
             raise DomainError.one(CertCode.FORBIDDEN, "只有审批局或监察人员可以撤销证照")
-        return self._update(certificate_id, principal, lambda c: dcert.revoke(c, reason, clock.utc_now()))
+        who = principal.subject
+        return self._update(
+            certificate_id,
+            principal,
+            lambda c: dcert.revoke(c, reason, clock.utc_now(), who),
+            "revoke_certificate",
+            lambda c: f"撤销证照{c.number}:{c.status_reason}",
+        )
 
     # --- verification ----------------------------------------------------------------------------
 

@@ -22,7 +22,8 @@ ISSUE = """mutation($input: CertificateIssueInput!) { certificateIssue(input: $i
                 applicationId verificationUrl }
   userErrors { field code message } } }"""
 
-VERIFY = """query($number: String, $code: String) { certificateVerify(number: $number, verificationCode: $code) {
+VERIFY = """query($number: String, $code: String, $holder: String) {
+  certificateVerify(number: $number, verificationCode: $code, holderName: $holder) {
   valid certificate { number holderName holderIdentifier status statusReason }
   report { indication subIndication padesLevel intact chainsToTrustAnchor signer findings { code zh } } } }"""
 
@@ -142,7 +143,7 @@ def test_delivery_revocation_and_correction(api: Api) -> None:
     corrected = api.gql(correct, {"input": {"id": cert["id"], "reason": "持证人名称更正"}}, as_=bureau(case))
     new = corrected["data"]["certificateCorrect"]["certificate"]
     assert new["supersedesId"] == cert["id"] and new["number"] != cert["number"] and new["status"] == "VALID"
-    old = api.gql(VERIFY, {"number": cert["number"]})["data"]["certificateVerify"]
+    old = api.gql(VERIFY, {"number": cert["number"], "holder": "王海燕"})["data"]["certificateVerify"]
     assert old["valid"] is False and old["certificate"]["status"] == "SUPERSEDED"
 
     revoke = """mutation($input: CertificateRevokeInput!) { certificateRevoke(input: $input) {
@@ -168,7 +169,10 @@ def test_expiry_by_sweep(api: Api, clock: Clock) -> None:
     assert expire_certificates(CertificateRepository()) == 1
     assert expire_certificates(CertificateRepository()) == 0
     assert (
-        api.gql(VERIFY, {"number": cert["number"]})["data"]["certificateVerify"]["certificate"]["status"] == "EXPIRED"
+        api.gql(VERIFY, {"number": cert["number"], "holder": "王海燕"})["data"]["certificateVerify"]["certificate"][
+            "status"
+        ]
+        == "EXPIRED"
     )
 
 
@@ -251,9 +255,14 @@ def test_rest_verify_route(api: Api) -> None:
 
 
 def test_unknown_certificate_lookups(api: Api) -> None:
-    assert api.gql(VERIFY, {"number": "NO-SUCH-2026-000001"})["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    unknown = {"number": "NO-SUCH-2026-000001", "holder": "王海燕"}
+    assert api.gql(VERIFY, unknown)["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert api.gql(VERIFY, {})["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     _, cert = issued(api)
+    # Numbers are sequential: a number alone, or with the wrong holder, finds nothing.
+    assert api.gql(VERIFY, {"number": cert["number"]})["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    wrong = {"number": cert["number"], "holder": "李四"}
+    assert api.gql(VERIFY, wrong)["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     stranger = api.gql("query($id: ID!) { certificate(id: $id) { number } }", {"id": cert["id"]}, as_="company-haixing")
     assert stranger["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     forged = api.gql(

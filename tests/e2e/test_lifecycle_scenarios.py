@@ -776,32 +776,33 @@ def test_seed004_special_steps_pause_the_clock_only_when_not_counted(desk: Desk,
     ended = desk.ok("applicationSpecialStepEnd", {"id": case["id"], "kind": "SITE_INSPECTION"}, as_="reviewer-eco-liu")
     assert ended["deadline"] == "2026-11-16"
 
-    # Expert review does not count: Monday 9 to Wednesday 11 November (3 working days) are paused.
+    # Expert review does not count: started Monday 9, ended Wednesday 11 November. The clock stops
+    # from the day after the start (Monday was already a working day of the case): 2 days paused.
     clock.set_china(date(2026, 11, 9))
     started = desk.ok(
         "applicationSpecialStepStart",
         {"id": case["id"], "kind": "EXPERT_REVIEW", "note": "专家论证"},
         as_="approver-eco-jin",
     )
-    assert started["deadline"] == "2026-11-17"  # running: today is paused already
+    assert started["deadline"] == "2026-11-16"  # running, but nothing paused yet on its first day
     clock.set_china(date(2026, 11, 11))
     ended = desk.ok(
         "applicationSpecialStepEnd",
         {"id": case["id"], "kind": "EXPERT_REVIEW", "note": "论证通过"},
         as_="reviewer-eco-liu",
     )
-    assert ended["deadline"] == "2026-11-19"  # 16 November + 3 paused working days
+    assert ended["deadline"] == "2026-11-18"  # 16 November + 2 paused working days (10, 11)
     assert [(s["kind"], s["countsTowardLimit"], s["startedOn"], s["endedOn"]) for s in ended["specialSteps"]] == [
         ("site_inspection", True, "2026-11-03", "2026-11-05"),
         ("expert_review", False, "2026-11-09", "2026-11-11"),
     ]
-    assert task_of(ended, "city-ecology")["dueOn"] == "2026-11-19"
+    assert task_of(ended, "city-ecology")["dueOn"] == "2026-11-18"
 
-    # The sweep agrees: on 17 November the case is not overdue; on 20 November it is.
-    clock.set_china(date(2026, 11, 17))
+    # The sweep agrees: on 18 November the case is not overdue; on 19 November it is.
+    clock.set_china(date(2026, 11, 18))
     assert run_sweep()["escalate"] == 0
     assert desk.read(case["id"])["redFlag"] is False
-    clock.set_china(date(2026, 11, 20))
+    clock.set_china(date(2026, 11, 19))
     assert run_sweep()["escalate"] == 1
     assert desk.read(case["id"])["redFlag"] is True
 
@@ -820,8 +821,9 @@ def test_seed004_unnoticed_submission_is_deemed_accepted_after_five_working_days
     deemed = desk.read(case["id"], as_="applicant-wang")
     assert deemed["state"] == "IN_REVIEW"
     assert deemed["deemedAccepted"] is True
-    assert deemed["acceptedOn"] == "2026-11-02"  # counts from receipt
-    assert deemed["deadline"] == "2026-11-16"
+    assert deemed["acceptedOn"] == "2026-11-02"  # in law it counts as accepted from receipt
+    # but the department only received it on the 10th: its 10 working days run from then
+    assert deemed["deadline"] == "2026-11-24"
     assert deemed["firstContactOfficer"] is None
     assert [t["role"] for t in deemed["tasks"]] == ["LEAD"]
     assert desk.inbox("INTAKE", "clerk-li") == []

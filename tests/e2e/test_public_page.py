@@ -205,7 +205,7 @@ def test_unknown_and_malformed_codes_get_the_same_404(client: Client) -> None:
 def test_revoked_certificate_shows_revocation_and_reason(client: Client) -> None:
     cert = register()
     reason = "申请人以欺骗手段取得行政许可,依法撤销"
-    update(cert.id, lambda c: dcert.revoke(c, reason, app_clock.utc_now()))
+    update(cert.id, lambda c: dcert.revoke(c, reason, app_clock.utc_now(), "bureau-sun"))
     status, headers, body = get(client, f"/v/{cert.verification_code}")
     assert status == 200
     assert_security_headers(headers)

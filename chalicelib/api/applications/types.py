@@ -73,8 +73,12 @@ class OneTimeNotice:
     round: int
     entries: list[NoticeEntry]
     procedure: str
-    issued_by: str
     issued_at: str
+    issuer: strawberry.Private[str]
+
+    @field(access=AUTHENTICATED, description="Staff id of the clerk who issued the notice (null for applicants).")
+    def issued_by(self, info: Info) -> str | None:
+        return self.issuer if info.context.principal.is_staff else None
 
 
 @visible_to(AUTHENTICATED)
@@ -209,9 +213,6 @@ class Application(relay.Node):
     round: int
     accepted_on: date | None
     deemed_accepted: bool
-    first_contact_officer: str | None = strawberry.field(
-        description="首问负责人: the first clerk who handled the case."
-    )
     materials: list[SubmittedMaterial]
     missing_material_codes: list[str]
     notices: list[OneTimeNotice]
@@ -251,7 +252,6 @@ class Application(relay.Node):
             round=case.round,
             accepted_on=case.accepted_on,
             deemed_accepted=case.deemed_accepted,
-            first_contact_officer=case.first_contact_officer,
             materials=[SubmittedMaterial(**m.__dict__) for m in case.materials],
             missing_material_codes=case.missing_materials(),
             notices=[
@@ -259,7 +259,7 @@ class Application(relay.Node):
                     round=n.round,
                     entries=[NoticeEntry(**e.__dict__) for e in n.entries],
                     procedure=n.procedure,
-                    issued_by=n.issued_by,
+                    issuer=n.issued_by,
                     issued_at=n.issued_at,
                 )
                 for n in case.notices
@@ -336,6 +336,14 @@ class Application(relay.Node):
     def centre(self, info: Info) -> Centre | None:
         found = info.context.centres.get(self.domain.centre_id)
         return Centre.from_domain(found) if found else None
+
+    @field(
+        access=AUTHENTICATED,
+        description="首问负责人: the first clerk who handled the case. Staff ids are shown to staff only "
+        "(null for applicants, who see the window by its staff; seed 004).",
+    )
+    def first_contact_officer(self, info: Info) -> str | None:
+        return self.domain.first_contact_officer if info.context.principal.is_staff else None
 
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:

@@ -38,22 +38,31 @@ class CertificateQuery:
         "verification of the stored sealed PDF. Holder data masked. Each lookup is logged.",
     )
     def certificate_verify(
-        self, info: Info, number: str | None = None, verification_code: str | None = None
+        self,
+        info: Info,
+        number: str | None = None,
+        verification_code: str | None = None,
+        holder_name: str | None = None,
     ) -> CertificateVerification:
+        """By the QR code's verification code, or by number together with the holder's full name:
+        numbers are sequential, so a number alone would let anyone walk the whole registry."""
         if bool(number) == bool(verification_code):
             raise ApiError(BAD_REQUEST, "请提供证照编号或验证码之一", field="number")
-        if len(number or verification_code or "") > 64:
-            raise ApiError(BAD_REQUEST, "编号或验证码过长", field="number")
+        if len(number or verification_code or "") > 64 or len(holder_name or "") > 100:
+            raise ApiError(BAD_REQUEST, "编号、验证码或持证人名称过长", field="number")
+        if number and not (holder_name or "").strip():
+            raise ApiError(BAD_REQUEST, "按证照编号查验须同时提供持证人名称", field="holderName")
         service = info.context.certificates
         cert = service.lookup(number=number, code=verification_code)
-        if cert is None:
+        if cert is None or (number and cert.holder_name != (holder_name or "").strip()):
             raise ApiError(NOT_FOUND, "未找到该证照", field="number")
         report = service.verify_registered(cert, "graphql-lookup", caller(info))
         status = cert.current_status(china_date(clock.utc_now()))
+        stored_matches = report.file_sha256 == cert.sha256  # the stored file is the registered one
         return CertificateVerification(
             certificate=PublicCertificate.from_domain(cert),
             report=VerificationReport.from_report(report),
-            valid=report.passed and status is CertificateStatus.VALID,
+            valid=report.passed and stored_matches and status is CertificateStatus.VALID,
         )
 
     @field(
