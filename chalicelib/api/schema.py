@@ -18,6 +18,10 @@ from chalicelib.api.applications.mutations.agent_authorisation_grant import (
     AgentAuthorisationGrantPayload,
     agent_authorisation_grant,
 )
+from chalicelib.api.applications.mutations.agent_authorisation_revoke import (
+    AgentAuthorisationRevokePayload,
+    agent_authorisation_revoke,
+)
 from chalicelib.api.applications.mutations.application_accept import ApplicationAcceptPayload, application_accept
 from chalicelib.api.applications.mutations.application_accept_with_deficiency import (
     ApplicationAcceptWithDeficiencyPayload,
@@ -120,6 +124,9 @@ class Mutation:
     material_upload_create: MaterialUploadCreatePayload = mutation(material_upload_create, access=FILERS)
     agent_authorisation_grant: AgentAuthorisationGrantPayload = mutation(
         agent_authorisation_grant, access=AnyRole(Role.APPLICANT)
+    )
+    agent_authorisation_revoke: AgentAuthorisationRevokePayload = mutation(
+        agent_authorisation_revoke, access=AnyRole(Role.APPLICANT)
     )
     application_file: ApplicationFilePayload = mutation(application_file, access=FILERS)
     application_accept: ApplicationAcceptPayload = mutation(application_accept, access=CLERK)

@@ -404,3 +404,16 @@ class ApplicationService:
         self.applications.stage_authorisation(uow, grant)
         uow.commit()
         return grant
+
+    def revoke_agent(self, principal: Principal, agent_id: str) -> Authorisation:
+        """The applicant withdraws an agent's authorisation: from now on the agent can neither see
+        nor act on the applicant's cases (checked on every use)."""
+        if not principal.has_any(Role.APPLICANT) or principal.subject is None:
+            raise DomainError.one(Code.FORBIDDEN, "只有申请人本人可以撤销代办授权")
+        grant = self.applications.authorisation(principal.subject, agent_id.strip())
+        if grant is None:
+            raise DomainError.one(Code.NOT_FOUND, "未找到该代办授权", "agentId")
+        uow = UnitOfWork()
+        self.applications.stage_authorisation_removal(uow, principal.subject, grant.agent_id)
+        uow.commit()
+        return grant

@@ -224,6 +224,9 @@ class ApplicationRepository:
         for effect in effects:
             self._stage_effect(uow, after, effect, event.at, today)
 
+    def stage_authorisation_removal(self, uow: UnitOfWork, applicant_id: str, agent_id: str) -> None:
+        uow.delete(Record(f"AGENT#{applicant_id}", agent_id))
+
     def stage_authorisation(self, uow: UnitOfWork, authorisation: Authorisation) -> None:
         uow.upsert(
             Record(

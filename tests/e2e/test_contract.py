@@ -119,6 +119,7 @@ LIFECYCLE: dict[str, Any] = {
         {"input": {"agentId": "agent-chen", "validUntil": (date.today() + timedelta(days=30)).isoformat()}},
         "applicant-wang",
     ),
+    "AgentAuthorisationRevoke": lambda c: (_authorised_agent(c), "applicant-wang"),
     "ApplicationFile": lambda c: (c.file_input(), "applicant-wang"),
     "ApplicationAccept": lambda c: ({"input": {"id": c.filed().id}}, c.clerk),
     "ApplicationAcceptWithDeficiency": lambda c: (
@@ -192,6 +193,12 @@ LIFECYCLE: dict[str, Any] = {
         c.supervisor,
     ),
 }
+
+
+def _authorised_agent(case: Case) -> dict[str, Any]:
+    until = (date.today() + timedelta(days=30)).isoformat()
+    case.run("AgentAuthorisationGrant", {"input": {"agentId": "agent-chen", "validUntil": until}}, "applicant-wang")
+    return {"input": {"agentId": "agent-chen"}}
 
 
 def _issued(case: Case) -> dict[str, Any]:

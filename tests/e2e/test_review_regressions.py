@@ -137,6 +137,19 @@ def test_agent_loses_access_when_the_authorisation_expires(api: Api, clock: Cloc
     assert codes(payload) == ["NOT_FOUND"]
 
 
+def test_applicant_revokes_an_agent_who_then_loses_access(api: Api) -> None:
+    until = (date.today() + timedelta(days=30)).isoformat()
+    mutate(api, "AgentAuthorisationGrant", {"agentId": "agent-chen", "validUntil": until}, as_="applicant-wang")
+    case = Case(api)
+    value = case.file_input()
+    value["input"]["applicant"]["accountId"] = "applicant-wang"
+    case.id = case.run("ApplicationFile", value, "agent-chen")["application"]["id"]
+    assert mutate(api, "AgentAuthorisationRevoke", {"agentId": "agent-chen"}, as_="applicant-wang")["userErrors"] == []
+    assert api.gql(CASE, {"id": case.id}, as_="agent-chen")["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    again = mutate(api, "AgentAuthorisationRevoke", {"agentId": "agent-chen"}, as_="applicant-wang")
+    assert codes(again) == ["NOT_FOUND"]
+
+
 def test_idempotency_key_cannot_be_reused_for_another_case(api: Api) -> None:
     first, second = Case(api).filed(), Case(api).filed()
     assert (
