@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 INVALID_CURSOR = "INVALID_CURSOR"
 MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
+# Key attributes are at most 2 KB (partition) and 1 KB (sort) each; an index cursor carries four.
+MAX_CURSOR = 8192
 
 _INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     None: ("PK", "SK"),
@@ -40,14 +42,14 @@ class Page(Generic[T]):
 
 
 def encode_cursor(key: dict[str, Any]) -> str:
-    raw = json.dumps({k: v["S"] for k, v in sorted(key.items())}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    raw = json.dumps({k: v["S"] for k, v in sorted(key.items())}, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode("utf-8")).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, index: str | None, hash_value: str) -> dict[str, Any]:
     """Cursor text -> ExclusiveStartKey, refusing anything not made by `encode_cursor` here."""
     error = DomainError.one(INVALID_CURSOR, "分页游标无效", "after")
-    if len(cursor) > 1024:
+    if len(cursor) > MAX_CURSOR:
         raise error
     try:
         padded = cursor + "=" * (-len(cursor) % 4)

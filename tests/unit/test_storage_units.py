@@ -28,9 +28,16 @@ def test_index_cursor_round_trips(gpk: str, gsk: str, pk: str, sk: str) -> None:
     assert decode_cursor(encode_cursor(key), "GSI1", gpk) == key
 
 
+def test_cursor_over_long_escaped_keys_round_trips() -> None:
+    """Found by hypothesis: control characters made a legal index cursor exceed an old 1 KB cap."""
+    odd = '000000000""' + "\x1f" * 15 + "\x07" * 4 + "\U00010000" * 9
+    key = {"PK": {"S": odd}, "SK": {"S": odd}, "GSI1PK": {"S": "0\x1f\x1f\U00010000"}, "GSI1SK": {"S": odd}}
+    assert decode_cursor(encode_cursor(key), "GSI1", "0\x1f\x1f\U00010000") == key
+
+
 @pytest.mark.parametrize(
     "cursor",
-    ["", "@@@", "bm90LWpzb24", encode_cursor({"PK": {"S": "OTHER"}, "SK": {"S": "x"}}), "eyJQSyI6MX0", "A" * 2000],
+    ["", "@@@", "bm90LWpzb24", encode_cursor({"PK": {"S": "OTHER"}, "SK": {"S": "x"}}), "eyJQSyI6MX0", "A" * 9000],
 )
 def test_bad_cursors_are_refused(cursor: str) -> None:
     with pytest.raises(DomainError) as error:
