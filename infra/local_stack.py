@@ -452,7 +452,7 @@ def chalice_env(endpoint: str, folder: Path, port: int = 8000) -> dict[str, str]
     }
 
 
-def chalice_command(port: int, *, autoreload: bool = True) -> list[str]:
+def chalice_command(port: int, *, autoreload: bool = False) -> list[str]:
     chalice = Path(sys.executable).parent / "chalice"
     command = [
         str(chalice) if chalice.exists() else "chalice",
@@ -498,7 +498,7 @@ def _interrupt_on_termination() -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = True) -> int:
+def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) -> int:
     """DynamoDB Local (persistent) + bootstrap + `chalice local` until Ctrl-C; stops both."""
     if not port_is_free(port):
         raise LocalStackError(f"port {port} is in use (another scripts/dev?); set PORT=...")
@@ -608,7 +608,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=int(os.environ.get("DYNAMODB_PORT") or 8001),
         help="0 = any free port (default 8001, or a free one if taken)",
     )
-    p_up.add_argument("--no-autoreload", action="store_true")
+    # Off by default: chalice's reloader polls the whole project tree every second, and the data
+    # folder (.local/: DynamoDB Local's files, uploaded materials, certificates) is inside it, so
+    # every write restarted the server and dropped requests in flight (seen issuing a certificate).
+    p_up.add_argument(
+        "--autoreload", action="store_true", help="restart on code changes (writes under .local/ restart it too)"
+    )
     p_boot = sub.add_parser("bootstrap", help="table, seed, keys, dev PKI; then stop")
     p_boot.add_argument("--endpoint", help="use this running DynamoDB instead of starting one")
     p_boot.add_argument("--table", help="default: the local stage's UAP_TABLE_NAME")
@@ -620,7 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder: Path = args.data.resolve()
     try:
         if args.command == "up":
-            return up(args.port, args.dynamodb_port, folder, autoreload=not args.no_autoreload)
+            return up(args.port, args.dynamodb_port, folder, autoreload=args.autoreload)
         if args.command == "tokens":
             print_tokens(folder, args.hours, args.port)
             return 0

@@ -84,7 +84,6 @@ def test_up_serves_graphql_from_chalice_local(tmp_path: Path) -> None:
                 str(port),
                 "--dynamodb-port",
                 "0",
-                "--no-autoreload",
             ],
             cwd=ROOT,
             stdout=log,
