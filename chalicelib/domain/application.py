@@ -32,6 +32,7 @@ from chalicelib.domain.working_days import Pause, WorkingDayCalendar
 
 CHINA = timezone(timedelta(hours=8))
 AUTO_ACCEPT_WORKING_DAYS = 5
+MAX_STEP_DAYS = 365  # cap for a step the item no longer lists
 MAX_TEXT = 1000
 SYSTEM = "system"
 
@@ -338,15 +339,20 @@ class Application:
     def clock_start(self) -> date | None:
         return self.review_opened_on or self.accepted_on
 
-    def pauses(self) -> list[Pause]:
+    def pauses(self, calendar: WorkingDayCalendar, today: date) -> list[Pause]:
         """Special steps whose days do not count toward the limit stop the clock, from the day after
         they start (the start day was already a working day of the case; a step started and ended
-        the same day pauses nothing)."""
+        the same day pauses nothing), for at most the step's published maximum of working days:
+        a step left running cannot stop the clock for ever."""
+        limits = {s.kind: s.max_days for s in self.item.elements.special_steps}
         out = []
         for step in self.special_steps:
             if step.counts_toward_limit or (step.ended_on is not None and step.ended_on <= step.started_on):
                 continue
-            out.append(Pause(step.started_on + timedelta(days=1), step.ended_on))
+            cap = calendar.add_working_days(step.started_on, limits.get(step.kind, MAX_STEP_DAYS))
+            # A running step counts up to today (an open pause), and never past its cap.
+            end = min(step.ended_on, cap) if step.ended_on else (cap if cap < today else None)
+            out.append(Pause(step.started_on + timedelta(days=1), end))
         return out
 
     def running_step(self, kind: SpecialStepKind) -> SpecialStepRun | None:
@@ -407,7 +413,7 @@ def promised_deadline(case: Application, calendar: WorkingDayCalendar, today: da
     if start is None:
         return None
     limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
-    return calendar.deadline(start, limit, case.pauses(), today=today)
+    return calendar.deadline(start, limit, case.pauses(calendar, today), today=today)
 
 
 def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalendar, today: date) -> date | None:
@@ -416,7 +422,7 @@ def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalen
     if start is None:
         return None
     limit = task.limit_days + sum(e.days for e in case.extensions)
-    return calendar.deadline(start, limit, case.pauses(), today=today)
+    return calendar.deadline(start, limit, case.pauses(calendar, today), today=today)
 
 
 def intake_deadline(case: Application, calendar: WorkingDayCalendar) -> date:
@@ -429,7 +435,7 @@ def working_days_left(case: Application, calendar: WorkingDayCalendar, today: da
     if start is None or not case.is_open:
         return None
     limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
-    return calendar.working_days_left(start, limit, today, case.pauses())
+    return calendar.working_days_left(start, limit, today, case.pauses(calendar, today))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -111,3 +111,18 @@ def test_seed002_acceptor_may_not_review() -> None:
     with pytest.raises(DomainError) as error:
         da.review(case, both, MONDAY, da.Opinion.AGREE, "同意")
     assert error.value.violations[0].code == da.Code.SEPARATION_OF_DUTIES
+
+
+def test_a_special_step_pauses_at_most_its_published_maximum() -> None:
+    """An expert review the item caps at 10 working days cannot stop the clock for longer, even if
+    nobody ends it (the item's special steps publish their maximum, seed 001)."""
+    case = da.accept(filed(), CLERK, MONDAY).case
+    base = da.promised_deadline(case, DEFAULT_CALENDAR, date(2026, 11, 2))
+    started = da.start_special_step(case, REVIEWER, MONDAY, dc.SpecialStepKind.EXPERT_REVIEW, "").case
+    much_later = date(2026, 12, 31)
+    moved = da.promised_deadline(started, DEFAULT_CALENDAR, much_later)
+    assert base is not None and moved is not None
+    assert DEFAULT_CALENDAR.working_days_between(base, moved) == 10  # elements(): expert review max 10 days
+    # while it runs within its maximum, the deadline moves day by day
+    third_day = da.promised_deadline(started, DEFAULT_CALENDAR, date(2026, 11, 4))
+    assert third_day is not None and DEFAULT_CALENDAR.working_days_between(base, third_day) == 2
