@@ -64,6 +64,21 @@ def make_event(
     return Event(seq, at, action, actor, role, from_state, to_state, reason, prev_hash, digest)
 
 
+def rehash(event: Event, prev_hash: str) -> str:
+    """The hash `event` should carry after `prev_hash`: the same fields `make_event` hashes."""
+    return event_hash(
+        prev_hash,
+        event.seq,
+        event.at,
+        event.action,
+        event.actor,
+        event.role,
+        event.from_state,
+        event.to_state,
+        event.reason,
+    )
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     intact: bool
@@ -76,17 +91,7 @@ def verify_chain(events: Sequence[Event], expected_head: str | None = None) -> C
     """Recompute every hash in order; `expected_head` (stored on the case) catches truncation."""
     prev = GENESIS
     for index, event in enumerate(events, start=1):
-        recomputed = event_hash(
-            prev,
-            event.seq,
-            event.at,
-            event.action,
-            event.actor,
-            event.role,
-            event.from_state,
-            event.to_state,
-            event.reason,
-        )
+        recomputed = rehash(event, prev)
         if event.seq != index or event.prev_hash != prev or event.hash != recomputed:
             return ChainCheck(False, len(events), index, prev)
         prev = event.hash
