@@ -35,6 +35,12 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     page_max: int = 100
     page_default: int = 20
+    # Electronic supervision: yellow warnings this many working days before a deadline.
+    warning_lead_days: int = 2
+    # SNS FIFO topic for the outbox (warnings, result push); empty = stored feeds only (local).
+    events_topic_arn: str = ""
+    # Public progress lookups per caller per minute.
+    public_lookups_per_minute: int = 20
 
     @property
     def is_local(self) -> bool:
@@ -58,4 +64,7 @@ def get_settings() -> Settings:
         max_query_tokens=_int("UAP_MAX_QUERY_TOKENS", 2000),
         max_aliases=_int("UAP_MAX_ALIASES", 15),
         max_body_bytes=_int("UAP_MAX_BODY_BYTES", 2 * 1024 * 1024),
+        warning_lead_days=_int("UAP_WARNING_LEAD_DAYS", 2),
+        events_topic_arn=env.get("UAP_EVENTS_TOPIC_ARN", ""),
+        public_lookups_per_minute=_int("UAP_PUBLIC_LOOKUPS_PER_MINUTE", 20),
     )

@@ -311,6 +311,7 @@ class Application:
     decision: Decision | None = None
     red_flag: bool = False
     certificate_id: str | None = None
+    warned: tuple[str, ...] = ()  # deadlines (supervision keys) that already had a yellow warning
     events: int = 0
     last_hash: str = "0" * 64
 

@@ -6,6 +6,11 @@ deemed consent; the promised limit -> the item's timeout rule; a pledge -> credi
 Each case changes in its own transaction, which also removes the due record, so running the
 sweep twice changes nothing the second time. A deadline that moved later (a special step paused
 the clock) is re-filed under its new date instead.
+
+Electronic supervision rides on the same pass (domain/supervision.py): `DUE#warning` holds the
+day each open deadline gets its yellow warning; a passed deadline gets a red one, and a yellow
+warning nobody acknowledged becomes an "ignored warning" violation. Warnings are stored once
+and their notifications go through the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,20 +18,51 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from chalicelib.domain import application as da
-from chalicelib.domain.application import Application, State, TaskStatus, Transition
+from chalicelib.domain import supervision as ds
+from chalicelib.domain.application import Application, Effect, State, TaskStatus, Transition
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.notification import Message, MessageKind, make_message
+from chalicelib.domain.statistics import supervision_deltas
+from chalicelib.domain.supervision import Deadline, DeadlineKind, SupervisionWarning, WarningLevel
 from chalicelib.services import clock
+from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import ApplicationRepository, DueEntry
 from chalicelib.storage.certificate_repository import CertificateRepository
+from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-KINDS = ("intake", "co_review", "promised", "pledge")
+KINDS = ("intake", "co_review", "promised", "pledge", "warning")
 MAX_PER_KIND = 1000  # one run's budget per kind; the next run continues
+# The deadline each passed-deadline transition enforces (for its red warning).
+_ENFORCES = {
+    "deem_consent": DeadlineKind.CO_REVIEW,
+    "deemed_approval": DeadlineKind.PROMISED,
+    "escalate": DeadlineKind.PROMISED,
+    "pledge_broken": DeadlineKind.PLEDGE,
+}
+Heads = Callable[[str], dict[str, str]]
+
+
+def department_heads() -> Heads:
+    """Department id -> head staff id, read once per sweep run (one BatchGetItem per call)."""
+    from chalicelib.storage.catalogue_repository import CatalogueRepository
+
+    catalogue = CatalogueRepository()
+    cache: dict[str, str] = {}
+
+    def heads(department_id: str) -> dict[str, str]:
+        if department_id and department_id not in cache:
+            found = catalogue.departments_by_id([department_id]).get(department_id)
+            cache[department_id] = (found.head_staff_id or "") if found else ""
+        return {k: v for k, v in cache.items() if v}
+
+    return heads
 
 
 def _decide(entry: DueEntry, case: Application, repo: ApplicationRepository, now: datetime) -> Transition | None:
@@ -54,43 +90,157 @@ def _decide(entry: DueEntry, case: Application, repo: ApplicationRepository, now
     return None
 
 
-def sweep(repo: ApplicationRepository, now: Callable[[], datetime] | None = None) -> Counter[str]:
-    """Apply every passed deadline; returns counts by outcome for the log and the tests."""
+def sweep(
+    repo: ApplicationRepository,
+    now: Callable[[], datetime] | None = None,
+    heads: Heads | None = None,
+    relay: Relay | None = None,
+) -> Counter[str]:
+    """Apply every passed deadline and raise due warnings; returns counts by outcome."""
     moment = now() if now else clock.utc_now()
     today: date = da.china_date(moment)
+    heads = heads or department_heads()
+    relay = relay or Relay()
     done: Counter[str] = Counter()
     for kind in KINDS:
+        # Deadlines act the day after they pass; a yellow warning is raised on its day.
+        before = today + timedelta(days=1) if kind == "warning" else today
         handled: set[tuple[str, str]] = set()
         while len(handled) < MAX_PER_KIND:
-            batch = [e for e in repo.due(kind, today) if (e.application_id, e.ref) not in handled]
+            batch = [e for e in repo.due(kind, before) if (e.application_id, e.ref) not in handled]
             if not batch:
                 break
             for entry in batch:
                 handled.add((entry.application_id, entry.ref))
-                done[_apply(entry, repo, moment, today)] += 1
+                done[_apply(entry, repo, moment, today, heads, relay)] += 1
     log.info("deadline sweep %s: %s", today.isoformat(), dict(done))
     return done
 
 
-def _apply(entry: DueEntry, repo: ApplicationRepository, moment: datetime, today: date) -> str:
+def _warning(case: Application, deadline: Deadline, level: WarningLevel, at: str) -> SupervisionWarning:
+    return SupervisionWarning(
+        case.id,
+        case.tracking_code,
+        case.item.elements.name,
+        deadline.kind,
+        deadline.ref,
+        level,
+        deadline.due_on,
+        deadline.department_id,
+        deadline.recipients,
+        at,
+    )
+
+
+def _stage_warning(
+    uow: UnitOfWork, repo: ApplicationRepository, case: Application, warning: SupervisionWarning
+) -> Message:
+    repo.supervision.stage_warning(uow, warning)
+    message = make_message(
+        MessageKind.WARNING,
+        (warning.subject_id, warning.key),
+        warning.recipients,
+        warning.title,
+        case.id,
+        warning.raised_at,
+        {"level": warning.level.value, "deadline": warning.kind.value, "dueOn": warning.due_on.isoformat()},
+    )
+    OutboxRepository().stage(uow, message)
+    day = da.china_date(datetime.fromisoformat(warning.raised_at))
+    repo.statistics.stage(
+        uow, supervision_deltas(case, warning.department_id, day, f"warnings_{warning.level.value}"), case.id
+    )
+    return message
+
+
+def _red(
+    entry: DueEntry,
+    case: Application,
+    transition: Transition,
+    repo: ApplicationRepository,
+    today: date,
+    heads: Heads,
+    at: str,
+) -> tuple[SupervisionWarning | None, tuple[Effect, ...]]:
+    """The red warning of the deadline a sweep transition enforces, and an ignored-warning
+    violation if its yellow warning was never acknowledged."""
+    kind = _ENFORCES.get(transition.event.action)
+    if kind is None:
+        return None, ()
+    ref = entry.ref if kind is DeadlineKind.CO_REVIEW else "-"
+    deadlines = [
+        d
+        for d in ds.case_deadlines(case, repo.calendar, today - timedelta(days=1), _heads_for(case, heads))
+        if d.kind is kind and d.ref == ref
+    ]
+    if not deadlines:
+        return None, ()
+    deadline = deadlines[0]
+    red = _warning(case, deadline, WarningLevel.RED, at)
+    yellow = repo.supervision.warning(case.id, f"{deadline.key}:{WarningLevel.YELLOW.value}")
+    if yellow and yellow[0].acknowledged_by is None and deadline.department_id:
+        return red, (Effect("violation", deadline.department_id, ds.ViolationKind.WARNING_IGNORED.value),)
+    return red, ()
+
+
+def _heads_for(case: Application, heads: Heads) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for department in {case.lead_department_id, *(t.department_id for t in case.tasks)}:
+        out.update(heads(department))
+    return out
+
+
+def _raise_yellow(
+    entry: DueEntry, case: Application, rev: int, repo: ApplicationRepository, today: date, heads: Heads, at: str
+) -> tuple[UnitOfWork, str, list[Message]]:
+    uow = UnitOfWork()
+    deadline = next(
+        (d for d in ds.case_deadlines(case, repo.calendar, today, _heads_for(case, heads)) if d.key == entry.ref), None
+    )
+    if deadline is None or deadline.key in case.warned:
+        repo.stage_refresh(uow, case, rev, today)  # settled or moved: the projection says where it is now
+        return uow, "refiled", []
+    if ds.warn_on(deadline.due_on, repo.warning_lead_days, repo.calendar) > today:
+        repo.stage_refresh(uow, case, rev, today)
+        return uow, "refiled", []
+    repo.stage_refresh(uow, replace(case, warned=(*case.warned, deadline.key)), rev, today)
+    if deadline.due_on < today:
+        return uow, "warning_skipped", []  # already passed: the red warning says it all
+    message = _stage_warning(uow, repo, case, _warning(case, deadline, WarningLevel.YELLOW, at))
+    return uow, "warning_yellow", [message]
+
+
+def _apply(
+    entry: DueEntry, repo: ApplicationRepository, moment: datetime, today: date, heads: Heads, relay: Relay
+) -> str:
     found = repo.get(entry.application_id)
     if found is None:
         return "missing"
     case, rev = found
-    transition = _decide(entry, case, repo, moment)
-    uow = UnitOfWork()
-    if transition is None:
-        # Not due (paused, or already settled): rewrite the projections from the case as it is.
-        repo.stage_refresh(uow, case, rev, today)
-        outcome = "refiled"
+    at = moment.isoformat(timespec="seconds")
+    messages: list[Message] = []
+    if entry.kind == "warning":
+        uow, outcome, messages = _raise_yellow(entry, case, rev, repo, today, heads, at)
     else:
-        repo.stage_change(uow, case, transition.case, rev, transition.event, today, transition.effects)
-        outcome = transition.event.action
+        transition = _decide(entry, case, repo, moment)
+        uow = UnitOfWork()
+        if transition is None:
+            # Not due (paused, or already settled): rewrite the projections from the case as it is.
+            repo.stage_refresh(uow, case, rev, today)
+            outcome = "refiled"
+        else:
+            red, extra = _red(entry, case, transition, repo, today, heads, at)
+            effects = (*transition.effects, *extra)
+            repo.stage_change(uow, case, transition.case, rev, transition.event, today, effects)
+            if red is not None and repo.supervision.warning(case.id, red.key) is None:
+                messages.append(_stage_warning(uow, repo, case, red))
+            outcome = transition.event.action
     try:
         uow.commit()
     except DomainError as error:
         log.warning("sweep skipped %s (%s): retried next run", entry.application_id, error)
         return "conflict"
+    relay.deliver_soon(messages)
     return outcome
 
 
@@ -101,6 +251,7 @@ def run_sweep() -> dict[str, int]:
 
     done = sweep(ApplicationRepository(DEFAULT_CALENDAR))
     done["certificate_expired"] = expire_certificates(CertificateRepository())
+    done["outbox_delivered"] = Relay().run()
     return dict(done)
 
 

@@ -10,8 +10,10 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     DUE#<kind> / <date>#<id>#<ref>  deadlines the scheduled sweep reads with one Query each
     LEDGER#REJECTIONS#<yyyy-mm> / <reported_at>#<id>  the rejection-report ledger
     CREDIT#<applicant> / DEFAULT#<at>#<id>           credit defaults (broken pledges)
-    VIOLATION#<department> / <at>#<id>#<kind>        violations (overdue, absent co-reviewers)
+    VIOLATION#<department> / <at>#<id>#<kind>        violations (storage/supervision_repository.py)
     AGENT#<applicant> / <agent>                      proxy-agent authorisations
+    DUE#warning / <warn on>#<id>#<deadline key>      yellow warnings to raise (electronic supervision)
+    STAT#...                                         statistics counters (storage/statistics_repository.py)
 
 Projections are recomputed from the case on every change and written in the same transaction
 as the case, so a worklist or a due date can never disagree with the case it points at.
@@ -26,11 +28,15 @@ from typing import Any
 from pynamodb.expressions.operand import Path
 
 from chalicelib.domain import application as da
+from chalicelib.domain import supervision as ds
 from chalicelib.domain.application import Application, Effect, State, TaskRole, TaskStatus
 from chalicelib.domain.audit import Event
+from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.statistics_repository import StatisticsRepository
+from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -83,7 +89,7 @@ def inbox_queue(kind: str, scope: str) -> str:
 
 
 def _projections(
-    case: Application, calendar: WorkingDayCalendar, today: date
+    case: Application, calendar: WorkingDayCalendar, today: date, lead_days: int
 ) -> dict[tuple[str, str], tuple[str, Any]]:
     """Every derived record the case implies right now: (PK, SK) -> (entity, data)."""
     out: dict[tuple[str, str], tuple[str, Any]] = {}
@@ -130,6 +136,10 @@ def _projections(
     if case.awaiting_issue:  # the bureau's worklist, oldest approval first
         decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
         inbox("issuance", case.centre_id, decided)
+    # Electronic supervision: each open deadline not yet warned about gets its yellow-warning day.
+    for open_deadline in ds.case_deadlines(case, calendar, today, {}):
+        if open_deadline.key not in case.warned:
+            due("warning", ds.warn_on(open_deadline.due_on, lead_days, calendar), open_deadline.key)
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]
@@ -138,8 +148,13 @@ def _projections(
 
 
 class ApplicationRepository:
-    def __init__(self, calendar: WorkingDayCalendar) -> None:
+    def __init__(self, calendar: WorkingDayCalendar, warning_lead_days: int | None = None) -> None:
+        from chalicelib.config import get_settings
+
         self.calendar = calendar
+        self.warning_lead_days = get_settings().warning_lead_days if warning_lead_days is None else warning_lead_days
+        self.statistics = StatisticsRepository()
+        self.supervision = SupervisionRepository()
         self._derived: dict[str, list[list[str]]] = {}  # case id -> projection keys as stored
 
     # --- reads -----------------------------------------------------------------------------------
@@ -209,6 +224,7 @@ class ApplicationRepository:
     def stage_new(self, uow: UnitOfWork, case: Application, event: Event, today: date) -> None:
         uow.create(Record(f"TRACK#{case.tracking_code}", HEAD, entity="TrackingCode", data={"id": case.id}))
         self._stage(uow, case, None, event, today)
+        self.statistics.stage(uow, case_deltas(case, event, (), self.calendar), case.id)
 
     def stage_change(
         self,
@@ -222,7 +238,15 @@ class ApplicationRepository:
     ) -> None:
         self._stage(uow, after, rev, event, today)
         for effect in effects:
-            self._stage_effect(uow, after, effect, event.at, today)
+            if effect.kind == "credit_default":
+                self._stage_credit_default(uow, after, effect, event.at, today)
+        violations = [
+            ds.Violation(effect.subject, after.id, effect.detail, event.at)
+            for effect in effects
+            if effect.kind == "violation"
+        ]
+        self.supervision.stage_violations(uow, violations)
+        self.statistics.stage(uow, case_deltas(after, event, effects, self.calendar), after.id)
 
     def stage_authorisation_removal(self, uow: UnitOfWork, applicant_id: str, agent_id: str) -> None:
         uow.delete(Record(f"AGENT#{applicant_id}", agent_id))
@@ -238,11 +262,12 @@ class ApplicationRepository:
         )
 
     def stage_refresh(self, uow: UnitOfWork, case: Application, rev: int, today: date) -> None:
-        """Re-derive the projections of an unchanged case (a paused deadline moved later)."""
+        """Re-derive the projections of a case without an audited change (a paused deadline moved
+        later, or a yellow warning was raised)."""
         self._stage(uow, case, rev, None, today)
 
     def _stage(self, uow: UnitOfWork, case: Application, rev: int | None, event: Event | None, today: date) -> None:
-        new = _projections(case, self.calendar, today)
+        new = _projections(case, self.calendar, today, self.warning_lead_days)
         head = Record(
             f"APP#{case.id}",
             HEAD,
@@ -265,13 +290,13 @@ class ApplicationRepository:
         for key, (entity, value) in sorted(new.items()):
             uow.upsert(Record(key[0], key[1], entity=entity, data=encode(value)))
 
-    def _stage_effect(self, uow: UnitOfWork, case: Application, effect: Effect, at: str, today: date) -> None:
-        if effect.kind == "credit_default":
-            expires = today + timedelta(days=CREDIT_DEFAULT_DAYS)
-            data = {"application_id": case.id, "at": at, "expires_on": expires.isoformat(), "detail": effect.detail}
-            uow.create(Record(f"CREDIT#{effect.subject}", f"DEFAULT#{at}#{case.id}", entity="CreditDefault", data=data))
-        elif effect.kind == "violation":
-            data = {"application_id": case.id, "at": at, "kind": effect.detail, "department_id": effect.subject}
-            uow.create(
-                Record(f"VIOLATION#{effect.subject}", f"{at}#{case.id}#{effect.detail}", entity="Violation", data=data)
-            )
+    def _stage_credit_default(self, uow: UnitOfWork, case: Application, effect: Effect, at: str, today: date) -> None:
+        stage_credit_record(uow, effect.subject, case.id, at, today, effect.detail)
+
+
+def stage_credit_record(uow: UnitOfWork, applicant_id: str, cause_id: str, at: str, today: date, detail: str) -> None:
+    """A credit record that bars deficiency acceptance for a year (broken pledge, or a serious
+    violation found by a supervising department: 一处违法, 处处受限)."""
+    expires = today + timedelta(days=CREDIT_DEFAULT_DAYS)
+    data = {"application_id": cause_id, "at": at, "expires_on": expires.isoformat(), "detail": detail}
+    uow.create(Record(f"CREDIT#{applicant_id}", f"DEFAULT#{at}#{cause_id}", entity="CreditDefault", data=data))

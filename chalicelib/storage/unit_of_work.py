@@ -7,10 +7,14 @@ together).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.operand import Path
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import DomainError
@@ -20,6 +24,11 @@ MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
 
 CONFLICT = "CONFLICT"
 _LOST_RACE = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+# Counters (statistics) are shared by unrelated cases: two transactions touching one counter
+# make DynamoDB cancel one with only TransactionConflict reasons. Nothing was written and every
+# condition is re-checked on retry, so retrying is safe; a lost condition is still CONFLICT.
+CONFLICT_RETRIES = 4
+COUNTER_PREFIX = "n_"
 
 
 class UnitOfWork:
@@ -29,6 +38,7 @@ class UnitOfWork:
         self._ops: list[Callable[[TransactWrite], None]] = []
         self._records: list[Record] = []
         self._keys: set[tuple[str, str]] = set()
+        self._increments: dict[tuple[str, str], Counter[str]] = {}
         self.committed = False
 
     def _stage(self, record: Record, op: Callable[[TransactWrite], None]) -> None:
@@ -57,6 +67,29 @@ class UnitOfWork:
     def delete(self, record: Record) -> None:
         self._stage(record, lambda tx: tx.delete(record))
 
+    def delete_existing(self, record: Record) -> None:
+        """Delete a record that must still exist: CONFLICT if someone removed it first."""
+        self._stage(record, lambda tx: tx.delete(record, condition=Record.pk.exists()))
+
+    def increment(self, pk: str, sk: str, counts: Mapping[str, int], entity: str = "Counter") -> None:
+        """Add to named counters of one record (created on first use) with DynamoDB's ADD; several
+        increments of one record in a unit of work are merged into one update."""
+        if (pk, sk) in self._keys and (pk, sk) not in self._increments:
+            raise ValueError(f"record {(pk, sk)} staged twice in one unit of work")
+        if (pk, sk) not in self._increments:
+            self._keys.add((pk, sk))
+            self._increments[(pk, sk)] = Counter()
+            record = Record(pk, sk)
+            self._records.append(record)
+            self._ops.append(lambda tx: self._update(tx, record, entity))
+        self._increments[(pk, sk)].update(counts)
+
+    def _update(self, tx: TransactWrite, record: Record, entity: str) -> None:
+        counts = self._increments[(record.pk, record.sk)]
+        actions: list[Action] = [Path("T").set(entity)]
+        actions += [Path(COUNTER_PREFIX + name).add(value) for name, value in sorted(counts.items()) if value]
+        tx.update(record, actions=actions)
+
     def staged_records(self) -> list[Record]:
         """What has been staged, in order (bulk imports write these with BatchWriteItem)."""
         return list(self._records)
@@ -71,15 +104,20 @@ class UnitOfWork:
         if len(self._ops) > MAX_ITEMS:
             raise ValueError(f"{len(self._ops)} writes exceed one transaction's {MAX_ITEMS}")
         connection = Record._get_connection().connection
-        try:
-            with TransactWrite(connection=connection, client_request_token=token) as tx:
-                for op in self._ops:
-                    op(tx)
-        except TransactWriteError as error:
-            reasons: list[Any] = error.cancellation_reasons or []
-            # A failed condition (someone changed the record) or DynamoDB cancelling one of two
-            # overlapping transactions: either way the caller lost a race.
-            if any(r is not None and r.code in _LOST_RACE for r in reasons):
-                raise DomainError.one(CONFLICT, "数据已被他人修改,请刷新后重试") from error
-            raise
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                with TransactWrite(connection=connection, client_request_token=token) as tx:
+                    for op in self._ops:
+                        op(tx)
+                break
+            except TransactWriteError as error:
+                codes = {r.code for r in (error.cancellation_reasons or []) if r is not None and r.code != "None"}
+                if codes == {"TransactionConflict"} and attempt < CONFLICT_RETRIES:
+                    time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+                    continue
+                # A failed condition (someone changed the record), or conflicts that outlasted
+                # the retries: either way the caller lost a race.
+                if codes & _LOST_RACE:
+                    raise DomainError.one(CONFLICT, "数据已被他人修改,请刷新后重试") from error
+                raise
         self.committed = True

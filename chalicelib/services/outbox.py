@@ -1,0 +1,110 @@
+"""The outbox relay: delivers stored messages to their recipients, exactly once.
+
+Messages are written in the same transaction as their cause, so a crash after that commit loses
+nothing: the relay (right after the request, and every minute on a schedule) finds them still
+pending. Delivery is:
+
+1. `publish` to the external channel, if one is configured (SNS FIFO topic in production). The
+   message id is the deduplication id, so publishing again after a crash that hit between
+   publishing and step 2 is dropped by SNS (5-minute window; the relay runs every minute).
+2. one transaction that removes the pending marker, only if it is still there, and writes each
+   recipient's feed. Of two relays delivering the same message, exactly one commits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.notification import Message
+from chalicelib.storage.codec import encode
+from chalicelib.storage.outbox_repository import OutboxRepository
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    def publish(self, message: Message) -> None: ...
+
+
+class NoChannel:
+    """The local stage: the stored feeds are the delivery."""
+
+    def publish(self, message: Message) -> None:
+        return None
+
+
+class SnsChannel:
+    """Production: an SNS FIFO topic; subscribers (SMS, mail, the supervising departments'
+    systems, EventBridge pipes) filter on the `kind` attribute."""
+
+    def __init__(self, topic_arn: str, client: Any = None) -> None:
+        self.topic_arn = topic_arn
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("sns")
+        return self._client
+
+    def publish(self, message: Message) -> None:
+        self.client.publish(
+            TopicArn=self.topic_arn,
+            Message=json.dumps(encode(message), ensure_ascii=False),
+            MessageGroupId=message.subject_id[:128] or "uap",
+            MessageDeduplicationId=message.id,
+            MessageAttributes={"kind": {"DataType": "String", "StringValue": message.kind.value}},
+        )
+
+
+def channel_from_settings() -> Channel:
+    from chalicelib.config import get_settings
+
+    arn = get_settings().events_topic_arn
+    return SnsChannel(arn) if arn else NoChannel()
+
+
+class Relay:
+    def __init__(self, repo: OutboxRepository | None = None, channel: Channel | None = None) -> None:
+        self.repo = repo or OutboxRepository()
+        self.channel = channel if channel is not None else channel_from_settings()
+
+    def deliver(self, messages: Iterable[Message]) -> int:
+        """Deliver these messages now; returns how many this call delivered."""
+        delivered = 0
+        for message in messages:
+            self.channel.publish(message)
+            uow = UnitOfWork()
+            self.repo.stage_delivered(uow, message)
+            try:
+                uow.commit()
+            except DomainError:
+                continue  # another relay delivered it first
+            delivered += 1
+        return delivered
+
+    def run(self, limit: int = 100) -> int:
+        """Deliver everything pending (the scheduled relay); one Query per batch."""
+        total = 0
+        while True:
+            batch = self.repo.pending(limit)
+            if not batch:
+                return total
+            done = self.deliver(batch)
+            total += done
+            if done == 0:
+                return total  # nothing moved (racing relay): leave the rest to the next run
+
+    def deliver_soon(self, messages: Iterable[Message]) -> None:
+        """Best effort right after a request; anything that fails stays pending for `run`."""
+        try:
+            self.deliver(messages)
+        except Exception:  # the scheduled relay retries; the request itself already succeeded
+            log.exception("outbox delivery deferred to the scheduled relay")
