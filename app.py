@@ -7,6 +7,7 @@ from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.verify_route import handle_verify
 from chalicelib.api.view import graphql_response
+from chalicelib.services.outbox import Relay
 from chalicelib.services.sweep import run_sweep
 
 app = Chalice(app_name="unified-approval")
@@ -45,5 +46,11 @@ def public_page(code: str) -> Response:
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def deadline_sweep(event: CloudWatchEvent) -> dict[str, int]:
-    """Apply passed deadlines (intake, co-review, promised limit, pledges): chalicelib/services/sweep.py."""
+    """Apply passed deadlines and raise warnings (电子监察): chalicelib/services/sweep.py."""
     return run_sweep()
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def outbox_relay(event: CloudWatchEvent) -> int:
+    """Deliver notifications a crash left pending (exactly once): chalicelib/services/outbox.py."""
+    return Relay().run()

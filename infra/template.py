@@ -66,10 +66,38 @@ def materials_bucket(stage: str) -> dict[str, Any]:
     }
 
 
+# The Lambda functions `chalice package` generates (app.py: the API and the two schedules); the
+# merge gives each the events topic's ARN, which only CloudFormation knows.
+FUNCTIONS = ("APIHandler", "DeadlineSweep", "OutboxRelay")
+
+
+def events_topic(stage: str) -> dict[str, Any]:
+    """The outbox's external channel (warnings, result push): FIFO, so the message id is the
+    deduplication id and a relay retry after a crash is never delivered twice."""
+    return {
+        "Type": "AWS::SNS::Topic",
+        "Properties": {
+            "TopicName": f"uap-{stage}-events.fifo",
+            "FifoTopic": True,
+            "ContentBasedDeduplication": False,
+            "KmsMasterKeyId": "alias/aws/sns",
+        },
+    }
+
+
 def merge_template(stage: str) -> dict[str, Any]:
     table = cloudformation_resource()
     table["Properties"]["TableName"] = stage_table_name(stage)
-    return {"Resources": {"MainTable": table, "MaterialsBucket": materials_bucket(stage)}}
+    resources: dict[str, Any] = {
+        "MainTable": table,
+        "MaterialsBucket": materials_bucket(stage),
+        "EventsTopic": events_topic(stage),
+    }
+    for name in FUNCTIONS:
+        resources[name] = {
+            "Properties": {"Environment": {"Variables": {"UAP_EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"}}}}
+        }
+    return {"Resources": resources}
 
 
 def main(argv: list[str] | None = None) -> int:

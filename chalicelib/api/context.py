@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from chalicelib.api.loaders import BatchLoader
 from chalicelib.config import Settings
@@ -17,6 +18,9 @@ from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
+
+if TYPE_CHECKING:
+    from chalicelib.services.supervision import SupervisionService
 
 
 @dataclass
@@ -80,6 +84,12 @@ class RequestContext:
         return ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
+
+    @cached_property
+    def supervision(self) -> SupervisionService:
+        from chalicelib.services.supervision import SupervisionService
+
+        return SupervisionService(self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -92,13 +92,16 @@ from chalicelib.api.certificates.types import Certificate
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.node import NodeQuery
-from chalicelib.api.permissions import ADMIN, AnyRole, mutation
+from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
+from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
+from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
+from chalicelib.api.supervision.queries import SupervisionQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, IdentityQuery, NodeQuery):
+class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, SupervisionQuery, IdentityQuery, NodeQuery):
     pass
 
 
@@ -161,6 +164,10 @@ class Mutation:
     certificate_revoke: CertificateRevokePayload = mutation(
         certificate_revoke, access=AnyRole(Role.BUREAU, Role.SUPERVISOR)
     )
+
+    # Electronic supervision (电子监察)
+    warning_acknowledge: WarningAcknowledgePayload = mutation(warning_acknowledge, access=STAFF)
+    violation_annotate: ViolationAnnotatePayload = mutation(violation_annotate, access=SUPERVISOR)
 
 
 def _extensions(settings: Settings) -> list[object]:

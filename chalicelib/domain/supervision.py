@@ -45,7 +45,7 @@ DEADLINE_LABEL = {
 
 class ViolationKind(StrEnum):
     OVERDUE_DECISION = "overdue_decision"
-    ABSENT_CO_REVIEWER = "absent_co_reviewer"
+    CO_REVIEWER_ABSENT = "co_reviewer_absent"
     REJECTION_CORRECTED = "rejection_corrected"
     INTAKE_OVERDUE = "intake_overdue"
     WARNING_IGNORED = "warning_ignored"

@@ -90,6 +90,10 @@ class UnitOfWork:
         actions += [Path(COUNTER_PREFIX + name).add(value) for name, value in sorted(counts.items()) if value]
         tx.update(record, actions=actions)
 
+    def staged_increments(self) -> dict[tuple[str, str], Counter[str]]:
+        """Counter additions staged so far, merged per record (bulk loads apply them directly)."""
+        return {key: Counter(value) for key, value in self._increments.items()}
+
     def staged_records(self) -> list[Record]:
         """What has been staged, in order (bulk imports write these with BatchWriteItem)."""
         return list(self._records)

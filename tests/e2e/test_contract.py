@@ -106,6 +106,10 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     lifecycle = LIFECYCLE.get(name)
     if lifecycle is not None:
         return lifecycle(Case(api))
+    supervision = SUPERVISION.get(name)
+    if supervision is not None:
+        result: tuple[dict[str, Any], str | None] = supervision(api)
+        return result
     raise AssertionError(f"no scenario for operation {name}: add one")
 
 
@@ -236,6 +240,71 @@ def _special_step_started(case: Case) -> dict[str, Any]:
     start = {"input": {"id": case.accepted().id, "kind": "EXPERT_REVIEW", "note": "组织专家评审"}}
     case.run("ApplicationSpecialStepStart", start, case.reviewer)
     return {"input": {"id": case.id, "kind": "EXPERT_REVIEW", "note": "评审结束"}}
+
+
+# --- Electronic supervision (电子监察): warnings, statistics, violation ledger, notifications ---------
+
+
+def _warned(api: Api) -> Case:
+    """A 2-working-day market case accepted today: today's sweep gives it its yellow warning."""
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services.sweep import sweep
+    from chalicelib.storage.application_repository import ApplicationRepository
+
+    case = Case(api, "ZS-SCJG-004").accepted()
+    sweep(ApplicationRepository(DEFAULT_CALENDAR))
+    return case
+
+
+def _yellow(api: Api) -> tuple[str, str]:
+    case = _warned(api)
+    body = api.gql(op("Warnings"), {}, as_=case.reviewer)
+    return body["data"]["warnings"]["edges"][0]["node"]["id"], case.reviewer
+
+
+def _violation(api: Api) -> str:
+    """A corrected refusal is a violation of the lead department at once."""
+    case = Case(api).refused()
+    case.run("RejectionReportCorrect", {"input": {"id": case.id, "note": "事实认定有误"}}, case.supervisor)
+    body = api.gql(op("ViolationLedger"), {"year": _year()}, as_=case.supervisor)
+    violation_id: str = body["data"]["violationLedger"]["edges"][0]["node"]["id"]
+    return violation_id
+
+
+def _year() -> int:
+    from chalicelib.domain.application import china_date
+
+    return china_date(datetime.now(UTC)).year
+
+
+def _head(api: Api, department: str) -> str:
+    return next(d.head_staff_id for d in api.seed.departments if d.id == department) or ""
+
+
+SUPERVISION: dict[str, Any] = {
+    "Statistics": lambda api: (
+        {
+            "scope": {"kind": "DEPARTMENT", "id": gid("Department", "city-market")},
+            "from": date.today().replace(day=1).isoformat(),
+            "to": date.today().isoformat(),
+        },
+        api.staff_with("supervisor"),
+    ),
+    "Warnings": lambda api: ({}, _warned(api).reviewer),
+    "WarningAcknowledge": lambda api: (lambda found: ({"input": {"id": found[0]}}, found[1]))(_yellow(api)),
+    "ViolationLedger": lambda api: (
+        (lambda _: {"year": _year()})(_violation(api)),
+        api.staff_with("supervisor"),
+    ),
+    "ViolationAnnotate": lambda api: (
+        {"input": {"id": _violation(api), "note": "已约谈整改"}},
+        api.staff_with("supervisor"),
+    ),
+    "Notifications": lambda api: (
+        (lambda _: {"feed": "PERSONAL"})(_warned(api)),
+        _head(api, "city-market"),
+    ),
+}
 
 
 @pytest.mark.parametrize("path", OPERATIONS, ids=[p.stem for p in OPERATIONS])

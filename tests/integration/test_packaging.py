@@ -51,6 +51,14 @@ def test_template_has_the_table_from_the_model_and_passes_cfn_lint(package: Path
     role = template["Resources"]["ApiHandlerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     actions = {a for s in role["Statement"] for a in s["Action"]}
     assert "dynamodb:Scan" not in actions and "dynamodb:*" not in actions  # least privilege
+    # The outbox's FIFO topic reaches every function (API, sweep, relay) through its ARN.
+    assert template["Resources"]["EventsTopic"]["Properties"]["FifoTopic"] is True
+    for name in ("APIHandler", "DeadlineSweep", "OutboxRelay"):
+        function = template["Resources"][name]
+        assert function["Type"] == "AWS::Serverless::Function"
+        assert function["Properties"]["Environment"]["Variables"]["UAP_EVENTS_TOPIC_ARN"] == {"Ref": "EventsTopic"}
+        assert function["Properties"]["Environment"]["Variables"]["UAP_TABLE_NAME"] == "uap-prod-main"
+    assert "sns:Publish" in actions
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
     result = subprocess.run([str(cfn_lint), str(package / "sam.json")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

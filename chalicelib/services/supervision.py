@@ -1,0 +1,142 @@
+"""Supervision use cases: statistics by scope, warnings and their acknowledgement, the violation
+ledger and its annotations, and each person's notification feed.
+
+Scope rules (who may see what):
+- supervisors (电子监察) see every centre, department, item and staff member;
+- department staff (reviewer, approver) see their own department, its items and its staff;
+- every staff member sees their own figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from chalicelib.domain import application as da
+from chalicelib.domain import supervision as ds
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.notification import Message
+from chalicelib.domain.statistics import ScopeKind, Statistics, check_range, scope
+from chalicelib.domain.supervision import SupervisionWarning, Violation
+from chalicelib.services import clock
+from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.outbox_repository import OutboxRepository
+from chalicelib.storage.pagination import Page
+from chalicelib.storage.statistics_repository import StatisticsRepository
+from chalicelib.storage.supervision_repository import SupervisionRepository
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+NOT_FOUND = "NOT_FOUND"
+FORBIDDEN_SCOPE = "SCOPE_FORBIDDEN"
+DEPARTMENT_STAFF = (Role.REVIEWER, Role.APPROVER)
+
+
+class SupervisionService:
+    def __init__(
+        self,
+        catalogue: CatalogueRepository,
+        statistics: StatisticsRepository | None = None,
+        supervision: SupervisionRepository | None = None,
+        outbox: OutboxRepository | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.statistics = statistics or StatisticsRepository()
+        self.supervision = supervision or SupervisionRepository()
+        self.outbox = outbox or OutboxRepository()
+        self.now = now or (lambda: clock.utc_now())
+
+    # --- statistics ------------------------------------------------------------------------------
+
+    def _may_see_scope(self, principal: Principal, kind: str, ident: str) -> bool:
+        if principal.has_any(Role.SUPERVISOR):
+            return True
+        if kind == ScopeKind.STAFF and ident == principal.subject:
+            return True
+        if not principal.has_any(*DEPARTMENT_STAFF) or not principal.department_id:
+            return False
+        own = principal.department_id
+        if kind == ScopeKind.DEPARTMENT:
+            return ident == own
+        if kind == ScopeKind.ITEM:
+            found = self.catalogue.get_item(ident)
+            return found is not None and found[0].elements.department_id == own
+        if kind == ScopeKind.STAFF:
+            staff = self.catalogue.get_staff(ident)
+            return staff is not None and staff.department_id == own
+        return False
+
+    def statistics_of(self, principal: Principal, kind: str, ident: str, start: date, end: date) -> Statistics:
+        """A scope's figures over [start, end]: one Query whatever the number of cases."""
+        check_range(start, end)
+        if not self._may_see_scope(principal, kind, ident):
+            raise DomainError.one(FORBIDDEN_SCOPE, "无权查看该范围的统计", "scope")
+        return self.statistics.totals(scope(kind, ident), start, end)
+
+    # --- warnings --------------------------------------------------------------------------------
+
+    def _department_of_caller(self, principal: Principal, department_id: str | None) -> str:
+        """Supervisors name any department; department staff get their own."""
+        if principal.has_any(Role.SUPERVISOR) and department_id:
+            return department_id
+        if principal.department_id and department_id in (None, principal.department_id):
+            return principal.department_id
+        raise DomainError.one(FORBIDDEN_SCOPE, "只能查看本部门的信息", "departmentId")
+
+    def warnings(
+        self, principal: Principal, department_id: str | None, first: int, after: str | None
+    ) -> Page[SupervisionWarning]:
+        return self.supervision.warnings(self._department_of_caller(principal, department_id), first, after)
+
+    def acknowledge(self, principal: Principal, subject_id: str, key: str) -> SupervisionWarning:
+        """A recipient, or a member of the responsible department, confirms having seen a warning."""
+        found = self.supervision.warning(subject_id, key)
+        if found is None:
+            raise DomainError.one(NOT_FOUND, "预警不存在", "id")
+        warning, rev = found
+        allowed = principal.subject in warning.recipients or (
+            bool(warning.department_id) and principal.department_id == warning.department_id
+        )
+        if warning.level is not ds.WarningLevel.YELLOW and allowed:
+            raise DomainError.one("NOT_ACKNOWLEDGEABLE", "红牌警告无需确认,请尽快办结", "id")
+        at = self.now().isoformat(timespec="seconds")
+        updated = ds.acknowledge(warning, principal.subject or "", allowed, at)
+        uow = UnitOfWork()
+        self.supervision.stage_warning_update(uow, updated, rev)
+        uow.commit()
+        return updated
+
+    # --- violation ledger ------------------------------------------------------------------------
+
+    def ledger(
+        self, principal: Principal, year: int, department_id: str | None, first: int, after: str | None
+    ) -> Page[Violation]:
+        this_year = da.china_date(self.now()).year
+        if not 2000 <= year <= this_year:
+            raise DomainError.one("OUT_OF_RANGE", f"年份应在2000至{this_year}之间", "year")
+        if not principal.has_any(Role.SUPERVISOR):
+            department_id = self._department_of_caller(principal, department_id)
+        return self.supervision.ledger(year, department_id, first, after)
+
+    def annotate(self, principal: Principal, department_id: str, sk: str, note: str) -> Violation:
+        """Supervisors annotate a ledger entry (who, when, what); revision-guarded."""
+        found = self.supervision.violation(department_id, sk)
+        if found is None:
+            raise DomainError.one(NOT_FOUND, "违规记录不存在", "id")
+        violation, rev = found
+        updated = ds.annotate(violation, principal.subject or "", note, self.now().isoformat(timespec="seconds"))
+        uow = UnitOfWork()
+        self.supervision.stage_violation_update(uow, updated, rev)
+        uow.commit()
+        return updated
+
+    # --- notifications ---------------------------------------------------------------------------
+
+    def feed(self, principal: Principal, department: bool, first: int, after: str | None) -> Page[Message]:
+        """The caller's own notifications, or their department's shared feed (staff only)."""
+        if department:
+            if not (principal.is_staff and principal.department_id):
+                raise DomainError.one(FORBIDDEN_SCOPE, "只有部门工作人员可以查看部门通知", "feed")
+            return self.outbox.feed(ds.department_feed(principal.department_id), first, after)
+        return self.outbox.feed(principal.subject or "", first, after)

@@ -1,0 +1,158 @@
+"""Supervision queries and commands: who may see and do what, bad input, and request counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.working_days import DEFAULT_CALENDAR
+from chalicelib.services.sweep import sweep
+from chalicelib.storage.application_repository import ApplicationRepository
+from chalicelib.storage.tables import Record
+from tests.conftest import Api, CallCounter, Clock
+from tests.flows import Case, gid, op
+
+MARKET = "city-market"
+
+
+@pytest.fixture
+def warned(api: Api, clock: Clock) -> Case:
+    """A market case accepted Monday (due Wednesday): yellow Monday, red and two violations
+    (overdue, ignored warning) in Thursday's sweep."""
+    case = Case(api, "ZS-SCJG-004").accepted()
+    for day in (2, 3, 4, 5):
+        clock.set_china(date(2026, 11, day), 21)
+        sweep(ApplicationRepository(DEFAULT_CALENDAR))
+    return case
+
+
+def _errors(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+def _stats(api: Api, as_: str, kind: str, ident: str, start: str, end: str) -> dict[str, Any]:
+    result: dict[str, Any] = api.gql(
+        op("Statistics"), {"scope": {"kind": kind, "id": ident}, "from": start, "to": end}, as_=as_
+    )
+    return result
+
+
+def _warnings(api: Api, as_: str) -> list[dict[str, Any]]:
+    body = api.gql(op("Warnings"), {"departmentId": gid("Department", MARKET)}, as_=as_)
+    return [e["node"] for e in body["data"]["warnings"]["edges"]]
+
+
+def _snapshot() -> list[tuple[str, str, int]]:
+    """Every warning and violation record with its revision: bad commands must leave them as they were."""
+    keys: list[tuple[str, str, int]] = []
+    for prefix in ("VIOLATION#", "WARN#"):
+        for record in Record.scan(Record.pk.startswith(prefix)):  # test-only inspection
+            keys.append((record.pk, record.sk, int(record.rev)))
+    return sorted(keys)
+
+
+def test_statistics_ranges_and_scopes_are_checked(warned: Case, api: Api) -> None:
+    supervisor = api.staff_with("supervisor")
+    market = gid("Department", MARKET)
+    assert _errors(_stats(api, supervisor, "DEPARTMENT", market, "2026-11-30", "2026-11-01")) == ["RANGE_REVERSED"]
+    assert _errors(_stats(api, supervisor, "DEPARTMENT", market, "2025-01-01", "2026-11-30")) == ["RANGE_TOO_LONG"]
+    assert _errors(_stats(api, supervisor, "DEPARTMENT", "bm90LWFuLWlk", "2026-11-01", "2026-11-30")) == ["INVALID_ID"]
+    # Department staff see their own department and its items, not another department.
+    other = next(s.id for s in api.seed.staff if s.department_id == "city-housing" and "reviewer" in s.roles)
+    assert _errors(_stats(api, other, "DEPARTMENT", market, "2026-11-01", "2026-11-30")) == ["SCOPE_FORBIDDEN"]
+    item = gid("ServiceItem", "ZS-SCJG-004")
+    assert _errors(_stats(api, other, "ITEM", item, "2026-11-01", "2026-11-30")) == ["SCOPE_FORBIDDEN"]
+    assert _errors(_stats(api, warned.reviewer, "ITEM", item, "2026-11-01", "2026-11-30")) == []
+    assert _errors(_stats(api, warned.reviewer, "STAFF", warned.approver, "2026-11-01", "2026-11-30")) == []
+    assert _errors(_stats(api, warned.clerk, "STAFF", warned.clerk, "2026-11-01", "2026-11-30")) == []
+    assert _errors(_stats(api, warned.clerk, "STAFF", warned.approver, "2026-11-01", "2026-11-30")) == [
+        "SCOPE_FORBIDDEN"
+    ]
+    # Applicants are not staff at all.
+    assert _errors(_stats(api, "applicant-wang", "DEPARTMENT", market, "2026-11-01", "2026-11-30")) == ["FORBIDDEN"]
+    figures = _stats(api, warned.reviewer, "DEPARTMENT", market, "2026-11-01", "2026-11-30")["data"]["statistics"]
+    assert (figures["received"], figures["accepted"], figures["warningsYellow"], figures["warningsRed"]) == (1, 1, 1, 1)
+    assert figures["violations"] == 2 and figures["decided"] == 0 and figures["averageWorkingDays"] is None
+
+
+def test_statistics_cost_one_query(warned: Case, api: Api, ddb_calls: CallCounter) -> None:
+    supervisor = api.staff_with("supervisor")
+    ddb_calls.reset()
+    body = _stats(api, supervisor, "DEPARTMENT", gid("Department", MARKET), "2026-11-01", "2026-11-30")
+    assert body["data"]["statistics"]["received"] == 1
+    assert dict(ddb_calls.calls) == {"Query": 1}
+
+
+def test_acknowledging_warnings(warned: Case, api: Api) -> None:
+    yellow, red = sorted(_warnings(api, warned.reviewer), key=lambda w: w["level"] != "YELLOW")
+    assert (yellow["level"], red["level"]) == ("YELLOW", "RED")
+    outsider = next(s.id for s in api.seed.staff if s.department_id == "city-housing" and "reviewer" in s.roles)
+    before = _snapshot()
+
+    def ack(warning_id: str, as_: str) -> list[str]:
+        body = api.gql(op("WarningAcknowledge"), {"input": {"id": warning_id}}, as_=as_)
+        return [e["code"] for e in body["data"]["warningAcknowledge"]["userErrors"]]
+
+    assert ack(yellow["id"], outsider) == ["NOT_FOUND"]  # not theirs: looks unknown
+    assert ack(red["id"], warned.reviewer) == ["NOT_ACKNOWLEDGEABLE"]
+    assert ack(gid("SupervisionWarning", "nope"), warned.reviewer) == ["NOT_FOUND"]
+    assert ack(gid("Application", "x"), warned.reviewer) == ["INVALID_ID"]
+    assert _snapshot() == before
+    assert ack(yellow["id"], warned.reviewer) == []
+    assert ack(yellow["id"], warned.reviewer) == ["ALREADY_ACKNOWLEDGED"]
+    (acked,) = [w for w in _warnings(api, warned.reviewer) if w["acknowledgedBy"]]
+    assert acked["acknowledgedBy"] == warned.reviewer and acked["acknowledgedAt"]
+    body = api.gql(op("WarningAcknowledge"), {"input": {"id": yellow["id"]}}, as_="applicant-wang")
+    assert _errors(body) == ["FORBIDDEN"]
+
+
+def test_violation_ledger_scope_and_annotations(warned: Case, api: Api) -> None:
+    supervisor = api.staff_with("supervisor")
+    market = gid("Department", MARKET)
+    body = api.gql(op("ViolationLedger"), {"year": 2026, "departmentId": market}, as_=supervisor)
+    overdue, ignored = [e["node"] for e in body["data"]["violationLedger"]["edges"]]
+    assert (overdue["kind"], overdue["escalation"], ignored["kind"], ignored["escalation"]) == (
+        "overdue_decision",
+        "NOTICE",
+        "warning_ignored",
+        "EVALUATION_FLAG",
+    )
+    # Department staff read their own ledger; another department's is refused.
+    own = api.gql(op("ViolationLedger"), {"year": 2026}, as_=warned.reviewer)
+    assert len(own["data"]["violationLedger"]["edges"]) == 2
+    outsider = next(s.id for s in api.seed.staff if s.department_id == "city-housing" and "reviewer" in s.roles)
+    refused = api.gql(op("ViolationLedger"), {"year": 2026, "departmentId": market}, as_=outsider)
+    assert _errors(refused) == ["SCOPE_FORBIDDEN"]
+    assert _errors(api.gql(op("ViolationLedger"), {"year": 2027}, as_=supervisor)) == ["OUT_OF_RANGE"]
+
+    before = _snapshot()
+
+    def annotate(violation_id: str, note: str, as_: str) -> dict[str, Any]:
+        payload: dict[str, Any] = api.gql(
+            op("ViolationAnnotate"), {"input": {"id": violation_id, "note": note}}, as_=as_
+        )
+        return payload
+
+    assert _errors(annotate(overdue["id"], "整改", warned.reviewer)) == ["FORBIDDEN"]
+    result = annotate(overdue["id"], "   ", supervisor)["data"]["violationAnnotate"]
+    assert [e["code"] for e in result["userErrors"]] == ["NOTE_REQUIRED"]
+    result = annotate(overdue["id"], "长" * 1001, supervisor)["data"]["violationAnnotate"]
+    assert [e["code"] for e in result["userErrors"]] == ["OUT_OF_RANGE"]
+    result = annotate(gid("Violation", "city-market|nope"), "x", supervisor)["data"]["violationAnnotate"]
+    assert [e["code"] for e in result["userErrors"]] == ["NOT_FOUND"]
+    assert _snapshot() == before
+    result = annotate(overdue["id"], "已约谈部门负责人,限期整改", supervisor)["data"]["violationAnnotate"]
+    assert result["userErrors"] == []
+    (note,) = result["violation"]["annotations"]
+    assert note["by"] == supervisor and note["note"] == "已约谈部门负责人,限期整改"
+
+
+def test_notification_feeds(warned: Case, api: Api) -> None:
+    body = api.gql(op("Notifications"), {"feed": "DEPARTMENT"}, as_="applicant-wang")
+    assert _errors(body) == ["SCOPE_FORBIDDEN"]
+    body = api.gql(op("Notifications"), {"feed": "DEPARTMENT"}, as_=warned.reviewer)
+    titles = [e["node"]["title"] for e in body["data"]["notifications"]["edges"]]
+    assert len(titles) == 2 and titles[0].startswith("红牌警告") and titles[1].startswith("黄牌预警")
+    assert _errors(api.gql(op("Notifications"), {}, token=None)) == ["UNAUTHENTICATED"]
