@@ -93,12 +93,22 @@ from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, AnyRole, mutation
+
+# Public transparency (阳光审批): publicProgress, publicOnTimeRates
+from chalicelib.api.public.queries import PublicQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, IdentityQuery, NodeQuery):
+class Query(
+    CatalogueQuery,
+    ApplicationQuery,
+    CertificateQuery,
+    IdentityQuery,
+    NodeQuery,
+    PublicQuery,  # Public transparency
+):
     pass
 
 
