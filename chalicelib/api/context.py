@@ -14,6 +14,7 @@ from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
+from chalicelib.services.public_progress import PublicProgressService
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -28,6 +29,9 @@ class RequestContext:
     principal: Principal
     settings: Settings
     catalogue: CatalogueRepository = field(default_factory=CatalogueRepository)
+    # Public transparency: who a public lookup counts against (rate limit): the token subject
+    # when logged in, else the source IP (set by the view).
+    caller_key: str = "anonymous"
     departments: BatchLoader[Department] = field(init=False)
     centres: BatchLoader[Centre] = field(init=False)
 
@@ -90,6 +94,10 @@ class RequestContext:
         from chalicelib.services.supervision import SupervisionService
 
         return SupervisionService(self.catalogue)
+
+    @cached_property
+    def public_progress(self) -> PublicProgressService:
+        return PublicProgressService(self.application_repository, self.settings.public_lookups_per_minute)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -93,6 +93,7 @@ from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
+from chalicelib.api.public.queries import PublicQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -101,7 +102,15 @@ from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, SupervisionQuery, IdentityQuery, NodeQuery):
+class Query(
+    CatalogueQuery,
+    ApplicationQuery,
+    CertificateQuery,
+    SupervisionQuery,
+    PublicQuery,
+    IdentityQuery,
+    NodeQuery,
+):
     pass
 
 

@@ -62,6 +62,14 @@ def _parse(request: Request, settings: Settings) -> dict[str, Any] | Response:
     return payload
 
 
+def caller_key(request: Request, subject: str | None) -> str:
+    """Who a rate limit counts against: the signed-in account, else the source address."""
+    if subject:
+        return f"user:{subject}"
+    identity = (request.context or {}).get("identity") or {}
+    return f"ip:{identity.get('sourceIp') or 'unknown'}"
+
+
 def graphql_response(request: Request, settings: Settings | None = None) -> Response:
     settings = settings or get_settings()
     if request.method == "GET":
@@ -82,7 +90,9 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         result = build_schema(settings).execute_sync(
             parsed["query"],
             variable_values=parsed.get("variables"),
-            context_value=RequestContext(principal=principal, settings=settings),
+            context_value=RequestContext(
+                principal=principal, settings=settings, caller_key=caller_key(request, principal.subject)
+            ),
             operation_name=parsed.get("operationName"),
         )
     except (GraphQLError, CannotGetOperationTypeError) as error:  # unknown operationName, no operation

@@ -194,6 +194,9 @@ class ItemElements:
     special_steps: tuple[SpecialStep, ...] = ()
     fees: tuple[Fee, ...] = ()
     certificate_type: CertificateType | None = None
+    # Seed 001 四(四)2: the handling of items involving state secrets, trade secrets or personal
+    # privacy is not published (public progress lookups answer as if the case did not exist).
+    confidential: bool = False
 
     @property
     def is_joint(self) -> bool:

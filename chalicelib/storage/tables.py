@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -66,6 +66,9 @@ class Record(Model):
     # Optimistic locking revision; the unit of work conditions replacements on it explicitly
     # (PynamoDB's VersionAttribute would also guard records that are meant to be upserted).
     rev = NumberAttribute(default=0, attr_name="V")
+    # DynamoDB's time to live: short-lived records (public lookup rate counters) set it and are
+    # removed by DynamoDB after that moment; every other record leaves it unset and stays.
+    expires_at = TTLAttribute(null=True, attr_name="TTL")
 
     gsi1 = Gsi1()
     gsi2 = Gsi2()
@@ -112,5 +115,6 @@ def cloudformation_resource() -> dict[str, Any]:
             "GlobalSecondaryIndexes": indexes,
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
             "SSESpecification": {"SSEEnabled": True},
+            "TimeToLiveSpecification": {"AttributeName": Record.expires_at.attr_name, "Enabled": True},
         },
     }

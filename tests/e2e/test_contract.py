@@ -196,7 +196,27 @@ LIFECYCLE: dict[str, Any] = {
         {"month": datetime.now(UTC).strftime("%Y-%m")} if c.refused().id else {},
         c.supervisor,
     ),
+    # Public transparency (anonymous callers)
+    "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
+    "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),
 }
+
+
+# --- Public transparency -------------------------------------------------------------------------
+
+
+def _tracking_code(case: Case) -> str:
+    body = case.api.gql(op("ApplicationDetail"), {"id": case.id}, as_="applicant-wang")
+    code: str = body["data"]["application"]["trackingCode"]
+    return code
+
+
+def _decided_month(case: Case) -> str:
+    """The China month of a decision made now (statistics count decisions by their China day)."""
+    from chalicelib.domain.application import CHINA
+
+    case.approved()
+    return datetime.now(CHINA).strftime("%Y-%m")
 
 
 def _authorised_agent(case: Case) -> dict[str, Any]:

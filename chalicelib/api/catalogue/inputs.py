@@ -79,6 +79,9 @@ class ServiceItemElementsInput:
     special_steps: list[SpecialStepInput] = strawberry.field(default_factory=list)
     fees: list[FeeInput] = strawberry.field(default_factory=list)
     certificate_type: CertificateTypeInput | None = None
+    confidential: bool = strawberry.field(
+        default=False, description="涉及国家秘密、商业秘密或个人隐私: the handling of its cases is not published."
+    )
 
 
 def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc.ItemElements:
@@ -125,4 +128,5 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
             if value.certificate_type
             else None
         ),
+        confidential=value.confidential,
     )

@@ -198,6 +198,9 @@ class ServiceItem(relay.Node):
     supervision_phone: str
     certificate_type: CertificateType | None
     timeout_rule: TimeoutRule  # type: ignore[valid-type]
+    confidential: bool = strawberry.field(
+        description="Seed 001: cases of this item are not shown by publicProgress (secrets or privacy)."
+    )
     merged_into: str | None
     merged_from: list[str]
     domain: strawberry.Private[dc.ServiceItem]
@@ -230,6 +233,7 @@ class ServiceItem(relay.Node):
             supervision_phone=e.supervision_phone,
             certificate_type=CertificateType(**e.certificate_type.__dict__) if e.certificate_type else None,
             timeout_rule=e.timeout_rule,
+            confidential=e.confidential,
             merged_into=item.merged_into,
             merged_from=list(item.merged_from),
             domain=item,
