@@ -13,6 +13,7 @@ from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
+from chalicelib.services.inspections import InspectionService
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -80,6 +81,11 @@ class RequestContext:
         return ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
+
+    # --- result push and inspections (审管联动, seed 002) ---------------------------------------
+    @cached_property
+    def inspections(self) -> InspectionService:
+        return InspectionService(self.certificate_repository, self.application_repository, self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -91,6 +91,12 @@ from chalicelib.api.certificates.queries import CertificateQuery
 from chalicelib.api.certificates.types import Certificate
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
+
+# --- result push and inspections (审管联动, seed 002) ---------------------------------------------
+from chalicelib.api.inspections.mutations.inspection_record import InspectionRecordPayload, inspection_record
+from chalicelib.api.inspections.queries import InspectionQuery
+
+# ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, AnyRole, mutation
 from chalicelib.config import Settings
@@ -98,7 +104,14 @@ from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, IdentityQuery, NodeQuery):
+class Query(
+    CatalogueQuery,
+    ApplicationQuery,
+    CertificateQuery,
+    IdentityQuery,
+    NodeQuery,
+    InspectionQuery,  # result push and inspections (审管联动)
+):
     pass
 
 
@@ -160,6 +173,11 @@ class Mutation:
     )
     certificate_revoke: CertificateRevokePayload = mutation(
         certificate_revoke, access=AnyRole(Role.BUREAU, Role.SUPERVISOR)
+    )
+
+    # --- result push and inspections (审管联动, seed 002): department scope checked in the service
+    inspection_record: InspectionRecordPayload = mutation(
+        inspection_record, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
     )
 
 

@@ -79,6 +79,11 @@ class ServiceItemElementsInput:
     special_steps: list[SpecialStepInput] = strawberry.field(default_factory=list)
     fees: list[FeeInput] = strawberry.field(default_factory=list)
     certificate_type: CertificateTypeInput | None = None
+    supervising_department_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The line department that supervises holders after approval (审管联动); "
+        "unset: the owning department.",
+    )
 
 
 def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc.ItemElements:
@@ -123,6 +128,11 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
                 value.certificate_type.code, value.certificate_type.name, value.certificate_type.validity_years
             )
             if value.certificate_type
+            else None
+        ),
+        supervising_department_id=(
+            decode_id(value.supervising_department_id, "Department", f"{prefix}.supervisingDepartmentId")
+            if value.supervising_department_id
             else None
         ),
     )
