@@ -14,6 +14,7 @@ from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
+from chalicelib.services.inspections import InspectionService
 from chalicelib.services.public_progress import PublicProgressService
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
@@ -98,6 +99,11 @@ class RequestContext:
     @cached_property
     def public_progress(self) -> PublicProgressService:
         return PublicProgressService(self.application_repository, self.settings.public_lookups_per_minute)
+
+    # --- result push and inspections (审管联动, seed 002) ---------------------------------------
+    @cached_property
+    def inspections(self) -> InspectionService:
+        return InspectionService(self.certificate_repository, self.application_repository, self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -91,6 +91,12 @@ from chalicelib.api.certificates.queries import CertificateQuery
 from chalicelib.api.certificates.types import Certificate
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
+
+# --- result push and inspections (审管联动, seed 002) ---------------------------------------------
+from chalicelib.api.inspections.mutations.inspection_record import InspectionRecordPayload, inspection_record
+from chalicelib.api.inspections.queries import InspectionQuery
+
+# ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
@@ -108,6 +114,7 @@ class Query(
     CertificateQuery,
     SupervisionQuery,
     PublicQuery,
+    InspectionQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -177,6 +184,10 @@ class Mutation:
     # Electronic supervision (电子监察)
     warning_acknowledge: WarningAcknowledgePayload = mutation(warning_acknowledge, access=STAFF)
     violation_annotate: ViolationAnnotatePayload = mutation(violation_annotate, access=SUPERVISOR)
+    # --- result push and inspections (审管联动, seed 002): department scope checked in the service
+    inspection_record: InspectionRecordPayload = mutation(
+        inspection_record, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

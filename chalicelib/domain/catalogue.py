@@ -197,11 +197,19 @@ class ItemElements:
     # Seed 001 四(四)2: the handling of items involving state secrets, trade secrets or personal
     # privacy is not published (public progress lookups answer as if the case did not exist).
     confidential: bool = False
+    # 审管联动 (seed 002): the line department that supervises holders after approval; unset means
+    # the owning department supervises its own item.
+    supervising_department_id: str | None = None
 
     @property
     def is_joint(self) -> bool:
         """并联审批: the owning department leads and co-reviewers review concurrently."""
         return bool(self.co_reviewers)
+
+    @property
+    def effective_supervising_department_id(self) -> str:
+        """谁主管谁监管: who receives pushed results and inspects holders of this item."""
+        return self.supervising_department_id or self.department_id
 
 
 @dataclass(frozen=True)
@@ -337,6 +345,8 @@ def validate_elements(elements: ItemElements, departments: dict[str, Department]
     c.text(f"{p}.name", elements.name, "事项名称", MAX_NAME)
     if elements.department_id not in departments:
         c.add(f"{p}.departmentId", CatalogueCode.UNKNOWN_DEPARTMENT, "实施部门不存在")
+    if elements.supervising_department_id is not None and elements.supervising_department_id not in departments:
+        c.add(f"{p}.supervisingDepartmentId", CatalogueCode.UNKNOWN_DEPARTMENT, "监管部门不存在")
     c.count(f"{p}.conditions", elements.conditions, "受理条件", 1)
     for i, condition in enumerate(elements.conditions[:MAX_LIST]):
         c.text(f"{p}.conditions[{i}]", condition, "受理条件")

@@ -95,6 +95,10 @@ class Certificate:
     status_changed_at: str | None = None
     status_changed_by: str | None = None
     delivered_by: str | None = None
+    # 审管联动 (seed 002): recorded at issue so pushes and inspections need no other read; empty on
+    # records issued before the fields existed (the service then derives them).
+    supervising_department_id: str = ""
+    issuer_department_id: str = ""
 
     def current_status(self, today: date) -> CertificateStatus:
         """Expiry is a matter of the calendar, whether or not the sweep has recorded it yet."""

@@ -6,6 +6,11 @@ writes the registry record and its lookups, and moves the case on. If sealing or
 or the transaction does, the case is still approved-awaiting-issue and nothing else changed; a
 lost race for the number re-renders with the next one, so numbers have no gaps or duplicates; a
 retry after success finds the case's certificate and returns it (exactly one certificate).
+
+Result push (审管联动, seed 002): issuing, correcting (issued + superseded) and revoking stage a
+message to the supervising department in the same transaction as the change, so a push exists
+exactly when the change does; the relay delivers it right after the commit (or on its schedule).
+A retried issuance that finds the certificate returns it without staging anything.
 """
 
 from __future__ import annotations
@@ -24,10 +29,14 @@ from chalicelib.domain import certificate as dcert
 from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.notification import Message
+from chalicelib.domain.result_push import PushAction, result_push, supervising_department
 from chalicelib.services import clock
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.outbox import Relay
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository, VerificationLogEntry
+from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -82,7 +91,10 @@ class CertificateService:
         render: Renderer,
         seal: Sealer,
         verify: Verifier,
+        relay: Relay | None = None,
     ) -> None:
+        self._relay = relay
+        self.outbox = OutboxRepository()
         self.certificates = certificates
         self.applications = applications
         self.catalogue = catalogue
@@ -90,6 +102,17 @@ class CertificateService:
         self.render = render
         self.seal = seal
         self.verify = verify
+
+    @property
+    def relay(self) -> Relay:
+        """Built on first use: verification-only requests never read the channel settings."""
+        if self._relay is None:
+            self._relay = Relay()
+        return self._relay
+
+    def _stage_pushes(self, uow: UnitOfWork, pushes: list[Message]) -> None:
+        for message in pushes:
+            self.outbox.stage(uow, message)
 
     # --- issuance --------------------------------------------------------------------------------
 
@@ -137,10 +160,15 @@ class CertificateService:
             cert = _with_file(cert, pdf, key)
             uow = UnitOfWork()
             self.certificates.stage_issue(uow, cert, authority, last + 1, counter_rev)
+            at = now.isoformat(timespec="seconds")
+            pushes = [result_push(cert, PushAction.ISSUED, cert.supervising_department_id, at)]
             if supersedes is not None:
                 old_rev = self.certificates.get(supersedes.id)
                 assert old_rev is not None
-                self.certificates.stage_update(uow, dcert.supersede(old_rev[0], cert.id, reason, now), old_rev[1])
+                old = dcert.supersede(old_rev[0], cert.id, reason, now)
+                self.certificates.stage_update(uow, old, old_rev[1])
+                pushes.append(result_push(old, PushAction.SUPERSEDED, supervising_department(old, case), at))
+            self._stage_pushes(uow, pushes)
             transition = da.record_issuance(case, principal, now, cert.id, cert.number, reissue=supersedes is not None)
             self.applications.applications.stage_change(
                 uow, case, transition.case, rev, transition.event, da.china_date(now)
@@ -150,7 +178,8 @@ class CertificateService:
             except DomainError as error:
                 if error.violations[0].code != CONFLICT:
                     raise
-                continue  # the number or the case moved on: look again
+                continue  # the number or the case moved on: look again (nothing was pushed)
+            self.relay.deliver_soon(pushes)
             return cert
         raise DomainError.one(CONFLICT, "证照编号分配冲突,请稍后重试")
 
@@ -191,6 +220,8 @@ class CertificateService:
             centre_id=case.centre_id,
             issuer_centre_id=principal.centre_id or "",
             supersedes=supersedes.id if supersedes else None,
+            supervising_department_id=case.item.elements.effective_supervising_department_id,
+            issuer_department_id=principal.department_id or "",
         )
 
     def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
@@ -222,8 +253,10 @@ class CertificateService:
         change: Callable[[Certificate], Certificate],
         action: str,
         reason: Callable[[Certificate], str],
+        push: PushAction | None = None,
     ) -> Certificate:
-        """Change the record and append the event to the case's trail, in one transaction."""
+        """Change the record and append the event to the case's trail (and push the result to the
+        supervising department when the change affects the certificate's validity), in one transaction."""
         self._load(certificate_id, principal)
         found = self.certificates.get(certificate_id)
         assert found is not None
@@ -239,7 +272,12 @@ class CertificateService:
         self.applications.applications.stage_change(
             uow, case, transition.case, case_rev, transition.event, da.china_date(now)
         )
+        pushes: list[Message] = []
+        if push is not None:
+            pushes.append(result_push(updated, push, supervising_department(updated, case), transition.event.at))
+        self._stage_pushes(uow, pushes)
         uow.commit()
+        self.relay.deliver_soon(pushes)
         return updated
 
     def deliver(self, principal: Principal, certificate_id: str, method: DeliveryMethod, tracking: str) -> Certificate:
@@ -266,6 +304,7 @@ class CertificateService:
             lambda c: dcert.revoke(c, reason, clock.utc_now(), who),
             "revoke_certificate",
             lambda c: f"撤销证照{c.number}:{c.status_reason}",
+            push=PushAction.REVOKED,
         )
 
     # --- verification ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +199,9 @@ LIFECYCLE: dict[str, Any] = {
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),
+    # --- result push and inspections (审管联动): the case's item is supervised by its own department
+    "InspectionRecord": lambda c: (_inspection_input(c), c.reviewer),
+    "Inspections": lambda c: ({"certificateId": _inspected(c), "first": 5}, c.reviewer),
 }
 
 
@@ -217,6 +220,27 @@ def _decided_month(case: Case) -> str:
 
     case.approved()
     return datetime.now(CHINA).strftime("%Y-%m")
+
+
+def _inspection_input(case: Case) -> dict[str, Any]:
+    china_today = datetime.now(UTC).astimezone(timezone(timedelta(hours=8))).date()
+    cert_id = _issued(case)["id"]
+    findings = "现场检查,经营条件与许可一致"
+    return {
+        "input": {
+            "certificateId": cert_id,
+            "inspectedOn": china_today.isoformat(),
+            "outcome": "COMPLIANT",
+            "findings": findings,
+        }
+    }
+
+
+def _inspected(case: Case) -> str:
+    value = _inspection_input(case)
+    case.run("InspectionRecord", value, case.reviewer)
+    cert_id: str = value["input"]["certificateId"]
+    return cert_id
 
 
 def _authorised_agent(case: Case) -> dict[str, Any]:

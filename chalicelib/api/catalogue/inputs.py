@@ -82,6 +82,11 @@ class ServiceItemElementsInput:
     confidential: bool = strawberry.field(
         default=False, description="涉及国家秘密、商业秘密或个人隐私: the handling of its cases is not published."
     )
+    supervising_department_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The line department that supervises holders after approval (审管联动); "
+        "unset: the owning department.",
+    )
 
 
 def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc.ItemElements:
@@ -129,4 +134,9 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
             else None
         ),
         confidential=value.confidential,
+        supervising_department_id=(
+            decode_id(value.supervising_department_id, "Department", f"{prefix}.supervisingDepartmentId")
+            if value.supervising_department_id
+            else None
+        ),
     )

@@ -249,6 +249,16 @@ class ServiceItem(relay.Node):
         found = info.context.departments.get(self.domain.elements.department_id)
         return Department.from_domain(found) if found else None
 
+    @field(
+        access=PUBLIC,
+        description="The department that supervises holders after approval and receives pushed results "
+        "(审管联动): the owning department unless another one is set.",
+    )
+    def supervising_department(self, info: Info) -> Department | None:
+        info.context.departments.want(referenced_departments(self.domain))
+        found = info.context.departments.get(self.domain.elements.effective_supervising_department_id)
+        return Department.from_domain(found) if found else None
+
     @field(access=PUBLIC, description="Centres where the item can be applied for (home + delegated).")
     def centres(self, info: Info) -> list[Centre]:
         info.context.centres.want(self.domain.centre_ids)
@@ -294,8 +304,9 @@ class ServiceItemVersion(relay.Node):
 
 
 def referenced_departments(item: dc.ServiceItem) -> tuple[str, ...]:
-    """The lead and every co-reviewer: loaded together in one BatchGetItem."""
-    return (item.elements.department_id, *(c.department_id for c in item.elements.co_reviewers))
+    """The lead, every co-reviewer and the supervising department: loaded together in one BatchGetItem."""
+    e = item.elements
+    return (e.department_id, *(c.department_id for c in e.co_reviewers), e.effective_supervising_department_id)
 
 
 def service_item_page(
