@@ -13,6 +13,8 @@ from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
+from chalicelib.services.complaints import ComplaintService  # feat-ratings
+from chalicelib.services.ratings import RatingService  # feat-ratings
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -80,6 +82,22 @@ class RequestContext:
         return ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
+
+    # --- ratings and complaints (feat-ratings) ---------------------------------------------------
+
+    @cached_property
+    def ratings(self) -> RatingService:
+        from chalicelib.storage.rating_repository import RatingRepository
+
+        return RatingService(self.applications, RatingRepository(self.calendar), self.catalogue)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from chalicelib.storage.complaint_repository import ComplaintRepository
+
+        return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- end ratings and complaints ---------------------------------------------------------------
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

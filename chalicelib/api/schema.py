@@ -89,16 +89,36 @@ from chalicelib.api.certificates.mutations.certificate_issue import CertificateI
 from chalicelib.api.certificates.mutations.certificate_revoke import CertificateRevokePayload, certificate_revoke
 from chalicelib.api.certificates.queries import CertificateQuery
 from chalicelib.api.certificates.types import Certificate
+from chalicelib.api.complaints.mutations.complaint_file import ComplaintFilePayload, complaint_file  # feat-ratings
+from chalicelib.api.complaints.mutations.complaint_resolve import (  # feat-ratings
+    ComplaintResolvePayload,
+    complaint_resolve,
+)
+from chalicelib.api.complaints.queries import ComplaintQuery  # feat-ratings
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, AnyRole, mutation
+from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate  # feat-ratings
+from chalicelib.api.ratings.mutations.rectification_record import (  # feat-ratings
+    RectificationRecordPayload,
+    rectification_record,
+)
+from chalicelib.api.ratings.queries import RatingQuery  # feat-ratings
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
 
 @strawberry.type
-class Query(CatalogueQuery, ApplicationQuery, CertificateQuery, IdentityQuery, NodeQuery):
+class Query(
+    CatalogueQuery,
+    ApplicationQuery,
+    CertificateQuery,
+    IdentityQuery,
+    NodeQuery,
+    RatingQuery,  # feat-ratings
+    ComplaintQuery,  # feat-ratings
+):
     pass
 
 
@@ -161,6 +181,13 @@ class Mutation:
     certificate_revoke: CertificateRevokePayload = mutation(
         certificate_revoke, access=AnyRole(Role.BUREAU, Role.SUPERVISOR)
     )
+
+    # --- ratings and complaints (feat-ratings) -------------------------------------------------
+    application_rate: ApplicationRatePayload = mutation(application_rate, access=APPLICANTS)
+    rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
+    complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
+    complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- end ratings and complaints ------------------------------------------------------------
 
 
 def _extensions(settings: Settings) -> list[object]:
