@@ -14,8 +14,10 @@ from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
+from chalicelib.services.complaints import ComplaintService
 from chalicelib.services.inspections import InspectionService
 from chalicelib.services.public_progress import PublicProgressService
+from chalicelib.services.ratings import RatingService
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -104,6 +106,22 @@ class RequestContext:
     @cached_property
     def inspections(self) -> InspectionService:
         return InspectionService(self.certificate_repository, self.application_repository, self.catalogue)
+
+    # --- ratings and complaints (feat-ratings) ---------------------------------------------------
+
+    @cached_property
+    def ratings(self) -> RatingService:
+        from chalicelib.storage.rating_repository import RatingRepository
+
+        return RatingService(self.applications, RatingRepository(self.calendar), self.catalogue)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from chalicelib.storage.complaint_repository import ComplaintRepository
+
+        return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- end ratings and complaints ---------------------------------------------------------------
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

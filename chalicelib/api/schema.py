@@ -89,6 +89,12 @@ from chalicelib.api.certificates.mutations.certificate_issue import CertificateI
 from chalicelib.api.certificates.mutations.certificate_revoke import CertificateRevokePayload, certificate_revoke
 from chalicelib.api.certificates.queries import CertificateQuery
 from chalicelib.api.certificates.types import Certificate
+from chalicelib.api.complaints.mutations.complaint_file import ComplaintFilePayload, complaint_file
+from chalicelib.api.complaints.mutations.complaint_resolve import (
+    ComplaintResolvePayload,
+    complaint_resolve,
+)
+from chalicelib.api.complaints.queries import ComplaintQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 
@@ -100,6 +106,12 @@ from chalicelib.api.inspections.queries import InspectionQuery
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
+from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate
+from chalicelib.api.ratings.mutations.rectification_record import (
+    RectificationRecordPayload,
+    rectification_record,
+)
+from chalicelib.api.ratings.queries import RatingQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -115,6 +127,8 @@ class Query(
     SupervisionQuery,
     PublicQuery,
     InspectionQuery,
+    RatingQuery,
+    ComplaintQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -188,6 +202,12 @@ class Mutation:
     inspection_record: InspectionRecordPayload = mutation(
         inspection_record, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
     )
+    # --- ratings and complaints (feat-ratings) -------------------------------------------------
+    application_rate: ApplicationRatePayload = mutation(application_rate, access=APPLICANTS)
+    rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
+    complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
+    complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- end ratings and complaints ------------------------------------------------------------
 
 
 def _extensions(settings: Settings) -> list[object]:

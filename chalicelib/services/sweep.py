@@ -11,6 +11,9 @@ Electronic supervision rides on the same pass (domain/supervision.py): `DUE#warn
 day each open deadline gets its yellow warning; a passed deadline gets a red one, and a yellow
 warning nobody acknowledged becomes an "ignored warning" violation. Warnings are stored once
 and their notifications go through the outbox in the same transaction.
+
+Rectifications of bad ratings (好差评整改) have their own due partitions (`DUE#rect_warning`,
+`DUE#rectification`, see `sweep_rectifications`): one rating per transaction, the same shape.
 """
 
 from __future__ import annotations
@@ -22,17 +25,19 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from chalicelib.domain import application as da
+from chalicelib.domain import rating as dr
 from chalicelib.domain import supervision as ds
 from chalicelib.domain.application import Application, Effect, State, TaskStatus, Transition
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.notification import Message, MessageKind, make_message
-from chalicelib.domain.statistics import supervision_deltas
+from chalicelib.domain.statistics import Delta, ScopeKind, scope, supervision_deltas
 from chalicelib.domain.supervision import Deadline, DeadlineKind, SupervisionWarning, WarningLevel
 from chalicelib.services import clock
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import ApplicationRepository, DueEntry
 from chalicelib.storage.certificate_repository import CertificateRepository
 from chalicelib.storage.outbox_repository import OutboxRepository
+from chalicelib.storage.rating_repository import DUE_RED, DUE_YELLOW, RatingRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -250,9 +255,123 @@ def run_sweep() -> dict[str, int]:
     from chalicelib.storage.certificate_repository import CertificateRepository
 
     done = sweep(ApplicationRepository(DEFAULT_CALENDAR))
+    moment = clock.utc_now()
+    done.update(sweep_rectifications(RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay()))
     done["certificate_expired"] = expire_certificates(CertificateRepository())
     done["outbox_delivered"] = Relay().run()
     return dict(done)
+
+
+# --- rectification of bad ratings (好差评整改) ------------------------------------------------------
+
+
+def sweep_rectifications(
+    repo: RatingRepository, today: date, now: datetime, relay: Relay, heads: Heads | None = None
+) -> Counter[str]:
+    """Yellow warnings on `DUE#rect_warning` days; on a passed `DUE#rectification` the task turns
+    OVERDUE with its red warning and violations. Each rating changes in its own transaction,
+    which also removes the due record, so a second run changes nothing."""
+    heads = heads or department_heads()
+    at = now.isoformat(timespec="seconds")
+    done: Counter[str] = Counter()
+    # A yellow warning is raised on its day; a due date acts the day after it passes.
+    for kind, before in ((DUE_YELLOW, today + timedelta(days=1)), (DUE_RED, today)):
+        handled: set[str] = set()
+        while len(handled) < MAX_PER_KIND:
+            batch = [e for e in repo.due(kind, before) if e.application_id not in handled]
+            if not batch:
+                break
+            for entry in batch:
+                handled.add(entry.application_id)
+                done[_rectification_step(entry, repo, today, at, heads, relay)] += 1
+    log.info("rectification sweep %s: %s", today.isoformat(), dict(done))
+    return done
+
+
+def _rectification_warning(rating: dr.Rating, level: WarningLevel, heads: Heads, at: str) -> SupervisionWarning:
+    assert rating.rectification is not None
+    department = rating.department_id
+    head = heads(department).get(department, "")
+    recipients = tuple(r for r in (ds.department_feed(department), head) if r)
+    return SupervisionWarning(
+        rating.application_id,
+        rating.tracking_code,
+        rating.item_name,
+        DeadlineKind.RECTIFICATION,
+        "-",
+        level,
+        rating.rectification.due_on,
+        department,
+        recipients,
+        at,
+    )
+
+
+def _stage_rectification_warning(
+    uow: UnitOfWork, repo: RatingRepository, rating: dr.Rating, warning: SupervisionWarning
+) -> Message:
+    """The warning (create-only), its outbox message and its counter, in the caller's transaction."""
+    repo.supervision.stage_warning(uow, warning)
+    message = make_message(
+        MessageKind.WARNING,
+        (warning.subject_id, warning.key),
+        warning.recipients,
+        warning.title,
+        rating.application_id,
+        warning.raised_at,
+        {"level": warning.level.value, "deadline": warning.kind.value, "dueOn": warning.due_on.isoformat()},
+    )
+    OutboxRepository().stage(uow, message)
+    day = da.china_date(datetime.fromisoformat(warning.raised_at))
+    repo.statistics.stage(uow, dr.rating_deltas(rating, day, f"warnings_{warning.level.value}"), rating.application_id)
+    return message
+
+
+def _rectification_step(
+    entry: DueEntry, repo: RatingRepository, today: date, at: str, heads: Heads, relay: Relay
+) -> str:
+    found = repo.get(entry.application_id)
+    if found is None:
+        return "missing"
+    rating, rev = found
+    task = rating.rectification
+    if task is None or task.status is not dr.RectificationStatus.OPEN:
+        return "rectification_settled"  # its projections went with the change that settled it
+    uow = UnitOfWork()
+    messages: list[Message] = []
+    if entry.kind == DUE_YELLOW:
+        repo.stage_update(uow, rating, dr.mark_warned(rating), rev)
+        if task.due_on < today:
+            outcome = "rectification_warning_skipped"  # already passed: the red warning says it all
+        else:
+            warning = _rectification_warning(rating, WarningLevel.YELLOW, heads, at)
+            messages.append(_stage_rectification_warning(uow, repo, rating, warning))
+            outcome = "rectification_warning_yellow"
+    else:
+        if task.due_on >= today:
+            return "rectification_not_due"
+        repo.stage_update(uow, rating, dr.mark_overdue(rating, at), rev)
+        red = _rectification_warning(rating, WarningLevel.RED, heads, at)
+        if repo.supervision.warning(rating.application_id, red.key) is None:
+            messages.append(_stage_rectification_warning(uow, repo, rating, red))
+        kinds = [ds.ViolationKind.RECTIFICATION_OVERDUE]
+        yellow_key = red.key.rsplit(":", 1)[0] + f":{WarningLevel.YELLOW.value}"
+        yellow = repo.supervision.warning(rating.application_id, yellow_key)
+        if yellow is not None and yellow[0].acknowledged_by is None:
+            kinds.append(ds.ViolationKind.WARNING_IGNORED)
+        violations = [ds.Violation(rating.department_id, rating.application_id, k.value, at) for k in kinds]
+        repo.supervision.stage_violations(uow, violations)
+        deltas = dr.rating_deltas(rating, today, "rectifications_overdue")
+        deltas.append(Delta(scope(ScopeKind.DEPARTMENT, rating.department_id), today, {"violations": len(kinds)}))
+        repo.statistics.stage(uow, deltas, rating.application_id)
+        outcome = "rectification_overdue"
+    try:
+        uow.commit()
+    except DomainError as error:
+        log.warning("rectification sweep skipped %s (%s): retried next run", entry.application_id, error)
+        return "conflict"
+    relay.deliver_soon(messages)
+    return outcome
 
 
 def expire_certificates(repo: CertificateRepository) -> int:

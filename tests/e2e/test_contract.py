@@ -363,3 +363,63 @@ def test_every_client_operation_runs(api: Api, path: Path) -> None:
         assert any(v for k, v in root.items() if k != "userErrors"), body
     if isinstance(root, dict) and "edges" in root:
         assert root["edges"], body
+
+
+# --- ratings and complaints (feat-ratings) ---------------------------------------------------------
+
+RATE_BAD = {
+    "level": "VERY_DISSATISFIED",
+    "indicators": {"efficiency": 1, "guideAccuracy": 2, "convenience": 1, "attitude": 2},
+}
+
+
+def _ended(case: Case) -> str:
+    """A case the applicant withdrew: ended, so it may be rated."""
+    case.filed().run("ApplicationWithdraw", {"input": {"id": case.id, "reason": "不再需要"}}, "applicant-wang")
+    return case.id
+
+
+def _rated_badly(case: Case) -> str:
+    case.run("ApplicationRate", {"input": {"applicationId": _ended(case), **RATE_BAD}}, "applicant-wang")
+    return case.id
+
+
+def _complaint(case: Case) -> str:
+    body = case.run(
+        "ComplaintFile", {"input": {"applicationId": case.filed().id, "text": "窗口推诿"}}, "applicant-wang"
+    )
+    complaint_id: str = body["complaint"]["id"]
+    return complaint_id
+
+
+def _department(case: Case) -> str:
+    return gid("Department", case.item.elements.department_id)
+
+
+LIFECYCLE.update(
+    {
+        "ApplicationRate": lambda c: (
+            {"input": {"applicationId": _ended(c), **RATE_BAD, "comment": "多次往返", "idempotencyKey": "rate-1"}},
+            "applicant-wang",
+        ),
+        "RectificationRecord": lambda c: (
+            {"input": {"applicationId": _rated_badly(c), "followUp": "已电话回访并优化办事指南"}},
+            c.reviewer,
+        ),
+        "Rectifications": lambda c: ({"first": 10} if _rated_badly(c) else {}, c.reviewer),
+        "DepartmentRatings": lambda c: (
+            {"departmentId": _department(c), "first": 10} if _rated_badly(c) else {},
+            c.supervisor,
+        ),
+        "ComplaintFile": lambda c: (
+            {"input": {"windowPostId": gid("WindowPost", "zs-city/zs-city-w01"), "text": "窗口工作人员态度冷漠"}},
+            "applicant-wang",
+        ),
+        "ComplaintResolve": lambda c: (
+            {"input": {"id": _complaint(c), "outcome": "SUBSTANTIATED", "note": "经调查属实,已约谈"}},
+            c.supervisor,
+        ),
+        "Complaints": lambda c: ({"status": "OPEN", "first": 10} if _complaint(c) else {}, c.supervisor),
+        "MyComplaints": lambda c: ({"first": 10} if _complaint(c) else {}, "applicant-wang"),
+    }
+)

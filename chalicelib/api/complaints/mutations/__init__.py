@@ -1,0 +1,1 @@
+"""Complaint mutations: one module per mutation."""
