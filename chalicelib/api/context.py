@@ -107,7 +107,7 @@ class RequestContext:
     def inspections(self) -> InspectionService:
         return InspectionService(self.certificate_repository, self.application_repository, self.catalogue)
 
-    # --- ratings and complaints (feat-ratings) ---------------------------------------------------
+    # --- ratings and complaints (好差评) ---------------------------------------------------------
 
     @cached_property
     def ratings(self) -> RatingService:
@@ -121,7 +121,6 @@ class RequestContext:
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
 
-    # --- end ratings and complaints ---------------------------------------------------------------
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -202,12 +202,11 @@ class Mutation:
     inspection_record: InspectionRecordPayload = mutation(
         inspection_record, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
     )
-    # --- ratings and complaints (feat-ratings) -------------------------------------------------
+    # --- ratings and complaints (好差评) ---------------------------------------------------------
     application_rate: ApplicationRatePayload = mutation(application_rate, access=APPLICANTS)
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
-    # --- end ratings and complaints ------------------------------------------------------------
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -365,7 +365,7 @@ def test_every_client_operation_runs(api: Api, path: Path) -> None:
         assert root["edges"], body
 
 
-# --- ratings and complaints (feat-ratings) ---------------------------------------------------------
+# --- ratings and complaints (好差评) ---------------------------------------------------------
 
 RATE_BAD = {
     "level": "VERY_DISSATISFIED",
