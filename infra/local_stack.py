@@ -520,6 +520,11 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) ->
                 chalice = spawn(
                     chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder, port)
                 )
+                # chalice local runs no schedules: the sweep and the outbox relay run beside it.
+                scheduler = spawn(
+                    [sys.executable, "-m", "infra.local_scheduler"],
+                    env={**chalice_env(dynamo.endpoint, folder, port), **local_stage_settings()},
+                )
             except KeyboardInterrupt:
                 return 130
             try:
@@ -535,6 +540,7 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) ->
                 _log("stopping chalice local and DynamoDB Local")
                 return 0
             finally:
+                stop_process(scheduler)
                 stop_process(chalice)
 
 

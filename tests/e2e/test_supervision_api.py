@@ -156,3 +156,18 @@ def test_notification_feeds(warned: Case, api: Api) -> None:
     titles = [e["node"]["title"] for e in body["data"]["notifications"]["edges"]]
     assert len(titles) == 2 and titles[0].startswith("红牌警告") and titles[1].startswith("黄牌预警")
     assert _errors(api.gql(op("Notifications"), {}, token=None)) == ["UNAUTHENTICATED"]
+
+
+def test_the_local_scheduler_runs_the_schedules(api: Api, clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
+    """`chalice local` runs no schedules; scripts/dev runs infra.local_scheduler beside it."""
+    import json
+
+    from infra import local_scheduler
+
+    Case(api, "ZS-SCJG-004").accepted()
+    clock.set_china(date(2026, 11, 2), 21)
+    assert local_scheduler.main(["--once"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["warning_yellow"] == 1 and result["outbox_delivered"] == 0  # delivered inline already
+    assert local_scheduler.main(["--once"]) == 0
+    assert "warning_yellow" not in json.loads(capsys.readouterr().out)
