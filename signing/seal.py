@@ -167,7 +167,7 @@ class Sealer:
             subsetter.subset(tt)
             out = io.BytesIO()
             tt.save(out)
-            font = InMemoryFontFactory(out.getvalue())
+            font = InMemoryFontFactory(out.getvalue(), precut=True)
             with self._lock:
                 if len(self._stamp_fonts) >= 64:  # bounded: one entry per authority in practice
                     self._stamp_fonts.clear()
