@@ -121,7 +121,6 @@ class RequestContext:
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
 
-
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)
         return found[0] if found else None

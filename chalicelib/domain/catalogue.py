@@ -261,6 +261,10 @@ MAX_LIMIT_DAYS = 365
 MAX_TEXT = 500
 MAX_NAME = 100
 MAX_LIST = 60
+# 并联审批 with more departments than this is a meeting, not a form; the bound also keeps the
+# acceptance of a joint case (a review task, deadline and warning day per co-reviewer) inside
+# one DynamoDB transaction (100 writes).
+MAX_CO_REVIEWERS = 20
 
 
 class CatalogueCode:
@@ -422,10 +426,10 @@ def _check_limits(c: _Checker, p: str, e: ItemElements) -> None:
 def _check_co_reviewers(c: _Checker, p: str, e: ItemElements, departments: dict[str, Department]) -> None:
     if e.kind is ItemKind.IMMEDIATE and (e.co_reviewers or e.special_steps):
         c.add(f"{p}.coReviewers", CatalogueCode.IMMEDIATE_ITEM_JOINT, "即办件不能设置协办部门或特别程序")
-    if len(e.co_reviewers) > MAX_LIST:
-        c.add(f"{p}.coReviewers", CatalogueCode.TOO_MANY, f"协办部门不能超过{MAX_LIST}个")
+    if len(e.co_reviewers) > MAX_CO_REVIEWERS:
+        c.add(f"{p}.coReviewers", CatalogueCode.TOO_MANY, f"协办部门不能超过{MAX_CO_REVIEWERS}个")
     seen: set[str] = set()
-    for i, co in enumerate(e.co_reviewers[:MAX_LIST]):
+    for i, co in enumerate(e.co_reviewers[:MAX_CO_REVIEWERS]):
         f = f"{p}.coReviewers[{i}]"
         if co.department_id not in departments:
             c.add(f"{f}.departmentId", CatalogueCode.UNKNOWN_DEPARTMENT, "协办部门不存在")

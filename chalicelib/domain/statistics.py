@@ -95,6 +95,22 @@ def _is_staff(role: str) -> bool:
     return any(r.value in role.split(",") for r in STAFF_ROLES)
 
 
+DECISION_COUNTS = frozenset({"decided", "decided_on_time", "decided_overdue", "wd_sum"})
+
+
+def _staff_counts(case: Application, event: Event, counts: Counter[str]) -> dict[str, Counter[str]]:
+    """Which staff member each counter belongs to: a decision is the decider's, even when a
+    supervisor's confirmation of a refusal is what makes it final; anything else is the actor's."""
+    out: dict[str, Counter[str]] = {}
+    actor = event.actor if event.actor != da.SYSTEM and _is_staff(event.role) else None
+    decider = case.decision.decided_by if case.decision and case.decision.decided_by != da.SYSTEM else None
+    for name, value in counts.items():
+        owner = decider if event.action in DECISIONS and (name in DECISION_COUNTS or name.startswith("wd_")) else actor
+        if owner:
+            out.setdefault(owner, Counter())[name] += value
+    return out
+
+
 def case_deltas(
     case: Application, event: Event, effects: Iterable[Effect], calendar: WorkingDayCalendar
 ) -> list[Delta]:
@@ -113,8 +129,8 @@ def case_deltas(
         scope(ScopeKind.ITEM, case.item.code),
     ):
         add(key, counts)
-    if event.actor != da.SYSTEM and _is_staff(event.role):
-        add(scope(ScopeKind.STAFF, event.actor), counts)
+    for staff_id, staff_counts in _staff_counts(case, event, counts).items():
+        add(scope(ScopeKind.STAFF, staff_id), staff_counts)
     for effect in effects:
         if effect.kind == "violation":
             kind = ScopeKind.CENTRE if effect.subject == case.centre_id else ScopeKind.DEPARTMENT
@@ -122,13 +138,16 @@ def case_deltas(
     return [Delta(key, day, value) for key, value in out.items()]
 
 
-def supervision_deltas(case: Application, department_id: str, day: date, counter: str) -> list[Delta]:
-    """A warning (or rating) counted for the case's centre and item and the department concerned."""
-    keys = {
-        scope(ScopeKind.CENTRE, case.centre_id),
-        scope(ScopeKind.ITEM, case.item.code),
-        scope(ScopeKind.DEPARTMENT, department_id or case.lead_department_id),
-    }
+def supervision_deltas(
+    case: Application, department_id: str, day: date, counter: str, staff_id: str | None = None
+) -> list[Delta]:
+    """A warning (or rating) counted for the case's centre and item, the department concerned
+    (none for an applicant's own pledge) and, when given, the staff member concerned."""
+    keys = {scope(ScopeKind.CENTRE, case.centre_id), scope(ScopeKind.ITEM, case.item.code)}
+    if department_id:
+        keys.add(scope(ScopeKind.DEPARTMENT, department_id))
+    if staff_id and staff_id != da.SYSTEM:
+        keys.add(scope(ScopeKind.STAFF, staff_id))
     return [Delta(key, day, {counter: 1}) for key in sorted(keys)]
 
 

@@ -108,7 +108,10 @@ def case_deadlines(
         promised = da.promised_deadline(case, calendar, today)
         if promised is not None and not case.red_flag:
             lead = case.lead_department_id
-            out.append(Deadline(DeadlineKind.PROMISED, "-", promised, lead, _recipients(lead, heads)))
+            # The staff member answering for the decision: the lead reviewer once they reviewed.
+            reviewer = next((t.reviewer_id for t in case.tasks if t.role is da.TaskRole.LEAD and t.reviewer_id), None)
+            recipients = (*_recipients(lead, heads), *((reviewer,) if reviewer else ()))
+            out.append(Deadline(DeadlineKind.PROMISED, "-", promised, lead, recipients))
     if case.state in da.PLEDGE_STATES and case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
         who = tuple(x for x in (case.applicant.id, case.accepted_by) if x)
         out.append(Deadline(DeadlineKind.PLEDGE, "-", case.pledge.due_on, "", who))

@@ -150,6 +150,11 @@ class CertificateService:
             now = clock.utc_now()
             last, counter_rev = self.certificates.last_sequence(authority, da.china_date(now).year)
             cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
+            # Supervision follows the catalogue as it is now (it may have moved since filing).
+            current = self.catalogue.get_item(case.item.code)
+            if current is not None:
+                supervisor = current[0].elements.effective_supervising_department_id
+                cert = replace(cert, supervising_department_id=supervisor)
             pdf = self._sealed_pdf(cert, case)
             key = f"certificates/{case.applicant.id}/{cert.id}"
             try:

@@ -76,11 +76,19 @@ class Relay:
         self.repo = repo or OutboxRepository()
         self.channel = channel if channel is not None else channel_from_settings()
 
-    def deliver(self, messages: Iterable[Message]) -> int:
-        """Deliver these messages now; returns how many this call delivered."""
+    def deliver(self, messages: Iterable[Message], *, isolate: bool = False) -> int:
+        """Deliver these messages now; returns how many this call delivered. With `isolate`, a
+        message that cannot be published is logged and left pending, and the others go on (one
+        poisoned message must not hold up every later one)."""
         delivered = 0
         for message in messages:
-            self.channel.publish(message)
+            try:
+                self.channel.publish(message)
+            except Exception:
+                if not isolate:
+                    raise
+                log.exception("outbox message %s not published; retried next run", message.id)
+                continue
             uow = UnitOfWork()
             self.repo.stage_delivered(uow, message)
             try:
@@ -97,10 +105,10 @@ class Relay:
             batch = self.repo.pending(limit)
             if not batch:
                 return total
-            done = self.deliver(batch)
+            done = self.deliver(batch, isolate=True)
             total += done
-            if done == 0:
-                return total  # nothing moved (racing relay): leave the rest to the next run
+            if done < len(batch):
+                return total  # something stuck or a racing relay: the rest waits for the next run
 
     def deliver_soon(self, messages: Iterable[Message]) -> None:
         """Best effort right after a request; anything that fails stays pending for `run`."""

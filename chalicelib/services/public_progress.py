@@ -19,6 +19,7 @@ from chalicelib.domain.statistics import Statistics
 from chalicelib.services import clock
 from chalicelib.services.applications import TRACKING_ALPHABET
 from chalicelib.storage.application_repository import ApplicationRepository
+from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.rate_limit_repository import RateLimitRepository
 from chalicelib.storage.statistics_repository import StatisticsRepository
 
@@ -46,8 +47,10 @@ class PublicProgressService:
         rates: RateLimitRepository | None = None,
         statistics: StatisticsRepository | None = None,
         now: Callable[[], datetime] | None = None,
+        catalogue: CatalogueRepository | None = None,
     ) -> None:
         self.applications = applications
+        self.catalogue = catalogue or CatalogueRepository()
         self.lookups_per_minute = lookups_per_minute
         self.rates = rates or RateLimitRepository()
         self.statistics = statistics or StatisticsRepository()
@@ -55,7 +58,7 @@ class PublicProgressService:
 
     def progress(self, tracking_code: str, caller_key: str) -> dp.PublicProgress:
         """The published view of a case, or NOT_FOUND (the same for every reason), or RATE_LIMITED
-        (then no lookup is made). Costs one UpdateItem and at most two GetItems."""
+        (then no lookup is made). Costs one UpdateItem and at most three GetItems."""
         code = tracking_code.strip().upper()
         if not dp.is_well_formed(code, TRACKING_ALPHABET):
             raise _not_found()
@@ -66,6 +69,11 @@ class PublicProgressService:
         application_id = self.applications.by_tracking_code(code)
         found = self.applications.get(application_id) if application_id else None
         if found is None or not dp.is_published(found[0]):
+            raise _not_found()
+        # Confidentiality follows the catalogue as it is now: an item marked confidential after
+        # filing hides its earlier cases too.
+        current = self.catalogue.get_item(found[0].item.code)
+        if current is not None and current[0].elements.confidential:
             raise _not_found()
         return dp.public_progress(found[0], self.applications.calendar, da.china_date(now))
 

@@ -85,7 +85,9 @@ class RatingService:
         uow = UnitOfWork()
         self.ratings.stage_new(uow, rating)
         lead = case.lead_department_id
-        deltas = supervision_deltas(case, lead, day, f"rating_{int(rating.level)}")
+        # A rating also counts for the staff member who decided the case (staff statistics).
+        decider = case.decision.decided_by if case.decision else None
+        deltas = supervision_deltas(case, lead, day, f"rating_{int(rating.level)}", decider)
         messages: list[Message] = []
         if rating.is_bad:
             deltas += supervision_deltas(case, lead, day, "rectifications_opened")

@@ -38,6 +38,8 @@ from chalicelib.storage.application_repository import ApplicationRepository, Due
 from chalicelib.storage.certificate_repository import CertificateRepository
 from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.rating_repository import DUE_RED, DUE_YELLOW, RatingRepository
+from chalicelib.storage.statistics_repository import StatisticsRepository
+from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -138,24 +140,40 @@ def _warning(case: Application, deadline: Deadline, level: WarningLevel, at: str
 
 
 def _stage_warning(
-    uow: UnitOfWork, repo: ApplicationRepository, case: Application, warning: SupervisionWarning
+    uow: UnitOfWork,
+    supervision: SupervisionRepository,
+    statistics: StatisticsRepository,
+    warning: SupervisionWarning,
+    deltas: Callable[[date, str], list[Delta]],
 ) -> Message:
-    repo.supervision.stage_warning(uow, warning)
+    """The warning (create-only), its outbox message and its counter, in the caller's transaction;
+    `deltas(day, counter)` says which scopes count it (a case's, or a rating's)."""
+    supervision.stage_warning(uow, warning)
     message = make_message(
         MessageKind.WARNING,
         (warning.subject_id, warning.key),
         warning.recipients,
         warning.title,
-        case.id,
+        warning.subject_id,
         warning.raised_at,
         {"level": warning.level.value, "deadline": warning.kind.value, "dueOn": warning.due_on.isoformat()},
     )
     OutboxRepository().stage(uow, message)
     day = da.china_date(datetime.fromisoformat(warning.raised_at))
-    repo.statistics.stage(
-        uow, supervision_deltas(case, warning.department_id, day, f"warnings_{warning.level.value}"), case.id
-    )
+    statistics.stage(uow, deltas(day, f"warnings_{warning.level.value}"), warning.subject_id)
     return message
+
+
+def _stage_case_warning(
+    uow: UnitOfWork, repo: ApplicationRepository, case: Application, warning: SupervisionWarning
+) -> Message:
+    return _stage_warning(
+        uow,
+        repo.supervision,
+        repo.statistics,
+        warning,
+        lambda day, counter: supervision_deltas(case, warning.department_id, day, counter),
+    )
 
 
 def _red(
@@ -166,12 +184,14 @@ def _red(
     today: date,
     heads: Heads,
     at: str,
-) -> tuple[SupervisionWarning | None, tuple[Effect, ...]]:
+) -> tuple[SupervisionWarning | None, tuple[Effect, ...], tuple[SupervisionWarning, int] | None]:
     """The red warning of the deadline a sweep transition enforces, and an ignored-warning
-    violation if its yellow warning was never acknowledged."""
+    violation if its yellow warning was never acknowledged (with that yellow warning at the
+    revision read, which the caller's transaction guards: an acknowledgement racing the sweep
+    makes it retry instead of charging an ignored warning)."""
     kind = _ENFORCES.get(transition.event.action)
     if kind is None:
-        return None, ()
+        return None, (), None
     ref = entry.ref if kind is DeadlineKind.CO_REVIEW else "-"
     deadlines = [
         d
@@ -179,13 +199,14 @@ def _red(
         if d.kind is kind and d.ref == ref
     ]
     if not deadlines:
-        return None, ()
+        return None, (), None
     deadline = deadlines[0]
     red = _warning(case, deadline, WarningLevel.RED, at)
     yellow = repo.supervision.warning(case.id, f"{deadline.key}:{WarningLevel.YELLOW.value}")
     if yellow and yellow[0].acknowledged_by is None and deadline.department_id:
-        return red, (Effect("violation", deadline.department_id, ds.ViolationKind.WARNING_IGNORED.value),)
-    return red, ()
+        ignored = Effect("violation", deadline.department_id, ds.ViolationKind.WARNING_IGNORED.value)
+        return red, (ignored,), yellow
+    return red, (), None
 
 
 def _heads_for(case: Application, heads: Heads) -> dict[str, str]:
@@ -211,7 +232,7 @@ def _raise_yellow(
     repo.stage_refresh(uow, replace(case, warned=(*case.warned, deadline.key)), rev, today)
     if deadline.due_on < today:
         return uow, "warning_skipped", []  # already passed: the red warning says it all
-    message = _stage_warning(uow, repo, case, _warning(case, deadline, WarningLevel.YELLOW, at))
+    message = _stage_case_warning(uow, repo, case, _warning(case, deadline, WarningLevel.YELLOW, at))
     return uow, "warning_yellow", [message]
 
 
@@ -234,11 +255,13 @@ def _apply(
             repo.stage_refresh(uow, case, rev, today)
             outcome = "refiled"
         else:
-            red, extra = _red(entry, case, transition, repo, today, heads, at)
+            red, extra, guard = _red(entry, case, transition, repo, today, heads, at)
             effects = (*transition.effects, *extra)
             repo.stage_change(uow, case, transition.case, rev, transition.event, today, effects)
+            if guard is not None:
+                repo.supervision.stage_warning_update(uow, *guard)
             if red is not None and repo.supervision.warning(case.id, red.key) is None:
-                messages.append(_stage_warning(uow, repo, case, red))
+                messages.append(_stage_case_warning(uow, repo, case, red))
             outcome = transition.event.action
     try:
         uow.commit()
@@ -310,21 +333,9 @@ def _rectification_warning(rating: dr.Rating, level: WarningLevel, heads: Heads,
 def _stage_rectification_warning(
     uow: UnitOfWork, repo: RatingRepository, rating: dr.Rating, warning: SupervisionWarning
 ) -> Message:
-    """The warning (create-only), its outbox message and its counter, in the caller's transaction."""
-    repo.supervision.stage_warning(uow, warning)
-    message = make_message(
-        MessageKind.WARNING,
-        (warning.subject_id, warning.key),
-        warning.recipients,
-        warning.title,
-        rating.application_id,
-        warning.raised_at,
-        {"level": warning.level.value, "deadline": warning.kind.value, "dueOn": warning.due_on.isoformat()},
+    return _stage_warning(
+        uow, repo.supervision, repo.statistics, warning, lambda day, counter: dr.rating_deltas(rating, day, counter)
     )
-    OutboxRepository().stage(uow, message)
-    day = da.china_date(datetime.fromisoformat(warning.raised_at))
-    repo.statistics.stage(uow, dr.rating_deltas(rating, day, f"warnings_{warning.level.value}"), rating.application_id)
-    return message
 
 
 def _rectification_step(
@@ -359,6 +370,7 @@ def _rectification_step(
         yellow = repo.supervision.warning(rating.application_id, yellow_key)
         if yellow is not None and yellow[0].acknowledged_by is None:
             kinds.append(ds.ViolationKind.WARNING_IGNORED)
+            repo.supervision.stage_warning_update(uow, *yellow)  # an acknowledgement racing us wins
         violations = [ds.Violation(rating.department_id, rating.application_id, k.value, at) for k in kinds]
         repo.supervision.stage_violations(uow, violations)
         deltas = dr.rating_deltas(rating, today, "rectifications_overdue")

@@ -73,8 +73,8 @@ class SupervisionRepository:
     # --- violations ------------------------------------------------------------------------------
 
     def stage_violations(self, uow: UnitOfWork, violations: Iterable[Violation]) -> list[Violation]:
-        """Number each department's violations within its year and write them (one GetItem per
-        department concerned, usually one)."""
+        """Number each department's incidents within its year and write their violations (one
+        GetItem per department concerned, usually one). Call once per change."""
         by_key: dict[tuple[str, int], list[Violation]] = {}
         for v in violations:
             by_key.setdefault((v.department_id, _year(v.at)), []).append(v)
@@ -85,8 +85,11 @@ class SupervisionRepository:
                 count, rev = int(counter.data["count"]), int(counter.rev)
             except Record.DoesNotExist:
                 count, rev = 0, 0
+            # One lapse is one incident: violations a single change records for one department
+            # (a missed deadline and its ignored warning) share their number, so a department's
+            # first lapse of the year is a notice even when it breaks two rules at once.
+            count += 1
             for v in group:
-                count += 1
                 numbered = replace(v, ordinal=count, escalation=ds.escalation_for(count))
                 uow.create(self._violation_record(numbered))
                 written.append(numbered)

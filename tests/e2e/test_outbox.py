@@ -154,3 +154,19 @@ def test_a_sweep_warning_survives_a_failed_delivery(api: Api, clock: Clock) -> N
     (delivered,) = _feed(head)
     assert delivered.kind is MessageKind.WARNING and delivered.data["level"] == "yellow"
     assert case.id
+
+
+def test_a_message_that_cannot_be_published_does_not_hold_up_the_others(seeded: Any) -> None:
+    poisoned, *others = [_message(n) for n in range(3)]
+    for message in (poisoned, *others):
+        _write(message)
+
+    class RejectsOne:
+        def publish(self, message: Message) -> None:
+            if message.id == poisoned.id:
+                raise RuntimeError("topic rejected the message")
+
+    assert Relay(channel=RejectsOne()).run() == 2
+    assert OutboxRepository().pending() == [poisoned]  # kept for the next run, not lost
+    assert {m.id for m in _feed("reviewer-x")} == {m.id for m in others}
+    assert Relay(channel=NoChannel()).run() == 1  # once the channel takes it again

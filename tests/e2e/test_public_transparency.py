@@ -235,8 +235,8 @@ def test_a_lookup_costs_a_small_constant_number_of_requests(api: Api, monday: Cl
     code = tracking_code(Case(api).accepted())
     ddb_calls.reset()
     shown(api, code)
-    # rate counter, tracking code, case, then the department and the centre names
-    assert dict(ddb_calls.calls) == {"UpdateItem": 1, "GetItem": 2, "BatchGetItem": 2}
+    # rate counter, tracking code, case, the item as published now, then the department and centre names
+    assert dict(ddb_calls.calls) == {"UpdateItem": 1, "GetItem": 3, "BatchGetItem": 2}
     ddb_calls.reset()
     progress(api, UNKNOWN_CODE)
     assert dict(ddb_calls.calls) == {"UpdateItem": 1, "GetItem": 1}
@@ -353,3 +353,25 @@ def test_the_table_expires_records_by_their_ttl_attribute(ddb: None) -> None:
     assert spec == {"AttributeName": "TTL", "Enabled": True}
     described = Record._get_connection().connection.client.describe_time_to_live(TableName=Record.Meta.table_name)
     assert described["TimeToLiveDescription"]["AttributeName"] == "TTL"
+
+
+def test_an_item_marked_confidential_later_hides_its_earlier_cases(api: Api, monday: Clock) -> None:
+    """Confidentiality follows the catalogue as it is now, not the version a case was filed under."""
+    from tests.e2e.test_result_push import elements_input
+    from tests.flows import gid, op
+
+    case = Case(api, "ZS-SCJG-004").accepted()
+    code = tracking_code(case)
+    assert shown(api, code)["stage"] == "IN_REVIEW"
+    seeded = next(i for i in api.seed.items if i.code == "ZS-SCJG-004")
+    item_id = gid("ServiceItem", "ZS-SCJG-004")
+    version = api.gql("query($id: ID!) { serviceItem(id: $id) { version } }", {"id": item_id})
+    change = {
+        "id": item_id,
+        "expectedVersion": version["data"]["serviceItem"]["version"],
+        "elements": elements_input(seeded.elements, confidential=True),
+        "reason": "涉及个人隐私",
+    }
+    body = api.gql(op("ServiceItemChange"), {"input": change}, as_=api.staff_with("admin"))
+    assert body["data"]["serviceItemChange"]["userErrors"] == [], body
+    assert progress(api, code) == progress(api, UNKNOWN_CODE)

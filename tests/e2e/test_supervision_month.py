@@ -16,6 +16,14 @@ E     ZS-SCJG-002 (2, deemed approval) accepted with a pledge 11-16 (due 11-18);
                                        nobody acts: deemed approval + broken pledge
 F     ZS-SCJG-004                      filed 11-20, one-time notice                  -
 G     ZS-SCJG-004                      filed 11-16, no intake: deemed accepted 11-24 on time (1), approved 11-25
+H     ZS-ZJ-001 (housing 3, natural    accepted 11-23; the co-reviewer stays silent: overdue (4), approved 11-27
+      resources co-reviews in 2)       deemed consent 11-26 (an absence violation)
+
+A is also rated 非常不满意 on 11-04: the market bureau's rectification falls due 15 working days
+later (11-25), nobody records a follow-up, and it goes red on 11-26.
+
+One lapse is one incident in the violation ledger: a missed deadline whose yellow warning was
+never acknowledged records two violations under one number.
 """
 
 from __future__ import annotations
@@ -25,8 +33,10 @@ from typing import Any
 
 from chalicelib.domain import statistics as dstat
 from chalicelib.domain.working_days import DEFAULT_CALENDAR
-from chalicelib.services.sweep import sweep
+from chalicelib.services.outbox import Relay
+from chalicelib.services.sweep import sweep, sweep_rectifications
 from chalicelib.storage.application_repository import ApplicationRepository
+from chalicelib.storage.rating_repository import RatingRepository
 from tests.conftest import Api, Clock
 from tests.flows import Case, gid, op
 
@@ -38,10 +48,13 @@ def _sweep(clock: Clock, day: date, twice: bool = True) -> None:
     """The evening sweep (21:00 China time); run twice to prove it is idempotent."""
     clock.set_china(day, 21)
     repo = ApplicationRepository(DEFAULT_CALENDAR)
+    ratings = RatingRepository(DEFAULT_CALENDAR)
     sweep(repo)
+    sweep_rectifications(ratings, day, clock.now, Relay())
     if twice:
-        again = sweep(repo)
-        assert not {k for k in again if k.startswith(("warning_yellow", "escalate", "deemed", "pledge"))}, again
+        again = sweep(repo) + sweep_rectifications(ratings, day, clock.now, Relay())
+        acted = ("warning_yellow", "escalate", "deemed", "pledge", "rectification_overdue", "rectification_warning")
+        assert not {k for k in again if k.startswith(acted)}, again
 
 
 def _decide(case: Case, outcome: str = "APPROVED") -> None:
@@ -108,6 +121,8 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
     got = sorted((_name(api, cases, w["trackingCode"]), w["deadline"], w["level"], w["dueOn"]) for w in warnings)
     assert got == [
         ("A", "PROMISED", "YELLOW", "2026-11-04"),
+        ("A", "RECTIFICATION", "RED", "2026-11-25"),
+        ("A", "RECTIFICATION", "YELLOW", "2026-11-25"),
         ("B", "PROMISED", "RED", "2026-11-05"),
         ("B", "PROMISED", "YELLOW", "2026-11-05"),
         ("C", "PROMISED", "RED", "2026-11-16"),
@@ -118,26 +133,40 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
     ]
     acknowledged = {_name(api, cases, w["trackingCode"]) for w in warnings if w["acknowledgedBy"]}
     assert acknowledged == {"C"}
+    # The joint case: the silent co-reviewer's warnings are its own, the lead's promised limit the lead's.
+    joint = {
+        department: sorted((w["deadline"], w["level"], w["dueOn"]) for w in _warnings(api, supervisor, department))
+        for department in ("city-natural-resources", "city-housing")
+    }
+    assert joint == {
+        "city-natural-resources": [("CO_REVIEW", "RED", "2026-11-25"), ("CO_REVIEW", "YELLOW", "2026-11-25")],
+        "city-housing": [("PROMISED", "YELLOW", "2026-11-26")],
+    }
+    # Once the lead reviewer has reviewed, the promised limit's warning also names them.
+    assert [_data(n)["deadline"] for n in _feed(api, cases["H"].reviewer)] == ["promised"]
     # The pledge's warnings go to the applicant and the accepting clerk.
     pledge = sorted((_data(n)["deadline"], _data(n)["level"]) for n in _feed(api, "applicant-wang"))
     assert pledge == [("pledge", "red"), ("pledge", "yellow")]
     clerk_feed = _feed(api, cases["E"].clerk)
     assert sorted(_data(n)["level"] for n in clerk_feed if _data(n)["deadline"] == "pledge") == ["red", "yellow"]
 
-    # Each warning reached the department's feed and its head exactly once.
+    # Each warning (and the rectification task) reached the department's feed and its head once.
     department_feed = _feed(api, reviewer, "DEPARTMENT")
-    assert len(department_feed) == 8 and len({n["id"] for n in department_feed}) == 8
-    assert len(_feed(api, head)) == 8
+    kinds = sorted(n["kind"] for n in department_feed)
+    assert kinds == ["RECTIFICATION"] + ["WARNING"] * 10 and len({n["id"] for n in department_feed}) == 11
+    assert len(_feed(api, head)) == 11
 
     # --- violation ledger: numbered per department-year, escalating from the second ---------------
     body = api.gql(op("ViolationLedger"), {"year": 2026, "departmentId": gid("Department", MARKET)}, as_=supervisor)
     ledger = [e["node"] for e in body["data"]["violationLedger"]["edges"]]
     assert [(_case_of(cases, v["applicationId"]), v["kind"], v["ordinal"], v["escalation"]) for v in ledger] == [
         ("B", "overdue_decision", 1, "NOTICE"),
-        ("B", "warning_ignored", 2, "EVALUATION_FLAG"),
-        ("C", "overdue_decision", 3, "EVALUATION_FLAG"),
-        ("E", "overdue_decision", 4, "EVALUATION_FLAG"),
-        ("E", "warning_ignored", 5, "EVALUATION_FLAG"),
+        ("B", "warning_ignored", 1, "NOTICE"),
+        ("C", "overdue_decision", 2, "EVALUATION_FLAG"),
+        ("E", "overdue_decision", 3, "EVALUATION_FLAG"),
+        ("E", "warning_ignored", 3, "EVALUATION_FLAG"),
+        ("A", "rectification_overdue", 4, "EVALUATION_FLAG"),
+        ("A", "warning_ignored", 4, "EVALUATION_FLAG"),
     ]
     body = api.gql(op("ViolationLedger"), {"year": 2026}, as_=supervisor)
     everyone = [e["node"] for e in body["data"]["violationLedger"]["edges"]]
@@ -145,7 +174,12 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
     assert [(_case_of(cases, v["applicationId"]), v["kind"], v["ordinal"]) for v in window] == [
         ("G", "intake_overdue", 1)
     ]
-    assert len(everyone) == 6
+    absent = [v for v in everyone if v["chargedTo"] == "city-natural-resources"]
+    assert [(_case_of(cases, v["applicationId"]), v["kind"], v["ordinal"], v["escalation"]) for v in absent] == [
+        ("H", "co_reviewer_absent", 1, "NOTICE"),
+        ("H", "warning_ignored", 1, "NOTICE"),
+    ]
+    assert len(everyone) == 10
 
     # --- statistics: department and centre for the month, by hand ----------------------------------
     expected = {
@@ -163,19 +197,39 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
         "noticesIssued": 1,
         "rejectionsConfirmed": 1,
         "rejectionsCorrected": 0,
-        "warningsYellow": 6,
-        "warningsRed": 4,
-        "violations": 5,
+        "warningsYellow": 6,  # A, B, C, E, G promised limits and A's rectification (E's pledge is the applicant's)
+        "warningsRed": 4,  # B, C, E and A's rectification
+        "violations": 7,
     }
     figures = _statistics(api, "DEPARTMENT", gid("Department", MARKET), supervisor)
     assert {k: figures[k] for k in expected} == expected
+    assert figures["ratings"][-1] == {"level": 1, "count": 1}
+    # The counters agree with the records they count.
+    assert (len([w for w in warnings if w["level"] == "YELLOW"]), len(ledger)) == (6, 7)
     centre = _statistics(api, "CENTRE", gid("Centre", CENTRE), supervisor)
-    assert {k: centre[k] for k in expected} == {**expected, "violations": 1}
-    # The approver decided A, B, D and G; C was refused by the approver and confirmed by the supervisor.
+    assert {k: centre[k] for k in expected} == {
+        **expected,
+        "received": 8,
+        "accepted": 7,
+        "immediateShare": 1 / 8,
+        "decided": 7,
+        "decidedOverdue": 4,
+        "onTimeRate": 3 / 7,
+        "averageWorkingDays": (1 + 4 + 8 + 0 + 3 + 1 + 4) / 7,
+        "warningsYellow": 6 + 1 + 2,  # + E's pledge, H's co-review and promised limit
+        "warningsRed": 4 + 1 + 1,  # + E's pledge, H's co-review
+        "violations": 1,  # G's late intake is the window's
+    }
+    absent = _statistics(api, "DEPARTMENT", gid("Department", "city-natural-resources"), supervisor)
+    assert (absent["received"], absent["warningsYellow"], absent["warningsRed"], absent["violations"]) == (0, 1, 1, 2)
+    # A decision is the decider's: the approver decided A, B, C (a refusal the supervisor confirmed),
+    # D and G; the supervisor only confirmed. A's rating counts for its decider too.
     approver = cases["A"].approver
     mine = _statistics(api, "STAFF", approver, approver)
-    assert (mine["decided"], mine["decidedOnTime"], mine["decidedOverdue"]) == (4, 3, 1)
-    assert _statistics(api, "STAFF", supervisor, supervisor)["rejectionsConfirmed"] == 1
+    assert (mine["decided"], mine["decidedOnTime"], mine["decidedOverdue"]) == (5, 3, 2)
+    assert mine["ratings"][-1] == {"level": 1, "count": 1}
+    theirs = _statistics(api, "STAFF", supervisor, supervisor)
+    assert (theirs["rejectionsConfirmed"], theirs["decided"]) == (1, 0)
 
     # --- the counters agree with a recount of every case's audit events -----------------------------
     repo = ApplicationRepository(DEFAULT_CALENDAR)
@@ -183,6 +237,8 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
     for case in cases.values():
         found = repo.get(_raw_id(case.id))
         assert found is not None
+        if found[0].lead_department_id != MARKET:
+            continue  # H is the housing bureau's
         for event in repo.events(found[0].id):
             for name, value in _recount_event(found[0], event).items():
                 recount[name] = recount.get(name, 0) + value
@@ -199,6 +255,12 @@ def _actions(day: date, cases: dict[str, Case], new: Any, api: Api) -> None:
         _review(cases["A"])
         _decide(cases["A"])
         new("B", "ZS-SCJG-004").accepted()
+    if day == d(2026, 11, 4):
+        a = cases["A"]
+        worst = {"efficiency": 1, "guideAccuracy": 1, "convenience": 1, "attitude": 1}
+        rating = {"applicationId": a.id, "level": "VERY_DISSATISFIED", "indicators": worst, "comment": "多次往返"}
+        body = api.gql(op("ApplicationRate"), {"input": rating}, as_="applicant-wang")
+        assert body["data"]["applicationRate"]["userErrors"] == [], body
     if day == d(2026, 11, 9):
         _review(cases["B"])
         _decide(cases["B"])
@@ -230,9 +292,15 @@ def _actions(day: date, cases: dict[str, Case], new: Any, api: Api) -> None:
             "procedure": "补正后重新提交",
         }
         f.run("ApplicationNoticeIssue", {"input": notice}, f.clerk)
+    if day == d(2026, 11, 23):
+        new("H", "ZS-ZJ-001").accepted()
+    if day == d(2026, 11, 24):
+        _review(cases["H"])  # the lead reviews; the co-reviewer never does
     if day == d(2026, 11, 25):
         _review(cases["G"])
         _decide(cases["G"])
+    if day == d(2026, 11, 27):
+        _decide(cases["H"])
 
 
 _DECISIONS = {"approve", "deemed_approval", "confirm_rejection"}

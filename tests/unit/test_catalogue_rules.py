@@ -175,3 +175,22 @@ def test_invalid_code_rejected() -> None:
     with pytest.raises(DomainError) as error:
         dc.add_item("bad code", elements(), ctx())
     assert codes(error) == {dc.CatalogueCode.INVALID_CODE}
+
+
+def test_joint_items_have_at_most_twenty_co_reviewers() -> None:
+    """The bound keeps accepting a joint case within one transaction (see MAX_CO_REVIEWERS)."""
+    from dataclasses import replace
+
+    from chalicelib.domain import catalogue as dc
+    from infra.seed import load
+
+    data = load()
+    item = next(i for i in data.items if i.code == "ZS-ZRZY-001")
+    departments = {d.id: d for d in data.departments}
+    others = [d.id for d in data.departments if d.id != item.elements.department_id]
+    many = tuple(dc.CoReviewer(others[i % len(others)], 5) for i in range(dc.MAX_CO_REVIEWERS + 1))
+    with pytest.raises(DomainError) as raised:
+        dc.validate_elements(replace(item.elements, co_reviewers=many), departments)
+    assert ("elements.coReviewers", dc.CatalogueCode.TOO_MANY) in {(v.field, v.code) for v in raised.value.violations}
+    every_other = tuple(dc.CoReviewer(d, 5) for d in others[: dc.MAX_CO_REVIEWERS])
+    dc.validate_elements(replace(item.elements, co_reviewers=every_other), departments)
