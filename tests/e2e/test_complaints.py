@@ -153,3 +153,12 @@ def test_my_complaints_are_only_mine_and_a_retry_files_once(api: Api, monday: Cl
     assert payload(api.gql(op("MyComplaints"), {}, as_="applicant-zhou"))["edges"] == []
     mine = payload(api.gql(op("MyComplaints"), {}, as_="applicant-wang"))["edges"]
     assert [relay.GlobalID.from_id(e["node"]["id"]).type_name for e in mine] == ["Complaint"]
+
+
+def test_window_posts_carry_the_id_complaints_name(api: Api) -> None:
+    """Staff print each window's complaint QR code from `windowPosts { id }`."""
+    body = api.gql(op("WindowPosts"), {"id": gid("Centre", "zs-city")}, as_=api.staff_with("clerk"))
+    ids = {p["postId"]: p["id"] for p in body["data"]["centre"]["windowPosts"]}
+    assert ids["zs-city-w11"] == MARKET_WINDOW
+    filed = payload(file(api, windowPostId=ids["zs-city-w11"], text="窗口人员态度冷漠"))["complaint"]
+    assert filed["windowPostId"] == MARKET_WINDOW

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from chalicelib.api.catalogue.keywords import normalise_keyword
 from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
-from chalicelib.api.relay import Connection, page_size, to_connection
+from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import catalogue as dc
 
 CentreLevel = strawberry.enum(dc.CentreLevel, name="CentreLevel")
@@ -76,10 +76,16 @@ class WindowPost:
     staff_id: str
     backup_staff_id: str
     department_id: str | None
+    centre_id: strawberry.Private[str]
+
+    @strawberry.field(description="Global ID for `complaintFile(windowPostId:)` (the window's complaint QR code).")
+    def id(self) -> strawberry.ID:
+        return global_id("WindowPost", f"{self.centre_id}/{self.post_id}")
 
     @classmethod
     def from_domain(cls, p: dc.WindowPost) -> WindowPost:
         return cls(
+            centre_id=p.centre_id,
             post_id=p.id,
             name=p.name,
             kind=p.kind,
