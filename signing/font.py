@@ -92,7 +92,9 @@ def _is_collection(data: bytes) -> bool:
 def _extract_member(data: bytes, index: int) -> bytes:
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data), fontNumber=index, lazy=None)
+    # recalcTimestamp=False: saving must not stamp `head.modified` with the current time, or every
+    # process extracts a different font and certificates stop being byte-reproducible.
+    font = TTFont(io.BytesIO(data), fontNumber=index, lazy=None, recalcTimestamp=False)
     if "FFTM" in font:  # FontForge timestamp: useless, and fontTools warns on every subset
         del font["FFTM"]
     out = io.BytesIO()

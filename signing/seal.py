@@ -161,7 +161,7 @@ class Sealer:
             options.layout_features = ["*"]
             options.name_IDs = ["*"]
             options.notdef_outline = True
-            tt = TTFont(io.BytesIO(self._font_bytes), lazy=True)
+            tt = TTFont(io.BytesIO(self._font_bytes), lazy=True, recalcTimestamp=False)
             subsetter = subset.Subsetter(options)
             subsetter.populate(text=appearance.authority_name + appearance.seal_text + STAMP_TIME_CHARS)
             subsetter.subset(tt)

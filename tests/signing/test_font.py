@@ -49,3 +49,33 @@ def test_install_font_writes_single_ttf(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert dest.parent == tmp_path / "fonts" and dest.suffix == ".ttf"
     assert dest.read_bytes() == data
     assert font.install_font(source) == dest  # idempotent
+
+
+def test_extracting_from_a_collection_does_not_stamp_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system font is a .ttc: the member extracted from it must be the same bytes whenever it
+    is extracted, or certificates rendered with it stop being byte-reproducible."""
+    import io
+
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef"])
+    builder.setupCharacterMap({})
+    builder.setupGlyf({".notdef": TTGlyphPen(None).glyph()})
+    builder.setupHorizontalMetrics({".notdef": (500, 0)})
+    builder.setupHorizontalHeader()
+    builder.setupNameTable({"familyName": "Test", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    collection = TTCollection()
+    collection.fonts = [builder.font]
+    buffer = io.BytesIO()
+    collection.save(buffer)
+    data = buffer.getvalue()
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 1_000_000)
+    first = font._extract_member(data, 0)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 2_000_000)
+    assert font._extract_member(data, 0) == first
