@@ -220,6 +220,8 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
         "warningsRed": 4 + 1 + 1,  # + E's pledge, H's co-review
         "violations": 1,  # G's late intake is the window's
     }
+    item = _statistics(api, "ITEM", gid("ServiceItem", "ZS-SCJG-004"), supervisor)  # A, B, F and G
+    assert (item["received"], item["accepted"], item["decidedOnTime"], item["decidedOverdue"]) == (4, 3, 2, 1)
     absent = _statistics(api, "DEPARTMENT", gid("Department", "city-natural-resources"), supervisor)
     assert (absent["received"], absent["warningsYellow"], absent["warningsRed"], absent["violations"]) == (0, 1, 1, 2)
     # A decision is the decider's: the approver decided A, B, C (a refusal the supervisor confirmed),
