@@ -191,7 +191,7 @@ def _projection_rows(case_id: str, departments: set[str]) -> set[tuple[str, str]
         "INBOX#intake#zs-city",
         "INBOX#rejection#supervision",
         "INBOX#issuance#zs-city",
-        *(f"DUE#{kind}" for kind in ("intake", "co_review", "promised", "pledge")),
+        *(f"DUE#{kind}" for kind in ("intake", "co_review", "promised", "pledge", "warning")),
     ]
     return {(r.pk, r.sk) for pk in partitions for r in Record.query(pk) if f"#{case_id}" in r.sk}
 
