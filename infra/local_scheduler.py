@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="one sweep and relay run, then exit")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[scheduler] %(message)s")
+    for noisy in ("pynamodb", "botocore", "boto3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.once:
         print(json.dumps(run_once(), sort_keys=True))
         return 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -13,6 +15,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from chalicelib.api.applications.mutations.agent_authorisation_grant import (
     AgentAuthorisationGrantPayload,
@@ -117,6 +120,8 @@ from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAckn
 from chalicelib.api.supervision.queries import SupervisionQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -235,9 +240,22 @@ def _extensions(settings: Settings) -> list[object]:
     ]
 
 
+class _Schema(strawberry.Schema):
+    """Logs unexpected errors (bugs) with their traceback, as strawberry does; expected ones (bad
+    input, permissions, unknown ids) are answers, not failures: one line at INFO, no traceback."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [e for e in errors if should_mask_error(e)]
+        super().process_errors(unexpected, execution_context)
+        for error in errors:
+            if error not in unexpected:
+                code = (error.extensions or {}).get("code") or getattr(error.original_error, "code", "GRAPHQL")
+                log.info("graphql error %s at %s", code, ".".join(str(p) for p in error.path or ()))
+
+
 @lru_cache(maxsize=4)
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],

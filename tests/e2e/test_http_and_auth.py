@@ -178,3 +178,24 @@ def test_unexpected_errors_are_masked_expected_ones_are_not(api: Api, monkeypatc
     assert body["errors"][0]["message"] == "服务内部错误,请稍后重试"
     assert "secret" not in json.dumps(body)
     assert error_code(api.gql("{ me { subject } }")) == "UNAUTHENTICATED"  # still answering
+
+
+def test_only_unexpected_errors_are_logged_as_errors(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A wrong id or a missing permission is an answer, not a failure: no ERROR with a traceback."""
+    import logging
+
+    from chalicelib.storage.catalogue_repository import CatalogueRepository
+
+    with caplog.at_level(logging.INFO):
+        assert error_code(api.gql("{ me { subject } }")) == "UNAUTHENTICATED"
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+        def boom(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("secret internal detail")
+
+        monkeypatch.setattr(CatalogueRepository, "published_page", boom)
+        api.gql(ITEMS)
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(logged) == 1 and "secret internal detail" in (logged[0].exc_text or logged[0].getMessage())
