@@ -116,7 +116,9 @@ class UnitOfWork:
                 break
             except TransactWriteError as error:
                 codes = {r.code for r in (error.cancellation_reasons or []) if r is not None and r.code != "None"}
-                if codes == {"TransactionConflict"} and attempt < CONFLICT_RETRIES:
+                # (Not with an idempotency token: whether DynamoDB replays a cancelled call's
+                # outcome for its token is not documented, so such callers retry themselves.)
+                if codes == {"TransactionConflict"} and attempt < CONFLICT_RETRIES and token is None:
                     time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
                     continue
                 # A failed condition (someone changed the record), or conflicts that outlasted
