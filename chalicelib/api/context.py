@@ -14,16 +14,16 @@ from chalicelib.domain.identity import Principal
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
-from chalicelib.services.complaints import ComplaintService
-from chalicelib.services.inspections import InspectionService
-from chalicelib.services.public_progress import PublicProgressService
-from chalicelib.services.ratings import RatingService
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
+    from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.public_progress import PublicProgressService
+    from chalicelib.services.ratings import RatingService
     from chalicelib.services.supervision import SupervisionService
 
 
@@ -100,23 +100,29 @@ class RequestContext:
 
     @cached_property
     def public_progress(self) -> PublicProgressService:
+        from chalicelib.services.public_progress import PublicProgressService
+
         return PublicProgressService(self.application_repository, self.settings.public_lookups_per_minute)
 
     # --- result push and inspections (审管联动, seed 002) ---------------------------------------
     @cached_property
     def inspections(self) -> InspectionService:
+        from chalicelib.services.inspections import InspectionService
+
         return InspectionService(self.certificate_repository, self.application_repository, self.catalogue)
 
     # --- ratings and complaints (好差评) ---------------------------------------------------------
 
     @cached_property
     def ratings(self) -> RatingService:
+        from chalicelib.services.ratings import RatingService
         from chalicelib.storage.rating_repository import RatingRepository
 
         return RatingService(self.applications, RatingRepository(self.calendar), self.catalogue)
 
     @cached_property
     def complaints(self) -> ComplaintService:
+        from chalicelib.services.complaints import ComplaintService
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
