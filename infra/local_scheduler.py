@@ -43,18 +43,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         while True:
             now = time.monotonic()
-            try:
-                if now >= next_sweep:
+            # A failed run must not stop the schedule: it is logged and tried again next time.
+            if now >= next_sweep:
+                next_sweep = now + SWEEP_EVERY
+                try:
                     logging.info("deadline sweep: %s", run_once())
-                    next_sweep = now + SWEEP_EVERY
-                if now >= next_relay:
+                except Exception:
+                    logging.exception("deadline sweep failed")
+            if now >= next_relay:
+                next_relay = now + RELAY_EVERY
+                try:
                     delivered = Relay().run()
                     if delivered:
                         logging.info("outbox relay delivered %d", delivered)
-                    next_relay = now + RELAY_EVERY
-            except Exception:  # a bad run must not stop the schedule: log it and try next time
-                logging.exception("scheduled run failed")
-                next_sweep, next_relay = now + RELAY_EVERY, now + RELAY_EVERY
+                except Exception:
+                    logging.exception("outbox relay failed")
             time.sleep(1.0)
     except KeyboardInterrupt:
         return 0

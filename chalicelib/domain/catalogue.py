@@ -261,10 +261,11 @@ MAX_LIMIT_DAYS = 365
 MAX_TEXT = 500
 MAX_NAME = 100
 MAX_LIST = 60
-# 并联审批 with more departments than this is a meeting, not a form; the bound also keeps the
-# acceptance of a joint case (a review task, deadline and warning day per co-reviewer) inside
-# one DynamoDB transaction (100 writes).
-MAX_CO_REVIEWERS = 20
+# 并联审批 with more departments than this is a meeting, not a form. The bound also keeps every
+# change of a joint case inside one DynamoDB transaction (100 writes): each co-reviewer has a
+# worklist row, a due date and a warning day, and a change that moves every deadline (an
+# extension, a pause) deletes and rewrites all three (6 writes per co-reviewer + ~20 others).
+MAX_CO_REVIEWERS = 12
 
 
 class CatalogueCode:

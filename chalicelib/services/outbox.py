@@ -99,16 +99,17 @@ class Relay:
         return delivered
 
     def run(self, limit: int = 100) -> int:
-        """Deliver everything pending (the scheduled relay); one Query per batch."""
+        """Deliver everything pending (the scheduled relay), oldest first, one Query per batch.
+        It pages past messages it could not deliver, so refused ones never block later ones;
+        they are tried again on the next run."""
         total = 0
+        after: Message | None = None
         while True:
-            batch = self.repo.pending(limit)
+            batch = self.repo.pending(limit, after)
             if not batch:
                 return total
-            done = self.deliver(batch, isolate=True)
-            total += done
-            if done < len(batch):
-                return total  # something stuck or a racing relay: the rest waits for the next run
+            total += self.deliver(batch, isolate=True)
+            after = batch[-1]
 
     def deliver_soon(self, messages: Iterable[Message]) -> None:
         """Best effort right after a request; anything that fails stays pending for `run`."""

@@ -119,9 +119,19 @@ def sweep(
                 break
             for entry in batch:
                 handled.add((entry.application_id, entry.ref))
-                done[_apply(entry, repo, moment, today, heads, relay)] += 1
+                done[_isolated(entry, _apply, repo, moment, today, heads, relay)] += 1
     log.info("deadline sweep %s: %s", today.isoformat(), dict(done))
     return done
+
+
+def _isolated(entry: DueEntry, step: Callable[..., str], *args: object) -> str:
+    """One case's step; a failure of one case (a bug, an oversized change) is logged and left
+    for the next run, and never stops the sweep for every other case."""
+    try:
+        return step(entry, *args)
+    except Exception:
+        log.exception("sweep failed on %s %s (%s): left for the next run", entry.kind, entry.application_id, entry.ref)
+        return "failed"
 
 
 def _warning(case: Application, deadline: Deadline, level: WarningLevel, at: str) -> SupervisionWarning:
@@ -277,11 +287,28 @@ def run_sweep() -> dict[str, int]:
     from chalicelib.domain.working_days import DEFAULT_CALENDAR
     from chalicelib.storage.certificate_repository import CertificateRepository
 
-    done = sweep(ApplicationRepository(DEFAULT_CALENDAR))
+    done: Counter[str] = Counter()
     moment = clock.utc_now()
-    done.update(sweep_rectifications(RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay()))
-    done["certificate_expired"] = expire_certificates(CertificateRepository())
-    done["outbox_delivered"] = Relay().run()
+    phases: list[tuple[str, Callable[[], Counter[str] | int]]] = [
+        ("deadlines", lambda: sweep(ApplicationRepository(DEFAULT_CALENDAR))),
+        (
+            "rectifications",
+            lambda: sweep_rectifications(RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay()),
+        ),
+        ("certificate_expired", lambda: expire_certificates(CertificateRepository())),
+        ("outbox_delivered", lambda: Relay().run()),
+    ]
+    for name, phase in phases:  # each phase on its own: one failing never skips the others
+        try:
+            result = phase()
+        except Exception:
+            log.exception("scheduled %s failed; the next run tries again", name)
+            done[f"{name}_failed"] += 1
+            continue
+        if isinstance(result, int):
+            done[name] = result
+        else:
+            done.update(result)
     return dict(done)
 
 
@@ -306,7 +333,7 @@ def sweep_rectifications(
                 break
             for entry in batch:
                 handled.add(entry.application_id)
-                done[_rectification_step(entry, repo, today, at, heads, relay)] += 1
+                done[_isolated(entry, _rectification_step, repo, today, at, heads, relay)] += 1
     log.info("rectification sweep %s: %s", today.isoformat(), dict(done))
     return done
 

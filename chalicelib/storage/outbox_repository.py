@@ -30,9 +30,11 @@ class OutboxRepository:
         uow.create(Record(f"MSG#{message.id}", "#", entity="Message", data=encode(message)))
         uow.create(Record(PENDING, _sk(message), entity="Pending", data={"id": message.id}))
 
-    def pending(self, limit: int = 100) -> list[Message]:
-        """Oldest first; the message body is kept on the marker's message record."""
-        ids = [r.data["id"] for r in Record.query(PENDING, limit=limit)]
+    def pending(self, limit: int = 100, after: Message | None = None) -> list[Message]:
+        """Oldest first, from after `after` (so a relay can page past messages it cannot deliver);
+        the message body is kept on the marker's message record."""
+        condition = Record.sk > _sk(after) if after is not None else None
+        ids = [r.data["id"] for r in Record.query(PENDING, range_key_condition=condition, limit=limit)]
         if not ids:
             return []
         found = {r.pk: r for r in Record.batch_get([(f"MSG#{i}", "#") for i in ids])}

@@ -170,3 +170,19 @@ def test_a_message_that_cannot_be_published_does_not_hold_up_the_others(seeded: 
     assert OutboxRepository().pending() == [poisoned]  # kept for the next run, not lost
     assert {m.id for m in _feed("reviewer-x")} == {m.id for m in others}
     assert Relay(channel=NoChannel()).run() == 1  # once the channel takes it again
+
+
+def test_a_whole_batch_of_refused_messages_does_not_block_the_rest(seeded: Any) -> None:
+    messages = [_message(n) for n in range(5)]
+    for message in messages:
+        _write(message)
+    refused = {m.id for m in messages[:3]}  # the three oldest fill a whole batch of three
+
+    class RefusesThree:
+        def publish(self, message: Message) -> None:
+            if message.id in refused:
+                raise RuntimeError("topic rejected the message")
+
+    assert Relay(channel=RefusesThree()).run(limit=3) == 2
+    assert {m.id for m in OutboxRepository().pending()} == refused
+    assert Relay(channel=NoChannel()).run(limit=3) == 3

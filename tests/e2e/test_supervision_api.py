@@ -172,15 +172,17 @@ def test_the_local_scheduler_runs_the_schedules(api: Api, clock: Clock, capsys: 
     assert "warning_yellow" not in json.loads(capsys.readouterr().out)
 
 
-def test_accepting_the_largest_joint_case_fits_one_transaction(seeded: Any) -> None:
-    """Each co-reviewer adds a review task, a deadline and a warning day to the acceptance; the
-    catalogue's bound on co-reviewers keeps that within DynamoDB's 100 writes per transaction."""
+def test_every_change_of_the_largest_joint_case_fits_one_transaction(seeded: Any) -> None:
+    """Each co-reviewer adds a worklist row, a due date and a warning day; a change that moves
+    every deadline deletes and rewrites all of them. At the catalogue's bound on co-reviewers the
+    worst changes (acceptance, a pause re-filed by the sweep, an extension with an idempotency
+    key) still fit DynamoDB's 100 writes per transaction."""
     import secrets
     from dataclasses import replace
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from chalicelib.domain import application as da
-    from chalicelib.domain.catalogue import MAX_CO_REVIEWERS, CoReviewer
+    from chalicelib.domain.catalogue import MAX_CO_REVIEWERS, CoReviewer, SpecialStepKind
     from chalicelib.domain.identity import Principal, Role
     from chalicelib.storage.catalogue_repository import CatalogueRepository
     from chalicelib.storage.unit_of_work import MAX_ITEMS, UnitOfWork
@@ -189,7 +191,10 @@ def test_accepting_the_largest_joint_case_fits_one_transaction(seeded: Any) -> N
     assert found is not None
     co = tuple(CoReviewer(f"department-{i}", 5) for i in range(MAX_CO_REVIEWERS))
     item = replace(found[0], elements=replace(found[0].elements, co_reviewers=co))
+    lead = item.elements.department_id
     clerk = Principal("clerk-x", frozenset({Role.CLERK}), department_id="city-bureau", centre_id="zs-city")
+    reviewer = Principal("reviewer-x", frozenset({Role.REVIEWER}), department_id=lead, centre_id="zs-city")
+    supervisor = Principal("supervisor-x", frozenset({Role.SUPERVISOR}), department_id="sup", centre_id="zs-city")
     now = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
     materials = tuple(
         da.SubmittedMaterial(m.code, "a.pdf", f"b-{m.code}", "0" * 64, 1, 1) for m in item.elements.materials
@@ -207,15 +212,29 @@ def test_accepting_the_largest_joint_case_fits_one_transaction(seeded: Any) -> N
         agent_authorised=False,
     )
     repo = ApplicationRepository(DEFAULT_CALENDAR)
-    uow = UnitOfWork()
-    repo.stage_new(uow, filed.case, filed.event, date(2026, 11, 2))
-    uow.commit()
-    accepted = da.accept(filed.case, clerk, now)
-    repo.get(filed.case.id)  # learn the stored projections, as a command does
-    uow = UnitOfWork()
-    repo.stage_change(uow, filed.case, accepted.case, 1, accepted.event, date(2026, 11, 2))
-    assert len(uow) <= MAX_ITEMS
-    uow.commit()
+    sizes: dict[str, int] = {}
+
+    def commit(name: str, stage: Any, extra: int = 0) -> None:
+        uow = UnitOfWork()
+        stage(uow)
+        sizes[name] = len(uow) + extra
+        assert sizes[name] <= MAX_ITEMS, sizes
+        uow.commit()
+
+    commit("file", lambda uow: repo.stage_new(uow, filed.case, filed.event, date(2026, 11, 2)))
+    case, rev = repo.get(filed.case.id) or (filed.case, 1)
+    accepted = da.accept(case, clerk, now)
+    commit("accept", lambda uow: repo.stage_change(uow, case, accepted.case, rev, accepted.event, date(2026, 11, 2)), 1)
+    case, rev = repo.get(case.id) or (case, 0)
+    paused = da.start_special_step(case, reviewer, now, SpecialStepKind.EXPERT_REVIEW, "专家评审")
+    commit("pause", lambda uow: repo.stage_change(uow, case, paused.case, rev, paused.event, date(2026, 11, 2)), 1)
+    case, rev = repo.get(case.id) or (case, 0)
+    later = date(2026, 11, 5)  # the open pause has pushed every deadline: the sweep re-files them all
+    commit("refile", lambda uow: repo.stage_refresh(uow, case, rev, later))
+    case, rev = repo.get(case.id) or (case, 0)
+    extended = da.grant_extension(case, supervisor, now + timedelta(days=3), 5, "情况复杂")
+    commit("extend", lambda uow: repo.stage_change(uow, case, extended.case, rev, extended.event, later), 1)
+    assert max(sizes.values()) > 6 * MAX_CO_REVIEWERS  # the worst case was really exercised
 
 
 def test_an_acknowledgement_racing_the_sweep_is_not_charged_as_ignored(
@@ -256,3 +275,30 @@ def test_an_acknowledgement_racing_the_sweep_is_not_charged_as_ignored(
     body = api.gql(op("ViolationLedger"), {"year": 2026}, as_=case.reviewer)
     kinds = [e["node"]["kind"] for e in body["data"]["violationLedger"]["edges"]]
     assert kinds == ["overdue_decision"] and yellow["level"] == "YELLOW"
+
+
+def test_one_failing_case_does_not_stop_the_sweep(api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.api.relay import decode_id
+    from chalicelib.services import sweep as sweep_module
+
+    broken, fine = Case(api, "ZS-SCJG-004").accepted(), Case(api, "ZS-SCJG-004").accepted()
+    broken_id = decode_id(broken.id, "Application")
+    original = sweep_module._apply
+
+    def failing(entry: Any, *args: Any) -> str:
+        if entry.application_id == broken_id:
+            raise ValueError("a bug in one case")
+        return original(entry, *args)
+
+    monkeypatch.setattr(sweep_module, "_apply", failing)
+    clock.set_china(date(2026, 11, 2), 21)
+    done = sweep(ApplicationRepository(DEFAULT_CALENDAR))
+    assert (done["failed"], done["warning_yellow"]) == (1, 1)  # the other case still got its warning
+    assert fine.id
+
+    def broken_expiry(*args: Any) -> int:
+        raise RuntimeError("certificate registry unavailable")
+
+    monkeypatch.setattr(sweep_module, "expire_certificates", broken_expiry)
+    result = sweep_module.run_sweep()
+    assert result["certificate_expired_failed"] == 1 and "outbox_delivered" in result  # later phases ran
