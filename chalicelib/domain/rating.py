@@ -19,7 +19,7 @@ from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, State
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
-from chalicelib.domain.statistics import Delta, ScopeKind, scope
+from chalicelib.domain.statistics import Delta, scoped_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 
 RECTIFICATION_WORKING_DAYS = 15
@@ -231,9 +231,4 @@ def mark_overdue(rating: Rating, at: str) -> Rating:
 def rating_deltas(rating: Rating, day: date, counter: str) -> list[Delta]:
     """A rectification event counted like `supervision_deltas` counts a case's: for the centre,
     the item and the responsible department (the rating carries all three)."""
-    keys = {
-        scope(ScopeKind.CENTRE, rating.centre_id),
-        scope(ScopeKind.ITEM, rating.item_code),
-        scope(ScopeKind.DEPARTMENT, rating.department_id),
-    }
-    return [Delta(key, day, {counter: 1}) for key in sorted(keys)]
+    return scoped_deltas(rating.centre_id, rating.item_code, rating.department_id, day, counter)

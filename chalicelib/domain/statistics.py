@@ -143,7 +143,14 @@ def supervision_deltas(
 ) -> list[Delta]:
     """A warning (or rating) counted for the case's centre and item, the department concerned
     (none for an applicant's own pledge) and, when given, the staff member concerned."""
-    keys = {scope(ScopeKind.CENTRE, case.centre_id), scope(ScopeKind.ITEM, case.item.code)}
+    return scoped_deltas(case.centre_id, case.item.code, department_id, day, counter, staff_id)
+
+
+def scoped_deltas(
+    centre_id: str, item_code: str, department_id: str, day: date, counter: str, staff_id: str | None = None
+) -> list[Delta]:
+    """One counter added once for a centre, an item, a department (if any) and a staff member (if any)."""
+    keys = {scope(ScopeKind.CENTRE, centre_id), scope(ScopeKind.ITEM, item_code)}
     if department_id:
         keys.add(scope(ScopeKind.DEPARTMENT, department_id))
     if staff_id and staff_id != da.SYSTEM:

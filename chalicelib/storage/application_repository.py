@@ -29,7 +29,7 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.domain import application as da
 from chalicelib.domain import supervision as ds
-from chalicelib.domain.application import Application, Effect, State, TaskRole, TaskStatus
+from chalicelib.domain.application import Application, Effect, State, TaskStatus
 from chalicelib.domain.audit import Event
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
@@ -123,21 +123,17 @@ def _projections(
             task_due = da.task_deadline(case, task, calendar, today)
             assert task_due is not None
             inbox("review", task.department_id, task_due)
-            if task.role is TaskRole.CO:
-                due("co_review", task_due, task.department_id)
         if not open_tasks:
             inbox("decision", case.lead_department_id, promised)
-        if not case.red_flag:
-            due("promised", promised)
-    if case.state in da.PLEDGE_STATES and case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
-        due("pledge", case.pledge.due_on)
     if case.state is State.REJECTION_REPORTED:
         inbox("rejection", "supervision", today)
     if case.awaiting_issue:  # the bureau's worklist, oldest approval first
         decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
         inbox("issuance", case.centre_id, decided)
-    # Electronic supervision: each open deadline not yet warned about gets its yellow-warning day.
+    # The deadlines the sweep enforces (a co-reviewer's limit, the promised limit, a pledge), each
+    # with its yellow-warning day until that warning has been raised (electronic supervision).
     for open_deadline in ds.case_deadlines(case, calendar, today, {}):
+        due(open_deadline.kind.value, open_deadline.due_on, open_deadline.ref)
         if open_deadline.key not in case.warned:
             due("warning", ds.warn_on(open_deadline.due_on, lead_days, calendar), open_deadline.key)
     for report in case.reports:
