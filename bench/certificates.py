@@ -170,59 +170,11 @@ def build_rig(folder: Path) -> Rig:
     return rig
 
 
-#: Every character the stamp can show besides the authority name and seal text: the sealing time.
-TIME_CHARS = "0123456789年月日: "
-
-
-def presubset_sealer(rig: Rig) -> Any:
-    """WHAT-IF for signing/ (not a fix): a second Sealer, same key, whose stamp font is pre-subset.
-
-    The stamp only ever shows the authority name, the seal text and the time, so the 4.6 MB font
-    can be cut once per process to those characters (~10 KB); pyHanko then opens and subsets
-    that small font per seal. Patches a private attribute of signing.seal.Sealer: returns None
-    when that internal has changed (e.g. once signing/ does this itself).
-    """
-    import io as _io
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    from signing import Sealer
-    from signing.stamp import InMemoryFontFactory
-
-    sealer = Sealer(rig.sealer.backend)
-    if not isinstance(getattr(sealer, "_font", None), InMemoryFontFactory):
-        return None
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    font = TTFont(_io.BytesIO(sealer._font.font_bytes), lazy=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=rig.appearance.authority_name + rig.appearance.seal_text + TIME_CHARS)
-    subsetter.subset(font)
-    out = _io.BytesIO()
-    font.save(out)
-    sealer._font = InMemoryFontFactory(out.getvalue())
-    return sealer
-
-
-def verify_pdf_passes(rig: Rig, sealed: bytes) -> bool:
-    from signing import Indication, verify_pdf
-
-    return verify_pdf(sealed, [rig.ca_pem]).indication is Indication.PASSED
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.certificates", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 samples: a smoke run, not a measurement")
     parser.add_argument("-n", "--repeat", type=int, default=None, help="samples of each (default 15, quick 2)")
     parser.add_argument("--profile", type=int, default=0, metavar="K", help="then cProfile K issues")
-    parser.add_argument(
-        "--what-if-presubset",
-        action="store_true",
-        help="also measure a sealer whose stamp font is pre-subset once (the fix proposed for signing/)",
-    )
     return parser.parse_args(argv)
 
 
@@ -239,11 +191,12 @@ def _package(filename: str) -> str:
 #: Phases of an issue: (label, file suffix, function name) whose cumulative time stands for each.
 PHASES = (
     ("render_certificate", "certificate_pdf.py", "render_certificate"),
+    ("  QR code matrix", "qr.py", "qr_matrix"),
+    ("  reportlab save (font subset, compression, objects)", "canvas.py", "save"),
     ("Sealer.seal", "seal.py", "seal"),
-    ("  stamp font engine: fontTools opens the whole font", "stamp.py", "create_font_engine"),
-    ("  stamp font written into the PDF (prepare_write):", "opentype.py", "prepare_write"),
-    ("    fontTools subsetting", "opentype.py", "_extract_subset"),
-    ("    saving the subset font", "opentype.py", "set_font_file"),
+    ("  stamp font engine (shared font, opened once per process)", "stamp.py", "create_font_engine"),
+    ("  stamp text shaping (remembered per string)", "stamp.py", "shape"),
+    ("  stamp font objects written into the PDF", "opentype.py", "prepare_write"),
     ("  the signature itself (key backend sign)", "_pyhanko_signer.py", "async_sign_raw"),
     ("LocalBlobStore.put", "blobs.py", "put"),
 )
@@ -294,16 +247,6 @@ def run(args: argparse.Namespace) -> list[Figure]:
             "bare_validate": rig.bare_validate,
             "verify": rig.verify,
         }
-        whatif = presubset_sealer(rig) if args.what_if_presubset else None
-        if args.what_if_presubset and whatif is None:
-            print("  --what-if-presubset: skipped, signing.seal.Sealer no longer has the patched internal")
-        if whatif is not None:
-            if not verify_pdf_passes(rig, whatif.seal(rig.pdf, rig.appearance)):
-                raise RuntimeError("the what-if sealer's output does not verify")
-            jobs["seal_presubset"] = lambda: whatif.seal(rig.pdf, rig.appearance, location="舟山市")
-            jobs["issue_presubset"] = lambda: rig.store_put(
-                whatif.seal(rig.render(), rig.appearance, location="舟山市")
-            )
         for _ in range(warmup):
             for job in jobs.values():
                 job()
@@ -324,8 +267,6 @@ def run(args: argparse.Namespace) -> list[Figure]:
             ("store", "LocalBlobStore.put only"),
             ("bare_validate", "floor: bare pyHanko validate_pdf_signature"),
             ("verify", "signing.verify_pdf"),
-            ("seal_presubset", "WHAT-IF Sealer.seal with a pre-subset stamp font"),
-            ("issue_presubset", "WHAT-IF issue with a pre-subset stamp font"),
         ):
             if name in stats:
                 print(row(label, stats[name]))
@@ -345,17 +286,6 @@ def run(args: argparse.Namespace) -> list[Figure]:
                 verify_floor,
             ),
         ]
-        for name in ("seal_presubset", "issue_presubset"):
-            if name in stats:
-                figures.append(
-                    Figure(
-                        f"certificates.{name}_whatif",
-                        stats[name].median,
-                        sign_median,
-                        f"{name.split('_')[0]} with the stamp font pre-subset once (proposed signing/ fix)",
-                        sign_floor,
-                    )
-                )
         by_name = {f.name: f for f in figures}
         missed = False
         for name, target in (("certificates.issue", ISSUE_TARGET), ("certificates.verify", VERIFY_TARGET)):

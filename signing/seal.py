@@ -112,14 +112,12 @@ class Sealer:
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
         from ._pyhanko_signer import BackendSigner
-        from .stamp import InMemoryFontFactory
 
         self.backend = backend
         self.signer = BackendSigner(backend)
         self.timestamper = HTTPTimeStamper(timestamp_url, timeout=timestamp_timeout) if timestamp_url else None
         self.revocation = revocation
         self.font_path, font_bytes = load_font(font_path)
-        self._font = InMemoryFontFactory(font_bytes)
         self._stamp_fonts: dict[tuple[str, str], Any] = {}
         self._cmap: set[int] | None = None
         self._font_bytes = font_bytes

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import ResourceType
-from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory
-from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator
-from pyhanko.pdf_utils.generic import ArrayObject, NumberObject, StreamObject, pdf_name
+from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory, ShapeResult
+from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator, _read_ps_name
+from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NumberObject, StreamObject, pdf_name
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 
@@ -32,6 +33,45 @@ _FONT_RESOURCE = "/SealFont"
 _KAPPA = 0.5522847498  # Bezier control distance for a quarter circle
 
 
+class _OpenFont:
+    """A pre-cut stamp font opened once per process and shared by every seal's font engine.
+
+    pyHanko's GlyphAccumulator opens the font anew for each PDF: fontTools parses its tables and
+    glyph set and HarfBuzz shapes every string again, ~2 ms of a ~23 ms seal. The stamp font is
+    small and never changes, so it is parsed once; the shaping of each string (the same authority
+    name and seal text on every seal) is remembered with the glyphs it used; and the compressed
+    font program is made once. The tables are decompiled up front, so the shared objects are only
+    read afterwards; shaping a new string takes a lock.
+    """
+
+    MAX_SHAPES = 1024  # the time line changes every minute: bounded
+
+    def __init__(self, font_bytes: bytes) -> None:
+        import uharfbuzz as hb
+        from fontTools import ttLib
+
+        self.tt = ttLib.TTFont(io.BytesIO(font_bytes), recalcTimestamp=False)
+        self.tt.ensureDecompiled()
+        self.truetype = "CFF " not in self.tt and "glyf" in self.tt
+        self.ps_name = _read_ps_name(self.tt)
+        self.units_per_em = int(self.tt["head"].unitsPerEm)
+        self.glyph_set = self.tt.getGlyphSet(preferCFF=True)
+        self.hb_font = hb.Font(hb.Face(font_bytes))
+        if self.units_per_em != 1000:
+            self.hb_font.scale = (1000, 1000)
+        program = StreamObject(stream_data=font_bytes)
+        program.compress()
+        self.program_dict = dict(program)
+        self.program_encoded = program.encoded_data
+        self.lock = threading.Lock()
+        #: (text, with_actual_text) -> (shaping, glyph id -> (cid, width), cid -> text)
+        self.shapes: dict[tuple[str, bool], tuple[ShapeResult, dict[int, tuple[int, int]], dict[int, str]]] = {}
+
+    def program(self) -> StreamObject:
+        """The font program as a new stream object (one per PDF), already compressed."""
+        return StreamObject(DictionaryObject(self.program_dict), encoded_data=self.program_encoded)
+
+
 class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
     """GlyphAccumulator that writes metrics in PDF glyph units (1/1000 em).
 
@@ -40,20 +80,32 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
     2048) viewers then space glyphs twice as wide. Scaling HarfBuzz to 1000
     units and converting the widths/descriptor fixes this without rewriting
     the font program. Relies on pyHanko internals; pinned and tested.
+
+    With ``shared`` (a pre-cut TrueType font, :class:`_OpenFont`) the engine is built from the
+    process-wide parsed font instead of opening it again: the same attributes GlyphAccumulator's
+    constructor sets (a test compares the two), from shared objects.
     """
 
-    def __init__(self, *args: Any, font_program: bytes | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args: Any, font_program: bytes | None = None, shared: _OpenFont | None = None, **kwargs: Any
+    ) -> None:
+        self._shared = shared
+        if shared is None:
+            super().__init__(*args, **kwargs)
+        else:
+            self._init_shared(shared, kwargs["writer"], kwargs.get("obj_stream"))
         if font_program is not None and isinstance(self.cidfont_obj, CIDFontType2):
             # The font is already cut to the stamp's characters (Sealer._stamp_font): embed it as it
             # is instead of subsetting and re-serialising it for every seal (~5 ms per seal).
             self._subset_created = True
-            program = font_program
             cidfont = self.cidfont_obj
 
             def set_font_file(writer: BasePdfFileWriter) -> Any:
-                stream = StreamObject(stream_data=program)
-                stream.compress()
+                if shared is not None:
+                    stream = shared.program()
+                else:
+                    stream = StreamObject(stream_data=font_program)
+                    stream.compress()
                 ref = writer.add_object(stream)
                 cidfont._font_descriptor[pdf_name("/FontFile2")] = ref
                 return ref
@@ -63,7 +115,8 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         self._width_scale = 1000 / upem
         if upem == 1000:
             return
-        self.hb_font.scale = (1000, 1000)
+        if shared is None:
+            self.hb_font.scale = (1000, 1000)  # the shared font is scaled once, when opened
         self.units_per_em = 1000
         descriptor = self.cidfont_obj._font_descriptor
         for key in ("/Ascent", "/Descent", "/CapHeight"):
@@ -71,6 +124,27 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         descriptor["/FontBBox"] = ArrayObject(
             [NumberObject(round(int(v) * self._width_scale)) for v in descriptor["/FontBBox"]]
         )
+
+    def _init_shared(self, shared: _OpenFont, writer: BasePdfFileWriter, obj_stream: Any) -> None:
+        """GlyphAccumulator.__init__ (pyHanko 0.38) for a TrueType font, minus opening the font."""
+        FontEngine.__init__(self, writer, shared.ps_name, embedded_subset=True, obj_stream=obj_stream, font_size=1)
+        self.hb_font = shared.hb_font
+        self.tt = shared.tt
+        self._font_ref = writer.allocate_placeholder()
+        self.cff_charset = None
+        self.use_raw_gids = True
+        self.cidfont_obj = CIDFontType2(shared.tt, shared.ps_name, self.subset_prefix)
+        self.features = None
+        self.units_per_em = shared.units_per_em
+        self._glyphs: dict[int, tuple[int, int]] = {}
+        self._glyph_set = shared.glyph_set
+        self._cid_to_unicode: dict[int, str] = {}
+        self._GlyphAccumulator__reverse_cmap = None
+        self.ot_language_tag = None
+        self.ot_script_tag = None
+        self.writing_direction = None
+        self.bcp47_lang_code = None
+        self._subset_created = self._write_prepared = False
 
     def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
         cached = self._glyphs.get(glyph_id)
@@ -81,27 +155,62 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         self._glyphs[glyph_id] = result
         return result
 
+    def shape(self, txt: str, with_actual_text: bool = True) -> ShapeResult:
+        shared = self._shared
+        if shared is None:
+            return super().shape(txt, with_actual_text)
+        key = (txt, with_actual_text)
+        known = shared.shapes.get(key)
+        if known is None:
+            with shared.lock:  # shape on empty glyph records to learn exactly what this text uses
+                mine = self._glyphs, self._cid_to_unicode
+                self._glyphs, self._cid_to_unicode = {}, {}
+                try:
+                    known = (super().shape(txt, with_actual_text), self._glyphs, self._cid_to_unicode)
+                finally:
+                    self._glyphs, self._cid_to_unicode = mine
+                if len(shared.shapes) >= shared.MAX_SHAPES:
+                    shared.shapes.clear()
+                shared.shapes[key] = known
+        result, glyphs, to_unicode = known
+        self._glyphs.update(glyphs)
+        self._cid_to_unicode.update(to_unicode)
+        return result
+
 
 class InMemoryFontFactory(FontEngineFactory):
     """Font engine factory over font bytes read once per process.
 
-    pyHanko's ``GlyphAccumulatorFactory`` re-opens the file for every PDF;
-    each engine still parses and subsets its own copy (subsetting is
-    destructive), but no disk I/O is repeated.
+    pyHanko's ``GlyphAccumulatorFactory`` re-opens the file for every PDF. A whole font is still
+    parsed and subset by each engine (subsetting is destructive); a pre-cut one (``precut=True``)
+    is parsed once and shared (:class:`_OpenFont`).
     """
 
     def __init__(self, font_bytes: bytes, *, precut: bool = False) -> None:
         self.font_bytes = font_bytes
         # True when `font_bytes` is already the subset a stamp needs: embedded whole, as is.
         self.precut = precut
+        self._open: _OpenFont | None = None
+        self._lock = threading.Lock()
+
+    def _shared(self) -> _OpenFont | None:
+        if not self.precut:
+            return None
+        if self._open is None:
+            with self._lock:
+                if self._open is None:
+                    self._open = _OpenFont(self.font_bytes)
+        return self._open if self._open.truetype else None
 
     def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: object = None) -> FontEngine:
+        shared = self._shared()
         return _PdfUnitsGlyphAccumulator(
             writer=writer,
-            font_handle=io.BytesIO(self.font_bytes),
+            font_handle=None if shared else io.BytesIO(self.font_bytes),
             font_size=1,
             obj_stream=obj_stream,
             font_program=self.font_bytes if self.precut else None,
+            shared=shared,
         )
 
 

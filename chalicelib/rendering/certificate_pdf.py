@@ -2,8 +2,9 @@
 
 `render_certificate(view)` draws the licence with reportlab: the title, the number top right, a
 table of holder / item / application details / authority / dates, a QR code bottom left (vector
-rectangles from the `qrcode` module matrix, no image) with the verification code under it, and an
-EMPTY box bottom right, `SEAL_BOX`, where `signing.Sealer` later puts the visible seal:
+rectangles from the matrix `qr.py` builds, module for module `qrcode`'s; no image) with the
+verification code under it, and an EMPTY box bottom right, `SEAL_BOX`, where `signing.Sealer`
+later puts the visible seal:
 
     pdf = render_certificate(view)
     sealed = sealer.seal(pdf, SealAppearance(authority_name=view.authority_name, box=SEAL_BOX, page=0))
@@ -15,15 +16,14 @@ the same view gives byte-identical PDFs (reportlab's invariant mode fixes dates 
 so its SHA-256 is reproducible.
 
 Cost: importing this module is stdlib-only; the first render in a process adds ~120 ms (importing
-reportlab and qrcode, parsing the font once). A render then takes ~4 ms: the QR code's best mask is
-chosen with a fast exact penalty (`qr_penalty`) instead of qrcode's module-by-module one, which
-alone took ~10 ms (bench/certificates.py; bench/README.md).
+reportlab and qrcode, parsing the font once). A render then takes ~5-6 ms: reportlab's C
+accelerators and `reportlab_tuning` keep its share to ~4 ms, and the QR matrix (`qr.py`) takes
+~1 ms (bench/certificates.py; bench/README.md).
 """
 
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import threading
 import unicodedata
@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
+
+from .qr import qr_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from reportlab.pdfgen.canvas import Canvas
@@ -41,6 +43,7 @@ __all__ = [
     "SEAL_BOX",
     "CertificateView",
     "format_cn_date",
+    "qr_matrix",
     "render_certificate",
 ]
 
@@ -212,9 +215,13 @@ def _font() -> _Font:
 
             from signing.font import load_font
 
+            from .reportlab_tuning import configure_reportlab, keep_tables
+
+            configure_reportlab()
             _, data = load_font(path)  # a .ttc member is extracted exactly as for the stamp
             name = _FONT_NAME if not _fonts else f"{_FONT_NAME}{len(_fonts)}"
             tt = TTFont(name, io.BytesIO(data))
+            keep_tables(tt.face)
             pdfmetrics.registerFont(tt)
             font = _Font(name=name, path=path, cmap=frozenset(tt.face.charToGlyph))
             _fonts[path] = font
@@ -369,68 +376,18 @@ def _draw_table(c: Canvas, rows: Sequence[_Row], font: str) -> None:
         y -= row.height
 
 
-_RUNS = re.compile(r"0{5,}|1{5,}")
-_FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
-
-
-def qr_penalty(modules: Sequence[Sequence[bool | None]]) -> int:
-    """The mask penalty of ISO/IEC 18004 (7.8.3) exactly as `qrcode.util.lost_point` scores it,
-    computed on row/column strings and bit masks instead of module by module (~20x faster):
-    N1 runs of 5+ (3 + extra), N2 2x2 blocks (3 each), N3 finder-like 1:1:3:1:1 with 4 light (40
-    each), N4 dark share off 50% (10 per 5%)."""
-    n = len(modules)
-    rows = ["".join("1" if m else "0" for m in row) for row in modules]
-    cols = ["".join(col) for col in zip(*rows, strict=True)]
-    lines = rows + cols
-    penalty = sum(len(run.group()) - 2 for line in lines for run in _RUNS.finditer(line))
-    bits = [int(row, 2) for row in rows]
-    full = (1 << (n - 1)) - 1  # the n - 1 block positions of a row pair
-    for upper, lower in itertools.pairwise(bits):
-        same = ~(upper ^ lower)
-        penalty += 3 * ((same & (same >> 1) & ~(upper ^ (upper >> 1))) & full).bit_count()
-    penalty += 40 * sum(len(_FINDER_LIKE.findall(line)) for line in lines)
-    dark = sum(row.count("1") for row in rows)
-    return penalty + int(abs(dark * 100 / (n * n) - 50) / 5) * 10
-
-
-def qr_matrix(url: str) -> list[list[bool]]:
-    """The QR code's modules (error correction M, no quiet zone), top row first. The mask is the
-    best of the eight, as `qrcode` would choose it, scored with `qr_penalty` (qrcode's own
-    scoring took ~10 ms of a ~13 ms render)."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    class _QRCode(qrcode.QRCode):  # type: ignore[misc]
-        def best_mask_pattern(self) -> int:
-            scores = []
-            for pattern in range(8):
-                self.makeImpl(True, pattern)
-                scores.append((qr_penalty(self.modules), pattern))
-            return min(scores)[1]
-
-    qr = _QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    qr.add_data(url.encode("ascii"))
-    qr.make(fit=True)
-    return [list(row) for row in qr.get_matrix()]
+_DARK_RUN = re.compile("1+")
 
 
 def _qr_operators(matrix: Sequence[Sequence[bool]], box: tuple[float, float, float, float]) -> str:
-    """PDF path operators: one ``re`` per horizontal run of dark modules, filled once."""
+    """PDF path operators: one ``re`` per horizontal run of dark modules, filled once. The
+    coordinates are whole modules (row 0 on top) under one ``cm`` that maps them onto ``box``."""
     x1, _, x2, y2 = box
-    n = len(matrix)
-    module = (x2 - x1) / n
-    ops = ["q 0 0 0 rg"]
+    module = (x2 - x1) / len(matrix)
+    ops = [f"q 0 0 0 rg {module:.5f} 0 0 {-module:.5f} {x1:.3f} {y2:.3f} cm"]
     for r, modules in enumerate(matrix):
-        y = y2 - (r + 1) * module
-        col = 0
-        while col < n:
-            if not modules[col]:
-                col += 1
-                continue
-            start = col
-            while col < n and modules[col]:
-                col += 1
-            ops.append(f"{x1 + start * module:.3f} {y:.3f} {(col - start) * module:.3f} {module:.3f} re")
+        line = "".join("1" if dark else "0" for dark in modules)
+        ops.extend(f"{run.start()} {r} {run.end() - run.start()} 1 re" for run in _DARK_RUN.finditer(line))
     ops.append("f Q")
     return "\n".join(ops)
 

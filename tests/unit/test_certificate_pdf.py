@@ -6,6 +6,7 @@ sees, not what the renderer meant to draw. Skipped only when poppler/NSS tools a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -313,6 +314,50 @@ def test_sha256_is_reproducible_across_interpreters() -> None:
     assert len(digests[0]) == 64 and digests[0] == digests[1]
 
 
+_STREAMS = (
+    "import json, sys; from tests.unit.test_certificate_pdf import VIEW, decoded_streams; {setup}"
+    "from chalicelib.rendering import render_certificate; "
+    "sys.stdout.write(json.dumps(decoded_streams(render_certificate(VIEW))))"
+)
+
+
+def decoded_streams(pdf: bytes) -> list[tuple[str, str]]:
+    """Every stream of the PDF in object order: its filters, and its data decoded (hex)."""
+    import io as _io
+
+    from pyhanko.pdf_utils.generic import Reference, StreamObject
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(_io.BytesIO(pdf))
+    streams = []
+    for idnum in range(1, int(reader.trailer_view["/Size"])):
+        obj = Reference(idnum, 0, reader).get_object()
+        if isinstance(obj, StreamObject):
+            streams.append((str(obj.get("/Filter")), obj.data.hex()))
+    return streams
+
+
+def test_reportlab_tuning_changes_only_how_streams_are_compressed() -> None:
+    """reportlab_tuning (binary streams, fast Flate, kept font tables) against stock reportlab in
+    a second interpreter: the same streams once decoded (font subset, page, ToUnicode), Flate only."""
+    disable = (
+        "import chalicelib.rendering.reportlab_tuning as t; "
+        "t.configure_reportlab = lambda: None; t.keep_tables = lambda face: None; "
+    )
+    env = {k: v for k, v in os.environ.items() if k.startswith("UAP_SEAL_FONT") or k == "PATH"}
+    out = {}
+    for name, setup in (("tuned", ""), ("stock", disable)):
+        result = subprocess.run(
+            [sys.executable, "-c", _STREAMS.format(setup=setup)], cwd=ROOT, capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        out[name] = json.loads(result.stdout)
+    tuned, stock = out["tuned"], out["stock"]
+    assert len(tuned) >= 3 and [data for _, data in tuned] == [data for _, data in stock]
+    assert {filters for filters, _ in tuned} == {"['/FlateDecode']"}
+    assert any("ASCII85Decode" in filters for filters, _ in stock)  # what the tuning took off (page stream)
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 BAD: list[tuple[dict[str, Any], str]] = [
@@ -357,27 +402,3 @@ def test_character_missing_from_the_font_raises() -> None:
 def test_not_a_view_raises() -> None:
     with pytest.raises(ValueError, match="CertificateView"):
         render_certificate({"title": "x"})  # type: ignore[arg-type]
-
-
-def test_the_qr_code_is_exactly_what_qrcode_would_draw() -> None:
-    """The fast mask scoring picks the same mask as qrcode's own (nothing traded for speed):
-    the same score for every mask of many codes, and the same matrix."""
-    import random
-
-    import qrcode
-    import qrcode.util
-    from qrcode.constants import ERROR_CORRECT_M
-
-    from chalicelib.rendering.certificate_pdf import qr_matrix, qr_penalty
-
-    rng = random.Random(7)
-    for length in (16, 16, 16, 40, 90):
-        code = "".join(rng.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(length))
-        url = f"https://approval.example.gov.cn/v/{code}"
-        reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-        reference.add_data(url.encode("ascii"))
-        reference.make(fit=True)
-        assert qr_matrix(url) == [list(row) for row in reference.get_matrix()]
-        for pattern in range(8):
-            reference.makeImpl(True, pattern)
-            assert qr_penalty(reference.modules) == qrcode.util.lost_point(reference.modules)
