@@ -93,6 +93,8 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         if shared is None:
             super().__init__(*args, **kwargs)
         else:
+            if font_program is None or args:
+                raise ValueError("a shared font engine embeds its pre-cut font as it is: keywords and font_program")
             self._init_shared(shared, kwargs["writer"], kwargs.get("obj_stream"))
         if font_program is not None and isinstance(self.cidfont_obj, CIDFontType2):
             # The font is already cut to the stamp's characters (Sealer._stamp_font): embed it as it
@@ -162,9 +164,13 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         key = (txt, with_actual_text)
         known = shared.shapes.get(key)
         if known is None:
-            with shared.lock:  # shape on empty glyph records to learn exactly what this text uses
+            with shared.lock:
+                if not self._one_glyph_per_cluster(txt):
+                    # pyHanko's ToUnicode fallback for multi-glyph clusters never overwrites an
+                    # entry, which replaying remembered entries could: shape such text anew.
+                    return super().shape(txt, with_actual_text)
                 mine = self._glyphs, self._cid_to_unicode
-                self._glyphs, self._cid_to_unicode = {}, {}
+                self._glyphs, self._cid_to_unicode = {}, {}  # learn exactly what this text uses
                 try:
                     known = (super().shape(txt, with_actual_text), self._glyphs, self._cid_to_unicode)
                 finally:
@@ -177,13 +183,25 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         self._cid_to_unicode.update(to_unicode)
         return result
 
+    def _one_glyph_per_cluster(self, txt: str) -> bool:
+        """True when HarfBuzz maps every character cluster of ``txt`` to one glyph (all CJK text)."""
+        import uharfbuzz as hb
+
+        buf = hb.Buffer()
+        buf.add_str(txt)
+        buf.guess_segment_properties()
+        hb.shape(self.hb_font, buf, self.features)
+        clusters = [info.cluster for info in buf.glyph_infos]
+        return len(clusters) == len(set(clusters))
+
 
 class InMemoryFontFactory(FontEngineFactory):
     """Font engine factory over font bytes read once per process.
 
-    pyHanko's ``GlyphAccumulatorFactory`` re-opens the file for every PDF. A whole font is still
-    parsed and subset by each engine (subsetting is destructive); a pre-cut one (``precut=True``)
-    is parsed once and shared (:class:`_OpenFont`).
+    pyHanko's ``GlyphAccumulatorFactory`` re-opens the file for every PDF. The sealer passes a
+    pre-cut TrueType font (``precut=True``): it is parsed once and shared (:class:`_OpenFont`)
+    and embedded as it is. A CFF-flavoured font, or a whole font (``precut=False``), still gets an
+    engine of its own that pyHanko subsets (subsetting is destructive).
     """
 
     def __init__(self, font_bytes: bytes, *, precut: bool = False) -> None:

@@ -434,7 +434,7 @@ def render_certificate(view: CertificateView) -> bytes:
     font = _font()
     _check_glyphs(font, view.all_text() + _FIXED_TEXT)
     # reportlab's registered TTF font keeps per-document subset state: two threads rendering at
-    # once (chalice local, concurrent issuance) corrupt it, so renders take turns (~14 ms each).
+    # once (chalice local, concurrent issuance) corrupt it, so renders take turns (~6 ms each).
     with _render_lock:
         return _render(view, font)
 

@@ -76,6 +76,43 @@ def test_remembered_shaping_still_records_every_glyph(sealer: Sealer, sample_pdf
     assert second._cid_to_unicode == first._cid_to_unicode
 
 
+def _cut(text: str) -> bytes:
+    """The seal font cut to ``text`` as Sealer._stamp_font cuts it."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from signing.font import load_font
+
+    tt = TTFont(io.BytesIO(load_font()[1]), lazy=True, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(tt)
+    out = io.BytesIO()
+    tt.save(out)
+    return out.getvalue()
+
+
+def test_text_with_multi_glyph_clusters_is_shaped_as_pyhanko_shapes_it(sample_pdf: bytes) -> None:
+    """An e with a combining accent is two glyphs in one cluster: pyHanko's ToUnicode fallback
+    then never overwrites an entry, so such text is not remembered but shaped anew each time."""
+    factory = InMemoryFontFactory(_cut("e\u0301\u0300行政局"), precut=True)
+    texts = ("\u0301", "e\u0301", "e", "行政局e\u0300", "e\u0301")
+    for order in (texts, texts[::-1]):
+        shared = factory.create_font_engine(_writer(sample_pdf))
+        own = _own_engine(factory, sample_pdf)
+        assert isinstance(shared, _PdfUnitsGlyphAccumulator) and shared._shared is not None
+        for text in order:
+            assert shared.shape(text).graphics_ops == own.shape(text).graphics_ops
+        assert shared._glyphs == own._glyphs
+        assert list(shared._cid_to_unicode.items()) == list(own._cid_to_unicode.items())
+    remembered = {text for text, _ in shared._shared.shapes}
+    assert remembered == {"\u0301", "e"}  # one glyph per cluster only
+
+
 def _stamp_font_objects(pdf: bytes) -> tuple[Any, bytes, bytes]:
     from pyhanko.pdf_utils.reader import PdfFileReader
 

@@ -14,7 +14,7 @@ import qrcode
 import qrcode.util
 from qrcode.constants import ERROR_CORRECT_M
 
-from chalicelib.rendering.qr import _codewords, qr_matrix, qr_penalty
+from chalicelib.rendering.qr import _EXP, _LOG, _codewords, qr_matrix, qr_penalty
 
 ALPHABETS = {
     "digits": "0123456789",
@@ -63,6 +63,62 @@ def test_every_mask_scores_as_qrcode_scores_it() -> None:
         for pattern in range(8):
             reference.makeImpl(True, pattern)
             assert qr_penalty(reference.modules) == qrcode.util.lost_point(reference.modules)
+
+
+def _blocks(version: int, codewords: bytes) -> list[bytes]:
+    """Undo the interleaving: each Reed-Solomon block, its data then its error correction."""
+    from qrcode.base import rs_blocks
+
+    blocks = rs_blocks(version, ERROR_CORRECT_M)
+    data: list[list[int]] = [[] for _ in blocks]
+    ec: list[list[int]] = [[] for _ in blocks]
+    stream = iter(codewords)
+    for i in range(max(b.data_count for b in blocks)):
+        for j, block in enumerate(blocks):
+            if i < block.data_count:
+                data[j].append(next(stream))
+    for i in range(max(b.total_count - b.data_count for b in blocks)):
+        for j, block in enumerate(blocks):
+            if i < block.total_count - block.data_count:
+                ec[j].append(next(stream))
+    assert next(stream, None) is None
+    return [bytes(d + e) for d, e in zip(data, ec, strict=True)]
+
+
+def _syndromes(block: bytes, ec_count: int) -> list[int]:
+    """The block as a polynomial evaluated at a^0 .. a^(ec_count-1): all zero for a codeword."""
+    values = []
+    for power in range(ec_count):
+        value = 0
+        for byte in block:
+            value = (_EXP[_LOG[value] + power] if value else 0) ^ byte
+        values.append(value)
+    return values
+
+
+def _assert_valid_code(url: str) -> None:
+    from qrcode.base import rs_blocks
+
+    version, codewords = _codewords(url)
+    for block, spec in zip(_blocks(version, codewords), rs_blocks(version, ERROR_CORRECT_M), strict=True):
+        assert not any(_syndromes(block, spec.total_count - spec.data_count)), url
+
+
+def test_every_block_checks_out_independently_of_qrcode() -> None:
+    for url in URLS:
+        _assert_valid_code(url)
+
+
+def test_a_block_of_zero_bytes_where_qrcode_itself_fails() -> None:
+    """qrcode 8.2 raises glog(0) for a data block of all zero bytes; the certificate still gets
+    its (correct) code."""
+    url = "https://a.cn/v/" + "0" * 107
+    with pytest.raises(ValueError, match="glog"):
+        _reference(url)
+    _assert_valid_code(url)
+    version, codewords = _codewords(url)
+    assert any(not any(block) for block in _blocks(version, codewords))  # the zero block, zero EC
+    assert len(qr_matrix(url)) == 4 * version + 17
 
 
 def test_a_url_too_long_for_any_qr_code_is_refused() -> None:
