@@ -29,6 +29,7 @@ __all__ = [
     "PACKAGE_FONT_DIR",
     "FontNotFoundError",
     "candidate_paths",
+    "cut_font",
     "find_font",
     "install_font",
     "load_font",
@@ -128,3 +129,22 @@ def install_font(source: str | os.PathLike[str] | None = None) -> Path:
         tmp.write_bytes(data)
         tmp.replace(dest)
     return dest
+
+
+def cut_font(font_bytes: bytes, text: str) -> bytes:
+    """The font cut down to the glyphs ``text`` needs (layout features and names kept, the
+    .notdef outline kept): what the seal stamp embeds, made once instead of per seal."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    tt = TTFont(io.BytesIO(font_bytes), lazy=True, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(tt)
+    out = io.BytesIO()
+    tt.save(out)
+    return out.getvalue()

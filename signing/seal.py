@@ -21,7 +21,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from .font import load_font
+from .font import cut_font, load_font
 from .keys import KeyBackend
 
 __all__ = [
@@ -150,22 +150,10 @@ class Sealer:
         key = (appearance.authority_name, appearance.seal_text)
         font = self._stamp_fonts.get(key)
         if font is None:
-            from fontTools import subset
-            from fontTools.ttLib import TTFont
-
             from .stamp import InMemoryFontFactory
 
-            options = subset.Options()
-            options.layout_features = ["*"]
-            options.name_IDs = ["*"]
-            options.notdef_outline = True
-            tt = TTFont(io.BytesIO(self._font_bytes), lazy=True, recalcTimestamp=False)
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(text=appearance.authority_name + appearance.seal_text + STAMP_TIME_CHARS)
-            subsetter.subset(tt)
-            out = io.BytesIO()
-            tt.save(out)
-            font = InMemoryFontFactory(out.getvalue(), precut=True)
+            text = appearance.authority_name + appearance.seal_text + STAMP_TIME_CHARS
+            font = InMemoryFontFactory(cut_font(self._font_bytes, text), precut=True)
             with self._lock:
                 if len(self._stamp_fonts) >= 64:  # bounded: one entry per authority in practice
                     self._stamp_fonts.clear()

@@ -15,7 +15,6 @@ Each is measured in bench/certificates.py (bench/README.md) and leaves the drawn
 
 from __future__ import annotations
 
-import threading
 import zlib
 from typing import Any
 
@@ -23,28 +22,19 @@ __all__ = ["FLATE_LEVEL", "configure_reportlab", "keep_tables"]
 
 FLATE_LEVEL = 1
 
-_lock = threading.Lock()
-_configured = False
-
 
 def configure_reportlab() -> None:
-    """Binary streams and fast Flate for every document reportlab writes in this process."""
-    global _configured
-    if _configured:
-        return
-    with _lock:
-        if _configured:
-            return
-        from reportlab import rl_config
-        from reportlab.pdfbase import pdfdoc
+    """Binary streams and fast Flate for every document reportlab writes in this process
+    (idempotent; called before the first certificate is drawn)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
 
-        class FastFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
-            def encode(self, text: str | bytes) -> bytes:
-                return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+    class FastFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
+        def encode(self, text: str | bytes) -> bytes:
+            return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
 
-        rl_config.useA85 = 0
-        pdfdoc.PDFZCompress = FastFlate()
-        _configured = True
+    rl_config.useA85 = 0
+    pdfdoc.PDFZCompress = FastFlate()
 
 
 def keep_tables(face: Any) -> None:

@@ -11,6 +11,7 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from signing.font import cut_font, load_font
 from signing.keys import LocalKeyBackend
 from signing.report import Indication
 from signing.seal import SealAppearance, Sealer
@@ -76,30 +77,10 @@ def test_remembered_shaping_still_records_every_glyph(sealer: Sealer, sample_pdf
     assert second._cid_to_unicode == first._cid_to_unicode
 
 
-def _cut(text: str) -> bytes:
-    """The seal font cut to ``text`` as Sealer._stamp_font cuts it."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    from signing.font import load_font
-
-    tt = TTFont(io.BytesIO(load_font()[1]), lazy=True, recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(tt)
-    out = io.BytesIO()
-    tt.save(out)
-    return out.getvalue()
-
-
 def test_text_with_multi_glyph_clusters_is_shaped_as_pyhanko_shapes_it(sample_pdf: bytes) -> None:
     """An e with a combining accent is two glyphs in one cluster: pyHanko's ToUnicode fallback
     then never overwrites an entry, so such text is not remembered but shaped anew each time."""
-    factory = InMemoryFontFactory(_cut("e\u0301\u0300行政局"), precut=True)
+    factory = InMemoryFontFactory(cut_font(load_font()[1], "e\u0301\u0300行政局"), precut=True)
     texts = ("\u0301", "e\u0301", "e", "行政局e\u0300", "e\u0301")
     for order in (texts, texts[::-1]):
         shared = factory.create_font_engine(_writer(sample_pdf))
