@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from strawberry import relay
@@ -13,8 +14,30 @@ def gid(kind: str, key: str) -> str:
     return str(relay.GlobalID(kind, key))
 
 
+FRAGMENTS = ROOT / "graphql" / "fragments"
+_SPREAD = re.compile(r"\.\.\.\s*([A-Z]\w*)")
+_DEFINED = re.compile(r"^fragment\s+(\w+)", re.M)
+
+
+def document(text: str) -> str:
+    """An operation with the shared fragments it spreads (from `graphql/fragments/`) appended,
+    as a client's build (GraphQL Code Generator, Relay, Apollo) co-locates them."""
+    parts = [text]
+    defined = set(_DEFINED.findall(text))
+    wanted = [name for name in _SPREAD.findall(text) if name not in defined]
+    while wanted:
+        name = wanted.pop()
+        if name in defined:
+            continue
+        fragment = (FRAGMENTS / f"{name}.graphql").read_text(encoding="utf-8")
+        parts.append(fragment)
+        defined.add(name)
+        wanted += [n for n in _SPREAD.findall(fragment) if n not in defined]
+    return "\n".join(parts)
+
+
 def op(name: str) -> str:
-    return (ROOT / "graphql" / "operations" / f"{name}.graphql").read_text(encoding="utf-8")
+    return document((ROOT / "graphql" / "operations" / f"{name}.graphql").read_text(encoding="utf-8"))
 
 
 class Case:

@@ -32,7 +32,7 @@ from chalicelib.services.certificates import CODE_ALPHABET
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "public-page"
+CHANNEL = dcert.VerificationChannel.PUBLIC_PAGE
 TITLE = "电子证照验证"
 CODE_PATTERN = re.compile(f"[{CODE_ALPHABET}]{{16}}")
 

@@ -115,6 +115,7 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -260,5 +261,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],
         extensions=_extensions(settings),  # type: ignore[arg-type]
-        config=StrawberryConfig(disable_field_suggestions=not settings.is_local),
+        config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
     )

@@ -10,8 +10,42 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 GENESIS = "0" * 64
+
+
+class EventAction(StrEnum):
+    """Every kind of step a case's audit trail records: a closed set the API shows as an enum.
+
+    `tests/unit/test_event_actions.py` finds every action the code writes and fails when one is
+    missing here, so a new transition cannot reach the trail without a name clients know.
+    """
+
+    FILE = "file"
+    ACCEPT = "accept"
+    ACCEPT_WITH_DEFICIENCY = "accept_with_deficiency"
+    DEEMED_ACCEPT = "deemed_accept"
+    ISSUE_NOTICE = "issue_notice"
+    SUPPLEMENT = "supplement"
+    WITHDRAW = "withdraw"
+    REVIEW = "review"
+    DEEM_CONSENT = "deem_consent"
+    RECORD_MEETING = "record_meeting"
+    START_SPECIAL_STEP = "start_special_step"
+    END_SPECIAL_STEP = "end_special_step"
+    GRANT_EXTENSION = "grant_extension"
+    APPROVE = "approve"
+    REPORT_REJECTION = "report_rejection"
+    CONFIRM_REJECTION = "confirm_rejection"
+    CORRECT_REJECTION = "correct_rejection"
+    DEEMED_APPROVAL = "deemed_approval"
+    ESCALATE = "escalate"
+    PLEDGE_BROKEN = "pledge_broken"
+    ISSUE_CERTIFICATE = "issue_certificate"
+    REISSUE_CERTIFICATE = "reissue_certificate"
+    DELIVER_CERTIFICATE = "deliver_certificate"
+    REVOKE_CERTIFICATE = "revoke_certificate"
 
 
 @dataclass(frozen=True)

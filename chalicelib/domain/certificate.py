@@ -28,6 +28,15 @@ class CertificateStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class VerificationChannel(StrEnum):
+    """Where a verification came from, as its log entry records it."""
+
+    GRAPHQL_LOOKUP = "graphql-lookup"
+    GRAPHQL_UPLOAD = "graphql-upload"
+    REST_UPLOAD = "rest-upload"
+    PUBLIC_PAGE = "public-page"
+
+
 class DeliveryMethod(StrEnum):
     WINDOW = "window"
     MAIL = "mail"

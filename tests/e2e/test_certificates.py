@@ -60,7 +60,7 @@ def test_seed002_bureau_issues_a_sealed_certificate_that_verifies(api: Api, cloc
     body = api.gql(VERIFY, {"code": cert["verificationCode"]})  # anyone, no token
     result = body["data"]["certificateVerify"]
     assert result["valid"] is True and result["report"]["indication"] == "PASSED"
-    assert result["report"]["chainsToTrustAnchor"] is True and result["report"]["padesLevel"] == "B-B"
+    assert result["report"]["chainsToTrustAnchor"] is True and result["report"]["padesLevel"] == "B_B"
     # The public sees the holder masked.
     assert result["certificate"]["holderName"] == mask_name("王海燕") != "王海燕"
     assert result["certificate"]["holderIdentifier"] == mask_identifier("330902199001011234")
@@ -69,7 +69,7 @@ def test_seed002_bureau_issues_a_sealed_certificate_that_verifies(api: Api, cloc
         {"id": case.id},
         as_=case.supervisor,
     )["data"]["application"]["timeline"]["nodes"]
-    assert timeline[-1]["action"] == "issue_certificate"
+    assert timeline[-1]["action"] == "ISSUE_CERTIFICATE"
 
 
 def test_issuing_twice_returns_the_one_certificate_and_numbers_have_no_gaps(api: Api) -> None:
@@ -230,7 +230,7 @@ def test_uploaded_pdf_is_checked_for_seal_registry_and_status(api: Api) -> None:
         {"id": cert["id"]},
         as_=bureau(case),
     )["data"]["certificate"]["verifications"]["nodes"]
-    assert {"channel": "graphql-upload", "indication": "PASSED"} in log
+    assert {"channel": "GRAPHQL_UPLOAD", "indication": "PASSED"} in log
 
 
 def test_rest_verify_route(api: Api) -> None:

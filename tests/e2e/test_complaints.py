@@ -64,7 +64,7 @@ def test_complaint_lifecycle_about_a_case(api: Api, monday: Clock) -> None:
     filed = payload(file(api, applicationId=case.id, text="  窗口推诿,要求重复提交材料  "))["complaint"]
     assert (filed["status"], filed["targetKind"], filed["applicationId"]) == ("OPEN", "APPLICATION", case.id)
     assert filed["text"] == "窗口推诿,要求重复提交材料" and filed["department"]["id"] == gid("Department", LEAD)
-    assert [(h["action"], h["by"]) for h in filed["history"]] == [("file", "applicant-wang")]
+    assert [(h["action"], h["by"]) for h in filed["history"]] == [("FILE", "applicant-wang")]
     assert counts(LEAD)["complaints"] == 1
 
     listed = payload(api.gql(op("Complaints"), {"status": "OPEN"}, as_=case.supervisor))["edges"]

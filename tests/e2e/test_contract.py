@@ -11,7 +11,7 @@ import pytest
 
 from infra.schema_export import SCHEMA_FILE, render
 from tests.conftest import ROOT, Api
-from tests.flows import Case, gid, op
+from tests.flows import Case, document, gid, op
 
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
@@ -55,7 +55,7 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
 
     def create(code: str) -> str:
         body = api.gql(
-            (ROOT / "graphql/operations/ServiceItemCreate.graphql").read_text(),
+            op("ServiceItemCreate"),
             {"input": {"code": code, "elements": elements(api), "reason": "契约测试"}},
             as_=admin,
         )
@@ -354,7 +354,7 @@ SUPERVISION: dict[str, Any] = {
 @pytest.mark.parametrize("path", OPERATIONS, ids=[p.stem for p in OPERATIONS])
 def test_every_client_operation_runs(api: Api, path: Path) -> None:
     variables, caller = scenario(path.stem, api)
-    body = api.gql(path.read_text(encoding="utf-8"), variables, as_=caller)
+    body = api.gql(document(path.read_text(encoding="utf-8")), variables, as_=caller)
     assert "errors" not in body, body
     (root,) = body["data"].values()
     assert root, body

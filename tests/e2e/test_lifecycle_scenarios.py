@@ -319,7 +319,7 @@ def test_seed004_one_time_notice_lists_everything_once_then_the_supplement_is_ac
     assert notice["issuedBy"] == "clerk-li"
     # Every missing material at once, each with its legal basis and form defaulted from the item.
     assert [(e["materialCode"], e["problem"], e["legalBasis"], e["form"]) for e in notice["entries"]] == [
-        (code, "MISSING", desk.material(item, code).legal_basis, desk.material(item, code).form.value)
+        (code, "MISSING", desk.material(item, code).legal_basis, desk.material(item, code).form.name)
         for code in ("M03", "M05", "M06")
     ]
     assert all(e["legalBasis"] for e in notice["entries"])
@@ -350,7 +350,7 @@ def test_seed004_one_time_notice_lists_everything_once_then_the_supplement_is_ac
     accepted = desk.accept(filed["id"], "clerk-wu")  # another clerk finishes the case
     assert accepted["state"] == "IN_REVIEW"
     assert accepted["firstContactOfficer"] == "clerk-li"  # 首问负责: the first clerk stays answerable
-    assert [e["action"] for e in desk.timeline(filed["id"])] == ["file", "issue_notice", "supplement", "accept"]
+    assert [e["action"] for e in desk.timeline(filed["id"])] == ["FILE", "ISSUE_NOTICE", "SUPPLEMENT", "ACCEPT"]
 
 
 def test_seed004_one_time_notice_must_list_every_missing_material(desk: Desk) -> None:
@@ -416,7 +416,7 @@ def test_seed002_deficiency_acceptance_under_a_credit_pledge_then_fulfilled(desk
     assert supplied["pledge"]["status"] == "FULFILLED"
     assert supplied["pledge"]["settledAt"]
     assert supplied["missingMaterialCodes"] == []
-    assert [e["action"] for e in desk.timeline(filed["id"])] == ["file", "accept_with_deficiency", "supplement"]
+    assert [e["action"] for e in desk.timeline(filed["id"])] == ["FILE", "ACCEPT_WITH_DEFICIENCY", "SUPPLEMENT"]
     # A fulfilled pledge is settled: the sweep after its due date leaves it alone.
     clock.set_china(date(2026, 11, 10))
     assert run_sweep()["pledge_broken"] == 0
@@ -444,7 +444,7 @@ def test_seed002_broken_pledge_is_a_credit_default_that_bars_further_deficiency_
     assert broken["pledge"]["status"] == "BROKEN"
     assert broken["state"] == "IN_REVIEW"  # the case itself goes on
     last = desk.timeline(first["id"])[-1]
-    assert (last["action"], last["actor"], last["role"]) == ("pledge_broken", "system", "system")
+    assert (last["action"], last["actor"], last["role"]) == ("PLEDGE_BROKEN", "system", "system")
 
     # A later filing for another item, again short of a secondary material: no more 容缺.
     second = desk.file("ZS-SCJG-004", omit=("M05",))
@@ -539,7 +539,7 @@ def test_seed004_parallel_review_silent_co_reviewers_are_deemed_to_consent(desk:
     }
     assert approved["deadline"] is None  # closed cases have no deadline
     actions = [e["action"] for e in desk.timeline(case["id"])]
-    assert actions == ["file", "accept", "review", "deem_consent", "deem_consent", "approve"]
+    assert actions == ["FILE", "ACCEPT", "REVIEW", "DEEM_CONSENT", "DEEM_CONSENT", "APPROVE"]
 
 
 def test_seed002_separation_of_duties_acceptor_may_neither_review_nor_decide(desk: Desk) -> None:
@@ -585,7 +585,7 @@ def test_seed004_rejection_report_confirmed_tells_the_applicant_in_writing(desk:
     case_id, basis = _reject(desk)
     waiting = desk.inbox("REJECTION_REPORTS", "supervisor-ye")
     assert [(r["applicationId"], r["state"], r["queue"]) for r in waiting] == [
-        (case_id, "REJECTION_REPORTED", "rejection")
+        (case_id, "REJECTION_REPORTED", "REJECTION_REPORTS")
     ]
     # The applicant has no decision yet: a refusal is only told once the supervisor confirms it.
     assert desk.read(case_id, as_="applicant-wang")["decision"] is None
@@ -615,7 +615,7 @@ def test_seed004_rejection_report_confirmed_tells_the_applicant_in_writing(desk:
         "supervisorNote": "依据充分,予以确认",
     }
     assert desk.api.gql(LEDGER, {"month": "2026-10"}, as_="supervisor-ye")["data"]["rejectionLedger"]["nodes"] == []
-    assert [e["action"] for e in desk.timeline(case_id)][-2:] == ["report_rejection", "confirm_rejection"]
+    assert [e["action"] for e in desk.timeline(case_id)][-2:] == ["REPORT_REJECTION", "CONFIRM_REJECTION"]
 
 
 def test_seed004_pending_rejection_report_is_not_shown_to_the_applicant(desk: Desk) -> None:
@@ -626,7 +626,7 @@ def test_seed004_pending_rejection_report_is_not_shown_to_the_applicant(desk: De
     assert (seen["state"], seen["rejectionReports"], seen["decision"]) == ("IN_REVIEW", [], None)
     assert [c["state"] for c in desk.mine("applicant-wang")] == ["IN_REVIEW"]
     trail = desk.timeline(case_id, as_="applicant-wang")
-    assert "rejection_reported" not in {e["toState"] for e in trail}
+    assert "REJECTION_REPORTED" not in {e["toState"] for e in trail}
     assert not any("特种设备未经定期检验" in e["reason"] for e in trail)
     # Staff still see the report as it is.
     assert desk.read(case_id, as_="approver-market-mao")["state"] == "REJECTION_REPORTED"
@@ -652,10 +652,10 @@ def test_seed004_applicants_trail_does_not_name_an_unconfirmed_refusal(desk: Des
     tell the applicant what the case view hides: that a refusal was proposed."""
     case_id, _ = _reject(desk)
     actions = [e["action"] for e in desk.timeline(case_id, as_="applicant-wang")]
-    assert "report_rejection" not in actions, actions
+    assert "REPORT_REJECTION" not in actions, actions
     desk.ok("rejectionReportCorrect", {"id": case_id, "note": "依据不成立"}, as_="supervisor-fang")
     actions = [e["action"] for e in desk.timeline(case_id, as_="applicant-wang")]
-    assert not {"report_rejection", "correct_rejection"} & set(actions), actions
+    assert not {"REPORT_REJECTION", "CORRECT_REJECTION"} & set(actions), actions
 
 
 def test_seed004_rejection_ledger_month_follows_the_china_calendar(desk: Desk, clock: Clock) -> None:
@@ -700,7 +700,7 @@ def test_seed004_rejection_report_corrected_returns_to_review_and_is_approved(de
     body = desk.api.gql(LEDGER, {"month": "2026-11"}, as_="supervisor-fang")
     assert [e["report"]["status"] for e in body["data"]["rejectionLedger"]["nodes"]] == ["CORRECTED"]
     actions = [e["action"] for e in desk.timeline(case_id)]
-    assert actions == ["file", "accept", "review", "report_rejection", "correct_rejection", "approve"]
+    assert actions == ["FILE", "ACCEPT", "REVIEW", "REPORT_REJECTION", "CORRECT_REJECTION", "APPROVE"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -745,7 +745,7 @@ def test_seed004_timeout_escalation_flags_red_once(desk: Desk, clock: Clock) -> 
     assert flagged["redFlag"] is True
     assert flagged["decision"] is None
     events = desk.timeline(case["id"])
-    assert events[-1]["action"] == "escalate"
+    assert events[-1]["action"] == "ESCALATE"
     assert [r["redFlag"] for r in desk.inbox("REVIEW", "reviewer-market-zhao")] == [True]
 
     assert run_sweep()["escalate"] == 0
@@ -793,8 +793,8 @@ def test_seed004_special_steps_pause_the_clock_only_when_not_counted(desk: Desk,
     )
     assert ended["deadline"] == "2026-11-18"  # 16 November + 2 paused working days (10, 11)
     assert [(s["kind"], s["countsTowardLimit"], s["startedOn"], s["endedOn"]) for s in ended["specialSteps"]] == [
-        ("site_inspection", True, "2026-11-03", "2026-11-05"),
-        ("expert_review", False, "2026-11-09", "2026-11-11"),
+        ("SITE_INSPECTION", True, "2026-11-03", "2026-11-05"),
+        ("EXPERT_REVIEW", False, "2026-11-09", "2026-11-11"),
     ]
     assert task_of(ended, "city-ecology")["dueOn"] == "2026-11-18"
 
@@ -829,7 +829,7 @@ def test_seed004_unnoticed_submission_is_deemed_accepted_after_five_working_days
     assert desk.inbox("INTAKE", "clerk-li") == []
     assert [r["applicationId"] for r in desk.inbox("REVIEW", "reviewer-tr-zhu")] == [case["id"]]
     last = desk.timeline(case["id"])[-1]
-    assert (last["action"], last["actor"], last["toState"]) == ("deemed_accept", "system", "in_review")
+    assert (last["action"], last["actor"], last["toState"]) == ("DEEMED_ACCEPT", "system", "IN_REVIEW")
     assert run_sweep()["deemed_accept"] == 0
 
 
@@ -847,7 +847,7 @@ def test_seed004_immediate_item_is_decided_at_the_window_the_same_day(desk: Desk
     assert approved["decision"]["outcome"] == "APPROVED"
     assert approved["decision"]["decidedAt"].startswith("2026-11-02")
     events = desk.timeline(case["id"])
-    assert [e["action"] for e in events] == ["file", "accept", "approve"]
+    assert [e["action"] for e in events] == ["FILE", "ACCEPT", "APPROVE"]
     assert {e["at"][:10] for e in events} == {"2026-11-02"}  # filed, accepted and decided the same day
     assert run_sweep()["deemed_approval"] + run_sweep()["escalate"] == 0
 
@@ -867,7 +867,7 @@ def test_seed001_extension_by_the_supervisor_moves_the_deadline(desk: Desk) -> N
     assert extended["workingDaysLeft"] == 8
     assert extended["extensions"] == [{"days": 3, "reason": "需补充调查经营场所"}]
     assert task_of(extended, "city-market")["dueOn"] == "2026-11-12"
-    assert desk.timeline(case["id"])[-1]["action"] == "grant_extension"
+    assert desk.timeline(case["id"])[-1]["action"] == "GRANT_EXTENSION"
     # Clerks and applicants cannot extend: the field rule refuses before the resolver runs.
     body = desk.api.gql(
         "mutation($i: ApplicationExtensionGrantInput!) { applicationExtensionGrant(input: $i) { userErrors { code } } }",
@@ -900,7 +900,7 @@ def test_seed000_joint_review_meeting_records_each_departments_opinion(desk: Des
     assert recorded["state"] == "IN_REVIEW"
     # The applicant sees the meeting on the case too.
     assert desk.read(case["id"], as_="company-qiandao")["meetings"] == recorded["meetings"]
-    assert desk.timeline(case["id"])[-1]["action"] == "record_meeting"
+    assert desk.timeline(case["id"])[-1]["action"] == "RECORD_MEETING"
 
 
 def test_seed001_withdraw_before_the_decision_but_not_after(desk: Desk) -> None:
@@ -914,7 +914,7 @@ def test_seed001_withdraw_before_the_decision_but_not_after(desk: Desk) -> None:
     assert withdrawn["deadline"] is None
     assert desk.inbox("REVIEW", "reviewer-market-zhao") == []
     last = desk.timeline(running["id"])[-1]
-    assert (last["action"], last["reason"], last["fromState"]) == ("withdraw", "经营场所变更,暂不申请", "in_review")
+    assert (last["action"], last["reason"], last["fromState"]) == ("WITHDRAW", "经营场所变更,暂不申请", "IN_REVIEW")
 
     decided = desk.decide(desk.accept(desk.file("ZS-SCJG-003")["id"])["id"], "approver-market-mao")
     events = len(desk.timeline(decided["id"]))
@@ -957,13 +957,13 @@ def test_seed002_audit_trail_is_complete_ordered_and_hash_chained(desk: Desk, cl
 
     events = desk.timeline(filed["id"])
     expected = [
-        ("file", "company-qiandao", "applicant", None, "submitted"),
-        ("issue_notice", "clerk-li", "clerk", "submitted", "notice_issued"),
-        ("supplement", "company-qiandao", "applicant", "notice_issued", "submitted"),
-        ("accept", "clerk-wu", "clerk", "submitted", "in_review"),
-        ("review", "reviewer-nr-yu", "reviewer", "in_review", "in_review"),
-        ("review", "reviewer-housing-xie", "reviewer", "in_review", "in_review"),
-        ("approve", "approver-housing-ding", "approver", "in_review", "approved"),
+        ("FILE", "company-qiandao", "applicant", None, "SUBMITTED"),
+        ("ISSUE_NOTICE", "clerk-li", "clerk", "SUBMITTED", "NOTICE_ISSUED"),
+        ("SUPPLEMENT", "company-qiandao", "applicant", "NOTICE_ISSUED", "SUBMITTED"),
+        ("ACCEPT", "clerk-wu", "clerk", "SUBMITTED", "IN_REVIEW"),
+        ("REVIEW", "reviewer-nr-yu", "reviewer", "IN_REVIEW", "IN_REVIEW"),
+        ("REVIEW", "reviewer-housing-xie", "reviewer", "IN_REVIEW", "IN_REVIEW"),
+        ("APPROVE", "approver-housing-ding", "approver", "IN_REVIEW", "APPROVED"),
     ]
     assert [(e["action"], e["actor"], e["role"], e["fromState"], e["toState"]) for e in events] == expected
     assert [e["seq"] for e in events] == list(range(1, 8))
@@ -1007,9 +1007,9 @@ def test_seed002_staff_identities_in_the_trail_are_not_shown_to_applicants(desk:
     assert {e["extensions"]["code"] for e in staff_only["errors"]} == {"FORBIDDEN"}
     own = desk.timeline(case["id"], as_="applicant-wang")
     assert [(e["action"], e["role"]) for e in own] == [
-        ("file", "applicant"),
-        ("accept", "clerk"),
-        ("review", "reviewer"),
+        ("FILE", "applicant"),
+        ("ACCEPT", "clerk"),
+        ("REVIEW", "reviewer"),
     ]
     assert own[0]["actor"] == "applicant-wang"  # their own steps under their own name
     assert not {"clerk-wu", "reviewer-market-zhao"} & {e["actor"] for e in own}

@@ -197,7 +197,7 @@ def test_certificates_are_scoped_to_their_centre_and_changes_are_audited(api: Ap
         e["action"]
         for e in api.gql(CASE, {"id": case.id}, as_=case.supervisor)["data"]["application"]["timeline"]["nodes"]
     ]
-    assert actions[-3:] == ["issue_certificate", "deliver_certificate", "revoke_certificate"]
+    assert actions[-3:] == ["ISSUE_CERTIFICATE", "DELIVER_CERTIFICATE", "REVOKE_CERTIFICATE"]
 
 
 def test_public_masking_hides_most_of_any_identifier() -> None:

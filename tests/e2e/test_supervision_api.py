@@ -115,8 +115,8 @@ def test_violation_ledger_scope_and_annotations(warned: Case, api: Api) -> None:
     overdue, ignored = [e["node"] for e in body["data"]["violationLedger"]["edges"]]
     # One lapse (a missed deadline whose warning was ignored) is one incident: the first is a notice.
     assert [(v["kind"], v["ordinal"], v["escalation"]) for v in (overdue, ignored)] == [
-        ("overdue_decision", 1, "NOTICE"),
-        ("warning_ignored", 1, "NOTICE"),
+        ("OVERDUE_DECISION", 1, "NOTICE"),
+        ("WARNING_IGNORED", 1, "NOTICE"),
     ]
     # Department staff read their own ledger; another department's is refused.
     own = api.gql(op("ViolationLedger"), {"year": 2026}, as_=warned.reviewer)
@@ -274,7 +274,7 @@ def test_an_acknowledgement_racing_the_sweep_is_not_charged_as_ignored(
     assert sweep(repo)["escalate"] == 1
     body = api.gql(op("ViolationLedger"), {"year": 2026}, as_=case.reviewer)
     kinds = [e["node"]["kind"] for e in body["data"]["violationLedger"]["edges"]]
-    assert kinds == ["overdue_decision"] and yellow["level"] == "YELLOW"
+    assert kinds == ["OVERDUE_DECISION"] and yellow["level"] == "YELLOW"
 
 
 def test_one_failing_case_does_not_stop_the_sweep(api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -160,24 +160,24 @@ def test_seed004_a_month_of_supervision(api: Api, clock: Clock) -> None:
     body = api.gql(op("ViolationLedger"), {"year": 2026, "departmentId": gid("Department", MARKET)}, as_=supervisor)
     ledger = [e["node"] for e in body["data"]["violationLedger"]["edges"]]
     assert [(_case_of(cases, v["applicationId"]), v["kind"], v["ordinal"], v["escalation"]) for v in ledger] == [
-        ("B", "overdue_decision", 1, "NOTICE"),
-        ("B", "warning_ignored", 1, "NOTICE"),
-        ("C", "overdue_decision", 2, "EVALUATION_FLAG"),
-        ("E", "overdue_decision", 3, "EVALUATION_FLAG"),
-        ("E", "warning_ignored", 3, "EVALUATION_FLAG"),
-        ("A", "rectification_overdue", 4, "EVALUATION_FLAG"),
-        ("A", "warning_ignored", 4, "EVALUATION_FLAG"),
+        ("B", "OVERDUE_DECISION", 1, "NOTICE"),
+        ("B", "WARNING_IGNORED", 1, "NOTICE"),
+        ("C", "OVERDUE_DECISION", 2, "EVALUATION_FLAG"),
+        ("E", "OVERDUE_DECISION", 3, "EVALUATION_FLAG"),
+        ("E", "WARNING_IGNORED", 3, "EVALUATION_FLAG"),
+        ("A", "RECTIFICATION_OVERDUE", 4, "EVALUATION_FLAG"),
+        ("A", "WARNING_IGNORED", 4, "EVALUATION_FLAG"),
     ]
     body = api.gql(op("ViolationLedger"), {"year": 2026}, as_=supervisor)
     everyone = [e["node"] for e in body["data"]["violationLedger"]["edges"]]
     window = [v for v in everyone if v["chargedTo"] == CENTRE]
     assert [(_case_of(cases, v["applicationId"]), v["kind"], v["ordinal"]) for v in window] == [
-        ("G", "intake_overdue", 1)
+        ("G", "INTAKE_OVERDUE", 1)
     ]
     absent = [v for v in everyone if v["chargedTo"] == "city-natural-resources"]
     assert [(_case_of(cases, v["applicationId"]), v["kind"], v["ordinal"], v["escalation"]) for v in absent] == [
-        ("H", "co_reviewer_absent", 1, "NOTICE"),
-        ("H", "warning_ignored", 1, "NOTICE"),
+        ("H", "CO_REVIEWER_ABSENT", 1, "NOTICE"),
+        ("H", "WARNING_IGNORED", 1, "NOTICE"),
     ]
     assert len(everyone) == 10
 

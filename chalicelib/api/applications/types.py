@@ -8,18 +8,33 @@ only staff may read (who accepted, reviewer identities) carry their own STAFF ru
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
+from chalicelib.api.catalogue.types import (
+    Centre,
+    Department,
+    MaterialForm,
+    ServiceItem,
+    SpecialStepKind,
+    referenced_departments,
+)
+from chalicelib.api.identity.types import Role
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import application as da
-from chalicelib.domain.audit import verify_chain
+from chalicelib.domain.audit import Event, verify_chain
+from chalicelib.domain.audit import EventAction as DomainEventAction
+from chalicelib.domain.identity import Role as DomainRole
 from chalicelib.storage.application_repository import InboxEntry as InboxRecord
 from chalicelib.storage.application_repository import LedgerEntry as LedgerRecord
+
+if TYPE_CHECKING:
+    from chalicelib.api.applications.queries import InboxQueue
 
 ApplicationState = strawberry.enum(da.State, name="ApplicationState")
 Channel = strawberry.enum(da.Channel, name="ApplicationChannel")
@@ -31,6 +46,8 @@ PledgeStatus = strawberry.enum(da.PledgeStatus, name="PledgeStatus")
 ReportStatus = strawberry.enum(da.ReportStatus, name="RejectionReportStatus")
 Outcome = strawberry.enum(da.Outcome, name="DecisionOutcome")
 MeetingKind = strawberry.enum(da.MeetingKind, name="MeetingKind")
+EventAction = strawberry.enum(DomainEventAction, name="ApplicationEventAction")
+_ROLE_VALUES = frozenset(r.value for r in DomainRole)
 
 
 def _department(info: Info, department_id: str) -> Department | None:
@@ -64,7 +81,7 @@ class NoticeEntry:
     problem: Problem  # type: ignore[valid-type]
     description: str
     legal_basis: str
-    form: str
+    form: MaterialForm  # type: ignore[valid-type]
 
 
 @visible_to(AUTHENTICATED)
@@ -73,7 +90,7 @@ class OneTimeNotice:
     round: int
     entries: list[NoticeEntry]
     procedure: str
-    issued_at: str
+    issued_at: DateTime
     issuer: strawberry.Private[str]
 
     @field(access=AUTHENTICATED, description="Staff id of the clerk who issued the notice (null for applicants).")
@@ -87,8 +104,8 @@ class CreditPledge:
     material_codes: list[str]
     due_on: date
     status: PledgeStatus  # type: ignore[valid-type]
-    pledged_at: str
-    settled_at: str | None
+    pledged_at: DateTime
+    settled_at: DateTime | None
 
 
 @visible_to(AUTHENTICATED)
@@ -98,7 +115,7 @@ class ReviewTask:
     limit_days: int
     status: TaskStatus  # type: ignore[valid-type]
     opinion: str
-    concluded_at: str | None
+    concluded_at: DateTime | None
     due_on: date | None
     department_id: strawberry.Private[str]
     reviewer: strawberry.Private[str | None]
@@ -115,7 +132,7 @@ class ReviewTask:
 @visible_to(AUTHENTICATED)
 @strawberry.type
 class SpecialStepRun:
-    kind: str
+    kind: SpecialStepKind  # type: ignore[valid-type]
     name: str
     counts_toward_limit: bool
     started_on: date
@@ -147,7 +164,7 @@ class Meeting:
 class Extension:
     days: int
     reason: str
-    granted_at: str
+    granted_at: DateTime
 
 
 @visible_to(AUTHENTICATED)
@@ -155,17 +172,17 @@ class Extension:
 class RejectionReport:
     reason: str
     legal_basis: str
-    reported_at: str
+    reported_at: DateTime
     status: ReportStatus  # type: ignore[valid-type]
     supervisor_note: str
-    resolved_at: str | None
+    resolved_at: DateTime | None
 
 
 @visible_to(AUTHENTICATED)
 @strawberry.type
 class Decision:
     outcome: Outcome  # type: ignore[valid-type]
-    decided_at: str
+    decided_at: DateTime
     reason: str
     legal_basis: str
     deemed: bool = strawberry.field(description="超时默认: approved because the promised limit passed.")
@@ -178,15 +195,40 @@ class Decision:
 )
 class ApplicationEvent:
     seq: int
-    at: str
-    action: str
+    at: DateTime
+    action: EventAction  # type: ignore[valid-type]
     actor: str
-    role: str
-    from_state: str | None
-    to_state: str
+    role: str = strawberry.field(
+        deprecation_reason="Use `roles` (and `bySystem`): this is the stored comma-joined text the hash covers."
+    )
+    from_state: ApplicationState | None  # type: ignore[valid-type]
+    to_state: ApplicationState  # type: ignore[valid-type]
     reason: str
     prev_hash: str
     hash: str
+
+    @strawberry.field(description="The roles the actor acted in (empty when the system acted).")
+    def roles(self) -> list[Role]:  # type: ignore[valid-type]
+        return [] if self.by_system else [Role(r) for r in self.role.split(",") if r in _ROLE_VALUES]
+
+    @strawberry.field(description="True for steps the system took itself (deadlines, the sweep).")
+    def by_system(self) -> bool:
+        return self.role == da.SYSTEM
+
+    @classmethod
+    def from_domain(cls, e: Event) -> ApplicationEvent:
+        return cls(
+            seq=e.seq,
+            at=e.at,
+            action=EventAction(e.action),
+            actor=e.actor,
+            role=e.role,
+            from_state=da.State(e.from_state) if e.from_state else None,
+            to_state=da.State(e.to_state),
+            reason=e.reason,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
 
 
 @visible_to(AUTHENTICATED)
@@ -208,7 +250,7 @@ class Application(relay.Node):
     state: ApplicationState  # type: ignore[valid-type]
     channel: Channel  # type: ignore[valid-type]
     applicant: ApplicantInfo
-    submitted_at: str
+    submitted_at: DateTime
     submitted_on: date
     round: int
     accepted_on: date | None
@@ -257,7 +299,7 @@ class Application(relay.Node):
             notices=[
                 OneTimeNotice(
                     round=n.round,
-                    entries=[NoticeEntry(**e.__dict__) for e in n.entries],
+                    entries=[NoticeEntry(**{**e.__dict__, "form": MaterialForm(e.form)}) for e in n.entries],
                     procedure=n.procedure,
                     issuer=n.issued_by,
                     issued_at=n.issued_at,
@@ -282,7 +324,7 @@ class Application(relay.Node):
             ],
             special_steps=[
                 SpecialStepRun(
-                    kind=s.kind.value,
+                    kind=s.kind,
                     name=s.name,
                     counts_toward_limit=s.counts_toward_limit,
                     started_on=s.started_on,
@@ -354,7 +396,7 @@ class Application(relay.Node):
         page = info.context.application_repository.events_page(self.domain.id, page_size(first), after)
         principal = info.context.principal
         return to_connection(
-            page, lambda e: ApplicationEvent(**da.shown_event(e, principal.is_staff, principal.subject).__dict__)
+            page, lambda e: ApplicationEvent.from_domain(da.shown_event(e, principal.is_staff, principal.subject))
         )
 
     @field(access=AUTHENTICATED, description="Recompute the hash chain of the whole history.")
@@ -364,6 +406,12 @@ class Application(relay.Node):
         return HistoryVerification(
             intact=check.intact, events=check.events, broken_at=check.broken_at, head_hash=check.head_hash
         )
+
+
+def _inbox_queue(value: str) -> InboxQueue:
+    from chalicelib.api.applications.queries import InboxQueue
+
+    return InboxQueue(value)
 
 
 @visible_to(STAFF)
@@ -378,7 +426,7 @@ class InboxEntry:
     applicant_name: str
     state: ApplicationState  # type: ignore[valid-type]
     due_on: date
-    queue: str
+    queue: Annotated[InboxQueue, strawberry.lazy("chalicelib.api.applications.queries")]
     red_flag: bool
 
     @field(access=STAFF, description="Global ID of the case, for `application(id:)`.")
@@ -395,7 +443,7 @@ class InboxEntry:
             applicant_name=r.applicant_name,
             state=r.state,
             due_on=r.due_on,
-            queue=r.queue,
+            queue=_inbox_queue(r.queue),
             red_flag=r.red_flag,
         )
 

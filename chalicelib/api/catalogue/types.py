@@ -13,6 +13,7 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.keywords import normalise_keyword
 from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import catalogue as dc
 
 CentreLevel = strawberry.enum(dc.CentreLevel, name="CentreLevel")
@@ -285,7 +286,7 @@ class ServiceItemVersion(relay.Node):
     version_id: relay.NodeID[str]
     number: int
     change: ChangeKind  # type: ignore[valid-type]
-    at: str
+    at: DateTime
     reason: str
     related_codes: list[str]
     item: ServiceItem

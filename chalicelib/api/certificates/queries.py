@@ -19,7 +19,7 @@ from chalicelib.api.errors import BAD_REQUEST, NOT_FOUND, ApiError
 from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, AnyRole, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.domain.application import china_date
-from chalicelib.domain.certificate import CertificateStatus
+from chalicelib.domain.certificate import CertificateStatus, VerificationChannel
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
 from chalicelib.services import clock
@@ -56,7 +56,7 @@ class CertificateQuery:
         cert = service.lookup(number=number, code=verification_code)
         if cert is None or (number and cert.holder_name != (holder_name or "").strip()):
             raise ApiError(NOT_FOUND, "未找到该证照", field="number")
-        report = service.verify_registered(cert, "graphql-lookup", caller(info))
+        report = service.verify_registered(cert, VerificationChannel.GRAPHQL_LOOKUP, caller(info))
         status = cert.current_status(china_date(clock.utc_now()))
         stored_matches = report.file_sha256 == cert.sha256  # the stored file is the registered one
         return CertificateVerification(
@@ -77,7 +77,7 @@ class CertificateQuery:
         except (binascii.Error, ValueError):
             raise ApiError(BAD_REQUEST, "pdfBase64 不是有效的 Base64", field="pdfBase64") from None
         try:
-            check = info.context.certificates.verify_upload(pdf, "graphql-upload", caller(info))
+            check = info.context.certificates.verify_upload(pdf, VerificationChannel.GRAPHQL_UPLOAD, caller(info))
         except DomainError as error:
             raise ApiError(error.violations[0].code, error.violations[0].message, field="pdfBase64") from None
         return UploadVerification(

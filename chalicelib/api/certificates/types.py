@@ -13,67 +13,159 @@ from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain.application import china_date
 from chalicelib.services import clock
 from chalicelib.services.certificates import public_base_url
+from signing import report
+from signing import vocabulary as vocab
 
 CertificateStatus = strawberry.enum(dcert.CertificateStatus, name="CertificateStatus")
 DeliveryMethod = strawberry.enum(dcert.DeliveryMethod, name="DeliveryMethod")
+VerificationChannel = strawberry.enum(
+    dcert.VerificationChannel, name="VerificationChannel", description="Where a verification was asked."
+)
+Indication = strawberry.enum(
+    report.Indication, name="VerificationIndication", description="ETSI EN 319 102-1 main indication."
+)
+SubIndication = strawberry.enum(vocab.SubIndication, name="VerificationSubIndication")
+PadesLevel = strawberry.enum(vocab.PadesLevel, name="PadesLevel", description="PAdES baseline level reached.")
+ModificationLevel = strawberry.enum(vocab.ModificationLevel, name="ModificationLevel")
+SignatureCoverage = strawberry.enum(vocab.Coverage, name="SignatureCoverage")
+DocMdpPermission = strawberry.enum(vocab.DocMdpPermission, name="DocMdpPermission")
+FindingSeverity = strawberry.enum(report.Severity, name="FindingSeverity")
+
+
+def _opt(kind: Any, value: str | None) -> Any:
+    """A stored vocabulary value as its enum member (None stays None)."""
+    return None if value is None else kind(value)
 
 
 @visible_to(PUBLIC)
 @strawberry.type
 class Finding:
     code: str
-    severity: str
+    severity: FindingSeverity  # type: ignore[valid-type]
     zh: str
     en: str
     detail: str | None
 
 
 @visible_to(PUBLIC)
-@strawberry.type(description="Result of verifying the seal of a PDF (ETSI-style indication).")
-class VerificationReport:
-    indication: str = strawberry.field(description="PASSED, INDETERMINATE or FAILED.")
-    sub_indication: str | None
-    pades_level: str | None
+@strawberry.type(description="Was the sealed content left alone?")
+class SealIntegrity:
     intact: bool | None
     signature_valid: bool | None
-    modification_level: str | None
+    coverage: SignatureCoverage | None  # type: ignore[valid-type]
+    modification_level: ModificationLevel | None  # type: ignore[valid-type]
+    revisions_after_signing: int | None
+    docmdp_permission: DocMdpPermission | None  # type: ignore[valid-type]
+    docmdp_ok: bool | None
+
+
+@visible_to(PUBLIC)
+@strawberry.type(description="Who sealed, and is the seal certificate trusted?")
+class SealIdentity:
+    subject: str | None
+    issuer: str | None
+    serial_number: str | None
+    sha256_fingerprint: str | None
+    chains_to_trust_anchor: bool
+    trust_anchor: str | None
+    not_before: DateTime | None
+    not_after: DateTime | None
+    valid_at_signing_time: bool | None
+    matches_expected_signer: bool | None
+
+
+@visible_to(PUBLIC)
+@strawberry.type(description="When it was sealed: claimed by the signer, proven by a time-stamp.")
+class SealTiming:
+    claimed_signing_time: DateTime | None
+    timestamp_time: DateTime | None
+    timestamp_authority: str | None
+    timestamp_valid: bool | None
+
+
+@visible_to(PUBLIC)
+@strawberry.type(description="Result of verifying the seal of a PDF (ETSI-style indication).")
+class VerificationReport:
+    indication: Indication  # type: ignore[valid-type]
+    sub_indication: SubIndication | None  # type: ignore[valid-type]
+    passed: bool
+    pades_level: PadesLevel | None  # type: ignore[valid-type]
+    field_name: str | None
+    signature_count: int
+    file_size: int
+    file_sha256: str | None
+    intact: bool | None
+    signature_valid: bool | None
+    modification_level: ModificationLevel | None  # type: ignore[valid-type]
     revisions_after_signing: int | None
     signer: str | None
     certificate_fingerprint: str | None
     chains_to_trust_anchor: bool
-    signing_time: str | None
-    timestamp_time: str | None
+    signing_time: DateTime | None
+    timestamp_time: DateTime | None
+    integrity: SealIntegrity
+    identity: SealIdentity
+    timing: SealTiming
     findings: list[Finding]
-    full: JSON = strawberry.field(description="The complete report (integrity, identity, time, findings).")
 
     @classmethod
     def from_report(cls, r: Any) -> VerificationReport:
+        i, d, t = r.integrity, r.identity, r.timing
         return cls(
-            indication=r.indication.value,
-            sub_indication=r.sub_indication,
-            pades_level=r.pades_level,
-            intact=r.integrity.intact,
-            signature_valid=r.integrity.signature_valid,
-            modification_level=r.integrity.modification_level,
-            revisions_after_signing=r.integrity.revisions_after_signing,
-            signer=r.identity.subject,
-            certificate_fingerprint=r.identity.sha256_fingerprint,
-            chains_to_trust_anchor=r.identity.chains_to_trust_anchor,
-            signing_time=r.timing.claimed_signing_time,
-            timestamp_time=r.timing.timestamp_time,
-            findings=[
-                Finding(code=f.code, severity=f.severity.value, zh=f.zh, en=f.en, detail=f.detail) for f in r.findings
-            ],
-            full=r.to_dict(),
+            indication=r.indication,
+            sub_indication=_opt(SubIndication, r.sub_indication),
+            passed=r.passed,
+            pades_level=_opt(PadesLevel, r.pades_level),
+            field_name=r.field_name,
+            signature_count=r.signature_count,
+            file_size=r.file_size,
+            file_sha256=r.file_sha256,
+            intact=i.intact,
+            signature_valid=i.signature_valid,
+            modification_level=_opt(ModificationLevel, i.modification_level),
+            revisions_after_signing=i.revisions_after_signing,
+            signer=d.subject,
+            certificate_fingerprint=d.sha256_fingerprint,
+            chains_to_trust_anchor=d.chains_to_trust_anchor,
+            signing_time=t.claimed_signing_time,
+            timestamp_time=t.timestamp_time,
+            integrity=SealIntegrity(
+                intact=i.intact,
+                signature_valid=i.signature_valid,
+                coverage=_opt(SignatureCoverage, i.coverage),
+                modification_level=_opt(ModificationLevel, i.modification_level),
+                revisions_after_signing=i.revisions_after_signing,
+                docmdp_permission=_opt(DocMdpPermission, i.docmdp_permission),
+                docmdp_ok=i.docmdp_ok,
+            ),
+            identity=SealIdentity(
+                subject=d.subject,
+                issuer=d.issuer,
+                serial_number=d.serial_number,
+                sha256_fingerprint=d.sha256_fingerprint,
+                chains_to_trust_anchor=d.chains_to_trust_anchor,
+                trust_anchor=d.trust_anchor,
+                not_before=d.not_before,
+                not_after=d.not_after,
+                valid_at_signing_time=d.valid_at_signing_time,
+                matches_expected_signer=d.matches_expected_signer,
+            ),
+            timing=SealTiming(
+                claimed_signing_time=t.claimed_signing_time,
+                timestamp_time=t.timestamp_time,
+                timestamp_authority=t.timestamp_authority,
+                timestamp_valid=t.timestamp_valid,
+            ),
+            findings=[Finding(code=f.code, severity=f.severity, zh=f.zh, en=f.en, detail=f.detail) for f in r.findings],
         )
 
 
@@ -112,17 +204,17 @@ class PublicCertificate:
 class Delivery:
     method: DeliveryMethod  # type: ignore[valid-type]
     tracking_number: str
-    delivered_at: str | None
+    delivered_at: DateTime | None
 
 
 @visible_to(STAFF)
 @strawberry.type
 class VerificationLogEntry:
-    at: str
-    channel: str
-    indication: str
+    at: DateTime
+    channel: VerificationChannel  # type: ignore[valid-type]
+    indication: Indication  # type: ignore[valid-type]
     registry_match: bool
-    status: str
+    status: CertificateStatus  # type: ignore[valid-type]
 
 
 @visible_to(AUTHENTICATED)
@@ -145,7 +237,7 @@ class Certificate(relay.Node):
     status_reason: str
     sha256: str
     size: int
-    issued_at: str
+    issued_at: DateTime
     delivery: Delivery | None
     domain: strawberry.Private[dcert.Certificate]
 
@@ -205,7 +297,11 @@ class Certificate(relay.Node):
         return to_connection(
             page,
             lambda e: VerificationLogEntry(
-                at=e.at, channel=e.channel, indication=e.indication, registry_match=e.registry_match, status=e.status
+                at=e.at,
+                channel=dcert.VerificationChannel(e.channel),
+                indication=Indication(e.indication),
+                registry_match=e.registry_match,
+                status=dcert.CertificateStatus(e.status),
             ),
         )
 

@@ -5,18 +5,27 @@ Staff identities in the history are shown to staff only; the filer sees "工作�
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 from strawberry.types import Info
 
 from chalicelib.api.catalogue.types import Department
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import global_id
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import complaint as dc
 from chalicelib.domain.application import STAFF_LABEL
 
 ComplaintStatus = strawberry.enum(dc.ComplaintStatus, name="ComplaintStatus")
 ComplaintOutcome = strawberry.enum(dc.ComplaintOutcome, name="ComplaintOutcome")
 ComplaintTargetKind = strawberry.enum(dc.TargetKind, name="ComplaintTargetKind")
+
+
+@strawberry.enum(description="What a step of a complaint did.")
+class ComplaintStepAction(Enum):
+    FILE = "FILE"
+    RESOLVE = "RESOLVE"
 
 
 def window_post_id(centre_id: str, post_id: str) -> strawberry.ID:
@@ -27,11 +36,24 @@ def window_post_id(centre_id: str, post_id: str) -> strawberry.ID:
 @visible_to(AUTHENTICATED)
 @strawberry.type(description="One step of a complaint: who, when, what.")
 class ComplaintStep:
-    action: str = strawberry.field(description="file, or resolve:<outcome>.")
-    at: str
+    action: ComplaintStepAction  # type: ignore[valid-type]
+    outcome: ComplaintOutcome | None = strawberry.field(description="For RESOLVE: how it was settled.")  # type: ignore[valid-type]
+    at: DateTime
     note: str
     actor: strawberry.Private[str]
     role: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, h: dc.HistoryEntry) -> ComplaintStep:
+        verb, _, outcome = h.action.partition(":")
+        return cls(
+            action=ComplaintStepAction(verb.upper()),
+            outcome=dc.ComplaintOutcome(outcome) if outcome else None,
+            at=h.at,
+            note=h.note,
+            actor=h.by,
+            role=h.role,
+        )
 
     @field(access=AUTHENTICATED, description="Who acted: staff ids are shown to staff only.")
     def by(self, info: Info) -> str:
@@ -50,7 +72,7 @@ class Complaint:
     window_post_id: strawberry.ID | None
     target_label: str
     text: str
-    filed_at: str
+    filed_at: DateTime
     history: list[ComplaintStep]
     department_id: strawberry.Private[str]
     filer: strawberry.Private[str]
@@ -78,7 +100,7 @@ class Complaint:
             target_label=target.label,
             text=c.text,
             filed_at=c.filed_at,
-            history=[ComplaintStep(action=h.action, at=h.at, note=h.note, actor=h.by, role=h.role) for h in c.history],
+            history=[ComplaintStep.from_domain(h) for h in c.history],
             department_id=target.department_id,
             filer=c.filed_by,
         )

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.types import Department
 from chalicelib.api.permissions import STAFF, field, visible_to
 from chalicelib.api.relay import global_id
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import inspection as din
 
@@ -29,7 +30,7 @@ class Inspection:
     outcome: InspectionOutcome  # type: ignore[valid-type]
     findings: str
     inspector_id: str
-    recorded_at: str
+    recorded_at: DateTime
     credit_recorded: bool = strawberry.field(
         description="A serious violation recorded a credit record of the holder (一处违法、处处受限)."
     )

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.types import Department
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import global_id
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import rating as dr
 
 RatingLevel = strawberry.enum(dr.RatingLevel, name="RatingLevel", description="好差评 five levels (5 best).")
@@ -35,8 +36,8 @@ class Rectification:
     due_on: date
     status: RectificationStatus  # type: ignore[valid-type]
     follow_up: str
-    recorded_at: str | None
-    overdue_at: str | None
+    recorded_at: DateTime | None
+    overdue_at: DateTime | None
     recorder: strawberry.Private[str | None]
 
     @field(access=STAFF, description="Staff id of who recorded the follow-up (staff only).")
@@ -56,7 +57,7 @@ class Rating:
     bad: bool = strawberry.field(description="不满意 or 非常不满意: a rectification is owed.")
     indicators: RatingIndicators
     comment: str
-    rated_at: str
+    rated_at: DateTime
     rectification: Rectification | None
     department_id: strawberry.Private[str]
 

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.types import Department
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, visible_to
 from chalicelib.api.relay import global_id
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain import notification as dn
 from chalicelib.domain import statistics as dstat
 from chalicelib.domain import supervision as ds
@@ -102,9 +103,9 @@ class SupervisionWarning:
     title: str
     tracking_code: str
     item_name: str
-    raised_at: str
+    raised_at: DateTime
     acknowledged_by: str | None
-    acknowledged_at: str | None
+    acknowledged_at: DateTime | None
 
     @strawberry.field(description="Opaque ID for `warningAcknowledge`.")
     def id(self) -> strawberry.ID:
@@ -140,7 +141,7 @@ class SupervisionWarning:
 @strawberry.type
 class Annotation:
     by: str
-    at: str
+    at: DateTime
     note: str
 
 
@@ -150,8 +151,8 @@ class Violation:
     department_id: strawberry.Private[str]
     sk: strawberry.Private[str]
     case_id: strawberry.Private[str]
-    kind: str = strawberry.field(description="A ViolationKind value.")
-    at: str
+    kind: ViolationKind  # type: ignore[valid-type]
+    at: DateTime
     ordinal: int = strawberry.field(description="1 for the department's first violation of the year, and so on.")
     escalation: Escalation  # type: ignore[valid-type]
     annotations: list[Annotation]
@@ -180,7 +181,7 @@ class Violation:
             department_id=v.department_id,
             sk=violation_sk(v),
             case_id=v.application_id,
-            kind=v.kind,
+            kind=ds.ViolationKind(v.kind),
             at=v.at,
             ordinal=v.ordinal,
             escalation=v.escalation,
@@ -201,7 +202,7 @@ class Notification:
     id: strawberry.ID
     kind: MessageKind  # type: ignore[valid-type]
     title: str
-    created_at: str
+    created_at: DateTime
     data: list[NotificationDatum]
 
     @classmethod

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from chalicelib.api.applications.errors import ApplicationError, catch
 from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.api.scalars import DateTime
 
 
 @strawberry.input
@@ -22,7 +23,7 @@ class AgentAuthorisationGrantInput:
 class AgentAuthorisation:
     agent_id: str
     valid_until: date
-    granted_at: str
+    granted_at: DateTime
 
 
 @visible_to(AUTHENTICATED)

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from chalicelib.api.applications.mutations.base import ApplicationPayload, run
-from chalicelib.api.applications.types import Problem
+from chalicelib.api.applications.types import MaterialForm, Problem
 from chalicelib.api.relay import decode_id
 from chalicelib.domain import application as da
 
@@ -17,7 +17,9 @@ class NoticeEntryInput:
     problem: Problem  # type: ignore[valid-type]
     description: str
     legal_basis: str = strawberry.field(default="", description="Defaults to the material's published basis.")
-    form: str = strawberry.field(default="", description="Defaults to the material's published form.")
+    form: MaterialForm | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Defaults to the material's published form."
+    )
 
 
 @strawberry.input
@@ -38,7 +40,9 @@ def application_notice_issue(info: Info, input: ApplicationNoticeIssueInput) -> 
 
     def action() -> da.Application:
         entries = [
-            da.NoticeEntry(e.material_code, da.Problem(e.problem), e.description, e.legal_basis, e.form)
+            da.NoticeEntry(
+                e.material_code, da.Problem(e.problem), e.description, e.legal_basis, e.form.value if e.form else ""
+            )
             for e in input.entries[:100]
         ]
         return ctx.applications.issue_notice(

@@ -7,13 +7,21 @@ size or SHA-256 differ from what was declared here. The returned `blobKey` is th
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 from strawberry.types import Info
 
 from chalicelib.api.applications.errors import ApplicationError, catch
 from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.api.scalars import DateTime
 from chalicelib.domain.errors import DomainError
 from chalicelib.storage import blobs
+
+
+@strawberry.enum(description="The HTTP method to send the file with.")
+class HttpMethod(Enum):
+    PUT = "PUT"
 
 
 @strawberry.input
@@ -34,10 +42,10 @@ class HttpHeader:
 @strawberry.type
 class UploadTarget:
     url: str
-    method: str
+    method: HttpMethod  # type: ignore[valid-type]
     headers: list[HttpHeader]
     blob_key: str
-    expires_at: str
+    expires_at: DateTime
     max_bytes: int
 
 
@@ -64,7 +72,7 @@ def material_upload_create(info: Info, input: MaterialUploadCreateInput) -> Mate
             raise DomainError.one(error.code, str(error)) from error
         return UploadTarget(
             url=target.url,
-            method=target.method,
+            method=HttpMethod(target.method),
             headers=[HttpHeader(name=k, value=v) for k, v in sorted(target.headers.items())],
             blob_key=target.key,
             expires_at=target.expires_at,
