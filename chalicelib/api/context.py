@@ -21,6 +21,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.delegation import DelegationService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
@@ -126,6 +127,14 @@ class RequestContext:
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- delegation lifecycle, referrals, counterpart oversight (seed 003, 004) -------------------
+
+    @cached_property
+    def delegation(self) -> DelegationService:
+        from chalicelib.services.delegation import DelegationService
+
+        return DelegationService(self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -98,6 +98,28 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+from chalicelib.api.delegation.mutations.adjustment_memo_apply import (
+    AdjustmentMemoApplyPayload,
+    adjustment_memo_apply,
+)
+from chalicelib.api.delegation.mutations.adjustment_request_approve import (
+    AdjustmentRequestApprovePayload,
+    adjustment_request_approve,
+)
+from chalicelib.api.delegation.mutations.adjustment_request_review import (
+    AdjustmentRequestReviewPayload,
+    adjustment_request_review,
+)
+from chalicelib.api.delegation.mutations.adjustment_request_submit import (
+    AdjustmentRequestSubmitPayload,
+    adjustment_request_submit,
+)
+from chalicelib.api.delegation.mutations.centre_tier_assign import CentreTierAssignPayload, centre_tier_assign
+from chalicelib.api.delegation.mutations.guidance_catalogue_set import (
+    GuidanceCatalogueSetPayload,
+    guidance_catalogue_set,
+)
+from chalicelib.api.delegation.queries import DelegationQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 
@@ -134,6 +156,7 @@ class Query(
     InspectionQuery,
     RatingQuery,
     ComplaintQuery,
+    DelegationQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -212,6 +235,13 @@ class Mutation:
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- delegation lifecycle (seed 003 二(一)–(二)): city scope checked in the service -----------
+    guidance_catalogue_set: GuidanceCatalogueSetPayload = mutation(guidance_catalogue_set, access=ADMIN)
+    centre_tier_assign: CentreTierAssignPayload = mutation(centre_tier_assign, access=ADMIN)
+    adjustment_request_submit: AdjustmentRequestSubmitPayload = mutation(adjustment_request_submit, access=ADMIN)
+    adjustment_request_review: AdjustmentRequestReviewPayload = mutation(adjustment_request_review, access=ADMIN)
+    adjustment_request_approve: AdjustmentRequestApprovePayload = mutation(adjustment_request_approve, access=ADMIN)
+    adjustment_memo_apply: AdjustmentMemoApplyPayload = mutation(adjustment_memo_apply, access=ADMIN)
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -423,3 +423,56 @@ LIFECYCLE.update(
         "MyComplaints": lambda c: ({"first": 10} if _complaint(c) else {}, "applicant-wang"),
     }
 )
+
+
+# --- delegation lifecycle (seed 003 二(一)–(二)) ------------------------------------------------
+
+
+def _delegation_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    def tier_input(api: Api) -> dict[str, Any]:
+        return {"input": {"tier": "TIER_ONE", "itemIds": [gid("ServiceItem", "ZS-SCJG-004")], "reason": "制定"}}
+
+    def submit_input(api: Api) -> dict[str, Any]:
+        df.tiers(api)
+        return {"input": {"centreId": gid("Centre", df.ZONE), "reason": "调整", "changes": [df.take_on("ZS-SCJG-004")]}}
+
+    def reviewed(api: Api) -> str:
+        df.tiers(api)
+        request_id = df.submitted(api, [df.take_on("ZS-SCJG-004")])
+        df.ok(api, "AdjustmentRequestReview", {"input": {"id": request_id, "passed": True}}, as_=df.CITY_ADMIN)
+        return request_id
+
+    def submitted(api: Api) -> str:
+        df.tiers(api)
+        return df.submitted(api, [df.take_on("ZS-SCJG-004")])
+
+    def memo(api: Api) -> str:
+        df.tiers(api)
+        return df.memo_of(api, df.submitted(api, [df.take_on("ZS-SCJG-004")]))
+
+    return {
+        "GuidanceCatalogueSet": lambda api: (tier_input(api), df.CITY_ADMIN),
+        "CentreTierAssign": lambda api: (
+            {"input": {"centreId": gid("Centre", df.ZONE), "tier": "TIER_TWO", "reason": "确定"}},
+            df.CITY_ADMIN,
+        ),
+        "GuidanceCatalogues": lambda api: (df.tiers(api) or {}, None),
+        "CentreTier": lambda api: (df.tiers(api) or {"centreId": gid("Centre", df.ZONE)}, None),
+        "AdjustmentRequestSubmit": lambda api: (submit_input(api), df.ZONE_ADMIN),
+        "AdjustmentRequestReview": lambda api: (
+            {"input": {"id": submitted(api), "passed": True}},
+            df.CITY_ADMIN,
+        ),
+        "AdjustmentRequestApprove": lambda api: (
+            {"input": {"id": reviewed(api), "passed": True, "approvalReference": "舟政发〔2026〕3号"}},
+            df.CITY_ADMIN,
+        ),
+        "AdjustmentMemoApply": lambda api: ({"input": {"id": memo(api)}}, df.CITY_ADMIN),
+        "AdjustmentMemos": lambda api: ((lambda _: {"first": 5})(memo(api)), None),
+        "AdjustmentRequests": lambda api: ((lambda _: {"status": "REVIEWED"})(reviewed(api)), df.CITY_ADMIN),
+    }
+
+
+SUPERVISION.update(_delegation_scenarios())

@@ -1,0 +1,110 @@
+"""Drive the delegation lifecycle (seed 003 二(一)–(二)) through the client operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Api
+from tests.flows import gid, op
+
+CITY_ADMIN = "admin-xu"
+ZONE = "jintang"
+ZONE_DEPARTMENT = "jintang-office"
+TIER_ONE = ["ZS-SCJG-004", "ZS-SCJG-001", "ZS-ZRZY-002", "ZS-SCJG-005", "ZS-JT-001"]
+TIER_TWO = ["ZS-SCJG-004"]
+
+
+ZONE_ADMIN = "admin-jt-cai"  # the seeded administrator of 金塘 (the receiving centre)
+
+
+def zone_admin(api: Api, centre: str = ZONE, department: str = ZONE_DEPARTMENT) -> str:
+    """A token for a receiving centre's administrator (seeded for 金塘, minted for the others)."""
+    if centre == ZONE:
+        return api.token_for(ZONE_ADMIN)
+    return api.token(f"admin-{centre}", ["admin"], department=department, centre=centre, name="承接中心管理员")
+
+
+def run(api: Api, name: str, variables: dict[str, Any], *, as_: str | None = None, token: str | None = None) -> Any:
+    body = api.gql(op(name), variables, as_=as_, token=token)
+    assert "errors" not in body, body
+    (payload,) = body["data"].values()
+    return payload
+
+
+def ok(api: Api, name: str, variables: dict[str, Any], **who: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = run(api, name, variables, **who)
+    assert payload["userErrors"] == [], payload
+    return payload
+
+
+def tiers(api: Api) -> None:
+    """一类: the zones' catalogue; 二类: the narrower one. 金塘 follows 一类, 普陀山-朱家尖 二类."""
+    for tier, codes in (("TIER_ONE", TIER_ONE), ("TIER_TWO", TIER_TWO)):
+        items = [gid("ServiceItem", c) for c in codes]
+        ok(
+            api,
+            "GuidanceCatalogueSet",
+            {"input": {"tier": tier, "itemIds": items, "reason": "制定指导目录"}},
+            as_=CITY_ADMIN,
+        )
+    for centre, tier in ((ZONE, "TIER_ONE"), ("putuoshan-zhujiajian", "TIER_TWO")):
+        ok(
+            api,
+            "CentreTierAssign",
+            {"input": {"centreId": gid("Centre", centre), "tier": tier, "reason": "按承接能力确定"}},
+            as_=CITY_ADMIN,
+        )
+
+
+def take_on(code: str, department: str = ZONE_DEPARTMENT, reason: str = "招商项目集中,需就近办理") -> dict[str, Any]:
+    return {
+        "kind": "TAKE_ON",
+        "itemId": gid("ServiceItem", code),
+        "reason": reason,
+        "receivingDepartmentId": gid("Department", department),
+    }
+
+
+def give_back(code: str, reason: str = "业务量小,交回市级办理") -> dict[str, Any]:
+    return {"kind": "RETURN", "itemId": gid("ServiceItem", code), "reason": reason}
+
+
+def submitted(api: Api, changes: list[dict[str, Any]], centre: str = ZONE) -> str:
+    payload = ok(
+        api,
+        "AdjustmentRequestSubmit",
+        {
+            "input": {
+                "centreId": gid("Centre", centre),
+                "reason": "按照大稳定、小调整原则调整承接职权",
+                "changes": changes,
+            }
+        },
+        token=zone_admin(api, centre),
+    )
+    request_id: str = payload["adjustmentRequest"]["id"]
+    return request_id
+
+
+def memo_of(api: Api, request_id: str, reference: str = "舟政办发〔2026〕45号") -> str:
+    """Reviewed by the reform office and approved by the government: the published memo's id."""
+    ok(
+        api,
+        "AdjustmentRequestReview",
+        {"input": {"id": request_id, "passed": True, "note": "经会同市直部门审查,同意"}},
+        as_=CITY_ADMIN,
+    )
+    payload = ok(
+        api,
+        "AdjustmentRequestApprove",
+        {"input": {"id": request_id, "passed": True, "approvalReference": reference}},
+        as_=CITY_ADMIN,
+    )
+    memo_id: str = payload["memo"]["id"]
+    return memo_id
+
+
+def applied(api: Api, changes: list[dict[str, Any]]) -> dict[str, Any]:
+    tiers(api)
+    memo_id = memo_of(api, submitted(api, changes))
+    return ok(api, "AdjustmentMemoApply", {"input": {"id": memo_id}}, as_=CITY_ADMIN)
