@@ -108,3 +108,65 @@ def applied(api: Api, changes: list[dict[str, Any]]) -> dict[str, Any]:
     tiers(api)
     memo_id = memo_of(api, submitted(api, changes))
     return ok(api, "AdjustmentMemoApply", {"input": {"id": memo_id}}, as_=CITY_ADMIN)
+
+
+# --- city counterpart oversight (seed 003 二(五)3, 二(六)) -----------------------------------------
+
+MARKET = "city-market"
+MARKET_APPROVER = "approver-market-mao"
+ZONE_APPROVER = "approver-jt-shi"
+DELEGATED_ITEM = "ZS-SCJG-001"  # 食品经营许可(新办): city-market's power, delegated to 金塘
+
+
+def zone_case(api: Api, item: str = DELEGATED_ITEM) -> Any:
+    """A case of a delegated power filed at the zone's window."""
+    from tests.flows import Case
+
+    case = Case(api, item)
+    case.centre = ZONE
+    case.clerk = "clerk-jt-le"
+    return case
+
+
+def inspected(api: Api, outcome: str = "DEFICIENT") -> str:
+    from datetime import date
+
+    from chalicelib.domain.application import china_date
+    from chalicelib.services import clock
+
+    today: date = china_date(clock.utc_now())
+    payload = ok(
+        api,
+        "OversightInspectionRecord",
+        {
+            "input": {
+                "itemId": gid("ServiceItem", DELEGATED_ITEM),
+                "centreId": gid("Centre", ZONE),
+                "receivingDepartmentId": gid("Department", ZONE_DEPARTMENT),
+                "inspectedOn": today.isoformat(),
+                "outcome": outcome,
+                "findings": "抽查5件,2件现场核查记录缺失",
+            }
+        },
+        as_=MARKET_APPROVER,
+    )
+    inspection_id: str = payload["inspection"]["id"]
+    return inspection_id
+
+
+def opinion_issued(api: Api, due_in_days: int = 10) -> tuple[str, str]:
+    """An inspection with an opinion due `due_in_days` days from today: (id, due date)."""
+    from datetime import timedelta
+
+    from chalicelib.domain.application import china_date
+    from chalicelib.services import clock
+
+    inspection_id = inspected(api)
+    due = (china_date(clock.utc_now()) + timedelta(days=due_in_days)).isoformat()
+    ok(
+        api,
+        "OversightOpinionIssue",
+        {"input": {"id": inspection_id, "requirements": "补齐现场核查记录并建立核查台账", "dueOn": due}},
+        as_=MARKET_APPROVER,
+    )
+    return inspection_id, due

@@ -21,6 +21,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.counterpart import CounterpartService
     from chalicelib.services.delegation import DelegationService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
@@ -135,6 +136,13 @@ class RequestContext:
         from chalicelib.services.delegation import DelegationService
 
         return DelegationService(self.catalogue)
+
+    @cached_property
+    def counterpart(self) -> CounterpartService:
+        from chalicelib.services.counterpart import CounterpartService
+        from chalicelib.storage.counterpart_repository import CounterpartRepository
+
+        return CounterpartService(CounterpartRepository(self.calendar), self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -98,6 +98,20 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+from chalicelib.api.counterpart.mutations.oversight_answer import OversightAnswerPayload, oversight_answer
+from chalicelib.api.counterpart.mutations.oversight_inspection_record import (
+    OversightInspectionRecordPayload,
+    oversight_inspection_record,
+)
+from chalicelib.api.counterpart.mutations.oversight_letter_issue import (
+    OversightLetterIssuePayload,
+    oversight_letter_issue,
+)
+from chalicelib.api.counterpart.mutations.oversight_opinion_issue import (
+    OversightOpinionIssuePayload,
+    oversight_opinion_issue,
+)
+from chalicelib.api.counterpart.queries import CounterpartQuery
 from chalicelib.api.delegation.mutations.adjustment_memo_apply import (
     AdjustmentMemoApplyPayload,
     adjustment_memo_apply,
@@ -157,6 +171,7 @@ class Query(
     RatingQuery,
     ComplaintQuery,
     DelegationQuery,
+    CounterpartQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -242,6 +257,15 @@ class Mutation:
     adjustment_request_review: AdjustmentRequestReviewPayload = mutation(adjustment_request_review, access=ADMIN)
     adjustment_request_approve: AdjustmentRequestApprovePayload = mutation(adjustment_request_approve, access=ADMIN)
     adjustment_memo_apply: AdjustmentMemoApplyPayload = mutation(adjustment_memo_apply, access=ADMIN)
+    # --- city counterpart oversight (seed 003 二(六)): department/centre scope checked in the domain
+    oversight_inspection_record: OversightInspectionRecordPayload = mutation(
+        oversight_inspection_record, access=LEAD_STAFF
+    )
+    oversight_opinion_issue: OversightOpinionIssuePayload = mutation(oversight_opinion_issue, access=LEAD_STAFF)
+    oversight_letter_issue: OversightLetterIssuePayload = mutation(oversight_letter_issue, access=LEAD_STAFF)
+    oversight_answer: OversightAnswerPayload = mutation(
+        oversight_answer, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -476,3 +476,67 @@ def _delegation_scenarios() -> dict[str, Any]:
 
 
 SUPERVISION.update(_delegation_scenarios())
+
+
+# --- city counterpart oversight (seed 003 二(五)3, 二(六)) ------------------------------------------
+
+
+def _oversight_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    market = gid("Department", df.MARKET)
+
+    def overdue(api: Api) -> str:
+        """An opinion whose due date passed unanswered (moved into the past by the sweep's clock)."""
+        from chalicelib.domain.working_days import DEFAULT_CALENDAR
+        from chalicelib.services.counterpart import sweep_oversight
+        from chalicelib.services.outbox import Relay
+        from chalicelib.storage.counterpart_repository import CounterpartRepository
+
+        inspection_id, _ = df.opinion_issued(api, due_in_days=1)
+        later = datetime.now(UTC) + timedelta(days=3)
+        sweep_oversight(CounterpartRepository(DEFAULT_CALENDAR), later, Relay())
+        return inspection_id
+
+    def letter_due() -> str:
+        return (date.today() + timedelta(days=20)).isoformat()
+
+    return {
+        "CounterpartCases": lambda api: (
+            (lambda _: {"departmentId": market})(df.zone_case(api).accepted()),
+            df.MARKET_APPROVER,
+        ),
+        "CounterpartWarnings": lambda api: ((lambda _: {"departmentId": market})(overdue(api)), df.MARKET_APPROVER),
+        "OversightInspections": lambda api: (
+            (lambda _: {"departmentId": market})(df.inspected(api)),
+            df.MARKET_APPROVER,
+        ),
+        "OversightInspectionRecord": lambda api: (
+            {
+                "input": {
+                    "itemId": gid("ServiceItem", df.DELEGATED_ITEM),
+                    "centreId": gid("Centre", df.ZONE),
+                    "receivingDepartmentId": gid("Department", df.ZONE_DEPARTMENT),
+                    "inspectedOn": date.today().isoformat(),
+                    "outcome": "COMPLIANT",
+                    "findings": "抽查合格",
+                }
+            },
+            df.MARKET_APPROVER,
+        ),
+        "OversightOpinionIssue": lambda api: (
+            {"input": {"id": df.inspected(api), "requirements": "补齐记录", "dueOn": letter_due()}},
+            df.MARKET_APPROVER,
+        ),
+        "OversightAnswer": lambda api: (
+            {"input": {"id": df.opinion_issued(api)[0], "answer": "已整改"}},
+            df.ZONE_APPROVER,
+        ),
+        "OversightLetterIssue": lambda api: (
+            {"input": {"id": overdue(api), "requirements": "逾期未整改", "dueOn": letter_due()}},
+            df.MARKET_APPROVER,
+        ),
+    }
+
+
+SUPERVISION.update(_oversight_scenarios())

@@ -58,3 +58,34 @@ def test_guidance_catalogues_and_tier_are_constant(api: Api, ddb_calls: Any) -> 
     ddb_calls.reset()
     api.gql(op("CentreTier"), {"centreId": gid("Centre", ZONE)})
     assert ddb_calls.calls == {"GetItem": 1}
+
+
+def test_counterpart_lists_are_constant(api: Api, ddb_calls: Any, clock: Any) -> None:
+    """The monitoring list, the warnings and the inspections: one Query plus one BatchGetItem per
+    kind of reference, whatever the page size."""
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services.counterpart import sweep_oversight
+    from chalicelib.services.outbox import Relay
+    from chalicelib.storage.counterpart_repository import CounterpartRepository
+    from tests.delegation_flows import MARKET, MARKET_APPROVER, opinion_issued, zone_case
+
+    for _ in range(3):
+        zone_case(api).accepted()
+        opinion_issued(api, due_in_days=1)
+    clock.advance(days=3)
+    sweep_oversight(CounterpartRepository(DEFAULT_CALENDAR), clock.now, Relay())
+    market = gid("Department", MARKET)
+    expected = {
+        "CounterpartCases": {"Query": 1, "BatchGetItem": 1},
+        "CounterpartWarnings": {"Query": 1, "BatchGetItem": 1},
+        "OversightInspections": {"Query": 1, "BatchGetItem": 2},
+    }
+    for name, calls in expected.items():
+        counts = []
+        for first in (1, 3):
+            ddb_calls.reset()
+            body = api.gql(op(name), {"departmentId": market, "first": first}, as_=MARKET_APPROVER)
+            (root,) = body["data"].values()
+            assert len(root["edges"]) == first, (name, body)
+            counts.append(dict(ddb_calls.calls))
+        assert counts == [calls, calls], name
