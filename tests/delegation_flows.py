@@ -170,3 +170,59 @@ def opinion_issued(api: Api, due_in_days: int = 10) -> tuple[str, str]:
         as_=MARKET_APPROVER,
     )
     return inspection_id, due
+
+
+# --- referrals upward (上报件, seed 004 三级联动) ---------------------------------------------------
+
+REFERRAL_ITEM = "ZS-JT-001"  # 港口经营许可 (city-transport): given a provincial referral step below
+TRACKER = "reviewer-tr-zhu"
+
+
+def with_referral_step(counts: bool = False, max_days: int = 15) -> None:
+    """The item publishes a referral step (报省交通运输厅审批) that pauses the clock (catalogue change)."""
+    from dataclasses import replace
+
+    from chalicelib.domain.catalogue import SpecialStep, SpecialStepKind
+    from chalicelib.domain.identity import Principal, Role
+    from chalicelib.services import catalogue as service
+    from chalicelib.services.catalogue import CatalogueChange
+    from chalicelib.storage.catalogue_repository import CatalogueRepository
+
+    repo = CatalogueRepository()
+    found = repo.get_item(REFERRAL_ITEM)
+    assert found is not None
+    item = found[0]
+    step = SpecialStep(SpecialStepKind.REFERRAL, "报省交通运输厅审批", max_days, counts)
+    elements = replace(item.elements, special_steps=(*item.elements.special_steps, step))
+    admin = Principal("admin-xu", frozenset({Role.ADMIN}), department_id="city-service-office", centre_id="zs-city")
+    service.change_item(repo, admin, REFERRAL_ITEM, elements, CatalogueChange("增加上报省级审批环节", item.version))
+
+
+def referred(api: Api, expected_days: int | None = None) -> Any:
+    """An accepted case of the item, referred to the province by its reviewer (the tracker)."""
+    from tests.flows import Case
+
+    case = Case(api, REFERRAL_ITEM).accepted()
+    payload = ok(
+        api,
+        "ApplicationReferralStart",
+        {
+            "input": {
+                "id": case.id,
+                "authority": "浙江省交通运输厅",
+                "referenceNumber": "舟交运〔2026〕8号",
+                **({"expectedDays": expected_days} if expected_days else {}),
+            }
+        },
+        as_=TRACKER,
+    )
+    assert payload["application"]["referrals"][-1]["status"] == "PENDING"
+    return case
+
+
+def result_input(api: Api, case_id: str, who: str = TRACKER) -> dict[str, Any]:
+    document = api.upload("RESULT", "浙江省交通运输厅批复".encode(), as_=who, file_name="省厅批复.pdf")
+    del document["code"]
+    return {
+        "input": {"id": case_id, "outcome": "APPROVED", "resultReference": "浙交复〔2026〕21号", "document": document}
+    }

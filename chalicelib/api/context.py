@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
+    from chalicelib.services.referrals import ReferralService
     from chalicelib.services.supervision import SupervisionService
 
 
@@ -143,6 +144,12 @@ class RequestContext:
         from chalicelib.storage.counterpart_repository import CounterpartRepository
 
         return CounterpartService(CounterpartRepository(self.calendar), self.catalogue)
+
+    @cached_property
+    def referrals(self) -> ReferralService:
+        from chalicelib.services.referrals import ReferralService
+
+        return ReferralService(self.applications, self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

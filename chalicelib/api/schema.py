@@ -151,6 +151,15 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.referrals.mutations.application_referral_result_record import (
+    ApplicationReferralResultRecordPayload,
+    application_referral_result_record,
+)
+from chalicelib.api.referrals.mutations.application_referral_start import (
+    ApplicationReferralStartPayload,
+    application_referral_start,
+)
+from chalicelib.api.referrals.queries import ReferralQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -172,6 +181,7 @@ class Query(
     ComplaintQuery,
     DelegationQuery,
     CounterpartQuery,
+    ReferralQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -197,7 +207,10 @@ class Mutation:
     service_item_delegate: ServiceItemDelegatePayload = mutation(service_item_delegate, access=ADMIN)
     service_item_merge: ServiceItemMergePayload = mutation(service_item_merge, access=ADMIN)
 
-    material_upload_create: MaterialUploadCreatePayload = mutation(material_upload_create, access=FILERS)
+    # Window-unit reviewers and approvers upload a referral's result document (seed 004 三级联动).
+    material_upload_create: MaterialUploadCreatePayload = mutation(
+        material_upload_create, access=AnyRole(Role.APPLICANT, Role.AGENT, Role.CLERK, Role.REVIEWER, Role.APPROVER)
+    )
     agent_authorisation_grant: AgentAuthorisationGrantPayload = mutation(
         agent_authorisation_grant, access=AnyRole(Role.APPLICANT)
     )
@@ -257,6 +270,13 @@ class Mutation:
     adjustment_request_review: AdjustmentRequestReviewPayload = mutation(adjustment_request_review, access=ADMIN)
     adjustment_request_approve: AdjustmentRequestApprovePayload = mutation(adjustment_request_approve, access=ADMIN)
     adjustment_memo_apply: AdjustmentMemoApplyPayload = mutation(adjustment_memo_apply, access=ADMIN)
+    # --- referrals upward (上报件, seed 004 三级联动): lead-department scope checked in the domain
+    application_referral_start: ApplicationReferralStartPayload = mutation(
+        application_referral_start, access=LEAD_STAFF
+    )
+    application_referral_result_record: ApplicationReferralResultRecordPayload = mutation(
+        application_referral_result_record, access=LEAD_STAFF
+    )
     # --- city counterpart oversight (seed 003 二(六)): department/centre scope checked in the domain
     oversight_inspection_record: OversightInspectionRecordPayload = mutation(
         oversight_inspection_record, access=LEAD_STAFF

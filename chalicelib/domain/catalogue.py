@@ -101,6 +101,7 @@ class SpecialStepKind(StrEnum):
     EXPERT_REVIEW = "expert_review"
     SITE_INSPECTION = "site_inspection"
     HEARING = "hearing"
+    REFERRAL = "referral"  # 上报上级机关审批 (seed 004 三级联动): recorded through a referral
 
 
 class TimeoutRule(StrEnum):

@@ -335,7 +335,7 @@ def mark_overdue(inspection: OversightInspection, which: str, at: str) -> Oversi
     demand = inspection.letter if which == "letter" else inspection.opinion
     assert demand is not None and demand.status is DemandStatus.OPEN
     overdue = replace(demand, status=DemandStatus.OVERDUE, overdue_at=at)
-    return replace(inspection, **{which: overdue})
+    return replace(inspection, letter=overdue) if which == "letter" else replace(inspection, opinion=overdue)
 
 
 def issue_letter(

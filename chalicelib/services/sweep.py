@@ -303,6 +303,7 @@ def run_sweep() -> dict[str, int]:
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository())),
         ("oversight", lambda: _oversight_sweep(moment)),
+        ("referrals", lambda: _referral_sweep(moment)),
         ("outbox_delivered", lambda: Relay().run()),
     ]
     for name, phase in phases:  # each phase on its own: one failing never skips the others
@@ -427,6 +428,14 @@ def _oversight_sweep(moment: datetime) -> Counter[str]:
     from chalicelib.storage.counterpart_repository import CounterpartRepository
 
     return sweep_oversight(CounterpartRepository(DEFAULT_CALENDAR), moment, Relay())
+
+
+def _referral_sweep(moment: datetime) -> Counter[str]:
+    """Referrals upward past their expected duration (seed 004 三级联动)."""
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services.referrals import sweep_referrals
+
+    return sweep_referrals(ApplicationRepository(DEFAULT_CALENDAR), moment, Relay())
 
 
 def expire_certificates(repo: CertificateRepository) -> int:

@@ -140,6 +140,10 @@ def _projections(
     from chalicelib.storage.counterpart_repository import case_projection
 
     out.update(case_projection(case, calendar, today))
+    # Referrals upward (seed 004 三级联动): the tracker's worklist and the sweep's warning day.
+    from chalicelib.storage import referral_repository
+
+    out.update(referral_repository.case_projection(case))
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]

@@ -540,3 +540,30 @@ def _oversight_scenarios() -> dict[str, Any]:
 
 
 SUPERVISION.update(_oversight_scenarios())
+
+
+# --- referrals upward (上报件, seed 004 三级联动) ---------------------------------------------------
+
+
+def _referral_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    return {
+        "ApplicationReferralStart": lambda api: (
+            {
+                "input": {
+                    "id": Case(api, df.REFERRAL_ITEM).accepted().id,
+                    "authority": "浙江省交通运输厅",
+                    "referenceNumber": "舟交运〔2026〕9号",
+                    "expectedDays": 10,
+                }
+            },
+            df.TRACKER,
+        ),
+        "ApplicationReferralResultRecord": lambda api: (df.result_input(api, df.referred(api, 10).id), df.TRACKER),
+        "Referrals": lambda api: ((lambda _: {"first": 5})(df.referred(api, 10)), df.TRACKER),
+        "ApplicationReferrals": lambda api: ({"id": df.referred(api, 10).id}, df.TRACKER),
+    }
+
+
+SUPERVISION.update(_referral_scenarios())

@@ -89,3 +89,17 @@ def test_counterpart_lists_are_constant(api: Api, ddb_calls: Any, clock: Any) ->
             assert len(root["edges"]) == first, (name, body)
             counts.append(dict(ddb_calls.calls))
         assert counts == [calls, calls], name
+
+
+def test_referral_worklist_is_constant(api: Api, ddb_calls: Any) -> None:
+    from tests.delegation_flows import TRACKER, referred
+
+    for _ in range(3):
+        referred(api, 10)
+    counts = []
+    for first in (1, 3):
+        ddb_calls.reset()
+        body = api.gql(op("Referrals"), {"first": first}, as_=TRACKER)
+        assert len(body["data"]["referrals"]["edges"]) == first
+        counts.append(dict(ddb_calls.calls))
+    assert counts == [{"Query": 1}, {"Query": 1}]

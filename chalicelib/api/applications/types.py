@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
+from chalicelib.api.referrals.types import Referral
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import application as da
 from chalicelib.domain.audit import verify_chain
@@ -327,6 +328,10 @@ class Application(relay.Node):
             working_days_left=da.working_days_left(case, calendar, today),
             domain=case,
         )
+
+    @field(access=AUTHENTICATED, description="上报件 (seed 004 三级联动): steps referred to a higher authority.")
+    def referrals(self) -> list[Referral]:
+        return [Referral.from_domain(r) for r in self.domain.referrals]
 
     @field(access=AUTHENTICATED, description="The item version the case was filed under.")
     def item(self) -> ServiceItem:
