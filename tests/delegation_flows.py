@@ -226,3 +226,14 @@ def result_input(api: Api, case_id: str, who: str = TRACKER) -> dict[str, Any]:
     return {
         "input": {"id": case_id, "outcome": "APPROVED", "resultReference": "浙交复〔2026〕21号", "document": document}
     }
+
+
+# --- handover (seed 003 二(二)3) -----------------------------------------------------------------
+
+
+def handover_of(api: Api) -> str:
+    """A memo delegating ZS-SCJG-004 (city-market's) to 金塘, applied: its handover's id."""
+    applied(api, [take_on("ZS-SCJG-004")])
+    body = api.gql(op("Handovers"), {"departmentId": gid("Department", MARKET)}, as_=MARKET_APPROVER)
+    handover_id: str = body["data"]["handovers"]["edges"][0]["node"]["id"]
+    return handover_id

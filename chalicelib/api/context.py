@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.counterpart import CounterpartService
     from chalicelib.services.delegation import DelegationService
+    from chalicelib.services.handover import HandoverService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
@@ -144,6 +145,12 @@ class RequestContext:
         from chalicelib.storage.counterpart_repository import CounterpartRepository
 
         return CounterpartService(CounterpartRepository(self.calendar), self.catalogue)
+
+    @cached_property
+    def handovers(self) -> HandoverService:
+        from chalicelib.services.handover import HandoverService
+
+        return HandoverService()
 
     @cached_property
     def referrals(self) -> ReferralService:

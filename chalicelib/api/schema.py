@@ -135,6 +135,9 @@ from chalicelib.api.delegation.mutations.guidance_catalogue_set import (
 )
 from chalicelib.api.delegation.queries import DelegationQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
+from chalicelib.api.handover.mutations.handover_confirm import HandoverConfirmPayload, handover_confirm
+from chalicelib.api.handover.mutations.handover_deliver import HandoverDeliverPayload, handover_deliver
+from chalicelib.api.handover.queries import HandoverQuery
 from chalicelib.api.identity.types import IdentityQuery
 
 # --- result push and inspections (审管联动, seed 002) ---------------------------------------------
@@ -182,6 +185,7 @@ class Query(
     DelegationQuery,
     CounterpartQuery,
     ReferralQuery,
+    HandoverQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -270,6 +274,11 @@ class Mutation:
     adjustment_request_review: AdjustmentRequestReviewPayload = mutation(adjustment_request_review, access=ADMIN)
     adjustment_request_approve: AdjustmentRequestApprovePayload = mutation(adjustment_request_approve, access=ADMIN)
     adjustment_memo_apply: AdjustmentMemoApplyPayload = mutation(adjustment_memo_apply, access=ADMIN)
+    # --- handover of delegated powers (seed 003 二(二)3): department/centre scope checked in the domain
+    handover_deliver: HandoverDeliverPayload = mutation(handover_deliver, access=LEAD_STAFF)
+    handover_confirm: HandoverConfirmPayload = mutation(
+        handover_confirm, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    )
     # --- referrals upward (上报件, seed 004 三级联动): lead-department scope checked in the domain
     application_referral_start: ApplicationReferralStartPayload = mutation(
         application_referral_start, access=LEAD_STAFF

@@ -23,7 +23,7 @@ from chalicelib.domain.catalogue import Centre, CentreLevel, Department, ItemSta
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
 
-MAX_CHANGES = 10  # 大稳定、小调整: a request adjusts a few powers, not the whole list
+MAX_CHANGES = 6  # 大稳定、小调整: a few powers at a time (and one memo is one transaction)
 MAX_TEXT = 500
 MAX_CATALOGUE = 300
 MAX_CO_REVIEWERS = 12

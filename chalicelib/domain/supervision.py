@@ -36,6 +36,7 @@ class DeadlineKind(StrEnum):
     RECTIFICATION_OPINION = "rectification_opinion"  # 整改意见 of a city counterpart (seed 003 二(六))
     RECTIFICATION_LETTER = "rectification_letter"  # 整改意见书 the receiving centre must answer
     REFERRAL = "referral"  # 上报件: the higher authority's expected duration (seed 004 三级联动)
+    HANDOVER = "handover"  # 配套服务移交 of a delegated power (seed 003 二(二)3)
 
 
 DEADLINE_LABEL = {
@@ -46,6 +47,7 @@ DEADLINE_LABEL = {
     DeadlineKind.RECTIFICATION_OPINION: "整改意见期限",
     DeadlineKind.RECTIFICATION_LETTER: "整改意见书答复期限",
     DeadlineKind.REFERRAL: "上报件预期办结时限",
+    DeadlineKind.HANDOVER: "职权配套移交期限",
 }
 
 

@@ -304,6 +304,7 @@ def run_sweep() -> dict[str, int]:
         ("certificate_expired", lambda: expire_certificates(CertificateRepository())),
         ("oversight", lambda: _oversight_sweep(moment)),
         ("referrals", lambda: _referral_sweep(moment)),
+        ("handovers", lambda: _handover_sweep(moment)),
         ("outbox_delivered", lambda: Relay().run()),
     ]
     for name, phase in phases:  # each phase on its own: one failing never skips the others
@@ -436,6 +437,14 @@ def _referral_sweep(moment: datetime) -> Counter[str]:
     from chalicelib.services.referrals import sweep_referrals
 
     return sweep_referrals(ApplicationRepository(DEFAULT_CALENDAR), moment, Relay())
+
+
+def _handover_sweep(moment: datetime) -> Counter[str]:
+    """Handovers of delegated powers not confirmed by their due date (seed 003 二(二)3)."""
+    from chalicelib.services.handover import sweep_handovers
+    from chalicelib.storage.handover_repository import HandoverRepository
+
+    return sweep_handovers(HandoverRepository(), moment, Relay())
 
 
 def expire_certificates(repo: CertificateRepository) -> int:

@@ -567,3 +567,27 @@ def _referral_scenarios() -> dict[str, Any]:
 
 
 SUPERVISION.update(_referral_scenarios())
+
+
+# --- handover of delegated powers (seed 003 二(二)3) -----------------------------------------------
+
+
+def _handover_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    def delivered(api: Api) -> str:
+        handover_id = df.handover_of(api)
+        df.ok(api, "HandoverDeliver", {"input": {"id": handover_id, "part": "FORMS"}}, as_=df.MARKET_APPROVER)
+        return handover_id
+
+    return {
+        "Handovers": lambda api: (
+            (lambda _: {"departmentId": gid("Department", df.MARKET)})(df.handover_of(api)),
+            df.MARKET_APPROVER,
+        ),
+        "HandoverDeliver": lambda api: ({"input": {"id": df.handover_of(api), "part": "FORMS"}}, df.MARKET_APPROVER),
+        "HandoverConfirm": lambda api: ({"input": {"id": delivered(api), "part": "FORMS"}}, df.ZONE_ADMIN),
+    }
+
+
+SUPERVISION.update(_handover_scenarios())

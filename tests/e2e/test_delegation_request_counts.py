@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from chalicelib.domain import delegation as dd
@@ -103,3 +104,26 @@ def test_referral_worklist_is_constant(api: Api, ddb_calls: Any) -> None:
         assert len(body["data"]["referrals"]["edges"]) == first
         counts.append(dict(ddb_calls.calls))
     assert counts == [{"Query": 1}, {"Query": 1}]
+
+
+def test_handover_list_is_constant(api: Api, ddb_calls: Any) -> None:
+    from chalicelib.domain.handover import open_handover
+    from chalicelib.storage.handover_repository import HandoverRepository
+    from tests.delegation_flows import MARKET, MARKET_APPROVER
+
+    repo = HandoverRepository()
+    for n in range(4):
+        uow = UnitOfWork()
+        at = f"2026-11-02T02:{n:02d}:00+00:00"
+        handover = open_handover(f"m{n}", "ZS-SCJG-004", "特种设备使用登记", ZONE, MARKET, None, date(2026, 11, 16), at)
+        repo.stage(uow, handover, None)
+        uow.commit()
+    counts = []
+    for first in (1, 3):
+        ddb_calls.reset()
+        body = api.gql(
+            op("Handovers"), {"departmentId": gid("Department", MARKET), "first": first}, as_=MARKET_APPROVER
+        )
+        assert len(body["data"]["handovers"]["edges"]) == first
+        counts.append(dict(ddb_calls.calls))
+    assert counts == [{"Query": 1, "BatchGetItem": 2}] * 2
