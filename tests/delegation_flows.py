@@ -237,3 +237,21 @@ def handover_of(api: Api) -> str:
     body = api.gql(op("Handovers"), {"departmentId": gid("Department", MARKET)}, as_=MARKET_APPROVER)
     handover_id: str = body["data"]["handovers"]["edges"][0]["node"]["id"]
     return handover_id
+
+
+# --- local tuning (seed 003 二(五)1) ---------------------------------------------------------------
+
+
+def tuning_input(deficiency: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "input": {
+            "itemId": gid("ServiceItem", DELEGATED_ITEM),
+            "centreId": gid("Centre", ZONE),
+            "procedure": [
+                {"name": "受理", "description": "金塘便民服务大厅综合窗口收件,材料齐全当场受理"},
+                {"name": "审查决定", "description": "金塘管委会行政审批服务科审查并作出决定,3个工作日内办结"},
+            ],
+            "deficiencyMaterialCodes": ["M04"] if deficiency is None else deficiency,
+            "reason": "结合海岛实际,仅健康证明可容缺后补",
+        }
+    }

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from chalicelib.services.delegation import DelegationService
     from chalicelib.services.handover import HandoverService
     from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.local_tuning import TuningService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
@@ -151,6 +152,12 @@ class RequestContext:
         from chalicelib.services.handover import HandoverService
 
         return HandoverService()
+
+    @cached_property
+    def tuning(self) -> TuningService:
+        from chalicelib.services.local_tuning import TuningService
+
+        return TuningService(self.catalogue)
 
     @cached_property
     def referrals(self) -> ReferralService:

@@ -166,6 +166,8 @@ from chalicelib.api.referrals.queries import ReferralQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
+from chalicelib.api.tuning.mutations.local_tuning_set import LocalTuningSetPayload, local_tuning_set
+from chalicelib.api.tuning.queries import TuningQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
@@ -186,6 +188,7 @@ class Query(
     CounterpartQuery,
     ReferralQuery,
     HandoverQuery,
+    TuningQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -279,6 +282,8 @@ class Mutation:
     handover_confirm: HandoverConfirmPayload = mutation(
         handover_confirm, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
     )
+    # --- local tuning of delegated items (seed 003 二(五)1): the receiving centre's admin
+    local_tuning_set: LocalTuningSetPayload = mutation(local_tuning_set, access=ADMIN)
     # --- referrals upward (上报件, seed 004 三级联动): lead-department scope checked in the domain
     application_referral_start: ApplicationReferralStartPayload = mutation(
         application_referral_start, access=LEAD_STAFF

@@ -591,3 +591,27 @@ def _handover_scenarios() -> dict[str, Any]:
 
 
 SUPERVISION.update(_handover_scenarios())
+
+
+# --- local tuning of delegated items (seed 003 二(五)1) --------------------------------------------
+
+
+def _tuning_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    def tuned(api: Api) -> None:
+        df.ok(api, "LocalTuningSet", df.tuning_input(), as_=df.ZONE_ADMIN)
+
+    return {
+        "LocalTuningSet": lambda api: (df.tuning_input(), df.ZONE_ADMIN),
+        "LocalServiceItem": lambda api: (
+            (lambda _: {"itemId": gid("ServiceItem", df.DELEGATED_ITEM), "centreId": gid("Centre", df.ZONE)})(
+                tuned(api)
+            ),
+            None,
+        ),
+        "LocalTunings": lambda api: ((lambda _: {"centreId": gid("Centre", df.ZONE)})(tuned(api)), None),
+    }
+
+
+SUPERVISION.update(_tuning_scenarios())

@@ -127,3 +127,16 @@ def test_handover_list_is_constant(api: Api, ddb_calls: Any) -> None:
         assert len(body["data"]["handovers"]["edges"]) == first
         counts.append(dict(ddb_calls.calls))
     assert counts == [{"Query": 1, "BatchGetItem": 2}] * 2
+
+
+def test_local_item_and_tunings_are_constant(api: Api, ddb_calls: Any) -> None:
+    from tests.delegation_flows import DELEGATED_ITEM, ZONE_ADMIN, ok, tuning_input
+
+    ok(api, "LocalTuningSet", tuning_input(), as_=ZONE_ADMIN)
+    ddb_calls.reset()
+    api.gql(op("LocalServiceItem"), {"itemId": gid("ServiceItem", DELEGATED_ITEM), "centreId": gid("Centre", ZONE)})
+    assert ddb_calls.calls == {"GetItem": 2}  # the item, the centre's tuning
+    ddb_calls.reset()
+    body = api.gql(op("LocalTunings"), {"centreId": gid("Centre", ZONE), "first": 5})
+    assert len(body["data"]["localTunings"]["edges"]) == 1
+    assert ddb_calls.calls == {"Query": 1, "BatchGetItem": 1}
