@@ -72,6 +72,7 @@ class DelegationCode:
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
     SAME_PERSON = "SAME_PERSON"
     MEMO_ALREADY_APPLIED = "MEMO_ALREADY_APPLIED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     CONFLICT = "CONFLICT"
 
 
@@ -227,18 +228,6 @@ def assign_tier(
     if problems:
         raise DomainError(problems)
     return TierAssignment(centre_id, tier, actor, at, text)
-
-
-def tier_allows(
-    item_code: str, centre_id: str, tiers: dict[str, TierAssignment], catalogues: dict[GuidanceTier, GuidanceCatalogue]
-) -> bool:
-    """A centre without an assigned tier is not limited by one (delegations made before tiers);
-    once assigned, only its catalogue's powers may be delegated to it."""
-    assignment = tiers.get(centre_id)
-    if assignment is None:
-        return True
-    catalogue = catalogues.get(assignment.tier)
-    return catalogue is not None and item_code in catalogue.item_codes
 
 
 # --- the request ---------------------------------------------------------------------------------

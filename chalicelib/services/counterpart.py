@@ -29,12 +29,14 @@ from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import DueEntry
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.counterpart_repository import DUE_RED, DUE_YELLOW, CounterpartRepository, warning_copy
+from chalicelib.storage.idempotency import IdempotencyRepository
 from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.pagination import Page
-from chalicelib.storage.unit_of_work import UnitOfWork
+from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
 
 log = logging.getLogger(__name__)
 MAX_PER_KIND = 1000
+RECORD = "oversightInspectionRecord"
 LABEL = {"opinion": "整改意见", "letter": "整改意见书"}
 
 
@@ -84,6 +86,7 @@ class CounterpartService:
         self.repo = repo
         self.catalogue = catalogue
         self.outbox = OutboxRepository()
+        self.idempotency = IdempotencyRepository()
         self.now = now or (lambda: clock.utc_now())
         self._relay = relay
 
@@ -134,7 +137,13 @@ class CounterpartService:
         inspected_on: date,
         outcome: dcp.InspectionOutcome,
         findings: str,
+        key: str | None = None,
     ) -> OversightInspection:
+        """A retry with the same idempotency key returns the first inspection."""
+        target = f"{item_code}@{centre_id}"
+        earlier = self._remembered(principal, key, target)
+        if earlier is not None:
+            return earlier
         found = self.catalogue.get_item(item_code)
         if found is None:
             raise DomainError.one(CounterpartCode.NOT_FOUND, "事项不存在", "itemId")
@@ -157,8 +166,31 @@ class CounterpartService:
         )
         uow = UnitOfWork()
         self.repo.stage(uow, inspection, None)
-        uow.commit()
+        if key and principal.subject:
+            self.idempotency.remember(uow, principal.subject, RECORD, key, {"id": inspection.id, "target": target})
+        try:
+            uow.commit()
+        except DomainError as error:
+            again = self._remembered(principal, key, target) if error.violations[0].code == CONFLICT else None
+            if again is not None:
+                return again
+            raise
         return inspection
+
+    def _remembered(self, principal: Principal, key: str | None, target: str) -> OversightInspection | None:
+        if not key or principal.subject is None:
+            return None
+        if len(key) > 100:
+            raise DomainError.one(CounterpartCode.TOO_LONG, "幂等键不能超过100个字符", "idempotencyKey")
+        earlier = self.idempotency.remembered(principal.subject, RECORD, key)
+        if earlier is None:
+            return None
+        if earlier.get("target") != target:
+            raise DomainError.one(
+                CounterpartCode.IDEMPOTENCY_KEY_REUSED, "该幂等键已用于另一请求,请换用新的幂等键", "idempotencyKey"
+            )
+        found = self.repo.get(str(earlier["id"]))
+        return found[0] if found else None
 
     def _change(
         self,

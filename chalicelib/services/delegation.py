@@ -34,6 +34,7 @@ from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.delegation_repository import DelegationRepository
 from chalicelib.storage.handover_repository import HandoverRepository
+from chalicelib.storage.idempotency import IdempotencyRepository
 from chalicelib.storage.pagination import Page
 from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
 
@@ -52,10 +53,14 @@ def tier_refusal(code: str, centre_id: str) -> str | None:
     return f"事项{code}不在该中心适用的{dd.TIER_LABEL[assignment.tier]}内"
 
 
+SUBMIT = "adjustmentRequestSubmit"
+
+
 class DelegationService:
     def __init__(self, catalogue: CatalogueRepository, repo: DelegationRepository | None = None) -> None:
         self.catalogue = catalogue
         self.repo = repo or DelegationRepository()
+        self.idempotency = IdempotencyRepository()
 
     def _centres(self) -> dict[str, Centre]:
         return self.catalogue.all_centres()
@@ -105,15 +110,47 @@ class DelegationService:
         )
 
     def submit(
-        self, principal: Principal, centre_id: str, changes: list[AdjustmentChange], reason: str
+        self,
+        principal: Principal,
+        centre_id: str,
+        changes: list[AdjustmentChange],
+        reason: str,
+        key: str | None = None,
     ) -> AdjustmentRequest:
+        """A retry with the same idempotency key returns the first request instead of a second one."""
+        earlier = self._remembered(principal, key, centre_id)
+        if earlier is not None:
+            return earlier
         centres = self._centres()
         ref = self._reference(centre_id, [c.item_code for c in changes[: dd.MAX_CHANGES]], centres)
         request = dd.submit(secrets.token_hex(8), centre_id, tuple(changes), reason, principal, now_iso(), ref)
         uow = UnitOfWork()
         self.repo.stage_request(uow, request, None)
-        uow.commit()
+        if key and principal.subject:
+            self.idempotency.remember(uow, principal.subject, SUBMIT, key, {"id": request.id, "target": centre_id})
+        try:
+            uow.commit()
+        except DomainError as error:
+            again = self._remembered(principal, key, centre_id) if error.violations[0].code == CONFLICT else None
+            if again is not None:  # a concurrent retry with the same key won
+                return again
+            raise
         return request
+
+    def _remembered(self, principal: Principal, key: str | None, centre_id: str) -> AdjustmentRequest | None:
+        if not key or principal.subject is None:
+            return None
+        if len(key) > 100:
+            raise DomainError.one(DelegationCode.TOO_LONG, "幂等键不能超过100个字符", "idempotencyKey")
+        earlier = self.idempotency.remembered(principal.subject, SUBMIT, key)
+        if earlier is None:
+            return None
+        if earlier.get("target") != centre_id:
+            raise DomainError.one(
+                DelegationCode.IDEMPOTENCY_KEY_REUSED, "该幂等键已用于另一请求,请换用新的幂等键", "idempotencyKey"
+            )
+        found = self.repo.request(str(earlier["id"]))
+        return found[0] if found else None
 
     def _load_request(self, request_id: str) -> tuple[AdjustmentRequest, int]:
         found = self.repo.request(request_id)

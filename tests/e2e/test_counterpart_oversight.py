@@ -167,3 +167,22 @@ def test_seed003_rectified_opinion_needs_no_letter_and_bad_input_is_refused(api:
         ("findings", "REQUIRED"),
     }
     assert inspected(api, "COMPLIANT")
+
+
+def test_seed003_retried_inspection_is_recorded_once(api: Api) -> None:
+    variables = {
+        "input": {
+            "itemId": gid("ServiceItem", "ZS-SCJG-001"),
+            "centreId": gid("Centre", ZONE),
+            "receivingDepartmentId": gid("Department", ZONE_DEPARTMENT),
+            "inspectedOn": "2026-11-02",
+            "outcome": "COMPLIANT",
+            "findings": "抽查合格",
+            "idempotencyKey": "insp-1",
+        }
+    }
+    first = ok(api, "OversightInspectionRecord", variables, as_=MARKET_APPROVER)["inspection"]["id"]
+    again = ok(api, "OversightInspectionRecord", variables, as_=MARKET_APPROVER)["inspection"]["id"]
+    assert first == again
+    listed = api.gql(op("OversightInspections"), {"departmentId": gid("Department", MARKET)}, as_=MARKET_APPROVER)
+    assert len(listed["data"]["oversightInspections"]["edges"]) == 1

@@ -178,3 +178,24 @@ def test_seed003_applied_memo_lists_items_with_their_new_centres(api: Api) -> No
     result = applied(api, [take_on("ZS-SCJG-005")])
     (item,) = result["serviceItems"]
     assert item["code"] == "ZS-SCJG-005" and gid("Centre", ZONE) in {c["id"] for c in item["centres"]}
+
+
+def test_seed003_retried_submission_returns_the_first_request(api: Api) -> None:
+    tiers(api)
+    variables = {
+        "input": {
+            "centreId": gid("Centre", ZONE),
+            "reason": "调整",
+            "changes": [take_on("ZS-SCJG-004")],
+            "idempotencyKey": "adj-2026-001",
+        }
+    }
+    token = zone_admin(api)
+    first = api.gql(op("AdjustmentRequestSubmit"), variables, token=token)["data"]["adjustmentRequestSubmit"]
+    again = api.gql(op("AdjustmentRequestSubmit"), variables, token=token)["data"]["adjustmentRequestSubmit"]
+    assert first["adjustmentRequest"]["id"] == again["adjustmentRequest"]["id"]
+    listed = api.gql(op("AdjustmentRequests"), {"centreId": gid("Centre", ZONE)}, token=token)
+    assert len(listed["data"]["adjustmentRequests"]["edges"]) == 1
+    other = {"input": {**variables["input"], "centreId": gid("Centre", "putuo")}}
+    reused = api.gql(op("AdjustmentRequestSubmit"), other, token=token)["data"]["adjustmentRequestSubmit"]
+    assert [e["code"] for e in reused["userErrors"]] == ["IDEMPOTENCY_KEY_REUSED"]

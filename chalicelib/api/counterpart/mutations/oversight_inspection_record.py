@@ -22,6 +22,7 @@ class OversightInspectionRecordInput:
     inspected_on: date
     outcome: OversightOutcome  # type: ignore[valid-type]
     findings: str
+    idempotency_key: str | None = None
 
 
 @strawberry.type
@@ -41,6 +42,7 @@ def oversight_inspection_record(info: Info, input: OversightInspectionRecordInpu
             input.inspected_on,
             dcp.InspectionOutcome(input.outcome),
             input.findings,
+            input.idempotency_key,
         )
 
     return run(OversightInspectionRecordPayload, action)  # type: ignore[return-value]

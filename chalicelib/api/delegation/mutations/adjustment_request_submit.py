@@ -25,6 +25,7 @@ class AdjustmentRequestSubmitInput:
     centre_id: strawberry.ID
     reason: str
     changes: list[AdjustmentChangeInput]
+    idempotency_key: str | None = None
 
 
 @strawberry.type
@@ -53,6 +54,6 @@ def adjustment_request_submit(info: Info, input: AdjustmentRequestSubmitInput) -
     def action() -> Outcome:
         centre = decode_id(input.centre_id, "Centre", "centreId")
         changes = [_change(i, c) for i, c in enumerate(input.changes[: dd.MAX_CHANGES + 1])]
-        return ctx.delegation.submit(ctx.principal, centre, changes, input.reason), None
+        return ctx.delegation.submit(ctx.principal, centre, changes, input.reason, input.idempotency_key), None
 
     return run(AdjustmentRequestSubmitPayload, action)  # type: ignore[return-value]
