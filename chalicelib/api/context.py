@@ -21,9 +21,14 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.counterpart import CounterpartService
+    from chalicelib.services.delegation import DelegationService
+    from chalicelib.services.handover import HandoverService
     from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.local_tuning import TuningService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
+    from chalicelib.services.referrals import ReferralService
     from chalicelib.services.supervision import SupervisionService
 
 
@@ -126,6 +131,39 @@ class RequestContext:
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- delegation lifecycle, referrals, counterpart oversight (seed 003, 004) -------------------
+
+    @cached_property
+    def delegation(self) -> DelegationService:
+        from chalicelib.services.delegation import DelegationService
+
+        return DelegationService(self.catalogue)
+
+    @cached_property
+    def counterpart(self) -> CounterpartService:
+        from chalicelib.services.counterpart import CounterpartService
+        from chalicelib.storage.counterpart_repository import CounterpartRepository
+
+        return CounterpartService(CounterpartRepository(self.calendar), self.catalogue)
+
+    @cached_property
+    def handovers(self) -> HandoverService:
+        from chalicelib.services.handover import HandoverService
+
+        return HandoverService()
+
+    @cached_property
+    def tuning(self) -> TuningService:
+        from chalicelib.services.local_tuning import TuningService
+
+        return TuningService(self.catalogue)
+
+    @cached_property
+    def referrals(self) -> ReferralService:
+        from chalicelib.services.referrals import ReferralService
+
+        return ReferralService(self.applications, self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

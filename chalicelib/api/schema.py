@@ -98,7 +98,46 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+from chalicelib.api.counterpart.mutations.oversight_answer import OversightAnswerPayload, oversight_answer
+from chalicelib.api.counterpart.mutations.oversight_inspection_record import (
+    OversightInspectionRecordPayload,
+    oversight_inspection_record,
+)
+from chalicelib.api.counterpart.mutations.oversight_letter_issue import (
+    OversightLetterIssuePayload,
+    oversight_letter_issue,
+)
+from chalicelib.api.counterpart.mutations.oversight_opinion_issue import (
+    OversightOpinionIssuePayload,
+    oversight_opinion_issue,
+)
+from chalicelib.api.counterpart.queries import CounterpartQuery
+from chalicelib.api.delegation.mutations.adjustment_memo_apply import (
+    AdjustmentMemoApplyPayload,
+    adjustment_memo_apply,
+)
+from chalicelib.api.delegation.mutations.adjustment_request_approve import (
+    AdjustmentRequestApprovePayload,
+    adjustment_request_approve,
+)
+from chalicelib.api.delegation.mutations.adjustment_request_review import (
+    AdjustmentRequestReviewPayload,
+    adjustment_request_review,
+)
+from chalicelib.api.delegation.mutations.adjustment_request_submit import (
+    AdjustmentRequestSubmitPayload,
+    adjustment_request_submit,
+)
+from chalicelib.api.delegation.mutations.centre_tier_assign import CentreTierAssignPayload, centre_tier_assign
+from chalicelib.api.delegation.mutations.guidance_catalogue_set import (
+    GuidanceCatalogueSetPayload,
+    guidance_catalogue_set,
+)
+from chalicelib.api.delegation.queries import DelegationQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
+from chalicelib.api.handover.mutations.handover_confirm import HandoverConfirmPayload, handover_confirm
+from chalicelib.api.handover.mutations.handover_deliver import HandoverDeliverPayload, handover_deliver
+from chalicelib.api.handover.queries import HandoverQuery
 from chalicelib.api.identity.types import IdentityQuery
 
 # --- result push and inspections (审管联动, seed 002) ---------------------------------------------
@@ -115,10 +154,21 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.referrals.mutations.application_referral_result_record import (
+    ApplicationReferralResultRecordPayload,
+    application_referral_result_record,
+)
+from chalicelib.api.referrals.mutations.application_referral_start import (
+    ApplicationReferralStartPayload,
+    application_referral_start,
+)
+from chalicelib.api.referrals.queries import ReferralQuery
 from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
+from chalicelib.api.tuning.mutations.local_tuning_set import LocalTuningSetPayload, local_tuning_set
+from chalicelib.api.tuning.queries import TuningQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
@@ -135,6 +185,11 @@ class Query(
     InspectionQuery,
     RatingQuery,
     ComplaintQuery,
+    DelegationQuery,
+    CounterpartQuery,
+    ReferralQuery,
+    HandoverQuery,
+    TuningQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -160,7 +215,10 @@ class Mutation:
     service_item_delegate: ServiceItemDelegatePayload = mutation(service_item_delegate, access=ADMIN)
     service_item_merge: ServiceItemMergePayload = mutation(service_item_merge, access=ADMIN)
 
-    material_upload_create: MaterialUploadCreatePayload = mutation(material_upload_create, access=FILERS)
+    # Window-unit reviewers and approvers upload a referral's result document (seed 004 三级联动).
+    material_upload_create: MaterialUploadCreatePayload = mutation(
+        material_upload_create, access=AnyRole(Role.APPLICANT, Role.AGENT, Role.CLERK, Role.REVIEWER, Role.APPROVER)
+    )
     agent_authorisation_grant: AgentAuthorisationGrantPayload = mutation(
         agent_authorisation_grant, access=AnyRole(Role.APPLICANT)
     )
@@ -213,6 +271,36 @@ class Mutation:
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- delegation lifecycle (seed 003 二(一)–(二)): city scope checked in the service -----------
+    guidance_catalogue_set: GuidanceCatalogueSetPayload = mutation(guidance_catalogue_set, access=ADMIN)
+    centre_tier_assign: CentreTierAssignPayload = mutation(centre_tier_assign, access=ADMIN)
+    adjustment_request_submit: AdjustmentRequestSubmitPayload = mutation(adjustment_request_submit, access=ADMIN)
+    adjustment_request_review: AdjustmentRequestReviewPayload = mutation(adjustment_request_review, access=ADMIN)
+    adjustment_request_approve: AdjustmentRequestApprovePayload = mutation(adjustment_request_approve, access=ADMIN)
+    adjustment_memo_apply: AdjustmentMemoApplyPayload = mutation(adjustment_memo_apply, access=ADMIN)
+    # --- handover of delegated powers (seed 003 二(二)3): department/centre scope checked in the domain
+    handover_deliver: HandoverDeliverPayload = mutation(handover_deliver, access=LEAD_STAFF)
+    handover_confirm: HandoverConfirmPayload = mutation(
+        handover_confirm, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    )
+    # --- local tuning of delegated items (seed 003 二(五)1): the receiving centre's admin
+    local_tuning_set: LocalTuningSetPayload = mutation(local_tuning_set, access=ADMIN)
+    # --- referrals upward (上报件, seed 004 三级联动): lead-department scope checked in the domain
+    application_referral_start: ApplicationReferralStartPayload = mutation(
+        application_referral_start, access=LEAD_STAFF
+    )
+    application_referral_result_record: ApplicationReferralResultRecordPayload = mutation(
+        application_referral_result_record, access=LEAD_STAFF
+    )
+    # --- city counterpart oversight (seed 003 二(六)): department/centre scope checked in the domain
+    oversight_inspection_record: OversightInspectionRecordPayload = mutation(
+        oversight_inspection_record, access=LEAD_STAFF
+    )
+    oversight_opinion_issue: OversightOpinionIssuePayload = mutation(oversight_opinion_issue, access=LEAD_STAFF)
+    oversight_letter_issue: OversightLetterIssuePayload = mutation(oversight_letter_issue, access=LEAD_STAFF)
+    oversight_answer: OversightAnswerPayload = mutation(
+        oversight_answer, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -28,6 +28,7 @@ from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import ItemKind, ItemStatus, MaterialKind, ServiceItem, SpecialStepKind, TimeoutRule
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.referral import Referral
 from chalicelib.domain.working_days import Pause, WorkingDayCalendar
 
 CHINA = timezone(timedelta(hours=8))
@@ -152,6 +153,7 @@ class Code:
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     NOTICE_NEW_DEMAND = "NOTICE_NEW_DEMAND"
     DUPLICATE = "DUPLICATE"
+    REFERRAL_STEP = "REFERRAL_STEP"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -312,6 +314,7 @@ class Application:
     red_flag: bool = False
     certificate_id: str | None = None
     warned: tuple[str, ...] = ()  # deadlines (supervision keys) that already had a yellow warning
+    referrals: tuple[Referral, ...] = ()  # 上报件 (seed 004 三级联动): see domain/referral.py
     events: int = 0
     last_hash: str = "0" * 64
 
@@ -505,6 +508,13 @@ def _require_department(actor: Principal, department_id: str) -> None:
 def _require_not_acceptor(case: Application, actor_id: str) -> None:
     if case.accepted_by is not None and case.accepted_by == actor_id:
         raise _fail(Code.SEPARATION_OF_DUTIES, "受理、审核、制证须由不同人员办理,受理人不能审查或决定本件")
+
+
+# Used by the referral transitions (domain/referral.py), which follow the same rules.
+move = _move
+require_role = _require_role
+require_state = _require_state
+require_department = _require_department
 
 
 def _check_materials(item: ServiceItem, materials: tuple[SubmittedMaterial, ...], prefix: str) -> None:
@@ -826,6 +836,8 @@ def start_special_step(
     who = _require_role(actor, Role.REVIEWER, Role.APPROVER)
     _require_state(case, State.IN_REVIEW)
     _require_department(actor, case.lead_department_id)
+    if kind is SpecialStepKind.REFERRAL:
+        raise _fail(Code.REFERRAL_STEP, "上报上级机关审批请登记上报件", "kind")
     defined = next((s for s in case.item.elements.special_steps if s.kind is kind), None)
     if defined is None:
         raise _fail(Code.SPECIAL_STEP_NOT_DEFINED, "该事项未设置此特别程序", "kind")
@@ -849,6 +861,8 @@ def end_special_step(
     _require_role(actor, Role.REVIEWER, Role.APPROVER)
     _require_state(case, State.IN_REVIEW)
     _require_department(actor, case.lead_department_id)
+    if kind is SpecialStepKind.REFERRAL:
+        raise _fail(Code.REFERRAL_STEP, "上报件的结果请通过上报结果登记录入", "kind")
     running = case.running_step(kind)
     if running is None:
         raise _fail(Code.SPECIAL_STEP_NOT_RUNNING, "该特别程序未在进行", "kind")

@@ -101,6 +101,7 @@ class SpecialStepKind(StrEnum):
     EXPERT_REVIEW = "expert_review"
     SITE_INSPECTION = "site_inspection"
     HEARING = "hearing"
+    REFERRAL = "referral"  # 上报上级机关审批 (seed 004 三级联动): recorded through a referral
 
 
 class TimeoutRule(StrEnum):
@@ -123,6 +124,7 @@ class ChangeKind(StrEnum):
     TRANSFER = "transfer"
     DELEGATE = "delegate"
     MERGE = "merge"
+    UNDELEGATE = "undelegate"  # 收回: a delegated power returns to the delegating centre (seed 003 二(二))
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,8 @@ class CatalogueCode:
     STALE_VERSION = "STALE_VERSION"
     NOT_SUBORDINATE_CENTRE = "NOT_SUBORDINATE_CENTRE"
     ALREADY_DELEGATED = "ALREADY_DELEGATED"
+    NOT_DELEGATED = "NOT_DELEGATED"
+    OUTSIDE_TIER = "OUTSIDE_TIER"
     SAME_DEPARTMENT = "SAME_DEPARTMENT"
     MERGE_SELF = "MERGE_SELF"
     REASON_REQUIRED = "REASON_REQUIRED"
@@ -609,6 +613,20 @@ def delegate_item(
         )
     item = _next(current, delegated_centre_ids=(*current.delegated_centre_ids, centre_id))
     return _version(item, ChangeKind.DELEGATE, ctx, (centre_id,))
+
+
+def undelegate_item(
+    current: ServiceItem, centre_id: str, ctx: ChangeContext, expected_version: int | None
+) -> ItemVersion:
+    """收回: the centre no longer takes new cases of the power; cases already filed there keep the
+    version they were filed under and finish where they were filed."""
+    _require_reason(ctx)
+    _require_published(current, expected_version)
+    if centre_id not in current.delegated_centre_ids:
+        raise DomainError.one(CatalogueCode.NOT_DELEGATED, "该事项未下放给此中心,无需收回", "centreId")
+    remaining = tuple(c for c in current.delegated_centre_ids if c != centre_id)
+    item = _next(current, delegated_centre_ids=remaining)
+    return _version(item, ChangeKind.UNDELEGATE, ctx, (centre_id,))
 
 
 def merge_items(

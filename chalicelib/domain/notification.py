@@ -17,6 +17,8 @@ class MessageKind(StrEnum):
     RESULT_PUSH = "result_push"  # 审管联动: a certificate issued, revoked or superseded
     RECTIFICATION = "rectification"  # a bad rating opened a rectification task
     COMPLAINT = "complaint"  # a complaint was filed or resolved
+    DELEGATED_DECISION = "delegated_decision"  # seed 003 二(五)3: a decision on a delegated power
+    OVERSIGHT = "oversight"  # seed 003 二(六): a rectification opinion or letter to a receiving centre
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ class DeadlineKind(StrEnum):
     CO_REVIEW = "co_review"  # a co-reviewing department's own limit
     PLEDGE = "pledge"  # the applicant's credit pledge (容缺后补)
     RECTIFICATION = "rectification"  # fixing what a bad rating complained about
+    RECTIFICATION_OPINION = "rectification_opinion"  # 整改意见 of a city counterpart (seed 003 二(六))
+    RECTIFICATION_LETTER = "rectification_letter"  # 整改意见书 the receiving centre must answer
+    REFERRAL = "referral"  # 上报件: the higher authority's expected duration (seed 004 三级联动)
+    HANDOVER = "handover"  # 配套服务移交 of a delegated power (seed 003 二(二)3)
 
 
 DEADLINE_LABEL = {
@@ -40,6 +44,10 @@ DEADLINE_LABEL = {
     DeadlineKind.CO_REVIEW: "并联审查时限",
     DeadlineKind.PLEDGE: "容缺材料补齐期限",
     DeadlineKind.RECTIFICATION: "差评整改期限",
+    DeadlineKind.RECTIFICATION_OPINION: "整改意见期限",
+    DeadlineKind.RECTIFICATION_LETTER: "整改意见书答复期限",
+    DeadlineKind.REFERRAL: "上报件预期办结时限",
+    DeadlineKind.HANDOVER: "职权配套移交期限",
 }
 
 
@@ -50,6 +58,8 @@ class ViolationKind(StrEnum):
     INTAKE_OVERDUE = "intake_overdue"
     WARNING_IGNORED = "warning_ignored"
     RECTIFICATION_OVERDUE = "rectification_overdue"
+    RECTIFICATION_OPINION_IGNORED = "rectification_opinion_ignored"  # seed 003 二(六): not rectified
+    RECTIFICATION_LETTER_IGNORED = "rectification_letter_ignored"  # 整改意见书 left unanswered
 
 
 class Escalation(StrEnum):

@@ -226,10 +226,13 @@ class ApplicationService:
         if principal.has_any(Role.AGENT) and principal.subject and applicant.id != principal.subject:
             authorised = self._authorised(applicant.id, principal.subject)
         now = self.now()
+        # Seed 003 二(五)1: at a receiving centre the case is filed under the centre's tuned version.
+        from chalicelib.services.local_tuning import effective_for
+
         transition = da.file(
             application_id=secrets.token_hex(10),
             tracking_code=new_tracking_code(),
-            item=found[0],
+            item=effective_for(found[0], centre_id),
             applicant=applicant,
             actor=principal,
             channel=channel,

@@ -171,14 +171,57 @@ def transfer_item(
 def delegate_item(
     repo: CatalogueRepository, principal: Principal, code: str, centre_id: str, change: CatalogueChange
 ) -> ServiceItem:
-    return _edit(
-        repo,
-        principal,
-        "serviceItemDelegate",
-        code,
-        change,
-        lambda item, ctx: rules.delegate_item(item, centre_id, ctx, change.expected_version),
-    )
+    def rule(item: ServiceItem, ctx: ChangeContext) -> ItemVersion:
+        _check_tier(code, centre_id)
+        return rules.delegate_item(item, centre_id, ctx, change.expected_version)
+
+    return _edit(repo, principal, "serviceItemDelegate", code, change, rule)
+
+
+def _check_tier(code: str, centre_id: str) -> None:
+    """Seed 003 二(一)2: a centre assigned a guidance tier takes only that tier's powers."""
+    from chalicelib.services.delegation import tier_refusal
+
+    refusal = tier_refusal(code, centre_id)
+    if refusal:
+        raise DomainError.one(CatalogueCode.OUTSIDE_TIER, refusal, "centreId")
+
+
+# --- delegation changes inside a larger transaction (an adjustment memo applies several) ---------
+
+
+def change_context(repo: CatalogueRepository, actor_id: str, reason: str, at: str) -> ChangeContext:
+    """The reference data and who/when/why of catalogue changes made on someone's behalf."""
+    return ChangeContext(actor_id, at, reason, repo.all_departments(), repo.all_centres())
+
+
+def stage_delegate(
+    repo: CatalogueRepository,
+    uow: UnitOfWork,
+    ctx: ChangeContext,
+    code: str,
+    centre_id: str,
+    receiving_department_id: str | None = None,
+    co_reviewer_department_ids: tuple[str, ...] = (),
+) -> ItemVersion:
+    """The `serviceItemDelegate` change staged into the caller's unit of work. The receiving
+    department and co-reviewers are named by the memo; the catalogue's delegate rule records
+    them once it takes them (同权审批)."""
+    del receiving_department_id, co_reviewer_department_ids  # carried by the memo until then
+    current, rev = _load(repo, code)
+    version = rules.delegate_item(current, centre_id, ctx, None)
+    repo.stage_version(uow, version, current, rev)
+    return version
+
+
+def stage_undelegate(
+    repo: CatalogueRepository, uow: UnitOfWork, ctx: ChangeContext, code: str, centre_id: str
+) -> ItemVersion:
+    """收回 staged into the caller's unit of work."""
+    current, rev = _load(repo, code)
+    version = rules.undelegate_item(current, centre_id, ctx, None)
+    repo.stage_version(uow, version, current, rev)
+    return version
 
 
 def merge_items(

@@ -177,6 +177,12 @@ def _stage_warning(
 def _stage_case_warning(
     uow: UnitOfWork, repo: ApplicationRepository, case: Application, warning: SupervisionWarning
 ) -> Message:
+    from chalicelib.domain.counterpart import delegating_department
+    from chalicelib.storage.counterpart_repository import warning_copy
+
+    counterpart = delegating_department(case)
+    if counterpart:  # seed 003 二(五)3: the delegating department watches its powers' cases
+        warning_copy(uow, counterpart, warning)
     return _stage_warning(
         uow,
         repo.supervision,
@@ -296,6 +302,9 @@ def run_sweep() -> dict[str, int]:
             lambda: sweep_rectifications(RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay()),
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository())),
+        ("oversight", lambda: _oversight_sweep(moment)),
+        ("referrals", lambda: _referral_sweep(moment)),
+        ("handovers", lambda: _handover_sweep(moment)),
         ("outbox_delivered", lambda: Relay().run()),
     ]
     for name, phase in phases:  # each phase on its own: one failing never skips the others
@@ -411,6 +420,31 @@ def _rectification_step(
         return "conflict"
     relay.deliver_soon(messages)
     return outcome
+
+
+def _oversight_sweep(moment: datetime) -> Counter[str]:
+    """Rectification opinions and letters of the city counterparts (seed 003 二(六))."""
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services.counterpart import sweep_oversight
+    from chalicelib.storage.counterpart_repository import CounterpartRepository
+
+    return sweep_oversight(CounterpartRepository(DEFAULT_CALENDAR), moment, Relay())
+
+
+def _referral_sweep(moment: datetime) -> Counter[str]:
+    """Referrals upward past their expected duration (seed 004 三级联动)."""
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services.referrals import sweep_referrals
+
+    return sweep_referrals(ApplicationRepository(DEFAULT_CALENDAR), moment, Relay())
+
+
+def _handover_sweep(moment: datetime) -> Counter[str]:
+    """Handovers of delegated powers not confirmed by their due date (seed 003 二(二)3)."""
+    from chalicelib.services.handover import sweep_handovers
+    from chalicelib.storage.handover_repository import HandoverRepository
+
+    return sweep_handovers(HandoverRepository(), moment, Relay())
 
 
 def expire_certificates(repo: CertificateRepository) -> int:

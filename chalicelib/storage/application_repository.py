@@ -136,6 +136,14 @@ def _projections(
         due(open_deadline.kind.value, open_deadline.due_on, open_deadline.ref)
         if open_deadline.key not in case.warned:
             due("warning", ds.warn_on(open_deadline.due_on, lead_days, calendar), open_deadline.key)
+    # Counterpart oversight (seed 003 二(五)3): the delegating department's monitoring row.
+    from chalicelib.storage.counterpart_repository import case_projection
+
+    out.update(case_projection(case, calendar, today))
+    # Referrals upward (seed 004 三级联动): the tracker's worklist and the sweep's warning day.
+    from chalicelib.storage import referral_repository
+
+    out.update(referral_repository.case_projection(case))
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]
@@ -243,6 +251,13 @@ class ApplicationRepository:
         ]
         self.supervision.stage_violations(uow, violations)
         self.statistics.stage(uow, case_deltas(after, event, effects, self.calendar), after.id)
+        # Seed 003 二(五)3: a decision on a delegated power goes to the delegating department, once.
+        from chalicelib.domain.counterpart import decision_push
+        from chalicelib.storage.outbox_repository import OutboxRepository
+
+        push = decision_push(after, event)
+        if push is not None:
+            OutboxRepository().stage(uow, push)
 
     def stage_authorisation_removal(self, uow: UnitOfWork, applicant_id: str, agent_id: str) -> None:
         uow.delete(Record(f"AGENT#{applicant_id}", agent_id))

@@ -423,3 +423,195 @@ LIFECYCLE.update(
         "MyComplaints": lambda c: ({"first": 10} if _complaint(c) else {}, "applicant-wang"),
     }
 )
+
+
+# --- delegation lifecycle (seed 003 二(一)–(二)) ------------------------------------------------
+
+
+def _delegation_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    def tier_input(api: Api) -> dict[str, Any]:
+        return {"input": {"tier": "TIER_ONE", "itemIds": [gid("ServiceItem", "ZS-SCJG-004")], "reason": "制定"}}
+
+    def submit_input(api: Api) -> dict[str, Any]:
+        df.tiers(api)
+        return {"input": {"centreId": gid("Centre", df.ZONE), "reason": "调整", "changes": [df.take_on("ZS-SCJG-004")]}}
+
+    def reviewed(api: Api) -> str:
+        df.tiers(api)
+        request_id = df.submitted(api, [df.take_on("ZS-SCJG-004")])
+        df.ok(api, "AdjustmentRequestReview", {"input": {"id": request_id, "passed": True}}, as_=df.CITY_ADMIN)
+        return request_id
+
+    def submitted(api: Api) -> str:
+        df.tiers(api)
+        return df.submitted(api, [df.take_on("ZS-SCJG-004")])
+
+    def memo(api: Api) -> str:
+        df.tiers(api)
+        return df.memo_of(api, df.submitted(api, [df.take_on("ZS-SCJG-004")]))
+
+    return {
+        "GuidanceCatalogueSet": lambda api: (tier_input(api), df.CITY_ADMIN),
+        "CentreTierAssign": lambda api: (
+            {"input": {"centreId": gid("Centre", df.ZONE), "tier": "TIER_TWO", "reason": "确定"}},
+            df.CITY_ADMIN,
+        ),
+        "GuidanceCatalogues": lambda api: (df.tiers(api) or {}, None),
+        "CentreTier": lambda api: (df.tiers(api) or {"centreId": gid("Centre", df.ZONE)}, None),
+        "AdjustmentRequestSubmit": lambda api: (submit_input(api), df.ZONE_ADMIN),
+        "AdjustmentRequestReview": lambda api: (
+            {"input": {"id": submitted(api), "passed": True}},
+            df.CITY_ADMIN,
+        ),
+        "AdjustmentRequestApprove": lambda api: (
+            {"input": {"id": reviewed(api), "passed": True, "approvalReference": "舟政发〔2026〕3号"}},
+            df.CITY_ADMIN,
+        ),
+        "AdjustmentMemoApply": lambda api: ({"input": {"id": memo(api)}}, df.CITY_ADMIN),
+        "AdjustmentMemos": lambda api: ((lambda _: {"first": 5})(memo(api)), None),
+        "AdjustmentRequests": lambda api: ((lambda _: {"status": "REVIEWED"})(reviewed(api)), df.CITY_ADMIN),
+    }
+
+
+SUPERVISION.update(_delegation_scenarios())
+
+
+# --- city counterpart oversight (seed 003 二(五)3, 二(六)) ------------------------------------------
+
+
+def _oversight_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    market = gid("Department", df.MARKET)
+
+    def overdue(api: Api) -> str:
+        """An opinion whose due date passed unanswered (moved into the past by the sweep's clock)."""
+        from chalicelib.domain.working_days import DEFAULT_CALENDAR
+        from chalicelib.services.counterpart import sweep_oversight
+        from chalicelib.services.outbox import Relay
+        from chalicelib.storage.counterpart_repository import CounterpartRepository
+
+        inspection_id, _ = df.opinion_issued(api, due_in_days=1)
+        later = datetime.now(UTC) + timedelta(days=3)
+        sweep_oversight(CounterpartRepository(DEFAULT_CALENDAR), later, Relay())
+        return inspection_id
+
+    def letter_due() -> str:
+        return (date.today() + timedelta(days=20)).isoformat()
+
+    return {
+        "CounterpartCases": lambda api: (
+            (lambda _: {"departmentId": market})(df.zone_case(api).accepted()),
+            df.MARKET_APPROVER,
+        ),
+        "CounterpartWarnings": lambda api: ((lambda _: {"departmentId": market})(overdue(api)), df.MARKET_APPROVER),
+        "OversightInspections": lambda api: (
+            (lambda _: {"departmentId": market})(df.inspected(api)),
+            df.MARKET_APPROVER,
+        ),
+        "OversightInspectionRecord": lambda api: (
+            {
+                "input": {
+                    "itemId": gid("ServiceItem", df.DELEGATED_ITEM),
+                    "centreId": gid("Centre", df.ZONE),
+                    "receivingDepartmentId": gid("Department", df.ZONE_DEPARTMENT),
+                    "inspectedOn": date.today().isoformat(),
+                    "outcome": "COMPLIANT",
+                    "findings": "抽查合格",
+                }
+            },
+            df.MARKET_APPROVER,
+        ),
+        "OversightOpinionIssue": lambda api: (
+            {"input": {"id": df.inspected(api), "requirements": "补齐记录", "dueOn": letter_due()}},
+            df.MARKET_APPROVER,
+        ),
+        "OversightAnswer": lambda api: (
+            {"input": {"id": df.opinion_issued(api)[0], "answer": "已整改"}},
+            df.ZONE_APPROVER,
+        ),
+        "OversightLetterIssue": lambda api: (
+            {"input": {"id": overdue(api), "requirements": "逾期未整改", "dueOn": letter_due()}},
+            df.MARKET_APPROVER,
+        ),
+    }
+
+
+SUPERVISION.update(_oversight_scenarios())
+
+
+# --- referrals upward (上报件, seed 004 三级联动) ---------------------------------------------------
+
+
+def _referral_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    return {
+        "ApplicationReferralStart": lambda api: (
+            {
+                "input": {
+                    "id": Case(api, df.REFERRAL_ITEM).accepted().id,
+                    "authority": "浙江省交通运输厅",
+                    "referenceNumber": "舟交运〔2026〕9号",
+                    "expectedDays": 10,
+                }
+            },
+            df.TRACKER,
+        ),
+        "ApplicationReferralResultRecord": lambda api: (df.result_input(api, df.referred(api, 10).id), df.TRACKER),
+        "Referrals": lambda api: ((lambda _: {"first": 5})(df.referred(api, 10)), df.TRACKER),
+        "ApplicationReferrals": lambda api: ({"id": df.referred(api, 10).id}, df.TRACKER),
+    }
+
+
+SUPERVISION.update(_referral_scenarios())
+
+
+# --- handover of delegated powers (seed 003 二(二)3) -----------------------------------------------
+
+
+def _handover_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    def delivered(api: Api) -> str:
+        handover_id = df.handover_of(api)
+        df.ok(api, "HandoverDeliver", {"input": {"id": handover_id, "part": "FORMS"}}, as_=df.MARKET_APPROVER)
+        return handover_id
+
+    return {
+        "Handovers": lambda api: (
+            (lambda _: {"departmentId": gid("Department", df.MARKET)})(df.handover_of(api)),
+            df.MARKET_APPROVER,
+        ),
+        "HandoverDeliver": lambda api: ({"input": {"id": df.handover_of(api), "part": "FORMS"}}, df.MARKET_APPROVER),
+        "HandoverConfirm": lambda api: ({"input": {"id": delivered(api), "part": "FORMS"}}, df.ZONE_ADMIN),
+    }
+
+
+SUPERVISION.update(_handover_scenarios())
+
+
+# --- local tuning of delegated items (seed 003 二(五)1) --------------------------------------------
+
+
+def _tuning_scenarios() -> dict[str, Any]:
+    from tests import delegation_flows as df
+
+    def tuned(api: Api) -> None:
+        df.ok(api, "LocalTuningSet", df.tuning_input(), as_=df.ZONE_ADMIN)
+
+    return {
+        "LocalTuningSet": lambda api: (df.tuning_input(), df.ZONE_ADMIN),
+        "LocalServiceItem": lambda api: (
+            (lambda _: {"itemId": gid("ServiceItem", df.DELEGATED_ITEM), "centreId": gid("Centre", df.ZONE)})(
+                tuned(api)
+            ),
+            None,
+        ),
+        "LocalTunings": lambda api: ((lambda _: {"centreId": gid("Centre", df.ZONE)})(tuned(api)), None),
+    }
+
+
+SUPERVISION.update(_tuning_scenarios())

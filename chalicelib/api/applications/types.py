@@ -24,6 +24,7 @@ from chalicelib.api.catalogue.types import (
 )
 from chalicelib.api.identity.types import Role
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
+from chalicelib.api.referrals.types import Referral
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import application as da
@@ -369,6 +370,10 @@ class Application(relay.Node):
             working_days_left=da.working_days_left(case, calendar, today),
             domain=case,
         )
+
+    @field(access=AUTHENTICATED, description="上报件 (seed 004 三级联动): steps referred to a higher authority.")
+    def referrals(self) -> list[Referral]:
+        return [Referral.from_domain(r) for r in self.domain.referrals]
 
     @field(access=AUTHENTICATED, description="The item version the case was filed under.")
     def item(self) -> ServiceItem:

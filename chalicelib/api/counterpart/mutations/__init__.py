@@ -1,0 +1,1 @@
+"""Counterpart oversight mutations: one module per mutation."""

@@ -1,0 +1,1 @@
+"""Delegation mutations: one module per mutation."""

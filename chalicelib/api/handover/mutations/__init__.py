@@ -1,0 +1,1 @@
+"""Handover mutations: one module per mutation."""

@@ -1,0 +1,1 @@
+"""Referral mutations: one module per mutation."""

@@ -1,0 +1,27 @@
+"""Local tuning `userErrors`: English codes (one enum) and Chinese messages."""
+
+from __future__ import annotations
+
+import strawberry
+
+from chalicelib.api.errors import INVALID_ID
+from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.api.user_errors import catcher, code_enum
+from chalicelib.domain.local_tuning import TuningCode
+
+TuningErrorCode = code_enum(
+    "TuningErrorCode",
+    [v for k, v in vars(TuningCode).items() if k.isupper()] + [INVALID_ID],
+    "Why a local tuning was refused.",
+)
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type
+class TuningError:
+    field: str | None = strawberry.field(description="Input path of the offending value, if any.")
+    code: TuningErrorCode  # type: ignore[valid-type]
+    message: str = strawberry.field(description="Chinese explanation for the user.")
+
+
+catch = catcher(TuningError, TuningErrorCode)

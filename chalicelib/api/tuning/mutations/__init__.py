@@ -1,0 +1,1 @@
+"""Local tuning mutations: one module per mutation."""
