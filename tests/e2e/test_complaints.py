@@ -72,9 +72,9 @@ def test_complaint_lifecycle_about_a_case(api: Api, monday: Clock) -> None:
 
     done = payload(resolve(api, filed["id"], "SUBSTANTIATED", "经调查属实,已责令整改", case.supervisor))["complaint"]
     assert (done["status"], done["outcome"]) == ("RESOLVED", "SUBSTANTIATED")
-    assert [(h["action"], h["by"]) for h in done["history"]] == [
-        ("file", "applicant-wang"),
-        ("resolve:substantiated", case.supervisor),
+    assert [(h["action"], h["outcome"], h["by"]) for h in done["history"]] == [
+        ("FILE", None, "applicant-wang"),
+        ("RESOLVE", "SUBSTANTIATED", case.supervisor),
     ]
     assert counts(LEAD)["complaints_substantiated"] == 1
     assert payload(api.gql(op("Complaints"), {"status": "OPEN"}, as_=case.supervisor))["edges"] == []

@@ -558,10 +558,10 @@ def test_seed002_separation_of_duties_acceptor_may_neither_review_nor_decide(des
     assert desk.decide(case["id"], "approver-market-mao")["state"] == "APPROVED"
     people = [(e["action"], e["actor"]) for e in desk.timeline(case["id"])]
     assert people == [
-        ("file", "applicant-wang"),
-        ("accept", "officer-dual"),
-        ("review", "reviewer-market-zhao"),
-        ("approve", "approver-market-mao"),
+        ("FILE", "applicant-wang"),
+        ("ACCEPT", "officer-dual"),
+        ("REVIEW", "reviewer-market-zhao"),
+        ("APPROVE", "approver-market-mao"),
     ]
 
 
@@ -725,10 +725,10 @@ def test_seed004_timeout_deemed_approval_past_the_promised_limit(desk: Desk, clo
     assert approved["redFlag"] is True
     last = desk.timeline(case["id"])[-1]
     assert (last["action"], last["actor"], last["fromState"], last["toState"]) == (
-        "deemed_approval",
+        "DEEMED_APPROVAL",
         "system",
-        "in_review",
-        "approved",
+        "IN_REVIEW",
+        "APPROVED",
     )
     assert desk.inbox("REVIEW", "reviewer-health-cao") == []  # nothing left to review
 
