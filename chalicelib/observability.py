@@ -99,11 +99,11 @@ def emit(
     if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         return
     metrics = EphemeralMetrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=SERVICE)
-    for name, value in dimensions.items():
-        metrics.add_dimension(name=name, value=value)
-    for name, value in (counts or {}).items():
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-    for name, value in (seconds or {}).items():
-        metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=value)
+    for dimension, label in dimensions.items():
+        metrics.add_dimension(name=dimension, value=label)
+    for name, count in (counts or {}).items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
+    for name, duration in (seconds or {}).items():
+        metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=duration)
     if counts or seconds:
         metrics.flush_metrics()

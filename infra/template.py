@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +49,6 @@ PARAMETERS: dict[str, Any] = {
         "Description": "Cognito app client id the API accepts (aud of ID tokens, client_id of access tokens)",
         "MinLength": 1,
     },
-    "ExistingUserPoolId": {
-        "Type": "String",
-        "Default": "",
-        "Description": "An existing Cognito user pool (e.g. cn-north-1_AbC123); empty creates one with the role groups",
-        "AllowedPattern": "^$|^[\\w-]+_[0-9a-zA-Z]+$",
-    },
-    "JwksUrl": {
-        "Type": "String",
-        "Default": "",
-        "Description": "JWKS URL of the token issuer; empty: the user pool's /.well-known/jwks.json",
-    },
     "MaterialsBucketName": {
         "Type": "String",
         "Default": "",
@@ -74,26 +65,68 @@ PARAMETERS: dict[str, Any] = {
 }
 
 CONDITIONS: dict[str, Any] = {
-    "CreateUserPool": {"Fn::Equals": [{"Ref": "ExistingUserPoolId"}, ""]},
-    "JwksFromPool": {"Fn::Equals": [{"Ref": "JwksUrl"}, ""]},
+    "JwksFromIssuer": {"Fn::Equals": [{"Ref": "JwksUrl"}, ""]},
     "NamedBucket": {"Fn::Not": [{"Fn::Equals": [{"Ref": "MaterialsBucketName"}, ""]}]},
     "MailAlarms": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
 }
 
-POOL_ID = {"Fn::If": ["CreateUserPool", {"Ref": "UserPool"}, {"Ref": "ExistingUserPoolId"}]}
-ISSUER = {"Fn::Sub": ["https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${Pool}", {"Pool": POOL_ID}]}
-JWKS_URL = {
-    "Fn::If": [
-        "JwksFromPool",
-        {
-            "Fn::Sub": [
-                "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${Pool}/.well-known/jwks.json",
-                {"Pool": POOL_ID},
+
+def has_user_pools(region: str) -> bool:
+    """Cognito user pools exist in the global partition only, not in AWS China (cn-north-1,
+    cn-northwest-1): there the tokens come from an existing issuer (a pool in another region or
+    an OIDC provider issuing the same claims), named by the `TokenIssuer` parameter."""
+    return not region.startswith("cn-")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who issues the tokens, as CloudFormation values (parameters, conditions, env, outputs)."""
+
+    parameters: dict[str, Any]
+    conditions: dict[str, Any]
+    issuer: Any
+    jwks_url: Any
+    outputs: dict[str, Any]
+
+
+def identity(region: str) -> Identity:
+    existing = (
+        "Issuer URL of an existing user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>) or of an "
+        "OIDC provider issuing the same claims (cognito:groups, custom:department, custom:centre)"
+    )
+    jwks = {
+        "Type": "String",
+        "Default": "",
+        "Description": "JWKS URL of the token issuer; empty: <issuer>/.well-known/jwks.json (Cognito's)",
+    }
+    if has_user_pools(region):
+        parameters = {
+            "TokenIssuer": {"Type": "String", "Default": "", "Description": existing + "; empty creates a pool"},
+            "JwksUrl": jwks,
+        }
+        conditions = {"CreateUserPool": {"Fn::Equals": [{"Ref": "TokenIssuer"}, ""]}}
+        issuer: Any = {
+            "Fn::If": [
+                "CreateUserPool",
+                {"Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPool}"},
+                {"Ref": "TokenIssuer"},
             ]
-        },
-        {"Ref": "JwksUrl"},
-    ]
-}
+        }
+        outputs = {"UserPoolId": {"Condition": "CreateUserPool", "Value": {"Ref": "UserPool"}}}
+    else:
+        parameters = {
+            "TokenIssuer": {"Type": "String", "MinLength": 1, "Description": existing + " (required in AWS China)"},
+            "JwksUrl": jwks,
+        }
+        conditions, issuer, outputs = {}, {"Ref": "TokenIssuer"}, {}
+    jwks_url = {
+        "Fn::If": [
+            "JwksFromIssuer",
+            {"Fn::Sub": ["${Issuer}/.well-known/jwks.json", {"Issuer": issuer}]},
+            {"Ref": "JwksUrl"},
+        ]
+    }
+    return Identity(parameters, conditions, issuer, jwks_url, outputs)
 
 
 def _skip(*checks: tuple[str, str]) -> dict[str, Any]:
@@ -192,7 +225,7 @@ def data_key(stage: str) -> dict[str, Any]:
 def user_pool(stage: str) -> dict[str, Any]:
     """Cognito: sign-in for staff and applicants. Tokens carry `cognito:groups` (the roles) and
     `custom:department` / `custom:centre` (staff scope), which chalicelib/api/auth.py reads.
-    Created unless `ExistingUserPoolId` names a pool (which must have the same groups and attributes)."""
+    Created where Cognito exists unless `TokenIssuer` names an existing issuer."""
     resources: dict[str, Any] = {
         "UserPool": {
             "Type": "AWS::Cognito::UserPool",
@@ -558,15 +591,15 @@ def policies(stage: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def functions(stage: str) -> dict[str, Any]:
+def functions(stage: str, who: Identity) -> dict[str, Any]:
     """What CloudFormation alone knows, handed to the functions; their roles' policies; the
     schedules' failure destination (after Lambda's two retries of an async event)."""
     env = {
         "UAP_EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"},
         "UAP_BLOB_BUCKET": {"Ref": "MaterialsBucket"},
         "UAP_JWT_AUDIENCE": {"Ref": "JwtAudience"},
-        "UAP_JWT_ISSUER": ISSUER,
-        "UAP_JWKS_URL": JWKS_URL,
+        "UAP_JWT_ISSUER": who.issuer,
+        "UAP_JWT_KEYS": who.jwks_url,  # a URL: chalicelib/api/auth.py fetches and caches the keys (PyJWKClient)
         "UAP_SEAL_KMS_KEY_ID": {"Ref": "SealKeyAlias"},
     }
     resources: dict[str, Any] = {}
@@ -634,7 +667,9 @@ def api_stage() -> dict[str, Any]:
     }
 
 
-def merge_template(stage: str) -> dict[str, Any]:
+def merge_template(stage: str, region: str = "cn-north-1") -> dict[str, Any]:
+    """The resources to merge for `stage` in `region` (the user pool only where Cognito exists)."""
+    who = identity(region)
     table = cloudformation_resource()
     table["Properties"]["TableName"] = stage_table_name(stage)
     table["Metadata"] = _skip(
@@ -647,23 +682,23 @@ def merge_template(stage: str) -> dict[str, Any]:
         "MainTable": table,
         **seal_key(stage),
         **data_key(stage),
-        **user_pool(stage),
+        **(user_pool(stage) if has_user_pools(region) else {}),
         **materials_bucket(),
         "EventsTopic": events_topic(stage),
         **operators(stage),
         **alarms(),
         **log_groups(stage),
-        **functions(stage),
+        **functions(stage, who),
         **api_stage(),
     }
     return {
-        "Parameters": PARAMETERS,
-        "Conditions": CONDITIONS,
+        "Parameters": {**PARAMETERS, **who.parameters},
+        "Conditions": {**CONDITIONS, **who.conditions},
         "Resources": resources,
         "Outputs": {
-            "UserPoolId": {"Value": POOL_ID},
-            "Issuer": {"Value": ISSUER},
-            "JwksUrl": {"Value": JWKS_URL},
+            **who.outputs,
+            "Issuer": {"Value": who.issuer},
+            "JwksUrl": {"Value": who.jwks_url},
             "MaterialsBucket": {"Value": {"Ref": "MaterialsBucket"}},
             "SealKeyArn": {"Value": {"Fn::GetAtt": ["SealKey", "Arn"]}},
             "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
@@ -676,9 +711,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--region", default=os.environ.get("AWS_DEFAULT_REGION", "cn-north-1"))
     args = parser.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(merge_template(args.stage), indent=2), encoding="utf-8")
+    args.out.write_text(json.dumps(merge_template(args.stage, args.region), indent=2), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
