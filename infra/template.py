@@ -644,7 +644,31 @@ def api_stage() -> dict[str, Any]:
         "bytes": "$context.responseLength",
     }
     return {
+        # API Gateway writes access logs only with a CloudWatch role set for the account (region).
+        "ApiGatewayLogsRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                "ManagedPolicyArns": [
+                    {"Fn::Sub": f"arn:{P}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"}
+                ],
+            },
+        },
+        "ApiGatewayAccount": {
+            "Type": "AWS::ApiGateway::Account",
+            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}},
+        },
         "RestAPI": {
+            "DependsOn": ["ApiGatewayAccount"],
             "Metadata": _skip(("CKV_AWS_120", "answers are per caller (GraphQL POST, tokens): never cached")),
             "Properties": {
                 "MethodSettings": [
@@ -663,7 +687,7 @@ def api_stage() -> dict[str, Any]:
                 },
                 "TracingEnabled": True,
             },
-        }
+        },
     }
 
 

@@ -293,3 +293,22 @@ def test_a_message_that_cannot_be_published_fails_the_relay_after_the_others(
     assert OutboxRepository().pending() == [poisoned]  # the other two were delivered
     (blob,) = _emf(capsys.readouterr().out)
     assert (blob["OutboxDelivered"], blob["OutboxPublishFailed"], blob["OutboxBacklog"]) == ([2.0], [1.0], [1.0])
+
+
+def test_certificates_issued_and_verification_results_are_counted(api: Api, capsys: pytest.CaptureFixture[str]) -> None:
+    import base64
+
+    from tests.e2e.test_certificates import UPLOAD, issued, pdf_of
+
+    capsys.readouterr()
+    _, cert = issued(api)
+    pdf = pdf_of(api, cert["id"], "applicant-wang")
+    for sample in (pdf, pdf[: len(pdf) // 2]):
+        api.gql(UPLOAD, {"pdf": base64.b64encode(sample).decode()})
+    blobs = _emf(capsys.readouterr().out)
+    (issue,) = [b for b in blobs if "CertificatesIssued" in b]
+    assert issue["action"] == "issued" and issue["CertificatesIssued"] == [1.0]
+    verifications = [(b["channel"], b["indication"], b["Verifications"]) for b in blobs if "Verifications" in b]
+    assert verifications == [("graphql-upload", "PASSED", [1.0]), ("graphql-upload", "FAILED", [1.0])]
+    directive = next(b for b in blobs if "Verifications" in b)["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Dimensions"] == [["channel", "indication", "service"]]
