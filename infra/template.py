@@ -94,11 +94,14 @@ def identity(region: str) -> Identity:
         "Issuer URL of an existing user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>) or of an "
         "OIDC provider issuing the same claims (cognito:groups, custom:department, custom:centre)"
     )
-    jwks = {
+    jwks: dict[str, Any] = {
         "Type": "String",
         "Default": "",
         "Description": "JWKS URL of the token issuer; empty: <issuer>/.well-known/jwks.json (Cognito's)",
     }
+    parameters: dict[str, Any]
+    outputs: dict[str, Any]
+    conditions: dict[str, Any]
     if has_user_pools(region):
         parameters = {
             "TokenIssuer": {"Type": "String", "Default": "", "Description": existing + "; empty creates a pool"},

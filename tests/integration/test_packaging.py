@@ -203,10 +203,23 @@ def test_zip_imports_app_and_signing_in_a_clean_interpreter(package: Path, tmp_p
         "from reportlab.lib.rl_accel import fp_str; assert type(fp_str).__name__ == 'builtin_function_or_method'; "
         "print(app.app.app_name)"
     )
+    # What the Lambda runtime adds after /var/task: its own boto3, botocore and s3transfer.
+    runtime = tmp_path.parent / f"{tmp_path.name}-runtime"
+    runtime.mkdir()
+    import boto3
+    import botocore
+    import s3transfer
+
+    for module in (boto3, botocore, s3transfer):
+        (runtime / module.__name__).symlink_to(Path(module.__file__ or "").parent)
     result = subprocess.run(
         [sys.executable, "-S", "-c", code],
         cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path), "PATH": os.environ.get("PATH", "")},
+        env={
+            "PYTHONPATH": f"{tmp_path}:{runtime}",
+            "PATH": os.environ.get("PATH", ""),
+            "AWS_LAMBDA_FUNCTION_NAME": "uap-prod-api",  # app.py configures JSON logging as in Lambda
+        },
         capture_output=True,
         text=True,
     )
