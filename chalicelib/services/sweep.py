@@ -342,16 +342,12 @@ def run_sweep(budget: Budget = UNLIMITED) -> dict[str, int]:
 
 
 def _flatten(results: dict[str, Counter[str]]) -> dict[str, int]:
+    """Outcomes of all phases together; a phase's own failure or deferral is named after it."""
+    named = {"phase_failed": "failed", "deferred": "deferred"}
     done: Counter[str] = Counter()
     for name, outcomes in results.items():
         for outcome, count in outcomes.items():
-            done[
-                f"{name}_failed"
-                if outcome == "phase_failed"
-                else f"{name}_deferred"
-                if outcome == "deferred"
-                else outcome
-            ] += count
+            done[f"{name}_{named[outcome]}" if outcome in named else outcome] += count
     return dict(done)
 
 
