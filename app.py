@@ -3,14 +3,21 @@
 from chalice import Chalice, Response
 from chalice.app import CloudWatchEvent, Rate
 
+from chalicelib import observability
 from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.verify_route import handle_verify
 from chalicelib.api.view import graphql_response
-from chalicelib.services.outbox import Relay
-from chalicelib.services.sweep import run_sweep
+from chalicelib.lambda_hooks import http_middleware, in_lambda, scheduled
+from chalicelib.services.outbox import scheduled_relay
+from chalicelib.services.sweep import scheduled_sweep
+
+if in_lambda():
+    observability.configure_logging()  # JSON lines at INFO (see chalicelib/observability.py)
 
 app = Chalice(app_name="unified-approval")
+app.api.binary_types.append("application/pdf")  # POST /verify bodies and certificate downloads, intact
+app.register_middleware(http_middleware, "http")  # correlation id on every request's log lines
 
 
 @app.route("/graphql", methods=["GET", "POST"])
@@ -46,11 +53,15 @@ def public_page(code: str) -> Response:
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def deadline_sweep(event: CloudWatchEvent) -> dict[str, int]:
-    """Apply passed deadlines and raise warnings (电子监察): chalicelib/services/sweep.py."""
-    return run_sweep()
+    """Apply passed deadlines and raise warnings (电子监察): chalicelib/services/sweep.py.
+    Stops before the timeout; raises after all phases ran if one failed."""
+    with scheduled(event, "deadline_sweep"):
+        return scheduled_sweep(event.context)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def outbox_relay(event: CloudWatchEvent) -> int:
-    """Deliver notifications a crash left pending (exactly once): chalicelib/services/outbox.py."""
-    return Relay().run()
+    """Deliver notifications a crash left pending (exactly once): chalicelib/services/outbox.py.
+    Stops before the timeout; raises after the others were delivered if one failed."""
+    with scheduled(event, "outbox_relay"):
+        return scheduled_relay(event.context)

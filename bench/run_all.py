@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from time import perf_counter
 
-from bench import certificates, cold_start, lifecycle, request
+from bench import certificates, cold_start, lifecycle, package_size, request
 from bench._common import Figure, machine, ms
 
 Bench = tuple[str, Callable[[Sequence[str] | None], argparse.Namespace], Callable[[argparse.Namespace], list[Figure]]]
@@ -53,6 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             failed.append(name)
         print(flush=True)
+        if name == "cold_start":  # what is loaded, beside how long loading it takes
+            print("=== package size and footprint ===", flush=True)
+            try:
+                print("\n".join(package_size.report()), end="\n\n", flush=True)
+            except Exception:
+                traceback.print_exc()
+                failed.append("package_size")
     print(f"=== summary ({'quick smoke run, not a measurement' if args.quick else 'full run'}; {machine()}) ===")
     if figures:
         print(summary(figures))

@@ -9,7 +9,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
@@ -146,6 +145,7 @@ from chalicelib.api.inspections.queries import InspectionQuery
 
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
+from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
 from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
 from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate
@@ -323,7 +323,8 @@ def _extensions(settings: Settings) -> list[object]:
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         DomainErrorCodes,
-        lambda: MaskErrors(should_mask_error=should_mask_error, error_message="服务内部错误,请稍后重试"),
+        MaskErrorsWithId,  # an error id users can quote, found in the log line of the error
+        OperationObservability,  # after the masking: log fields and metrics per operation
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ]
@@ -335,7 +336,7 @@ class _Schema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [e for e in errors if should_mask_error(e)]
-        super().process_errors(unexpected, execution_context)
+        report_unexpected(unexpected)  # logged once, with the id the masked answer carries
         for error in errors:
             if error not in unexpected:
                 code = (error.extensions or {}).get("code") or getattr(error.original_error, "code", "GRAPHQL")

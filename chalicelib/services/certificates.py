@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib import observability
 from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
@@ -185,6 +186,7 @@ class CertificateService:
                     raise
                 continue  # the number or the case moved on: look again (nothing was pushed)
             self.relay.deliver_soon(pushes)
+            observability.emit({"action": "corrected" if supersedes else "issued"}, {"CertificatesIssued": 1})
             return cert
         raise DomainError.one(CONFLICT, "证照编号分配冲突,请稍后重试")
 
@@ -322,6 +324,7 @@ class CertificateService:
         """A fresh verification report of the stored PDF, logged."""
         pdf = self.blobs.get(cert.blob_key)
         report = self.verify(pdf if pdf is not None else b"")
+        _count_verification(channel, report)
         matches = pdf is not None and hashlib.sha256(pdf).hexdigest() == cert.sha256
         self._log(cert, channel, caller, report, matches)
         return report
@@ -331,6 +334,7 @@ class CertificateService:
         if len(pdf) > MAX_PDF_BYTES:
             raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
         report = self.verify(pdf)
+        _count_verification(channel, report)
         found = self.certificates.by_sha256(hashlib.sha256(pdf).hexdigest())
         cert = found[0] if found else None
         status = cert.current_status(da.china_date(clock.utc_now())) if cert else None
@@ -351,6 +355,11 @@ class CertificateService:
             self.certificates.log_verification(cert.id, entry)
         except Exception:  # the answer matters more than its log line
             log.exception("verification log write failed for %s", cert.id)
+
+
+def _count_verification(channel: str, report: Any) -> None:
+    """Verification results per channel (our fixed channel names) and indication (metrics)."""
+    observability.emit({"channel": channel, "indication": str(report.indication.value)}, {"Verifications": 1})
 
 
 def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:

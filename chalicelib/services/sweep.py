@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from chalicelib import observability
 from chalicelib.domain import application as da
 from chalicelib.domain import rating as dr
 from chalicelib.domain import supervision as ds
@@ -33,6 +34,7 @@ from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.statistics import Delta, ScopeKind, scope, supervision_deltas
 from chalicelib.domain.supervision import Deadline, DeadlineKind, SupervisionWarning, WarningLevel
 from chalicelib.services import clock
+from chalicelib.services.budget import UNLIMITED, Budget
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import ApplicationRepository, DueEntry
 from chalicelib.storage.certificate_repository import CertificateRepository
@@ -46,6 +48,9 @@ log = logging.getLogger(__name__)
 
 KINDS = ("intake", "co_review", "promised", "pledge", "warning")
 MAX_PER_KIND = 1000  # one run's budget per kind; the next run continues
+# Stop taking new cases with this much of the invocation left: one case is one transaction of a
+# few hundred milliseconds, and the run still writes its metrics and log line.
+SWEEP_RESERVE_MS = 15_000
 # The deadline each passed-deadline transition enforces (for its red warning).
 _ENFORCES = {
     "deem_consent": DeadlineKind.CO_REVIEW,
@@ -102,8 +107,10 @@ def sweep(
     now: Callable[[], datetime] | None = None,
     heads: Heads | None = None,
     relay: Relay | None = None,
+    budget: Budget = UNLIMITED,
 ) -> Counter[str]:
-    """Apply every passed deadline and raise due warnings; returns counts by outcome."""
+    """Apply every passed deadline and raise due warnings; returns counts by outcome. With the
+    budget spent it stops between cases (`stopped_early`): the next run takes the rest."""
     moment = now() if now else clock.utc_now()
     today: date = da.china_date(moment)
     heads = heads or department_heads()
@@ -118,9 +125,17 @@ def sweep(
             if not batch:
                 break
             for entry in batch:
+                if budget.exhausted():
+                    return _stopped(done, "deadline sweep", today)
                 handled.add((entry.application_id, entry.ref))
                 done[_isolated(entry, _apply, repo, moment, today, heads, relay)] += 1
     log.info("deadline sweep %s: %s", today.isoformat(), dict(done))
+    return done
+
+
+def _stopped(done: Counter[str], what: str, today: date) -> Counter[str]:
+    done["stopped_early"] += 1
+    log.warning("%s %s stopped before the timeout, the rest is left for the next run: %s", what, today, dict(done))
     return done
 
 
@@ -288,44 +303,99 @@ def _apply(
     return outcome
 
 
-def run_sweep() -> dict[str, int]:
-    """Entry point of the scheduled Lambda: the default calendar and the wall clock."""
+class ScheduledRunFailed(Exception):
+    """Raised at the end of a scheduled run that had failures, after everything else ran, so
+    Lambda's Errors metric (and the alarm on it) sees the run that caught them."""
+
+
+def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
+    """Every phase of the hourly run, each on its own: one failing never skips the others (its
+    `failed` outcome is set). A phase reached with the budget spent is `deferred`."""
     from chalicelib.domain.working_days import DEFAULT_CALENDAR
     from chalicelib.storage.certificate_repository import CertificateRepository
 
-    done: Counter[str] = Counter()
     moment = clock.utc_now()
     phases: list[tuple[str, Callable[[], Counter[str] | int]]] = [
-        ("deadlines", lambda: sweep(ApplicationRepository(DEFAULT_CALENDAR))),
+        ("deadlines", lambda: sweep(ApplicationRepository(DEFAULT_CALENDAR), budget=budget)),
         (
             "rectifications",
-            lambda: sweep_rectifications(RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay()),
+            lambda: sweep_rectifications(
+                RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay(), budget=budget
+            ),
         ),
-        ("certificate_expired", lambda: expire_certificates(CertificateRepository())),
+        ("certificate_expired", lambda: expire_certificates(CertificateRepository(), budget)),
         ("oversight", lambda: _oversight_sweep(moment)),
         ("referrals", lambda: _referral_sweep(moment)),
         ("handovers", lambda: _handover_sweep(moment)),
-        ("outbox_delivered", lambda: Relay().run()),
+        ("outbox_delivered", lambda: Relay().run(budget=budget)),
     ]
-    for name, phase in phases:  # each phase on its own: one failing never skips the others
+    results: dict[str, Counter[str]] = {}
+    for name, phase in phases:
+        if budget.exhausted():
+            results[name] = Counter(deferred=1)
+            continue
         try:
             result = phase()
         except Exception:
             log.exception("scheduled %s failed; the next run tries again", name)
-            done[f"{name}_failed"] += 1
+            results[name] = Counter(phase_failed=1)
             continue
-        if isinstance(result, int):
-            done[name] = result
-        else:
-            done.update(result)
+        results[name] = Counter({name: result}) if isinstance(result, int) else result
+    return results
+
+
+def run_sweep(budget: Budget = UNLIMITED) -> dict[str, int]:
+    """The phases' outcomes in one mapping (`<phase>_failed` for a phase that raised,
+    `<phase>_deferred` for one the budget did not reach); what the local scheduler prints."""
+    return _flatten(run_phases(budget))
+
+
+def _flatten(results: dict[str, Counter[str]]) -> dict[str, int]:
+    """Outcomes of all phases together; a phase's own failure or deferral is named after it."""
+    named = {"phase_failed": "failed", "deferred": "deferred"}
+    done: Counter[str] = Counter()
+    for name, outcomes in results.items():
+        for outcome, count in outcomes.items():
+            done[f"{name}_{named[outcome]}" if outcome in named else outcome] += count
     return dict(done)
+
+
+def scheduled_sweep(context: object) -> dict[str, int]:
+    """The `deadline_sweep` Lambda: run every phase within the invocation's remaining time, put
+    each phase's outcomes into metrics (dimension `phase`), then fail the invocation if a phase
+    or a case failed."""
+    budget = Budget.of(context, SWEEP_RESERVE_MS)
+    results = run_phases(budget)
+    failures: list[str] = []
+    for name, outcomes in results.items():
+        counts = {_metric_name(k): float(v) for k, v in outcomes.items() if k not in ("phase_failed", "failed")}
+        counts["PhaseFailed"] = float(outcomes.get("phase_failed", 0))
+        counts["CasesFailed"] = float(outcomes.get("failed", 0))
+        observability.emit({"phase": name}, counts)
+        if outcomes.get("phase_failed") or outcomes.get("failed"):
+            failures.append(name)
+    done = _flatten(results)
+    log.info("scheduled sweep done", extra={"outcomes": done, "failed_phases": failures})
+    if failures:
+        raise ScheduledRunFailed(f"sweep phases with failures: {', '.join(failures)} (see the log lines before)")
+    return done
+
+
+def _metric_name(outcome: str) -> str:
+    """`deemed_approval` -> `DeemedApproval` (CloudWatch metric names, bounded: our outcome codes)."""
+    return "".join(part.capitalize() for part in outcome.split("_"))
 
 
 # --- rectification of bad ratings (好差评整改) ------------------------------------------------------
 
 
 def sweep_rectifications(
-    repo: RatingRepository, today: date, now: datetime, relay: Relay, heads: Heads | None = None
+    repo: RatingRepository,
+    today: date,
+    now: datetime,
+    relay: Relay,
+    heads: Heads | None = None,
+    budget: Budget = UNLIMITED,
 ) -> Counter[str]:
     """Yellow warnings on `DUE#rect_warning` days; on a passed `DUE#rectification` the task turns
     OVERDUE with its red warning and violations. Each rating changes in its own transaction,
@@ -341,6 +411,8 @@ def sweep_rectifications(
             if not batch:
                 break
             for entry in batch:
+                if budget.exhausted():
+                    return _stopped(done, "rectification sweep", today)
                 handled.add(entry.application_id)
                 done[_isolated(entry, _rectification_step, repo, today, at, heads, relay)] += 1
     log.info("rectification sweep %s: %s", today.isoformat(), dict(done))
@@ -447,14 +519,18 @@ def _handover_sweep(moment: datetime) -> Counter[str]:
     return sweep_handovers(HandoverRepository(), moment, Relay())
 
 
-def expire_certificates(repo: CertificateRepository) -> int:
-    """Record the expiry of certificates past their validity (DUE#cert_expiry, one Query)."""
+def expire_certificates(repo: CertificateRepository, budget: Budget = UNLIMITED) -> int:
+    """Record the expiry of certificates past their validity (DUE#cert_expiry, one Query); the
+    rest waits for the next run once the budget is spent."""
     from chalicelib.domain import certificate as dcert
     from chalicelib.domain.certificate import CertificateStatus
 
     now = clock.utc_now()
     count = 0
     for certificate_id in repo.expiring_before(da.china_date(now)):
+        if budget.exhausted():
+            log.warning("certificate expiry stopped before the timeout after %d: the rest next run", count)
+            break
         found = repo.get(certificate_id)
         if found is None or found[0].status is not CertificateStatus.VALID:
             continue

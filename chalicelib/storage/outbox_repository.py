@@ -40,6 +40,13 @@ class OutboxRepository:
         found = {r.pk: r for r in Record.batch_get([(f"MSG#{i}", "#") for i in ids])}
         return [decode_as(Message, found[f"MSG#{i}"].data) for i in ids if f"MSG#{i}" in found]
 
+    def backlog(self) -> tuple[int, str | None]:
+        """How many messages wait, and when the oldest was created (operators' metrics): a COUNT
+        Query over the pending markers and one Query of the first; no message is read."""
+        count = Record.count(PENDING)
+        first = next(iter(Record.query(PENDING, limit=1)), None)
+        return count, first.sk.rsplit("#", 1)[0] if first is not None else None
+
     def stage_delivered(self, uow: UnitOfWork, message: Message) -> None:
         """Remove the pending marker (only if no one else did) and fill the recipients' feeds."""
         uow.delete_existing(Record(PENDING, _sk(message)))

@@ -70,3 +70,23 @@ def test_certificates_bench_runs_and_reports_its_targets() -> None:
     assert expected <= set(ratios), output
     for name, target in (("issue", "1.5"), ("verify", "1.2")):
         assert re.search(rf"^TARGET certificates\.{name} <= {target}x: (met|NOT met) \(", output, re.MULTILINE), output
+
+
+def test_package_size_bench_reports_the_footprint_memory_is_sized_from() -> None:
+    """`bench.package_size`: the package sizes (when built) and the peak RSS after `import app`
+    and after issuing a certificate; .chalice/config.json sizes the functions from these."""
+    output = _bench_plain("package_size")
+    assert re.search(r"^package", output, re.MULTILINE), output
+    found = re.search(r"^footprint: (\d+) MiB after import app, (\d+) MiB after issuing", output, re.MULTILINE)
+    assert found, output
+    steady, sealing = int(found.group(1)), int(found.group(2))
+    assert 0 < steady <= sealing < 256, output  # measured ~60 and ~180 MiB; the API has 1024 MB
+
+
+def _bench_plain(name: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UAP_")}
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

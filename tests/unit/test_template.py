@@ -1,0 +1,68 @@
+"""The merge template's parameters and conditions (issue 16, point 4), without packaging: where
+Cognito exists a user pool with the role groups is created unless an existing issuer is named;
+in AWS China (no Cognito user pools) the issuer is a required parameter; the JWKS URL follows
+the issuer; the audience and the bucket name are parameters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from infra.template import ROLES, merge_template
+
+
+def _pools(template: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r.get("Type", "").startswith("AWS::Cognito::UserPool")]
+
+
+def test_where_cognito_exists_a_pool_is_created_unless_an_issuer_is_given() -> None:
+    template = merge_template("prod", "ap-east-1")
+    assert template["Parameters"]["TokenIssuer"]["Default"] == ""
+    assert template["Conditions"]["CreateUserPool"] == {"Fn::Equals": [{"Ref": "TokenIssuer"}, ""]}
+    pools = _pools(template)
+    assert len(pools) == 1 + len(ROLES) and all(r["Condition"] == "CreateUserPool" for r in pools)
+    groups = {r["Properties"]["GroupName"] for r in pools if r["Type"] == "AWS::Cognito::UserPoolGroup"}
+    assert groups == {"applicant", "agent", "clerk", "reviewer", "approver", "bureau", "supervisor", "admin"}
+    (pool,) = [r for r in pools if r["Type"] == "AWS::Cognito::UserPool"]
+    assert {a["Name"] for a in pool["Properties"]["Schema"]} == {"department", "centre"}
+    issuer = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]["UAP_JWT_ISSUER"]
+    assert issuer["Fn::If"][0] == "CreateUserPool" and issuer["Fn::If"][2] == {"Ref": "TokenIssuer"}
+    assert "${UserPool}" in issuer["Fn::If"][1]["Fn::Sub"]
+    assert template["Outputs"]["UserPoolId"]["Condition"] == "CreateUserPool"
+
+
+def test_in_aws_china_the_issuer_is_a_required_parameter() -> None:
+    template = merge_template("prod", "cn-north-1")
+    assert _pools(template) == [] and "CreateUserPool" not in template["Conditions"]
+    parameter = template["Parameters"]["TokenIssuer"]
+    assert "Default" not in parameter and parameter["MinLength"] == 1  # CloudFormation insists on it
+    variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["UAP_JWT_ISSUER"] == {"Ref": "TokenIssuer"}
+
+
+def test_audience_jwks_url_and_bucket_are_deployment_parameters() -> None:
+    template = merge_template("prod", "cn-north-1")
+    for function in ("APIHandler", "DeadlineSweep", "OutboxRelay"):
+        variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["UAP_JWT_AUDIENCE"] == {"Ref": "JwtAudience"}
+        condition, derived, given = variables["UAP_JWT_KEYS"]["Fn::If"]
+        assert (condition, given) == ("JwksFromIssuer", {"Ref": "JwksUrl"})
+        assert derived == {"Fn::Sub": ["${Issuer}/.well-known/jwks.json", {"Issuer": {"Ref": "TokenIssuer"}}]}
+        assert variables["UAP_BLOB_BUCKET"] == {"Ref": "MaterialsBucket"}
+    name = template["Resources"]["MaterialsBucket"]["Properties"]["BucketName"]
+    assert name == {"Fn::If": ["NamedBucket", {"Ref": "MaterialsBucketName"}, {"Ref": "AWS::NoValue"}]}
+    assert "Default" not in template["Parameters"]["JwtAudience"]  # must be given
+    assert json.dumps(template).count("uap-prod-materials") == 0  # no fixed global bucket name
+
+
+def test_every_checkov_skip_gives_its_reason() -> None:
+    for name, resource in merge_template("prod", "ap-east-1")["Resources"].items():
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert skip["id"].startswith("CKV_") and len(skip["comment"]) > 20, name
+
+
+def test_the_seal_key_can_only_sign() -> None:
+    key = merge_template("prod")["Resources"]["SealKey"]["Properties"]
+    deny = next(s for s in key["KeyPolicy"]["Statement"] if s["Effect"] == "Deny")
+    assert "kms:Decrypt" in deny["Action"] and deny["Principal"] == "*"
+    assert key["KeyUsage"] == "SIGN_VERIFY"
