@@ -17,6 +17,7 @@ class MessageKind(StrEnum):
     RESULT_PUSH = "result_push"  # 审管联动: a certificate issued, revoked or superseded
     RECTIFICATION = "rectification"  # a bad rating opened a rectification task
     COMPLAINT = "complaint"  # a complaint was filed or resolved
+    REVOCATION_REVIEW = "revocation_review"  # 容缺后补 pledge lapsed: the certificate is under review
 
 
 @dataclass(frozen=True)
