@@ -49,3 +49,39 @@ def _matches(pattern: str, value: str) -> bool:
 def answers(form: tuple[FormField, ...], **overrides: Any) -> dict[str, Any]:
     """Every field answered validly (optional ones too), with `overrides` replacing some."""
     return {**{f.key: answer(f) for f in form}, **overrides}
+
+
+def form_input(form: tuple[FormField, ...]) -> list[dict[str, Any]]:
+    """A published form as `[FormFieldInput]` (to re-publish an item with its form unchanged)."""
+
+    def camel(name: str) -> str:
+        head, *rest = name.split("_")
+        return head + "".join(p.title() for p in rest)
+
+    out = []
+    for f in form:
+        value: dict[str, Any] = {camel(k): v for k, v in f.__dict__.items() if k not in {"type", "choices"}}
+        value.update(type=f.type.name, choices=[{"value": c.value, "label": c.label} for c in f.choices])
+        for key in ("earliest", "latest"):
+            if value[key] is not None:
+                value[key] = value[key].isoformat()
+        out.append(value)
+    return out
+
+
+def intake_elements_input(e: Any) -> dict[str, Any]:
+    """The intake elements of a seeded item (form, project category, deficiency policy) as input."""
+    policy = e.deficiency
+    return {
+        "form": form_input(e.form),
+        "projectCategory": e.project_category.name if e.project_category else None,
+        "deficiency": {
+            "modes": [m.name for m in policy.modes],
+            "materialCodes": list(policy.material_codes),
+            "supplyDays": policy.supply_days,
+        },
+    }
+
+
+def conditions_input(material: Any) -> list[dict[str, Any]]:
+    return [{"kind": c.kind.name, "field": c.field, "values": list(c.values)} for c in material.applies_when]
