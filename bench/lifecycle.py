@@ -127,6 +127,7 @@ class Stack:
     call: Call
     headers: dict[str, dict[str, str]]
     materials: list[dict[str, Any]]
+    form_data: dict[str, Any]
 
 
 def _headers(seed: Any, private_pem: bytes, person_id: str) -> dict[str, str]:
@@ -194,8 +195,10 @@ def lifecycle_stack() -> Iterator[Stack]:
     """moto with the seed only (no filler items), a token issuer and a local blob store in a temp dir."""
     from infra import local_issuer
     from infra.seed import load
+    from tests.forms import answers
 
     seed = load()
+    form_data = answers(next(i for i in seed.items if i.code == ITEM).elements.form)
     with tempfile.TemporaryDirectory(prefix="uap-bench-lifecycle-") as tmp:
         private_path, public_path = local_issuer.ensure_keypair(Path(tmp) / "issuer")
         env = {
@@ -211,7 +214,7 @@ def lifecycle_stack() -> Iterator[Stack]:
             people = {APPLICANT, CLERK, LEAD_REVIEWER, *CO_REVIEWERS, APPROVER}
             headers = {person: _headers(seed, private_pem, person) for person in people}
             call = make_call("view")
-            yield Stack(call, headers, _upload_materials(seed, call, headers[APPLICANT]))
+            yield Stack(call, headers, _upload_materials(seed, call, headers[APPLICANT]), form_data)
 
 
 def step_event(stack: Stack, step: Step, case_gid: str | None) -> Event:
@@ -224,6 +227,7 @@ def step_event(stack: Stack, step: Step, case_gid: str | None) -> Event:
                 "centreId": str(relay.GlobalID("Centre", CENTRE)),
                 "applicant": {"name": "王海", "identifier": "330902199001011234"},
                 "materials": stack.materials,
+                "formData": stack.form_data,
                 "channel": "ONLINE",
             }
         }

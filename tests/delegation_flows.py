@@ -192,7 +192,7 @@ def with_referral_step(counts: bool = False, max_days: int = 15) -> None:
     found = repo.get_item(REFERRAL_ITEM)
     assert found is not None
     item = found[0]
-    step = SpecialStep(SpecialStepKind.REFERRAL, "报省交通运输厅审批", max_days, counts)
+    step = SpecialStep(SpecialStepKind.REFERRAL_UPWARD, "报省交通运输厅审批", max_days, counts)
     elements = replace(item.elements, special_steps=(*item.elements.special_steps, step))
     admin = Principal("admin-xu", frozenset({Role.ADMIN}), department_id="city-service-office", centre_id="zs-city")
     service.change_item(repo, admin, REFERRAL_ITEM, elements, CatalogueChange("增加上报省级审批环节", item.version))

@@ -8,6 +8,7 @@ from typing import Any
 from strawberry import relay
 
 from tests.conftest import ROOT, Api
+from tests.forms import answers
 
 
 def gid(kind: str, key: str) -> str:
@@ -88,6 +89,7 @@ class Case:
                 "centreId": gid("Centre", self.centre),
                 "applicant": {"name": "王海燕", "identifier": "330902199001011234"},
                 "materials": uploads,
+                "formData": answers(self.item.elements.form),
             }
         }
 

@@ -20,14 +20,35 @@ The rules, by seed:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from chalicelib.domain.application_form import FormValue, check_answers
 from chalicelib.domain.audit import Event, make_event
-from chalicelib.domain.catalogue import ItemKind, ItemStatus, MaterialKind, ServiceItem, SpecialStepKind, TimeoutRule
+from chalicelib.domain.catalogue import (
+    ItemKind,
+    ItemStatus,
+    Material,
+    MaterialKind,
+    ServiceItem,
+    SpecialStepKind,
+    TimeoutRule,
+)
+from chalicelib.domain.deficiency_policy import (
+    DeficiencyCode,
+    DeficiencyMode,
+    ReviewOutcome,
+    RevocationReview,
+    check_deficiency,
+    close_review,
+    open_review,
+)
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.identifiers import classify
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.material_condition import ApplicabilityCode, Circumstances, applies
 from chalicelib.domain.referral import Referral
 from chalicelib.domain.working_days import Pause, WorkingDayCalendar
 
@@ -213,6 +234,14 @@ class CreditPledge:
     status: PledgeStatus
     pledged_at: str
     settled_at: str | None = None
+    mode: DeficiencyMode = DeficiencyMode.WAIT  # 容缺办理 or 容缺后补 (the item's deficiency policy)
+
+    @property
+    def allows_issue(self) -> bool:
+        """容缺办理 waits for the materials; 容缺后补 issues at once while the pledge is open."""
+        return self.status in SETTLED_PLEDGE or (
+            self.mode is DeficiencyMode.SAME_DAY and self.status is PledgeStatus.OPEN
+        )
 
 
 @dataclass(frozen=True)
@@ -317,6 +346,8 @@ class Application:
     referrals: tuple[Referral, ...] = ()  # 上报件 (seed 004 三级联动): see domain/referral.py
     events: int = 0
     last_hash: str = "0" * 64
+    form_data: dict[str, FormValue] = field(default_factory=dict)  # 申请表, checked at filing
+    revocation_review: RevocationReview | None = None  # 容缺后补 pledge lapsed after issuance
 
     @property
     def lead_department_id(self) -> str:
@@ -329,15 +360,23 @@ class Application:
     def material_codes(self) -> set[str]:
         return {m.code for m in self.materials}
 
+    @property
+    def filed_by_agent(self) -> bool:
+        """代办: an agent filed for someone else (a clerk keying in for a present applicant is not)."""
+        return self.filed_by != self.applicant.id and Role.AGENT.value in self.filed_by_role.split(",")
+
+    def required_materials(self) -> list[Material]:
+        """The item's materials whose conditions hold for this application (conditional materials)."""
+        here = Circumstances(self.filed_by_agent, classify(self.applicant.identifier), self.form_data)
+        return [m for m in self.item.elements.materials if applies(m.applies_when, here)]
+
     def missing_materials(self) -> list[str]:
         present = self.material_codes()
-        return [m.code for m in self.item.elements.materials if m.code not in present]
+        return [m.code for m in self.required_materials() if m.code not in present]
 
     def missing_primary(self) -> list[str]:
         present = self.material_codes()
-        return [
-            m.code for m in self.item.elements.materials if m.kind is MaterialKind.PRIMARY and m.code not in present
-        ]
+        return [m.code for m in self.required_materials() if m.kind is MaterialKind.PRIMARY and m.code not in present]
 
     @property
     def clock_start(self) -> date | None:
@@ -369,7 +408,7 @@ class Application:
             self.state is State.APPROVED
             and self.certificate_id is None
             and self.item.elements.certificate_type is not None
-            and (self.pledge is None or self.pledge.status in SETTLED_PLEDGE)
+            and (self.pledge is None or self.pledge.allows_issue)
             and not self.missing_primary()
         )
 
@@ -540,8 +579,10 @@ def file(
     materials: tuple[SubmittedMaterial, ...],
     now: datetime,
     agent_authorised: bool,
+    form_data: Mapping[str, object] | None = None,
 ) -> Transition:
-    """File for the current published version (by the applicant, an authorised agent or a clerk)."""
+    """File for the current published version (by the applicant, an authorised agent or a clerk).
+    The form is checked together with the materials: every problem is reported at once."""
     who = _require_role(actor, Role.APPLICANT, Role.AGENT, Role.CLERK)
     if item.status is not ItemStatus.PUBLISHED:
         raise _fail(Code.ITEM_NOT_PUBLISHED, "该事项已取消或合并,不能申请", "itemId")
@@ -556,7 +597,18 @@ def file(
         raise _fail(Code.FORBIDDEN, "只能为本人提出申请", "applicant")
     _text(applicant.name, Code.OUT_OF_RANGE, "申请人姓名不能为空", "applicant.name")
     _text(applicant.identifier, Code.OUT_OF_RANGE, "申请人证件号码不能为空", "applicant.identifier")
-    _check_materials(item, materials, "materials")
+    problems = []
+    answers: dict[str, FormValue] = {}
+    try:
+        answers = check_answers(item.elements.form, form_data)
+    except DomainError as error:
+        problems += error.violations
+    try:
+        _check_materials(item, materials, "materials")
+    except DomainError as error:
+        problems += error.violations
+    if problems:
+        raise DomainError(problems)
     at = now.isoformat(timespec="seconds")
     draft = Application(
         id=application_id,
@@ -572,6 +624,7 @@ def file(
         submitted_on=china_date(now),
         materials=materials,
         first_contact_officer=who if actor.has_any(Role.CLERK) else None,
+        form_data=answers,
     )
     event = make_event(
         draft.last_hash, 1, at, "file", who, draft.filed_by_role, None, State.SUBMITTED.value, "提交申请"
@@ -623,8 +676,10 @@ def accept_with_deficiency(
     pledge_due: date,
     credit_default_in_force: bool,
     calendar: WorkingDayCalendar,
+    mode: DeficiencyMode = DeficiencyMode.WAIT,
 ) -> Transition:
-    """容缺受理: only secondary materials may be missing, under a pledge due within the limit."""
+    """容缺受理: only secondary materials may be missing, under a pledge due within the limit
+    (容缺办理) or within the item's set time (容缺后补), as the item's deficiency policy allows."""
     who = _require_role(actor, Role.CLERK)
     _require_state(case, State.SUBMITTED)
     _require_centre(case.centre_id, actor)
@@ -645,11 +700,20 @@ def accept_with_deficiency(
             f"主要材料({', '.join(primary)})欠缺,不能容缺受理",
             "missingMaterialCodes",
         )
+    check_deficiency(case.item.elements.deficiency, mode, missing_codes)
     today = china_date(now)
     if pledge_due <= today:
         raise _fail(Code.PLEDGE_IN_PAST, "承诺补正日期须晚于今天", "pledgeDueOn")
+    if mode is DeficiencyMode.SAME_DAY:
+        supply_end = calendar.add_working_days(today, case.item.elements.deficiency.supply_days)
+        if pledge_due > supply_end:
+            raise _fail(
+                DeficiencyCode.PLEDGE_AFTER_SUPPLY_LIMIT,
+                f"容缺后补的补齐日期不得晚于事项规定的期限({supply_end.isoformat()})",
+                "pledgeDueOn",
+            )
     limit_end = calendar.add_working_days(today, case.item.elements.promised_limit_days)
-    if pledge_due > limit_end:
+    if mode is DeficiencyMode.WAIT and pledge_due > limit_end:
         raise _fail(
             Code.PLEDGE_AFTER_LIMIT,
             f"承诺补正日期不得晚于承诺办结时限({limit_end.isoformat()})",
@@ -664,9 +728,10 @@ def accept_with_deficiency(
         accepted_on=today,
         review_opened_on=today,
         tasks=_open_tasks(case),
-        pledge=CreditPledge(tuple(sorted(missing_codes)), pledge_due, PledgeStatus.OPEN, at),
+        pledge=CreditPledge(tuple(sorted(missing_codes)), pledge_due, PledgeStatus.OPEN, at, mode=mode),
     )
-    return _move(case, accepted, "accept_with_deficiency", actor, at, f"容缺受理,承诺{pledge_due.isoformat()}前补齐")
+    label = "容缺后补" if mode is DeficiencyMode.SAME_DAY else "容缺受理"
+    return _move(case, accepted, "accept_with_deficiency", actor, at, f"{label},承诺{pledge_due.isoformat()}前补齐")
 
 
 def issue_notice(
@@ -681,11 +746,18 @@ def issue_notice(
     if not entries:
         raise _fail(Code.NOTICE_EMPTY, "告知书至少列明一项需补正的材料", "entries")
     materials = {m.code: m for m in case.item.elements.materials}
+    required = {m.code for m in case.required_materials()}
     filled: list[NoticeEntry] = []
     for i, entry in enumerate(entries):
         material = materials.get(entry.material_code)
         if material is None:
             raise _fail(Code.UNKNOWN_MATERIAL, f"材料{entry.material_code}不属于该事项", f"entries[{i}].materialCode")
+        if entry.material_code not in required:
+            raise _fail(
+                ApplicabilityCode.MATERIAL_NOT_APPLICABLE,
+                f"材料{entry.material_code}不适用于本申请(适用条件不满足),不得要求补正",
+                f"entries[{i}].materialCode",
+            )
         _text(entry.description, Code.REASON_REQUIRED, "请说明需补正的内容", f"entries[{i}].description")
         filled.append(
             replace(
@@ -764,7 +836,8 @@ def supplement(
         updated = replace(case, materials=tuple(merged.values()))
         if not set(pledge.material_codes) - updated.material_codes():
             done = PledgeStatus.FULFILLED if pledge.status is PledgeStatus.OPEN else PledgeStatus.FULFILLED_LATE
-            updated = replace(updated, pledge=replace(pledge, status=done, settled_at=at))
+            review = close_review(case.revocation_review, ReviewOutcome.SUPPLIED_LATE, at)
+            updated = replace(updated, pledge=replace(pledge, status=done, settled_at=at), revocation_review=review)
         return _move(case, updated, "supplement", actor, at, "按信用承诺补齐容缺材料")
     raise _fail(Code.ILLEGAL_TRANSITION, "当前办件无需补正材料")
 
@@ -836,7 +909,7 @@ def start_special_step(
     who = _require_role(actor, Role.REVIEWER, Role.APPROVER)
     _require_state(case, State.IN_REVIEW)
     _require_department(actor, case.lead_department_id)
-    if kind is SpecialStepKind.REFERRAL:
+    if kind is SpecialStepKind.REFERRAL_UPWARD:
         raise _fail(Code.REFERRAL_STEP, "上报上级机关审批请登记上报件", "kind")
     defined = next((s for s in case.item.elements.special_steps if s.kind is kind), None)
     if defined is None:
@@ -861,7 +934,7 @@ def end_special_step(
     _require_role(actor, Role.REVIEWER, Role.APPROVER)
     _require_state(case, State.IN_REVIEW)
     _require_department(actor, case.lead_department_id)
-    if kind is SpecialStepKind.REFERRAL:
+    if kind is SpecialStepKind.REFERRAL_UPWARD:
         raise _fail(Code.REFERRAL_STEP, "上报件的结果请通过上报结果登记录入", "kind")
     running = case.running_step(kind)
     if running is None:
@@ -1053,13 +1126,16 @@ def break_pledge(case: Application, now: datetime) -> Transition:
         raise _fail(Code.ILLEGAL_TRANSITION, "无待履行的信用承诺")
     at = now.isoformat(timespec="seconds")
     broken = replace(case, pledge=replace(case.pledge, status=PledgeStatus.BROKEN, settled_at=at))
+    issued_on_pledge = case.pledge.mode is DeficiencyMode.SAME_DAY and case.certificate_id is not None
+    if issued_on_pledge and case.certificate_id is not None:  # 容缺后补: the certificate goes under review
+        broken = replace(broken, revocation_review=open_review(case.certificate_id, case.pledge.due_on, at))
     return _move(
         case,
         broken,
         "pledge_broken",
         None,
         at,
-        "信用承诺到期未补齐材料,记入失信记录",
+        "信用承诺到期未补齐材料,记入失信记录" + (",证照转入撤销审查" if issued_on_pledge else ""),
         Effect("credit_default", case.applicant.id, f"pledge {case.id}"),
     )
 

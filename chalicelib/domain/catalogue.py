@@ -14,8 +14,11 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from chalicelib.domain.application_form import FormDefinitionCode, FormField, form_definition_problems
+from chalicelib.domain.deficiency_policy import DeficiencyPolicy, DeficiencyPolicyCode, policy_problems
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Role
+from chalicelib.domain.material_condition import ConditionCode, MaterialCondition, condition_problems
 
 
 class CentreLevel(StrEnum):
@@ -101,7 +104,15 @@ class SpecialStepKind(StrEnum):
     EXPERT_REVIEW = "expert_review"
     SITE_INSPECTION = "site_inspection"
     HEARING = "hearing"
-    REFERRAL = "referral"  # 上报上级机关审批 (seed 004 三级联动): recorded through a referral
+    PRE_APPROVAL = "pre_approval"  # 前置审批: another authority's approval this one depends on
+    REFERRAL_UPWARD = "referral_upward"  # 上报上级: approved by a higher authority (三级联动)
+
+
+class ProjectCategory(StrEnum):
+    """Seed 004 二(三): major and investment-attracting projects may take up to 30 working days."""
+
+    MAJOR = "major"  # 重大工程
+    INVESTMENT = "investment"  # 招商引资工程
 
 
 class TimeoutRule(StrEnum):
@@ -136,6 +147,8 @@ class Material:
     legal_basis: str
     copies: int = 1
     note: str = ""
+    # Demanded only when every condition holds (e.g. a power of attorney when an agent files).
+    applies_when: tuple[MaterialCondition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,10 @@ class ItemElements:
     # 审管联动 (seed 002): the line department that supervises holders after approval; unset means
     # the owning department supervises its own item.
     supervising_department_id: str | None = None
+    # 申请表: the typed fields an application answers, versioned with the item.
+    form: tuple[FormField, ...] = ()
+    project_category: ProjectCategory | None = None
+    deficiency: DeficiencyPolicy = field(default_factory=DeficiencyPolicy)  # 容缺办理 / 容缺后补 (seed 002 四(八))
 
     @property
     def is_joint(self) -> bool:
@@ -268,6 +285,10 @@ MAX_LIST = 60
 # worklist row, a due date and a warning day, and a change that moves every deadline (an
 # extension, a pause) deletes and rewrites all three (6 writes per co-reviewer + ~20 others).
 MAX_CO_REVIEWERS = 12
+# Seed 004 二(三): without a special step an item is handled at once, in at most 2 working days;
+# major and investment-attracting projects within 30.
+SIMPLE_ITEM_MAX_DAYS = 2
+PROJECT_MAX_DAYS = 30
 
 
 class CatalogueCode:
@@ -302,6 +323,17 @@ class CatalogueCode:
     MERGE_SELF = "MERGE_SELF"
     REASON_REQUIRED = "REASON_REQUIRED"
     INVALID_HIERARCHY = "INVALID_HIERARCHY"
+    SIMPLE_ITEM_LIMIT = "SIMPLE_ITEM_LIMIT"
+    PROJECT_ITEM_LIMIT = "PROJECT_ITEM_LIMIT"
+
+
+# Codes of the concepts the elements embed (forms, material conditions, deficiency policies), for the API enum.
+CATALOGUE_CODES = tuple(
+    v
+    for cls in (CatalogueCode, FormDefinitionCode, ConditionCode, DeficiencyPolicyCode)
+    for k, v in vars(cls).items()
+    if k.isupper()
+)
 
 
 class _Checker:
@@ -360,6 +392,12 @@ def validate_elements(elements: ItemElements, departments: dict[str, Department]
     for i, condition in enumerate(elements.conditions[:MAX_LIST]):
         c.text(f"{p}.conditions[{i}]", condition, "受理条件")
     _check_materials(c, p, elements.materials)
+    c.violations += form_definition_problems(elements.form, f"{p}.form")
+    for i, m in enumerate(elements.materials[:MAX_LIST]):
+        c.violations += condition_problems(m.applies_when, elements.form, f"{p}.materials[{i}].appliesWhen")
+    secondary = [m.code for m in elements.materials if m.kind is MaterialKind.SECONDARY]
+    known = [m.code for m in elements.materials]
+    c.violations += policy_problems(elements.deficiency, secondary, known, f"{p}.deficiency")
     c.count(f"{p}.procedure", elements.procedure, "办理流程", 1)
     for i, step in enumerate(elements.procedure[:MAX_LIST]):
         c.text(f"{p}.procedure[{i}].name", step.name, "流程环节名称", MAX_NAME)
@@ -426,6 +464,24 @@ def _check_limits(c: _Checker, p: str, e: ItemElements) -> None:
         c.add(f"{p}.promisedLimitDays", CatalogueCode.IMMEDIATE_ITEM_LIMIT, "即办件当场办结,承诺时限应为0")
     if e.kind is ItemKind.COMMITMENT and e.promised_limit_days < 1:
         c.add(f"{p}.promisedLimitDays", CatalogueCode.COMMITMENT_ITEM_LIMIT, "承诺件的承诺时限至少为1个工作日")
+    if e.project_category is not None and e.promised_limit_days > PROJECT_MAX_DAYS:
+        c.add(
+            f"{p}.promisedLimitDays",
+            CatalogueCode.PROJECT_ITEM_LIMIT,
+            f"重大工程及招商引资工程应在{PROJECT_MAX_DAYS}个工作日内办结",
+        )
+    elif (
+        e.kind is ItemKind.COMMITMENT  # an immediate item's own rule (0 days) is stricter
+        and e.project_category is None
+        and not e.special_steps
+        and e.promised_limit_days > SIMPLE_ITEM_MAX_DAYS
+    ):
+        c.add(
+            f"{p}.promisedLimitDays",
+            CatalogueCode.SIMPLE_ITEM_LIMIT,
+            f"无现场踏勘、专家论证、前置审批、上报上级等特别程序的事项,承诺时限最长{SIMPLE_ITEM_MAX_DAYS}个工作日"
+            "(重大工程及招商引资工程须标明项目类别)",
+        )
 
 
 def _check_co_reviewers(c: _Checker, p: str, e: ItemElements, departments: dict[str, Department]) -> None:

@@ -137,7 +137,7 @@ def check_issuable(case: da.Application, actor: Principal, correcting: bool = Fa
         raise _fail(CertCode.NO_CERTIFICATE_TYPE, "该事项不颁发证照")
     if case.certificate_id is not None and not correcting:
         raise _fail(CertCode.ALREADY_ISSUED, "该办件已制发证照")
-    if case.pledge is not None and case.pledge.status not in da.SETTLED_PLEDGE:
+    if case.pledge is not None and not case.pledge.allows_issue:  # 容缺后补 issues at once (seed 002)
         raise _fail(CertCode.PLEDGE_OUTSTANDING, "容缺材料尚未补齐,补齐后方可颁发证照")
     if case.missing_primary():
         raise _fail(CertCode.MATERIALS_INCOMPLETE, "主要材料不全,不能颁发证照")

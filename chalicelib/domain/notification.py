@@ -19,6 +19,7 @@ class MessageKind(StrEnum):
     COMPLAINT = "complaint"  # a complaint was filed or resolved
     DELEGATED_DECISION = "delegated_decision"  # seed 003 二(五)3: a decision on a delegated power
     OVERSIGHT = "oversight"  # seed 003 二(六): a rectification opinion or letter to a receiving centre
+    REVOCATION_REVIEW = "revocation_review"  # 容缺后补 pledge lapsed: the certificate is under review
 
 
 @dataclass(frozen=True)

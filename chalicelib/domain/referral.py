@@ -149,7 +149,7 @@ def refer(
     da.require_department(actor, case.lead_department_id)
     if pending(case) is not None:
         raise DomainError.one(ReferralCode.REFERRAL_PENDING, "已有上报件尚未办结", "id")
-    step = next((s for s in case.item.elements.special_steps if s.kind is SpecialStepKind.REFERRAL), None)
+    step = next((s for s in case.item.elements.special_steps if s.kind is SpecialStepKind.REFERRAL_UPWARD), None)
     problems: list[Violation] = []
     to_whom = _text(problems, authority, "上报机关", "authority")
     reference = _text(problems, reference_number, "上报文号", "referenceNumber")
@@ -184,7 +184,7 @@ def refer(
     )
     # The pause (or not) is the special-step mechanism's, capped at the item's published maximum.
     run = da.SpecialStepRun(
-        SpecialStepKind.REFERRAL, step.name if step else "上报上级机关审批", counts, today, who, note=to_whom
+        SpecialStepKind.REFERRAL_UPWARD, step.name if step else "上报上级机关审批", counts, today, who, note=to_whom
     )
     updated = replace(case, referrals=(*case.referrals, referral), special_steps=(*case.special_steps, run))
     reason = f"上报{to_whom}({reference})" + ("" if counts else ",不计入办理时限,计时暂停")
@@ -226,7 +226,7 @@ def record_result(
         recorded_by=who,
         document=document,
     )
-    running = case.running_step(SpecialStepKind.REFERRAL)
+    running = case.running_step(SpecialStepKind.REFERRAL_UPWARD)
     steps = tuple(replace(s, ended_on=today) if s is running else s for s in case.special_steps)
     referrals = tuple(returned if r is referral else r for r in case.referrals)
     label = "同意" if outcome is ReferralOutcome.APPROVED else "不同意"

@@ -17,6 +17,7 @@ from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, Code, Transition
 from chalicelib.domain.catalogue import SpecialStepKind
 from chalicelib.domain.certificate import Certificate, CertificateStatus
+from chalicelib.domain.deficiency_policy import DeficiencyMode
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.services import clock
@@ -214,6 +215,7 @@ class ApplicationService:
         materials: list[MaterialRef],
         channel: da.Channel,
         key: str | None,
+        form_data: dict[str, object] | None = None,
     ) -> Application:
         target = f"{item_code}@{centre_id}:{applicant.id}"
         earlier = self._remembered(principal, "applicationFile", key, target)
@@ -240,6 +242,7 @@ class ApplicationService:
             materials=self._materials({principal.subject or "", applicant.id}, materials, 1),
             now=now,
             agent_authorised=authorised,
+            form_data=form_data,
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
@@ -251,12 +254,18 @@ class ApplicationService:
         )
 
     def accept_with_deficiency(
-        self, principal: Principal, application_id: str, missing: list[str], pledge_due: date, key: str | None = None
+        self,
+        principal: Principal,
+        application_id: str,
+        missing: list[str],
+        pledge_due: date,
+        key: str | None = None,
+        mode: DeficiencyMode = DeficiencyMode.WAIT,
     ) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             in_force = self.applications.credit_default_in_force(case.applicant.id, da.china_date(now))
             return da.accept_with_deficiency(
-                case, principal, now, tuple(missing), pledge_due, in_force, self.applications.calendar
+                case, principal, now, tuple(missing), pledge_due, in_force, self.applications.calendar, mode
             )
 
         return self._apply(application_id, principal, "applicationAcceptWithDeficiency", key, decide)

@@ -28,6 +28,7 @@ from chalicelib import observability
 from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
+from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
@@ -274,6 +275,10 @@ class CertificateService:
         case, case_rev = case_found
         now = clock.utc_now()
         transition = da.record_certificate_event(case, principal, now, action, reason(updated))
+        if push is PushAction.REVOKED:  # a revocation ends a 容缺后补 revocation review
+            at = now.isoformat(timespec="seconds")
+            review = close_review(transition.case.revocation_review, ReviewOutcome.REVOKED, at)
+            transition = replace(transition, case=replace(transition.case, revocation_review=review))
         uow = UnitOfWork()
         self.certificates.stage_update(uow, updated, rev)
         self.applications.applications.stage_change(

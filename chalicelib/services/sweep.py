@@ -293,6 +293,8 @@ def _apply(
                 repo.supervision.stage_warning_update(uow, *guard)
             if red is not None and repo.supervision.warning(case.id, red.key) is None:
                 messages.append(_stage_case_warning(uow, repo, case, red))
+            if transition.case.revocation_review is not None and case.revocation_review is None:
+                messages.append(_stage_revocation_review(uow, transition.case, at))
             outcome = transition.event.action
     try:
         uow.commit()
@@ -301,6 +303,27 @@ def _apply(
         return "conflict"
     relay.deliver_soon(messages)
     return outcome
+
+
+def _stage_revocation_review(uow: UnitOfWork, case: Application, at: str) -> Message:
+    """容缺后补 pledge lapsed after issuance (seed 002): the issuing bureau's and the lead department's
+    feeds and the holder are told, in the transaction that opens the review."""
+    review = case.revocation_review
+    assert review is not None
+    found = CertificateRepository().get(review.certificate_id)
+    issuer = found[0].issuer_department_id if found else ""
+    feeds = (ds.department_feed(issuer) if issuer else "", ds.department_feed(case.lead_department_id))
+    message = make_message(
+        MessageKind.REVOCATION_REVIEW,
+        (case.id, review.certificate_id),
+        (case.applicant.id, *feeds),
+        f"容缺后补承诺未履行,证照转入撤销审查:{case.item.elements.name}",
+        case.id,
+        at,
+        {"trackingCode": case.tracking_code, "certificateId": review.certificate_id, "reason": review.reason},
+    )
+    OutboxRepository().stage(uow, message)
+    return message
 
 
 class ScheduledRunFailed(Exception):

@@ -127,6 +127,11 @@ def _projections(
             inbox("decision", case.lead_department_id, promised)
     if case.state is State.REJECTION_REPORTED:
         inbox("rejection", "supervision", today)
+    review = case.revocation_review
+    if review is not None and review.is_open:  # 容缺后补 lapsed: the bureau and supervisors decide
+        opened = da.china_date(datetime.fromisoformat(review.opened_at))
+        inbox("revocation_review", case.centre_id, opened)
+        inbox("revocation_review", "supervision", opened)
     if case.awaiting_issue:  # the bureau's worklist, oldest approval first
         decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
         inbox("issuance", case.centre_id, decided)

@@ -87,7 +87,7 @@ def elements_input(api: Api, **changes: Any) -> dict[str, Any]:
         ],
         "procedure": [{"name": "受理", "description": "综合窗口受理"}, {"name": "决定", "description": "作出决定"}],
         "statutoryLimitDays": 20,
-        "promisedLimitDays": 5,
+        "promisedLimitDays": 2,  # no special step: at most 2 working days (seed 004 二(三))
         "legalBasis": ["《中华人民共和国行政许可法》"],
         "supervisionPhone": "0580-2280000",
         "timeoutRule": "ESCALATE",
@@ -213,13 +213,13 @@ def test_seed003_create_change_cancel_are_versioned_and_published(api: Api) -> N
             "input": {
                 "id": item_id,
                 "expectedVersion": 1,
-                "elements": elements_input(api, promisedLimitDays=3),
+                "elements": elements_input(api, promisedLimitDays=1),
                 "reason": "压缩时限",
             }
         },
         as_=who,
     )["data"]["serviceItemChange"]
-    assert changed["serviceItem"] == {"version": 2, "promisedLimitDays": 3}
+    assert changed["serviceItem"] == {"version": 2, "promisedLimitDays": 1}
     stale = api.gql(
         change,
         {"input": {"id": item_id, "expectedVersion": 1, "elements": elements_input(api), "reason": "再改"}},
@@ -233,7 +233,7 @@ def test_seed003_create_change_cancel_are_versioned_and_published(api: Api) -> N
         (1, "ADD", "新增事项"),
     ]
     v1 = api.gql(DETAIL, {"id": item_id, "version": 1})["data"]["serviceItem"]
-    assert v1["promisedLimitDays"] == 5  # an application keeps the version it was filed under
+    assert v1["promisedLimitDays"] == 2  # an application keeps the version it was filed under
 
     cancel = """mutation($input: ServiceItemCancelInput!) { serviceItemCancel(input: $input) {
         serviceItem { status version } userErrors { code } } }"""

@@ -40,7 +40,7 @@ def elements(api: Api) -> dict[str, Any]:
         ],
         "procedure": [{"name": "受理", "description": "窗口受理"}],
         "statutoryLimitDays": 20,
-        "promisedLimitDays": 5,
+        "promisedLimitDays": 2,  # no special step: at most 2 working days (seed 004 二(三))
         "legalBasis": ["《中华人民共和国行政许可法》"],
         "supervisionPhone": "0580-2280000",
         "timeoutRule": "ESCALATE",

@@ -23,6 +23,7 @@ from chalicelib.services.applications import ApplicationService, MaterialRef
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from tests.conftest import Api, CallCounter, Clock
+from tests.forms import answers
 
 JOINT = "ZS-ZRZY-001"  # lead city-natural-resources, co-reviewers city-housing and city-fire: 3 tasks
 SINGLE = "ZS-ZRZY-002"  # city-natural-resources alone: 1 task
@@ -94,7 +95,16 @@ class Cases:
             self._blobs[key] = (len(content), digest)
             refs.append(MaterialRef(material.code, f"{material.code}.pdf", key, digest, len(content)))
         who = da.Applicant(applicant, "王海", "330902199001011234")
-        return self.service.file(self.principal(applicant), item_code, centre, who, refs, da.Channel.ONLINE, key=None)
+        return self.service.file(
+            self.principal(applicant),
+            item_code,
+            centre,
+            who,
+            refs,
+            da.Channel.ONLINE,
+            key=None,
+            form_data=answers(item.elements.form),
+        )
 
     def accepted(self, item_code: str, applicant: str = APPLICANT) -> da.Application:
         case = self.file(item_code, applicant)

@@ -20,6 +20,7 @@ import pytest
 from strawberry import relay
 
 from tests.conftest import Api, Clock
+from tests.forms import answers
 
 MONDAY = date(2026, 11, 2)
 CITY = "zs-city"
@@ -123,6 +124,7 @@ class Desk:
         omit: tuple[str, ...] = (),
         materials: list[dict[str, Any]] | None = None,
         key: str | None = None,
+        form: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         who = applicant or as_
         if materials is None:
@@ -136,6 +138,7 @@ class Desk:
             "centreId": gid("Centre", centre),
             "applicant": applicant_input,
             "materials": materials,
+            "formData": answers(self.item(item_code).elements.form) if form is None else form,
         }
         if key is not None:
             value["idempotencyKey"] = key
@@ -298,14 +301,14 @@ def test_seed004_one_time_notice_lists_everything_once_then_the_supplement_is_ac
     或办理程序、办理时限,并附事项办理告知单,告知单应注明工程名称、法律依据、办事程序…」;
     两次办结制: 「第一次要详实告知所需的审批材料和相关要求,第二次要在手续齐备的情况下,按规定时限批办完毕」."""
     item = "ZS-SCJG-001"
-    filed = desk.file(item, omit=("M03", "M05", "M06"))
-    assert filed["missingMaterialCodes"] == ["M03", "M05", "M06"]
+    filed = desk.file(item, omit=("M03", "M04", "M05"))
+    assert filed["missingMaterialCodes"] == ["M03", "M04", "M05"]
     # Incomplete: plain acceptance is refused, the clerk must notify (or accept with deficiency).
     assert desk.refused("applicationAccept", {"id": filed["id"]}, as_="clerk-li") == ["MATERIALS_INCOMPLETE"]
 
     entries = [
         {"materialCode": code, "problem": "MISSING", "description": f"未提交{desk.material(item, code).name}"}
-        for code in ("M03", "M05", "M06")
+        for code in ("M03", "M04", "M05")
     ]
     procedure = "请于收到本告知书后通过网上政务大厅补正上述材料,补正后重新计算受理期限"
     noticed = desk.ok(
@@ -320,7 +323,7 @@ def test_seed004_one_time_notice_lists_everything_once_then_the_supplement_is_ac
     # Every missing material at once, each with its legal basis and form defaulted from the item.
     assert [(e["materialCode"], e["problem"], e["legalBasis"], e["form"]) for e in notice["entries"]] == [
         (code, "MISSING", desk.material(item, code).legal_basis, desk.material(item, code).form.name)
-        for code in ("M03", "M05", "M06")
+        for code in ("M03", "M04", "M05")
     ]
     assert all(e["legalBasis"] for e in notice["entries"])
 
@@ -332,7 +335,7 @@ def test_seed004_one_time_notice_lists_everything_once_then_the_supplement_is_ac
 
     supplied = desk.ok(
         "applicationSupplement",
-        {"id": filed["id"], "materials": desk.upload(item, ["M03", "M05", "M06"], as_="applicant-wang")},
+        {"id": filed["id"], "materials": desk.upload(item, ["M03", "M04", "M05"], as_="applicant-wang")},
         as_="applicant-wang",
     )
     assert supplied["state"] == "SUBMITTED"
@@ -342,9 +345,10 @@ def test_seed004_one_time_notice_lists_everything_once_then_the_supplement_is_ac
         "M01": 1,
         "M02": 1,
         "M03": 2,
-        "M04": 1,
+        "M04": 2,
         "M05": 2,
-        "M06": 2,
+        "M06": 1,  # uploaded though not required: only an agent's filing needs a power of attorney
+        "M07": 1,
     }
 
     accepted = desk.accept(filed["id"], "clerk-wu")  # another clerk finishes the case
@@ -389,17 +393,17 @@ def test_seed002_deficiency_acceptance_under_a_credit_pledge_then_fulfilled(desk
     申请人自愿签订《信用承诺书》,窗口可先予受理,并进行审查,在承诺办结时限内及时出具办理结果意见,
     待申请人补正全部材料后,颁发相关批文、证照」."""
     item = "ZS-SCJG-001"  # promised 5 working days: limit ends Monday 9 November
-    assert desk.material_codes(item, "secondary") == ["M04", "M05", "M06"]
-    filed = desk.file(item, omit=("M05", "M06"))
+    assert desk.material_codes(item, "secondary") == ["M04", "M05", "M06", "M07"]  # M06, M07: conditional
+    filed = desk.file(item, omit=("M04", "M05"))
     accepted = desk.ok(
         "applicationAcceptWithDeficiency",
-        {"id": filed["id"], "missingMaterialCodes": ["M06", "M05"], "pledgeDueOn": "2026-11-09"},
+        {"id": filed["id"], "missingMaterialCodes": ["M05", "M04"], "pledgeDueOn": "2026-11-09"},
         as_="clerk-li",
     )
     assert accepted["state"] == "IN_REVIEW"
     assert accepted["firstContactOfficer"] == "clerk-li"
     assert accepted["pledge"] == {
-        "materialCodes": ["M05", "M06"],
+        "materialCodes": ["M04", "M05"],
         "dueOn": "2026-11-09",
         "status": "OPEN",
         "settledAt": None,
@@ -408,7 +412,7 @@ def test_seed002_deficiency_acceptance_under_a_credit_pledge_then_fulfilled(desk
 
     supplied = desk.ok(
         "applicationSupplement",
-        {"id": filed["id"], "materials": desk.upload(item, ["M05", "M06"], as_="applicant-wang")},
+        {"id": filed["id"], "materials": desk.upload(item, ["M04", "M05"], as_="applicant-wang")},
         as_="applicant-wang",
     )
     assert supplied["state"] == "IN_REVIEW"
@@ -428,10 +432,10 @@ def test_seed002_broken_pledge_is_a_credit_default_that_bars_further_deficiency_
 ) -> None:
     """seed 002 容缺后补: 「申请人自愿签订《信用承诺书》,承诺规定时限内补齐补正全部材料 … 注重承诺运用,
     对严重失信的,建立失信名单或“黑名单”,协调相关部门给予联合惩戒」."""
-    first = desk.file("ZS-SCJG-001", omit=("M06",))
+    first = desk.file("ZS-SCJG-001", omit=("M04",))
     desk.ok(
         "applicationAcceptWithDeficiency",
-        {"id": first["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-04"},
+        {"id": first["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-04"},
         as_="clerk-li",
     )
     clock.set_china(date(2026, 11, 4))
@@ -495,8 +499,8 @@ def test_seed002_pledge_broken_after_the_decision_is_still_a_credit_default(desk
     assert run_sweep()["pledge_broken"] == 1
     broken = desk.read(case_id)
     assert (broken["state"], broken["pledge"]["status"]) == ("APPROVED", "BROKEN")
-    later = desk.file("ZS-SCJG-001", omit=("M06",))
-    value = {"id": later["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-09"}
+    later = desk.file("ZS-SCJG-001", omit=("M04",))
+    value = {"id": later["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-09"}
     assert desk.refused("applicationAcceptWithDeficiency", value, as_="clerk-li") == ["CREDIT_DEFAULT"]
 
 

@@ -36,7 +36,7 @@ def test_seed004_referral_pauses_and_resumes_the_clock(api: Api, clock: Any) -> 
     assert paused > before
     # A special step cannot stand in for the referral.
     step = api.gql(
-        op("ApplicationSpecialStepEnd"), {"input": {"id": case.id, "kind": "REFERRAL", "note": "x"}}, as_=TRACKER
+        op("ApplicationSpecialStepEnd"), {"input": {"id": case.id, "kind": "REFERRAL_UPWARD", "note": "x"}}, as_=TRACKER
     )
     assert [e["code"] for e in step["data"]["applicationSpecialStepEnd"]["userErrors"]] == ["REFERRAL_STEP"]
 

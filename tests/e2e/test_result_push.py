@@ -20,6 +20,7 @@ from chalicelib.domain.notification import Message, MessageKind
 from chalicelib.domain.supervision import department_feed
 from tests.conftest import Api, CallCounter, Clock
 from tests.flows import Case, gid, op
+from tests.forms import conditions_input, intake_elements_input
 
 DAY = date(2026, 11, 2)  # a Monday (the pinned clock's day)
 ISSUER = "city-bureau"
@@ -107,6 +108,7 @@ def elements_input(e: dc.ItemElements, **changes: Any) -> dict[str, Any]:
                 "legalBasis": m.legal_basis,
                 "copies": m.copies,
                 "note": m.note,
+                "appliesWhen": conditions_input(m),
             }
             for m in e.materials
         ],
@@ -133,6 +135,7 @@ def elements_input(e: dc.ItemElements, **changes: Any) -> dict[str, Any]:
             if e.certificate_type
             else None
         ),
+        **intake_elements_input(e),
     }
     value.update(changes)
     return value

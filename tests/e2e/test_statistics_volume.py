@@ -30,6 +30,7 @@ from chalicelib.storage.codec import encode
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 from tests.conftest import CallCounter
+from tests.forms import answers
 
 CASES = int(os.environ.get("UAP_VOLUME_CASES", "10000"))
 PER_BATCH = 500
@@ -56,6 +57,7 @@ def _history(item: Any, n: int, clerk: Principal, approver: Principal) -> list[d
         materials=materials,
         now=now,
         agent_authorised=False,
+        form_data=answers(item.elements.form),
     )
     accepted = da.accept(filed.case, clerk, now + timedelta(minutes=5))
     approved = da.decide(accepted.case, approver, now + timedelta(minutes=30), da.Outcome.APPROVED, "符合条件", "")

@@ -13,6 +13,7 @@ from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.tables import Record
 from tests.conftest import Api, CallCounter, Clock
 from tests.flows import Case, gid, op
+from tests.forms import answers
 
 MARKET = "city-market"
 
@@ -210,6 +211,7 @@ def test_every_change_of_the_largest_joint_case_fits_one_transaction(seeded: Any
         materials=materials,
         now=now,
         agent_authorised=False,
+        form_data=answers(item.elements.form),
     )
     repo = ApplicationRepository(DEFAULT_CALENDAR)
     sizes: dict[str, int] = {}

@@ -38,6 +38,7 @@ from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import CONFLICT
 from infra.seed import Seed, apply
+from tests.forms import answers
 
 ROUNDS = 20
 ITEM = "ZS-ZRZY-001"
@@ -101,7 +102,14 @@ class Lifecycle:
             refs.append(MaterialRef(material.code, f"{material.code}.pdf", key, self.blobs[key][1], len(content)))
         applicant = da.Applicant(APPLICANT, "王海", "330902199001011234")
         case = self.service.file(
-            self.principal(APPLICANT), ITEM, "zs-city", applicant, refs, da.Channel.ONLINE, key=None
+            self.principal(APPLICANT),
+            ITEM,
+            "zs-city",
+            applicant,
+            refs,
+            da.Channel.ONLINE,
+            key=None,
+            form_data=answers(self.item.elements.form),
         )
         return self.service.accept(self.principal(CLERK), case.id)
 

@@ -19,6 +19,7 @@ from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
 from infra.seed import Seed, apply
+from tests.forms import answers
 
 THREADS = 6
 PER_THREAD = 8
@@ -50,6 +51,7 @@ def test_concurrent_filings_in_one_department_all_count(local_table: str, seed_d
                 materials=materials,
                 now=NOW,
                 agent_authorised=False,
+                form_data=answers(item.elements.form),
             )
             uow = UnitOfWork()
             repo.stage_new(uow, filed.case, filed.event, da.china_date(NOW))

@@ -28,6 +28,7 @@ class InboxQueue(StrEnum):
     DECISION = "decision"  # approvers: reviewed cases of their department, by promised limit
     REJECTION_REPORTS = "rejection"  # supervisors: refusals waiting for confirmation
     ISSUANCE = "issuance"  # bureau: approved cases of their centre awaiting a certificate
+    REVOCATION_REVIEW = "revocation_review"  # bureau (their centre) and supervisors: 容缺后补 lapsed
 
 
 _QUEUE_ROLE = {
@@ -36,6 +37,7 @@ _QUEUE_ROLE = {
     InboxQueue.DECISION: Role.APPROVER,
     InboxQueue.REJECTION_REPORTS: Role.SUPERVISOR,
     InboxQueue.ISSUANCE: Role.BUREAU,
+    InboxQueue.REVOCATION_REVIEW: Role.BUREAU,
 }
 
 
@@ -63,9 +65,12 @@ class ApplicationQuery:
         self, info: Info, queue: InboxQueue, first: int | None = None, after: str | None = None
     ) -> Connection[InboxEntry]:
         principal = info.context.principal
-        if not principal.has_any(_QUEUE_ROLE[queue]):
+        supervising = queue is InboxQueue.REVOCATION_REVIEW and principal.has_any(Role.SUPERVISOR)
+        if not (principal.has_any(_QUEUE_ROLE[queue]) or supervising):
             raise ApiError(FORBIDDEN, "没有查看该工作队列的权限", field="queue")
-        if queue in (InboxQueue.INTAKE, InboxQueue.ISSUANCE):
+        if supervising:
+            scope = "supervision"
+        elif queue in (InboxQueue.INTAKE, InboxQueue.ISSUANCE, InboxQueue.REVOCATION_REVIEW):
             scope = principal.centre_id
         elif queue is InboxQueue.REJECTION_REPORTS:
             scope = "supervision"

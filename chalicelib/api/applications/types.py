@@ -8,12 +8,14 @@ only staff may read (who accepted, reviewer identities) carry their own STAFF ru
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry import relay
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from chalicelib.api.catalogue.deficiency_types import DeficiencyMode
 from chalicelib.api.catalogue.types import (
     Centre,
     Department,
@@ -28,6 +30,7 @@ from chalicelib.api.referrals.types import Referral
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import application as da
+from chalicelib.domain import deficiency_policy as dd
 from chalicelib.domain.audit import Event, verify_chain
 from chalicelib.domain.audit import EventAction as DomainEventAction
 from chalicelib.domain.identity import Role as DomainRole
@@ -107,6 +110,29 @@ class CreditPledge:
     status: PledgeStatus  # type: ignore[valid-type]
     pledged_at: DateTime
     settled_at: DateTime | None
+    mode: DeficiencyMode = strawberry.field(  # type: ignore[valid-type]
+        description="WAIT 容缺办理 (the certificate waits) or SAME_DAY 容缺后补 (issued at once)."
+    )
+
+
+ReviewOutcome = strawberry.enum(dd.ReviewOutcome, name="RevocationReviewOutcome")
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(
+    description="容缺后补 pledge lapsed after the certificate was issued: the certificate is under review for "
+    "revocation until the bureau revokes it (or the materials arrive late; the credit default stays)."
+)
+class RevocationReview:
+    opened_at: DateTime
+    reason: str
+    closed_at: DateTime | None
+    outcome: ReviewOutcome | None  # type: ignore[valid-type]
+    certificate: strawberry.Private[str]
+
+    @field(access=AUTHENTICATED, description="Global ID of the certificate under review.")
+    def certificate_id(self) -> strawberry.ID:
+        return global_id("Certificate", self.certificate)
 
 
 @visible_to(AUTHENTICATED)
@@ -391,6 +417,35 @@ class Application(relay.Node):
     )
     def first_contact_officer(self, info: Info) -> str | None:
         return self.domain.first_contact_officer if info.context.principal.is_staff else None
+
+    @field(
+        access=AUTHENTICATED,
+        description="申请表 answers as filed (normalised), keyed by the form field keys of `item.form`: "
+        "the applicant and staff who may see the case.",
+    )
+    def form_data(self) -> JSON:
+        return cast(JSON, dict(self.domain.form_data))
+
+    @field(
+        access=AUTHENTICATED,
+        description="The item's materials that apply to this application (conditional materials whose "
+        "conditions do not hold are left out); intake and the one-time notice demand only these.",
+    )
+    def required_material_codes(self) -> list[str]:
+        return [m.code for m in self.domain.required_materials()]
+
+    @field(access=AUTHENTICATED, description="容缺后补: the certificate's revocation review after a lapsed pledge.")
+    def revocation_review(self) -> RevocationReview | None:
+        review = self.domain.revocation_review
+        if review is None:
+            return None
+        return RevocationReview(
+            opened_at=review.opened_at,
+            reason=review.reason,
+            closed_at=review.closed_at,
+            outcome=review.outcome,
+            certificate=review.certificate_id,
+        )
 
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:

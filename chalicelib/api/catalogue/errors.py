@@ -7,13 +7,13 @@ import strawberry
 from chalicelib.api.errors import FORBIDDEN, INVALID_ID
 from chalicelib.api.permissions import PUBLIC, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
-from chalicelib.domain.catalogue import CatalogueCode
+from chalicelib.domain.catalogue import CATALOGUE_CODES
 from chalicelib.storage.pagination import INVALID_CURSOR
 from chalicelib.storage.unit_of_work import CONFLICT
 
 CatalogueErrorCode = code_enum(
     "CatalogueErrorCode",
-    [v for k, v in vars(CatalogueCode).items() if k.isupper()] + [CONFLICT, FORBIDDEN, INVALID_ID, INVALID_CURSOR],
+    [*CATALOGUE_CODES, CONFLICT, FORBIDDEN, INVALID_ID, INVALID_CURSOR],
     "Why a catalogue mutation was refused.",
 )
 

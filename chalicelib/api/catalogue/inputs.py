@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from chalicelib.api.catalogue.deficiency_types import DeficiencyPolicyInput, to_policy
+from chalicelib.api.catalogue.form_types import FormFieldInput, MaterialConditionInput, to_conditions, to_form
 from chalicelib.api.catalogue.types import (
     CentreLevel,
     ItemKind,
     MaterialForm,
     MaterialKind,
+    ProjectCategory,
     SpecialStepKind,
     TimeoutRule,
 )
@@ -25,6 +28,9 @@ class MaterialInput:
     legal_basis: str
     copies: int = 1
     note: str = ""
+    applies_when: list[MaterialConditionInput] = strawberry.field(
+        default_factory=list, description="Demanded only when all hold; empty: always."
+    )
 
 
 @strawberry.input
@@ -87,6 +93,16 @@ class ServiceItemElementsInput:
         description="The line department that supervises holders after approval (审管联动); "
         "unset: the owning department.",
     )
+    form: list[FormFieldInput] = strawberry.field(
+        default_factory=list, description="申请表: the fields applications answer."
+    )
+    project_category: ProjectCategory | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Seed 004: major/investment projects may promise up to 30 working days."
+    )
+    deficiency: DeficiencyPolicyInput | None = strawberry.field(
+        default=None,
+        description="容缺办理/容缺后补 the item allows (seed 002); unset: 容缺办理 for any secondary material.",
+    )
 
 
 def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc.ItemElements:
@@ -106,6 +122,7 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
                 legal_basis=m.legal_basis,
                 copies=m.copies,
                 note=m.note,
+                applies_when=to_conditions(m.applies_when),
             )
             for m in value.materials
         ),
@@ -139,4 +156,7 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
             if value.supervising_department_id
             else None
         ),
+        form=to_form(value.form),
+        project_category=dc.ProjectCategory(value.project_category) if value.project_category else None,
+        deficiency=to_policy(value.deficiency),
     )

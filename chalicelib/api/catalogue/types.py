@@ -10,6 +10,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from chalicelib.api.catalogue.deficiency_types import DeficiencyPolicy
+from chalicelib.api.catalogue.form_types import FormField, MaterialCondition
 from chalicelib.api.catalogue.keywords import normalise_keyword
 from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
@@ -22,6 +24,7 @@ MaterialKind = strawberry.enum(dc.MaterialKind, name="MaterialKind")
 MaterialForm = strawberry.enum(dc.MaterialForm, name="MaterialForm")
 SpecialStepKind = strawberry.enum(dc.SpecialStepKind, name="SpecialStepKind")
 TimeoutRule = strawberry.enum(dc.TimeoutRule, name="TimeoutRule")
+ProjectCategory = strawberry.enum(dc.ProjectCategory, name="ProjectCategory")
 ItemStatus = strawberry.enum(dc.ItemStatus, name="ItemStatus")
 ChangeKind = strawberry.enum(dc.ChangeKind, name="CatalogueChangeKind")
 PostKind = strawberry.enum(dc.PostKind, name="WindowPostKind")
@@ -130,6 +133,13 @@ class Material:
     copies: int
     legal_basis: str
     note: str
+    applies_when: list[MaterialCondition] = strawberry.field(
+        description="Demanded only when every condition holds; empty: always."
+    )
+
+    @classmethod
+    def from_domain(cls, m: dc.Material) -> Material:
+        return cls(**{**m.__dict__, "applies_when": [MaterialCondition.from_domain(c) for c in m.applies_when]})
 
 
 @visible_to(PUBLIC)
@@ -210,6 +220,9 @@ class ServiceItem(relay.Node):
     )
     merged_into: str | None
     merged_from: list[str]
+    form: list[FormField] = strawberry.field(description="申请表: what an application answers in `formData`.")
+    project_category: ProjectCategory | None  # type: ignore[valid-type]
+    deficiency: DeficiencyPolicy
     domain: strawberry.Private[dc.ServiceItem]
 
     @classmethod
@@ -225,7 +238,7 @@ class ServiceItem(relay.Node):
             kind=e.kind,
             level=e.level,
             conditions=list(e.conditions),
-            materials=[Material(**m.__dict__) for m in e.materials],
+            materials=[Material.from_domain(m) for m in e.materials],
             procedure=[ProcedureStep(name=s.name, description=s.description) for s in e.procedure],
             statutory_limit_days=e.statutory_limit_days,
             promised_limit_days=e.promised_limit_days,
@@ -243,6 +256,9 @@ class ServiceItem(relay.Node):
             confidential=e.confidential,
             merged_into=item.merged_into,
             merged_from=list(item.merged_from),
+            form=[FormField.from_domain(f) for f in e.form],
+            project_category=e.project_category,
+            deficiency=DeficiencyPolicy.from_domain(e.deficiency),
             domain=item,
         )
 

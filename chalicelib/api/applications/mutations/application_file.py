@@ -7,6 +7,7 @@ on the applicant's behalf. Every case gets an unguessable tracking code.
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from chalicelib.api.applications.mutations.base import ApplicationPayload, run
@@ -31,6 +32,11 @@ class ApplicationFileInput:
     materials: list[MaterialFileInput]
     channel: Channel = da.Channel.ONLINE  # type: ignore[valid-type]
     idempotency_key: str | None = None
+    form_data: JSON | None = strawberry.field(
+        default=None,
+        description="申请表 answers as an object keyed by the item's form field keys (`ServiceItem.form`); "
+        "checked at filing, every problem reported at once (`formData.<key>`).",
+    )
 
 
 @strawberry.type
@@ -51,6 +57,7 @@ def application_file(info: Info, input: ApplicationFileInput) -> ApplicationFile
             to_refs(input.materials),
             da.Channel(input.channel),
             input.idempotency_key,
+            input.form_data,
         )
 
     return run(info, ApplicationFilePayload, action)  # type: ignore[return-value]
