@@ -24,6 +24,7 @@ def test_seed003_centre_tunes_procedure_and_deficiency_and_public_sees_it(api: A
         "M04": "SECONDARY",
         "M05": "PRIMARY",
         "M06": "PRIMARY",
+        "M07": "PRIMARY",  # applies only when the form declares online sales
     }
     assert "本中心不适用容缺受理" in next(m["note"] for m in local["materials"] if m["code"] == "M05")
     # The city's own version is untouched.
