@@ -92,13 +92,22 @@ def ddb(stage_env: None) -> Iterator[None]:
     """An empty table in moto."""
     from moto import mock_aws
 
+    from chalicelib.services.calendar import CALENDAR_CACHE
     from chalicelib.storage.tables import configure, create_table
 
     with mock_aws():
         configure(TABLE, None, "cn-north-1")
         create_table()
+        # A new table: no arrangement loaded yet. The per-process refresh (one Query a minute in
+        # production) is held off for the test so request counts stay exact however slow the
+        # machine; tests/unit/test_calendar_cache.py checks the staleness bound itself.
+        CALENDAR_CACHE.invalidate()
+        max_age, CALENDAR_CACHE.max_age = CALENDAR_CACHE.max_age, 3600.0
+        CALENDAR_CACHE.current()  # read once now, as a warm Lambda process has
         yield
+        CALENDAR_CACHE.max_age = max_age
     configure(TABLE, None)
+    CALENDAR_CACHE.invalidate()
 
 
 @pytest.fixture(scope="session")

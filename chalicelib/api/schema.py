@@ -72,6 +72,11 @@ from chalicelib.api.applications.mutations.rejection_report_correct import (
 )
 from chalicelib.api.applications.queries import ApplicationQuery
 from chalicelib.api.applications.types import Application
+from chalicelib.api.calendar.mutations.working_day_arrangement_load import (
+    WorkingDayArrangementLoadPayload,
+    working_day_arrangement_load,
+)
+from chalicelib.api.calendar.queries import CalendarQuery
 from chalicelib.api.catalogue.mutations.service_item_cancel import ServiceItemCancelPayload, service_item_cancel
 from chalicelib.api.catalogue.mutations.service_item_change import ServiceItemChangePayload, service_item_change
 from chalicelib.api.catalogue.mutations.service_item_create import ServiceItemCreatePayload, service_item_create
@@ -135,6 +140,7 @@ class Query(
     RatingQuery,
     ComplaintQuery,
     IdentityQuery,
+    CalendarQuery,
     NodeQuery,
 ):
     pass
@@ -212,6 +218,10 @@ class Mutation:
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- working-day calendar: the State Council's arrangement of a year (versioned) -------------
+    working_day_arrangement_load: WorkingDayArrangementLoadPayload = mutation(
+        working_day_arrangement_load, access=ADMIN
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -283,17 +283,24 @@ def _apply(
 
 
 def run_sweep() -> dict[str, int]:
-    """Entry point of the scheduled Lambda: the default calendar and the wall clock."""
-    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    """Entry point of the scheduled Lambda: the calendar in force (read afresh) and the wall clock."""
+    from chalicelib.services.calendar import CALENDAR_CACHE
+    from chalicelib.services.calendar_recompute import recompute_deadlines
+    from chalicelib.storage.calendar_repository import CalendarRepository
     from chalicelib.storage.certificate_repository import CertificateRepository
 
     done: Counter[str] = Counter()
     moment = clock.utc_now()
+    CALENDAR_CACHE.invalidate()
+    calendar = CALENDAR_CACHE.current()
     phases: list[tuple[str, Callable[[], Counter[str] | int]]] = [
-        ("deadlines", lambda: sweep(ApplicationRepository(DEFAULT_CALENDAR))),
+        # Deadlines a newly loaded arrangement moved are re-filed first, so the deadline phase
+        # below acts (and warns) on their new dates.
+        ("calendar", lambda: recompute_deadlines(ApplicationRepository(calendar), CalendarRepository(), moment)),
+        ("deadlines", lambda: sweep(ApplicationRepository(calendar))),
         (
             "rectifications",
-            lambda: sweep_rectifications(RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay()),
+            lambda: sweep_rectifications(RatingRepository(calendar), da.china_date(moment), moment, Relay()),
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository())),
         ("outbox_delivered", lambda: Relay().run()),

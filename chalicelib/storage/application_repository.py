@@ -202,6 +202,13 @@ class ApplicationRepository:
             decode_as(DueEntry, r.data) for r in Record.query(f"DUE#{kind}", range_key_condition=condition, limit=limit)
         ]
 
+    def due_from(self, kind: str, first_day: date, limit: int) -> list[DueEntry]:
+        """Deadlines of one kind falling on or after `first_day`, soonest first (one Query per
+        page; the calendar sweep recounts them when that year's arrangement is loaded)."""
+        condition = Record.sk >= first_day.isoformat()
+        found = Record.query(f"DUE#{kind}", range_key_condition=condition, limit=limit)
+        return [decode_as(DueEntry, r.data) for r in found]
+
     def credit_default_in_force(self, applicant_id: str, today: date) -> bool:
         condition = Path("SK").startswith("DEFAULT#")
         return any(

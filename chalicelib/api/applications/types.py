@@ -18,6 +18,7 @@ from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import application as da
 from chalicelib.domain.audit import verify_chain
+from chalicelib.domain.deadline_recompute import deadline_provisional
 from chalicelib.storage.application_repository import InboxEntry as InboxRecord
 from chalicelib.storage.application_repository import LedgerEntry as LedgerRecord
 
@@ -226,6 +227,10 @@ class Application(relay.Node):
     red_flag: bool
     deadline: date | None = strawberry.field(description="Promised limit, with extensions and paused days.")
     working_days_left: int | None
+    deadline_provisional: bool = strawberry.field(
+        description="An open deadline was counted on the computed statutory holidays of a year whose "
+        "State Council arrangement is not loaded yet: it may still move (issue 12)."
+    )
     domain: strawberry.Private[da.Application]
 
     @classmethod
@@ -325,6 +330,7 @@ class Application(relay.Node):
             red_flag=case.red_flag,
             deadline=da.promised_deadline(case, calendar, today) if case.is_open else None,
             working_days_left=da.working_days_left(case, calendar, today),
+            deadline_provisional=deadline_provisional(case, calendar, today),
             domain=case,
         )
 
