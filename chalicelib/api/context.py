@@ -22,6 +22,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.credit import CreditService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
@@ -50,6 +51,12 @@ class RequestContext:
         from chalicelib.services.calendar import current_calendar
 
         return current_calendar()
+
+    @cached_property
+    def credit(self) -> CreditService:
+        from chalicelib.services.credit import CreditService
+
+        return CreditService()
 
     @cached_property
     def calendar_service(self) -> CalendarService:

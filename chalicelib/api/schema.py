@@ -103,6 +103,7 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+from chalicelib.api.credit.queries import CreditQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 
@@ -141,6 +142,7 @@ class Query(
     ComplaintQuery,
     IdentityQuery,
     CalendarQuery,
+    CreditQuery,
     NodeQuery,
 ):
     pass

@@ -63,7 +63,7 @@ def test_seed002_bureau_issues_a_sealed_certificate_that_verifies(api: Api, cloc
     assert result["report"]["chainsToTrustAnchor"] is True and result["report"]["padesLevel"] == "B-B"
     # The public sees the holder masked.
     assert result["certificate"]["holderName"] == mask_name("王海燕") != "王海燕"
-    assert result["certificate"]["holderIdentifier"] == mask_identifier("330902199001011234")
+    assert result["certificate"]["holderIdentifier"] == mask_identifier("330902199003151226")
     timeline = api.gql(
         "query($id: ID!) { application(id: $id) { timeline { nodes { action } } } }",
         {"id": case.id},

@@ -14,6 +14,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
+from chalicelib.api.credit.types import CreditRecord
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import application as da
@@ -354,6 +355,20 @@ class Application(relay.Node):
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
+
+    @field(
+        access=AUTHENTICATED,
+        description="The applicant's verified identity has a credit record in force (一处违法、处处受限, "
+        "seed 002 四(十一)): fast tracks on the applicant's word (deficiency acceptance) are closed. "
+        "One Query; meant for the case screen at filing and intake, not for lists.",
+    )
+    def applicant_credit_restricted(self, info: Info) -> bool:
+        return bool(info.context.credit.is_barred(self.domain.applicant.identifier))
+
+    @field(access=STAFF, description="The applicant's credit records in force, from any account (staff only).")
+    def applicant_credit_records(self, info: Info) -> list[CreditRecord]:
+        records = info.context.credit.records_in_force(self.domain.applicant.identifier)
+        return [CreditRecord.from_domain(r) for r in records]
 
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
