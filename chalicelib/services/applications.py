@@ -257,8 +257,11 @@ class ApplicationService:
         authorised = False
         if principal.has_any(Role.AGENT) and principal.subject and applicant.id != principal.subject:
             authorised = self._authorised(applicant.id, principal.subject)
-        identifier, verification = self._filing_identity(principal, applicant)
-        applicant = replace(applicant, identifier=identifier)
+        verification = None
+        if authorised or principal.subject == applicant.id or principal.has_any(Role.CLERK):
+            # (anyone else filing for another is refused by the domain: FORBIDDEN, not an identity error)
+            identifier, verification = self._filing_identity(principal, applicant)
+            applicant = replace(applicant, identifier=identifier)
         now = self.now()
         transition = da.file(
             application_id=secrets.token_hex(10),

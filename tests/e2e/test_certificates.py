@@ -195,7 +195,7 @@ def test_seed000_certificate_is_cited_as_a_material_instead_of_uploaded(api: Api
     value["input"]["applicant"] = {
         "accountId": "company-haixing",
         "name": "舟山海星水产有限公司",
-        "identifier": "91330900MA2A0B1C2D",
+        "identifier": "91330900MA2A1B2C34",
     }
     value["input"]["materials"][0] = {"code": value["input"]["materials"][0]["code"], "certificateId": cert["id"]}
     body = api.gql(op("ApplicationFile"), value, as_="company-haixing")
