@@ -576,9 +576,10 @@ def demo_tokens(folder: Path, hours: float = 12) -> list[tuple[str, list[str], s
         rows.append((staff.id, roles, staff.name, token))
     for user in data.users:
         roles = sorted(r.value for r in user.roles)
-        rows.append(
-            (user.id, roles, user.name, local_issuer.issue(private_pem, user.id, roles, name=user.name, **common))
-        )
+        # The portal's real-name authentication puts the verified identifier in the token.
+        verified = {"custom:identifier": user.identifier} if user.identifier else None
+        token = local_issuer.issue(private_pem, user.id, roles, name=user.name, extra=verified, **common)
+        rows.append((user.id, roles, user.name, token))
     return rows
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from chalicelib.domain import catalogue as dc
 from chalicelib.domain.identity import Role
+from chalicelib.domain.verified_identity import classify
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as
@@ -34,6 +35,8 @@ class DemoUser:
     id: str
     name: str
     roles: frozenset[Role]
+    # What the portal's real-name authentication verified (the token's `custom:identifier`).
+    identifier: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ def check(seed: Seed) -> list[dc.ItemVersion]:
     centres = {c.id: c for c in seed.centres}
     departments = {d.id: d for d in seed.departments}
     dc.validate_hierarchy(centres)
+    for user in seed.users:  # GB 11643 / GB 32100 check digits (raises DomainError)
+        if user.identifier:
+            classify(user.identifier, f"users.{user.id}.identifier")
     staff_ids = {s.id for s in seed.staff}
     for post in seed.posts:
         if post.staff_id not in staff_ids or post.backup_staff_id not in staff_ids:

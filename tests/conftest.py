@@ -92,13 +92,22 @@ def ddb(stage_env: None) -> Iterator[None]:
     """An empty table in moto."""
     from moto import mock_aws
 
+    from chalicelib.services.calendar import CALENDAR_CACHE
     from chalicelib.storage.tables import configure, create_table
 
     with mock_aws():
         configure(TABLE, None, "cn-north-1")
         create_table()
+        # A new table: no arrangement loaded yet. The per-process refresh (one Query a minute in
+        # production) is held off for the test so request counts stay exact however slow the
+        # machine; tests/unit/test_calendar_cache.py checks the staleness bound itself.
+        CALENDAR_CACHE.invalidate()
+        max_age, CALENDAR_CACHE.max_age = CALENDAR_CACHE.max_age, 3600.0
+        CALENDAR_CACHE.current()  # read once now, as a warm Lambda process has
         yield
+        CALENDAR_CACHE.max_age = max_age
     configure(TABLE, None)
+    CALENDAR_CACHE.invalidate()
 
 
 @pytest.fixture(scope="session")
@@ -207,7 +216,9 @@ class Api:
                 )
         for user in self.seed.users:
             if user.id == staff_id:
-                return self.token(user.id, sorted(r.value for r in user.roles), name=user.name)
+                # As the portal's real-name authentication issues it: with the verified identifier.
+                verified = {"custom:identifier": user.identifier} if user.identifier else None
+                return self.token(user.id, sorted(r.value for r in user.roles), name=user.name, extra=verified)
         raise KeyError(staff_id)
 
     def staff_with(self, role: str) -> str:

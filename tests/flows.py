@@ -87,7 +87,7 @@ class Case:
             "input": {
                 "itemId": gid("ServiceItem", self.ITEM),
                 "centreId": gid("Centre", self.centre),
-                "applicant": {"name": "王海燕", "identifier": "330902199001011234"},
+                "applicant": {"name": "王海燕", "identifier": "330902199003151226"},
                 "materials": uploads,
                 "formData": answers(self.item.elements.form),
             }

@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from chalicelib.domain.application_form import FieldType, FormField
-from chalicelib.domain.identifiers import credit_code_check_character, resident_id_check_character
+from chalicelib.domain.identifiers import credit_code_check, resident_id_check
 
-PERSON_ID = "33090219900101123" + resident_id_check_character("33090219900101123")
-ORGANISATION_ID = "91330900MA2A1B2C3" + credit_code_check_character("91330900MA2A1B2C3")
+PERSON_ID = "33090219900101123" + resident_id_check("33090219900101123")
+ORGANISATION_ID = "91330900MA2A1B2C3" + credit_code_check("91330900MA2A1B2C3")
 PHONES = ("13812345678", "0580-2281234")
 
 

@@ -107,4 +107,5 @@ def _principal(claims: dict[str, Any]) -> Principal:
         name=str(claims.get("name", "")),
         department_id=department,
         centre_id=centre,
+        identifier=str(claims.get("custom:identifier") or "").strip().upper() or None,
     )

@@ -11,7 +11,7 @@ from chalicelib.config import Settings
 from chalicelib.domain.catalogue import Centre, Department
 from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.identity import Principal
-from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
+from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
 from chalicelib.storage.application_repository import ApplicationRepository
@@ -20,8 +20,10 @@ from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
+    from chalicelib.services.calendar import CalendarService
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.counterpart import CounterpartService
+    from chalicelib.services.credit import CreditService
     from chalicelib.services.delegation import DelegationService
     from chalicelib.services.handover import HandoverService
     from chalicelib.services.inspections import InspectionService
@@ -47,9 +49,25 @@ class RequestContext:
         self.departments = BatchLoader(self.catalogue.departments_by_id)
         self.centres = BatchLoader(self.catalogue.centres_by_id)
 
-    @property
+    @cached_property
     def calendar(self) -> WorkingDayCalendar:
-        return DEFAULT_CALENDAR
+        """The calendar in force, fixed for the whole request (services/calendar.py caches it
+        per process with a bounded staleness)."""
+        from chalicelib.services.calendar import current_calendar
+
+        return current_calendar()
+
+    @cached_property
+    def credit(self) -> CreditService:
+        from chalicelib.services.credit import CreditService
+
+        return CreditService()
+
+    @cached_property
+    def calendar_service(self) -> CalendarService:
+        from chalicelib.services.calendar import CalendarService
+
+        return CalendarService()
 
     @cached_property
     def application_repository(self) -> ApplicationRepository:

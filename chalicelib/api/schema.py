@@ -71,6 +71,11 @@ from chalicelib.api.applications.mutations.rejection_report_correct import (
 )
 from chalicelib.api.applications.queries import ApplicationQuery
 from chalicelib.api.applications.types import Application
+from chalicelib.api.calendar.mutations.working_day_arrangement_load import (
+    WorkingDayArrangementLoadPayload,
+    working_day_arrangement_load,
+)
+from chalicelib.api.calendar.queries import CalendarQuery
 from chalicelib.api.catalogue.mutations.service_item_cancel import ServiceItemCancelPayload, service_item_cancel
 from chalicelib.api.catalogue.mutations.service_item_change import ServiceItemChangePayload, service_item_change
 from chalicelib.api.catalogue.mutations.service_item_create import ServiceItemCreatePayload, service_item_create
@@ -111,6 +116,7 @@ from chalicelib.api.counterpart.mutations.oversight_opinion_issue import (
     oversight_opinion_issue,
 )
 from chalicelib.api.counterpart.queries import CounterpartQuery
+from chalicelib.api.credit.queries import CreditQuery
 from chalicelib.api.delegation.mutations.adjustment_memo_apply import (
     AdjustmentMemoApplyPayload,
     adjustment_memo_apply,
@@ -191,6 +197,8 @@ class Query(
     HandoverQuery,
     TuningQuery,
     IdentityQuery,
+    CalendarQuery,
+    CreditQuery,
     NodeQuery,
 ):
     pass
@@ -300,6 +308,10 @@ class Mutation:
     oversight_letter_issue: OversightLetterIssuePayload = mutation(oversight_letter_issue, access=LEAD_STAFF)
     oversight_answer: OversightAnswerPayload = mutation(
         oversight_answer, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    )
+    # --- working-day calendar: the State Council's arrangement of a year (versioned) -------------
+    working_day_arrangement_load: WorkingDayArrangementLoadPayload = mutation(
+        working_day_arrangement_load, access=ADMIN
     )
 
 

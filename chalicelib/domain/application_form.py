@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from chalicelib.domain.errors import DomainError, Violation
-from chalicelib.domain.identifiers import credit_code_problem, resident_id_problem
+from chalicelib.domain.identifiers import validate_credit_code, validate_resident_id
 
 FormValue = str | int | float | bool | list[str]
 
@@ -236,7 +236,7 @@ def _answer(f: FormField, raw: object) -> tuple[FormValue | None, Problem | None
         text = raw.strip()
         if f.type is FieldType.PERSON_ID:
             code = text.upper()
-            why = resident_id_problem(code)
+            why = validate_resident_id(code)
             return (
                 (code, None)
                 if why is None
@@ -244,7 +244,7 @@ def _answer(f: FormField, raw: object) -> tuple[FormValue | None, Problem | None
             )
         if f.type is FieldType.ORGANISATION_ID:
             code = text.upper()
-            why = credit_code_problem(code)
+            why = validate_credit_code(code)
             return (
                 (code, None)
                 if why is None

@@ -46,6 +46,7 @@ class EventAction(StrEnum):
     REISSUE_CERTIFICATE = "reissue_certificate"
     DELIVER_CERTIFICATE = "deliver_certificate"
     REVOKE_CERTIFICATE = "revoke_certificate"
+    DEADLINE_RECOMPUTED = "deadline_recomputed"
 
 
 @dataclass(frozen=True)

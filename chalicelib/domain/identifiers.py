@@ -1,8 +1,12 @@
-"""National identifiers: resident ID numbers (GB 11643) and unified social credit codes (GB 32100).
+"""Check digits of the national identifiers applicants are known by (pure functions).
 
-Pure functions, no state: the application form checks ID fields with them, and the identity
-registry (a separate module) can use the same checks. Each `*_problem` returns None for a valid
-value or a short Chinese reason, so callers can put it into their own error.
+* GB 11643 resident identity number: 6-digit region code, 8-digit birth date, 3-digit sequence,
+  and a check character by ISO 7064 MOD 11-2 (weights 2^(17-i) mod 11; 10 is written "X").
+* GB 32100 unified social credit code: 18 characters from 0-9 and the capitals without I, O, S,
+  V, Z; registration authority and kind (2), a 6-digit region code, a 9-character organisation
+  code, and a check character: 31 - (sum of value x weight mod 31), 31 written as 0.
+
+`validate_resident_id` and `validate_credit_code` return the problem in Chinese, or None.
 """
 
 from __future__ import annotations
@@ -11,17 +15,13 @@ import re
 from datetime import date
 from enum import StrEnum
 
-# GB 11643-1999: 6-digit area code, 8-digit birth date, 3-digit sequence, check character
-# (ISO 7064 MOD 11-2; 10 is written X).
-_RESIDENT_ID = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
-_RESIDENT_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
-_RESIDENT_CHECK = "10X98765432"
+ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+ID_CHECK = "10X98765432"  # index: sum mod 11
+_ID_SHAPE = re.compile(r"[1-9]\d{16}[\dX]")
 
-# GB 32100-2015: registration department (1), organisation type (1), area code (6), organisation
-# code (9, GB 11714's own check character last), check character (MOD 31 over the 30-character set).
-CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
-_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_SHAPE = re.compile(r"[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}")
 
 
 class IdentifierKind(StrEnum):
@@ -29,46 +29,93 @@ class IdentifierKind(StrEnum):
     CREDIT_CODE = "credit_code"  # 统一社会信用代码: a legal person or other organisation
 
 
-def resident_id_check_character(first17: str) -> str:
-    """ISO 7064 MOD 11-2 over the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _RESIDENT_WEIGHTS, strict=True))
-    return _RESIDENT_CHECK[total % 11]
+def resident_id_check(first17: str) -> str:
+    """The GB 11643 check character of the first 17 digits."""
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
-def credit_code_check_character(first17: str) -> str:
-    """GB 32100's weighted MOD 31 over the first 17 characters."""
-    total = sum(CREDIT_CODE_CHARSET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
-    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
+def credit_code_check(first17: str) -> str:
+    """The GB 32100 check character of the first 17 characters."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def resident_id_problem(value: str) -> str | None:
-    """None when `value` is a well-formed 18-character resident ID with a real birth date."""
-    if not _RESIDENT_ID.match(value):
-        return "须为18位,前17位为数字,最后一位为数字或X"
+def validate_resident_id(value: str, today: date | None = None) -> str | None:
+    """None if `value` is a well-formed resident identity number, else why not (Chinese)."""
+    if not _ID_SHAPE.fullmatch(value):
+        return "身份证号码应为18位,前17位为数字,末位为数字或X"
     try:
-        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return "出生日期不存在"
-    if resident_id_check_character(value[:17]) != value[17]:
-        return "校验码不正确"
+        return "身份证号码中的出生日期无效"
+    if born.year < 1900 or (today is not None and born > today):
+        return "身份证号码中的出生日期无效"
+    if value[:2] not in _PROVINCES:
+        return "身份证号码中的行政区划代码无效"
+    if resident_id_check(value[:17]) != value[17]:
+        return "身份证号码校验码错误"
     return None
 
 
-def credit_code_problem(value: str) -> str | None:
-    """None when `value` is a well-formed 18-character unified social credit code."""
-    if not _CREDIT_CODE.match(value):
-        return "须为18位数字或大写字母(不含I、O、S、V、Z)"
-    if credit_code_check_character(value[:17]) != value[17]:
-        return "校验码不正确"
+def validate_credit_code(value: str) -> str | None:
+    """None if `value` is a well-formed unified social credit code, else why not (Chinese)."""
+    if not _USCC_SHAPE.fullmatch(value):
+        return "统一社会信用代码应为18位数字或大写字母(不含I、O、S、V、Z)"
+    if value[2:4] not in _PROVINCES:
+        return "统一社会信用代码中的行政区划代码无效"
+    if credit_code_check(value[:17]) != value[17]:
+        return "统一社会信用代码校验码错误"
     return None
 
 
 def classify(value: str) -> IdentifierKind | None:
-    """Which kind of valid identifier `value` is (None if neither). Every 18-digit string that
-    passes both checks reads as a resident ID; the two checks almost never agree by chance."""
+    """Which kind of valid identifier `value` is (None if neither): a material that applies only
+    to legal or natural persons asks this. An 18-digit string passing both checks reads as a
+    resident ID; the two checks almost never agree by chance."""
     normalised = value.strip().upper()
-    if resident_id_problem(normalised) is None:
+    if validate_resident_id(normalised) is None:
         return IdentifierKind.RESIDENT_ID
-    if credit_code_problem(normalised) is None:
+    if validate_credit_code(normalised) is None:
         return IdentifierKind.CREDIT_CODE
     return None
+
+
+# GB/T 2260 province-level codes (the region code's first two digits).
+_PROVINCES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)

@@ -33,6 +33,9 @@ class Principal:
     name: str = ""
     department_id: str | None = None
     centre_id: str | None = None
+    # The identifier the portal's real-name authentication verified (resident ID number or
+    # unified social credit code; token claim `custom:identifier`), if any.
+    identifier: str | None = None
 
     @property
     def is_authenticated(self) -> bool:

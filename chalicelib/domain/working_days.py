@@ -3,11 +3,19 @@
 Approval time limits in China are counted in working days on the official
 calendar: weekends are rest days unless the State Council declares them
 adjusted working days (调休), and statutory holidays are rest days even when
-they fall on weekdays.  ``chinese_calendar`` carries the official data for
-the years it knows; for any other year the clock falls back to "weekends
-are rest days" plus an overridable table, logs one WARNING per missing year
-and never raises, because a missing calendar year must not take the API
-down.
+they fall on weekdays.  Each year's calendar comes from the first source
+that has it:
+
+1. the State Council's arrangement an administrator loaded for the year
+   (domain/holiday_arrangement.py): weekends rest, its holiday periods rest,
+   its adjusted working days work -- authoritative once loaded;
+2. the official data ``chinese_calendar`` carries for the years it knows;
+3. otherwise a computed fallback: weekends plus the statutory holidays of
+   the 放假办法 and their make-up days (domain/statutory_holidays.py).  A
+   deadline that touches such a year is *provisional*: bridges and adjusted
+   working days are unknown until the arrangement is published.  The clock
+   logs one WARNING per fallback year and never raises, because a missing
+   calendar year must not take the API down.
 
 Counting rules (shared by every method here):
 
@@ -30,12 +38,17 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 import chinese_calendar  # type: ignore[import-untyped]
 
+from chalicelib.domain import statutory_holidays
+from chalicelib.domain.holiday_arrangement import HolidayArrangement
+
 __all__ = [
     "DEFAULT_CALENDAR",
+    "CalendarSource",
     "Pause",
     "WorkingDayCalendar",
     "has_official_data",
@@ -143,9 +156,59 @@ def has_official_data(year: int) -> bool:
 
 
 def _weekend_flags(year: int) -> bytearray:
-    """Fallback flags: Monday to Friday work, weekends rest."""
+    """Monday to Friday work, weekends rest."""
     first_weekday = date(year, 1, 1).weekday()
     return bytearray(1 if (first_weekday + i) % 7 < 5 else 0 for i in range(_days_in_year(year)))
+
+
+@functools.cache
+def _computed_rest_days(year: int) -> dict[date, str]:
+    """The statutory holidays and make-up days of ``year``; never raises (weekends only then)."""
+    try:
+        return statutory_holidays.rest_days(year)
+    except Exception:  # a lunar-calendar failure must not take a deadline down
+        logger.exception("statutory holidays of %d could not be computed; weekends only", year)
+        return {}
+
+
+def _fallback_flags(year: int) -> bytearray:
+    """Weekends plus the computed statutory holidays (with make-up days) of ``year``."""
+    flags = _weekend_flags(year)
+    jan1 = date(year, 1, 1).toordinal()
+    for day in _computed_rest_days(year):
+        flags[day.toordinal() - jan1] = 0
+    return flags
+
+
+def _arrangement_flags(arrangement: HolidayArrangement) -> bytearray:
+    """Weekends, then the arrangement's holidays rest and its adjusted working days work."""
+    flags = _weekend_flags(arrangement.year)
+    jan1 = date(arrangement.year, 1, 1).toordinal()
+    for day in arrangement.rest_days():
+        flags[day.toordinal() - jan1] = 0
+    for day in arrangement.workdays:
+        flags[day.toordinal() - jan1] = 1
+    return flags
+
+
+_OFFICIAL_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+class CalendarSource(StrEnum):
+    """Where a year's working days come from (first match wins)."""
+
+    ARRANGEMENT = "arrangement"  # loaded by an administrator: authoritative
+    OFFICIAL = "official"  # chinese_calendar's State Council data
+    COMPUTED = "computed"  # weekends + statutory holidays: deadlines are provisional
 
 
 class WorkingDayCalendar:
@@ -163,8 +226,10 @@ class WorkingDayCalendar:
         self,
         holidays: Mapping[date, str] | None = None,
         workdays: Iterable[date] | None = None,
+        arrangements: Mapping[int, HolidayArrangement] | None = None,
     ) -> None:
         """Validate and index the override table by year."""
+        self._arrangements: dict[int, HolidayArrangement] = dict(arrangements or {})
         self._holidays: dict[date, str] = {}
         for d, name in (holidays or {}).items():
             if not isinstance(name, str):
@@ -196,6 +261,41 @@ class WorkingDayCalendar:
     def workdays(self) -> frozenset[date]:
         """Override adjusted working days on top of the base calendar."""
         return self._workdays
+
+    @property
+    def arrangements(self) -> Mapping[int, HolidayArrangement]:
+        """The loaded State Council arrangements by year (a copy)."""
+        return dict(self._arrangements)
+
+    def source(self, year: int) -> CalendarSource:
+        """Which source decides ``year``'s working days."""
+        if year in self._arrangements:
+            return CalendarSource.ARRANGEMENT
+        return CalendarSource.OFFICIAL if has_official_data(year) else CalendarSource.COMPUTED
+
+    def is_provisional(self, start: date, end: date) -> bool:
+        """Whether a deadline counted from ``start`` to ``end`` crosses a computed (fallback) year:
+        it may still move when that year's arrangement is loaded."""
+        first, last = sorted((_as_date(start).year, _as_date(end).year))
+        return any(self.source(y) is CalendarSource.COMPUTED for y in range(first, last + 1))
+
+    def rest_days(self, year: int) -> dict[date, str]:
+        """Named days off of ``year`` by its source (holidays, bridges, make-up days)."""
+        source = self.source(year)
+        if source is CalendarSource.ARRANGEMENT:
+            return self._arrangements[year].rest_days()
+        if source is CalendarSource.COMPUTED:
+            return dict(_computed_rest_days(year))
+        return {d: _OFFICIAL_NAMES.get(name, name) for d, name in chinese_calendar.holidays.items() if d.year == year}
+
+    def adjusted_workdays(self, year: int) -> tuple[date, ...]:
+        """Weekend days of ``year`` that are working days (调休上班)."""
+        source = self.source(year)
+        if source is CalendarSource.ARRANGEMENT:
+            return self._arrangements[year].workdays
+        if source is CalendarSource.COMPUTED:
+            return ()
+        return tuple(sorted(d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5))
 
     # -- construction from data ------------------------------------------------
 
@@ -266,16 +366,20 @@ class WorkingDayCalendar:
         """Combine base calendar and overrides; warn if the official data is missing."""
         if not 1 <= year <= 9999:
             raise OverflowError(f"year {year} is outside the supported date range")
-        official = _official_flags(year)
         overrides = self._override_years.get(year, ())
-        if official is None:
+        arrangement = self._arrangements.get(year)
+        official = None if arrangement else _official_flags(year)
+        if arrangement is not None:
+            flags = _arrangement_flags(arrangement)
+        elif official is None:
             logger.warning(
-                "chinese_calendar has no official working-day data for %d; "
-                "falling back to weekends plus %d override date(s) for that year",
+                "no State Council arrangement for %d (chinese_calendar lacks it, none loaded); "
+                "falling back to weekends, the statutory holidays and %d override date(s): "
+                "deadlines in that year are provisional",
                 year,
                 len(overrides),
             )
-            flags = _weekend_flags(year)
+            flags = _fallback_flags(year)
         else:
             flags = bytearray(official)
         jan1 = date(year, 1, 1).toordinal()

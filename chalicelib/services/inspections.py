@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from chalicelib.domain import credit as dcr
 from chalicelib.domain import inspection as din
 from chalicelib.domain.application import china_date
 from chalicelib.domain.certificate import Certificate
@@ -20,10 +21,11 @@ from chalicelib.domain.inspection import Inspection, InspectionCode, InspectionO
 from chalicelib.domain.notification import Message
 from chalicelib.services import clock
 from chalicelib.services.outbox import Relay
-from chalicelib.storage.application_repository import ApplicationRepository, stage_credit_record
+from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
+from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.inspection_repository import InspectionRepository, key_of
 from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.pagination import Page
@@ -99,7 +101,18 @@ class InspectionService:
         self.inspections.stage(uow, inspection)
         if inspection.limits_holder:
             detail = din.credit_detail(inspection)
-            stage_credit_record(uow, cert.holder_account, cert.id, inspection.recorded_at, china_date(now), detail)
+            # A serious record of the holder's verified identity: on the 失信名单 of the centre.
+            serious = dcr.new_record(
+                cert.holder_identifier,
+                dcr.Severity.SERIOUS,
+                cert.id,
+                cert.centre_id,
+                detail,
+                inspection.recorded_at,
+                china_date(now),
+                cert.holder_name,
+            )
+            IdentityRepository().stage_credit(uow, serious)
         messages: list[Message] = [din.copy_back(inspection)] if issuer else []
         for message in messages:
             self.outbox.stage(uow, message)

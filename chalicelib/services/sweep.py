@@ -334,16 +334,23 @@ class ScheduledRunFailed(Exception):
 def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
     """Every phase of the hourly run, each on its own: one failing never skips the others (its
     `failed` outcome is set). A phase reached with the budget spent is `deferred`."""
-    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services.calendar import CALENDAR_CACHE
+    from chalicelib.services.calendar_recompute import recompute_deadlines
+    from chalicelib.storage.calendar_repository import CalendarRepository
     from chalicelib.storage.certificate_repository import CertificateRepository
 
     moment = clock.utc_now()
+    CALENDAR_CACHE.invalidate()
+    calendar = CALENDAR_CACHE.current()
     phases: list[tuple[str, Callable[[], Counter[str] | int]]] = [
-        ("deadlines", lambda: sweep(ApplicationRepository(DEFAULT_CALENDAR), budget=budget)),
+        # Deadlines a newly loaded arrangement moved are re-filed first, so the deadline phase
+        # below acts (and warns) on their new dates.
+        ("calendar", lambda: recompute_deadlines(ApplicationRepository(calendar), CalendarRepository(), moment)),
+        ("deadlines", lambda: sweep(ApplicationRepository(calendar), budget=budget)),
         (
             "rectifications",
             lambda: sweep_rectifications(
-                RatingRepository(DEFAULT_CALENDAR), da.china_date(moment), moment, Relay(), budget=budget
+                RatingRepository(calendar), da.china_date(moment), moment, Relay(), budget=budget
             ),
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository(), budget)),

@@ -9,7 +9,7 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
                                  decision per department, rejection reports for supervisors)
     DUE#<kind> / <date>#<id>#<ref>  deadlines the scheduled sweep reads with one Query each
     LEDGER#REJECTIONS#<yyyy-mm> / <reported_at>#<id>  the rejection-report ledger
-    CREDIT#<applicant> / DEFAULT#<at>#<id>           credit defaults (broken pledges)
+    CREDIT#<identifier> / DEFAULT#<at>#<id>          credit records (storage/identity_repository.py)
     VIOLATION#<department> / <at>#<id>#<kind>        violations (storage/supervision_repository.py)
     AGENT#<applicant> / <agent>                      proxy-agent authorisations
     DUE#warning / <warn on>#<id>#<deadline key>      yellow warnings to raise (electronic supervision)
@@ -22,18 +22,20 @@ as the case, so a worklist or a due date can never disagree with the case it poi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pynamodb.expressions.operand import Path
 
 from chalicelib.domain import application as da
+from chalicelib.domain import credit as dcr
 from chalicelib.domain import supervision as ds
 from chalicelib.domain.application import Application, Effect, State, TaskStatus
 from chalicelib.domain.audit import Event
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.storage.codec import decode_as, encode
+from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
@@ -41,7 +43,6 @@ from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 HEAD = "#"
-CREDIT_DEFAULT_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -215,12 +216,12 @@ class ApplicationRepository:
             decode_as(DueEntry, r.data) for r in Record.query(f"DUE#{kind}", range_key_condition=condition, limit=limit)
         ]
 
-    def credit_default_in_force(self, applicant_id: str, today: date) -> bool:
-        condition = Path("SK").startswith("DEFAULT#")
-        return any(
-            date.fromisoformat(r.data["expires_on"]) >= today
-            for r in Record.query(f"CREDIT#{applicant_id}", range_key_condition=condition)
-        )
+    def due_from(self, kind: str, first_day: date, limit: int) -> list[DueEntry]:
+        """Deadlines of one kind falling on or after `first_day`, soonest first (one Query per
+        page; the calendar sweep recounts them when that year's arrangement is loaded)."""
+        condition = Record.sk >= first_day.isoformat()
+        found = Record.query(f"DUE#{kind}", range_key_condition=condition, limit=limit)
+        return [decode_as(DueEntry, r.data) for r in found]
 
     def authorisation(self, applicant_id: str, agent_id: str) -> Authorisation | None:
         try:
@@ -307,12 +308,16 @@ class ApplicationRepository:
             uow.upsert(Record(key[0], key[1], entity=entity, data=encode(value)))
 
     def _stage_credit_default(self, uow: UnitOfWork, case: Application, effect: Effect, at: str, today: date) -> None:
-        stage_credit_record(uow, effect.subject, case.id, at, today, effect.detail)
-
-
-def stage_credit_record(uow: UnitOfWork, applicant_id: str, cause_id: str, at: str, today: date, detail: str) -> None:
-    """A credit record that bars deficiency acceptance for a year (broken pledge, or a serious
-    violation found by a supervising department: 一处违法, 处处受限)."""
-    expires = today + timedelta(days=CREDIT_DEFAULT_DAYS)
-    data = {"application_id": cause_id, "at": at, "expires_on": expires.isoformat(), "detail": detail}
-    uow.create(Record(f"CREDIT#{applicant_id}", f"DEFAULT#{at}#{cause_id}", entity="CreditDefault", data=data))
+        """A broken pledge is a credit default of the applicant's verified identity (not of the
+        account), so it follows them to any other account."""
+        record = dcr.new_record(
+            case.applicant.identifier,
+            dcr.Severity.DEFAULT,
+            case.id,
+            case.centre_id,
+            effect.detail,
+            at,
+            today,
+            case.applicant.name,
+        )
+        IdentityRepository().stage_credit(uow, record)

@@ -63,7 +63,7 @@ def test_seed002_bureau_issues_a_sealed_certificate_that_verifies(api: Api, cloc
     assert result["report"]["chainsToTrustAnchor"] is True and result["report"]["padesLevel"] == "B_B"
     # The public sees the holder masked.
     assert result["certificate"]["holderName"] == mask_name("王海燕") != "王海燕"
-    assert result["certificate"]["holderIdentifier"] == mask_identifier("330902199001011234")
+    assert result["certificate"]["holderIdentifier"] == mask_identifier("330902199003151226")
     timeline = api.gql(
         "query($id: ID!) { application(id: $id) { timeline { nodes { action } } } }",
         {"id": case.id},
@@ -195,7 +195,7 @@ def test_seed000_certificate_is_cited_as_a_material_instead_of_uploaded(api: Api
     value["input"]["applicant"] = {
         "accountId": "company-haixing",
         "name": "舟山海星水产有限公司",
-        "identifier": "91330900MA2A0B1C2D",
+        "identifier": "91330900MA2A1B2C34",
     }
     value["input"]["materials"][0] = {"code": value["input"]["materials"][0]["code"], "certificateId": cert["id"]}
     body = api.gql(op("ApplicationFile"), value, as_="company-haixing")

@@ -47,6 +47,23 @@ def elements(api: Api) -> dict[str, Any]:
     }
 
 
+def _serious_record(centre_id: str) -> None:
+    """A serious credit record (as an inspection records one) of an organisation at the centre."""
+    from chalicelib.domain import credit as dcr
+    from chalicelib.domain.application import china_date
+    from chalicelib.services import clock
+    from chalicelib.storage.identity_repository import IdentityRepository
+    from chalicelib.storage.unit_of_work import UnitOfWork
+
+    uow = UnitOfWork()
+    today = china_date(clock.utc_now())
+    record = dcr.new_record(
+        "91350100M000100Y43", dcr.Severity.SERIOUS, "cert-x", centre_id, "严重违法", "t", today, "某公司"
+    )
+    IdentityRepository().stage_credit(uow, record)
+    uow.commit()
+
+
 def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     """Variables and the caller for each operation; mutations run on items they create."""
     item = api.seed.items[0]
@@ -70,6 +87,15 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
         return {"first": 10}, None
     if name == "Me":
         return {}, api.staff_with("clerk")
+    if name == "WorkingDayCalendar":
+        return {"year": 2027}, None
+    if name == "WorkingDayArrangementLoad":
+        from tests.e2e.test_working_day_calendar import ARRANGEMENT_2027
+
+        return {"input": ARRANGEMENT_2027}, admin
+    if name == "CreditBlacklist":
+        _serious_record(city.id)
+        return {"first": 5}, next(s.id for s in api.seed.staff if s.centre_id == city.id and "clerk" in s.roles)
     if name == "WindowPosts":
         return {"id": gid("Centre", city.id)}, api.staff_with("clerk")
     if name == "ServiceItemCreate":

@@ -83,7 +83,7 @@ class Cases:
                     staff.id, frozenset(staff.roles), department_id=staff.department_id, centre_id=staff.centre_id
                 )
         user = next(u for u in self.api.seed.users if u.id == person_id)
-        return Principal(user.id, frozenset(user.roles))
+        return Principal(user.id, frozenset(user.roles), identifier=user.identifier or None)
 
     def file(self, item_code: str, applicant: str = APPLICANT, centre: str = "zs-city") -> da.Application:
         item = next(i for i in self.api.seed.items if i.code == item_code)
@@ -94,7 +94,8 @@ class Cases:
             digest = hashlib.sha256(content).hexdigest()
             self._blobs[key] = (len(content), digest)
             refs.append(MaterialRef(material.code, f"{material.code}.pdf", key, digest, len(content)))
-        who = da.Applicant(applicant, "王海", "330902199001011234")
+        verified = next(u.identifier for u in self.api.seed.users if u.id == applicant)
+        who = da.Applicant(applicant, "王海", verified)
         return self.service.file(
             self.principal(applicant),
             item_code,

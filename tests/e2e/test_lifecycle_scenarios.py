@@ -61,11 +61,11 @@ query($month: String!) { rejectionLedger(month: $month, first: 100) {
   nodes { applicationId trackingCode itemName department { id } report { reason legalBasis status supervisorNote } }
 } }"""
 
-IDENTIFIERS = {
-    "applicant-wang": "330902199003151228",
-    "applicant-zhou": "330903198507204417",
-    "company-haixing": "91330900MA2A1B2C3D",
-    "company-qiandao": "91330900MA2A4E5F6G",
+IDENTIFIERS = {  # as the seed's demo users were verified (real-name authentication)
+    "applicant-wang": "330902199003151226",
+    "applicant-zhou": "330903198507204418",
+    "company-haixing": "91330900MA2A1B2C34",
+    "company-qiandao": "91330900MA2A4E5F6E",
 }
 
 

@@ -179,6 +179,7 @@ def test_masked_error_carries_an_error_id_found_in_the_log(
 
 #: every phase of the hourly sweep, in order
 PHASES = (
+    "calendar",
     "deadlines",
     "rectifications",
     "certificate_expired",

@@ -350,19 +350,16 @@ def test_seed002_compliant_inspection_is_copied_back_to_the_bureau_without_a_cre
 def test_seed002_serious_violation_limits_the_holder_everywhere(api: Api) -> None:
     """seed 002 (十一) 「一处违法、处处受限」: a serious violation found by the supervising department
     becomes a credit record, and the holder's next deficiency acceptance is refused (CREDIT_DEFAULT)."""
-    from chalicelib.domain.application import china_date
-    from chalicelib.domain.working_days import DEFAULT_CALENDAR
-    from chalicelib.services import clock as wall
-    from chalicelib.storage.application_repository import ApplicationRepository
+    from chalicelib.services.credit import is_barred
 
     _case, cert = issued(api)
-    repo = ApplicationRepository(DEFAULT_CALENDAR)
-    assert not repo.credit_default_in_force("applicant-wang", china_date(wall.utc_now()))
+    wang = "330902199003151226"  # the holder's verified resident ID number
+    assert not is_barred(wang)
     payload = record(
         api, "approver-nr-chen", cert["id"], outcome="SERIOUS_VIOLATION", findings="擅自改变规划用途,情节严重"
     )
     assert payload["userErrors"] == [] and payload["inspection"]["creditRecorded"] is True
-    assert repo.credit_default_in_force("applicant-wang", china_date(wall.utc_now()))
+    assert is_barred(wang)
     (copy,) = feed(ISSUER)
     assert copy.data["outcome"] == "serious_violation"
     # A later application, for another item at the same window: deficiency acceptance refused.

@@ -90,7 +90,7 @@ class Lifecycle:
                     staff.id, frozenset(staff.roles), department_id=staff.department_id, centre_id=staff.centre_id
                 )
         user = next(u for u in self.seed.users if u.id == person_id)
-        return Principal(user.id, frozenset(user.roles))
+        return Principal(user.id, frozenset(user.roles), identifier=user.identifier or None)
 
     def accepted(self) -> da.Application:
         self._filed += 1
@@ -100,7 +100,8 @@ class Lifecycle:
             key = f"materials/{APPLICANT}/{self._filed:03d}-{material.code}"
             self.blobs[key] = (len(content), hashlib.sha256(content).hexdigest())
             refs.append(MaterialRef(material.code, f"{material.code}.pdf", key, self.blobs[key][1], len(content)))
-        applicant = da.Applicant(APPLICANT, "王海", "330902199001011234")
+        verified = next(u.identifier for u in self.seed.users if u.id == APPLICANT)
+        applicant = da.Applicant(APPLICANT, "王海", verified)
         case = self.service.file(
             self.principal(APPLICANT),
             ITEM,

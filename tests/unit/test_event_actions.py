@@ -16,13 +16,23 @@ WRITERS = {"_move": 2, "make_event": 3}
 def written_actions() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in sorted((ROOT / "chalicelib").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
             if name in WRITERS:
                 at = WRITERS[name]
                 args = node.args[at : at + 1] + [k.value for k in node.keywords if k.arg == "action"]
+                # an action kept in a module constant (`ACTION = "..."`) and passed by name
+                args = [constants.get(a.id, a) if isinstance(a, ast.Name) else a for a in args]
                 for arg in args:
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         found[arg.value] = f"{path.relative_to(ROOT)}:{node.lineno}"

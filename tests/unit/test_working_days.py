@@ -241,16 +241,19 @@ def test_left_goes_negative_when_overdue() -> None:
 # -- fallback years and overrides -----------------------------------------------------
 
 
-def test_fallback_year_is_weekends_and_warns_once(
+def test_fallback_year_is_weekends_and_statutory_holidays_and_warns_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     cal = WorkingDayCalendar()
     caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
     assert not has_official_data(2027)
-    assert cal.is_working_day(D("2027-01-01"))  # Friday: no data, so a workday
+    assert not cal.is_working_day(D("2027-01-01"))  # Friday, but 元旦 by the 放假办法
     assert not cal.is_working_day(D("2027-01-02"))
+    assert cal.add_working_days(D("2026-12-31"), 1) == D("2027-01-04")
     assert cal.add_working_days(D("2027-01-01"), 1) == D("2027-01-04")
-    assert cal.working_days_between(D("2027-01-01"), D("2027-12-31")) == 260
+    # 261 weekdays, Jan 1 not counted, 12 more weekday rest days (春节 with 补假, 清明, 劳动节,
+    # 端午, 中秋, 国庆 with 补假)
+    assert cal.working_days_between(D("2027-01-01"), D("2027-12-31")) == 248
     warnings = [r for r in caplog.records if r.name == LOGGER_NAME]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
@@ -271,7 +274,7 @@ def test_no_warning_for_official_years(caplog: pytest.LogCaptureFixture) -> None
 @pytest.mark.parametrize("day", [D("1990-01-01"), D("2100-01-01"), D("2003-12-31")])
 def test_far_years_never_raise(day: date) -> None:
     cal = WorkingDayCalendar()
-    assert cal.is_working_day(day) == (day.weekday() < 5)
+    assert cal.is_working_day(day) == (day.weekday() < 5 and (day.month, day.day) != (1, 1))
     deadline = cal.deadline(day, 30, [Pause(day, day + timedelta(days=10))])
     assert deadline > day
     assert cal.working_days_left(day, 30, day + timedelta(days=3)) <= 30
@@ -293,7 +296,8 @@ def test_override_table_for_2027() -> None:
     assert not cal.is_working_day(D("2027-02-08"))
     assert cal.add_working_days(D("2026-12-31"), 1) == D("2027-01-04")
     assert cal.add_working_days(D("2027-02-05"), 1) == D("2027-02-07")
-    assert cal.add_working_days(D("2027-02-05"), 2) == D("2027-02-09")
+    # the computed 春节 (2-5 to 2-8 with 补假 on 2-9 and 2-10) still applies under the overrides
+    assert cal.add_working_days(D("2027-02-05"), 2) == D("2027-02-11")
     assert cal.holidays[D("2027-01-01")] == "元旦"
 
 

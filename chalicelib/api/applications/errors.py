@@ -11,12 +11,14 @@ from chalicelib.domain.application import Code
 from chalicelib.domain.application_form import FormCode
 from chalicelib.domain.deficiency_policy import DeficiencyCode
 from chalicelib.domain.material_condition import ApplicabilityCode
+from chalicelib.domain.verified_identity import IdentityCode
 from chalicelib.storage import blobs
 from chalicelib.storage.pagination import INVALID_CURSOR
 
 ApplicationErrorCode = code_enum(
     "ApplicationErrorCode",
     [v for cls in (Code, FormCode, ApplicabilityCode, DeficiencyCode) for k, v in vars(cls).items() if k.isupper()]
+    + [c.value for c in IdentityCode]
     + [INVALID_ID, INVALID_CURSOR, blobs.UPLOAD_INVALID, blobs.UPLOAD_TOO_LARGE, blobs.BLOB_KEY_INVALID],
     "Why an application command was refused.",
 )

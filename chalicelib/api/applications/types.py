@@ -24,6 +24,7 @@ from chalicelib.api.catalogue.types import (
     SpecialStepKind,
     referenced_departments,
 )
+from chalicelib.api.credit.types import CreditRecord
 from chalicelib.api.identity.types import Role
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.referrals.types import Referral
@@ -33,6 +34,7 @@ from chalicelib.domain import application as da
 from chalicelib.domain import deficiency_policy as dd
 from chalicelib.domain.audit import Event, verify_chain
 from chalicelib.domain.audit import EventAction as DomainEventAction
+from chalicelib.domain.deadline_recompute import deadline_provisional
 from chalicelib.domain.identity import Role as DomainRole
 from chalicelib.storage.application_repository import InboxEntry as InboxRecord
 from chalicelib.storage.application_repository import LedgerEntry as LedgerRecord
@@ -295,6 +297,10 @@ class Application(relay.Node):
     red_flag: bool
     deadline: date | None = strawberry.field(description="Promised limit, with extensions and paused days.")
     working_days_left: int | None
+    deadline_provisional: bool = strawberry.field(
+        description="An open deadline was counted on the computed statutory holidays of a year whose "
+        "State Council arrangement is not loaded yet: it may still move (issue 12)."
+    )
     domain: strawberry.Private[da.Application]
 
     @classmethod
@@ -394,6 +400,7 @@ class Application(relay.Node):
             red_flag=case.red_flag,
             deadline=da.promised_deadline(case, calendar, today) if case.is_open else None,
             working_days_left=da.working_days_left(case, calendar, today),
+            deadline_provisional=deadline_provisional(case, calendar, today),
             domain=case,
         )
 
@@ -450,6 +457,20 @@ class Application(relay.Node):
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
+
+    @field(
+        access=AUTHENTICATED,
+        description="The applicant's verified identity has a credit record in force (一处违法、处处受限, "
+        "seed 002 四(十一)): fast tracks on the applicant's word (deficiency acceptance) are closed. "
+        "One Query; meant for the case screen at filing and intake, not for lists.",
+    )
+    def applicant_credit_restricted(self, info: Info) -> bool:
+        return bool(info.context.credit.is_barred(self.domain.applicant.identifier))
+
+    @field(access=STAFF, description="The applicant's credit records in force, from any account (staff only).")
+    def applicant_credit_records(self, info: Info) -> list[CreditRecord]:
+        records = info.context.credit.records_in_force(self.domain.applicant.identifier)
+        return [CreditRecord.from_domain(r) for r in records]
 
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:

@@ -1,0 +1,1 @@
+"""Calendar mutations: one module per mutation."""

@@ -1,0 +1,80 @@
+"""Verified identities, their accounts and their credit records.
+
+Key scheme (see infra/ACCESS_PATTERNS.md):
+    IDENTITY#<identifier> / #                         the verified identity (kind, name, how verified)
+    IDENTITY#<identifier> / ACCOUNT#<account>         an account linked to it
+    ACCOUNT#<account> / IDENTITY                      the identity an account was verified with
+    CREDIT#<identifier> / DEFAULT#<at>#<cause>        credit records of the identity (any account)
+    BLACKLIST#<centre> / <expires on>#<identifier>#<at>  serious records (失信名单) of a centre,
+                                                      soonest expiry first: `SK >= today` is "in force"
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pynamodb.expressions.operand import Path
+
+from chalicelib.domain.credit import CreditRecord, Severity
+from chalicelib.domain.verified_identity import VerifiedIdentity
+from chalicelib.storage.codec import decode_as, encode
+from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.tables import Record
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+
+class IdentityRepository:
+    def account_identity(self, account: str) -> str | None:
+        try:
+            return str(Record.get(f"ACCOUNT#{account}", "IDENTITY").data["identifier"])
+        except Record.DoesNotExist:
+            return None
+
+    def identity(self, identifier: str) -> VerifiedIdentity | None:
+        try:
+            return decode_as(VerifiedIdentity, Record.get(f"IDENTITY#{identifier}", "#").data)
+        except Record.DoesNotExist:
+            return None
+
+    def credit_records(self, identifier: str) -> list[CreditRecord]:
+        """Every record of the identity (one Query; a handful at most)."""
+        condition = Path("SK").startswith("DEFAULT#")
+        return [
+            decode_as(CreditRecord, r.data) for r in Record.query(f"CREDIT#{identifier}", range_key_condition=condition)
+        ]
+
+    def blacklist(self, centre_id: str, today: date, first: int, after: str | None) -> Page[CreditRecord]:
+        """Serious records in force of a centre, soonest expiry first (one Query per page)."""
+        page = query_page(
+            f"BLACKLIST#{centre_id}", first=first, after=after, range_condition=Record.sk >= today.isoformat()
+        )
+        return Page([(decode_as(CreditRecord, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def stage_link(self, uow: UnitOfWork, identity: VerifiedIdentity, account: str) -> None:
+        """Record a verification: the identity (latest verification wins) and the account's link."""
+        uow.upsert(Record(f"IDENTITY#{identity.identifier}", "#", entity="Identity", data=encode(identity)))
+        uow.upsert(
+            Record(
+                f"IDENTITY#{identity.identifier}",
+                f"ACCOUNT#{account}",
+                entity="IdentityAccount",
+                data={"account": account, "at": identity.verified_at},
+            )
+        )
+        uow.upsert(
+            Record(f"ACCOUNT#{account}", "IDENTITY", entity="AccountIdentity", data={"identifier": identity.identifier})
+        )
+
+    def stage_credit(self, uow: UnitOfWork, record: CreditRecord) -> None:
+        data = encode(record)
+        uow.create(
+            Record(
+                f"CREDIT#{record.identifier}",
+                f"DEFAULT#{record.at}#{record.cause_id}",
+                entity="CreditRecord",
+                data=data,
+            )
+        )
+        if record.severity is Severity.SERIOUS and record.centre_id:
+            sk = f"{record.expires_on.isoformat()}#{record.identifier}#{record.at}"
+            uow.upsert(Record(f"BLACKLIST#{record.centre_id}", sk, entity="Blacklisted", data=data))

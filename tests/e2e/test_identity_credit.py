@@ -1,0 +1,229 @@
+"""Verified identities and credit (issue 12 point 10), through `/graphql`.
+
+seed 001 三(二)3 「建立……办事群众身份认证库」; seed 002 四(八) 「对严重失信的,建立失信名单或“黑名单”」;
+seed 002 四(十一) 「形成“一处违法、处处受限”工作格局」. A credit record belongs to the verified
+identity (resident ID number / unified social credit code), not to an account.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api, CallCounter, Clock
+from tests.e2e.test_lifecycle_scenarios import IDENTIFIERS, Desk, gid, run_sweep
+
+WANG = IDENTIFIERS["applicant-wang"]
+ITEM = "ZS-SCJG-001"
+OTHER_CENTRE_CLERK = "clerk-dh-sun"  # dinghai
+RESTRICTED = "query($id: ID!) { application(id: $id) { applicantCreditRestricted applicant { identifier } } }"
+RECORDS = """query($id: ID!) { application(id: $id) {
+  applicantCreditRestricted applicantCreditRecords { identifier identityKind severity detail expiresOn } } }"""
+BLACKLIST = """query($centre: ID) { creditBlacklist(centreId: $centre, first: 20) {
+  nodes { identifier identityKind name severity detail expiresOn centreId } } }"""
+
+
+@pytest.fixture
+def desk(api: Api, clock: Clock) -> Desk:
+    clock.set_china(date(2026, 11, 2))
+    return Desk(api)
+
+
+def _new_account_token(api: Api, account: str, identifier: str | None, name: str = "王海燕") -> str:
+    """A second account of a person, as the portal's real-name authentication issues it."""
+    extra = {"custom:identifier": identifier} if identifier else None
+    return api.token(account, ["applicant"], name=name, extra=extra)
+
+
+def _file_as(desk: Desk, token: str, account: str, identifier: str, omit: tuple[str, ...] = ()) -> dict[str, Any]:
+    codes = [c for c in desk.material_codes(ITEM) if c not in omit]
+    uploads = [_upload(desk.api, code, token) for code in codes]
+    value = {
+        "itemId": gid("ServiceItem", ITEM),
+        "centreId": gid("Centre", "zs-city"),
+        "applicant": {"name": "王海燕", "identifier": identifier},
+        "materials": uploads,
+    }
+    return desk.mutate("applicationFile", value, token=token)
+
+
+def _upload(api: Api, code: str, token: str) -> dict[str, Any]:
+    import hashlib
+
+    from chalicelib.config import get_settings
+    from chalicelib.storage.blobs import LocalBlobStore, blob_store_from_config
+
+    content = f"{code} 内容 {token[-8:]}".encode()
+    digest = hashlib.sha256(content).hexdigest()
+    body = api.gql(
+        """mutation($input: MaterialUploadCreateInput!) { materialUploadCreate(input: $input) {
+            upload { url blobKey } userErrors { code message } } }""",
+        {"input": {"sha256": digest, "size": len(content), "contentType": "application/pdf"}},
+        token=token,
+    )
+    target = body["data"]["materialUploadCreate"]["upload"]
+    store = blob_store_from_config(get_settings())
+    assert isinstance(store, LocalBlobStore)
+    store.receive(target["url"].rsplit("/", 1)[1], content, "application/pdf")
+    return {
+        "code": code,
+        "fileName": f"{code}.pdf",
+        "blobKey": target["blobKey"],
+        "sha256": digest,
+        "size": len(content),
+    }
+
+
+def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, clock: Clock) -> None:
+    """一处违法、处处受限: a pledge broken under one account bars deficiency acceptance under another
+    account of the same verified person, and shows at filing and at intake."""
+    first = desk.file(ITEM, omit=("M06",))
+    assert first["applicant"]["accountId"] == "applicant-wang"
+    desk.ok(
+        "applicationAcceptWithDeficiency",
+        {"id": first["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-04"},
+        as_="clerk-li",
+    )
+    clock.set_china(date(2026, 11, 5))
+    assert run_sweep()["pledge_broken"] == 1
+
+    # The same person under a new account (verified by the same real-name authentication).
+    token = _new_account_token(desk.api, "wang-new-account", WANG)
+    filed = _file_as(desk, token, "wang-new-account", WANG, omit=("M06",))
+    assert filed["userErrors"] == []
+    case_id = filed["application"]["id"]
+    # Shown at filing (the filer's own case) and at intake (the clerk's screen).
+    mine = desk.api.gql(RESTRICTED, {"id": case_id}, token=token)["data"]["application"]
+    assert mine == {"applicantCreditRestricted": True, "applicant": {"identifier": WANG}}
+    seen = desk.api.gql(RECORDS, {"id": case_id}, as_="clerk-li")["data"]["application"]
+    assert seen["applicantCreditRestricted"] is True
+    assert [(r["identifier"], r["identityKind"], r["severity"]) for r in seen["applicantCreditRecords"]] == [
+        (WANG, "PERSON", "DEFAULT")
+    ]
+    refused = desk.refused(
+        "applicationAcceptWithDeficiency",
+        {"id": case_id, "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-09"},
+        as_="clerk-li",
+    )
+    assert refused == ["CREDIT_DEFAULT"]
+    # A broken pledge is a credit default, not a serious record: not on the 失信名单.
+    listed = desk.api.gql(BLACKLIST, {}, as_="clerk-li")["data"]["creditBlacklist"]["nodes"]
+    assert listed == []
+
+    # Another person's new account is not touched.
+    zhou = IDENTIFIERS["applicant-zhou"]
+    other_token = _new_account_token(desk.api, "zhou-new-account", zhou, name="周建国")
+    other = _file_as(desk, other_token, "zhou-new-account", zhou, omit=("M06",))
+    assert other["userErrors"] == []
+    assert (
+        desk.api.gql(RESTRICTED, {"id": other["application"]["id"]}, token=other_token)["data"]["application"][
+            "applicantCreditRestricted"
+        ]
+        is False
+    )
+    desk.ok(
+        "applicationAcceptWithDeficiency",
+        {"id": other["application"]["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-09"},
+        as_="clerk-li",
+    )
+
+
+def test_invalid_or_unverified_identities_are_refused_with_specific_codes(desk: Desk) -> None:
+    def codes(token: str, identifier: str) -> list[tuple[str | None, str]]:
+        payload = _file_as(desk, token, "x", identifier)
+        assert payload["application"] is None
+        assert all(e["message"] for e in payload["userErrors"])
+        return [(e["field"], e["code"]) for e in payload["userErrors"]]
+
+    wang = desk.api.token_for("applicant-wang")
+    wrong_digit = WANG[:-1] + ("7" if WANG[-1] != "7" else "8")
+    assert codes(wang, wrong_digit) == [("applicant.identifier", "INVALID_ID_NUMBER")]
+    assert codes(wang, "91330900MA2A1B2C3D") == [("applicant.identifier", "INVALID_CREDIT_CODE")]
+    assert codes(wang, IDENTIFIERS["applicant-zhou"]) == [("applicant.identifier", "IDENTITY_MISMATCH")]
+    unverified = _new_account_token(desk.api, "no-real-name", None)
+    assert codes(unverified, WANG) == [("applicant.identifier", "IDENTITY_UNVERIFIED")]
+    # At the window the clerk checks the document: a bad number is still refused.
+    value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-zhou")
+    value["applicant"]["identifier"] = "330903198502304418"  # 30 February
+    assert desk.refused("applicationFile", value, as_="clerk-li") == ["INVALID_ID_NUMBER"]
+
+
+def test_an_agent_files_under_the_identity_the_applicant_verified(desk: Desk) -> None:
+    grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
+        userErrors { code } } }"""
+    body = desk.api.gql(grant, {"input": {"agentId": "agent-chen", "validUntil": "2027-01-31"}}, as_="applicant-wang")
+    assert body["data"]["agentAuthorisationGrant"]["userErrors"] == [], body
+    value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang")
+    case = desk.ok("applicationFile", value, as_="agent-chen")
+    assert case["applicant"]["accountId"] == "applicant-wang"
+    value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang")
+    value["applicant"]["identifier"] = IDENTIFIERS["applicant-zhou"]
+    assert desk.refused("applicationFile", value, as_="agent-chen") == ["IDENTITY_MISMATCH"]
+
+
+def test_seed002_serious_record_is_on_the_blacklist_of_its_centre(api: Api, clock: Clock) -> None:
+    """失信名单: a serious violation found by the supervising department lists the holder's verified
+    identity for the centre where the case was; staff of that centre read it, others do not."""
+    from tests.e2e.test_result_push import DAY, issued, record
+
+    clock.set_china(DAY)
+    _case, cert = issued(api)
+    found = record(api, "approver-nr-chen", cert["id"], outcome="SERIOUS_VIOLATION", findings="擅自改变规划用途")
+    assert found["userErrors"] == []
+    listed = api.gql(BLACKLIST, {}, as_="clerk-li")["data"]["creditBlacklist"]["nodes"]
+    assert [(n["identifier"], n["identityKind"], n["name"], n["severity"], n["centreId"]) for n in listed] == [
+        (WANG, "PERSON", "王海燕", "SERIOUS", "zs-city")
+    ]
+    assert listed[0]["expiresOn"] == "2027-11-02"
+    assert api.gql(BLACKLIST, {"centre": gid("Centre", "zs-city")}, as_="supervisor-fang")["data"] == {
+        "creditBlacklist": {"nodes": listed}
+    }
+    elsewhere = api.gql(BLACKLIST, {}, as_=OTHER_CENTRE_CLERK)["data"]["creditBlacklist"]["nodes"]
+    assert elsewhere == []
+    probe = api.gql(BLACKLIST, {"centre": gid("Centre", "zs-city")}, as_=OTHER_CENTRE_CLERK)
+    assert probe["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    anonymous = api.gql(BLACKLIST, {})
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    applicant = api.gql(BLACKLIST, {}, as_="applicant-wang")
+    assert applicant["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_blacklist_page_is_one_query_whatever_its_size(api: Api, clock: Clock, ddb_calls: CallCounter) -> None:
+    from chalicelib.domain import credit as dcr
+    from chalicelib.domain.identifiers import credit_code_check
+    from chalicelib.storage.identity_repository import IdentityRepository
+    from chalicelib.storage.unit_of_work import UnitOfWork
+
+    clock.set_china(date(2026, 11, 2))
+    repo = IdentityRepository()
+    for n in range(12):  # setup: serious records of 12 organisations, one expired long ago
+        body = f"91330900MA2B{n:05d}"
+        code = body + credit_code_check(body)
+        today = date(2026, 11, 2) if n else date(2025, 1, 1)
+        uow = UnitOfWork()
+        record = dcr.new_record(code, dcr.Severity.SERIOUS, f"cert-{n}", "zs-city", "严重违法", f"t{n}", today, "公司")
+        repo.stage_credit(uow, record)
+        uow.commit()
+    counts: dict[int, dict[str, int]] = {}
+    for first in (20, 3):
+        ddb_calls.reset()
+        body = api.gql(
+            "query($first: Int) { creditBlacklist(first: $first) { nodes { identifier } pageInfo { hasNextPage } } }",
+            {"first": first},
+            as_="clerk-li",
+        )
+        nodes = body["data"]["creditBlacklist"]["nodes"]
+        assert len(nodes) == min(first, 11)  # the expired one is not in force
+        counts[first] = dict(ddb_calls.calls)
+    assert counts[20] == counts[3] == {"Query": 1}
+
+
+def test_a_clerk_cannot_file_an_account_under_another_persons_identity(desk: Desk) -> None:
+    desk.file(ITEM)  # applicant-wang's account is linked to her verified identity
+    value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-wang")
+    value["applicant"]["identifier"] = IDENTIFIERS["applicant-zhou"]
+    assert desk.refused("applicationFile", value, as_="clerk-li") == ["IDENTITY_MISMATCH"]
+    value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-wang")
+    assert desk.ok("applicationFile", value, as_="clerk-li")["applicant"]["accountId"] == "applicant-wang"
