@@ -115,6 +115,7 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.request_errors import RequestErrorCodes, guarded
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -225,8 +226,8 @@ def _extensions(settings: Settings) -> list[object]:
     from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
     rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, None),
-        alias_rule(settings.max_aliases),
+        guarded(depth_rule(settings.max_query_depth, None)),
+        guarded(alias_rule(settings.max_aliases)),
     ]
     if not settings.is_local:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -234,6 +235,7 @@ def _extensions(settings: Settings) -> list[object]:
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         DomainErrorCodes,
+        RequestErrorCodes,
         lambda: MaskErrors(should_mask_error=should_mask_error, error_message="服务内部错误,请稍后重试"),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

@@ -49,8 +49,15 @@ class MaterialRef:
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
 
 
+_PAST_INTAKE = frozenset({da.State.IN_REVIEW, da.State.REJECTION_REPORTED, da.State.APPROVED, da.State.REJECTED})
+
+
 def visible_to(case: Application, principal: Principal) -> bool:
-    """Applicants see their own cases; staff the cases of their centre or department."""
+    """Applicants see their own cases; clerks the cases of their centre; reviewers and approvers
+    only cases that have work for their department: a review task, or for the lead department of
+    an immediate item (no tasks, decided at once) the accepted case awaiting or past its decision.
+    A case still at intake (SUBMITTED, NOTICE_ISSUED) and its applicant's personal data stay with
+    the window."""
     if principal.subject is None:
         return False
     if principal.subject in {case.applicant.id, case.filed_by}:
@@ -59,7 +66,9 @@ def visible_to(case: Application, principal: Principal) -> bool:
         return True
     if principal.has_any(Role.CLERK) and principal.centre_id == case.centre_id:
         return True
-    departments = {case.lead_department_id, *(t.department_id for t in case.tasks)}
+    departments = {task.department_id for task in case.tasks}
+    if not case.tasks and case.state in _PAST_INTAKE:
+        departments.add(case.lead_department_id)
     if principal.has_any(Role.REVIEWER, Role.APPROVER) and principal.department_id in departments:
         return True
     return principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id == case.centre_id
