@@ -27,6 +27,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSyntaxError,
     OperationDefinitionNode,
     ValidationContext,
     visit,
@@ -45,6 +46,14 @@ def _code(errors: list[GraphQLError] | None, code: str) -> None:
     for error in errors or []:
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": code}
+
+
+def code_uncoded(errors: list[GraphQLError]) -> None:
+    """For request errors that bypassed the hooks: strawberry's ParserCache parses before the
+    parse hooks yield, so a syntax error leaves through strawberry's catch-all, uncoded."""
+    for error in errors:
+        if not (error.extensions or {}).get("code"):
+            _code([error], PARSE_FAILED if isinstance(error, GraphQLSyntaxError) else VALIDATION_FAILED)
 
 
 def is_request_error(data: Any, errors: list[GraphQLError] | None) -> bool:

@@ -27,7 +27,7 @@ from chalicelib.api.auth import KeySourceUnavailable, TokenError, principal_from
 from chalicelib.api.context import RequestContext
 from chalicelib.api.errors import BAD_REQUEST, should_mask_error
 from chalicelib.api.graphiql import graphiql_page
-from chalicelib.api.request_errors import is_request_error
+from chalicelib.api.request_errors import code_uncoded, is_request_error
 from chalicelib.api.schema import build_schema
 from chalicelib.config import Settings, get_settings
 
@@ -171,7 +171,10 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         message = f"文档中没有名为 {operation_name} 的操作" if operation_name else "文档中没有可执行的操作"
         return _error(400, BAD_REQUEST, message, media)
     errors = [_safe(error) for error in result.errors or []]
-    if media == GRAPHQL_RESPONSE_JSON and is_request_error(result.data, errors):
+    request_error = is_request_error(result.data, errors)
+    if request_error:
+        code_uncoded(errors)
+    if media == GRAPHQL_RESPONSE_JSON and request_error:
         body: dict[str, Any] = {"errors": [error.formatted for error in errors]}
         return Response(json.dumps(body, ensure_ascii=False), status_code=400, headers=_headers(media))
     body = {"data": result.data}
