@@ -14,18 +14,25 @@ import pytest
 
 from infra.local_stack import ROOT, free_port, stop_process, wait_for_http
 
+DYNAMO = ("--dynamodb-port", "0")
+
 
 @pytest.fixture(scope="module")
-def local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def local_api(local_stack: tuple[str, Path]) -> str:
     """The local stack's `/graphql` URL."""
+    return local_stack[0]
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The local stack's `/graphql` URL and its data folder."""
     folder = tmp_path_factory.mktemp("stack")
     port = free_port()
     url = f"http://127.0.0.1:{port}/graphql"
     log_path: Path = folder / "up.log"
     with log_path.open("wb") as log:
         up = subprocess.Popen(
-            [sys.executable, "-m", "infra.local_stack", "--data", str(folder), "up", "--port", str(port)]
-            + ["--dynamodb-port", "0"],
+            [sys.executable, "-m", "infra.local_stack", "--data", str(folder), "up", "--port", str(port), *DYNAMO],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -37,6 +44,6 @@ def local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             wait_for_http(url, 60, up)
         except Exception:
             pytest.fail(f"local stack did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-        yield url
+        yield url, folder
     finally:
         stop_process(up, timeout=15)
