@@ -10,8 +10,8 @@ names another algorithm is `TOKEN_INVALID`, never a crash.
 `UAP_JWT_KEYS` is PEM or a JWKS document (inline or a file path), or the URL of a JWKS
 (`https://…`, e.g. a Cognito pool's `/.well-known/jwks.json`; plain `http://` only on the
 loopback interface, for local tests). A URL is fetched with PyJWT's `PyJWKClient`, which caches
-the key set for five minutes and refetches once when a token names an unknown `kid` (key
-rotation).
+the key set for five minutes and refetches when a token names an unknown `kid` (key rotation),
+at most once per 30 s cooldown so tokens with made-up `kid`s cannot hammer the key endpoint.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class KeySourceUnavailable(ApiError):
 
 JWKS_CACHE_SECONDS = 300
 JWKS_TIMEOUT_SECONDS = 5
+JWKS_REFRESH_COOLDOWN_SECONDS = 30.0
 
 
 def is_jwks_url(source: str) -> bool:
@@ -64,7 +65,13 @@ def is_jwks_url(source: str) -> bool:
 @lru_cache(maxsize=4)
 def _jwks_client(url: str) -> jwt.PyJWKClient:
     """One client per process: its key-set cache survives across warm Lambda invocations."""
-    return jwt.PyJWKClient(url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS)
+    return jwt.PyJWKClient(
+        url,
+        cache_keys=True,
+        lifespan=JWKS_CACHE_SECONDS,
+        timeout=JWKS_TIMEOUT_SECONDS,
+        cooldown_duration=JWKS_REFRESH_COOLDOWN_SECONDS,
+    )
 
 
 def _algorithm_for(key: Any) -> str | None:
