@@ -419,7 +419,8 @@ class ApplicationService:
         nor act on the applicant's cases (checked on every use)."""
         if not principal.has_any(Role.APPLICANT) or principal.subject is None:
             raise DomainError.one(Code.FORBIDDEN, "只有申请人本人可以撤销代办授权")
-        grant = self.applications.authorisation(principal.subject, agent_id.strip())
+        # An empty id is no key DynamoDB accepts (found by the fuzzing run, issue 16): unknown.
+        grant = self.applications.authorisation(principal.subject, agent_id.strip()) if agent_id.strip() else None
         if grant is None:
             raise DomainError.one(Code.NOT_FOUND, "未找到该代办授权", "agentId")
         uow = UnitOfWork()

@@ -184,3 +184,12 @@ def test_lead_department_sees_a_case_only_once_it_has_a_task(api: Api) -> None:
     case.run("ApplicationAccept", {"input": {"id": case.id}}, case.clerk)
     for person in (case.reviewer, case.approver):
         assert api.gql(read, {"id": case.id}, as_=person)["data"]["application"]["state"] != "SUBMITTED"
+
+
+def test_revoking_an_agent_with_an_empty_id_is_not_found(api: Api) -> None:
+    """Found by the schemathesis run (tests/http/test_fuzzing.py): an empty agentId reached
+    DynamoDB as an empty key and came back as a masked internal error."""
+    revoke = """mutation { agentAuthorisationRevoke(input: { agentId: "  " }) {
+      authorisation { agentId } userErrors { field code } } }"""
+    body = api.gql(revoke, as_=next(u.id for u in api.seed.users))
+    assert body["data"]["agentAuthorisationRevoke"]["userErrors"] == [{"field": "agentId", "code": "NOT_FOUND"}]
