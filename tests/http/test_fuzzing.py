@@ -68,7 +68,7 @@ def test_no_server_error(local_api: str, staff_token: str) -> None:
             body = response.json() if response.status_code < 500 else {}
             masked = [e for e in body.get("errors") or [] if MASKED in e.get("message", "")]
             if response.status_code >= 500 or masked:
-                failures.append(f"{operation.label}: {response.status_code} {case.body} -> {response.text[:300]}")
+                failures.append(f"{case.operation.label}: {response.status_code} {case.body} -> {response.text[:300]}")
 
         check()
         tested += 1
