@@ -45,10 +45,10 @@ def graphiql_asset(name: str, settings: Settings | None = None) -> Response:
     """One pinned GraphiQL file; 404 outside the local stage or when `npm ci` has not run."""
     settings = settings or get_settings()
     known = ASSETS.get(name)
-    path = NODE_MODULES / known[0] if known else None
-    if not settings.is_local or path is None or not path.is_file():
+    if not settings.is_local or known is None or not (NODE_MODULES / known[0]).is_file():
         return Response("not found", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})
+    relative, kind = known
     return Response(
-        path.read_text(encoding="utf-8"),
-        headers={"Content-Type": f"{known[1]}; charset=utf-8", "Cache-Control": "public, max-age=3600"},
+        (NODE_MODULES / relative).read_text(encoding="utf-8"),
+        headers={"Content-Type": f"{kind}; charset=utf-8", "Cache-Control": "public, max-age=3600"},
     )
