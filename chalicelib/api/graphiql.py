@@ -4,7 +4,8 @@ The scripts are the npm packages pinned in `package.json`/`package-lock.json` (g
 with its UMD bundle, React and ReactDOM 18.3.1), installed by `scripts/bootstrap` (`npm ci`)
 and served from `node_modules/` by `GET /graphiql/{asset}`. Nothing is fetched from a CDN. Other
 stages answer 404: `node_modules/` is not in the Lambda package and GraphiQL needs
-introspection, which only the local stage allows.
+introspection, which only the local stage allows. Tokens go into GraphiQL's headers pane as
+`{"Authorization": "Bearer …"}` (`scripts/tokens` prints them).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>�
 <script src="graphiql/graphiql.min.js"></script>
 <script>ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, {
   fetcher: GraphiQL.createFetcher({url: location.pathname,
-    headers: {Accept: 'application/graphql-response+json, application/json'}}),
-  defaultHeaders: '{"Authorization": "Bearer <scripts/tokens 打印的令牌>"}'}));</script></body></html>"""
+    headers: {Accept: 'application/graphql-response+json, application/json'}})}));</script>
+</body></html>"""
 
 
 def graphiql_page() -> Response:
