@@ -4,6 +4,7 @@ from chalice import Chalice, Response
 from chalice.app import CloudWatchEvent, Rate
 
 from chalicelib import observability
+from chalicelib.api.graphiql import graphiql_asset
 from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.verify_route import handle_verify
@@ -25,6 +26,12 @@ def graphql() -> Response:
     request = app.current_request
     assert request is not None
     return graphql_response(request)
+
+
+@app.route("/graphiql/{asset}", methods=["GET"])
+def graphiql(asset: str) -> Response:
+    """GraphiQL's pinned scripts, local stage only (offline): see chalicelib/api/graphiql.py."""
+    return graphiql_asset(asset)
 
 
 @app.route("/uploads/{token}", methods=["PUT"], content_types=list(UPLOAD_CONTENT_TYPES))

@@ -534,12 +534,14 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) ->
                 except LocalStackError as error:
                     _log(f"chalice local is not answering: {error} (see its output above)")
                 else:
+                    (folder / API_PORT_FILE).write_text(f"{port}\n")  # scripts/tokens prints this port
                     _log(f"API: {url}  (GraphiQL in a browser; tokens: scripts/tokens; Ctrl-C stops)")
                 return chalice.wait()
             except KeyboardInterrupt:
                 _log("stopping chalice local and DynamoDB Local")
                 return 0
             finally:
+                (folder / API_PORT_FILE).unlink(missing_ok=True)
                 stop_process(scheduler)
                 stop_process(chalice)
 
@@ -583,7 +585,25 @@ def demo_tokens(folder: Path, hours: float = 12) -> list[tuple[str, list[str], s
     return rows
 
 
-def print_tokens(folder: Path, hours: float, port: int) -> None:
+API_PORT_FILE = "api.port"  # written by `up` once chalice local answers, removed when it stops
+
+
+def running_port(folder: Path) -> int | None:
+    """The port a running `up` listens on (from its port file, checked by connecting), or None."""
+    try:
+        port = int((folder / API_PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return None if port_is_free(port) else port
+
+
+def print_tokens(folder: Path, hours: float, port: int | None) -> None:
+    """`port` None: the running local API's real port, else PORT or 8000 (with a warning)."""
+    if port is None:
+        port = running_port(folder)
+        if port is None:
+            port = int(os.environ.get("PORT") or 8000)
+            _log(f"no local API is running (scripts/dev); the example assumes port {port}")
     rows = demo_tokens(folder, hours)
     print(f"# Demo bearer tokens, valid {hours:g} h, signed by {folder / 'issuer'}/issuer-key.pem")
     print("# id roles name token   (one person a line; the token is the last field)")
@@ -627,7 +647,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_boot.add_argument("--json", action="store_true", help="print the result as JSON")
     p_tok = sub.add_parser("tokens", help="demo bearer tokens for the seeded people")
     p_tok.add_argument("--hours", type=float, default=12)
-    p_tok.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    p_tok.add_argument("--port", type=int, default=None, help="default: the port the running local API uses")
     args = parser.parse_args(argv)
     folder: Path = args.data.resolve()
     try:

@@ -64,6 +64,11 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "PDF 文件结构损坏，无法解析。",
         "The PDF structure is damaged and cannot be parsed.",
     ),
+    "PDF_TOO_COMPLEX": (
+        Severity.ERROR,
+        "PDF 文件的结构超出验证限制（签名域、对象或修订版本过多），未进行验证。",
+        "The PDF's structure exceeds the verification limits (too many signature fields, objects or revisions); it was not verified.",
+    ),
     "PDF_ENCRYPTED": (
         Severity.ERROR,
         "PDF 文件已加密，无法验证印章。",

@@ -3,7 +3,15 @@
 Production tokens come from Amazon Cognito (claims `sub`, `cognito:groups`, `custom:department`,
 `custom:centre`; audience in `aud` for ID tokens or `client_id` for access tokens). The local
 stage and the tests use a local issuer (`infra/local_issuer.py`) with the same claims. Only
-asymmetric algorithms are accepted, so a leaked verification key cannot mint tokens.
+asymmetric algorithms are accepted, so a leaked verification key cannot mint tokens, and each key
+verifies only its own algorithm (RS256 for RSA keys, ES256 for P-256 keys): a token whose header
+names another algorithm is `TOKEN_INVALID`, never a crash.
+
+`UAP_JWT_KEYS` is PEM or a JWKS document (inline or a file path), or the URL of a JWKS
+(`https://…`, e.g. a Cognito pool's `/.well-known/jwks.json`; plain `http://` only on the
+loopback interface, for local tests). A URL is fetched with PyJWT's `PyJWKClient`, which caches
+the key set for five minutes and refetches when a token names an unknown `kid` (key rotation),
+at most once per 30 s cooldown so tokens with made-up `kid`s cannot hammer the key endpoint.
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ import json
 import os
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from chalicelib.api.errors import ApiError
 from chalicelib.config import Settings
@@ -30,6 +40,64 @@ TOKEN_SCOPE = "TOKEN_SCOPE"
 
 class TokenError(ApiError):
     """Any token problem; the view answers HTTP 401 with this code."""
+
+
+AUTH_UNAVAILABLE = "AUTH_UNAVAILABLE"
+
+
+class KeySourceUnavailable(ApiError):
+    """The JWKS URL could not be fetched: our problem, not the caller's (HTTP 503)."""
+
+
+JWKS_CACHE_SECONDS = 300
+JWKS_TIMEOUT_SECONDS = 5
+JWKS_REFRESH_COOLDOWN_SECONDS = 30.0
+
+
+def is_jwks_url(source: str) -> bool:
+    """https anywhere; http only to the loopback interface (a local test server)."""
+    parts = urlsplit(source.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"}
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    """One client per process: its key-set cache survives across warm Lambda invocations."""
+    return jwt.PyJWKClient(
+        url,
+        cache_keys=True,
+        lifespan=JWKS_CACHE_SECONDS,
+        timeout=JWKS_TIMEOUT_SECONDS,
+        cooldown_duration=JWKS_REFRESH_COOLDOWN_SECONDS,
+    )
+
+
+def _algorithm_for(key: Any) -> str | None:
+    """The one algorithm a key verifies; None for key types we do not accept."""
+    if isinstance(key, rsa.RSAPublicKey):
+        return "RS256"
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
+        return "ES256"
+    return None
+
+
+def _key_for(token: str, header: dict[str, Any], source: str) -> Any:
+    if is_jwks_url(source):
+        try:
+            return _jwks_client(source.strip()).get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientConnectionError as error:
+            raise KeySourceUnavailable(AUTH_UNAVAILABLE, "暂时无法获取令牌验证密钥,请稍后重试") from error
+        except jwt.PyJWKClientError as error:
+            raise TokenError(TOKEN_INVALID, "令牌签名密钥未知") from error
+    keys = _keys(source)
+    if not keys:
+        raise TokenError(TOKEN_INVALID, "服务未配置令牌验证密钥")
+    key = keys.get(header.get("kid")) or keys.get(None)
+    if key is None:
+        raise TokenError(TOKEN_INVALID, "令牌签名密钥未知")
+    return key
 
 
 @lru_cache(maxsize=4)
@@ -64,18 +132,18 @@ def principal_from_header(header: str | None, settings: Settings) -> Principal:
 
 
 def verify_token(token: str, settings: Settings) -> Principal:
-    keys = _keys(settings.jwt_keys)
-    if not keys:
+    if not settings.jwt_keys.strip():
         raise TokenError(TOKEN_INVALID, "服务未配置令牌验证密钥")
     try:
         header = jwt.get_unverified_header(token)
-        key = keys.get(header.get("kid")) or keys.get(None)
-        if key is None:
-            raise TokenError(TOKEN_INVALID, "令牌签名密钥未知")
+        key = _key_for(token, header, settings.jwt_keys)
+        algorithm = _algorithm_for(key)
+        if algorithm is None or header.get("alg") != algorithm:
+            raise TokenError(TOKEN_INVALID, "令牌签名算法与验证密钥不符")
         claims = jwt.decode(
             token,
             key=key,
-            algorithms=ALGORITHMS,
+            algorithms=[algorithm],
             issuer=settings.jwt_issuer,
             options={"require": ["exp", "iat", "sub", "iss"], "verify_aud": False},
             leeway=30,

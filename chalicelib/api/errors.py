@@ -43,9 +43,11 @@ PAGE_LIMIT = "PAGE_LIMIT"
 
 
 def is_expected(error: GraphQLError) -> bool:
-    """Validation/parse errors (no original error), ApiErrors and DomainErrors are shown."""
+    """Validation/parse errors (no original error), ApiErrors and DomainErrors are shown, and so
+    are variable-coercion errors: graphql-core wraps the GraphQLError that describes the bad value
+    (wrong type, missing required variable, unknown input field), which is the caller's mistake."""
     original = error.original_error
-    return original is None or isinstance(original, ApiError | DomainError)
+    return original is None or isinstance(original, ApiError | DomainError | GraphQLError)
 
 
 class DomainErrorCodes(SchemaExtension):

@@ -170,6 +170,7 @@ from chalicelib.api.referrals.mutations.application_referral_start import (
 )
 from chalicelib.api.referrals.queries import ReferralQuery
 from chalicelib.api.scalars import SCALAR_MAP
+from chalicelib.api.request_errors import RequestErrorCodes, guarded
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -326,8 +327,8 @@ def _extensions(settings: Settings) -> list[object]:
     from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
     rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, None),
-        alias_rule(settings.max_aliases),
+        guarded(depth_rule(settings.max_query_depth, None)),
+        guarded(alias_rule(settings.max_aliases)),
     ]
     if not settings.is_local:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -335,6 +336,7 @@ def _extensions(settings: Settings) -> list[object]:
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         DomainErrorCodes,
+        RequestErrorCodes,
         MaskErrorsWithId,  # an error id users can quote, found in the log line of the error
         OperationObservability,  # after the masking: log fields and metrics per operation
         lambda: ParserCache(maxsize=256),

@@ -53,8 +53,15 @@ class MaterialRef:
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
 
 
+_PAST_INTAKE = frozenset({da.State.IN_REVIEW, da.State.REJECTION_REPORTED, da.State.APPROVED, da.State.REJECTED})
+
+
 def visible_to(case: Application, principal: Principal) -> bool:
-    """Applicants see their own cases; staff the cases of their centre or department."""
+    """Applicants see their own cases; clerks the cases of their centre; reviewers and approvers
+    only cases that have work for their department: a review task, or for the lead department of
+    an immediate item (no tasks, decided at once) the accepted case awaiting or past its decision.
+    A case still at intake (SUBMITTED, NOTICE_ISSUED) and its applicant's personal data stay with
+    the window."""
     if principal.subject is None:
         return False
     if principal.subject in {case.applicant.id, case.filed_by}:
@@ -63,7 +70,9 @@ def visible_to(case: Application, principal: Principal) -> bool:
         return True
     if principal.has_any(Role.CLERK) and principal.centre_id == case.centre_id:
         return True
-    departments = {case.lead_department_id, *(t.department_id for t in case.tasks)}
+    departments = {task.department_id for task in case.tasks}
+    if not case.tasks and case.state in _PAST_INTAKE:
+        departments.add(case.lead_department_id)
     if principal.has_any(Role.REVIEWER, Role.APPROVER) and principal.department_id in departments:
         return True
     return principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id == case.centre_id
@@ -469,7 +478,8 @@ class ApplicationService:
         nor act on the applicant's cases (checked on every use)."""
         if not principal.has_any(Role.APPLICANT) or principal.subject is None:
             raise DomainError.one(Code.FORBIDDEN, "只有申请人本人可以撤销代办授权")
-        grant = self.applications.authorisation(principal.subject, agent_id.strip())
+        # An empty id is no key DynamoDB accepts (found by the fuzzing run, issue 16): unknown.
+        grant = self.applications.authorisation(principal.subject, agent_id.strip()) if agent_id.strip() else None
         if grant is None:
             raise DomainError.one(Code.NOT_FOUND, "未找到该代办授权", "agentId")
         uow = UnitOfWork()

@@ -199,3 +199,75 @@ def test_only_unexpected_errors_are_logged_as_errors(
         api.gql(ITEMS)
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(logged) == 1 and "secret internal detail" in (logged[0].exc_text or logged[0].getMessage())
+
+
+# --- GraphQL over HTTP (issue 16, point 2) ----------------------------------------------------------
+
+
+def _raw(method: str, body: bytes | None, headers: dict[str, str], path: str = "/graphql") -> Any:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        if method == "GET":
+            return client.http.get(path, headers=headers)
+        return client.http.post(path, headers=headers, body=body or b"")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/json"),
+        ("*/*", "application/json"),
+        ("application/graphql-response+json", "application/graphql-response+json"),
+        ("application/graphql-response+json, application/json;q=0.9", "application/graphql-response+json"),
+        ("application/json, application/graphql-response+json;q=0.5", "application/json"),
+        ("text/html", None),
+        ("application/graphql-response+json;q=0", None),
+    ],
+)
+def test_accept_negotiation(accept: str | None, expected: str | None) -> None:
+    from chalicelib.api.view import negotiate
+
+    assert negotiate(accept) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{", "GRAPHQL_PARSE_FAILED"),
+        ("{ noSuchField }", "GRAPHQL_VALIDATION_FAILED"),
+        ("query($f: Int!) { serviceItems(first: $f) { edges { cursor } } }", "BAD_USER_INPUT"),
+    ],
+)
+def test_request_errors_per_media_type(api: Api, query: str, code: str) -> None:
+    body = json.dumps({"query": query}).encode()
+    new = _raw("POST", body, {"Content-Type": "application/json", "Accept": "application/graphql-response+json"})
+    assert new.status_code == 400 and new.headers["Content-Type"].startswith("application/graphql-response+json")
+    parsed = json.loads(new.body)
+    assert "data" not in parsed and parsed["errors"][0]["extensions"]["code"] == code
+    old = _raw("POST", body, {"Content-Type": "application/json", "Accept": "application/json"})
+    assert old.status_code == 200 and json.loads(old.body)["data"] is None
+    assert json.loads(old.body)["errors"][0]["extensions"]["code"] == code
+
+
+def test_field_errors_keep_200_under_graphql_response_json(api: Api) -> None:
+    body = json.dumps({"query": "{ me { subject } }"}).encode()
+    response = _raw("POST", body, {"Content-Type": "application/json", "Accept": "application/graphql-response+json"})
+    assert response.status_code == 200 and error_code(json.loads(response.body)) == "UNAUTHENTICATED"
+
+
+def test_unacceptable_accept_header_and_missing_content_type(api: Api) -> None:
+    body = json.dumps({"query": "{ __typename }"}).encode()
+    refused = _raw("POST", body, {"Content-Type": "application/json", "Accept": "text/html"})
+    assert refused.status_code == 406 and error_code(json.loads(refused.body)) == "NOT_ACCEPTABLE"
+
+
+@pytest.mark.parametrize("query", ["mutation { __typename }", "{ __typename }"])
+def test_get_never_executes(api: Api, query: str) -> None:
+    from urllib.parse import quote
+
+    response = _raw("GET", None, {"Accept": "application/graphql-response+json"}, f"/graphql?query={quote(query)}")
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert error_code(json.loads(response.body)) == "METHOD_NOT_ALLOWED"

@@ -57,10 +57,12 @@ def filed_and_accepted(desk: Desk, item: str = "ZS-SCJG-004", **kwargs: Any) -> 
 # --- intake ------------------------------------------------------------------------------------
 
 
-def test_deciding_a_case_not_yet_accepted_is_an_illegal_transition(desk: Desk, ddb_calls: CallCounter) -> None:
+def test_deciding_a_case_not_yet_accepted_is_refused(desk: Desk, ddb_calls: CallCounter) -> None:
+    """The lead department's approver has no task on a SUBMITTED case, so it is hidden from them:
+    NOT_FOUND, as for an unknown id (issue 16; the state rule itself is a domain unit test)."""
     case = desk.file("ZS-SCJG-004")
     value = {"id": case["id"], "outcome": "APPROVED", "reason": "同意"}
-    refuse(desk, ddb_calls, "applicationDecide", value, "ILLEGAL_TRANSITION", as_="approver-market-mao")
+    refuse(desk, ddb_calls, "applicationDecide", value, "NOT_FOUND", as_="approver-market-mao")
     assert desk.read(case["id"])["state"] == "SUBMITTED"
 
 
@@ -143,8 +145,9 @@ def test_clerk_of_another_centre_cannot_accept(desk: Desk, ddb_calls: CallCounte
     # A window clerk of another centre does not even learn that the case exists (hidden = unknown).
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", as_="clerk-li")
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", as_="clerk-dh-sun")
-    # Someone who may see it (an approver of the lead department) still cannot accept at another centre's window.
-    token = api.token("market-dual", ["approver", "clerk"], department="city-market", centre=CITY)
+    # Someone who may see it (a supervisor, who is also a clerk elsewhere) still cannot accept at another
+    # centre's window. (The lead department's approver no longer sees a case before it is accepted.)
+    token = api.token("supervisor-dual", ["supervisor", "clerk"], department="city-market", centre=CITY)
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "OUTSIDE_CENTRE", token=token)
     assert desk.accept(case["id"], "clerk-jt-le")["state"] == "IN_REVIEW"
 
