@@ -22,6 +22,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.intake_refusals import IntakeRefusalService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.supervision import SupervisionService
@@ -126,6 +127,13 @@ class RequestContext:
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- refusal at intake (不予受理, 否认报备) --------------------------------------------------
+    @cached_property
+    def intake_refusals(self) -> IntakeRefusalService:
+        from chalicelib.services.intake_refusals import IntakeRefusalService
+
+        return IntakeRefusalService(self.applications, self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -105,6 +105,24 @@ from chalicelib.api.identity.types import IdentityQuery
 from chalicelib.api.inspections.mutations.inspection_record import InspectionRecordPayload, inspection_record
 from chalicelib.api.inspections.queries import InspectionQuery
 
+# --- refusal at intake (不予受理, 否认报备) ------------------------------------------------------
+from chalicelib.api.intake_refusals.mutations.intake_refusal_confirm import (
+    IntakeRefusalConfirmPayload,
+    intake_refusal_confirm,
+)
+from chalicelib.api.intake_refusals.mutations.intake_refusal_correct import (
+    IntakeRefusalCorrectPayload,
+    intake_refusal_correct,
+)
+from chalicelib.api.intake_refusals.mutations.intake_refusal_issue import (
+    IntakeRefusalIssuePayload,
+    intake_refusal_issue,
+)
+from chalicelib.api.intake_refusals.mutations.intake_refusal_object import (
+    IntakeRefusalObjectPayload,
+    intake_refusal_object,
+)
+
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
@@ -212,6 +230,15 @@ class Mutation:
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --
+    intake_refusal_issue: IntakeRefusalIssuePayload = mutation(intake_refusal_issue, access=CLERK)
+    intake_refusal_object: IntakeRefusalObjectPayload = mutation(intake_refusal_object, access=APPLICANTS)
+    intake_refusal_confirm: IntakeRefusalConfirmPayload = mutation(
+        intake_refusal_confirm, access=AnyRole(Role.APPROVER, Role.SUPERVISOR)
+    )
+    intake_refusal_correct: IntakeRefusalCorrectPayload = mutation(
+        intake_refusal_correct, access=AnyRole(Role.APPROVER, Role.SUPERVISOR)
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

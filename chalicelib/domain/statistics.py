@@ -135,6 +135,9 @@ def case_deltas(
         if effect.kind == "violation":
             kind = ScopeKind.CENTRE if effect.subject == case.centre_id else ScopeKind.DEPARTMENT
             add(scope(kind, effect.subject), {"violations": 1})
+            if effect.detail == "intake_refusal_corrected" and case.intake_refusals:
+                # 否认报备 corrected: the wrong refusal counts against the clerk who made it.
+                add(scope(ScopeKind.STAFF, case.intake_refusals[-1].refused_by), {"violations": 1})
     return [Delta(key, day, value) for key, value in out.items()]
 
 

@@ -50,6 +50,7 @@ class ViolationKind(StrEnum):
     INTAKE_OVERDUE = "intake_overdue"
     WARNING_IGNORED = "warning_ignored"
     RECTIFICATION_OVERDUE = "rectification_overdue"
+    INTAKE_REFUSAL_CORRECTED = "intake_refusal_corrected"  # 否认报备 corrected: the clerk's wrong refusal
 
 
 class Escalation(StrEnum):

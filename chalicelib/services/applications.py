@@ -62,6 +62,11 @@ def visible_to(case: Application, principal: Principal) -> bool:
     departments = {case.lead_department_id, *(t.department_id for t in case.tasks)}
     if principal.has_any(Role.REVIEWER, Role.APPROVER) and principal.department_id in departments:
         return True
+    # 否认报备: the unit leader of a clerk who refused the case at intake rules on the objection.
+    if principal.has_any(Role.APPROVER) and any(
+        r.department_id == principal.department_id for r in case.intake_refusals
+    ):
+        return True
     return principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id == case.centre_id
 
 

@@ -196,6 +196,18 @@ LIFECYCLE: dict[str, Any] = {
         {"month": datetime.now(UTC).strftime("%Y-%m")} if c.refused().id else {},
         c.supervisor,
     ),
+    # Refusal at intake (不予受理) and its 否认报备
+    "IntakeRefusalIssue": lambda c: ({"input": {"id": c.filed().id, **c.REFUSAL}}, c.clerk),
+    "IntakeRefusalObject": lambda c: (
+        {"input": {"id": c.intake_refused().id, "objection": "本事项依法需要许可,请复核"}},
+        "applicant-wang",
+    ),
+    "IntakeRefusalConfirm": lambda c: ({"input": {"id": c.intake_objected().id, "note": "维持"}}, c.unit_leader),
+    "IntakeRefusalCorrect": lambda c: (
+        {"input": {"id": c.intake_objected().id, "note": "依法应予受理"}},
+        c.unit_leader,
+    ),
+    "IntakeRefusalDecision": lambda c: ({"id": c.intake_refused().id}, "applicant-wang"),
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),

@@ -28,6 +28,7 @@ class InboxQueue(StrEnum):
     DECISION = "decision"  # approvers: reviewed cases of their department, by promised limit
     REJECTION_REPORTS = "rejection"  # supervisors: refusals waiting for confirmation
     ISSUANCE = "issuance"  # bureau: approved cases of their centre awaiting a certificate
+    INTAKE_REFUSALS = "intake_refusal"  # unit leaders (approvers): objected window refusals of their department
 
 
 _QUEUE_ROLE = {
@@ -36,6 +37,7 @@ _QUEUE_ROLE = {
     InboxQueue.DECISION: Role.APPROVER,
     InboxQueue.REJECTION_REPORTS: Role.SUPERVISOR,
     InboxQueue.ISSUANCE: Role.BUREAU,
+    InboxQueue.INTAKE_REFUSALS: Role.APPROVER,
 }
 
 

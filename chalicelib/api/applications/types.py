@@ -8,12 +8,14 @@ only staff may read (who accepted, reviewer identities) carry their own STAFF ru
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
+from chalicelib.api.intake_refusals.types import IntakeRefusal
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import application as da
@@ -31,6 +33,12 @@ PledgeStatus = strawberry.enum(da.PledgeStatus, name="PledgeStatus")
 ReportStatus = strawberry.enum(da.ReportStatus, name="RejectionReportStatus")
 Outcome = strawberry.enum(da.Outcome, name="DecisionOutcome")
 MeetingKind = strawberry.enum(da.MeetingKind, name="MeetingKind")
+
+
+@strawberry.enum(description="Where a refusal in the rejection ledger came from.")
+class RejectionOrigin(StrEnum):
+    REVIEW = "review"  # an approver's refusal after review, confirmed or corrected by a supervisor
+    WINDOW = "window"  # 不予受理 at the window, confirmed or corrected by the clerk's unit leader
 
 
 def _department(info: Info, department_id: str) -> Department | None:
@@ -349,6 +357,10 @@ class Application(relay.Node):
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
 
+    @field(access=AUTHENTICATED, description="不予受理 at the window, each with its written decision (oldest first).")
+    def intake_refusals(self) -> list[IntakeRefusal]:
+        return IntakeRefusal.of_case(self.domain)
+
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
         page = info.context.application_repository.events_page(self.domain.id, page_size(first), after)
@@ -409,12 +421,14 @@ class LedgerEntry:
     tracking_code: str
     item_name: str
     report: RejectionReport
+    origin: RejectionOrigin
     department_id: strawberry.Private[str]
 
     @classmethod
     def from_record(cls, r: LedgerRecord) -> LedgerEntry:
         report = r.report
         return cls(
+            origin=RejectionOrigin(r.origin),
             case_id=r.application_id,
             tracking_code=r.tracking_code,
             item_name=r.item_name,
