@@ -120,5 +120,17 @@ class Case:
         self.run("IntakeRefusalObject", objection, "applicant-wang")
         return self
 
+    # --- approval on pledge (告知承诺制): items whose terms allow it --------------------------------
+
+    def pledge_noticed(self) -> Case:
+        self.filed().run("ApplicationPledgeNoticeIssue", {"input": {"id": self.id}}, self.clerk)
+        return self
+
+    def pledge_approved(self) -> Case:
+        self.pledge_noticed().run("ApplicationPledgeSign", {"input": {"id": self.id}}, "applicant-wang")
+        approve = {"outcome": "APPROVED", "reason": "申请人承诺符合条件,准予许可"}
+        self.run("ApplicationDecide", {"input": {"id": self.id, **approve}}, self.approver)
+        return self
+
     def review_input(self) -> dict[str, Any]:
         return {"input": {"id": self.id, "opinion": "AGREE", "text": "符合要求"}}

@@ -20,6 +20,7 @@ from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
+    from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.intake_refusals import IntakeRefusalService
@@ -134,6 +135,13 @@ class RequestContext:
         from chalicelib.services.intake_refusals import IntakeRefusalService
 
         return IntakeRefusalService(self.applications, self.catalogue)
+
+    # --- approval on pledge (告知承诺制) -----------------------------------------------------------
+    @cached_property
+    def approval_on_pledge(self) -> ApprovalOnPledgeService:
+        from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
+
+        return ApprovalOnPledgeService(self.applications, self.certificate_repository)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -72,6 +72,20 @@ from chalicelib.api.applications.mutations.rejection_report_correct import (
 )
 from chalicelib.api.applications.queries import ApplicationQuery
 from chalicelib.api.applications.types import Application
+
+# --- approval on pledge (告知承诺制) -------------------------------------------------------------
+from chalicelib.api.approval_on_pledge.mutations.application_pledge_notice_issue import (
+    ApplicationPledgeNoticeIssuePayload,
+    application_pledge_notice_issue,
+)
+from chalicelib.api.approval_on_pledge.mutations.application_pledge_sign import (
+    ApplicationPledgeSignPayload,
+    application_pledge_sign,
+)
+from chalicelib.api.approval_on_pledge.mutations.application_pledge_verify import (
+    ApplicationPledgeVerifyPayload,
+    application_pledge_verify,
+)
 from chalicelib.api.catalogue.mutations.service_item_cancel import ServiceItemCancelPayload, service_item_cancel
 from chalicelib.api.catalogue.mutations.service_item_change import ServiceItemChangePayload, service_item_change
 from chalicelib.api.catalogue.mutations.service_item_create import ServiceItemCreatePayload, service_item_create
@@ -230,6 +244,14 @@ class Mutation:
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- approval on pledge (告知承诺制): the verifying department is checked in the domain ---------
+    application_pledge_notice_issue: ApplicationPledgeNoticeIssuePayload = mutation(
+        application_pledge_notice_issue, access=CLERK
+    )
+    application_pledge_sign: ApplicationPledgeSignPayload = mutation(application_pledge_sign, access=APPLICANTS)
+    application_pledge_verify: ApplicationPledgeVerifyPayload = mutation(
+        application_pledge_verify, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    )
     # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --
     intake_refusal_issue: IntakeRefusalIssuePayload = mutation(intake_refusal_issue, access=CLERK)
     intake_refusal_object: IntakeRefusalObjectPayload = mutation(intake_refusal_object, access=APPLICANTS)

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from chalicelib.domain.approval_on_pledge import PledgeApproval, PledgeApprovalStatus, PledgeCode, notice_text
 from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import ItemKind, ItemStatus, MaterialKind, ServiceItem, SpecialStepKind, TimeoutRule
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.intake_refusal import IntakeRefusal, RefusalCode, RefusalGround, RefusalStatus, check_refusal
 from chalicelib.domain.working_days import Pause, WorkingDayCalendar
@@ -165,6 +166,10 @@ class Code:
     OBJECTION_LATE = RefusalCode.OBJECTION_LATE
     ALREADY_OBJECTED = RefusalCode.ALREADY_OBJECTED
     NOT_UNIT_LEADER = RefusalCode.NOT_UNIT_LEADER
+    PLEDGE_NOT_ALLOWED = PledgeCode.PLEDGE_NOT_ALLOWED
+    PLEDGE_NOT_NOTIFIED = PledgeCode.PLEDGE_NOT_NOTIFIED
+    NOT_VERIFYING = PledgeCode.NOT_VERIFYING
+    FINDINGS_REQUIRED = PledgeCode.FINDINGS_REQUIRED
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -325,6 +330,7 @@ class Application:
     red_flag: bool = False
     certificate_id: str | None = None
     intake_refusals: tuple[IntakeRefusal, ...] = ()  # 不予受理 at the window (domain/intake_refusal.py)
+    pledge_approval: PledgeApproval | None = None  # 告知承诺制 (domain/approval_on_pledge.py)
     warned: tuple[str, ...] = ()  # deadlines (supervision keys) that already had a yellow warning
     events: int = 0
     last_hash: str = "0" * 64
@@ -382,6 +388,7 @@ class Application:
             and self.item.elements.certificate_type is not None
             and (self.pledge is None or self.pledge.status in SETTLED_PLEDGE)
             and not self.missing_primary()
+            and not (self.pledge_approval and self.pledge_approval.status is PledgeApprovalStatus.FALSE)
         )
 
     def pending_report(self) -> RejectionReport | None:
@@ -941,6 +948,10 @@ def decide(
         approved = replace(
             case, state=State.APPROVED, decision=Decision(Outcome.APPROVED, who, at, text, legal_basis.strip())
         )
+        pledged = case.pledge_approval
+        if pledged is not None and pledged.status is PledgeApprovalStatus.PLEDGED:  # 告知承诺: verify next
+            opened = replace(pledged, status=PledgeApprovalStatus.VERIFYING, approved_on=china_date(now))
+            approved = replace(approved, pledge_approval=opened)
         return _move(case, approved, "approve", actor, at, text)
     basis = _text(legal_basis, Code.LEGAL_BASIS_REQUIRED, "不予许可须写明法律依据", "legalBasis")
     report = RejectionReport(text, basis, who, at)
@@ -1104,6 +1115,102 @@ def correct_intake_refusal(
         at,
         f"否认报备经单位领导审查予以纠正,退回受理:{note.strip()}",
         Effect("violation", refusal.department_id or case.centre_id, "intake_refusal_corrected"),
+    )
+
+
+# --- approval on pledge (告知承诺制): rules in domain/approval_on_pledge.py -------------------------
+
+
+def issue_pledge_notice(case: Application, actor: Principal, now: datetime, barred: bool) -> Transition:
+    """The window gives the written notice of the conditions and of the liability for a false pledge."""
+    who = _require_role(actor, Role.CLERK)
+    _require_state(case, State.SUBMITTED)
+    _require_centre(case.centre_id, actor)
+    terms = case.item.elements.approval_on_pledge
+    problems = []
+    if terms is None:
+        problems.append(Violation(Code.PLEDGE_NOT_ALLOWED, "该事项未实行告知承诺制", "id"))
+    if barred:
+        problems.append(Violation(Code.CREDIT_DEFAULT, "申请人存在未消除的失信记录,不适用告知承诺制", "applicant"))
+    if problems:
+        raise DomainError(problems)
+    assert terms is not None
+    at = now.isoformat(timespec="seconds")
+    e = case.item.elements
+    approval = PledgeApproval(
+        notice_text(e.name, e.conditions, terms.verification_days, terms.liability),
+        who,
+        at,
+        terms.verification_days,
+        terms.bar_days,
+    )
+    noticed = replace(case, first_contact_officer=_first_contact(case, who), pledge_approval=approval)
+    return _move(case, noticed, "issue_pledge_notice", actor, at, "出具告知承诺书面告知")
+
+
+def sign_pledge(case: Application, actor: Principal, now: datetime, barred: bool) -> Transition:
+    """The applicant pledges in writing: accepted on the pledge, straight to the decision (no
+    substantive review by departments: the pledge stands in for it)."""
+    who = _require_role(actor, Role.APPLICANT, Role.AGENT)
+    if who not in {case.applicant.id, case.filed_by}:
+        raise _fail(Code.FORBIDDEN, "只能为本人的办件作出承诺")
+    _require_state(case, State.SUBMITTED)
+    approval = case.pledge_approval
+    if approval is None or approval.status is not PledgeApprovalStatus.NOTIFIED:
+        raise _fail(Code.PLEDGE_NOT_NOTIFIED, "窗口尚未出具告知承诺书面告知", "id")
+    if barred:
+        raise _fail(Code.CREDIT_DEFAULT, "申请人存在未消除的失信记录,不适用告知承诺制", "applicant")
+    at = now.isoformat(timespec="seconds")
+    today = china_date(now)
+    accepted = replace(
+        case,
+        state=State.IN_REVIEW,
+        accepted_by=approval.notified_by,
+        accepted_on=today,
+        review_opened_on=today,
+        tasks=(),
+        pledge_approval=replace(approval, status=PledgeApprovalStatus.PLEDGED, pledged_at=at),
+    )
+    return _move(case, accepted, "accept_on_pledge", actor, at, "申请人书面承诺符合条件,依承诺受理")
+
+
+def verify_pledge(case: Application, actor: Principal, now: datetime, truthful: bool, findings: str) -> Transition:
+    """The supervising department verifies the pledge after approval; a false one is a serious
+    credit record (the service revokes the certificate and bars the applicant in the same
+    transaction)."""
+    who = _require_role(actor, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    supervising = case.item.elements.effective_supervising_department_id
+    if not actor.has_any(Role.SUPERVISOR):
+        _require_department(actor, supervising)
+    approval = case.pledge_approval
+    if case.state is not State.APPROVED or approval is None or approval.status is not PledgeApprovalStatus.VERIFYING:
+        raise _fail(Code.NOT_VERIFYING, "该办件没有待核查的告知承诺", "id")
+    text = _text(findings, Code.FINDINGS_REQUIRED, "请填写核查情况", "findings")
+    at = now.isoformat(timespec="seconds")
+    status = PledgeApprovalStatus.VERIFIED if truthful else PledgeApprovalStatus.FALSE
+    done = replace(approval, status=status, verified_by=who, verified_at=at, findings=text)
+    verified = replace(case, pledge_approval=done)
+    if truthful:
+        return _move(case, verified, "verify_pledge", actor, at, f"告知承诺核查属实:{text}")
+    return _move(case, verified, "pledge_false", actor, at, f"告知承诺核查不实,撤销许可并记入严重失信:{text}")
+
+
+def pledge_verification_overdue(case: Application, now: datetime) -> Transition:
+    """The verification deadline passed (sweep only): the supervising department is charged once."""
+    approval = case.pledge_approval
+    if approval is None or approval.status is not PledgeApprovalStatus.VERIFYING or approval.verification_overdue:
+        raise _fail(Code.NOT_VERIFYING, "该办件没有待核查的告知承诺")
+    at = now.isoformat(timespec="seconds")
+    late = replace(case, pledge_approval=replace(approval, verification_overdue=True))
+    department = case.item.elements.effective_supervising_department_id
+    return _move(
+        case,
+        late,
+        "pledge_verification_overdue",
+        None,
+        at,
+        "告知承诺核查超过期限",
+        Effect("violation", department, "pledge_verification_overdue"),
     )
 
 

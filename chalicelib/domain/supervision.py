@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, State, TaskStatus
+from chalicelib.domain.approval_on_pledge import is_open_verification, verification_due
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.working_days import WorkingDayCalendar
 
@@ -33,6 +34,7 @@ class DeadlineKind(StrEnum):
     CO_REVIEW = "co_review"  # a co-reviewing department's own limit
     PLEDGE = "pledge"  # the applicant's credit pledge (容缺后补)
     RECTIFICATION = "rectification"  # fixing what a bad rating complained about
+    PLEDGE_VERIFICATION = "pledge_verification"  # 告知承诺: verifying the pledge after approval
 
 
 DEADLINE_LABEL = {
@@ -40,6 +42,7 @@ DEADLINE_LABEL = {
     DeadlineKind.CO_REVIEW: "并联审查时限",
     DeadlineKind.PLEDGE: "容缺材料补齐期限",
     DeadlineKind.RECTIFICATION: "差评整改期限",
+    DeadlineKind.PLEDGE_VERIFICATION: "告知承诺核查期限",
 }
 
 
@@ -51,6 +54,7 @@ class ViolationKind(StrEnum):
     WARNING_IGNORED = "warning_ignored"
     RECTIFICATION_OVERDUE = "rectification_overdue"
     INTAKE_REFUSAL_CORRECTED = "intake_refusal_corrected"  # 否认报备 corrected: the clerk's wrong refusal
+    PLEDGE_VERIFICATION_OVERDUE = "pledge_verification_overdue"  # 告知承诺 not verified in time
 
 
 class Escalation(StrEnum):
@@ -116,6 +120,13 @@ def case_deadlines(
     if case.state in da.PLEDGE_STATES and case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
         who = tuple(x for x in (case.applicant.id, case.accepted_by) if x)
         out.append(Deadline(DeadlineKind.PLEDGE, "-", case.pledge.due_on, "", who))
+    verifying = case.pledge_approval
+    if case.state is State.APPROVED and verifying and is_open_verification(verifying):
+        due = None if verifying.verification_overdue else verification_due(verifying, calendar)
+        department = case.item.elements.effective_supervising_department_id
+        if due is not None:
+            recipients = _recipients(department, heads)
+            out.append(Deadline(DeadlineKind.PLEDGE_VERIFICATION, "-", due, department, recipients))
     return out
 
 

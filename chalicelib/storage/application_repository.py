@@ -318,9 +318,18 @@ class ApplicationRepository:
         stage_credit_record(uow, effect.subject, case.id, at, today, effect.detail)
 
 
-def stage_credit_record(uow: UnitOfWork, applicant_id: str, cause_id: str, at: str, today: date, detail: str) -> None:
+def stage_credit_record(
+    uow: UnitOfWork,
+    applicant_id: str,
+    cause_id: str,
+    at: str,
+    today: date,
+    detail: str,
+    days: int = CREDIT_DEFAULT_DAYS,
+) -> None:
     """A credit record that bars deficiency acceptance for a year (broken pledge, or a serious
-    violation found by a supervising department: 一处违法, 处处受限)."""
-    expires = today + timedelta(days=CREDIT_DEFAULT_DAYS)
+    violation found by a supervising department: 一处违法, 处处受限); a false pledge (告知承诺)
+    bars for the item's period (`days`)."""
+    expires = today + timedelta(days=days)
     data = {"application_id": cause_id, "at": at, "expires_on": expires.isoformat(), "detail": detail}
     uow.create(Record(f"CREDIT#{applicant_id}", f"DEFAULT#{at}#{cause_id}", entity="CreditDefault", data=data))

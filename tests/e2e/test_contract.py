@@ -13,6 +13,7 @@ from infra.schema_export import SCHEMA_FILE, render
 from tests.conftest import ROOT, Api
 from tests.flows import Case, gid, op
 
+PLEDGE_ITEM = "ZS-WJ-001"  # 公共场所卫生许可(告知承诺制)
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
 
@@ -208,6 +209,16 @@ LIFECYCLE: dict[str, Any] = {
         c.unit_leader,
     ),
     "IntakeRefusalDecision": lambda c: ({"id": c.intake_refused().id}, "applicant-wang"),
+    # Approval on pledge (告知承诺制) on the seeded item that allows it
+    "ApplicationPledgeNoticeIssue": lambda c: ({"input": {"id": Case(c.api, PLEDGE_ITEM).filed().id}}, c.clerk),
+    "ApplicationPledgeSign": lambda c: (
+        {"input": {"id": Case(c.api, PLEDGE_ITEM).pledge_noticed().id}},
+        "applicant-wang",
+    ),
+    "ApplicationPledgeVerify": lambda c: (
+        {"input": {"id": Case(c.api, PLEDGE_ITEM).pledge_approved().id, "truthful": True, "findings": "核查属实"}},
+        Case(c.api, PLEDGE_ITEM).reviewer,
+    ),
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),

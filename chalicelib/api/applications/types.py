@@ -14,6 +14,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from chalicelib.api.approval_on_pledge.types import PledgeApproval
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
 from chalicelib.api.intake_refusals.types import IntakeRefusal
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
@@ -356,6 +357,10 @@ class Application(relay.Node):
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
+
+    @field(access=AUTHENTICATED, description="告知承诺制: the notice, the pledge and its verification (null if none).")
+    def pledge_approval(self, info: Info) -> PledgeApproval | None:
+        return PledgeApproval.of_case(self.domain, info)
 
     @field(access=AUTHENTICATED, description="不予受理 at the window, each with its written decision (oldest first).")
     def intake_refusals(self) -> list[IntakeRefusal]:

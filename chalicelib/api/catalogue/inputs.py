@@ -61,6 +61,13 @@ class CertificateTypeInput:
     validity_years: int | None = None
 
 
+@strawberry.input(description="告知承诺制 terms (seed 002 三(二), 004 二(四)).")
+class ApprovalOnPledgeInput:
+    verification_days: int
+    bar_days: int
+    liability: str
+
+
 @strawberry.input(description="Every published element of a service item (seed 001).")
 class ServiceItemElementsInput:
     name: str
@@ -86,6 +93,9 @@ class ServiceItemElementsInput:
         default=None,
         description="The line department that supervises holders after approval (审管联动); "
         "unset: the owning department.",
+    )
+    approval_on_pledge: ApprovalOnPledgeInput | None = strawberry.field(
+        default=None, description="告知承诺制: set to allow approval on the applicant's pledge."
     )
 
 
@@ -137,6 +147,15 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
         supervising_department_id=(
             decode_id(value.supervising_department_id, "Department", f"{prefix}.supervisingDepartmentId")
             if value.supervising_department_id
+            else None
+        ),
+        approval_on_pledge=(
+            dc.ApprovalOnPledgeTerms(
+                value.approval_on_pledge.verification_days,
+                value.approval_on_pledge.bar_days,
+                value.approval_on_pledge.liability,
+            )
+            if value.approval_on_pledge
             else None
         ),
     )
