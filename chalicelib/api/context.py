@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.supervision import SupervisionService
+    from chalicelib.services.window_authority import WindowAuthorityService
 
 
 @dataclass
@@ -142,6 +143,14 @@ class RequestContext:
         from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
 
         return ApprovalOnPledgeService(self.applications, self.certificate_repository)
+
+    # --- window approval of immediate items (seed 004 三(三)) ----------------------------------------
+    @cached_property
+    def window_authority(self) -> WindowAuthorityService:
+        from chalicelib.services.window_authority import WindowAuthorityService
+        from chalicelib.storage.window_authority_repository import WindowAuthorityRepository
+
+        return WindowAuthorityService(self.applications, self.catalogue, WindowAuthorityRepository())
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

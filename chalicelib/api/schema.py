@@ -150,6 +150,17 @@ from chalicelib.api.ratings.queries import RatingQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
+
+# --- window approval of immediate items (seed 004 三(三)) ----------------------------------------
+from chalicelib.api.window_authority.mutations.application_decide_at_window import (
+    ApplicationDecideAtWindowPayload,
+    application_decide_at_window,
+)
+from chalicelib.api.window_authority.mutations.window_post_authority_set import (
+    WindowPostAuthoritySetPayload,
+    window_post_authority_set,
+)
+from chalicelib.api.window_authority.queries import WindowAuthorityQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
@@ -167,6 +178,7 @@ class Query(
     RatingQuery,
     ComplaintQuery,
     IdentityQuery,
+    WindowAuthorityQuery,
     NodeQuery,
 ):
     pass
@@ -251,6 +263,11 @@ class Mutation:
     application_pledge_sign: ApplicationPledgeSignPayload = mutation(application_pledge_sign, access=APPLICANTS)
     application_pledge_verify: ApplicationPledgeVerifyPayload = mutation(
         application_pledge_verify, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    )
+    # --- window approval of immediate items (seed 004 三(三)): the post's staff checked in the service
+    window_post_authority_set: WindowPostAuthoritySetPayload = mutation(window_post_authority_set, access=ADMIN)
+    application_decide_at_window: ApplicationDecideAtWindowPayload = mutation(
+        application_decide_at_window, access=CLERK
     )
     # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --
     intake_refusal_issue: IntakeRefusalIssuePayload = mutation(intake_refusal_issue, access=CLERK)

@@ -170,6 +170,8 @@ class Code:
     PLEDGE_NOT_NOTIFIED = PledgeCode.PLEDGE_NOT_NOTIFIED
     NOT_VERIFYING = PledgeCode.NOT_VERIFYING
     FINDINGS_REQUIRED = PledgeCode.FINDINGS_REQUIRED
+    NOT_IMMEDIATE_ITEM = "NOT_IMMEDIATE_ITEM"
+    WINDOW_NOT_AUTHORISED = "WINDOW_NOT_AUTHORISED"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -297,6 +299,7 @@ class Decision:
     reason: str
     legal_basis: str = ""
     deemed: bool = False  # 超时默认: approved because the limit passed
+    authority: str = ""  # decided at the window under a post's authority (domain/window_authority.py)
 
 
 @dataclass(frozen=True)
@@ -1212,6 +1215,49 @@ def pledge_verification_overdue(case: Application, now: datetime) -> Transition:
         "告知承诺核查超过期限",
         Effect("violation", department, "pledge_verification_overdue"),
     )
+
+
+# --- immediate items decided at the window (seed 004 三(三); domain/window_authority.py) ----------
+
+
+def decide_at_window(
+    case: Application, actor: Principal, now: datetime, reason: str, legal_basis: str, authority: str | None
+) -> Transition:
+    """The clerk of an authorised post accepts and approves an immediate item in one step;
+    `authority` is the label of the post's authority when the clerk's post holds one for this
+    item (None otherwise). Separation of duties does not apply to authorised immediate items."""
+    who = _require_role(actor, Role.CLERK)
+    _require_state(case, State.SUBMITTED)
+    _require_centre(case.centre_id, actor)
+    problems = []
+    if case.item.elements.kind is not ItemKind.IMMEDIATE:
+        problems.append(Violation(Code.NOT_IMMEDIATE_ITEM, "只有即办件可以在窗口当场审批", "id"))
+    elif authority is None:
+        problems.append(Violation(Code.WINDOW_NOT_AUTHORISED, "该窗口未获授权审批此事项", "windowPostId"))
+    missing = case.missing_materials()
+    if missing:
+        problems.append(
+            Violation(Code.MATERIALS_INCOMPLETE, f"材料不全({', '.join(missing)}),不能当场审批", "materials")
+        )
+    if not reason.strip():
+        problems.append(Violation(Code.REASON_REQUIRED, "请填写决定理由", "reason"))
+    elif len(reason.strip()) > MAX_TEXT or len(legal_basis.strip()) > MAX_TEXT:
+        problems.append(Violation(Code.OUT_OF_RANGE, f"内容不能超过{MAX_TEXT}个字符", "reason"))
+    if problems:
+        raise DomainError(problems)
+    assert authority is not None
+    at = now.isoformat(timespec="seconds")
+    today = china_date(now)
+    decided = replace(
+        case,
+        state=State.APPROVED,
+        first_contact_officer=_first_contact(case, who),
+        accepted_by=who,
+        accepted_on=today,
+        review_opened_on=today,
+        decision=Decision(Outcome.APPROVED, who, at, reason.strip(), legal_basis.strip(), authority=authority),
+    )
+    return _move(case, decided, "decide_at_window", actor, at, f"窗口当场受理并审批:{reason.strip()}({authority})")
 
 
 # --- transitions the deadline sweep applies ----------------------------------------------------

@@ -25,7 +25,7 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 
 MAX_RANGE_DAYS = 366
 HISTOGRAM_MAX = 60  # decisions taking longer share the last bucket
-DECISIONS = frozenset({"approve", "deemed_approval", "confirm_rejection"})
+DECISIONS = frozenset({"approve", "deemed_approval", "confirm_rejection", "decide_at_window"})
 RATING_LEVELS = (1, 2, 3, 4, 5)
 
 
@@ -74,6 +74,8 @@ def case_counts(case: Application, event: Event, calendar: WorkingDayCalendar) -
         counts["accepted"] += 1
         if action == "accept_with_deficiency":
             counts["deficiency_accepted"] += 1
+    elif action == "decide_at_window":  # accepted and decided in one step (seed 004 三(三))
+        counts["accepted"] += 1
     elif action == "issue_notice":
         counts["notices"] += 1
     elif action == "pledge_broken":

@@ -14,6 +14,7 @@ from tests.conftest import ROOT, Api
 from tests.flows import Case, gid, op
 
 PLEDGE_ITEM = "ZS-WJ-001"  # 公共场所卫生许可(告知承诺制)
+WINDOW_ITEM = "ZS-SCJG-003"  # an immediate item of the market bureau, decided at window zs-city-w11
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
 
@@ -219,6 +220,19 @@ LIFECYCLE: dict[str, Any] = {
         {"input": {"id": Case(c.api, PLEDGE_ITEM).pledge_approved().id, "truthful": True, "findings": "核查属实"}},
         Case(c.api, PLEDGE_ITEM).reviewer,
     ),
+    # Immediate items decided at the window by an authorised post (seed 004 三(三))
+    "WindowPostAuthoritySet": lambda c: (_window_grant(c.api), "admin-xu"),
+    "WindowPostAuthority": lambda c: ({"windowPostId": _window_granted(c.api)}, "clerk-market-zhou"),
+    "ApplicationDecideAtWindow": lambda c: (
+        {
+            "input": {
+                "id": Case(c.api, WINDOW_ITEM).filed().id,
+                "windowPostId": _window_granted(c.api),
+                "reason": "材料齐全,当场准予登记",
+            }
+        },
+        "clerk-market-zhou",
+    ),
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),
@@ -270,6 +284,18 @@ def _authorised_agent(case: Case) -> dict[str, Any]:
     until = (date.today() + timedelta(days=30)).isoformat()
     case.run("AgentAuthorisationGrant", {"input": {"agentId": "agent-chen", "validUntil": until}}, "applicant-wang")
     return {"input": {"agentId": "agent-chen"}}
+
+
+def _window_grant(api: Api) -> dict[str, Any]:
+    post = gid("WindowPost", "zs-city/zs-city-w11")
+    return {"input": {"windowPostId": post, "itemIds": [gid("ServiceItem", WINDOW_ITEM)], "reason": "授权窗口审批"}}
+
+
+def _window_granted(api: Api) -> str:
+    body = api.gql(op("WindowPostAuthoritySet"), _window_grant(api), as_="admin-xu")
+    assert body["data"]["windowPostAuthoritySet"]["userErrors"] == [], body
+    post: str = _window_grant(api)["input"]["windowPostId"]
+    return post
 
 
 def _issued(case: Case) -> dict[str, Any]:

@@ -178,6 +178,9 @@ class Decision:
     reason: str
     legal_basis: str
     deemed: bool = strawberry.field(description="超时默认: approved because the promised limit passed.")
+    authority: str = strawberry.field(
+        default="", description="Decided at the window under a post's approval authority (seed 004 三(三)): which."
+    )
 
 
 @visible_to(AUTHENTICATED)
@@ -327,6 +330,7 @@ class Application(relay.Node):
                     reason=case.decision.reason,
                     legal_basis=case.decision.legal_basis,
                     deemed=case.decision.deemed,
+                    authority=case.decision.authority,
                 )
                 if case.decision
                 else None
