@@ -22,6 +22,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.emergency_handling import EmergencyHandlingService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.intake_refusals import IntakeRefusalService
     from chalicelib.services.public_progress import PublicProgressService
@@ -151,6 +152,13 @@ class RequestContext:
         from chalicelib.storage.window_authority_repository import WindowAuthorityRepository
 
         return WindowAuthorityService(self.applications, self.catalogue, WindowAuthorityRepository())
+
+    # --- emergency first handling (先予办理) ------------------------------------------------------
+    @cached_property
+    def emergency_handling(self) -> EmergencyHandlingService:
+        from chalicelib.services.emergency_handling import EmergencyHandlingService
+
+        return EmergencyHandlingService(self.applications)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -112,6 +112,12 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+
+# --- emergency first handling (先予办理, seed 004 二(三)) -----------------------------------------
+from chalicelib.api.emergency_handling.mutations.application_emergency_authorise import (
+    ApplicationEmergencyAuthorisePayload,
+    application_emergency_authorise,
+)
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 
@@ -268,6 +274,10 @@ class Mutation:
     window_post_authority_set: WindowPostAuthoritySetPayload = mutation(window_post_authority_set, access=ADMIN)
     application_decide_at_window: ApplicationDecideAtWindowPayload = mutation(
         application_decide_at_window, access=CLERK
+    )
+    # --- emergency first handling (先予办理, seed 004 二(三)) ---------------------------------------
+    application_emergency_authorise: ApplicationEmergencyAuthorisePayload = mutation(
+        application_emergency_authorise, access=SUPERVISOR
     )
     # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --
     intake_refusal_issue: IntakeRefusalIssuePayload = mutation(intake_refusal_issue, access=CLERK)

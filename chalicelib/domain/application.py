@@ -27,6 +27,8 @@ from enum import StrEnum
 from chalicelib.domain.approval_on_pledge import PledgeApproval, PledgeApprovalStatus, PledgeCode, notice_text
 from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import ItemKind, ItemStatus, MaterialKind, ServiceItem, SpecialStepKind, TimeoutRule
+from chalicelib.domain.emergency_handling import EmergencyAuthorisation, EmergencyCode
+from chalicelib.domain.emergency_handling import check as check_emergency
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.intake_refusal import IntakeRefusal, RefusalCode, RefusalGround, RefusalStatus, check_refusal
@@ -172,6 +174,8 @@ class Code:
     FINDINGS_REQUIRED = PledgeCode.FINDINGS_REQUIRED
     NOT_IMMEDIATE_ITEM = "NOT_IMMEDIATE_ITEM"
     WINDOW_NOT_AUTHORISED = "WINDOW_NOT_AUTHORISED"
+    FOLLOW_UP_MISMATCH = EmergencyCode.FOLLOW_UP_MISMATCH
+    FOLLOW_UP_TOO_LATE = EmergencyCode.FOLLOW_UP_TOO_LATE
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -334,6 +338,7 @@ class Application:
     certificate_id: str | None = None
     intake_refusals: tuple[IntakeRefusal, ...] = ()  # 不予受理 at the window (domain/intake_refusal.py)
     pledge_approval: PledgeApproval | None = None  # 告知承诺制 (domain/approval_on_pledge.py)
+    emergency: EmergencyAuthorisation | None = None  # 先予办理 (domain/emergency_handling.py)
     warned: tuple[str, ...] = ()  # deadlines (supervision keys) that already had a yellow warning
     events: int = 0
     last_hash: str = "0" * 64
@@ -1260,6 +1265,46 @@ def decide_at_window(
     return _move(case, decided, "decide_at_window", actor, at, f"窗口当场受理并审批:{reason.strip()}({authority})")
 
 
+# --- emergency first handling (先予办理, seed 004 二(三)): rules in domain/emergency_handling.py ----
+
+
+def authorise_emergency(
+    case: Application,
+    actor: Principal,
+    now: datetime,
+    reason: str,
+    legal_basis: str,
+    material_codes: tuple[str, ...],
+    due_on: date,
+    calendar: WorkingDayCalendar,
+) -> Transition:
+    """A supervisor lets an urgent submission be handled before its materials are complete; the
+    follow-up is a pledge the sweep watches (warnings, then a credit record and a violation)."""
+    who = _require_role(actor, Role.SUPERVISOR)
+    _require_state(case, State.SUBMITTED)
+    today = china_date(now)
+    latest = calendar.add_working_days(today, case.item.elements.statutory_limit_days)
+    missing = set(case.missing_materials())
+    problems = check_emergency(reason, legal_basis, material_codes, missing, due_on, today, latest)
+    if problems:
+        raise DomainError(problems)
+    at = now.isoformat(timespec="seconds")
+    codes = tuple(sorted(material_codes))
+    accepted = replace(
+        case,
+        state=State.IN_REVIEW,
+        accepted_by=who,
+        accepted_on=today,
+        review_opened_on=today,
+        tasks=_open_tasks(case),
+        pledge=CreditPledge(codes, due_on, PledgeStatus.OPEN, at),
+        emergency=EmergencyAuthorisation(reason.strip(), legal_basis.strip(), codes, due_on, who, at),
+    )
+    return _move(
+        case, accepted, "accept_emergency", actor, at, f"情况紧急,先予办理,{due_on.isoformat()}前补办:{reason.strip()}"
+    )
+
+
 # --- transitions the deadline sweep applies ----------------------------------------------------
 
 
@@ -1325,14 +1370,17 @@ def break_pledge(case: Application, now: datetime) -> Transition:
         raise _fail(Code.ILLEGAL_TRANSITION, "无待履行的信用承诺")
     at = now.isoformat(timespec="seconds")
     broken = replace(case, pledge=replace(case.pledge, status=PledgeStatus.BROKEN, settled_at=at))
+    effects = [Effect("credit_default", case.applicant.id, f"pledge {case.id}")]
+    if case.emergency is not None:  # 先予办理: the follow-up was missed
+        effects.append(Effect("violation", case.lead_department_id, "emergency_follow_up_missed"))
     return _move(
         case,
         broken,
         "pledge_broken",
         None,
         at,
-        "信用承诺到期未补齐材料,记入失信记录",
-        Effect("credit_default", case.applicant.id, f"pledge {case.id}"),
+        "信用承诺到期未补齐材料,记入失信记录" if case.emergency is None else "先予办理后未按期补办手续,记入失信记录",
+        *effects,
     )
 
 

@@ -70,7 +70,7 @@ def case_counts(case: Application, event: Event, calendar: WorkingDayCalendar) -
         counts["received"] += 1
         if case.item.elements.kind is ItemKind.IMMEDIATE:
             counts["received_immediate"] += 1
-    elif action in {"accept", "accept_with_deficiency", "deemed_accept", "accept_on_pledge"}:
+    elif action in {"accept", "accept_with_deficiency", "deemed_accept", "accept_on_pledge", "accept_emergency"}:
         counts["accepted"] += 1
         if action == "accept_with_deficiency":
             counts["deficiency_accepted"] += 1

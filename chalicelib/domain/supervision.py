@@ -55,6 +55,7 @@ class ViolationKind(StrEnum):
     RECTIFICATION_OVERDUE = "rectification_overdue"
     INTAKE_REFUSAL_CORRECTED = "intake_refusal_corrected"  # 否认报备 corrected: the clerk's wrong refusal
     PLEDGE_VERIFICATION_OVERDUE = "pledge_verification_overdue"  # 告知承诺 not verified in time
+    EMERGENCY_FOLLOW_UP_MISSED = "emergency_follow_up_missed"  # 先予办理 not followed up in time
 
 
 class Escalation(StrEnum):

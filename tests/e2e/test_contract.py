@@ -233,6 +233,19 @@ LIFECYCLE: dict[str, Any] = {
         },
         "clerk-market-zhou",
     ),
+    # Emergency first handling (先予办理)
+    "ApplicationEmergencyAuthorise": lambda c: (
+        {
+            "input": {
+                "id": c.filed(skip=1).id,
+                "reason": "情况紧急,延误将造成损失",
+                "legalBasis": "《行政许可法》第三十条",
+                "materialCodes": _secondary(c)[:1],
+                "dueOn": (date.today() + timedelta(days=3)).isoformat(),
+            }
+        },
+        c.supervisor,
+    ),
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),

@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from chalicelib.api.approval_on_pledge.types import PledgeApproval
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
+from chalicelib.api.emergency_handling.types import EmergencyAuthorisation
 from chalicelib.api.intake_refusals.types import IntakeRefusal
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
@@ -361,6 +362,13 @@ class Application(relay.Node):
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
+
+    @field(
+        access=AUTHENTICATED,
+        description="先予办理: the supervisor's authorisation and the follow-up due (null if none).",
+    )
+    def emergency(self) -> EmergencyAuthorisation | None:
+        return EmergencyAuthorisation.from_domain(self.domain.emergency)
 
     @field(access=AUTHENTICATED, description="告知承诺制: the notice, the pledge and its verification (null if none).")
     def pledge_approval(self, info: Info) -> PledgeApproval | None:
