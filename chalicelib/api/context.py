@@ -22,6 +22,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.consultations import ConsultationService
     from chalicelib.services.emergency_handling import EmergencyHandlingService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.intake_refusals import IntakeRefusalService
@@ -159,6 +160,14 @@ class RequestContext:
         from chalicelib.services.emergency_handling import EmergencyHandlingService
 
         return EmergencyHandlingService(self.applications)
+
+    # --- consultations (咨询, 首问负责制) -----------------------------------------------------------
+    @cached_property
+    def consultations(self) -> ConsultationService:
+        from chalicelib.services.consultations import ConsultationService
+        from chalicelib.storage.consultation_repository import ConsultationRepository
+
+        return ConsultationService(ConsultationRepository(), self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -113,6 +113,9 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
 
+# --- consultations (咨询, seed 004 首问负责制) ---------------------------------------------------
+from chalicelib.api.consultations.mutations.consultation_record import ConsultationRecordPayload, consultation_record
+
 # --- emergency first handling (先予办理, seed 004 二(三)) -----------------------------------------
 from chalicelib.api.emergency_handling.mutations.application_emergency_authorise import (
     ApplicationEmergencyAuthorisePayload,
@@ -279,6 +282,8 @@ class Mutation:
     application_emergency_authorise: ApplicationEmergencyAuthorisePayload = mutation(
         application_emergency_authorise, access=SUPERVISOR
     )
+    # --- consultations (咨询, 首问负责制): staff of a centre ---------------------------------------
+    consultation_record: ConsultationRecordPayload = mutation(consultation_record, access=STAFF)
     # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --
     intake_refusal_issue: IntakeRefusalIssuePayload = mutation(intake_refusal_issue, access=CLERK)
     intake_refusal_object: IntakeRefusalObjectPayload = mutation(intake_refusal_object, access=APPLICANTS)

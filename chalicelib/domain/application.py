@@ -339,6 +339,7 @@ class Application:
     intake_refusals: tuple[IntakeRefusal, ...] = ()  # 不予受理 at the window (domain/intake_refusal.py)
     pledge_approval: PledgeApproval | None = None  # 告知承诺制 (domain/approval_on_pledge.py)
     emergency: EmergencyAuthorisation | None = None  # 先予办理 (domain/emergency_handling.py)
+    consultation_id: str | None = None  # the consultation that was the first contact (domain/consultation.py)
     warned: tuple[str, ...] = ()  # deadlines (supervision keys) that already had a yellow warning
     events: int = 0
     last_hash: str = "0" * 64
@@ -559,8 +560,11 @@ def file(
     materials: tuple[SubmittedMaterial, ...],
     now: datetime,
     agent_authorised: bool,
+    first_contact: tuple[str, str] | None = None,
 ) -> Transition:
-    """File for the current published version (by the applicant, an authorised agent or a clerk)."""
+    """File for the current published version (by the applicant, an authorised agent or a clerk).
+    `first_contact` is (consultation id, staff id) of the person's earlier consultation at this
+    centre (domain/consultation.py): whoever was asked first is the first-contact officer."""
     who = _require_role(actor, Role.APPLICANT, Role.AGENT, Role.CLERK)
     if item.status is not ItemStatus.PUBLISHED:
         raise _fail(Code.ITEM_NOT_PUBLISHED, "该事项已取消或合并,不能申请", "itemId")
@@ -590,7 +594,8 @@ def file(
         submitted_at=at,
         submitted_on=china_date(now),
         materials=materials,
-        first_contact_officer=who if actor.has_any(Role.CLERK) else None,
+        first_contact_officer=first_contact[1] if first_contact else (who if actor.has_any(Role.CLERK) else None),
+        consultation_id=first_contact[0] if first_contact else None,
     )
     event = make_event(
         draft.last_hash, 1, at, "file", who, draft.filed_by_role, None, State.SUBMITTED.value, "提交申请"

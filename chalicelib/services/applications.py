@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.domain import application as da
+from chalicelib.domain import consultation
 from chalicelib.domain.application import Application, Code, Transition
 from chalicelib.domain.catalogue import SpecialStepKind
 from chalicelib.domain.certificate import Certificate, CertificateStatus
@@ -22,6 +23,7 @@ from chalicelib.domain.identity import Principal, Role
 from chalicelib.services import clock
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.consultation_repository import ConsultationRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
 from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
 
@@ -80,8 +82,10 @@ class ApplicationService:
         blob_check: BlobCheck,
         now: Callable[[], datetime] | None = None,
         certificate_lookup: Callable[[str], Certificate | None] | None = None,
+        consultations: ConsultationRepository | None = None,
     ) -> None:
         self.certificate_lookup = certificate_lookup or (lambda _id: None)
+        self.consultations = consultations or ConsultationRepository()  # first contact (首问负责制)
         self.applications = applications
         self.catalogue = catalogue
         self.blob_check = blob_check
@@ -242,10 +246,18 @@ class ApplicationService:
             materials=self._materials({principal.subject or "", applicant.id}, materials, 1),
             now=now,
             agent_authorised=authorised,
+            first_contact=self._consulted(applicant.identifier, centre_id, now),
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
         return self._commit(uow, principal, "applicationFile", key, transition.case, target)
+
+    def _consulted(self, identifier: str, centre_id: str, now: datetime) -> tuple[str, str] | None:
+        """The person's latest consultation at this centre (one Query): (its id, its staff member)."""
+        found = consultation.link_for(
+            self.consultations.recent_of(consultation.normalise_identifier(identifier)), centre_id, now
+        )
+        return (found.id, found.recorded_by) if found else None
 
     def accept(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         return self._apply(

@@ -246,6 +246,18 @@ LIFECYCLE: dict[str, Any] = {
         },
         c.supervisor,
     ),
+    # Consultations (咨询, 首问负责制)
+    "ConsultationRecord": lambda c: (
+        {
+            "input": {
+                "personName": "王海燕",
+                "personIdentifier": "330902199001011234",
+                "topic": "食品经营许可如何办理",
+                "referredToWindowPostId": gid("WindowPost", "zs-city/zs-city-w11"),
+            }
+        },
+        c.clerk,
+    ),
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),

@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from chalicelib.api.approval_on_pledge.types import PledgeApproval
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments
+from chalicelib.api.consultations.types import Consultation
 from chalicelib.api.emergency_handling.types import EmergencyAuthorisation
 from chalicelib.api.intake_refusals.types import IntakeRefusal
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
@@ -358,6 +359,16 @@ class Application(relay.Node):
     )
     def first_contact_officer(self, info: Info) -> str | None:
         return self.domain.first_contact_officer if info.context.principal.is_staff else None
+
+    @field(
+        access=STAFF,
+        description="The consultation that was the applicant's first contact at this centre (staff only; seed 004).",
+    )
+    def first_contact_consultation(self, info: Info) -> Consultation | None:
+        if not self.domain.consultation_id:
+            return None
+        found = info.context.consultations.get(self.domain.consultation_id)
+        return Consultation.from_domain(found) if found else None
 
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:

@@ -31,12 +31,12 @@ class WindowPostAuthority:
         )
 
 
-def decode_post(value: strawberry.ID) -> tuple[str, str]:
+def decode_post(value: strawberry.ID, field: str = "windowPostId") -> tuple[str, str]:
     """`WindowPost` global ID -> (centre id, post id); INVALID_ID when malformed."""
     from chalicelib.api.errors import INVALID_ID, ApiError
     from chalicelib.api.relay import decode_id
 
-    centre_id, _, post_id = decode_id(value, "WindowPost", "windowPostId").partition("/")
+    centre_id, _, post_id = decode_id(value, "WindowPost", field).partition("/")
     if not centre_id or not post_id:
-        raise ApiError(INVALID_ID, "窗口标识无效", field="windowPostId")
+        raise ApiError(INVALID_ID, "窗口标识无效", field=field)
     return centre_id, post_id
