@@ -146,11 +146,9 @@ def _projections(
     # same ledger as approvers' refusals, marked as the window's.
     for refusal in case.intake_refusals:
         if refusal.status is RefusalStatus.OBJECTED and case.state is State.INTAKE_REFUSAL_REPORTED:
-            inbox(
-                "intake_refusal",
-                refusal.department_id,
-                da.china_date(datetime.fromisoformat(refusal.objected_at or "")),
-            )
+            objected_on = da.china_date(datetime.fromisoformat(refusal.objected_at or ""))
+            inbox("intake_refusal", refusal.department_id, objected_on)
+            inbox("intake_refusal", "supervision", objected_on)  # where no head is recorded, supervisors rule
         if not refusal.in_ledger:
             continue
         as_report = da.RejectionReport(

@@ -116,6 +116,8 @@ def test_seed004_refusal_at_intake_objected_to_and_corrected_by_the_unit_leader(
     again = {"id": filed["id"], "objection": "再次异议"}
     assert _errors(desk, "intakeRefusalObject", again, "applicant-wang") == [("id", "ALREADY_OBJECTED")]
     assert [r["applicationId"] for r in desk.inbox("INTAKE_REFUSALS", LEADER)] == [filed["id"]]
+    assert [r["applicationId"] for r in desk.inbox("INTAKE_REFUSALS", "supervisor-fang")] == [filed["id"]]
+    assert desk.inbox("INTAKE_REFUSALS", "approver-market-mao") == []
 
     # Only the unit leader rules: the lead department's approver sees the case but may not rule.
     correction = {"id": filed["id"], "note": "经核,该事项已下放至市级,应予受理"}
@@ -128,7 +130,7 @@ def test_seed004_refusal_at_intake_objected_to_and_corrected_by_the_unit_leader(
     assert corrected["state"] == "SUBMITTED"
     assert corrected["intakeRefusals"][0]["status"] == "CORRECTED"
     assert corrected["intakeRefusals"][0]["leaderNote"] == correction["note"]
-    assert desk.inbox("INTAKE_REFUSALS", LEADER) == []
+    assert desk.inbox("INTAKE_REFUSALS", LEADER) == desk.inbox("INTAKE_REFUSALS", "supervisor-fang") == []
     assert [r["applicationId"] for r in desk.inbox("INTAKE", "clerk-wu")] == [filed["id"]]
 
     # The wrong refusal is a violation of the clerk's department, counted for the clerk too.
@@ -193,6 +195,16 @@ def test_seed004_refusal_confirmed_by_the_unit_leader_is_told_in_writing_and_joi
         "query($c: String!) { publicProgress(trackingCode: $c) { stage } }", {"c": window["trackingCode"]}
     )
     assert body["data"]["publicProgress"]["stage"] == "NOT_ACCEPTED"
+
+
+def test_seed004_a_district_window_without_a_recorded_head_is_ruled_on_by_a_supervisor(desk: Desk) -> None:
+    """dinghai-service-office records no head: a supervisor rules on its clerks' refusals."""
+    filed = desk.file("DH-SCJG-001", centre="dinghai")
+    _ok(desk, "intakeRefusalIssue", {"id": filed["id"], **REFUSAL}, "clerk-dh-sun")
+    _ok(desk, "intakeRefusalObject", {"id": filed["id"], "objection": "请复核"}, "applicant-wang")
+    assert _errors(desk, "intakeRefusalConfirm", {"id": filed["id"]}, "approver-bureau-zhang") == [("id", "NOT_FOUND")]
+    confirmed = _ok(desk, "intakeRefusalConfirm", {"id": filed["id"], "note": "维持"}, "supervisor-fang")
+    assert confirmed["intakeRefusals"][0]["status"] == "CONFIRMED"
 
 
 def test_law32_refused_or_noticed_submissions_are_never_deemed_accepted(desk: Desk, clock: Clock) -> None:

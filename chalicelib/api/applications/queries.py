@@ -28,7 +28,7 @@ class InboxQueue(StrEnum):
     DECISION = "decision"  # approvers: reviewed cases of their department, by promised limit
     REJECTION_REPORTS = "rejection"  # supervisors: refusals waiting for confirmation
     ISSUANCE = "issuance"  # bureau: approved cases of their centre awaiting a certificate
-    INTAKE_REFUSALS = "intake_refusal"  # unit leaders (approvers): objected window refusals of their department
+    INTAKE_REFUSALS = "intake_refusal"  # unit leaders: their department's objected window refusals; supervisors: all
 
 
 _QUEUE_ROLE = {
@@ -65,11 +65,13 @@ class ApplicationQuery:
         self, info: Info, queue: InboxQueue, first: int | None = None, after: str | None = None
     ) -> Connection[InboxEntry]:
         principal = info.context.principal
-        if not principal.has_any(_QUEUE_ROLE[queue]):
+        # 否认报备 of window refusals: unit leaders see their department's, supervisors all of them.
+        leader_or_supervisor = queue is InboxQueue.INTAKE_REFUSALS and principal.has_any(Role.SUPERVISOR)
+        if not principal.has_any(_QUEUE_ROLE[queue]) and not leader_or_supervisor:
             raise ApiError(FORBIDDEN, "没有查看该工作队列的权限", field="queue")
         if queue in (InboxQueue.INTAKE, InboxQueue.ISSUANCE):
             scope = principal.centre_id
-        elif queue is InboxQueue.REJECTION_REPORTS:
+        elif queue is InboxQueue.REJECTION_REPORTS or leader_or_supervisor:
             scope = "supervision"
         else:
             scope = principal.department_id
