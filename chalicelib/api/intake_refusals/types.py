@@ -7,7 +7,7 @@ to staff only.
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry.types import Info
@@ -107,6 +107,4 @@ class IntakeRefusal:
 
 
 def _day(at: str) -> date:
-    from datetime import datetime
-
     return da.china_date(datetime.fromisoformat(at))
