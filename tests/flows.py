@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from strawberry import relay
 
@@ -118,6 +118,43 @@ class Case:
         self.reviewed()
         refuse = {"outcome": "REJECTED", "reason": "不符合规划条件", "legalBasis": "《城乡规划法》第四十条"}
         self.run("ApplicationDecide", {"input": {"id": self.id, **refuse}}, self.approver)
+        return self
+
+    # --- refusal at intake (不予受理) and 否认报备 -------------------------------------------------
+
+    REFUSAL: ClassVar[dict[str, str]] = {
+        "ground": "INADMISSIBLE",
+        "reason": "申请事项依法不需要取得行政许可",
+        "legalBasis": "《行政许可法》第三十二条第一款第(一)项",
+    }
+
+    @property
+    def unit_leader(self) -> str:
+        """The head of the window clerk's department (否认报备 goes to them)."""
+        clerk = next(s for s in self.api.seed.staff if s.id == self.clerk)
+        head = next(d.head_staff_id for d in self.api.seed.departments if d.id == clerk.department_id)
+        assert head is not None
+        return head
+
+    def intake_refused(self) -> Case:
+        self.filed().run("IntakeRefusalIssue", {"input": {"id": self.id, **self.REFUSAL}}, self.clerk)
+        return self
+
+    def intake_objected(self) -> Case:
+        objection = {"input": {"id": self.intake_refused().id, "objection": "本事项依法需要许可,请复核"}}
+        self.run("IntakeRefusalObject", objection, "applicant-wang")
+        return self
+
+    # --- approval on pledge (告知承诺制): items whose terms allow it --------------------------------
+
+    def pledge_noticed(self) -> Case:
+        self.filed().run("ApplicationPledgeNoticeIssue", {"input": {"id": self.id}}, self.clerk)
+        return self
+
+    def pledge_approved(self) -> Case:
+        self.pledge_noticed().run("ApplicationPledgeSign", {"input": {"id": self.id}}, "applicant-wang")
+        approve = {"outcome": "APPROVED", "reason": "申请人承诺符合条件,准予许可"}
+        self.run("ApplicationDecide", {"input": {"id": self.id, **approve}}, self.approver)
         return self
 
     def review_input(self) -> dict[str, Any]:

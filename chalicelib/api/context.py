@@ -20,18 +20,23 @@ from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
+    from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.consultations import ConsultationService
     from chalicelib.services.counterpart import CounterpartService
     from chalicelib.services.credit import CreditService
     from chalicelib.services.delegation import DelegationService
+    from chalicelib.services.emergency_handling import EmergencyHandlingService
     from chalicelib.services.handover import HandoverService
     from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.intake_refusals import IntakeRefusalService
     from chalicelib.services.local_tuning import TuningService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
     from chalicelib.services.supervision import SupervisionService
+    from chalicelib.services.window_authority import WindowAuthorityService
 
 
 @dataclass
@@ -182,6 +187,43 @@ class RequestContext:
         from chalicelib.services.referrals import ReferralService
 
         return ReferralService(self.applications, self.catalogue)
+
+    # --- refusal at intake (不予受理, 否认报备) --------------------------------------------------
+    @cached_property
+    def intake_refusals(self) -> IntakeRefusalService:
+        from chalicelib.services.intake_refusals import IntakeRefusalService
+
+        return IntakeRefusalService(self.applications, self.catalogue)
+
+    # --- approval on pledge (告知承诺制) -----------------------------------------------------------
+    @cached_property
+    def approval_on_pledge(self) -> ApprovalOnPledgeService:
+        from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
+
+        return ApprovalOnPledgeService(self.applications, self.certificate_repository)
+
+    # --- window approval of immediate items (seed 004 三(三)) ----------------------------------------
+    @cached_property
+    def window_authority(self) -> WindowAuthorityService:
+        from chalicelib.services.window_authority import WindowAuthorityService
+        from chalicelib.storage.window_authority_repository import WindowAuthorityRepository
+
+        return WindowAuthorityService(self.applications, self.catalogue, WindowAuthorityRepository())
+
+    # --- emergency first handling (先予办理) ------------------------------------------------------
+    @cached_property
+    def emergency_handling(self) -> EmergencyHandlingService:
+        from chalicelib.services.emergency_handling import EmergencyHandlingService
+
+        return EmergencyHandlingService(self.applications)
+
+    # --- consultations (咨询, 首问负责制) -----------------------------------------------------------
+    @cached_property
+    def consultations(self) -> ConsultationService:
+        from chalicelib.services.consultations import ConsultationService
+        from chalicelib.storage.consultation_repository import ConsultationRepository
+
+        return ConsultationService(ConsultationRepository(), self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -71,6 +71,20 @@ from chalicelib.api.applications.mutations.rejection_report_correct import (
 )
 from chalicelib.api.applications.queries import ApplicationQuery
 from chalicelib.api.applications.types import Application
+
+# --- approval on pledge (告知承诺制) -------------------------------------------------------------
+from chalicelib.api.approval_on_pledge.mutations.application_pledge_notice_issue import (
+    ApplicationPledgeNoticeIssuePayload,
+    application_pledge_notice_issue,
+)
+from chalicelib.api.approval_on_pledge.mutations.application_pledge_sign import (
+    ApplicationPledgeSignPayload,
+    application_pledge_sign,
+)
+from chalicelib.api.approval_on_pledge.mutations.application_pledge_verify import (
+    ApplicationPledgeVerifyPayload,
+    application_pledge_verify,
+)
 from chalicelib.api.calendar.mutations.working_day_arrangement_load import (
     WorkingDayArrangementLoadPayload,
     working_day_arrangement_load,
@@ -102,6 +116,9 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+
+# --- consultations (咨询, seed 004 首问负责制) ---------------------------------------------------
+from chalicelib.api.consultations.mutations.consultation_record import ConsultationRecordPayload, consultation_record
 from chalicelib.api.counterpart.mutations.oversight_answer import OversightAnswerPayload, oversight_answer
 from chalicelib.api.counterpart.mutations.oversight_inspection_record import (
     OversightInspectionRecordPayload,
@@ -139,6 +156,12 @@ from chalicelib.api.delegation.mutations.guidance_catalogue_set import (
     guidance_catalogue_set,
 )
 from chalicelib.api.delegation.queries import DelegationQuery
+
+# --- emergency first handling (先予办理, seed 004 二(三)) -----------------------------------------
+from chalicelib.api.emergency_handling.mutations.application_emergency_authorise import (
+    ApplicationEmergencyAuthorisePayload,
+    application_emergency_authorise,
+)
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.handover.mutations.handover_confirm import HandoverConfirmPayload, handover_confirm
 from chalicelib.api.handover.mutations.handover_deliver import HandoverDeliverPayload, handover_deliver
@@ -148,6 +171,24 @@ from chalicelib.api.identity.types import IdentityQuery
 # --- result push and inspections (审管联动, seed 002) ---------------------------------------------
 from chalicelib.api.inspections.mutations.inspection_record import InspectionRecordPayload, inspection_record
 from chalicelib.api.inspections.queries import InspectionQuery
+
+# --- refusal at intake (不予受理, 否认报备) ------------------------------------------------------
+from chalicelib.api.intake_refusals.mutations.intake_refusal_confirm import (
+    IntakeRefusalConfirmPayload,
+    intake_refusal_confirm,
+)
+from chalicelib.api.intake_refusals.mutations.intake_refusal_correct import (
+    IntakeRefusalCorrectPayload,
+    intake_refusal_correct,
+)
+from chalicelib.api.intake_refusals.mutations.intake_refusal_issue import (
+    IntakeRefusalIssuePayload,
+    intake_refusal_issue,
+)
+from chalicelib.api.intake_refusals.mutations.intake_refusal_object import (
+    IntakeRefusalObjectPayload,
+    intake_refusal_object,
+)
 
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
@@ -169,13 +210,24 @@ from chalicelib.api.referrals.mutations.application_referral_start import (
     application_referral_start,
 )
 from chalicelib.api.referrals.queries import ReferralQuery
-from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
+from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
 from chalicelib.api.tuning.mutations.local_tuning_set import LocalTuningSetPayload, local_tuning_set
 from chalicelib.api.tuning.queries import TuningQuery
+
+# --- window approval of immediate items (seed 004 三(三)) ----------------------------------------
+from chalicelib.api.window_authority.mutations.application_decide_at_window import (
+    ApplicationDecideAtWindowPayload,
+    application_decide_at_window,
+)
+from chalicelib.api.window_authority.mutations.window_post_authority_set import (
+    WindowPostAuthoritySetPayload,
+    window_post_authority_set,
+)
+from chalicelib.api.window_authority.queries import WindowAuthorityQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
@@ -200,6 +252,7 @@ class Query(
     IdentityQuery,
     CalendarQuery,
     CreditQuery,
+    WindowAuthorityQuery,
     NodeQuery,
 ):
     pass
@@ -313,6 +366,34 @@ class Mutation:
     # --- working-day calendar: the State Council's arrangement of a year (versioned) -------------
     working_day_arrangement_load: WorkingDayArrangementLoadPayload = mutation(
         working_day_arrangement_load, access=ADMIN
+    )
+    # --- approval on pledge (告知承诺制): the verifying department is checked in the domain ---------
+    application_pledge_notice_issue: ApplicationPledgeNoticeIssuePayload = mutation(
+        application_pledge_notice_issue, access=CLERK
+    )
+    application_pledge_sign: ApplicationPledgeSignPayload = mutation(application_pledge_sign, access=APPLICANTS)
+    application_pledge_verify: ApplicationPledgeVerifyPayload = mutation(
+        application_pledge_verify, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    )
+    # --- window approval of immediate items (seed 004 三(三)): the post's staff checked in the service
+    window_post_authority_set: WindowPostAuthoritySetPayload = mutation(window_post_authority_set, access=ADMIN)
+    application_decide_at_window: ApplicationDecideAtWindowPayload = mutation(
+        application_decide_at_window, access=CLERK
+    )
+    # --- emergency first handling (先予办理, seed 004 二(三)) ---------------------------------------
+    application_emergency_authorise: ApplicationEmergencyAuthorisePayload = mutation(
+        application_emergency_authorise, access=SUPERVISOR
+    )
+    # --- consultations (咨询, 首问负责制): staff of a centre ---------------------------------------
+    consultation_record: ConsultationRecordPayload = mutation(consultation_record, access=STAFF)
+    # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --
+    intake_refusal_issue: IntakeRefusalIssuePayload = mutation(intake_refusal_issue, access=CLERK)
+    intake_refusal_object: IntakeRefusalObjectPayload = mutation(intake_refusal_object, access=APPLICANTS)
+    intake_refusal_confirm: IntakeRefusalConfirmPayload = mutation(
+        intake_refusal_confirm, access=AnyRole(Role.APPROVER, Role.SUPERVISOR)
+    )
+    intake_refusal_correct: IntakeRefusalCorrectPayload = mutation(
+        intake_refusal_correct, access=AnyRole(Role.APPROVER, Role.SUPERVISOR)
     )
 
 

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from chalicelib.domain.application_form import FormValue, check_answers
+from chalicelib.domain.approval_on_pledge import PledgeApproval, PledgeApprovalStatus, PledgeCode, notice_text
 from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import (
     ItemKind,
@@ -45,9 +46,12 @@ from chalicelib.domain.deficiency_policy import (
     close_review,
     open_review,
 )
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.emergency_handling import EmergencyAuthorisation, EmergencyCode
+from chalicelib.domain.emergency_handling import check as check_emergency
+from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identifiers import classify
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.intake_refusal import IntakeRefusal, RefusalCode, RefusalGround, RefusalStatus, check_refusal
 from chalicelib.domain.material_condition import ApplicabilityCode, Circumstances, applies
 from chalicelib.domain.referral import Referral
 from chalicelib.domain.working_days import Pause, WorkingDayCalendar
@@ -72,9 +76,16 @@ class State(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    # 不予受理 (domain/intake_refusal.py): refused in writing at the window; objected to, the
+    # refusal waits for the clerk's unit leader (否认报备), who confirms it (back here) or corrects it
+    # (back to SUBMITTED).
+    INTAKE_REFUSED = "intake_refused"
+    INTAKE_REFUSAL_REPORTED = "intake_refusal_reported"
 
 
-OPEN_STATES = frozenset({State.SUBMITTED, State.NOTICE_ISSUED, State.IN_REVIEW, State.REJECTION_REPORTED})
+OPEN_STATES = frozenset(
+    {State.SUBMITTED, State.NOTICE_ISSUED, State.IN_REVIEW, State.REJECTION_REPORTED, State.INTAKE_REFUSAL_REPORTED}
+)
 # Seed 002 容缺办理: the decision may come before the pledged materials (the certificate waits for
 # them), so a pledge stays enforceable after approval.
 PLEDGE_STATES = frozenset({State.IN_REVIEW, State.REJECTION_REPORTED, State.APPROVED})
@@ -175,6 +186,19 @@ class Code:
     NOTICE_NEW_DEMAND = "NOTICE_NEW_DEMAND"
     DUPLICATE = "DUPLICATE"
     REFERRAL_STEP = "REFERRAL_STEP"
+    ALREADY_ACCEPTED = RefusalCode.ALREADY_ACCEPTED
+    COMPETENT_AGENCY_REQUIRED = RefusalCode.COMPETENT_AGENCY_REQUIRED
+    OBJECTION_LATE = RefusalCode.OBJECTION_LATE
+    ALREADY_OBJECTED = RefusalCode.ALREADY_OBJECTED
+    NOT_UNIT_LEADER = RefusalCode.NOT_UNIT_LEADER
+    PLEDGE_NOT_ALLOWED = PledgeCode.PLEDGE_NOT_ALLOWED
+    PLEDGE_NOT_NOTIFIED = PledgeCode.PLEDGE_NOT_NOTIFIED
+    NOT_VERIFYING = PledgeCode.NOT_VERIFYING
+    FINDINGS_REQUIRED = PledgeCode.FINDINGS_REQUIRED
+    NOT_IMMEDIATE_ITEM = "NOT_IMMEDIATE_ITEM"
+    WINDOW_NOT_AUTHORISED = "WINDOW_NOT_AUTHORISED"
+    FOLLOW_UP_MISMATCH = EmergencyCode.FOLLOW_UP_MISMATCH
+    FOLLOW_UP_TOO_LATE = EmergencyCode.FOLLOW_UP_TOO_LATE
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -310,6 +334,7 @@ class Decision:
     reason: str
     legal_basis: str = ""
     deemed: bool = False  # 超时默认: approved because the limit passed
+    authority: str = ""  # decided at the window under a post's authority (domain/window_authority.py)
 
 
 @dataclass(frozen=True)
@@ -342,6 +367,10 @@ class Application:
     decision: Decision | None = None
     red_flag: bool = False
     certificate_id: str | None = None
+    intake_refusals: tuple[IntakeRefusal, ...] = ()  # 不予受理 at the window (domain/intake_refusal.py)
+    pledge_approval: PledgeApproval | None = None  # 告知承诺制 (domain/approval_on_pledge.py)
+    emergency: EmergencyAuthorisation | None = None  # 先予办理 (domain/emergency_handling.py)
+    consultation_id: str | None = None  # the consultation that was the first contact (domain/consultation.py)
     warned: tuple[str, ...] = ()  # deadlines (supervision keys) that already had a yellow warning
     referrals: tuple[Referral, ...] = ()  # 上报件 (seed 004 三级联动): see domain/referral.py
     events: int = 0
@@ -410,6 +439,7 @@ class Application:
             and self.item.elements.certificate_type is not None
             and (self.pledge is None or self.pledge.allows_issue)
             and not self.missing_primary()
+            and not (self.pledge_approval and self.pledge_approval.status is PledgeApprovalStatus.FALSE)
         )
 
     def pending_report(self) -> RejectionReport | None:
@@ -580,9 +610,12 @@ def file(
     now: datetime,
     agent_authorised: bool,
     form_data: Mapping[str, object] | None = None,
+    first_contact: tuple[str, str] | None = None,
 ) -> Transition:
     """File for the current published version (by the applicant, an authorised agent or a clerk).
-    The form is checked together with the materials: every problem is reported at once."""
+    The form is checked together with the materials: every problem is reported at once.
+    `first_contact` is (consultation id, staff id) of the person's earlier consultation at this
+    centre (domain/consultation.py): whoever was asked first is the first-contact officer."""
     who = _require_role(actor, Role.APPLICANT, Role.AGENT, Role.CLERK)
     if item.status is not ItemStatus.PUBLISHED:
         raise _fail(Code.ITEM_NOT_PUBLISHED, "该事项已取消或合并,不能申请", "itemId")
@@ -623,7 +656,8 @@ def file(
         submitted_at=at,
         submitted_on=china_date(now),
         materials=materials,
-        first_contact_officer=who if actor.has_any(Role.CLERK) else None,
+        first_contact_officer=first_contact[1] if first_contact else (who if actor.has_any(Role.CLERK) else None),
+        consultation_id=first_contact[0] if first_contact else None,
         form_data=answers,
     )
     event = make_event(
@@ -1014,6 +1048,10 @@ def decide(
         approved = replace(
             case, state=State.APPROVED, decision=Decision(Outcome.APPROVED, who, at, text, legal_basis.strip())
         )
+        pledged = case.pledge_approval
+        if pledged is not None and pledged.status is PledgeApprovalStatus.PLEDGED:  # 告知承诺: verify next
+            opened = replace(pledged, status=PledgeApprovalStatus.VERIFYING, approved_on=china_date(now))
+            approved = replace(approved, pledge_approval=opened)
         return _move(case, approved, "approve", actor, at, text)
     basis = _text(legal_basis, Code.LEGAL_BASIS_REQUIRED, "不予许可须写明法律依据", "legalBasis")
     report = RejectionReport(text, basis, who, at)
@@ -1058,6 +1096,304 @@ def correct_rejection(case: Application, actor: Principal, now: datetime, note: 
         at,
         f"否认报备被纠正:{text}",
         Effect("violation", case.lead_department_id, "rejection_corrected"),
+    )
+
+
+# --- refusal at intake (不予受理) and its 否认报备: rules in domain/intake_refusal.py --------------
+
+
+def refuse_at_intake(
+    case: Application,
+    actor: Principal,
+    now: datetime,
+    ground: RefusalGround,
+    reason: str,
+    legal_basis: str,
+    competent_agency: str,
+    objection_due_on: date,
+) -> Transition:
+    """A clerk refuses a submission in writing (art. 32, 38); only before it is accepted."""
+    who = _require_role(actor, Role.CLERK)
+    if case.accepted_on is not None or case.state in (State.APPROVED, State.REJECTED):
+        raise _fail(Code.ALREADY_ACCEPTED, "办件已受理,不能再作出不予受理决定", "id")
+    _require_state(case, State.SUBMITTED)
+    _require_centre(case.centre_id, actor)
+    problems = check_refusal(ground, reason, legal_basis, competent_agency)
+    if problems:
+        raise DomainError(problems)
+    at = now.isoformat(timespec="seconds")
+    refusal = IntakeRefusal(
+        ground,
+        reason.strip(),
+        legal_basis.strip(),
+        competent_agency.strip(),
+        who,
+        actor.department_id or "",
+        at,
+        objection_due_on,
+    )
+    refused = replace(
+        case,
+        state=State.INTAKE_REFUSED,
+        first_contact_officer=_first_contact(case, who),
+        intake_refusals=(*case.intake_refusals, refusal),
+    )
+    return _move(case, refused, "refuse_intake", actor, at, f"不予受理:{refusal.reason};依据:{refusal.legal_basis}")
+
+
+def _open_refusal(case: Application) -> IntakeRefusal:
+    assert case.intake_refusals
+    return case.intake_refusals[-1]
+
+
+def object_to_intake_refusal(case: Application, actor: Principal, now: datetime, objection: str) -> Transition:
+    """The applicant objects within the deadline: the refusal is filed to the unit leader."""
+    who = _require_role(actor, Role.APPLICANT, Role.AGENT)
+    if who not in {case.applicant.id, case.filed_by}:
+        raise _fail(Code.FORBIDDEN, "只能对本人的办件提出异议")
+    if case.state is State.INTAKE_REFUSAL_REPORTED or (
+        case.state is State.INTAKE_REFUSED and _open_refusal(case).status is not RefusalStatus.ISSUED
+    ):
+        raise _fail(Code.ALREADY_OBJECTED, "已对该不予受理决定提出过异议", "id")
+    _require_state(case, State.INTAKE_REFUSED)
+    refusal = _open_refusal(case)
+    if china_date(now) > refusal.objection_due_on:
+        raise _fail(Code.OBJECTION_LATE, f"提出异议的期限已于{refusal.objection_due_on.isoformat()}届满", "id")
+    text = _text(objection, Code.REASON_REQUIRED, "请写明异议理由", "objection")
+    at = now.isoformat(timespec="seconds")
+    filed = replace(refusal, status=RefusalStatus.OBJECTED, objection=text, objected_at=at)
+    reported = replace(case, state=State.INTAKE_REFUSAL_REPORTED, intake_refusals=(*case.intake_refusals[:-1], filed))
+    return _move(case, reported, "object_intake_refusal", actor, at, f"申请人提出异议,否认报备:{text}")
+
+
+def _rule_on_refusal(case: Application, actor: Principal, is_leader: bool, note: str, needs_note: bool) -> str:
+    who = _require_role(actor, Role.APPROVER, Role.SUPERVISOR)
+    _require_state(case, State.INTAKE_REFUSAL_REPORTED)
+    if not is_leader:
+        raise _fail(Code.NOT_UNIT_LEADER, "只有经办人所在单位的领导可以审查否认报备", "id")
+    if needs_note:
+        _text(note, Code.REASON_REQUIRED, "纠正须说明理由", "note")
+    elif len(note.strip()) > MAX_TEXT:
+        raise _fail(Code.OUT_OF_RANGE, f"内容不能超过{MAX_TEXT}个字符", "note")
+    return who
+
+
+def confirm_intake_refusal(
+    case: Application, actor: Principal, now: datetime, note: str, is_leader: bool
+) -> Transition:
+    """The leader signs the refusal off; the applicant is told in writing (the decision again)."""
+    who = _rule_on_refusal(case, actor, is_leader, note, needs_note=False)
+    at = now.isoformat(timespec="seconds")
+    refusal = replace(
+        _open_refusal(case), status=RefusalStatus.CONFIRMED, leader_id=who, leader_note=note.strip(), resolved_at=at
+    )
+    confirmed = replace(case, state=State.INTAKE_REFUSED, intake_refusals=(*case.intake_refusals[:-1], refusal))
+    return _move(case, confirmed, "confirm_intake_refusal", actor, at, "否认报备经单位领导审查,维持不予受理决定")
+
+
+def correct_intake_refusal(
+    case: Application, actor: Principal, now: datetime, note: str, is_leader: bool
+) -> Transition:
+    """The leader finds the refusal wrong: the case returns to intake (its 5-day clock restarts
+    today) and the refusal counts against the clerk and their department."""
+    who = _rule_on_refusal(case, actor, is_leader, note, needs_note=True)
+    at = now.isoformat(timespec="seconds")
+    refusal = replace(
+        _open_refusal(case), status=RefusalStatus.CORRECTED, leader_id=who, leader_note=note.strip(), resolved_at=at
+    )
+    back = replace(
+        case,
+        state=State.SUBMITTED,
+        submitted_on=china_date(now),
+        intake_refusals=(*case.intake_refusals[:-1], refusal),
+    )
+    return _move(
+        case,
+        back,
+        "correct_intake_refusal",
+        actor,
+        at,
+        f"否认报备经单位领导审查予以纠正,退回受理:{note.strip()}",
+        Effect("violation", refusal.department_id or case.centre_id, "intake_refusal_corrected"),
+    )
+
+
+# --- approval on pledge (告知承诺制): rules in domain/approval_on_pledge.py -------------------------
+
+
+def issue_pledge_notice(case: Application, actor: Principal, now: datetime, barred: bool) -> Transition:
+    """The window gives the written notice of the conditions and of the liability for a false pledge."""
+    who = _require_role(actor, Role.CLERK)
+    _require_state(case, State.SUBMITTED)
+    _require_centre(case.centre_id, actor)
+    terms = case.item.elements.approval_on_pledge
+    problems = []
+    if terms is None:
+        problems.append(Violation(Code.PLEDGE_NOT_ALLOWED, "该事项未实行告知承诺制", "id"))
+    if barred:
+        problems.append(Violation(Code.CREDIT_DEFAULT, "申请人存在未消除的失信记录,不适用告知承诺制", "applicant"))
+    if problems:
+        raise DomainError(problems)
+    assert terms is not None
+    at = now.isoformat(timespec="seconds")
+    e = case.item.elements
+    approval = PledgeApproval(
+        notice_text(e.name, e.conditions, terms.verification_days, terms.liability),
+        who,
+        at,
+        terms.verification_days,
+        terms.bar_days,
+    )
+    noticed = replace(case, first_contact_officer=_first_contact(case, who), pledge_approval=approval)
+    return _move(case, noticed, "issue_pledge_notice", actor, at, "出具告知承诺书面告知")
+
+
+def sign_pledge(case: Application, actor: Principal, now: datetime, barred: bool) -> Transition:
+    """The applicant pledges in writing: accepted on the pledge, straight to the decision (no
+    substantive review by departments: the pledge stands in for it)."""
+    who = _require_role(actor, Role.APPLICANT, Role.AGENT)
+    if who not in {case.applicant.id, case.filed_by}:
+        raise _fail(Code.FORBIDDEN, "只能为本人的办件作出承诺")
+    _require_state(case, State.SUBMITTED)
+    approval = case.pledge_approval
+    if approval is None or approval.status is not PledgeApprovalStatus.NOTIFIED:
+        raise _fail(Code.PLEDGE_NOT_NOTIFIED, "窗口尚未出具告知承诺书面告知", "id")
+    if barred:
+        raise _fail(Code.CREDIT_DEFAULT, "申请人存在未消除的失信记录,不适用告知承诺制", "applicant")
+    at = now.isoformat(timespec="seconds")
+    today = china_date(now)
+    accepted = replace(
+        case,
+        state=State.IN_REVIEW,
+        accepted_by=approval.notified_by,
+        accepted_on=today,
+        review_opened_on=today,
+        tasks=(),
+        pledge_approval=replace(approval, status=PledgeApprovalStatus.PLEDGED, pledged_at=at),
+    )
+    return _move(case, accepted, "accept_on_pledge", actor, at, "申请人书面承诺符合条件,依承诺受理")
+
+
+def verify_pledge(case: Application, actor: Principal, now: datetime, truthful: bool, findings: str) -> Transition:
+    """The supervising department verifies the pledge after approval; a false one is a serious
+    credit record (the service revokes the certificate and bars the applicant in the same
+    transaction)."""
+    who = _require_role(actor, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    supervising = case.item.elements.effective_supervising_department_id
+    if not actor.has_any(Role.SUPERVISOR):
+        _require_department(actor, supervising)
+    approval = case.pledge_approval
+    if case.state is not State.APPROVED or approval is None or approval.status is not PledgeApprovalStatus.VERIFYING:
+        raise _fail(Code.NOT_VERIFYING, "该办件没有待核查的告知承诺", "id")
+    text = _text(findings, Code.FINDINGS_REQUIRED, "请填写核查情况", "findings")
+    at = now.isoformat(timespec="seconds")
+    status = PledgeApprovalStatus.VERIFIED if truthful else PledgeApprovalStatus.FALSE
+    done = replace(approval, status=status, verified_by=who, verified_at=at, findings=text)
+    verified = replace(case, pledge_approval=done)
+    if truthful:
+        return _move(case, verified, "verify_pledge", actor, at, f"告知承诺核查属实:{text}")
+    return _move(case, verified, "pledge_false", actor, at, f"告知承诺核查不实,撤销许可并记入严重失信:{text}")
+
+
+def pledge_verification_overdue(case: Application, now: datetime) -> Transition:
+    """The verification deadline passed (sweep only): the supervising department is charged once."""
+    approval = case.pledge_approval
+    if approval is None or approval.status is not PledgeApprovalStatus.VERIFYING or approval.verification_overdue:
+        raise _fail(Code.NOT_VERIFYING, "该办件没有待核查的告知承诺")
+    at = now.isoformat(timespec="seconds")
+    late = replace(case, pledge_approval=replace(approval, verification_overdue=True))
+    department = case.item.elements.effective_supervising_department_id
+    return _move(
+        case,
+        late,
+        "pledge_verification_overdue",
+        None,
+        at,
+        "告知承诺核查超过期限",
+        Effect("violation", department, "pledge_verification_overdue"),
+    )
+
+
+# --- immediate items decided at the window (seed 004 三(三); domain/window_authority.py) ----------
+
+
+def decide_at_window(
+    case: Application, actor: Principal, now: datetime, reason: str, legal_basis: str, authority: str | None
+) -> Transition:
+    """The clerk of an authorised post accepts and approves an immediate item in one step;
+    `authority` is the label of the post's authority when the clerk's post holds one for this
+    item (None otherwise). Separation of duties does not apply to authorised immediate items."""
+    who = _require_role(actor, Role.CLERK)
+    _require_state(case, State.SUBMITTED)
+    _require_centre(case.centre_id, actor)
+    problems = []
+    if case.item.elements.kind is not ItemKind.IMMEDIATE:
+        problems.append(Violation(Code.NOT_IMMEDIATE_ITEM, "只有即办件可以在窗口当场审批", "id"))
+    elif authority is None:
+        problems.append(Violation(Code.WINDOW_NOT_AUTHORISED, "该窗口未获授权审批此事项", "windowPostId"))
+    missing = case.missing_materials()
+    if missing:
+        problems.append(
+            Violation(Code.MATERIALS_INCOMPLETE, f"材料不全({', '.join(missing)}),不能当场审批", "materials")
+        )
+    if not reason.strip():
+        problems.append(Violation(Code.REASON_REQUIRED, "请填写决定理由", "reason"))
+    elif len(reason.strip()) > MAX_TEXT or len(legal_basis.strip()) > MAX_TEXT:
+        problems.append(Violation(Code.OUT_OF_RANGE, f"内容不能超过{MAX_TEXT}个字符", "reason"))
+    if problems:
+        raise DomainError(problems)
+    assert authority is not None
+    at = now.isoformat(timespec="seconds")
+    today = china_date(now)
+    decided = replace(
+        case,
+        state=State.APPROVED,
+        first_contact_officer=_first_contact(case, who),
+        accepted_by=who,
+        accepted_on=today,
+        review_opened_on=today,
+        decision=Decision(Outcome.APPROVED, who, at, reason.strip(), legal_basis.strip(), authority=authority),
+    )
+    return _move(case, decided, "decide_at_window", actor, at, f"窗口当场受理并审批:{reason.strip()}({authority})")
+
+
+# --- emergency first handling (先予办理, seed 004 二(三)): rules in domain/emergency_handling.py ----
+
+
+def authorise_emergency(
+    case: Application,
+    actor: Principal,
+    now: datetime,
+    reason: str,
+    legal_basis: str,
+    material_codes: tuple[str, ...],
+    due_on: date,
+    calendar: WorkingDayCalendar,
+) -> Transition:
+    """A supervisor lets an urgent submission be handled before its materials are complete; the
+    follow-up is a pledge the sweep watches (warnings, then a credit record and a violation)."""
+    who = _require_role(actor, Role.SUPERVISOR)
+    _require_state(case, State.SUBMITTED)
+    today = china_date(now)
+    latest = calendar.add_working_days(today, case.item.elements.statutory_limit_days)
+    missing = set(case.missing_materials())
+    problems = check_emergency(reason, legal_basis, material_codes, missing, due_on, today, latest)
+    if problems:
+        raise DomainError(problems)
+    at = now.isoformat(timespec="seconds")
+    codes = tuple(sorted(material_codes))
+    accepted = replace(
+        case,
+        state=State.IN_REVIEW,
+        accepted_by=who,
+        accepted_on=today,
+        review_opened_on=today,
+        tasks=_open_tasks(case),
+        pledge=CreditPledge(codes, due_on, PledgeStatus.OPEN, at),
+        emergency=EmergencyAuthorisation(reason.strip(), legal_basis.strip(), codes, due_on, who, at),
+    )
+    return _move(
+        case, accepted, "accept_emergency", actor, at, f"情况紧急,先予办理,{due_on.isoformat()}前补办:{reason.strip()}"
     )
 
 
@@ -1129,14 +1465,18 @@ def break_pledge(case: Application, now: datetime) -> Transition:
     issued_on_pledge = case.pledge.mode is DeficiencyMode.SAME_DAY and case.certificate_id is not None
     if issued_on_pledge and case.certificate_id is not None:  # 容缺后补: the certificate goes under review
         broken = replace(broken, revocation_review=open_review(case.certificate_id, case.pledge.due_on, at))
+    effects = [Effect("credit_default", case.applicant.id, f"pledge {case.id}")]
+    if case.emergency is not None:  # 先予办理: the follow-up was missed
+        effects.append(Effect("violation", case.lead_department_id, "emergency_follow_up_missed"))
     return _move(
         case,
         broken,
         "pledge_broken",
         None,
         at,
-        "信用承诺到期未补齐材料,记入失信记录" + (",证照转入撤销审查" if issued_on_pledge else ""),
-        Effect("credit_default", case.applicant.id, f"pledge {case.id}"),
+        ("信用承诺到期未补齐材料,记入失信记录" if case.emergency is None else "先予办理后未按期补办手续,记入失信记录")
+        + (",证照转入撤销审查" if issued_on_pledge else ""),
+        *effects,
     )
 
 

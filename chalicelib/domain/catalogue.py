@@ -189,6 +189,37 @@ class CertificateType:
     validity_years: int | None = None
 
 
+# --- 告知承诺制 terms (seed 002 三(二), 004 二(四); the rules are in domain/approval_on_pledge.py) ---
+
+
+@dataclass(frozen=True)
+class ApprovalOnPledgeTerms:
+    """The item may be approved on the applicant's written pledge (告知承诺制), then verified."""
+
+    verification_days: int  # working days after approval within which the pledge is verified (核查)
+    bar_days: int  # a false pledge bars the applicant from 告知承诺 and 容缺受理 for this many days
+    liability: str  # the liability for a false pledge, as the written notice states it
+
+
+MAX_BAR_DAYS = 1825  # five years
+
+
+def _check_approval_on_pledge(c: _Checker, p: str, e: ItemElements) -> None:
+    terms = e.approval_on_pledge
+    if terms is None:
+        return
+    f = f"{p}.approvalOnPledge"
+    c.days(f"{f}.verificationDays", terms.verification_days, "告知承诺核查期限", 1)
+    if not 1 <= terms.bar_days <= MAX_BAR_DAYS:
+        c.add(f"{f}.barDays", CatalogueCode.OUT_OF_RANGE, f"虚假承诺限制期应在1至{MAX_BAR_DAYS}天之间")
+    c.text(f"{f}.liability", terms.liability, "虚假承诺的法律责任")
+    if e.kind is ItemKind.IMMEDIATE:
+        c.add(f, CatalogueCode.IMMEDIATE_ITEM_JOINT, "即办件当场办结,不适用告知承诺制")
+
+
+# ----------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ItemElements:
     """Every element seed 001 requires an item to publish; edited as a whole per version."""
@@ -219,6 +250,8 @@ class ItemElements:
     form: tuple[FormField, ...] = ()
     project_category: ProjectCategory | None = None
     deficiency: DeficiencyPolicy = field(default_factory=DeficiencyPolicy)  # 容缺办理 / 容缺后补 (seed 002 四(八))
+    # 告知承诺制 (domain/approval_on_pledge.py): None when the item does not allow it.
+    approval_on_pledge: ApprovalOnPledgeTerms | None = None
 
     @property
     def is_joint(self) -> bool:
@@ -417,6 +450,7 @@ def validate_elements(elements: ItemElements, departments: dict[str, Department]
     c.count(f"{p}.legalBasis", elements.legal_basis, "设定依据", 1)
     for i, basis in enumerate(elements.legal_basis[:MAX_LIST]):
         c.text(f"{p}.legalBasis[{i}]", basis, "设定依据")
+    _check_approval_on_pledge(c, p, elements)
     if not PHONE_PATTERN.match(elements.supervision_phone):
         c.add(f"{p}.supervisionPhone", CatalogueCode.INVALID_PHONE, "监督电话格式不正确")
     if elements.certificate_type is not None:

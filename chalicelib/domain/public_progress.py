@@ -44,6 +44,7 @@ class PublicStage(StrEnum):
     IN_REVIEW = "in_review"  # accepted; departments review (a refusal awaiting the supervisor too)
     DECIDED = "decided"  # approved or refused, final
     WITHDRAWN = "withdrawn"  # never published (see `is_published`); kept so the mapping is total
+    NOT_ACCEPTED = "not_accepted"  # 不予受理 at the window (also while an objection is examined)
 
 
 _STAGES = {
@@ -53,6 +54,8 @@ _STAGES = {
     State.APPROVED: PublicStage.DECIDED,
     State.REJECTED: PublicStage.DECIDED,
     State.WITHDRAWN: PublicStage.WITHDRAWN,
+    State.INTAKE_REFUSED: PublicStage.NOT_ACCEPTED,
+    State.INTAKE_REFUSAL_REPORTED: PublicStage.NOT_ACCEPTED,
 }
 
 

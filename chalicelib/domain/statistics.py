@@ -25,7 +25,7 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 
 MAX_RANGE_DAYS = 366
 HISTOGRAM_MAX = 60  # decisions taking longer share the last bucket
-DECISIONS = frozenset({"approve", "deemed_approval", "confirm_rejection"})
+DECISIONS = frozenset({"approve", "deemed_approval", "confirm_rejection", "decide_at_window"})
 RATING_LEVELS = (1, 2, 3, 4, 5)
 
 
@@ -70,10 +70,12 @@ def case_counts(case: Application, event: Event, calendar: WorkingDayCalendar) -
         counts["received"] += 1
         if case.item.elements.kind is ItemKind.IMMEDIATE:
             counts["received_immediate"] += 1
-    elif action in {"accept", "accept_with_deficiency", "deemed_accept"}:
+    elif action in {"accept", "accept_with_deficiency", "deemed_accept", "accept_on_pledge", "accept_emergency"}:
         counts["accepted"] += 1
         if action == "accept_with_deficiency":
             counts["deficiency_accepted"] += 1
+    elif action == "decide_at_window":  # accepted and decided in one step (seed 004 三(三))
+        counts["accepted"] += 1
     elif action == "issue_notice":
         counts["notices"] += 1
     elif action == "pledge_broken":
@@ -135,6 +137,9 @@ def case_deltas(
         if effect.kind == "violation":
             kind = ScopeKind.CENTRE if effect.subject == case.centre_id else ScopeKind.DEPARTMENT
             add(scope(kind, effect.subject), {"violations": 1})
+            if effect.detail == "intake_refusal_corrected" and case.intake_refusals:
+                # 否认报备 corrected: the wrong refusal counts against the clerk who made it.
+                add(scope(ScopeKind.STAFF, case.intake_refusals[-1].refused_by), {"violations": 1})
     return [Delta(key, day, value) for key, value in out.items()]
 
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, State, TaskStatus
+from chalicelib.domain.approval_on_pledge import is_open_verification, verification_due
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.working_days import WorkingDayCalendar
 
@@ -37,6 +38,7 @@ class DeadlineKind(StrEnum):
     RECTIFICATION_LETTER = "rectification_letter"  # 整改意见书 the receiving centre must answer
     REFERRAL = "referral"  # 上报件: the higher authority's expected duration (seed 004 三级联动)
     HANDOVER = "handover"  # 配套服务移交 of a delegated power (seed 003 二(二)3)
+    PLEDGE_VERIFICATION = "pledge_verification"  # 告知承诺: verifying the pledge after approval
 
 
 DEADLINE_LABEL = {
@@ -48,6 +50,7 @@ DEADLINE_LABEL = {
     DeadlineKind.RECTIFICATION_LETTER: "整改意见书答复期限",
     DeadlineKind.REFERRAL: "上报件预期办结时限",
     DeadlineKind.HANDOVER: "职权配套移交期限",
+    DeadlineKind.PLEDGE_VERIFICATION: "告知承诺核查期限",
 }
 
 
@@ -60,6 +63,9 @@ class ViolationKind(StrEnum):
     RECTIFICATION_OVERDUE = "rectification_overdue"
     RECTIFICATION_OPINION_IGNORED = "rectification_opinion_ignored"  # seed 003 二(六): not rectified
     RECTIFICATION_LETTER_IGNORED = "rectification_letter_ignored"  # 整改意见书 left unanswered
+    INTAKE_REFUSAL_CORRECTED = "intake_refusal_corrected"  # 否认报备 corrected: the clerk's wrong refusal
+    PLEDGE_VERIFICATION_OVERDUE = "pledge_verification_overdue"  # 告知承诺 not verified in time
+    EMERGENCY_FOLLOW_UP_MISSED = "emergency_follow_up_missed"  # 先予办理 not followed up in time
 
 
 class Escalation(StrEnum):
@@ -125,6 +131,13 @@ def case_deadlines(
     if case.state in da.PLEDGE_STATES and case.pledge and case.pledge.status is da.PledgeStatus.OPEN:
         who = tuple(x for x in (case.applicant.id, case.accepted_by) if x)
         out.append(Deadline(DeadlineKind.PLEDGE, "-", case.pledge.due_on, "", who))
+    verifying = case.pledge_approval
+    if case.state is State.APPROVED and verifying and is_open_verification(verifying):
+        due = None if verifying.verification_overdue else verification_due(verifying, calendar)
+        department = case.item.elements.effective_supervising_department_id
+        if due is not None:
+            recipients = _recipients(department, heads)
+            out.append(Deadline(DeadlineKind.PLEDGE_VERIFICATION, "-", due, department, recipients))
     return out
 
 

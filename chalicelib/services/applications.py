@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from chalicelib.domain import application as da
+from chalicelib.domain import consultation
 from chalicelib.domain import credit as dcr
 from chalicelib.domain import verified_identity as dvi
 from chalicelib.domain.application import Application, Code, Transition
@@ -25,6 +26,7 @@ from chalicelib.domain.identity import Principal, Role
 from chalicelib.services import clock
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.consultation_repository import ConsultationRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
@@ -75,6 +77,11 @@ def visible_to(case: Application, principal: Principal) -> bool:
         departments.add(case.lead_department_id)
     if principal.has_any(Role.REVIEWER, Role.APPROVER) and principal.department_id in departments:
         return True
+    # 否认报备: the unit leader of a clerk who refused the case at intake rules on the objection.
+    if principal.has_any(Role.APPROVER) and any(
+        r.department_id == principal.department_id for r in case.intake_refusals
+    ):
+        return True
     return principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id == case.centre_id
 
 
@@ -88,8 +95,10 @@ class ApplicationService:
         blob_check: BlobCheck,
         now: Callable[[], datetime] | None = None,
         certificate_lookup: Callable[[str], Certificate | None] | None = None,
+        consultations: ConsultationRepository | None = None,
     ) -> None:
         self.certificate_lookup = certificate_lookup or (lambda _id: None)
+        self.consultations = consultations or ConsultationRepository()  # first contact (首问负责制)
         self.applications = applications
         self.catalogue = catalogue
         self.blob_check = blob_check
@@ -289,12 +298,20 @@ class ApplicationService:
             now=now,
             agent_authorised=authorised,
             form_data=form_data,
+            first_contact=self._consulted(applicant.identifier, centre_id, now),
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
         if verification is not None:
             self.identities.stage_link(uow, verification, applicant.id)
         return self._commit(uow, principal, "applicationFile", key, transition.case, target)
+
+    def _consulted(self, identifier: str, centre_id: str, now: datetime) -> tuple[str, str] | None:
+        """The person's latest consultation at this centre (one Query): (its id, its staff member)."""
+        found = consultation.link_for(
+            self.consultations.recent_of(consultation.normalise_identifier(identifier)), centre_id, now
+        )
+        return (found.id, found.recorded_by) if found else None
 
     def accept(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         return self._apply(

@@ -29,6 +29,7 @@ from chalicelib.domain import application as da
 from chalicelib.domain import rating as dr
 from chalicelib.domain import supervision as ds
 from chalicelib.domain.application import Application, Effect, State, TaskStatus, Transition
+from chalicelib.domain.approval_on_pledge import is_open_verification, verification_due
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.statistics import Delta, ScopeKind, scope, supervision_deltas
@@ -46,7 +47,7 @@ from chalicelib.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-KINDS = ("intake", "co_review", "promised", "pledge", "warning")
+KINDS = ("intake", "co_review", "promised", "pledge", "pledge_verification", "warning")
 MAX_PER_KIND = 1000  # one run's budget per kind; the next run continues
 # Stop taking new cases with this much of the invocation left: one case is one transaction of a
 # few hundred milliseconds, and the run still writes its metrics and log line.
@@ -57,6 +58,7 @@ _ENFORCES = {
     "deemed_approval": DeadlineKind.PROMISED,
     "escalate": DeadlineKind.PROMISED,
     "pledge_broken": DeadlineKind.PLEDGE,
+    "pledge_verification_overdue": DeadlineKind.PLEDGE_VERIFICATION,
 }
 Heads = Callable[[str], dict[str, str]]
 
@@ -99,6 +101,11 @@ def _decide(entry: DueEntry, case: Application, repo: ApplicationRepository, now
         and case.pledge.due_on < today
     ):
         return da.break_pledge(case, now)
+    verifying = case.pledge_approval
+    if entry.kind == "pledge_verification" and verifying and not verifying.verification_overdue:
+        due = verification_due(verifying, calendar) if is_open_verification(verifying) else None
+        if due is not None and due < today:
+            return da.pledge_verification_overdue(case, now)
     return None
 
 

@@ -32,6 +32,7 @@ from chalicelib.domain import credit as dcr
 from chalicelib.domain import supervision as ds
 from chalicelib.domain.application import Application, Effect, State, TaskStatus
 from chalicelib.domain.audit import Event
+from chalicelib.domain.intake_refusal import RefusalStatus
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.storage.codec import decode_as, encode
@@ -75,6 +76,7 @@ class LedgerEntry:
     item_name: str
     department_id: str
     report: da.RejectionReport
+    origin: str = "review"  # "review" (an approver's refusal) or "window" (不予受理 at intake)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,30 @@ def _projections(
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]
         out[(f"LEDGER#REJECTIONS#{month}", f"{report.reported_at}#{case.id}")] = ("LedgerEntry", entry)
+    # 不予受理 at the window: filed to the clerk's unit leader (worklist), and once ruled on, in the
+    # same ledger as approvers' refusals, marked as the window's.
+    for refusal in case.intake_refusals:
+        if refusal.status is RefusalStatus.OBJECTED and case.state is State.INTAKE_REFUSAL_REPORTED:
+            objected_on = da.china_date(datetime.fromisoformat(refusal.objected_at or ""))
+            inbox("intake_refusal", refusal.department_id, objected_on)
+            inbox("intake_refusal", "supervision", objected_on)  # where no head is recorded, supervisors rule
+        if not refusal.in_ledger:
+            continue
+        as_report = da.RejectionReport(
+            refusal.reason,
+            refusal.legal_basis,
+            refusal.refused_by,
+            refusal.refused_at,
+            da.ReportStatus.CONFIRMED if refusal.status is RefusalStatus.CONFIRMED else da.ReportStatus.CORRECTED,
+            refusal.leader_id,
+            refusal.leader_note,
+            refusal.resolved_at,
+        )
+        entry = LedgerEntry(
+            case.id, case.tracking_code, case.item.elements.name, refusal.department_id, as_report, "window"
+        )
+        month = da.china_date(datetime.fromisoformat(refusal.refused_at)).isoformat()[:7]
+        out[(f"LEDGER#REJECTIONS#{month}", f"{refusal.refused_at}#{case.id}#W")] = ("LedgerEntry", entry)
     return out
 
 

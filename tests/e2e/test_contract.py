@@ -13,6 +13,8 @@ from infra.schema_export import SCHEMA_FILE, render
 from tests.conftest import ROOT, Api
 from tests.flows import Case, document, gid, op
 
+PLEDGE_ITEM = "ZS-WJ-001"  # 公共场所卫生许可(告知承诺制)
+WINDOW_ITEM = "ZS-SCJG-003"  # an immediate item of the market bureau, decided at window zs-city-w11
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
 
@@ -222,6 +224,66 @@ LIFECYCLE: dict[str, Any] = {
         {"month": datetime.now(UTC).strftime("%Y-%m")} if c.refused().id else {},
         c.supervisor,
     ),
+    # Refusal at intake (不予受理) and its 否认报备
+    "IntakeRefusalIssue": lambda c: ({"input": {"id": c.filed().id, **c.REFUSAL}}, c.clerk),
+    "IntakeRefusalObject": lambda c: (
+        {"input": {"id": c.intake_refused().id, "objection": "本事项依法需要许可,请复核"}},
+        "applicant-wang",
+    ),
+    "IntakeRefusalConfirm": lambda c: ({"input": {"id": c.intake_objected().id, "note": "维持"}}, c.unit_leader),
+    "IntakeRefusalCorrect": lambda c: (
+        {"input": {"id": c.intake_objected().id, "note": "依法应予受理"}},
+        c.unit_leader,
+    ),
+    "IntakeRefusalDecision": lambda c: ({"id": c.intake_refused().id}, "applicant-wang"),
+    # Approval on pledge (告知承诺制) on the seeded item that allows it
+    "ApplicationPledgeNoticeIssue": lambda c: ({"input": {"id": Case(c.api, PLEDGE_ITEM).filed().id}}, c.clerk),
+    "ApplicationPledgeSign": lambda c: (
+        {"input": {"id": Case(c.api, PLEDGE_ITEM).pledge_noticed().id}},
+        "applicant-wang",
+    ),
+    "ApplicationPledgeVerify": lambda c: (
+        {"input": {"id": Case(c.api, PLEDGE_ITEM).pledge_approved().id, "truthful": True, "findings": "核查属实"}},
+        Case(c.api, PLEDGE_ITEM).reviewer,
+    ),
+    # Immediate items decided at the window by an authorised post (seed 004 三(三))
+    "WindowPostAuthoritySet": lambda c: (_window_grant(c.api), "admin-xu"),
+    "WindowPostAuthority": lambda c: ({"windowPostId": _window_granted(c.api)}, "clerk-market-zhou"),
+    "ApplicationDecideAtWindow": lambda c: (
+        {
+            "input": {
+                "id": Case(c.api, WINDOW_ITEM).filed().id,
+                "windowPostId": _window_granted(c.api),
+                "reason": "材料齐全,当场准予登记",
+            }
+        },
+        "clerk-market-zhou",
+    ),
+    # Emergency first handling (先予办理)
+    "ApplicationEmergencyAuthorise": lambda c: (
+        {
+            "input": {
+                "id": c.filed(skip=1).id,
+                "reason": "情况紧急,延误将造成损失",
+                "legalBasis": "《行政许可法》第三十条",
+                "materialCodes": _secondary(c)[:1],
+                "dueOn": (date.today() + timedelta(days=3)).isoformat(),
+            }
+        },
+        c.supervisor,
+    ),
+    # Consultations (咨询, 首问负责制)
+    "ConsultationRecord": lambda c: (
+        {
+            "input": {
+                "personName": "王海燕",
+                "personIdentifier": "330902199001011234",
+                "topic": "食品经营许可如何办理",
+                "referredToWindowPostId": gid("WindowPost", "zs-city/zs-city-w11"),
+            }
+        },
+        c.clerk,
+    ),
     # Public transparency (anonymous callers)
     "PublicProgress": lambda c: ({"trackingCode": _tracking_code(c.accepted())}, None),
     "PublicOnTimeRates": lambda c: ({"month": _decided_month(c)}, None),
@@ -273,6 +335,18 @@ def _authorised_agent(case: Case) -> dict[str, Any]:
     until = (date.today() + timedelta(days=30)).isoformat()
     case.run("AgentAuthorisationGrant", {"input": {"agentId": "agent-chen", "validUntil": until}}, "applicant-wang")
     return {"input": {"agentId": "agent-chen"}}
+
+
+def _window_grant(api: Api) -> dict[str, Any]:
+    post = gid("WindowPost", "zs-city/zs-city-w11")
+    return {"input": {"windowPostId": post, "itemIds": [gid("ServiceItem", WINDOW_ITEM)], "reason": "授权窗口审批"}}
+
+
+def _window_granted(api: Api) -> str:
+    body = api.gql(op("WindowPostAuthoritySet"), _window_grant(api), as_="admin-xu")
+    assert body["data"]["windowPostAuthoritySet"]["userErrors"] == [], body
+    post: str = _window_grant(api)["input"]["windowPostId"]
+    return post
 
 
 def _issued(case: Case) -> dict[str, Any]:

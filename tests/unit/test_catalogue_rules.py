@@ -194,3 +194,25 @@ def test_joint_items_have_at_most_twenty_co_reviewers() -> None:
     assert ("elements.coReviewers", dc.CatalogueCode.TOO_MANY) in {(v.field, v.code) for v in raised.value.violations}
     every_other = tuple(dc.CoReviewer(d, 5) for d in others[: dc.MAX_CO_REVIEWERS])
     dc.validate_elements(replace(item.elements, co_reviewers=every_other), departments)
+
+
+def test_seed002_approval_on_pledge_terms_are_validated_all_at_once() -> None:
+    """告知承诺制 terms: a verification period, a bar period and the liability, on a commitment item."""
+    good = dc.ApprovalOnPledgeTerms(10, 365, "虚假承诺的,撤销许可并记入严重失信记录")
+    dc.validate_elements(elements(approval_on_pledge=good), DEPARTMENTS)
+    bad = elements(
+        kind=dc.ItemKind.IMMEDIATE,
+        promised_limit_days=0,
+        co_reviewers=(),
+        special_steps=(),
+        approval_on_pledge=dc.ApprovalOnPledgeTerms(0, 5000, " "),
+    )
+    with pytest.raises(DomainError) as error:
+        dc.validate_elements(bad, DEPARTMENTS)
+    fields = {(v.field, v.code) for v in error.value.violations}
+    assert fields == {
+        ("elements.approvalOnPledge.verificationDays", dc.CatalogueCode.OUT_OF_RANGE),
+        ("elements.approvalOnPledge.barDays", dc.CatalogueCode.OUT_OF_RANGE),
+        ("elements.approvalOnPledge.liability", dc.CatalogueCode.REQUIRED),
+        ("elements.approvalOnPledge", dc.CatalogueCode.IMMEDIATE_ITEM_JOINT),
+    }

@@ -29,6 +29,7 @@ class InboxQueue(StrEnum):
     REJECTION_REPORTS = "rejection"  # supervisors: refusals waiting for confirmation
     ISSUANCE = "issuance"  # bureau: approved cases of their centre awaiting a certificate
     REVOCATION_REVIEW = "revocation_review"  # bureau (their centre) and supervisors: 容缺后补 lapsed
+    INTAKE_REFUSALS = "intake_refusal"  # unit leaders: their department's objected window refusals; supervisors: all
 
 
 _QUEUE_ROLE = {
@@ -38,6 +39,7 @@ _QUEUE_ROLE = {
     InboxQueue.REJECTION_REPORTS: Role.SUPERVISOR,
     InboxQueue.ISSUANCE: Role.BUREAU,
     InboxQueue.REVOCATION_REVIEW: Role.BUREAU,
+    InboxQueue.INTAKE_REFUSALS: Role.APPROVER,
 }
 
 
@@ -65,7 +67,10 @@ class ApplicationQuery:
         self, info: Info, queue: InboxQueue, first: int | None = None, after: str | None = None
     ) -> Connection[InboxEntry]:
         principal = info.context.principal
-        supervising = queue is InboxQueue.REVOCATION_REVIEW and principal.has_any(Role.SUPERVISOR)
+        # worklists supervisors also read: 容缺后补 revocation reviews, objected window refusals (否认报备)
+        supervising = queue in (InboxQueue.REVOCATION_REVIEW, InboxQueue.INTAKE_REFUSALS) and principal.has_any(
+            Role.SUPERVISOR
+        )
         if not (principal.has_any(_QUEUE_ROLE[queue]) or supervising):
             raise ApiError(FORBIDDEN, "没有查看该工作队列的权限", field="queue")
         if supervising:

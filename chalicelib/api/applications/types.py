@@ -8,6 +8,7 @@ only staff may read (who accepted, reviewer identities) carry their own STAFF ru
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
@@ -15,6 +16,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from chalicelib.api.approval_on_pledge.types import PledgeApproval
 from chalicelib.api.catalogue.deficiency_types import DeficiencyMode
 from chalicelib.api.catalogue.types import (
     Centre,
@@ -24,8 +26,11 @@ from chalicelib.api.catalogue.types import (
     SpecialStepKind,
     referenced_departments,
 )
+from chalicelib.api.consultations.types import Consultation
 from chalicelib.api.credit.types import CreditRecord
+from chalicelib.api.emergency_handling.types import EmergencyAuthorisation
 from chalicelib.api.identity.types import Role
+from chalicelib.api.intake_refusals.types import IntakeRefusal
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.referrals.types import Referral
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
@@ -54,6 +59,12 @@ Outcome = strawberry.enum(da.Outcome, name="DecisionOutcome")
 MeetingKind = strawberry.enum(da.MeetingKind, name="MeetingKind")
 EventAction = strawberry.enum(DomainEventAction, name="ApplicationEventAction")
 _ROLE_VALUES = frozenset(r.value for r in DomainRole)
+
+
+@strawberry.enum(description="Where a refusal in the rejection ledger came from.")
+class RejectionOrigin(StrEnum):
+    REVIEW = "review"  # an approver's refusal after review, confirmed or corrected by a supervisor
+    WINDOW = "window"  # 不予受理 at the window, confirmed or corrected by the clerk's unit leader
 
 
 def _department(info: Info, department_id: str) -> Department | None:
@@ -215,6 +226,9 @@ class Decision:
     reason: str
     legal_basis: str
     deemed: bool = strawberry.field(description="超时默认: approved because the promised limit passed.")
+    authority: str = strawberry.field(
+        default="", description="Decided at the window under a post's approval authority (seed 004 三(三)): which."
+    )
 
 
 @visible_to(AUTHENTICATED)
@@ -393,6 +407,7 @@ class Application(relay.Node):
                     reason=case.decision.reason,
                     legal_basis=case.decision.legal_basis,
                     deemed=case.decision.deemed,
+                    authority=case.decision.authority,
                 )
                 if case.decision
                 else None
@@ -454,6 +469,16 @@ class Application(relay.Node):
             certificate=review.certificate_id,
         )
 
+    @field(
+        access=STAFF,
+        description="The consultation that was the applicant's first contact at this centre (staff only; seed 004).",
+    )
+    def first_contact_consultation(self, info: Info) -> Consultation | None:
+        if not self.domain.consultation_id:
+            return None
+        found = info.context.consultations.get(self.domain.consultation_id)
+        return Consultation.from_domain(found) if found else None
+
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
@@ -471,6 +496,21 @@ class Application(relay.Node):
     def applicant_credit_records(self, info: Info) -> list[CreditRecord]:
         records = info.context.credit.records_in_force(self.domain.applicant.identifier)
         return [CreditRecord.from_domain(r) for r in records]
+
+    @field(
+        access=AUTHENTICATED,
+        description="先予办理: the supervisor's authorisation and the follow-up due (null if none).",
+    )
+    def emergency(self) -> EmergencyAuthorisation | None:
+        return EmergencyAuthorisation.from_domain(self.domain.emergency)
+
+    @field(access=AUTHENTICATED, description="告知承诺制: the notice, the pledge and its verification (null if none).")
+    def pledge_approval(self, info: Info) -> PledgeApproval | None:
+        return PledgeApproval.of_case(self.domain, info)
+
+    @field(access=AUTHENTICATED, description="不予受理 at the window, each with its written decision (oldest first).")
+    def intake_refusals(self) -> list[IntakeRefusal]:
+        return IntakeRefusal.of_case(self.domain)
 
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
@@ -538,12 +578,14 @@ class LedgerEntry:
     tracking_code: str
     item_name: str
     report: RejectionReport
+    origin: RejectionOrigin
     department_id: strawberry.Private[str]
 
     @classmethod
     def from_record(cls, r: LedgerRecord) -> LedgerEntry:
         report = r.report
         return cls(
+            origin=RejectionOrigin(r.origin),
             case_id=r.application_id,
             tracking_code=r.tracking_code,
             item_name=r.item_name,

@@ -67,6 +67,13 @@ class CertificateTypeInput:
     validity_years: int | None = None
 
 
+@strawberry.input(description="告知承诺制 terms (seed 002 三(二), 004 二(四)).")
+class ApprovalOnPledgeInput:
+    verification_days: int
+    bar_days: int
+    liability: str
+
+
 @strawberry.input(description="Every published element of a service item (seed 001).")
 class ServiceItemElementsInput:
     name: str
@@ -102,6 +109,9 @@ class ServiceItemElementsInput:
     deficiency: DeficiencyPolicyInput | None = strawberry.field(
         default=None,
         description="容缺办理/容缺后补 the item allows (seed 002); unset: 容缺办理 for any secondary material.",
+    )
+    approval_on_pledge: ApprovalOnPledgeInput | None = strawberry.field(
+        default=None, description="告知承诺制: set to allow approval on the applicant's pledge."
     )
 
 
@@ -159,4 +169,13 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
         form=to_form(value.form),
         project_category=dc.ProjectCategory(value.project_category) if value.project_category else None,
         deficiency=to_policy(value.deficiency),
+        approval_on_pledge=(
+            dc.ApprovalOnPledgeTerms(
+                value.approval_on_pledge.verification_days,
+                value.approval_on_pledge.bar_days,
+                value.approval_on_pledge.liability,
+            )
+            if value.approval_on_pledge
+            else None
+        ),
     )

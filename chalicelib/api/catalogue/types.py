@@ -175,6 +175,14 @@ class CertificateType:
 
 
 @visible_to(PUBLIC)
+@strawberry.type(description="告知承诺制 terms: verification period, bar after a false pledge, liability.")
+class ApprovalOnPledgeTerms:
+    verification_days: int
+    bar_days: int
+    liability: str
+
+
+@visible_to(PUBLIC)
 @strawberry.type
 class CoReviewer:
     """A co-reviewing department with its own working-day limit (并联审批)."""
@@ -261,6 +269,15 @@ class ServiceItem(relay.Node):
             deficiency=DeficiencyPolicy.from_domain(e.deficiency),
             domain=item,
         )
+
+    # --- 告知承诺制 (seed 002 三(二), 004 二(四)) -------------------------------------------------
+    @field(
+        access=PUBLIC,
+        description="告知承诺制: the terms under which the item is approved on a pledge (null: not allowed).",
+    )
+    def approval_on_pledge(self) -> ApprovalOnPledgeTerms | None:
+        terms = self.domain.elements.approval_on_pledge
+        return ApprovalOnPledgeTerms(**terms.__dict__) if terms else None
 
     @field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
     def is_free(self) -> bool:
