@@ -3,7 +3,7 @@
 Idempotent: reference data is upserted, items already present are left alone, so running the
 local stack twice neither duplicates nor overwrites anything. Every item goes through the same
 domain validation and versioning as an administrator's change (version 1 = ADD by the seeder,
-then one DELEGATE version per delegated centre).
+then one DELEGATE version per delegated centre, naming its receiving department).
 
     python -m infra.seed --check     # validate the file only, no database
 """
@@ -40,7 +40,11 @@ class DemoUser:
 class SeedItem:
     code: str
     elements: dc.ItemElements
-    delegated_centre_ids: tuple[str, ...] = ()
+    delegations: tuple[dc.Delegation, ...] = ()  # 同权审批: each with its receiving lead department
+
+    @property
+    def delegated_centre_ids(self) -> tuple[str, ...]:
+        return tuple(d.centre_id for d in self.delegations)
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,16 @@ def check(seed: Seed) -> list[dc.ItemVersion]:
         ctx = dc.ChangeContext(SEEDER, now_iso(), "初始事项清单导入", departments, centres)
         version = dc.add_item(item.code, item.elements, ctx)
         versions.append(version)
-        for centre_id in item.delegated_centre_ids:
+        for delegation in item.delegations:
             ctx = dc.ChangeContext(SEEDER, now_iso(), "职权下放", departments, centres)
-            version = dc.delegate_item(version.item, centre_id, ctx, None)
+            version = dc.delegate_item(
+                version.item,
+                delegation.centre_id,
+                ctx,
+                None,
+                lead_department_id=delegation.lead_department_id,
+                co_reviewers=delegation.co_reviewers,
+            )
             versions.append(version)
     codes = [i.code for i in seed.items]
     if len(codes) != len(set(codes)):

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.domain import application as da
+from chalicelib.domain import organisation as org
 from chalicelib.domain.application import Application, Code, Transition
-from chalicelib.domain.catalogue import SpecialStepKind
+from chalicelib.domain.catalogue import ServiceItem, SpecialStepKind
 from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
@@ -50,19 +51,33 @@ BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256
 
 
 def visible_to(case: Application, principal: Principal) -> bool:
-    """Applicants see their own cases; staff the cases of their centre or department."""
+    """Applicants see their own cases; staff the cases of their centre or department; supervisors
+    the cases of their centre's subtree (seed 000: a district oversees its townships, the city
+    the whole network), recorded on the case at filing so the check costs no request."""
     if principal.subject is None:
         return False
     if principal.subject in {case.applicant.id, case.filed_by}:
         return True
-    if principal.has_any(Role.SUPERVISOR):
+    if principal.has_any(Role.SUPERVISOR) and supervises(case, principal):
         return True
     if principal.has_any(Role.CLERK) and principal.centre_id == case.centre_id:
         return True
     departments = {case.lead_department_id, *(t.department_id for t in case.tasks)}
     if principal.has_any(Role.REVIEWER, Role.APPROVER) and principal.department_id in departments:
         return True
-    return principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id == case.centre_id
+    return (
+        principal.has_any(Role.BUREAU)
+        and case.state is da.State.APPROVED
+        and principal.centre_id == case.handling_centre_id
+    )
+
+
+def supervises(case: Application, principal: Principal) -> bool:
+    """A supervisor oversees a case taken or handled in their centre's subtree. Cases filed before
+    the hierarchy was recorded on them (no oversight centres) stay with every supervisor."""
+    if not case.oversight_centre_ids:
+        return True
+    return principal.centre_id in case.oversight_centre_ids
 
 
 class ApplicationService:
@@ -113,7 +128,7 @@ class ApplicationService:
             return False
         from chalicelib.domain.catalogue import is_subordinate
 
-        return is_subordinate(case.centre_id, principal.centre_id, self.catalogue.all_centres())
+        return is_subordinate(case.handling_centre_id, principal.centre_id, self.catalogue.all_centres())
 
     def _remembered(self, principal: Principal, operation: str, key: str | None, target: str) -> Application | None:
         """The first result of a retried call; the same key for another target is refused."""
@@ -203,6 +218,15 @@ class ApplicationService:
         name = f"{cert.type_name}{cert.number}.pdf"
         return da.SubmittedMaterial(ref.code, name, cert.blob_key, cert.sha256, cert.size, round_)
 
+    def route(self, item: ServiceItem, intake_centre_id: str) -> tuple[str, tuple[str, ...]]:
+        """在地受理、按职权内部流转 (seed 000 三(一)2): the competent centre for a case taken at
+        `intake_centre_id` (the nearest centre up the hierarchy holding the power), and every centre
+        whose supervisors oversee it. One Query for the hierarchy, whatever the depth."""
+        centres = self.catalogue.all_centres()
+        competent = org.competent_centre(intake_centre_id, set(item.centre_ids), centres)
+        chain = (*org.chain_up(intake_centre_id, centres), *org.chain_up(competent, centres))
+        return competent, tuple(dict.fromkeys(chain))
+
     # --- commands ----------------------------------------------------------------------------------
 
     def file(
@@ -225,6 +249,7 @@ class ApplicationService:
         authorised = False
         if principal.has_any(Role.AGENT) and principal.subject and applicant.id != principal.subject:
             authorised = self._authorised(applicant.id, principal.subject)
+        competent, oversight = self.route(found[0], centre_id)
         now = self.now()
         transition = da.file(
             application_id=secrets.token_hex(10),
@@ -237,6 +262,8 @@ class ApplicationService:
             materials=self._materials({principal.subject or "", applicant.id}, materials, 1),
             now=now,
             agent_authorised=authorised,
+            competent_centre_id=competent,
+            oversight_centre_ids=oversight,
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.domain import catalogue as rules
-from chalicelib.domain.catalogue import CatalogueCode, ChangeContext, ItemElements, ItemVersion, ServiceItem
+from chalicelib.domain.catalogue import (
+    CatalogueCode,
+    ChangeContext,
+    CoReviewer,
+    ItemElements,
+    ItemVersion,
+    ServiceItem,
+)
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.services.clock import now_iso
@@ -168,17 +175,56 @@ def transfer_item(
     )
 
 
-def delegate_item(
-    repo: CatalogueRepository, principal: Principal, code: str, centre_id: str, change: CatalogueChange
-) -> ServiceItem:
-    return _edit(
-        repo,
-        principal,
-        "serviceItemDelegate",
-        code,
-        change,
-        lambda item, ctx: rules.delegate_item(item, centre_id, ctx, change.expected_version),
+def stage_delegation(
+    repo: CatalogueRepository,
+    uow: UnitOfWork,
+    ctx: ChangeContext,
+    code: str,
+    centre_id: str,
+    lead_department_id: str,
+    co_reviewers: tuple[CoReviewer, ...] = (),
+    expected_version: int | None = None,
+) -> ItemVersion:
+    """Delegate item `code` to centre `centre_id`, exercised there by `lead_department_id` with
+    `co_reviewers` (同权审批): load the item, apply the rule, stage the new version into `uow`.
+
+    The one place a delegation is decided: `serviceItemDelegate` commits it alone, and an
+    adjustment memo can stage several into its own transaction (build `ctx` with
+    `change_context`). Raises DomainError with every problem at once; stages nothing then."""
+    current, rev = _load(repo, code)
+    version = rules.delegate_item(
+        current,
+        centre_id,
+        ctx,
+        expected_version,
+        lead_department_id=lead_department_id,
+        co_reviewers=co_reviewers,
     )
+    repo.stage_version(uow, version, current, rev)
+    return version
+
+
+def change_context(repo: CatalogueRepository, principal: Principal, reason: str) -> ChangeContext:
+    """Who/when/why plus the organisation the catalogue rules check against."""
+    return _context(repo, principal, reason)
+
+
+def delegate_item(
+    repo: CatalogueRepository,
+    principal: Principal,
+    code: str,
+    centre_id: str,
+    change: CatalogueChange,
+    *,
+    lead_department_id: str,
+    co_reviewers: tuple[CoReviewer, ...] = (),
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        return stage_delegation(
+            repo, uow, ctx, code, centre_id, lead_department_id, co_reviewers, change.expected_version
+        )
+
+    return _run(repo, principal, "serviceItemDelegate", change, decide)
 
 
 def merge_items(

@@ -129,7 +129,7 @@ def _projections(
         inbox("rejection", "supervision", today)
     if case.awaiting_issue:  # the bureau's worklist, oldest approval first
         decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
-        inbox("issuance", case.centre_id, decided)
+        inbox("issuance", case.handling_centre_id, decided)
     # The deadlines the sweep enforces (a co-reviewer's limit, the promised limit, a pledge), each
     # with its yellow-warning day until that warning has been raised (electronic supervision).
     for open_deadline in ds.case_deadlines(case, calendar, today, {}):

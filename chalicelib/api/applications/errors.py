@@ -8,13 +8,15 @@ from chalicelib.api.errors import INVALID_ID
 from chalicelib.api.permissions import AUTHENTICATED, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
 from chalicelib.domain.application import Code
+from chalicelib.domain.organisation import OrgCode
 from chalicelib.storage import blobs
 from chalicelib.storage.pagination import INVALID_CURSOR
 
 ApplicationErrorCode = code_enum(
     "ApplicationErrorCode",
     [v for k, v in vars(Code).items() if k.isupper()]
-    + [INVALID_ID, INVALID_CURSOR, blobs.UPLOAD_INVALID, blobs.UPLOAD_TOO_LARGE, blobs.BLOB_KEY_INVALID],
+    + [INVALID_ID, INVALID_CURSOR, blobs.UPLOAD_INVALID, blobs.UPLOAD_TOO_LARGE, blobs.BLOB_KEY_INVALID]
+    + [OrgCode.NO_COMPETENT_CENTRE, OrgCode.ROUTING_LOOP, OrgCode.UNKNOWN_CENTRE, OrgCode.CENTRE_CLOSED],
     "Why an application command was refused.",
 )
 

@@ -271,10 +271,51 @@ class ServiceItem(relay.Node):
         found = (info.context.centres.get(c) for c in self.domain.centre_ids)
         return [Centre.from_domain(c) for c in found if c is not None]
 
+    @field(
+        access=PUBLIC,
+        description="同权审批: for each centre the power is delegated to, the department that exercises it there.",
+    )
+    def delegations(self) -> list[Delegation]:
+        departments = referenced_departments(self.domain)
+        return [
+            Delegation(
+                centre_id=d.centre_id,
+                lead_department_id=d.lead_department_id,
+                co_reviewers=[
+                    CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
+                    for c in d.co_reviewers
+                ],
+                item_departments=departments,
+            )
+            for d in self.domain.delegations
+        ]
+
     @field(access=PUBLIC, description="Every published version, newest first (seed 003).")
     def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ServiceItemVersion]:
         page = info.context.catalogue.versions_page(self.code, page_size(first), after)
         return to_connection(page, ServiceItemVersion.from_domain)
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class Delegation:
+    """A delegated power (下放职权) as exercised at the receiving centre (seed 000 三(一)2)."""
+
+    co_reviewers: list[CoReviewer]
+    centre_id: strawberry.Private[str]
+    lead_department_id: strawberry.Private[str]
+    item_departments: strawberry.Private[tuple[str, ...]]
+
+    @field(access=PUBLIC)
+    def centre(self, info: Info) -> Centre | None:
+        found = info.context.centres.get(self.centre_id)
+        return Centre.from_domain(found) if found else None
+
+    @field(access=PUBLIC, description="承办部门: reviews and decides the centre's cases of this power.")
+    def lead_department(self, info: Info) -> Department | None:
+        info.context.departments.want(self.item_departments)
+        found = info.context.departments.get(self.lead_department_id)
+        return Department.from_domain(found) if found else None
 
 
 @visible_to(PUBLIC)
@@ -312,7 +353,13 @@ class ServiceItemVersion(relay.Node):
 def referenced_departments(item: dc.ServiceItem) -> tuple[str, ...]:
     """The lead, every co-reviewer and the supervising department: loaded together in one BatchGetItem."""
     e = item.elements
-    return (e.department_id, *(c.department_id for c in e.co_reviewers), e.effective_supervising_department_id)
+    delegated = (x for d in item.delegations for x in (d.lead_department_id, *(c.department_id for c in d.co_reviewers)))
+    return (
+        e.department_id,
+        *(c.department_id for c in e.co_reviewers),
+        e.effective_supervising_department_id,
+        *delegated,
+    )
 
 
 def service_item_page(
