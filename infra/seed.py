@@ -1,6 +1,7 @@
 """Seed the catalogue and demo users from `infra/seed/catalogue.json`.
 
-Idempotent: reference data is upserted, items already present are left alone, so running the
+Idempotent: staff and posts are upserted; centres, departments and items already present are left
+alone (administrators change them through the API, versioned), so running the
 local stack twice neither duplicates nor overwrites anything. Every item goes through the same
 domain validation and versioning as an administrator's change (version 1 = ADD by the seeder,
 then one DELEGATE version per delegated centre, naming its receiving department).
@@ -22,6 +23,7 @@ from chalicelib.domain.identity import Role
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as
+from chalicelib.storage.organisation_repository import OrganisationRepository
 
 SEED_FILE = Path(__file__).parent / "seed" / "catalogue.json"
 SEEDER = "system-seed"
@@ -99,7 +101,10 @@ def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
     """Write the seed; returns how many items were newly published."""
     repo = repo or CatalogueRepository()
     versions = check(seed)
-    repo.import_reference(list(seed.centres), list(seed.departments), list(seed.staff), list(seed.posts))
+    # Centres and departments are administered through the API once loaded (versioned): the seed
+    # adds only the ones not stored yet and never overwrites an administrator's change.
+    OrganisationRepository().import_initial(list(seed.centres), list(seed.departments), SEEDER, now_iso())
+    repo.import_reference([], [], list(seed.staff), list(seed.posts))
     by_code: dict[str, list[dc.ItemVersion]] = {}
     for version in versions:
         by_code.setdefault(version.item.code, []).append(version)

@@ -22,6 +22,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.organisation import OrganisationService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.supervision import SupervisionService
@@ -126,6 +127,14 @@ class RequestContext:
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- organisation administration (seed 000 一) ---------------------------------------------
+
+    @cached_property
+    def organisation(self) -> OrganisationService:
+        from chalicelib.services.organisation import OrganisationService
+
+        return OrganisationService(self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -26,6 +26,9 @@ from chalicelib.domain.organisation import (
     Department as Department,
 )
 from chalicelib.domain.organisation import (
+    DepartmentKind as DepartmentKind,
+)
+from chalicelib.domain.organisation import (
     is_subordinate as is_subordinate,
 )
 from chalicelib.domain.organisation import (

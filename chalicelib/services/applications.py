@@ -123,12 +123,13 @@ class ApplicationService:
         return grant is not None and grant.valid_until >= da.china_date(self.now())
 
     def _bureau_of_parent_centre(self, case: Application, principal: Principal) -> bool:
-        """The bureau of a city centre also produces certificates for its district/zone centres."""
+        """The bureau above a centre that has no approval bureau of its own produces its
+        certificates. A centre with its own bureau issues under its own name (同权审批)."""
         if not (principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id):
             return False
-        from chalicelib.domain.catalogue import is_subordinate
-
-        return is_subordinate(case.handling_centre_id, principal.centre_id, self.catalogue.all_centres())
+        if not org.is_subordinate(case.handling_centre_id, principal.centre_id, self.catalogue.all_centres()):
+            return False
+        return self.catalogue.bureau_of(case.handling_centre_id) is None
 
     def _remembered(self, principal: Principal, operation: str, key: str | None, target: str) -> Application | None:
         """The first result of a retried call; the same key for another target is refused."""

@@ -84,6 +84,19 @@ class Authorisation:
     granted_at: str
 
 
+@dataclass(frozen=True)
+class OpenCase:
+    """A case still open (or awaiting its certificate) at a centre or lead department."""
+
+    application_id: str
+    tracking_code: str
+    state: State
+
+
+def open_cases_key(kind: str, ident: str) -> str:
+    return f"OPEN#{kind}#{ident}"
+
+
 def inbox_queue(kind: str, scope: str) -> str:
     return f"INBOX#{kind}#{scope}"
 
@@ -136,6 +149,12 @@ def _projections(
         due(open_deadline.kind.value, open_deadline.due_on, open_deadline.ref)
         if open_deadline.key not in case.warned:
             due("warning", ds.warn_on(open_deadline.due_on, lead_days, calendar), open_deadline.key)
+    # Open-case markers: closing a centre or department with open cases is refused (one Query each).
+    if case.is_open or case.awaiting_issue:
+        marker = OpenCase(case.id, case.tracking_code, case.state)
+        for centre_id in {case.centre_id, case.handling_centre_id}:
+            out[(open_cases_key("CENTRE", centre_id), case.id)] = ("OpenCase", marker)
+        out[(open_cases_key("DEPT", case.lead_department_id), case.id)] = ("OpenCase", marker)
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]

@@ -92,10 +92,12 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
         }, admin
     if name == "ServiceItemDelegate":
         below = next(c.id for c in api.seed.centres if c.parent_id == city.id)
+        receiving = next(d.id for d in api.seed.departments if d.centre_id == below)
         return {
             "input": {
                 "id": create("ZS-OP-DELEGATE"),
                 "centreId": gid("Centre", below),
+                "leadDepartmentId": gid("Department", receiving),
                 "expectedVersion": 1,
                 "reason": "下放",
             }

@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from chalicelib.api.catalogue.keywords import normalise_keyword
+from chalicelib.api.organisation.types import CentreVersion, DepartmentKind, DepartmentVersion, OrgStatus
 from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.domain import catalogue as dc
@@ -36,11 +37,27 @@ class Centre(relay.Node):
     level: CentreLevel  # type: ignore[valid-type]
     address: str
     phone: str
+    status: OrgStatus = strawberry.field(description="CLOSED centres take no new cases; kept for the record.")  # type: ignore[valid-type]
+    version: int = strawberry.field(description="The centre's current published version (seed 003).")
     parent_id: strawberry.Private[str | None]
 
     @classmethod
     def from_domain(cls, c: dc.Centre) -> Centre:
-        return cls(centre_id=c.id, name=c.name, level=c.level, address=c.address, phone=c.phone, parent_id=c.parent_id)
+        return cls(
+            centre_id=c.id,
+            name=c.name,
+            level=c.level,
+            address=c.address,
+            phone=c.phone,
+            status=c.status,
+            version=c.version,
+            parent_id=c.parent_id,
+        )
+
+    @field(access=PUBLIC, description="Every published change of the centre, newest first (who/when/why).")
+    def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CentreVersion]:
+        page = info.context.organisation.repo.centre_versions(self.centre_id, page_size(first), after)
+        return to_connection(page, CentreVersion.from_domain)
 
     @field(access=PUBLIC)
     def parent(self, info: Info) -> Centre | None:
@@ -101,11 +118,27 @@ class Department(relay.Node):
     department_id: relay.NodeID[str]
     name: str
     supervision_phone: str
+    kind: DepartmentKind = strawberry.field(description="BUREAU: the centre's approval bureau (行政审批局).")  # type: ignore[valid-type]
+    status: OrgStatus  # type: ignore[valid-type]
+    version: int
     centre_id: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, d: dc.Department) -> Department:
-        return cls(department_id=d.id, name=d.name, supervision_phone=d.supervision_phone, centre_id=d.centre_id)
+        return cls(
+            department_id=d.id,
+            name=d.name,
+            supervision_phone=d.supervision_phone,
+            kind=d.kind,
+            status=d.status,
+            version=d.version,
+            centre_id=d.centre_id,
+        )
+
+    @field(access=PUBLIC, description="Every published change of the department, newest first (who/when/why).")
+    def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[DepartmentVersion]:
+        page = info.context.organisation.repo.department_versions(self.department_id, page_size(first), after)
+        return to_connection(page, DepartmentVersion.from_domain)
 
     @field(access=PUBLIC)
     def centre(self, info: Info) -> Centre | None:
@@ -353,7 +386,9 @@ class ServiceItemVersion(relay.Node):
 def referenced_departments(item: dc.ServiceItem) -> tuple[str, ...]:
     """The lead, every co-reviewer and the supervising department: loaded together in one BatchGetItem."""
     e = item.elements
-    delegated = (x for d in item.delegations for x in (d.lead_department_id, *(c.department_id for c in d.co_reviewers)))
+    delegated = (
+        x for d in item.delegations for x in (d.lead_department_id, *(c.department_id for c in d.co_reviewers))
+    )
     return (
         e.department_id,
         *(c.department_id for c in e.co_reviewers),
