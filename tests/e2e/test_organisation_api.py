@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.conftest import Api, CallCounter, Clock
 from tests.e2e.test_lifecycle_scenarios import Desk, gid
-from tests.e2e.test_lifecycle_scenarios import desk as desk  # noqa: F401  (fixture)
+from tests.e2e.test_lifecycle_scenarios import desk as desk
 from tests.flows import op
 
 CENTRE = "centre { id name level status version parent { id } }"
@@ -250,7 +250,10 @@ def test_seed000_delegation_bad_input(api: Api) -> None:
     body = api.gql(query, joint, as_="admin-xu")
     delegations = body["data"]["serviceItemDelegate"]["serviceItem"]["delegations"]
     assert [(d["leadDepartment"]["id"], [c["department"]["id"] for c in d["coReviewers"]]) for d in delegations] == [
-        (gid("Department", "dinghai-natural-resources"), [gid("Department", d) for d in ("city-housing", "dinghai-housing")])
+        (
+            gid("Department", "dinghai-natural-resources"),
+            [gid("Department", d) for d in ("city-housing", "dinghai-housing")],
+        )
     ]
 
 
