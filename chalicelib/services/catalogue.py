@@ -21,6 +21,7 @@ from chalicelib.domain.catalogue import (
 )
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.organisation import in_subtree
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
@@ -52,6 +53,13 @@ def _context(repo: CatalogueRepository, principal: Principal, reason: str) -> Ch
         departments=repo.all_departments(),
         centres=repo.all_centres(),
     )
+
+
+def _require_scope(principal: Principal, centre_id: str, ctx: ChangeContext) -> None:
+    """Administrators maintain the items of their centre's subtree (seed 000 一: a district its
+    own and its townships'); the city's administrators the whole catalogue."""
+    if not principal.centre_id or not in_subtree(centre_id, principal.centre_id, ctx.centres):
+        raise DomainError.one(CatalogueCode.OUTSIDE_SCOPE, "只能维护本中心及下级中心的事项", "id")
 
 
 def _load(repo: CatalogueRepository, code: str, field: str = "id") -> tuple[ServiceItem, int]:
@@ -113,6 +121,7 @@ def create_item(
         if repo.get_item(code) is not None:
             raise DomainError.one(CatalogueCode.DUPLICATE_CODE, f"事项编码{code}已存在", "code")
         version = rules.add_item(code, elements, ctx)
+        _require_scope(principal, version.item.home_centre_id, ctx)
         repo.stage_version(uow, version, None, None)
         return version
 
@@ -131,6 +140,7 @@ def _edit(
 
     def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
         current, rev = _load(repo, code)
+        _require_scope(principal, current.home_centre_id, ctx)
         version = rule(current, ctx)
         repo.stage_version(uow, version, current, rev)
         return version
@@ -184,14 +194,19 @@ def stage_delegation(
     lead_department_id: str,
     co_reviewers: tuple[CoReviewer, ...] = (),
     expected_version: int | None = None,
+    *,
+    administrator: Principal | None = None,
 ) -> ItemVersion:
     """Delegate item `code` to centre `centre_id`, exercised there by `lead_department_id` with
     `co_reviewers` (同权审批): load the item, apply the rule, stage the new version into `uow`.
 
     The one place a delegation is decided: `serviceItemDelegate` commits it alone, and an
     adjustment memo can stage several into its own transaction (build `ctx` with
-    `change_context`). Raises DomainError with every problem at once; stages nothing then."""
+    `change_context`). `administrator`, when given, must have the item's home centre in their
+    subtree. Raises DomainError with every problem at once; stages nothing then."""
     current, rev = _load(repo, code)
+    if administrator is not None:
+        _require_scope(administrator, current.home_centre_id, ctx)
     version = rules.delegate_item(
         current,
         centre_id,
@@ -221,7 +236,15 @@ def delegate_item(
 ) -> ServiceItem:
     def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
         return stage_delegation(
-            repo, uow, ctx, code, centre_id, lead_department_id, co_reviewers, change.expected_version
+            repo,
+            uow,
+            ctx,
+            code,
+            centre_id,
+            lead_department_id,
+            co_reviewers,
+            change.expected_version,
+            administrator=principal,
         )
 
     return _run(repo, principal, "serviceItemDelegate", change, decide)
@@ -232,6 +255,7 @@ def merge_items(
 ) -> ServiceItem:
     def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
         target, rev = _load(repo, code)
+        _require_scope(principal, target.home_centre_id, ctx)
         if len(source_codes) > 10:
             raise DomainError.one(CatalogueCode.TOO_MANY, "一次最多合并10个事项", "sourceIds")
         sources = []
@@ -239,6 +263,7 @@ def merge_items(
             found = repo.get_item(source_code)
             if found is None:
                 raise DomainError.one(CatalogueCode.NOT_FOUND, f"事项{source_code}不存在", f"sourceIds[{i}]")
+            _require_scope(principal, found[0].home_centre_id, ctx)
             sources.append(found)
         merged, closed = rules.merge_items(target, [s for s, _ in sources], ctx, change.expected_version)
         repo.stage_version(uow, merged, target, rev)

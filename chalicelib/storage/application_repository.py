@@ -139,7 +139,9 @@ def _projections(
         if not open_tasks:
             inbox("decision", case.lead_department_id, promised)
     if case.state is State.REJECTION_REPORTED:
-        inbox("rejection", "supervision", today)
+        inbox("rejection", "supervision", today)  # the city's supervisors: the whole network
+        for centre_id in case.oversight_centre_ids:  # and each centre's that oversees the case
+            inbox("rejection", f"supervision#{centre_id}", today)
     if case.awaiting_issue:  # the bureau's worklist, oldest approval first
         decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
         inbox("issuance", case.handling_centre_id, decided)

@@ -158,3 +158,68 @@ def test_routing_costs_the_same_requests_at_any_window(desk: Desk, ddb_calls: Ca
     counts.append(dict(ddb_calls.calls))
     assert counts[0] == counts[1] == counts[2]
     assert counts[0] == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
+
+
+STATISTICS = """query($scope: StatisticsScopeInput!, $from: Date!, $to: Date!) {
+  statistics(scope: $scope, from: $from, to: $to) { received accepted } }"""
+
+
+def centre_figures(api: Api, centre: str, as_: str) -> Any:
+    variables = {"scope": {"kind": "CENTRE", "id": gid("Centre", centre)}, "from": "2026-11-01", "to": "2026-11-30"}
+    return api.gql(STATISTICS, variables, as_=as_)
+
+
+def test_seed000_statistics_roll_up_the_subtree_and_stay_in_scope(desk: Desk, ddb_calls: CallCounter) -> None:
+    """Seed 000 三(三)2 「区、功能区按时上报项目办理情况」: a centre's figures include the centres below it."""
+    desk.file(CITY_ITEM)  # city window
+    desk.file(CITY_ITEM, as_="applicant-zhou", centre="dinghai-huannan")  # township window (定海)
+    desk.file(DELEGATED, centre="dinghai")  # district window
+    desk.file(DELEGATED, as_="applicant-zhou", centre="putuo")  # another district
+
+    def received(centre: str, as_: str = "supervisor-fang") -> int:
+        body = centre_figures(desk.api, centre, as_)
+        assert "errors" not in body, body
+        value: int = body["data"]["statistics"]["received"]
+        return value
+
+    assert received("dinghai-huannan") == 1
+    assert received("dinghai") == 2  # its own window and its township's
+    assert received("putuo") == 1
+    assert received("zs-city") == 4  # the whole network
+    ddb_calls.reset()
+    assert received("dinghai", "supervisor-dh-cai") == 2
+    # One Query for the hierarchy (scope check and subtree) and one per centre of the subtree (in parallel).
+    assert dict(ddb_calls.calls) == {"Query": 1 + 3}
+    # A district supervisor sees its own subtree only.
+    for outside in ("zs-city", "putuo"):
+        body = centre_figures(desk.api, outside, "supervisor-dh-cai")
+        assert body["errors"][0]["extensions"]["code"] == "SCOPE_FORBIDDEN"
+    scope = {"kind": "DEPARTMENT", "id": gid("Department", "city-market")}
+    body = desk.api.gql(STATISTICS, {"scope": scope, "from": "2026-11-01", "to": "2026-11-30"}, as_="supervisor-dh-cai")
+    assert body["errors"][0]["extensions"]["code"] == "SCOPE_FORBIDDEN"
+
+
+def test_seed004_rejection_reports_reach_the_supervisors_overseeing_the_case(desk: Desk) -> None:
+    """A refusal filed for confirmation (否认报备) shows in the worklist of the supervisors over the case."""
+    city = desk.file(CITY_ITEM)
+    district = desk.file(DELEGATED, as_="applicant-zhou", centre="dinghai")
+    for case, clerk, reviewer, approver in (
+        (city, "clerk-li", "reviewer-market-zhao", "approver-market-mao"),
+        (district, "clerk-dh-sun", "reviewer-dhnr-fang", "approver-dhnr-hong"),
+    ):
+        desk.accept(case["id"], clerk)
+        desk.review(case["id"], reviewer)
+        value = {
+            "id": case["id"],
+            "outcome": "REJECTED",
+            "reason": "不符合条件",
+            "legalBasis": "《行政许可法》第三十八条",
+        }
+        desk.ok("applicationDecide", value, as_=approver)
+    assert {n["applicationId"] for n in desk.inbox("REJECTION_REPORTS", "supervisor-fang")} == {
+        city["id"],
+        district["id"],
+    }
+    assert [n["applicationId"] for n in desk.inbox("REJECTION_REPORTS", "supervisor-dh-cai")] == [district["id"]]
+    value = {"id": city["id"], "note": "同意"}
+    assert desk.refused("rejectionReportConfirm", value, as_="supervisor-dh-cai") == ["NOT_FOUND"]

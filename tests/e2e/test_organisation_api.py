@@ -273,3 +273,15 @@ def test_organisation_reads_and_refusals_cost_constant_requests(api: Api, ddb_ca
     value = {"id": gid("Department", "city-market"), "expectedVersion": 1, "reason": "x"}
     refused(api, "departmentClose", value)
     assert dict(ddb_calls.calls) == {"GetItem": 1, "Query": 7}
+
+
+def test_seed000_a_district_administrator_delegates_only_its_own_powers(api: Api) -> None:
+    """Catalogue administration follows the hierarchy too: 定海 delegates its own item to its township."""
+    district = api.token("admin-dh", ["admin"], department="dinghai-service-office", centre="dinghai")
+    query = op("ServiceItemDelegate")
+    body = api.gql(query, _delegation("ZS-SCJG-004", "dinghai", "dinghai-market"), token=district)
+    assert [e["code"] for e in body["data"]["serviceItemDelegate"]["userErrors"]] == ["OUTSIDE_SCOPE"]
+    body = api.gql(query, _delegation("DH-ZJ-002", "dinghai-baiquan", "baiquan-office"), token=district)
+    payload = body["data"]["serviceItemDelegate"]
+    assert payload["userErrors"] == [], body
+    assert payload["serviceItem"]["delegations"][0]["leadDepartment"]["id"] == gid("Department", "baiquan-office")

@@ -68,7 +68,10 @@ class ApplicationQuery:
         if queue in (InboxQueue.INTAKE, InboxQueue.ISSUANCE):
             scope = principal.centre_id
         elif queue is InboxQueue.REJECTION_REPORTS:
-            scope = "supervision"
+            # The city's supervisors see the whole network; others their centre's subtree.
+            centre = info.context.centres.get(principal.centre_id) if principal.centre_id else None
+            city = centre is not None and centre.parent_id is None
+            scope = "supervision" if city else f"supervision#{principal.centre_id or '-'}"
         else:
             scope = principal.department_id
         page = info.context.application_repository.inbox(
