@@ -77,6 +77,17 @@ class SupervisionService:
             self._centres = self.catalogue.all_centres()
         return self._centres
 
+    def departments_in_scope(self, principal: Principal) -> set[str] | None:
+        """The departments a supervisor oversees, or None for the whole network (the city's):
+        two Queries, for lists that are filtered rather than partitioned by centre."""
+        if not principal.centre_id:
+            return set()
+        centres = self._hierarchy()
+        root = principal.centre_id
+        if root in centres and centres[root].parent_id is None:
+            return None
+        return {d.id for d in self.catalogue.all_departments().values() if org.in_subtree(d.centre_id, root, centres)}
+
     def _city_level(self, principal: Principal) -> bool:
         centre = self.catalogue.get_centre(principal.centre_id) if principal.centre_id else None
         return centre is not None and centre.parent_id is None

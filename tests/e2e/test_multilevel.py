@@ -223,3 +223,8 @@ def test_seed004_rejection_reports_reach_the_supervisors_overseeing_the_case(des
     assert [n["applicationId"] for n in desk.inbox("REJECTION_REPORTS", "supervisor-dh-cai")] == [district["id"]]
     value = {"id": city["id"], "note": "同意"}
     assert desk.refused("rejectionReportConfirm", value, as_="supervisor-dh-cai") == ["NOT_FOUND"]
+    ledger = '{ rejectionLedger(month: "2026-11", first: 20) { nodes { applicationId } } }'
+    nodes = desk.api.gql(ledger, as_="supervisor-dh-cai")["data"]["rejectionLedger"]["nodes"]
+    assert [n["applicationId"] for n in nodes] == [district["id"]]
+    nodes = desk.api.gql(ledger, as_="supervisor-fang")["data"]["rejectionLedger"]["nodes"]
+    assert {n["applicationId"] for n in nodes} == {city["id"], district["id"]}
