@@ -121,6 +121,9 @@ def test_seed000_the_city_still_handles_the_same_item_under_its_own_competence(d
     desk.accept(case["id"])
     assert hidden(desk.api, case["id"], "reviewer-dhnr-fang")
     desk.review(case["id"], "reviewer-nr-yu")
+    # A district acting on a case of the power the city exercises itself: as for an unknown case.
+    decide = {"id": case["id"], "outcome": "APPROVED", "reason": "同意", "legalBasis": ""}
+    assert desk.refused("applicationDecide", decide, as_="approver-dhnr-hong") == ["NOT_FOUND"]
     # 白泉镇 lies under 定海: a case taken there goes to the nearest holder, 定海, not the city.
     township = desk.file(DELEGATED, as_="applicant-zhou", centre="dinghai-baiquan")
     assert routed(desk, township["id"], "applicant-zhou")["competentCentre"] == {"id": gid("Centre", "dinghai")}
@@ -228,3 +231,16 @@ def test_seed004_rejection_reports_reach_the_supervisors_overseeing_the_case(des
     assert [n["applicationId"] for n in nodes] == [district["id"]]
     nodes = desk.api.gql(ledger, as_="supervisor-fang")["data"]["rejectionLedger"]["nodes"]
     assert {n["applicationId"] for n in nodes} == {city["id"], district["id"]}
+
+
+def test_routed_case_detail_and_scoped_worklist_cost_constant_requests(desk: Desk, ddb_calls: CallCounter) -> None:
+    """The routing fields of a case load with the page's other references (one batch per kind)."""
+    case = desk.file("ZS-ZRZY-001", centre="dinghai-huannan")  # joint city item, taken at a township
+    ddb_calls.reset()
+    routed_case = routed(desk, case["id"], "supervisor-dh-cai")
+    assert routed_case["competentCentre"] == {"id": gid("Centre", "zs-city")}
+    assert len(routed_case["coReviewingDepartments"]) == 2
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "BatchGetItem": 2}
+    ddb_calls.reset()
+    assert desk.inbox("REJECTION_REPORTS", "supervisor-dh-cai") == []
+    assert dict(ddb_calls.calls) == {"Query": 1, "BatchGetItem": 1}  # the worklist, the caller's centre
