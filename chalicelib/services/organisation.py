@@ -9,8 +9,6 @@ open cases, sub-centres, departments, powers it exercises (own or delegated), st
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from chalicelib.domain import organisation as org
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
@@ -186,8 +184,9 @@ class OrganisationService:
 
 
 def new_centre(code: str, name: str, level: org.CentreLevel, parent_id: str | None, address: str, phone: str) -> Centre:
+    """A centre as an administrator asks for it (status and version are set by the rules)."""
     return Centre(code, name, level, parent_id, address, phone)
 
 
 def new_department(code: str, name: str, centre_id: str, supervision_phone: str, kind: DepartmentKind) -> Department:
-    return replace(Department(code, name, centre_id, supervision_phone), kind=kind)
+    return Department(code, name, centre_id, supervision_phone, kind=kind)
