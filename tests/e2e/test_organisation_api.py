@@ -230,12 +230,19 @@ def test_seed000_delegation_bad_input(api: Api) -> None:
         assert payload["serviceItem"] is None, body
         return sorted(e["code"] for e in payload["userErrors"])
 
+    version = "query($id: ID!) { serviceItem(id: $id) { version history(first: 10) { nodes { number } } } }"
+
+    def record(code: str) -> Any:
+        return api.gql(version, {"id": gid("ServiceItem", code)})["data"]["serviceItem"]
+
+    before = record("ZS-SCJG-004"), record("DH-ZJ-002")
     no_lead = _delegation("ZS-SCJG-004", "dinghai", "dinghai-market")
     del no_lead["input"]["leadDepartmentId"]
     assert codes(no_lead) == ["RECEIVING_DEPARTMENT_REQUIRED"]
     assert codes(_delegation("ZS-SCJG-004", "dinghai", "putuo-market")) == ["DEPARTMENT_OUTSIDE_CENTRE"]
     # 定海's own item cannot go to 普陀 (not below 定海).
     assert codes(_delegation("DH-ZJ-002", "putuo", "putuo-market")) == ["NOT_SUBORDINATE_CENTRE"]
+    assert (record("ZS-SCJG-004"), record("DH-ZJ-002")) == before  # nothing written, history unchanged
     joint = _delegation("ZS-ZRZY-001", "dinghai", "dinghai-natural-resources")
     assert codes(joint) == ["CO_REVIEWERS_REQUIRED"]
     joint["input"]["coReviewers"] = [
