@@ -1,9 +1,10 @@
 """Seed the catalogue and demo users from `infra/seed/catalogue.json`.
 
-Idempotent: reference data is upserted, items already present are left alone, so running the
+Idempotent: staff and posts are upserted; centres, departments and items already present are left
+alone (administrators change them through the API, versioned), so running the
 local stack twice neither duplicates nor overwrites anything. Every item goes through the same
 domain validation and versioning as an administrator's change (version 1 = ADD by the seeder,
-then one DELEGATE version per delegated centre).
+then one DELEGATE version per delegated centre, naming its receiving department).
 
     python -m infra.seed --check     # validate the file only, no database
 """
@@ -23,6 +24,7 @@ from chalicelib.domain.verified_identity import classify
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as
+from chalicelib.storage.organisation_repository import OrganisationRepository
 
 SEED_FILE = Path(__file__).parent / "seed" / "catalogue.json"
 SEEDER = "system-seed"
@@ -43,7 +45,11 @@ class DemoUser:
 class SeedItem:
     code: str
     elements: dc.ItemElements
-    delegated_centre_ids: tuple[str, ...] = ()
+    delegations: tuple[dc.Delegation, ...] = ()  # 同权审批: each with its receiving lead department
+
+    @property
+    def delegated_centre_ids(self) -> tuple[str, ...]:
+        return tuple(d.centre_id for d in self.delegations)
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,16 @@ def check(seed: Seed) -> list[dc.ItemVersion]:
         ctx = dc.ChangeContext(SEEDER, now_iso(), "初始事项清单导入", departments, centres)
         version = dc.add_item(item.code, item.elements, ctx)
         versions.append(version)
-        for centre_id in item.delegated_centre_ids:
+        for delegation in item.delegations:
             ctx = dc.ChangeContext(SEEDER, now_iso(), "职权下放", departments, centres)
-            version = dc.delegate_item(version.item, centre_id, ctx, None)
+            version = dc.delegate_item(
+                version.item,
+                delegation.centre_id,
+                ctx,
+                None,
+                lead_department_id=delegation.lead_department_id,
+                co_reviewers=delegation.co_reviewers,
+            )
             versions.append(version)
     codes = [i.code for i in seed.items]
     if len(codes) != len(set(codes)):
@@ -94,7 +107,10 @@ def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
     """Write the seed; returns how many items were newly published."""
     repo = repo or CatalogueRepository()
     versions = check(seed)
-    repo.import_reference(list(seed.centres), list(seed.departments), list(seed.staff), list(seed.posts))
+    # Centres and departments are administered through the API once loaded (versioned): the seed
+    # adds only the ones not stored yet and never overwrites an administrator's change.
+    OrganisationRepository().import_initial(list(seed.centres), list(seed.departments), SEEDER, now_iso())
+    repo.import_reference([], [], list(seed.staff), list(seed.posts))
     by_code: dict[str, list[dc.ItemVersion]] = {}
     for version in versions:
         by_code.setdefault(version.item.code, []).append(version)

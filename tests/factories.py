@@ -18,6 +18,9 @@ DEPARTMENTS = {
     "housing": dc.Department("housing", "市住房和城乡建设局", "city", "0580-2000002"),
     "fire": dc.Department("fire", "市消防救援支队", "city", "0580-2000003"),
     "dh-market": dc.Department("dh-market", "定海区市场监督管理局", "dinghai", "0580-2000004"),
+    "jt-office": dc.Department("jt-office", "金塘管委会行政审批服务科", "jintang", "0580-2000005"),
+    "jt-fire": dc.Department("jt-fire", "金塘消防救援站", "jintang", "0580-2000006"),
+    "hn-office": dc.Department("hn-office", "环南街道便民服务科", "huannan", "0580-2000007"),
 }
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.intake_refusals import IntakeRefusalService
     from chalicelib.services.local_tuning import TuningService
+    from chalicelib.services.organisation import OrganisationService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
@@ -224,6 +225,14 @@ class RequestContext:
         from chalicelib.storage.consultation_repository import ConsultationRepository
 
         return ConsultationService(ConsultationRepository(), self.catalogue)
+
+    # --- organisation administration (seed 000 一) ---------------------------------------------
+
+    @cached_property
+    def organisation(self) -> OrganisationService:
+        from chalicelib.services.organisation import OrganisationService
+
+        return OrganisationService(self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

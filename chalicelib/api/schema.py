@@ -193,6 +193,16 @@ from chalicelib.api.intake_refusals.mutations.intake_refusal_object import (
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
 from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
+
+# --- organisation administration (seed 000 一) ------------------------------------------------
+from chalicelib.api.organisation.mutations.centre_change import CentreChangePayload, centre_change
+from chalicelib.api.organisation.mutations.centre_close import CentreClosePayload, centre_close
+from chalicelib.api.organisation.mutations.centre_create import CentreCreatePayload, centre_create
+from chalicelib.api.organisation.mutations.department_change import DepartmentChangePayload, department_change
+from chalicelib.api.organisation.mutations.department_close import DepartmentClosePayload, department_close
+from chalicelib.api.organisation.mutations.department_create import DepartmentCreatePayload, department_create
+
+# ------------------------------------------------------------------------------------------------
 from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
 from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate
@@ -395,6 +405,13 @@ class Mutation:
     intake_refusal_correct: IntakeRefusalCorrectPayload = mutation(
         intake_refusal_correct, access=AnyRole(Role.APPROVER, Role.SUPERVISOR)
     )
+    # --- organisation administration (seed 000 一): scoped to the admin's centre subtree -------------
+    centre_create: CentreCreatePayload = mutation(centre_create, access=ADMIN)
+    centre_change: CentreChangePayload = mutation(centre_change, access=ADMIN)
+    centre_close: CentreClosePayload = mutation(centre_close, access=ADMIN)
+    department_create: DepartmentCreatePayload = mutation(department_create, access=ADMIN)
+    department_change: DepartmentChangePayload = mutation(department_change, access=ADMIN)
+    department_close: DepartmentClosePayload = mutation(department_close, access=ADMIN)
 
 
 def _extensions(settings: Settings) -> list[object]:

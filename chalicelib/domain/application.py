@@ -29,6 +29,7 @@ from chalicelib.domain.application_form import FormValue, check_answers
 from chalicelib.domain.approval_on_pledge import PledgeApproval, PledgeApprovalStatus, PledgeCode, notice_text
 from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import (
+    CoReviewer,
     ItemKind,
     ItemStatus,
     Material,
@@ -377,10 +378,29 @@ class Application:
     last_hash: str = "0" * 64
     form_data: dict[str, FormValue] = field(default_factory=dict)  # 申请表, checked at filing
     revocation_review: RevocationReview | None = None  # 容缺后补 pledge lapsed after issuance
+    # 在地受理、内部流转 and 同权审批 (seed 000 三(一)2), fixed at filing: `centre_id` is the window
+    # that took the case (intake, notices, delivery); the competent centre reviews, decides and
+    # issues, through the departments that exercise the power there. None: the item's own.
+    competent_centre_id: str | None = None
+    exercised_lead_department_id: str | None = None
+    exercised_co_reviewers: tuple[CoReviewer, ...] | None = None
+    # The intake and competent centres and every centre above them: whose supervisors oversee it.
+    oversight_centre_ids: tuple[str, ...] = ()
 
     @property
     def lead_department_id(self) -> str:
-        return self.item.elements.department_id
+        return self.exercised_lead_department_id or self.item.elements.department_id
+
+    @property
+    def handling_centre_id(self) -> str:
+        """The competent centre: its departments decide and its bureau issues the certificate."""
+        return self.competent_centre_id or self.centre_id
+
+    @property
+    def co_reviewers(self) -> tuple[CoReviewer, ...]:
+        if self.exercised_co_reviewers is not None:
+            return self.exercised_co_reviewers
+        return self.item.elements.co_reviewers
 
     @property
     def is_open(self) -> bool:
@@ -611,16 +631,24 @@ def file(
     agent_authorised: bool,
     form_data: Mapping[str, object] | None = None,
     first_contact: tuple[str, str] | None = None,
+    competent_centre_id: str | None = None,
+    oversight_centre_ids: tuple[str, ...] = (),
 ) -> Transition:
     """File for the current published version (by the applicant, an authorised agent or a clerk).
     The form is checked together with the materials: every problem is reported at once.
     `first_contact` is (consultation id, staff id) of the person's earlier consultation at this
-    centre (domain/consultation.py): whoever was asked first is the first-contact officer."""
+    centre (domain/consultation.py): whoever was asked first is the first-contact officer.
+
+    `centre_id` is the window taking the case; `competent_centre_id` (default: the same) the
+    centre that holds the power, found by routing (seed 000 在地受理、按职权内部流转). At a centre
+    the power is delegated to, its receiving departments exercise it (同权审批)."""
     who = _require_role(actor, Role.APPLICANT, Role.AGENT, Role.CLERK)
     if item.status is not ItemStatus.PUBLISHED:
         raise _fail(Code.ITEM_NOT_PUBLISHED, "该事项已取消或合并,不能申请", "itemId")
-    if centre_id not in item.centre_ids:
+    competent = competent_centre_id or centre_id
+    if competent not in item.centre_ids:
         raise _fail(Code.ITEM_NOT_AT_CENTRE, "该中心不办理此事项", "centreId")
+    delegation = item.delegation_at(competent)
     if actor.has_any(Role.CLERK):
         _require_centre(centre_id, actor)
     elif actor.has_any(Role.AGENT) and applicant.id != who:
@@ -659,6 +687,10 @@ def file(
         first_contact_officer=first_contact[1] if first_contact else (who if actor.has_any(Role.CLERK) else None),
         consultation_id=first_contact[0] if first_contact else None,
         form_data=answers,
+        competent_centre_id=competent,
+        exercised_lead_department_id=delegation.lead_department_id if delegation else None,
+        exercised_co_reviewers=delegation.co_reviewers if delegation else None,
+        oversight_centre_ids=oversight_centre_ids or (centre_id, competent),
     )
     event = make_event(
         draft.last_hash, 1, at, "file", who, draft.filed_by_role, None, State.SUBMITTED.value, "提交申请"
@@ -674,8 +706,8 @@ def _open_tasks(case: Application) -> tuple[ReviewTask, ...]:
     e = case.item.elements
     if e.kind is ItemKind.IMMEDIATE:
         return ()  # decided at the window, no department review
-    lead = ReviewTask(e.department_id, TaskRole.LEAD, e.promised_limit_days)
-    return (lead, *(ReviewTask(c.department_id, TaskRole.CO, c.limit_days) for c in e.co_reviewers))
+    lead = ReviewTask(case.lead_department_id, TaskRole.LEAD, e.promised_limit_days)
+    return (lead, *(ReviewTask(c.department_id, TaskRole.CO, c.limit_days) for c in case.co_reviewers))
 
 
 def accept(case: Application, actor: Principal, now: datetime) -> Transition:

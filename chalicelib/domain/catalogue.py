@@ -19,41 +19,24 @@ from chalicelib.domain.deficiency_policy import DeficiencyPolicy, DeficiencyPoli
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Role
 from chalicelib.domain.material_condition import ConditionCode, MaterialCondition, condition_problems
-
-
-class CentreLevel(StrEnum):
-    CITY = "city"
-    DISTRICT = "district"
-    ZONE = "zone"  # 功能区
-    TOWNSHIP = "township"  # 乡镇(街道)
-
-
-# Which level may sit under which (seed 000: city -> district/zone sub-centres -> townships).
-_PARENT_LEVELS: dict[CentreLevel, frozenset[CentreLevel]] = {
-    CentreLevel.CITY: frozenset(),
-    CentreLevel.DISTRICT: frozenset({CentreLevel.CITY}),
-    CentreLevel.ZONE: frozenset({CentreLevel.CITY}),
-    CentreLevel.TOWNSHIP: frozenset({CentreLevel.DISTRICT, CentreLevel.ZONE}),
-}
-
-
-@dataclass(frozen=True)
-class Centre:
-    id: str
-    name: str
-    level: CentreLevel
-    parent_id: str | None
-    address: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class Department:
-    id: str
-    name: str
-    centre_id: str
-    supervision_phone: str = ""
-    head_staff_id: str | None = None
+from chalicelib.domain.organisation import (  # re-exported: the organisation has its own module
+    Centre as Centre,
+)
+from chalicelib.domain.organisation import (
+    CentreLevel as CentreLevel,
+)
+from chalicelib.domain.organisation import (
+    Department as Department,
+)
+from chalicelib.domain.organisation import (
+    DepartmentKind as DepartmentKind,
+)
+from chalicelib.domain.organisation import (
+    is_subordinate as is_subordinate,
+)
+from chalicelib.domain.organisation import (
+    validate_hierarchy as validate_hierarchy,
+)
 
 
 class PostKind(StrEnum):
@@ -265,6 +248,17 @@ class ItemElements:
 
 
 @dataclass(frozen=True)
+class Delegation:
+    """同权审批 (seed 000 三(一)2, seed 003 二(三)4): who exercises a delegated power at the
+    receiving centre: its lead department and, for joint items, the co-reviewers (departments of
+    the receiving centre, or the item's own city co-reviewers where the delegation keeps them)."""
+
+    centre_id: str
+    lead_department_id: str
+    co_reviewers: tuple[CoReviewer, ...] = ()
+
+
+@dataclass(frozen=True)
 class ServiceItem:
     """One published version of an item, as the public and new applications see it."""
 
@@ -276,6 +270,12 @@ class ServiceItem:
     delegated_centre_ids: tuple[str, ...] = ()
     merged_into: str | None = None
     merged_from: tuple[str, ...] = ()
+    # The receiving departments per delegated centre; a delegation recorded before they were
+    # named (none in the seed) leaves the power with the owning department.
+    delegations: tuple[Delegation, ...] = ()
+
+    def delegation_at(self, centre_id: str) -> Delegation | None:
+        return next((d for d in self.delegations if d.centre_id == centre_id), None)
 
     @property
     def centre_ids(self) -> tuple[str, ...]:
@@ -358,6 +358,12 @@ class CatalogueCode:
     INVALID_HIERARCHY = "INVALID_HIERARCHY"
     SIMPLE_ITEM_LIMIT = "SIMPLE_ITEM_LIMIT"
     PROJECT_ITEM_LIMIT = "PROJECT_ITEM_LIMIT"
+    CENTRE_CLOSED = "CENTRE_CLOSED"
+    DEPARTMENT_CLOSED = "DEPARTMENT_CLOSED"
+    RECEIVING_DEPARTMENT_REQUIRED = "RECEIVING_DEPARTMENT_REQUIRED"
+    DEPARTMENT_OUTSIDE_CENTRE = "DEPARTMENT_OUTSIDE_CENTRE"
+    CO_REVIEWERS_REQUIRED = "CO_REVIEWERS_REQUIRED"
+    OUTSIDE_SCOPE = "OUTSIDE_SCOPE"
 
 
 # Codes of the concepts the elements embed (forms, material conditions, deficiency policies), for the API enum.
@@ -541,31 +547,6 @@ def _check_co_reviewers(c: _Checker, p: str, e: ItemElements, departments: dict[
             )
 
 
-def validate_hierarchy(centres: dict[str, Centre]) -> None:
-    """Every centre's parent exists and sits one level up (seed 000's city/district/township)."""
-    c = _Checker()
-    for centre in centres.values():
-        allowed = _PARENT_LEVELS[centre.level]
-        parent = centres.get(centre.parent_id) if centre.parent_id else None
-        if (not allowed and centre.parent_id is not None) or (
-            allowed and (parent is None or parent.level not in allowed)
-        ):
-            c.add(f"centres.{centre.id}", CatalogueCode.INVALID_HIERARCHY, f"{centre.name}的上级中心不正确")
-    c.raise_if_any()
-
-
-def is_subordinate(centre_id: str, ancestor_id: str, centres: dict[str, Centre]) -> bool:
-    """True when `ancestor_id` is above `centre_id` in the hierarchy (delegation goes down)."""
-    seen: set[str] = set()
-    current = centres.get(centre_id)
-    while current is not None and current.parent_id and current.id not in seen:
-        seen.add(current.id)
-        if current.parent_id == ancestor_id:
-            return True
-        current = centres.get(current.parent_id)
-    return False
-
-
 # ---------------------------------------------------------------------------------------------
 # Changes (seed 003): each returns the new immutable version; storage commits them atomically.
 # ---------------------------------------------------------------------------------------------
@@ -648,6 +629,7 @@ def change_item(
         elements,
         current.delegated_centre_ids,
         merged_from=current.merged_from,
+        delegations=current.delegations,
     )
     return _version(item, ChangeKind.CHANGE, ctx)
 
@@ -681,27 +663,53 @@ def transfer_item(
         elements,
         (),
         merged_from=current.merged_from,
+        delegations=(),
     )
     return _version(item, ChangeKind.TRANSFER, ctx)
 
 
 def delegate_item(
-    current: ServiceItem, centre_id: str, ctx: ChangeContext, expected_version: int | None
+    current: ServiceItem,
+    centre_id: str,
+    ctx: ChangeContext,
+    expected_version: int | None,
+    *,
+    lead_department_id: str,
+    co_reviewers: tuple[CoReviewer, ...] = (),
 ) -> ItemVersion:
-    """下放: a subordinate centre exercises the power with the same authority and elements."""
+    """下放 with 同权审批 (seed 000 三(一)2, seed 003 二(三)4): a subordinate centre exercises the
+    power itself: `lead_department_id` is the receiving centre's department that reviews and
+    decides; `co_reviewers` (required for joint items) are departments of the receiving centre
+    or co-reviewers the item already names (kept city departments). Every problem at once."""
     _require_reason(ctx)
     _require_published(current, expected_version)
-    if centre_id not in ctx.centres:
-        raise DomainError.one(CatalogueCode.UNKNOWN_CENTRE, "承接中心不存在", "centreId")
-    if centre_id in current.centre_ids:
-        raise DomainError.one(CatalogueCode.ALREADY_DELEGATED, "该中心已可办理此事项", "centreId")
-    if not is_subordinate(centre_id, current.home_centre_id, ctx.centres):
-        raise DomainError.one(
-            CatalogueCode.NOT_SUBORDINATE_CENTRE,
-            "只能下放给本级中心的下级中心",
-            "centreId",
-        )
-    item = _next(current, delegated_centre_ids=(*current.delegated_centre_ids, centre_id))
+    c = _Checker()
+    centre = ctx.centres.get(centre_id)
+    if centre is None:
+        c.add("centreId", CatalogueCode.UNKNOWN_CENTRE, "承接中心不存在")
+    elif centre_id in current.centre_ids:
+        c.add("centreId", CatalogueCode.ALREADY_DELEGATED, "该中心已可办理此事项")
+    elif not is_subordinate(centre_id, current.home_centre_id, ctx.centres):
+        c.add("centreId", CatalogueCode.NOT_SUBORDINATE_CENTRE, "只能下放给本级中心的下级中心")
+    elif not centre.is_active:
+        c.add("centreId", CatalogueCode.CENTRE_CLOSED, "承接中心已撤销")
+    lead = ctx.departments.get(lead_department_id) if lead_department_id else None
+    if not lead_department_id.strip():
+        c.add("leadDepartmentId", CatalogueCode.RECEIVING_DEPARTMENT_REQUIRED, "下放事项须指定承接中心的承办部门")
+    elif lead is None:
+        c.add("leadDepartmentId", CatalogueCode.UNKNOWN_DEPARTMENT, "承办部门不存在")
+    elif lead.centre_id != centre_id:
+        c.add("leadDepartmentId", CatalogueCode.DEPARTMENT_OUTSIDE_CENTRE, "承办部门须为承接中心的部门")
+    elif not lead.is_active:
+        c.add("leadDepartmentId", CatalogueCode.DEPARTMENT_CLOSED, "承办部门已撤销")
+    _check_delegated_co_reviewers(c, current, centre_id, lead_department_id, co_reviewers, ctx)
+    c.raise_if_any()
+    delegation = Delegation(centre_id, lead_department_id, co_reviewers)
+    item = _next(
+        current,
+        delegated_centre_ids=(*current.delegated_centre_ids, centre_id),
+        delegations=(*current.delegations, delegation),
+    )
     return _version(item, ChangeKind.DELEGATE, ctx, (centre_id,))
 
 
@@ -715,8 +723,51 @@ def undelegate_item(
     if centre_id not in current.delegated_centre_ids:
         raise DomainError.one(CatalogueCode.NOT_DELEGATED, "该事项未下放给此中心,无需收回", "centreId")
     remaining = tuple(c for c in current.delegated_centre_ids if c != centre_id)
-    item = _next(current, delegated_centre_ids=remaining)
+    item = _next(
+        current,
+        delegated_centre_ids=remaining,
+        delegations=tuple(d for d in current.delegations if d.centre_id != centre_id),
+    )
     return _version(item, ChangeKind.UNDELEGATE, ctx, (centre_id,))
+
+
+def _check_delegated_co_reviewers(
+    c: _Checker,
+    item: ServiceItem,
+    centre_id: str,
+    lead_department_id: str,
+    co_reviewers: tuple[CoReviewer, ...],
+    ctx: ChangeContext,
+) -> None:
+    e = item.elements
+    if e.is_joint and not co_reviewers:
+        c.add("coReviewers", CatalogueCode.CO_REVIEWERS_REQUIRED, "联办事项下放须指定协办部门")
+    if not e.is_joint and co_reviewers:
+        c.add("coReviewers", CatalogueCode.TOO_MANY, "非联办事项不能指定协办部门")
+    if len(co_reviewers) > MAX_CO_REVIEWERS:
+        c.add("coReviewers", CatalogueCode.TOO_MANY, f"协办部门不能超过{MAX_CO_REVIEWERS}个")
+    kept = {co.department_id for co in e.co_reviewers}
+    seen: set[str] = set()
+    for i, co in enumerate(co_reviewers[:MAX_CO_REVIEWERS]):
+        f = f"coReviewers[{i}]"
+        department = ctx.departments.get(co.department_id)
+        if department is None:
+            c.add(f"{f}.departmentId", CatalogueCode.UNKNOWN_DEPARTMENT, "协办部门不存在")
+        elif department.centre_id != centre_id and co.department_id not in kept:
+            c.add(
+                f"{f}.departmentId",
+                CatalogueCode.DEPARTMENT_OUTSIDE_CENTRE,
+                "协办部门须为承接中心的部门,或本事项原有的协办部门",
+            )
+        elif not department.is_active:
+            c.add(f"{f}.departmentId", CatalogueCode.DEPARTMENT_CLOSED, "协办部门已撤销")
+        elif co.department_id == lead_department_id:
+            c.add(f"{f}.departmentId", CatalogueCode.CO_REVIEWER_IS_LEAD, "承办部门不能同时是协办部门")
+        elif co.department_id in seen:
+            c.add(f"{f}.departmentId", CatalogueCode.DUPLICATE, "协办部门重复")
+        seen.add(co.department_id)
+        if not 1 <= co.limit_days <= max(e.promised_limit_days, 1):
+            c.add(f"{f}.limitDays", CatalogueCode.CO_REVIEWER_LIMIT, "协办时限应在1个工作日至承诺时限之间")
 
 
 def merge_items(

@@ -62,6 +62,7 @@ class CertCode:
     NOT_HOLDER = "NOT_HOLDER"
     PDF_TOO_LARGE = "PDF_TOO_LARGE"
     INVALID_PDF = "INVALID_PDF"
+    WRONG_WINDOW = "WRONG_WINDOW"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -161,6 +162,13 @@ def in_scope(cert: Certificate, principal: Principal) -> bool:
     if principal.has_any(Role.SUPERVISOR):
         return True
     return principal.has_any(Role.BUREAU, Role.CLERK) and principal.centre_id in {cert.centre_id, cert.issuer_centre_id}
+
+
+def check_delivery_window(cert: Certificate, method: DeliveryMethod, actor: Principal) -> None:
+    """统一送达 (seed 000 三(一)2): a result handed over at a window is handed over at the window
+    that took the case, wherever it was decided and issued; mail goes from the issuer."""
+    if method is DeliveryMethod.WINDOW and cert.centre_id and actor.centre_id != cert.centre_id:
+        raise _fail(CertCode.WRONG_WINDOW, "证照须在受理该申请的窗口统一送达", "method")
 
 
 def deliver(cert: Certificate, method: DeliveryMethod, tracking: str, now: datetime, by: str) -> Certificate:

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from chalicelib.domain import application as da
 from chalicelib.domain import consultation
 from chalicelib.domain import credit as dcr
+from chalicelib.domain import organisation as org
 from chalicelib.domain import verified_identity as dvi
 from chalicelib.domain.application import Application, Code, Transition
-from chalicelib.domain.catalogue import SpecialStepKind
+from chalicelib.domain.catalogue import ServiceItem, SpecialStepKind
 from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.deficiency_policy import DeficiencyMode
 from chalicelib.domain.errors import DomainError
@@ -59,16 +60,18 @@ _PAST_INTAKE = frozenset({da.State.IN_REVIEW, da.State.REJECTION_REPORTED, da.St
 
 
 def visible_to(case: Application, principal: Principal) -> bool:
-    """Applicants see their own cases; clerks the cases of their centre; reviewers and approvers
-    only cases that have work for their department: a review task, or for the lead department of
-    an immediate item (no tasks, decided at once) the accepted case awaiting or past its decision.
-    A case still at intake (SUBMITTED, NOTICE_ISSUED) and its applicant's personal data stay with
-    the window."""
+    """Applicants see their own cases; clerks the cases of their centre; supervisors the cases of
+    their centre's subtree (seed 000: a district oversees its townships, the city the whole
+    network), recorded on the case at filing so the check costs no request; reviewers and
+    approvers only cases that have work for their department: a review task, or for the lead
+    department of an immediate item (no tasks, decided at once) the accepted case awaiting or past
+    its decision. A case still at intake (SUBMITTED, NOTICE_ISSUED) and its applicant's personal
+    data stay with the window."""
     if principal.subject is None:
         return False
     if principal.subject in {case.applicant.id, case.filed_by}:
         return True
-    if principal.has_any(Role.SUPERVISOR):
+    if principal.has_any(Role.SUPERVISOR) and supervises(case, principal):
         return True
     if principal.has_any(Role.CLERK) and principal.centre_id == case.centre_id:
         return True
@@ -82,7 +85,19 @@ def visible_to(case: Application, principal: Principal) -> bool:
         r.department_id == principal.department_id for r in case.intake_refusals
     ):
         return True
-    return principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id == case.centre_id
+    return (
+        principal.has_any(Role.BUREAU)
+        and case.state is da.State.APPROVED
+        and principal.centre_id == case.handling_centre_id
+    )
+
+
+def supervises(case: Application, principal: Principal) -> bool:
+    """A supervisor oversees a case taken or handled in their centre's subtree. Cases filed before
+    the hierarchy was recorded on them (no oversight centres) stay with every supervisor."""
+    if not case.oversight_centre_ids:
+        return True
+    return principal.centre_id in case.oversight_centre_ids
 
 
 class ApplicationService:
@@ -131,12 +146,13 @@ class ApplicationService:
         return grant is not None and grant.valid_until >= da.china_date(self.now())
 
     def _bureau_of_parent_centre(self, case: Application, principal: Principal) -> bool:
-        """The bureau of a city centre also produces certificates for its district/zone centres."""
+        """The bureau above a centre that has no approval bureau of its own produces its
+        certificates. A centre with its own bureau issues under its own name (同权审批)."""
         if not (principal.has_any(Role.BUREAU) and case.state is da.State.APPROVED and principal.centre_id):
             return False
-        from chalicelib.domain.catalogue import is_subordinate
-
-        return is_subordinate(case.centre_id, principal.centre_id, self.catalogue.all_centres())
+        if not org.is_subordinate(case.handling_centre_id, principal.centre_id, self.catalogue.all_centres()):
+            return False
+        return self.catalogue.bureau_of(case.handling_centre_id) is None
 
     def _remembered(self, principal: Principal, operation: str, key: str | None, target: str) -> Application | None:
         """The first result of a retried call; the same key for another target is refused."""
@@ -254,6 +270,15 @@ class ApplicationService:
             )
         return dvi.filing_identity(applicant.identifier, self.identities.account_identity(applicant.id)), None
 
+    def route(self, item: ServiceItem, intake_centre_id: str) -> tuple[str, tuple[str, ...]]:
+        """在地受理、按职权内部流转 (seed 000 三(一)2): the competent centre for a case taken at
+        `intake_centre_id` (the nearest centre up the hierarchy holding the power), and every centre
+        whose supervisors oversee it. One Query for the hierarchy, whatever the depth."""
+        centres = self.catalogue.all_centres()
+        competent = org.competent_centre(intake_centre_id, set(item.centre_ids), centres)
+        chain = (*org.chain_up(intake_centre_id, centres), *org.chain_up(competent, centres))
+        return competent, tuple(dict.fromkeys(chain))
+
     # --- commands ----------------------------------------------------------------------------------
 
     def file(
@@ -282,6 +307,7 @@ class ApplicationService:
             # (anyone else filing for another is refused by the domain: FORBIDDEN, not an identity error)
             identifier, verification = self._filing_identity(principal, applicant)
             applicant = replace(applicant, identifier=identifier)
+        competent, oversight = self.route(found[0], centre_id)
         now = self.now()
         # Seed 003 二(五)1: at a receiving centre the case is filed under the centre's tuned version.
         from chalicelib.services.local_tuning import effective_for
@@ -289,7 +315,7 @@ class ApplicationService:
         transition = da.file(
             application_id=secrets.token_hex(10),
             tracking_code=new_tracking_code(),
-            item=effective_for(found[0], centre_id),
+            item=effective_for(found[0], competent),  # the tuning of the centre exercising the power
             applicant=applicant,
             actor=principal,
             channel=channel,
@@ -299,6 +325,8 @@ class ApplicationService:
             agent_authorised=authorised,
             form_data=form_data,
             first_contact=self._consulted(applicant.identifier, centre_id, now),
+            competent_centre_id=competent,
+            oversight_centre_ids=oversight,
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))

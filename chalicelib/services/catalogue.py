@@ -11,9 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.domain import catalogue as rules
-from chalicelib.domain.catalogue import CatalogueCode, ChangeContext, ItemElements, ItemVersion, ServiceItem
+from chalicelib.domain.catalogue import (
+    CatalogueCode,
+    ChangeContext,
+    CoReviewer,
+    ItemElements,
+    ItemVersion,
+    ServiceItem,
+)
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.organisation import in_subtree
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
@@ -45,6 +53,13 @@ def _context(repo: CatalogueRepository, principal: Principal, reason: str) -> Ch
         departments=repo.all_departments(),
         centres=repo.all_centres(),
     )
+
+
+def _require_scope(principal: Principal, centre_id: str, ctx: ChangeContext) -> None:
+    """Administrators maintain the items of their centre's subtree (seed 000 一: a district its
+    own and its townships'); the city's administrators the whole catalogue."""
+    if not principal.centre_id or not in_subtree(centre_id, principal.centre_id, ctx.centres):
+        raise DomainError.one(CatalogueCode.OUTSIDE_SCOPE, "只能维护本中心及下级中心的事项", "id")
 
 
 def _load(repo: CatalogueRepository, code: str, field: str = "id") -> tuple[ServiceItem, int]:
@@ -106,6 +121,7 @@ def create_item(
         if repo.get_item(code) is not None:
             raise DomainError.one(CatalogueCode.DUPLICATE_CODE, f"事项编码{code}已存在", "code")
         version = rules.add_item(code, elements, ctx)
+        _require_scope(principal, version.item.home_centre_id, ctx)
         repo.stage_version(uow, version, None, None)
         return version
 
@@ -124,6 +140,7 @@ def _edit(
 
     def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
         current, rev = _load(repo, code)
+        _require_scope(principal, current.home_centre_id, ctx)
         version = rule(current, ctx)
         repo.stage_version(uow, version, current, rev)
         return version
@@ -168,16 +185,6 @@ def transfer_item(
     )
 
 
-def delegate_item(
-    repo: CatalogueRepository, principal: Principal, code: str, centre_id: str, change: CatalogueChange
-) -> ServiceItem:
-    def rule(item: ServiceItem, ctx: ChangeContext) -> ItemVersion:
-        _check_tier(code, centre_id)
-        return rules.delegate_item(item, centre_id, ctx, change.expected_version)
-
-    return _edit(repo, principal, "serviceItemDelegate", code, change, rule)
-
-
 def _check_tier(code: str, centre_id: str) -> None:
     """Seed 003 二(一)2: a centre assigned a guidance tier takes only that tier's powers."""
     from chalicelib.services.delegation import tier_refusal
@@ -190,9 +197,75 @@ def _check_tier(code: str, centre_id: str) -> None:
 # --- delegation changes inside a larger transaction (an adjustment memo applies several) ---------
 
 
-def change_context(repo: CatalogueRepository, actor_id: str, reason: str, at: str) -> ChangeContext:
+def memo_context(repo: CatalogueRepository, actor_id: str, reason: str, at: str) -> ChangeContext:
     """The reference data and who/when/why of catalogue changes made on someone's behalf."""
     return ChangeContext(actor_id, at, reason, repo.all_departments(), repo.all_centres())
+
+
+def stage_delegation(
+    repo: CatalogueRepository,
+    uow: UnitOfWork,
+    ctx: ChangeContext,
+    code: str,
+    centre_id: str,
+    lead_department_id: str,
+    co_reviewers: tuple[CoReviewer, ...] = (),
+    expected_version: int | None = None,
+    *,
+    administrator: Principal | None = None,
+) -> ItemVersion:
+    """Delegate item `code` to centre `centre_id`, exercised there by `lead_department_id` with
+    `co_reviewers` (同权审批): load the item, apply the rule, stage the new version into `uow`.
+
+    The one place a delegation is decided: `serviceItemDelegate` commits it alone, and an
+    adjustment memo can stage several into its own transaction (build `ctx` with
+    `change_context`). `administrator`, when given, must have the item's home centre in their
+    subtree. Raises DomainError with every problem at once; stages nothing then."""
+    current, rev = _load(repo, code)
+    if administrator is not None:
+        _require_scope(administrator, current.home_centre_id, ctx)
+    version = rules.delegate_item(
+        current,
+        centre_id,
+        ctx,
+        expected_version,
+        lead_department_id=lead_department_id,
+        co_reviewers=co_reviewers,
+    )
+    repo.stage_version(uow, version, current, rev)
+    return version
+
+
+def change_context(repo: CatalogueRepository, principal: Principal, reason: str) -> ChangeContext:
+    """Who/when/why plus the organisation the catalogue rules check against."""
+    return _context(repo, principal, reason)
+
+
+def delegate_item(
+    repo: CatalogueRepository,
+    principal: Principal,
+    code: str,
+    centre_id: str,
+    change: CatalogueChange,
+    *,
+    lead_department_id: str,
+    co_reviewers: tuple[CoReviewer, ...] = (),
+) -> ServiceItem:
+    def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        _check_tier(code, centre_id)
+        return stage_delegation(
+            repo,
+            uow,
+            ctx,
+            code,
+            centre_id,
+            lead_department_id,
+            co_reviewers,
+            change.expected_version,
+            administrator=principal,
+        )
+
+    return _run(repo, principal, "serviceItemDelegate", change, decide)
 
 
 def stage_delegate(
@@ -201,17 +274,20 @@ def stage_delegate(
     ctx: ChangeContext,
     code: str,
     centre_id: str,
-    receiving_department_id: str | None = None,
+    receiving_department_id: str | None,
     co_reviewer_department_ids: tuple[str, ...] = (),
 ) -> ItemVersion:
-    """The `serviceItemDelegate` change staged into the caller's unit of work. The receiving
-    department and co-reviewers are named by the memo; the catalogue's delegate rule records
-    them once it takes them (同权审批)."""
-    del receiving_department_id, co_reviewer_department_ids  # carried by the memo until then
-    current, rev = _load(repo, code)
-    version = rules.delegate_item(current, centre_id, ctx, None)
-    repo.stage_version(uow, version, current, rev)
-    return version
+    """A memo's take-on (seed 003 二(二)2) as the same 同权审批 delegation `serviceItemDelegate`
+    makes. The memo names the co-reviewing departments in the order of the item's own
+    co-reviewers they stand in for; each keeps that co-reviewer's limit."""
+    current, _ = _load(repo, code)
+    limits = [co.limit_days for co in current.elements.co_reviewers]
+    fallback = current.elements.promised_limit_days
+    co_reviewers = tuple(
+        CoReviewer(department, limits[i] if i < len(limits) else fallback)
+        for i, department in enumerate(co_reviewer_department_ids)
+    )
+    return stage_delegation(repo, uow, ctx, code, centre_id, receiving_department_id or "", co_reviewers)
 
 
 def stage_undelegate(
@@ -229,6 +305,7 @@ def merge_items(
 ) -> ServiceItem:
     def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
         target, rev = _load(repo, code)
+        _require_scope(principal, target.home_centre_id, ctx)
         if len(source_codes) > 10:
             raise DomainError.one(CatalogueCode.TOO_MANY, "一次最多合并10个事项", "sourceIds")
         sources = []
@@ -236,6 +313,7 @@ def merge_items(
             found = repo.get_item(source_code)
             if found is None:
                 raise DomainError.one(CatalogueCode.NOT_FOUND, f"事项{source_code}不存在", f"sourceIds[{i}]")
+            _require_scope(principal, found[0].home_centre_id, ctx)
             sources.append(found)
         merged, closed = rules.merge_items(target, [s for s, _ in sources], ctx, change.expected_version)
         repo.stage_version(uow, merged, target, rev)

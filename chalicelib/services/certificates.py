@@ -299,7 +299,7 @@ class CertificateService:
         return self._update(
             certificate_id,
             principal,
-            lambda c: dcert.deliver(c, method, tracking, clock.utc_now(), who),
+            lambda c: _delivered(c, method, tracking, principal, who),
             "deliver_certificate",
             lambda c: (
                 f"证照{c.number}{'邮寄送达,单号' + c.delivery_tracking if c.delivery is DeliveryMethod.MAIL else '窗口领取'}"
@@ -369,3 +369,8 @@ def _count_verification(channel: str, report: Any) -> None:
 
 def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:
     return replace(cert, sha256=hashlib.sha256(pdf).hexdigest(), blob_key=key, size=len(pdf))
+
+
+def _delivered(cert: Certificate, method: DeliveryMethod, tracking: str, principal: Principal, who: str) -> Certificate:
+    dcert.check_delivery_window(cert, method, principal)
+    return dcert.deliver(cert, method, tracking, clock.utc_now(), who)

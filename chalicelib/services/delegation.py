@@ -230,7 +230,7 @@ class DelegationService:
         if problems:
             raise DomainError(problems)
         reason = f"职权调整备忘录({memo.approval_reference})"
-        ctx = catalogue_service.change_context(self.catalogue, actor, reason, at)
+        ctx = catalogue_service.memo_context(self.catalogue, actor, reason, at)
         uow = UnitOfWork()
         versions: list[ItemVersion] = []
         handovers = HandoverRepository()

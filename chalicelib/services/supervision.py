@@ -2,7 +2,8 @@
 ledger and its annotations, and each person's notification feed.
 
 Scope rules (who may see what):
-- supervisors (电子监察) see every centre, department, item and staff member;
+- supervisors (电子监察) see their centre's subtree: its centres, their departments and staff, and
+  the items at home there (a city supervisor: everything);
 - department staff (reviewer, approver) see their own department, its items and its staff;
 - every staff member sees their own figures.
 """
@@ -13,10 +14,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from chalicelib.domain import application as da
+from chalicelib.domain import organisation as org
 from chalicelib.domain import supervision as ds
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
+from chalicelib.domain.organisation import Centre
 from chalicelib.domain.statistics import ScopeKind, Statistics, check_range, scope
 from chalicelib.domain.supervision import SupervisionWarning, Violation
 from chalicelib.services import clock
@@ -46,12 +49,13 @@ class SupervisionService:
         self.supervision = supervision or SupervisionRepository()
         self.outbox = outbox or OutboxRepository()
         self.now = now or (lambda: clock.utc_now())
+        self._centres: dict[str, Centre] | None = None
 
     # --- statistics ------------------------------------------------------------------------------
 
     def _may_see_scope(self, principal: Principal, kind: str, ident: str) -> bool:
         if principal.has_any(Role.SUPERVISOR):
-            return True
+            return self._supervises(principal, kind, ident)
         if kind == ScopeKind.STAFF and ident == principal.subject:
             return True
         if not principal.has_any(*DEPARTMENT_STAFF) or not principal.department_id:
@@ -67,11 +71,61 @@ class SupervisionService:
             return staff is not None and staff.department_id == own
         return False
 
+    def _hierarchy(self) -> dict[str, Centre]:
+        """The centres, read once per request (the service lives as long as the request)."""
+        if self._centres is None:
+            self._centres = self.catalogue.all_centres()
+        return self._centres
+
+    def departments_in_scope(self, principal: Principal) -> set[str] | None:
+        """The departments a supervisor oversees, or None for the whole network (the city's):
+        two Queries, for lists that are filtered rather than partitioned by centre."""
+        if not principal.centre_id:
+            return set()
+        centres = self._hierarchy()
+        root = principal.centre_id
+        if root in centres and centres[root].parent_id is None:
+            return None
+        return {d.id for d in self.catalogue.all_departments().values() if org.in_subtree(d.centre_id, root, centres)}
+
+    def _city_level(self, principal: Principal) -> bool:
+        centre = self.catalogue.get_centre(principal.centre_id) if principal.centre_id else None
+        return centre is not None and centre.parent_id is None
+
+    def _supervises(self, principal: Principal, kind: str, ident: str) -> bool:
+        """Supervisors oversee their centre's subtree (seed 000 一: a district its townships, the
+        city the whole network): a centre in it, a department or staff member of such a centre, an
+        item whose home centre is in it. One Query for the hierarchy, one GetItem for the subject."""
+        if not principal.centre_id:
+            return False
+        centres = self._hierarchy()
+        root = principal.centre_id
+        if root in centres and centres[root].parent_id is None:
+            return True  # the city keeps the whole network
+        if kind == ScopeKind.CENTRE:
+            return org.in_subtree(ident, root, centres)
+        if kind == ScopeKind.DEPARTMENT:
+            department = self.catalogue.get_department(ident)
+            return department is not None and org.in_subtree(department.centre_id, root, centres)
+        if kind == ScopeKind.ITEM:
+            found = self.catalogue.get_item(ident)
+            return found is not None and org.in_subtree(found[0].home_centre_id, root, centres)
+        if kind == ScopeKind.STAFF:
+            staff = self.catalogue.get_staff(ident)
+            return staff is not None and org.in_subtree(staff.centre_id, root, centres)
+        return False
+
     def statistics_of(self, principal: Principal, kind: str, ident: str, start: date, end: date) -> Statistics:
-        """A scope's figures over [start, end]: one Query whatever the number of cases."""
+        """A scope's figures over [start, end]: one Query whatever the number of cases. A centre's
+        figures roll up its subtree (seed 000 三(三)2 区、功能区按时上报项目办理情况): its own counters
+        and every centre's below it, one Query per centre, run in parallel."""
         check_range(start, end)
         if not self._may_see_scope(principal, kind, ident):
             raise DomainError.one(FORBIDDEN_SCOPE, "无权查看该范围的统计", "scope")
+        if kind == ScopeKind.CENTRE:
+            centres = self._hierarchy()
+            scopes = [scope(kind, c) for c in (org.subtree(ident, centres) if ident in centres else [ident])]
+            return self.statistics.totals_of(scopes, start, end)
         return self.statistics.totals(scope(kind, ident), start, end)
 
     # --- warnings --------------------------------------------------------------------------------
@@ -79,6 +133,8 @@ class SupervisionService:
     def _department_of_caller(self, principal: Principal, department_id: str | None) -> str:
         """Supervisors name any department; department staff get their own."""
         if principal.has_any(Role.SUPERVISOR) and department_id:
+            if not self._supervises(principal, ScopeKind.DEPARTMENT, department_id):
+                raise DomainError.one(FORBIDDEN_SCOPE, "只能查看本中心及下级中心部门的信息", "departmentId")
             return department_id
         if principal.department_id and department_id in (None, principal.department_id):
             return principal.department_id
@@ -115,7 +171,7 @@ class SupervisionService:
         this_year = da.china_date(self.now()).year
         if not 2000 <= year <= this_year:
             raise DomainError.one("OUT_OF_RANGE", f"年份应在2000至{this_year}之间", "year")
-        if not principal.has_any(Role.SUPERVISOR):
+        if not principal.has_any(Role.SUPERVISOR) or department_id or not self._city_level(principal):
             department_id = self._department_of_caller(principal, department_id)
         return self.supervision.ledger(year, department_id, first, after)
 

@@ -87,6 +87,19 @@ class Authorisation:
     granted_at: str
 
 
+@dataclass(frozen=True)
+class OpenCase:
+    """A case still open (or awaiting its certificate) at a centre or lead department."""
+
+    application_id: str
+    tracking_code: str
+    state: State
+
+
+def open_cases_key(kind: str, ident: str) -> str:
+    return f"OPEN#{kind}#{ident}"
+
+
 def inbox_queue(kind: str, scope: str) -> str:
     return f"INBOX#{kind}#{scope}"
 
@@ -129,15 +142,17 @@ def _projections(
         if not open_tasks:
             inbox("decision", case.lead_department_id, promised)
     if case.state is State.REJECTION_REPORTED:
-        inbox("rejection", "supervision", today)
+        inbox("rejection", "supervision", today)  # the city's supervisors: the whole network
+        for centre_id in case.oversight_centre_ids:  # and each centre's that oversees the case
+            inbox("rejection", f"supervision#{centre_id}", today)
     review = case.revocation_review
     if review is not None and review.is_open:  # 容缺后补 lapsed: the bureau and supervisors decide
         opened = da.china_date(datetime.fromisoformat(review.opened_at))
-        inbox("revocation_review", case.centre_id, opened)
+        inbox("revocation_review", case.handling_centre_id, opened)
         inbox("revocation_review", "supervision", opened)
     if case.awaiting_issue:  # the bureau's worklist, oldest approval first
         decided = da.china_date(datetime.fromisoformat(case.decision.decided_at)) if case.decision else today
-        inbox("issuance", case.centre_id, decided)
+        inbox("issuance", case.handling_centre_id, decided)
     # The deadlines the sweep enforces (a co-reviewer's limit, the promised limit, a pledge), each
     # with its yellow-warning day until that warning has been raised (electronic supervision).
     for open_deadline in ds.case_deadlines(case, calendar, today, {}):
@@ -152,6 +167,12 @@ def _projections(
     from chalicelib.storage import referral_repository
 
     out.update(referral_repository.case_projection(case))
+    # Open-case markers: closing a centre or department with open cases is refused (one Query each).
+    if case.is_open or case.awaiting_issue:
+        marker = OpenCase(case.id, case.tracking_code, case.state)
+        for centre_id in {case.centre_id, case.handling_centre_id}:
+            out[(open_cases_key("CENTRE", centre_id), case.id)] = ("OpenCase", marker)
+        out[(open_cases_key("DEPT", case.lead_department_id), case.id)] = ("OpenCase", marker)
     for report in case.reports:
         entry = LedgerEntry(case.id, case.tracking_code, case.item.elements.name, case.lead_department_id, report)
         month = da.china_date(datetime.fromisoformat(report.reported_at)).isoformat()[:7]

@@ -20,6 +20,7 @@ from chalicelib.domain.catalogue import (
     Centre,
     CentreLevel,
     Department,
+    DepartmentKind,
     ItemVersion,
     ServiceItem,
     Staff,
@@ -31,7 +32,13 @@ from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 HEAD = "#"
-_LEVEL_RANK = {CentreLevel.CITY: 1, CentreLevel.DISTRICT: 2, CentreLevel.ZONE: 3, CentreLevel.TOWNSHIP: 4}
+_LEVEL_RANK = {
+    CentreLevel.CITY: 1,
+    CentreLevel.DISTRICT: 2,
+    CentreLevel.ZONE: 3,
+    CentreLevel.TOWNSHIP: 4,
+    CentreLevel.COMMUNITY: 5,
+}
 BATCH_GET_MAX = 100
 
 
@@ -48,30 +55,36 @@ def _record(pk: str, sk: str, entity: str, data: Any, **keys: Any) -> Record:
     return Record(pk, sk, entity=entity, data=encode(data), **keys)
 
 
+def centre_record(centre: Centre) -> Record:
+    """The centre's head record with its hierarchy index keys (GSI1 `CENTRES`, city first)."""
+    rank = _LEVEL_RANK[centre.level]
+    return _record(f"CENTRE#{centre.id}", HEAD, "Centre", centre, gsi1pk="CENTRES", gsi1sk=f"{rank}#{centre.id}")
+
+
+def department_record(department: Department) -> Record:
+    """The department's head record: GSI1 `DEPTS` (all), GSI2 `DEPTS#<centre>` (of a centre)."""
+    return _record(
+        f"DEPT#{department.id}",
+        HEAD,
+        "Department",
+        department,
+        gsi1pk="DEPTS",
+        gsi1sk=department.id,
+        gsi2pk=f"DEPTS#{department.centre_id}",
+        gsi2sk=department.id,
+    )
+
+
 class CatalogueRepository:
     """Reads go straight to DynamoDB (GetItem/Query/BatchGetItem); writes go to a unit of work."""
 
     # --- reference data -----------------------------------------------------------------------
 
     def add_centre(self, uow: UnitOfWork, centre: Centre) -> None:
-        rank = _LEVEL_RANK[centre.level]
-        uow.upsert(
-            _record(f"CENTRE#{centre.id}", HEAD, "Centre", centre, gsi1pk="CENTRES", gsi1sk=f"{rank}#{centre.id}")
-        )
+        uow.upsert(centre_record(centre))
 
     def add_department(self, uow: UnitOfWork, department: Department) -> None:
-        uow.upsert(
-            _record(
-                f"DEPT#{department.id}",
-                HEAD,
-                "Department",
-                department,
-                gsi1pk="DEPTS",
-                gsi1sk=department.id,
-                gsi2pk=f"DEPTS#{department.centre_id}",
-                gsi2sk=department.id,
-            )
-        )
+        uow.upsert(department_record(department))
 
     def add_staff(self, uow: UnitOfWork, staff: Staff) -> None:
         uow.upsert(
@@ -115,6 +128,11 @@ class CatalogueRepository:
         return [
             decode_as(WindowPost, r.data) for r in Record.query(f"CENTRE#{centre_id}", range_key_condition=condition)
         ]
+
+    def bureau_of(self, centre_id: str) -> Department | None:
+        """The centre's active approval bureau (行政审批局), if it has one: one Query."""
+        page = self._page(f"DEPTS#{centre_id}", 100, None, Department, index="GSI2")
+        return next((d for d, _ in page.items if d.kind is DepartmentKind.BUREAU and d.is_active), None)
 
     def departments_by_id(self, ids: Iterable[str]) -> dict[str, Department]:
         return self._batch_get([(f"DEPT#{i}", HEAD) for i in set(ids)], Department, key=lambda d: d.id)

@@ -14,7 +14,7 @@ from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.tables import Record
 from tests.conftest import Api
 
-ADMIN = Principal("admin-test", frozenset({Role.ADMIN}), department_id="x", centre_id="y")
+ADMIN = Principal("admin-test", frozenset({Role.ADMIN}), department_id="x", centre_id="zs-city")  # a city administrator
 
 
 def test_concurrent_change_conflicts_and_writes_nothing(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -311,8 +311,9 @@ def test_seed003_transfer_delegate_merge(api: Api) -> None:
     assert "ZS-T-001" not in all_codes(api, departmentId=original)
 
     subordinate = next(c.id for c in api.seed.centres if c.parent_id == city)
+    receiving = next(d.id for d in api.seed.departments if d.centre_id == subordinate)
     delegate = """mutation($input: ServiceItemDelegateInput!) { serviceItemDelegate(input: $input) {
-        serviceItem { centres { id } } userErrors { code } } }"""
+        serviceItem { centres { id } delegations { centre { id } leadDepartment { id } } } userErrors { code } } }"""
     delegated = api.gql(
         delegate,
         {
@@ -321,11 +322,15 @@ def test_seed003_transfer_delegate_merge(api: Api) -> None:
                 "centreId": gid("Centre", subordinate),
                 "expectedVersion": 1,
                 "reason": "下放",
+                "leadDepartmentId": gid("Department", receiving),
             }
         },
         as_=who,
     )["data"]["serviceItemDelegate"]
     assert gid("Centre", subordinate) in [c["id"] for c in delegated["serviceItem"]["centres"]]
+    assert delegated["serviceItem"]["delegations"] == [
+        {"centre": {"id": gid("Centre", subordinate)}, "leadDepartment": {"id": gid("Department", receiving)}}
+    ]
     assert "ZS-T-002" in all_codes(api, centreId=gid("Centre", subordinate))
 
     merge = """mutation($input: ServiceItemMergeInput!) { serviceItemMerge(input: $input) {

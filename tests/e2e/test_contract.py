@@ -120,10 +120,12 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
         }, admin
     if name == "ServiceItemDelegate":
         below = next(c.id for c in api.seed.centres if c.parent_id == city.id)
+        receiving = next(d.id for d in api.seed.departments if d.centre_id == below)
         return {
             "input": {
                 "id": create("ZS-OP-DELEGATE"),
                 "centreId": gid("Centre", below),
+                "leadDepartmentId": gid("Department", receiving),
                 "expectedVersion": 1,
                 "reason": "下放",
             }
@@ -131,6 +133,10 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     if name == "ServiceItemMerge":
         target, source = create("ZS-OP-MERGE-A"), create("ZS-OP-MERGE-B")
         return {"input": {"id": target, "sourceIds": [source], "expectedVersion": 1, "reason": "合并"}}, admin
+    organisation = ORGANISATION.get(name)
+    if organisation is not None:
+        org_result: tuple[dict[str, Any], str | None] = organisation(api)
+        return org_result
     lifecycle = LIFECYCLE.get(name)
     if lifecycle is not None:
         return lifecycle(Case(api))
@@ -463,6 +469,104 @@ def test_every_client_operation_runs(api: Api, path: Path) -> None:
         assert any(v for k, v in root.items() if k != "userErrors"), body
     if isinstance(root, dict) and "edges" in root:
         assert root["edges"], body
+
+
+# --- organisation administration (seed 000 一) -------------------------------------------------
+
+
+def _new_centre(api: Api, code: str) -> str:
+    body = api.gql(
+        op("CentreCreate"),
+        {
+            "input": {
+                "code": code,
+                "name": "契约测试街道中心",
+                "level": "TOWNSHIP",
+                "parentId": gid("Centre", "dinghai"),
+                "reason": "新设",
+            }
+        },
+        as_=api.staff_with("admin"),
+    )
+    centre_id: str = body["data"]["centreCreate"]["centre"]["id"]
+    return centre_id
+
+
+def _new_department(api: Api, code: str) -> str:
+    body = api.gql(
+        op("DepartmentCreate"),
+        {"input": {"code": code, "name": "契约测试科", "centreId": gid("Centre", "dinghai"), "reason": "新设"}},
+        as_=api.staff_with("admin"),
+    )
+    department_id: str = body["data"]["departmentCreate"]["department"]["id"]
+    return department_id
+
+
+ORGANISATION: dict[str, Any] = {
+    "CentreCreate": lambda api: (
+        {
+            "input": {
+                "code": "op-centre",
+                "name": "契约测试街道中心",
+                "level": "TOWNSHIP",
+                "parentId": gid("Centre", "dinghai"),
+                "reason": "新设",
+            }
+        },
+        api.staff_with("admin"),
+    ),
+    "CentreChange": lambda api: (
+        {
+            "input": {
+                "id": _new_centre(api, "op-change"),
+                "expectedVersion": 1,
+                "name": "改名后的中心",
+                "address": "某路1号",
+                "phone": "0580-2000000",
+                "reason": "更名",
+            }
+        },
+        api.staff_with("admin"),
+    ),
+    "CentreClose": lambda api: (
+        {"input": {"id": _new_centre(api, "op-close"), "expectedVersion": 1, "reason": "撤并"}},
+        api.staff_with("admin"),
+    ),
+    "DepartmentCreate": lambda api: (
+        {
+            "input": {
+                "code": "op-dept",
+                "name": "契约测试科",
+                "centreId": gid("Centre", "dinghai"),
+                "kind": "LINE",
+                "reason": "新设",
+            }
+        },
+        api.staff_with("admin"),
+    ),
+    "DepartmentChange": lambda api: (
+        {
+            "input": {
+                "id": _new_department(api, "op-dept-change"),
+                "expectedVersion": 1,
+                "name": "改名科",
+                "supervisionPhone": "0580-2000000",
+                "kind": "OFFICE",
+                "reason": "调整",
+            }
+        },
+        api.staff_with("admin"),
+    ),
+    "DepartmentClose": lambda api: (
+        {"input": {"id": _new_department(api, "op-dept-close"), "expectedVersion": 1, "reason": "撤销"}},
+        api.staff_with("admin"),
+    ),
+    "OrganisationHistory": lambda api: ({"id": gid("Centre", "dinghai"), "first": 5}, api.staff_with("admin")),
+    "ApplicationRouting": lambda api: (
+        {"id": Case(api, "ZS-SCJG-004").filed().id},
+        "applicant-wang",
+    ),
+}
 
 
 # --- ratings and complaints (好差评) ---------------------------------------------------------

@@ -145,8 +145,11 @@ def test_clerk_of_another_centre_cannot_accept(desk: Desk, ddb_calls: CallCounte
     # A window clerk of another centre does not even learn that the case exists (hidden = unknown).
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", as_="clerk-li")
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", as_="clerk-dh-sun")
-    # Someone who may see it (a supervisor, who is also a clerk elsewhere) still cannot accept at another
-    # centre's window. (The lead department's approver no longer sees a case before it is accepted.)
+    # 同权审批: the city department that owns the item no longer sees a case of the delegated power.
+    token = api.token("market-dual", ["approver", "clerk"], department="city-market", centre=CITY)
+    refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", token=token)
+    # Someone who may see it (a city supervisor, who is also a clerk there) still cannot accept at another
+    # centre's window. (The receiving department's approver sees a case only once it is accepted.)
     token = api.token("supervisor-dual", ["supervisor", "clerk"], department="city-market", centre=CITY)
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "OUTSIDE_CENTRE", token=token)
     assert desk.accept(case["id"], "clerk-jt-le")["state"] == "IN_REVIEW"
@@ -350,9 +353,10 @@ def test_filing_for_a_cancelled_item(desk: Desk, ddb_calls: CallCounter) -> None
     assert desk.mine("applicant-wang") == []
 
 
-def test_filing_at_a_centre_that_does_not_handle_the_item(desk: Desk, ddb_calls: CallCounter) -> None:
-    value = desk.file_input("ZS-SCJG-004", centre="putuo")
-    refuse(desk, ddb_calls, "applicationFile", value, "ITEM_NOT_AT_CENTRE", as_="applicant-wang")
+def test_seed000_filing_where_no_centre_up_the_hierarchy_holds_the_power(desk: Desk, ddb_calls: CallCounter) -> None:
+    # 定海's own item cannot be routed from 普陀 (neither 普陀 nor the city above it holds it).
+    value = desk.file_input("DH-SCJG-001", centre="putuo")
+    refuse(desk, ddb_calls, "applicationFile", value, "NO_COMPETENT_CENTRE", as_="applicant-wang")
     # A clerk may file at the window only for their own centre.
     value = desk.file_input("ZS-SCJG-001", as_="clerk-li", applicant="applicant-wang", centre="jintang")
     refuse(desk, ddb_calls, "applicationFile", value, "OUTSIDE_CENTRE", as_="clerk-li")

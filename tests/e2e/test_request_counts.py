@@ -15,7 +15,7 @@ PAGE = """query($first: Int) { serviceItems(first: $first) {
   edges { node { code name materials { name } department { name } coReviewers { department { name } } centres { name } } }
   pageInfo { hasNextPage endCursor } } }"""
 
-ADMIN = Principal("admin-test", frozenset({Role.ADMIN}), department_id="x", centre_id="y")
+ADMIN = Principal("admin-test", frozenset({Role.ADMIN}), department_id="x", centre_id="zs-city")  # a city administrator
 
 
 def fill_catalogue(api: Api, total: int) -> None:

@@ -173,10 +173,13 @@ def test_the_approver_may_not_also_produce_the_certificate(api: Api) -> None:
     assert codes(issue(api, case, token=dual)) == ["SEPARATION_OF_DUTIES"]
 
 
-def test_city_bureau_issues_for_its_district_centres(api: Api) -> None:
+def test_a_district_with_its_own_bureau_issues_its_cases_itself(api: Api) -> None:
+    """Seed 003 二(七): the district's approval bureau seals with the same legal effect (同权审批);
+    the city bureau issues only for centres without a bureau of their own."""
     case = Case(api, "DH-SCJG-001").approved()  # filed and approved at the 定海 sub-centre
-    payload = issue(api, case, as_=case.staff("bureau"))
-    assert payload["userErrors"] == [] and payload["certificate"]["number"]
+    assert codes(issue(api, case, as_="bureau-sun")) == ["NOT_FOUND"]
+    payload = issue(api, case, as_=case.staff("bureau", centre="dinghai"))
+    assert payload["userErrors"] == [] and payload["certificate"]["number"].startswith("DINGHAI-BUREAU-")
 
 
 def test_certificates_are_scoped_to_their_centre_and_changes_are_audited(api: Api) -> None:

@@ -125,24 +125,44 @@ def test_seed003_transfer_moves_owner_and_refuses_same_department() -> None:
 
 def test_seed000_delegation_goes_down_the_hierarchy_only() -> None:
     v1 = dc.add_item("ZS-NR-001", elements(), ctx())
-    delegated = dc.delegate_item(v1.item, "jintang", ctx("下放金塘"), expected_version=1)
+    # 同权审批: the receiving centre's department leads; joint review keeps a named city department.
+    keep = (dc.CoReviewer("housing", 5), dc.CoReviewer("jt-fire", 5))
+    delegated = dc.delegate_item(
+        v1.item, "jintang", ctx("下放金塘"), expected_version=1, lead_department_id="jt-office", co_reviewers=keep
+    )
     assert delegated.item.centre_ids == ("city", "jintang")
     assert delegated.item.elements == v1.item.elements  # same authority, same elements
+    assert delegated.item.delegation_at("jintang") == dc.Delegation("jintang", "jt-office", keep)
     with pytest.raises(DomainError) as error:
-        dc.delegate_item(delegated.item, "jintang", ctx(), expected_version=2)
-    assert codes(error) == {dc.CatalogueCode.ALREADY_DELEGATED}
+        dc.delegate_item(delegated.item, "jintang", ctx(), expected_version=2, lead_department_id="jt-office")
+    assert dc.CatalogueCode.ALREADY_DELEGATED in codes(error)
     district_item = dc.add_item(
         "ZS-DH-001",
         elements(department_id="dh-market", level=dc.CentreLevel.DISTRICT, co_reviewers=()),
         ctx(),
     )
     with pytest.raises(DomainError) as error:
-        dc.delegate_item(district_item.item, "jintang", ctx(), expected_version=1)
+        dc.delegate_item(district_item.item, "jintang", ctx(), expected_version=1, lead_department_id="jt-office")
     assert codes(error) == {dc.CatalogueCode.NOT_SUBORDINATE_CENTRE}
-    assert dc.delegate_item(district_item.item, "huannan", ctx(), expected_version=1).item.centre_ids == (
-        "dinghai",
-        "huannan",
-    )
+    assert dc.delegate_item(
+        district_item.item, "huannan", ctx(), expected_version=1, lead_department_id="hn-office"
+    ).item.centre_ids == ("dinghai", "huannan")
+
+
+def test_seed000_delegation_names_receiving_departments_all_problems_at_once() -> None:
+    v1 = dc.add_item("ZS-NR-001", elements(), ctx()).item
+    with pytest.raises(DomainError) as error:
+        dc.delegate_item(v1, "jintang", ctx(), expected_version=1, lead_department_id="")
+    assert codes(error) == {dc.CatalogueCode.RECEIVING_DEPARTMENT_REQUIRED, dc.CatalogueCode.CO_REVIEWERS_REQUIRED}
+    outside = (dc.CoReviewer("dh-market", 5), dc.CoReviewer("jt-office", 5), dc.CoReviewer("ghost", 5))
+    with pytest.raises(DomainError) as error:
+        dc.delegate_item(v1, "jintang", ctx(), 1, lead_department_id="dh-market", co_reviewers=outside)
+    fields = {(v.field, v.code) for v in error.value.violations}
+    assert fields == {
+        ("leadDepartmentId", dc.CatalogueCode.DEPARTMENT_OUTSIDE_CENTRE),
+        ("coReviewers[0].departmentId", dc.CatalogueCode.DEPARTMENT_OUTSIDE_CENTRE),
+        ("coReviewers[2].departmentId", dc.CatalogueCode.UNKNOWN_DEPARTMENT),
+    }
 
 
 def test_seed003_merge_closes_sources_and_records_them_on_the_target() -> None:

@@ -52,6 +52,8 @@ def test_index_cursor_without_index_keys_is_refused() -> None:
 
 
 def test_codec_round_trips_domain_objects() -> None:
-    version = dc.delegate_item(dc.add_item("ZS-NR-001", elements(), ctx()).item, "jintang", ctx(), None)
+    item = dc.add_item("ZS-NR-001", elements(), ctx()).item
+    keep = (dc.CoReviewer("housing", 5),)
+    version = dc.delegate_item(item, "jintang", ctx(), None, lead_department_id="jt-office", co_reviewers=keep)
     assert decode_as(ItemVersion, encode(version)) == version
     assert decode_as(ServiceItem, encode(version.item)) == version.item

@@ -17,6 +17,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
 from chalicelib.services import clock
 from chalicelib.storage.application_repository import inbox_queue
+from chalicelib.storage.pagination import Page
 
 SUPERVISOR = AnyRole(Role.SUPERVISOR)
 
@@ -78,7 +79,10 @@ class ApplicationQuery:
         elif queue in (InboxQueue.INTAKE, InboxQueue.ISSUANCE, InboxQueue.REVOCATION_REVIEW):
             scope = principal.centre_id
         elif queue is InboxQueue.REJECTION_REPORTS:
-            scope = "supervision"
+            # The city's supervisors see the whole network; others their centre's subtree.
+            centre = info.context.centres.get(principal.centre_id) if principal.centre_id else None
+            city = centre is not None and centre.parent_id is None
+            scope = "supervision" if city else f"supervision#{principal.centre_id or '-'}"
         else:
             scope = principal.department_id
         page = info.context.application_repository.inbox(
@@ -93,5 +97,11 @@ class ApplicationQuery:
         if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
             raise ApiError(BAD_REQUEST, "月份格式应为 YYYY-MM", field="month")
         page = info.context.application_repository.ledger(month, page_size(first), after)
+        # A supervisor below the city sees the refusals of its subtree's departments only.
+        allowed = info.context.supervision.departments_in_scope(info.context.principal)
+        if allowed is not None:
+            page = Page(
+                [(e, c) for e, c in page.items if e.department_id in allowed], page.has_next_page, page.end_cursor
+            )
         info.context.departments.want(entry.department_id for entry, _ in page.items)
         return to_connection(page, LedgerEntry.from_record)

@@ -325,7 +325,8 @@ class Application(relay.Node):
         info.context.departments.want(
             [*referenced_departments(case.item), *(o.department_id for m in case.meetings for o in m.opinions)]
         )
-        info.context.centres.want([case.centre_id])
+        info.context.centres.want([case.centre_id, case.handling_centre_id])
+        info.context.departments.want([case.lead_department_id, *(c.department_id for c in case.co_reviewers)])
         # Applicants learn of a refusal only once a supervisor confirmed it (seed 004).
         reports = [r for r in case.reports if staff or r.status is da.ReportStatus.CONFIRMED]
         return cls(
@@ -427,10 +428,28 @@ class Application(relay.Node):
     def item(self) -> ServiceItem:
         return ServiceItem.from_domain(self.domain.item)
 
-    @field(access=AUTHENTICATED)
+    @field(access=AUTHENTICATED, description="The window centre that took the case; results are delivered there.")
     def centre(self, info: Info) -> Centre | None:
         found = info.context.centres.get(self.domain.centre_id)
         return Centre.from_domain(found) if found else None
+
+    @field(
+        access=AUTHENTICATED,
+        description="在地受理、内部流转 / 同权审批 (seed 000): the centre that holds the power and reviews, decides "
+        "and issues, fixed at filing (the intake centre itself, a centre above it, or a receiving centre).",
+    )
+    def competent_centre(self, info: Info) -> Centre | None:
+        found = info.context.centres.get(self.domain.handling_centre_id)
+        return Centre.from_domain(found) if found else None
+
+    @field(access=AUTHENTICATED, description="The department that leads review and decides, as exercised.")
+    def lead_department(self, info: Info) -> Department | None:
+        return _department(info, self.domain.lead_department_id)
+
+    @field(access=AUTHENTICATED, description="The co-reviewing departments as exercised at the competent centre.")
+    def co_reviewing_departments(self, info: Info) -> list[Department]:
+        found = (_department(info, c.department_id) for c in self.domain.co_reviewers)
+        return [d for d in found if d is not None]
 
     @field(
         access=AUTHENTICATED,

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.deficiency_types import DeficiencyPolicy
 from chalicelib.api.catalogue.form_types import FormField, MaterialCondition
 from chalicelib.api.catalogue.keywords import normalise_keyword
+from chalicelib.api.organisation.types import CentreVersion, DepartmentKind, DepartmentVersion, OrgStatus
 from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
@@ -40,11 +41,27 @@ class Centre(relay.Node):
     level: CentreLevel  # type: ignore[valid-type]
     address: str
     phone: str
+    status: OrgStatus = strawberry.field(description="CLOSED centres take no new cases; kept for the record.")  # type: ignore[valid-type]
+    version: int = strawberry.field(description="The centre's current published version (seed 003).")
     parent_id: strawberry.Private[str | None]
 
     @classmethod
     def from_domain(cls, c: dc.Centre) -> Centre:
-        return cls(centre_id=c.id, name=c.name, level=c.level, address=c.address, phone=c.phone, parent_id=c.parent_id)
+        return cls(
+            centre_id=c.id,
+            name=c.name,
+            level=c.level,
+            address=c.address,
+            phone=c.phone,
+            status=c.status,
+            version=c.version,
+            parent_id=c.parent_id,
+        )
+
+    @field(access=PUBLIC, description="Every published change of the centre, newest first (who/when/why).")
+    def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CentreVersion]:
+        page = info.context.organisation.repo.centre_versions(self.centre_id, page_size(first), after)
+        return to_connection(page, CentreVersion.from_domain)
 
     @field(access=PUBLIC)
     def parent(self, info: Info) -> Centre | None:
@@ -105,11 +122,27 @@ class Department(relay.Node):
     department_id: relay.NodeID[str]
     name: str
     supervision_phone: str
+    kind: DepartmentKind = strawberry.field(description="BUREAU: the centre's approval bureau (行政审批局).")  # type: ignore[valid-type]
+    status: OrgStatus  # type: ignore[valid-type]
+    version: int
     centre_id: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, d: dc.Department) -> Department:
-        return cls(department_id=d.id, name=d.name, supervision_phone=d.supervision_phone, centre_id=d.centre_id)
+        return cls(
+            department_id=d.id,
+            name=d.name,
+            supervision_phone=d.supervision_phone,
+            kind=d.kind,
+            status=d.status,
+            version=d.version,
+            centre_id=d.centre_id,
+        )
+
+    @field(access=PUBLIC, description="Every published change of the department, newest first (who/when/why).")
+    def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[DepartmentVersion]:
+        page = info.context.organisation.repo.department_versions(self.department_id, page_size(first), after)
+        return to_connection(page, DepartmentVersion.from_domain)
 
     @field(access=PUBLIC)
     def centre(self, info: Info) -> Centre | None:
@@ -305,10 +338,51 @@ class ServiceItem(relay.Node):
         found = (info.context.centres.get(c) for c in self.domain.centre_ids)
         return [Centre.from_domain(c) for c in found if c is not None]
 
+    @field(
+        access=PUBLIC,
+        description="同权审批: for each centre the power is delegated to, the department that exercises it there.",
+    )
+    def delegations(self) -> list[Delegation]:
+        departments = referenced_departments(self.domain)
+        return [
+            Delegation(
+                centre_id=d.centre_id,
+                lead_department_id=d.lead_department_id,
+                co_reviewers=[
+                    CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
+                    for c in d.co_reviewers
+                ],
+                item_departments=departments,
+            )
+            for d in self.domain.delegations
+        ]
+
     @field(access=PUBLIC, description="Every published version, newest first (seed 003).")
     def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ServiceItemVersion]:
         page = info.context.catalogue.versions_page(self.code, page_size(first), after)
         return to_connection(page, ServiceItemVersion.from_domain)
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class Delegation:
+    """A delegated power (下放职权) as exercised at the receiving centre (seed 000 三(一)2)."""
+
+    co_reviewers: list[CoReviewer]
+    centre_id: strawberry.Private[str]
+    lead_department_id: strawberry.Private[str]
+    item_departments: strawberry.Private[tuple[str, ...]]
+
+    @field(access=PUBLIC)
+    def centre(self, info: Info) -> Centre | None:
+        found = info.context.centres.get(self.centre_id)
+        return Centre.from_domain(found) if found else None
+
+    @field(access=PUBLIC, description="承办部门: reviews and decides the centre's cases of this power.")
+    def lead_department(self, info: Info) -> Department | None:
+        info.context.departments.want(self.item_departments)
+        found = info.context.departments.get(self.lead_department_id)
+        return Department.from_domain(found) if found else None
 
 
 @visible_to(PUBLIC)
@@ -346,7 +420,15 @@ class ServiceItemVersion(relay.Node):
 def referenced_departments(item: dc.ServiceItem) -> tuple[str, ...]:
     """The lead, every co-reviewer and the supervising department: loaded together in one BatchGetItem."""
     e = item.elements
-    return (e.department_id, *(c.department_id for c in e.co_reviewers), e.effective_supervising_department_id)
+    delegated = (
+        x for d in item.delegations for x in (d.lead_department_id, *(c.department_id for c in d.co_reviewers))
+    )
+    return (
+        e.department_id,
+        *(c.department_id for c in e.co_reviewers),
+        e.effective_supervising_department_id,
+        *delegated,
+    )
 
 
 def service_item_page(
