@@ -47,6 +47,17 @@ class EventAction(StrEnum):
     DELIVER_CERTIFICATE = "deliver_certificate"
     REVOKE_CERTIFICATE = "revoke_certificate"
     DEADLINE_RECOMPUTED = "deadline_recomputed"
+    REFUSE_INTAKE = "refuse_intake"
+    OBJECT_INTAKE_REFUSAL = "object_intake_refusal"
+    CONFIRM_INTAKE_REFUSAL = "confirm_intake_refusal"
+    CORRECT_INTAKE_REFUSAL = "correct_intake_refusal"
+    ISSUE_PLEDGE_NOTICE = "issue_pledge_notice"
+    ACCEPT_ON_PLEDGE = "accept_on_pledge"
+    VERIFY_PLEDGE = "verify_pledge"
+    PLEDGE_FALSE = "pledge_false"
+    PLEDGE_VERIFICATION_OVERDUE = "pledge_verification_overdue"
+    DECIDE_AT_WINDOW = "decide_at_window"
+    ACCEPT_EMERGENCY = "accept_emergency"
 
 
 @dataclass(frozen=True)

@@ -186,15 +186,15 @@ def test_seed002_a_verification_left_past_its_deadline_is_a_violation(desk: Desk
     assert run_sweep()["warning_yellow"] == 1  # nobody acknowledges it
     clock.set_china(date(2026, 11, 17))
     counts = run_sweep()
-    assert counts["pledge_verification_overdue"] == 1
-    assert run_sweep()["pledge_verification_overdue"] == 0  # once
+    assert counts["PLEDGE_VERIFICATION_OVERDUE"] == 1
+    assert run_sweep()["PLEDGE_VERIFICATION_OVERDUE"] == 0  # once
     body = desk.api.gql(
         "query($d: ID) { violationLedger(year: 2026, departmentId: $d, first: 10) { nodes { kind applicationId } } }",
         {"d": gid("Department", "city-health")},
         as_="supervisor-fang",
     )
     kinds = sorted(v["kind"] for v in body["data"]["violationLedger"]["nodes"])
-    assert kinds == ["pledge_verification_overdue", "warning_ignored"]
+    assert kinds == ["PLEDGE_VERIFICATION_OVERDUE", "WARNING_IGNORED"]
     warnings = desk.api.gql("{ warnings(first: 10) { nodes { level deadline } } }", as_="reviewer-health-cao")
     assert {(w["level"], w["deadline"]) for w in warnings["data"]["warnings"]["nodes"]} == {
         ("YELLOW", "PLEDGE_VERIFICATION"),

@@ -60,7 +60,7 @@ def _serious_record(centre_id: str) -> None:
     uow = UnitOfWork()
     today = china_date(clock.utc_now())
     record = dcr.new_record(
-        "91350100M000100Y43", dcr.Severity.SERIOUS, "cert-x", centre_id, "严重违法", "t", today, "某公司"
+        "91350100M000100Y43", dcr.Severity.SERIOUS, "cert-x", centre_id, "严重违法", clock.now_iso(), today, "某公司"
     )
     IdentityRepository().stage_credit(uow, record)
     uow.commit()

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import Api, CallCounter, Clock
 from tests.e2e.test_lifecycle_scenarios import MONDAY, Desk, gid, run_sweep
 
-ITEM = "ZS-SCJG-001"  # city-market; M01..M03 primary, M04..M06 secondary
+ITEM = "ZS-SCJG-001"  # city-market; M01..M03 primary, M04, M05 secondary (M06 only for an agent)
 AUTHORISE = """mutation($input: ApplicationEmergencyAuthoriseInput!) { applicationEmergencyAuthorise(input: $input) {
   application { id state acceptedOn tasks { role status } pledge { materialCodes dueOn status }
     emergency { reason legalBasis materialCodes dueOn authorisedBy } }
@@ -23,7 +23,7 @@ AUTHORISE = """mutation($input: ApplicationEmergencyAuthoriseInput!) { applicati
 URGENT = {
     "reason": "冷链食品即将到港,延误将造成重大损失",
     "legalBasis": "《食品经营许可和备案管理办法》第二十一条",
-    "materialCodes": ["M01", "M06"],
+    "materialCodes": ["M01", "M04"],
     "dueOn": "2026-11-09",
 }
 
@@ -48,12 +48,12 @@ def _notifications(desk: Desk, who: str) -> list[str]:
 
 
 def test_seed004_emergency_case_handled_first_and_followed_up_in_time(desk: Desk) -> None:
-    filed = desk.file(ITEM, omit=("M01", "M06"))
+    filed = desk.file(ITEM, omit=("M01", "M04"))
     assert desk.refused("applicationAccept", {"id": filed["id"]}, as_="clerk-li") == ["MATERIALS_INCOMPLETE"]
     events = len(desk.timeline(filed["id"]))
 
     bad = _authorise(
-        desk, filed["id"], {**URGENT, "reason": " ", "legalBasis": "", "materialCodes": ["M06"], "dueOn": "2026-11-02"}
+        desk, filed["id"], {**URGENT, "reason": " ", "legalBasis": "", "materialCodes": ["M04"], "dueOn": "2026-11-02"}
     )
     assert bad["application"] is None
     assert [(e["field"], e["code"]) for e in bad["userErrors"]] == [
@@ -73,7 +73,7 @@ def test_seed004_emergency_case_handled_first_and_followed_up_in_time(desk: Desk
     case = done["application"]
     assert (case["state"], case["acceptedOn"]) == ("IN_REVIEW", "2026-11-02")
     assert [t["status"] for t in case["tasks"]] == ["OPEN"]
-    assert case["pledge"] == {"materialCodes": ["M01", "M06"], "dueOn": "2026-11-09", "status": "OPEN"}
+    assert case["pledge"] == {"materialCodes": ["M01", "M04"], "dueOn": "2026-11-09", "status": "OPEN"}
     assert case["emergency"] == {**URGENT, "authorisedBy": "supervisor-fang"}
     # The applicant sees what must follow and by when (not who authorised it).
     seen = desk.api.gql(
@@ -81,10 +81,10 @@ def test_seed004_emergency_case_handled_first_and_followed_up_in_time(desk: Desk
         {"id": filed["id"]},
         as_="applicant-wang",
     )["data"]["application"]["emergency"]
-    assert seen == {"materialCodes": ["M01", "M06"], "dueOn": "2026-11-09"}
+    assert seen == {"materialCodes": ["M01", "M04"], "dueOn": "2026-11-09"}
 
     # The applicant follows up in time: the pledge is settled, nothing else happens.
-    supplied = desk.upload(ITEM, ["M01", "M06"], as_="applicant-wang")
+    supplied = desk.upload(ITEM, ["M01", "M04"], as_="applicant-wang")
     after = desk.ok("applicationSupplement", {"id": filed["id"], "materials": supplied}, as_="applicant-wang")
     assert after["pledge"]["status"] == "FULFILLED"
     assert after["missingMaterialCodes"] == []
@@ -93,7 +93,7 @@ def test_seed004_emergency_case_handled_first_and_followed_up_in_time(desk: Desk
 def test_seed004_emergency_follow_up_missed_gives_warnings_a_credit_record_and_a_violation(
     desk: Desk, clock: Clock
 ) -> None:
-    filed = desk.file(ITEM, omit=("M01", "M06"))
+    filed = desk.file(ITEM, omit=("M01", "M04"))
     _authorise(desk, filed["id"], {**URGENT, "dueOn": "2026-11-05"})
     clock.set_china(date(2026, 11, 3))  # 2 working days before the 5th
     assert run_sweep()["warning_yellow"] == 1
@@ -114,8 +114,8 @@ def test_seed004_emergency_follow_up_missed_gives_warnings_a_credit_record_and_a
         {"kind": "emergency_follow_up_missed", "applicationId": filed["id"]}
     ]
     # The credit record bars the applicant from deficiency acceptance.
-    other = desk.file(ITEM, omit=("M06",))
-    deficiency = {"id": other["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-13"}
+    other = desk.file(ITEM, omit=("M04",))
+    deficiency = {"id": other["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-13"}
     assert desk.refused("applicationAcceptWithDeficiency", deficiency, as_="clerk-li") == ["CREDIT_DEFAULT"]
 
 
@@ -129,7 +129,7 @@ def test_emergency_needs_missing_materials_and_a_due_date_within_the_statutory_l
 
 
 def test_emergency_authorisation_is_one_read_and_one_transaction(desk: Desk, ddb_calls: CallCounter) -> None:
-    filed = desk.file(ITEM, omit=("M01", "M06"))
+    filed = desk.file(ITEM, omit=("M01", "M04"))
     ddb_calls.reset()
     assert _authorise(desk, filed["id"], URGENT)["userErrors"] == []
     assert dict(ddb_calls.calls) == {"GetItem": 1, "TransactWriteItems": 1}

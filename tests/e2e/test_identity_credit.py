@@ -79,11 +79,11 @@ def _upload(api: Api, code: str, token: str) -> dict[str, Any]:
 def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, clock: Clock) -> None:
     """一处违法、处处受限: a pledge broken under one account bars deficiency acceptance under another
     account of the same verified person, and shows at filing and at intake."""
-    first = desk.file(ITEM, omit=("M06",))
+    first = desk.file(ITEM, omit=("M04",))
     assert first["applicant"]["accountId"] == "applicant-wang"
     desk.ok(
         "applicationAcceptWithDeficiency",
-        {"id": first["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-04"},
+        {"id": first["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-04"},
         as_="clerk-li",
     )
     clock.set_china(date(2026, 11, 5))
@@ -91,7 +91,7 @@ def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, 
 
     # The same person under a new account (verified by the same real-name authentication).
     token = _new_account_token(desk.api, "wang-new-account", WANG)
-    filed = _file_as(desk, token, "wang-new-account", WANG, omit=("M06",))
+    filed = _file_as(desk, token, "wang-new-account", WANG, omit=("M04",))
     assert filed["userErrors"] == []
     case_id = filed["application"]["id"]
     # Shown at filing (the filer's own case) and at intake (the clerk's screen).
@@ -104,7 +104,7 @@ def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, 
     ]
     refused = desk.refused(
         "applicationAcceptWithDeficiency",
-        {"id": case_id, "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-09"},
+        {"id": case_id, "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-09"},
         as_="clerk-li",
     )
     assert refused == ["CREDIT_DEFAULT"]
@@ -115,7 +115,7 @@ def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, 
     # Another person's new account is not touched.
     zhou = IDENTIFIERS["applicant-zhou"]
     other_token = _new_account_token(desk.api, "zhou-new-account", zhou, name="周建国")
-    other = _file_as(desk, other_token, "zhou-new-account", zhou, omit=("M06",))
+    other = _file_as(desk, other_token, "zhou-new-account", zhou, omit=("M04",))
     assert other["userErrors"] == []
     assert (
         desk.api.gql(RESTRICTED, {"id": other["application"]["id"]}, token=other_token)["data"]["application"][
@@ -125,7 +125,7 @@ def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, 
     )
     desk.ok(
         "applicationAcceptWithDeficiency",
-        {"id": other["application"]["id"], "missingMaterialCodes": ["M06"], "pledgeDueOn": "2026-11-09"},
+        {"id": other["application"]["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-09"},
         as_="clerk-li",
     )
 

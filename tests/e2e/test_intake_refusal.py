@@ -119,9 +119,10 @@ def test_seed004_refusal_at_intake_objected_to_and_corrected_by_the_unit_leader(
     assert [r["applicationId"] for r in desk.inbox("INTAKE_REFUSALS", "supervisor-fang")] == [filed["id"]]
     assert desk.inbox("INTAKE_REFUSALS", "approver-market-mao") == []
 
-    # Only the unit leader rules: the lead department's approver sees the case but may not rule.
+    # Only the unit leader rules: the lead department's approver does not even see a case still at
+    # intake (its applicant's data stay with the window), as for an unknown case.
     correction = {"id": filed["id"], "note": "经核,该事项已下放至市级,应予受理"}
-    assert _errors(desk, "intakeRefusalCorrect", correction, "approver-market-mao") == [("id", "NOT_UNIT_LEADER")]
+    assert _errors(desk, "intakeRefusalCorrect", correction, "approver-market-mao") == [("id", "NOT_FOUND")]
     assert _errors(desk, "intakeRefusalCorrect", {"id": filed["id"], "note": ""}, LEADER) == [
         ("note", "REASON_REQUIRED")
     ]

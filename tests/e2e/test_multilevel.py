@@ -75,7 +75,7 @@ def test_seed000_township_window_accepts_a_city_item_the_city_decides_the_townsh
     assert deliver(desk.api, cert_id, "bureau-sun") == ["WRONG_WINDOW"]
     assert deliver(desk.api, cert_id, clerk) == []
     timeline = desk.timeline(case["id"])
-    assert [e["action"] for e in timeline][-2:] == ["issue_certificate", "deliver_certificate"]
+    assert [e["action"] for e in timeline][-2:] == ["ISSUE_CERTIFICATE", "DELIVER_CERTIFICATE"]
     assert timeline[-1]["actor"] == clerk
 
 

@@ -116,7 +116,7 @@ def test_2027_deadline_on_the_computed_holidays_moves_when_the_arrangement_is_lo
     assert done["calendar_recomputed"] == 1
     assert _inbox_due(desk, case["id"]) == moved
     events = desk.api.gql(TIMELINE, {"id": case["id"]}, as_=REVIEWER)["data"]["application"]
-    recount = [e for e in events["timeline"]["nodes"] if e["action"] == "deadline_recomputed"]
+    recount = [e for e in events["timeline"]["nodes"] if e["action"] == "DEADLINE_RECOMPUTED"]
     assert len(recount) == 1
     assert f"由{COMPUTED_DAYS[limit - 1].isoformat()}调整为{moved}" in recount[0]["reason"]
     assert "2027年节假日安排(第1版)" in recount[0]["reason"]
