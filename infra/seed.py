@@ -19,6 +19,7 @@ from typing import Any
 
 from chalicelib.domain import catalogue as dc
 from chalicelib.domain.identity import Role
+from chalicelib.domain.staff import seeded_standing
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as
@@ -88,7 +89,9 @@ def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
     """Write the seed; returns how many items were newly published."""
     repo = repo or CatalogueRepository()
     versions = check(seed)
-    repo.import_reference(list(seed.centres), list(seed.departments), list(seed.staff), list(seed.posts))
+    # People named on the seeded posts are posted (派驻) as A or B (domain/staff.py).
+    staff = [seeded_standing(person, list(seed.posts)) for person in seed.staff]
+    repo.import_reference(list(seed.centres), list(seed.departments), staff, list(seed.posts))
     by_code: dict[str, list[dc.ItemVersion]] = {}
     for version in versions:
         by_code.setdefault(version.item.code, []).append(version)

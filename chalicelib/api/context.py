@@ -21,9 +21,11 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.conduct import ConductService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
+    from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
 
 
@@ -88,9 +90,11 @@ class RequestContext:
                 return None
             return (info.size, info.sha256) if info else None
 
-        return ApplicationService(
+        service = ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
+        service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
+        return service
 
     @cached_property
     def supervision(self) -> SupervisionService:
@@ -126,6 +130,19 @@ class RequestContext:
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
         return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+
+    # --- staff, window posts and AB cover (seeds 001, 004) ---------------------------------------
+    @cached_property
+    def staff(self) -> StaffService:
+        from chalicelib.services.staff import StaffService
+
+        return StaffService(self.catalogue)
+
+    @cached_property
+    def conduct(self) -> ConductService:
+        from chalicelib.services.conduct import ConductService
+
+        return ConductService(self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

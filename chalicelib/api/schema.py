@@ -98,6 +98,11 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+from chalicelib.api.conduct.mutations.staff_violation_record import (
+    StaffViolationRecordPayload,
+    staff_violation_record,
+)
+from chalicelib.api.conduct.queries import ConductQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 
@@ -107,7 +112,7 @@ from chalicelib.api.inspections.queries import InspectionQuery
 
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
-from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
+from chalicelib.api.permissions import ADMIN, PUBLIC, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
 from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate
 from chalicelib.api.ratings.mutations.rectification_record import (
@@ -115,6 +120,21 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.staff.mutations.staff_change import StaffChangePayload, staff_change
+from chalicelib.api.staff.mutations.staff_create import StaffCreatePayload, staff_create
+from chalicelib.api.staff.mutations.staff_return_to_unit import StaffReturnToUnitPayload, staff_return_to_unit
+from chalicelib.api.staff.mutations.window_post_assign import WindowPostAssignPayload, window_post_assign
+from chalicelib.api.staff.mutations.window_post_complaint_reply import (
+    WindowPostComplaintReplyPayload,
+    window_post_complaint_reply,
+)
+from chalicelib.api.staff.mutations.window_post_create import WindowPostCreatePayload, window_post_create
+from chalicelib.api.staff.mutations.window_post_feedback import WindowPostFeedbackPayload, window_post_feedback
+from chalicelib.api.staff.mutations.window_post_leave_request import (
+    WindowPostLeaveRequestPayload,
+    window_post_leave_request,
+)
+from chalicelib.api.staff.queries import StaffQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -134,6 +154,8 @@ class Query(
     InspectionQuery,
     RatingQuery,
     ComplaintQuery,
+    StaffQuery,
+    ConductQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -212,6 +234,20 @@ class Mutation:
     rectification_record: RectificationRecordPayload = mutation(rectification_record, access=LEAD_STAFF)
     complaint_file: ComplaintFilePayload = mutation(complaint_file, access=APPLICANTS)
     complaint_resolve: ComplaintResolvePayload = mutation(complaint_resolve, access=SUPERVISOR)
+    # --- staff, window posts and AB cover (seeds 001, 004): scope checked in the service --------
+    staff_create: StaffCreatePayload = mutation(staff_create, access=ADMIN)
+    staff_change: StaffChangePayload = mutation(staff_change, access=ADMIN)
+    staff_return_to_unit: StaffReturnToUnitPayload = mutation(
+        staff_return_to_unit, access=AnyRole(Role.ADMIN, Role.SUPERVISOR)
+    )
+    window_post_create: WindowPostCreatePayload = mutation(window_post_create, access=ADMIN)
+    window_post_assign: WindowPostAssignPayload = mutation(window_post_assign, access=ADMIN)
+    window_post_leave_request: WindowPostLeaveRequestPayload = mutation(window_post_leave_request, access=CLERK)
+    window_post_complaint_reply: WindowPostComplaintReplyPayload = mutation(
+        window_post_complaint_reply, access=AnyRole(Role.CLERK, Role.SUPERVISOR)
+    )
+    window_post_feedback: WindowPostFeedbackPayload = mutation(window_post_feedback, access=PUBLIC)
+    staff_violation_record: StaffViolationRecordPayload = mutation(staff_violation_record, access=SUPERVISOR)
 
 
 def _extensions(settings: Settings) -> list[object]:

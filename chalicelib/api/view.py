@@ -15,11 +15,12 @@ from chalice.app import Request, Response
 from graphql import GraphQLError
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from chalicelib.api.auth import TokenError, principal_from_header
+from chalicelib.api.auth import TOKEN_SCOPE, TokenError, principal_from_header
 from chalicelib.api.context import RequestContext
 from chalicelib.api.errors import BAD_REQUEST
 from chalicelib.api.schema import build_schema
 from chalicelib.config import Settings, get_settings
+from chalicelib.services.staff import standing_refusal
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,9 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         return parsed
     try:
         principal = principal_from_header(request.headers.get("authorization"), settings)
+        refusal = standing_refusal(principal)  # token claims vs the staff record (seed 004 三(二))
+        if refusal is not None:
+            raise TokenError(TOKEN_SCOPE, refusal)
     except TokenError as error:
         response = _error(401, error.code, str(error))
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'

@@ -17,6 +17,7 @@ class MessageKind(StrEnum):
     RESULT_PUSH = "result_push"  # 审管联动: a certificate issued, revoked or superseded
     RECTIFICATION = "rectification"  # a bad rating opened a rectification task
     COMPLAINT = "complaint"  # a complaint was filed or resolved
+    BULLETIN = "bulletin"  # 通报: a unit's or a person's lapse made public (seed 004)
 
 
 @dataclass(frozen=True)

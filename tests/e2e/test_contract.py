@@ -110,6 +110,10 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     if supervision is not None:
         result: tuple[dict[str, Any], str | None] = supervision(api)
         return result
+    staff_op = STAFF_OPS.get(name)
+    if staff_op is not None:
+        found: tuple[dict[str, Any], str | None] = staff_op(api)
+        return found
     raise AssertionError(f"no scenario for operation {name}: add one")
 
 
@@ -423,3 +427,57 @@ LIFECYCLE.update(
         "MyComplaints": lambda c: ({"first": 10} if _complaint(c) else {}, "applicant-wang"),
     }
 )
+
+
+# --- staff, window posts and AB cover (seeds 001, 004) ------------------------------------------
+
+
+def _staff_ops() -> dict[str, Any]:
+    from tests.e2e import test_staff_posts as sp
+
+    def create(api: Api) -> tuple[dict[str, Any], str | None]:
+        return {"input": {"account": "clerk-op", "record": sp.record("契约", "OP001"), "reason": "契约"}}, sp.admin(api)
+
+    def assign(api: Api) -> tuple[dict[str, Any], str | None]:
+        for account, number in (("clerk-op-a", "OP002"), ("clerk-op-b", "OP003")):
+            sp.create_staff(api, account, "契约", number)
+        post = sp.new_market_post(api)
+        ids = {"staffId": gid("Staff", "clerk-op-a"), "backupStaffId": gid("Staff", "clerk-op-b")}
+        return {"input": {"postId": post, **ids, "reason": "派驻"}}, sp.admin(api)
+
+    def leave(api: Api) -> tuple[dict[str, Any], str | None]:
+        start = str(datetime.now(timezone(timedelta(hours=8))).date() + timedelta(days=1))
+        return {"input": {"postId": sp.W02, "start": start, "end": start, "reason": "事假"}}, "clerk-wu"
+
+    w11 = gid("WindowPost", "zs-city/zs-city-w11")
+
+    def worklist(api: Api) -> tuple[dict[str, Any], str | None]:
+        api.gql(op("WindowPostFeedback"), {"input": {"windowPostId": w11, "text": "等候太久"}})
+        return {"postId": w11}, "clerk-market-zhou"
+
+    def charged(api: Api) -> tuple[dict[str, Any], str | None]:
+        evidence = {"staffId": gid("Staff", "clerk-market-xu"), "kind": "CONDUCT_RULES", "evidence": "窗口吸烟"}
+        return {"input": evidence}, api.staff_with("supervisor")
+
+    def bulletins(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, supervisor = charged(api)
+        api.gql(op("StaffViolationRecord"), variables, as_=supervisor)
+        return {"centreId": gid("Centre", "zs-city")}, None
+
+    return {
+        "StaffViolationRecord": charged,
+        "Bulletins": bulletins,
+        "StaffCreate": create,
+        "StaffReturnToUnit": lambda api: (
+            {"input": {"staffId": gid("Staff", "clerk-market-xu"), "reason": "不符合派驻条件"}},
+            sp.admin(api),
+        ),
+        "WindowPostAssign": assign,
+        "WindowPostLeaveRequest": leave,
+        "WindowPostWorklist": worklist,
+        "SupervisionCard": lambda api: ({"windowPostId": w11}, None),
+        "WindowPostFeedback": lambda api: ({"input": {"windowPostId": w11, "text": "服务很好"}}, None),
+    }
+
+
+STAFF_OPS: dict[str, Any] = _staff_ops()
