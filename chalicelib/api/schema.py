@@ -120,6 +120,7 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.staff.mutations.department_window_set import DepartmentWindowSetPayload, department_window_set
 from chalicelib.api.staff.mutations.staff_change import StaffChangePayload, staff_change
 from chalicelib.api.staff.mutations.staff_create import StaffCreatePayload, staff_create
 from chalicelib.api.staff.mutations.staff_return_to_unit import StaffReturnToUnitPayload, staff_return_to_unit
@@ -242,6 +243,7 @@ class Mutation:
     )
     window_post_create: WindowPostCreatePayload = mutation(window_post_create, access=ADMIN)
     window_post_assign: WindowPostAssignPayload = mutation(window_post_assign, access=ADMIN)
+    department_window_set: DepartmentWindowSetPayload = mutation(department_window_set, access=ADMIN)
     window_post_leave_request: WindowPostLeaveRequestPayload = mutation(window_post_leave_request, access=CLERK)
     window_post_complaint_reply: WindowPostComplaintReplyPayload = mutation(
         window_post_complaint_reply, access=AnyRole(Role.CLERK, Role.SUPERVISOR)

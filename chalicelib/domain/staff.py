@@ -316,3 +316,71 @@ def grant_leave(
 
 POST_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
 ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
+
+
+# --- a department's window (seed 001 三(一)2, seed 004 三(二)) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentWindow:
+    """Who leads a department's presence at its centre: the window leader (窗口负责人, who must head
+    the approving section) and the director of its approval service office (一名实职科长)."""
+
+    department_id: str
+    centre_id: str
+    leader_staff_id: str
+    office_director_staff_id: str
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class WindowStaffing:
+    """Whether a department's window is staffed as seed 001 三(一)2 asks: at least 2 people posted
+    (A or B on its department posts) and an office director named. Posting is never blocked for
+    this (the first person could not be posted otherwise): the window simply is not "staffed"
+    until both hold, and the list of gaps says why."""
+
+    department_id: str
+    posted: tuple[str, ...]
+    window: DepartmentWindow | None
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        out = []
+        if len(self.posted) < MIN_DEPARTMENT_POSTED:
+            out.append(f"派驻窗口人员不足{MIN_DEPARTMENT_POSTED}名(现有{len(self.posted)}名)")
+        if self.window is None or not self.window.office_director_staff_id:
+            out.append("未指定行政审批服务办公室主任")
+        if self.window is None or not self.window.leader_staff_id:
+            out.append("未指定窗口负责人")
+        return tuple(out)
+
+    @property
+    def staffed(self) -> bool:
+        return not self.gaps
+
+
+def staffing(department_id: str, posts: list[WindowPost], window: DepartmentWindow | None) -> WindowStaffing:
+    people = sorted(
+        {p for post in posts if post.department_id == department_id for p in (post.staff_id, post.backup_staff_id) if p}
+    )
+    return WindowStaffing(department_id, tuple(people), window)
+
+
+def check_window_leads(department_id: str, leader: Staff | None, director: Staff | None) -> None:
+    """Seed 004 三(二): 窗口负责人必须是负责审批的科室负责人; seed 001 三(一)2: 由一名实职科长任办公室主任."""
+    v: list[Violation] = []
+    if leader is None or leader.department_id != department_id:
+        v.append(Violation(StaffCode.WRONG_DEPARTMENT, "窗口负责人须为本部门工作人员", "leaderStaffId"))
+    elif not (leader.heads_section and leader.section_approves):
+        v.append(Violation(StaffCode.NOT_SECTION_HEAD, "窗口负责人必须是负责审批的科室负责人", "leaderStaffId"))
+    elif leader.status is StaffStatus.RETURNED:
+        v.append(Violation(StaffCode.RETURNED, "该人员已被退回原单位", "leaderStaffId"))
+    if director is None or director.department_id != department_id:
+        v.append(Violation(StaffCode.WRONG_DEPARTMENT, "办公室主任须为本部门工作人员", "officeDirectorStaffId"))
+    elif not director.heads_section:
+        v.append(Violation(StaffCode.NOT_SECTION_HEAD, "办公室主任须由一名实职科长担任", "officeDirectorStaffId"))
+    elif director.status is StaffStatus.RETURNED:
+        v.append(Violation(StaffCode.RETURNED, "该人员已被退回原单位", "officeDirectorStaffId"))
+    if v:
+        raise DomainError(v)

@@ -356,6 +356,37 @@ class StaffService:
         phone = department.supervision_phone if department else ""
         return SupervisionCard(post, staff, department, phone)
 
+    # --- a department's window (seed 001 三(一)2) -------------------------------------------------
+
+    def department_window_set(
+        self, principal: Principal, department_id: str, leader_id: str, director_id: str, reason: str
+    ) -> ds.WindowStaffing:
+        _require(principal, ADMINISTRATORS)
+        department = self.catalogue.get_department(department_id)
+        if department is None:
+            raise DomainError.one(StaffCode.UNKNOWN_DEPARTMENT, "部门不存在", "departmentId")
+        people = self.repo.many([leader_id, director_id])
+        leader, director = people.get(leader_id), people.get(director_id)
+        ds.check_window_leads(department_id, leader[0] if leader else None, director[0] if director else None)
+        current = self.repo.department_window(department_id)
+        version = current[0].version + 1 if current else 1
+        window = ds.DepartmentWindow(department_id, department.centre_id, leader_id, director_id, version)
+        uow = UnitOfWork()
+        self.repo.stage_department_window(uow, window, current[1] if current else None)
+        self._commit(uow)
+        posts = self.catalogue.posts_of_centre(department.centre_id)
+        return ds.staffing(department_id, posts, window)
+
+    def staffing_of_centre(self, centre_id: str) -> list[ds.WindowStaffing]:
+        """Every department of the centre with a department window post, or a window record:
+        one Query for the posts, one for the departments, one BatchGetItem for the records."""
+        posts = self.catalogue.posts_of_centre(centre_id)
+        departments = self.catalogue.departments_page(centre_id, 100, None)
+        ids = [d.id for d, _ in departments.items]
+        windows = self.repo.department_windows(ids)
+        with_window = {p.department_id for p in posts if p.department_id} | set(windows)
+        return [ds.staffing(d, posts, windows.get(d)) for d in ids if d in with_window]
+
     # --- reads -----------------------------------------------------------------------------------
 
     def get(self, staff_id: str) -> Staff | None:

@@ -5,6 +5,7 @@
     STAFFNO#<number>  / #             staff-number guard (create-only: numbers are unique)
     CENTRE#<c>        / POST#<id>     window post with its leaves (revisioned)
     POSTWORK#<c>/<p>  / <at>#<ref>    an item addressed to the post (worklist of its holder)
+    DEPTWINDOW#<dept> / #             the department window's leader and office director (revisioned)
 
 The staff and post keys are the catalogue repository's (it seeds them); this repository adds the
 revision guard, the versions and the worklist.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from chalicelib.domain.staff import Staff, StaffVersion, WindowPost
+from chalicelib.domain.staff import DepartmentWindow, Staff, StaffVersion, WindowPost
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
@@ -142,3 +143,28 @@ class StaffRepository:
     @staticmethod
     def _work(entry: PostWorkEntry) -> Record:
         return Record(f"POSTWORK#{entry.post_ref}", f"{entry.at}#{entry.ref}", entity="PostWork", data=encode(entry))
+
+    # --- department windows ----------------------------------------------------------------------
+
+    def department_window(self, department_id: str) -> tuple[DepartmentWindow, int] | None:
+        try:
+            record = Record.get(f"DEPTWINDOW#{department_id}", HEAD)
+        except Record.DoesNotExist:
+            return None
+        return decode_as(DepartmentWindow, record.data), int(record.rev or 0)
+
+    def department_windows(self, department_ids: Iterable[str]) -> dict[str, DepartmentWindow]:
+        keys = [(f"DEPTWINDOW#{d}", HEAD) for d in sorted(set(department_ids))]
+        out: dict[str, DepartmentWindow] = {}
+        for i in range(0, len(keys), 100):
+            for record in Record.batch_get(keys[i : i + 100]):
+                window = decode_as(DepartmentWindow, record.data)
+                out[window.department_id] = window
+        return out
+
+    def stage_department_window(self, uow: UnitOfWork, window: DepartmentWindow, rev: int | None) -> None:
+        record = Record(f"DEPTWINDOW#{window.department_id}", HEAD, entity="DepartmentWindow", data=encode(window))
+        if rev is None:
+            uow.create(record)
+        else:
+            uow.replace(record, rev)

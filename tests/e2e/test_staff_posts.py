@@ -355,3 +355,80 @@ def test_worklist_and_leave_under_cover_cost_constant_requests(api: Api, clock: 
     ddb_calls.reset()
     assert len(worklist(api, post, b)["data"]["windowPostWorklist"]["edges"]) == 8
     assert ddb_calls.calls == {"GetItem": 1, "Query": 1}
+
+
+STAFFING = """query($c: ID!) { windowStaffing(centreId: $c) {
+  department { id } postedStaffIds leaderStaffId officeDirectorStaffId staffed gaps } }"""
+WINDOW_SET = """mutation($input: DepartmentWindowSetInput!) { departmentWindowSet(input: $input) {
+  staffing { staffed gaps leaderStaffId } userErrors { field code message } } }"""
+
+
+def market_staffing(api: Api) -> dict[str, Any]:
+    body = api.gql(STAFFING, {"c": gid("Centre", CITY)}, as_=api.staff_with("supervisor"))
+    (market,) = [w for w in body["data"]["windowStaffing"] if w["department"]["id"] == gid("Department", MARKET)]
+    return market  # type: ignore[no-any-return]
+
+
+def test_seed001_department_window_needs_two_posted_and_an_office_director(api: Api) -> None:
+    """Seed 001 三(一)2: 由一名实职科长任办公室主任,最少向窗口派驻2名工作人员; seed 004 三(二): 窗口负责人必须是
+    负责审批的科室负责人. Posting is never blocked for this: the window is just not "staffed" yet."""
+    before = market_staffing(api)
+    assert before["postedStaffIds"] == ["clerk-market-xu", "clerk-market-zhou"]
+    assert before["staffed"] is False
+    assert before["gaps"] == ["未指定行政审批服务办公室主任", "未指定窗口负责人"]
+    head = {"roles": ["REVIEWER"], "headsSection": "食品经营许可科", "sectionApproves": True}
+    assert create_staff(api, "market-head-sun", "孙科长", "SC4001", **head)["userErrors"] == []
+    office = {"roles": ["REVIEWER"], "headsSection": "行政审批服务办公室", "sectionApproves": False}
+    assert create_staff(api, "market-office-qin", "秦主任", "SC4002", **office)["userErrors"] == []
+
+    def set_(leader: str, director: str) -> dict[str, Any]:
+        ids = {"leaderStaffId": gid("Staff", leader), "officeDirectorStaffId": gid("Staff", director)}
+        body = api.gql(
+            WINDOW_SET, {"input": {"departmentId": gid("Department", MARKET), **ids, "reason": "设立"}}, as_=admin(api)
+        )
+        return body["data"]["departmentWindowSet"]  # type: ignore[no-any-return]
+
+    wrong = set_("market-office-qin", "clerk-li")  # not the approving section's head; another department
+    assert {(e["field"], e["code"]) for e in wrong["userErrors"]} == {
+        ("leaderStaffId", "NOT_SECTION_HEAD"),
+        ("officeDirectorStaffId", "WRONG_DEPARTMENT"),
+    }
+    assert market_staffing(api)["leaderStaffId"] is None  # nothing written
+    done = set_("market-head-sun", "market-office-qin")
+    assert done["userErrors"] == [] and done["staffing"] == {
+        "staffed": True,
+        "gaps": [],
+        "leaderStaffId": "market-head-sun",
+    }
+    # Returning one of the two posted people leaves the window short again.
+    api.gql(
+        op("StaffReturnToUnit"),
+        {"input": {"staffId": gid("Staff", "clerk-market-xu"), "reason": "不符合派驻条件"}},
+        as_=admin(api),
+    )
+    after = market_staffing(api)
+    assert after["staffed"] is False and after["gaps"] == ["派驻窗口人员不足2名(现有1名)"]
+
+
+def test_cold_staff_standing_costs_one_getitem_then_none(api: Api, ddb_calls: CallCounter) -> None:
+    """The token-vs-record check: one GetItem on a process's first request of a person, none after."""
+    from chalicelib.services.staff import clear_standing_cache
+
+    clear_standing_cache()
+    token = api.token_for("clerk-market-zhou")
+    ddb_calls.reset()
+    assert api.post({"query": ME}, token=token)[0] == 200
+    assert ddb_calls.calls == {"GetItem": 1}
+    ddb_calls.reset()
+    assert api.post({"query": ME}, token=token)[0] == 200
+    assert ddb_calls.total == 0
+
+
+def test_window_staffing_costs_constant_requests(api: Api, ddb_calls: CallCounter) -> None:
+    supervisor = api.token_for(api.staff_with("supervisor"))
+    api.post({"query": ME}, token=supervisor)
+    ddb_calls.reset()
+    status, body = api.post({"query": STAFFING, "variables": {"c": gid("Centre", CITY)}}, token=supervisor)
+    assert status == 200 and len(body["data"]["windowStaffing"]) >= 2
+    # the centre's posts and departments (two Queries), the window records and the departments shown
+    assert ddb_calls.calls == {"Query": 2, "BatchGetItem": 2}

@@ -8,7 +8,14 @@ from strawberry.types import Info
 from chalicelib.api.errors import FORBIDDEN, NOT_FOUND, ApiError
 from chalicelib.api.permissions import PUBLIC, STAFF, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
-from chalicelib.api.staff.types import PostWorkItem, StaffChange, StaffMember, SupervisionCard, WindowPostCover
+from chalicelib.api.staff.types import (
+    DepartmentWindowStaffing,
+    PostWorkItem,
+    StaffChange,
+    StaffMember,
+    SupervisionCard,
+    WindowPostCover,
+)
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
 
@@ -87,3 +94,17 @@ class StaffQuery:
         except DomainError as error:
             raise _answer(error, "windowPostId") from error
         return SupervisionCard.from_record(card)
+
+    @field(
+        access=STAFF,
+        description="Each department window of a centre: who is posted, its leader and office director, "
+        "and whether it is staffed (staff of the centre, supervisors, admins).",
+    )
+    def window_staffing(self, info: Info, centre_id: strawberry.ID) -> list[DepartmentWindowStaffing]:
+        from chalicelib.api.permissions import require_centre_scope
+
+        centre = decode_id(centre_id, "Centre", "centreId")
+        require_centre_scope(info.context.principal, centre)
+        found = info.context.staff.staffing_of_centre(centre)
+        info.context.departments.want(w.department_id for w in found)
+        return [DepartmentWindowStaffing.from_domain(w) for w in found]

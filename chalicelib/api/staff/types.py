@@ -186,3 +186,30 @@ class SupervisionCard:
             department_name=c.department.name if c.department else "",
             supervision_phone=c.supervision_phone,
         )
+
+
+@visible_to(STAFF)
+@strawberry.type(description="A department's window at its centre (seed 001 三(一)2, seed 004 三(二)).")
+class DepartmentWindowStaffing:
+    posted_staff_ids: list[str] = strawberry.field(description="People posted as A or B on its department posts.")
+    leader_staff_id: str | None = strawberry.field(description="窗口负责人 (heads the approving section).")
+    office_director_staff_id: str | None = strawberry.field(description="行政审批服务办公室主任.")
+    staffed: bool = strawberry.field(description="At least 2 people posted and an office director named.")
+    gaps: list[str] = strawberry.field(description="Why it is not staffed (Chinese).")
+    department_id: strawberry.Private[str]
+
+    @field(access=STAFF, description="The department.")
+    def department(self, info: Info) -> Department | None:
+        found = info.context.departments.get(self.department_id)
+        return Department.from_domain(found) if found else None
+
+    @classmethod
+    def from_domain(cls, w: ds.WindowStaffing) -> DepartmentWindowStaffing:
+        return cls(
+            posted_staff_ids=list(w.posted),
+            leader_staff_id=w.window.leader_staff_id if w.window else None,
+            office_director_staff_id=w.window.office_director_staff_id if w.window else None,
+            staffed=w.staffed,
+            gaps=list(w.gaps),
+            department_id=w.department_id,
+        )
