@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
+    from chalicelib.services.responsibility import ResponsibilityService
     from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
 
@@ -137,6 +138,12 @@ class RequestContext:
         from chalicelib.services.staff import StaffService
 
         return StaffService(self.catalogue)
+
+    @cached_property
+    def responsibility(self) -> ResponsibilityService:
+        from chalicelib.services.responsibility import ResponsibilityService
+
+        return ResponsibilityService(self.catalogue, self.applications)
 
     @cached_property
     def conduct(self) -> ConductService:

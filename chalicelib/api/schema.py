@@ -120,6 +120,11 @@ from chalicelib.api.ratings.mutations.rectification_record import (
     rectification_record,
 )
 from chalicelib.api.ratings.queries import RatingQuery
+from chalicelib.api.responsibility.mutations.responsibility_matrix_set import (
+    ResponsibilityMatrixSetPayload,
+    responsibility_matrix_set,
+)
+from chalicelib.api.responsibility.queries import ResponsibilityQuery
 from chalicelib.api.staff.mutations.department_window_set import DepartmentWindowSetPayload, department_window_set
 from chalicelib.api.staff.mutations.staff_change import StaffChangePayload, staff_change
 from chalicelib.api.staff.mutations.staff_create import StaffCreatePayload, staff_create
@@ -157,6 +162,7 @@ class Query(
     ComplaintQuery,
     StaffQuery,
     ConductQuery,
+    ResponsibilityQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -250,6 +256,7 @@ class Mutation:
     )
     window_post_feedback: WindowPostFeedbackPayload = mutation(window_post_feedback, access=PUBLIC)
     staff_violation_record: StaffViolationRecordPayload = mutation(staff_violation_record, access=SUPERVISOR)
+    responsibility_matrix_set: ResponsibilityMatrixSetPayload = mutation(responsibility_matrix_set, access=ADMIN)
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -20,7 +20,7 @@ from chalicelib.api.context import RequestContext
 from chalicelib.api.errors import BAD_REQUEST
 from chalicelib.api.schema import build_schema
 from chalicelib.config import Settings, get_settings
-from chalicelib.services.staff import standing_refusal
+from chalicelib.services.staff import standing
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         return parsed
     try:
         principal = principal_from_header(request.headers.get("authorization"), settings)
-        refusal = standing_refusal(principal)  # token claims vs the staff record (seed 004 三(二))
+        refusal, principal = standing(principal)  # token claims vs the staff record (seed 004 三(二))
         if refusal is not None:
             raise TokenError(TOKEN_SCOPE, refusal)
     except TokenError as error:

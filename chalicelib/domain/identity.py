@@ -33,6 +33,9 @@ class Principal:
     name: str = ""
     department_id: str | None = None
     centre_id: str | None = None
+    # The window post the staff member holds (A, else the one they back up), from the staff
+    # record: audit events record it beside the person (seed 003 二(三)4).
+    post: str | None = None
 
     @property
     def is_authenticated(self) -> bool:

@@ -18,6 +18,7 @@ class MessageKind(StrEnum):
     RECTIFICATION = "rectification"  # a bad rating opened a rectification task
     COMPLAINT = "complaint"  # a complaint was filed or resolved
     BULLETIN = "bulletin"  # 通报: a unit's or a person's lapse made public (seed 004)
+    RESPONSIBILITY_FILING = "responsibility_filing"  # 责任分工报市直对口部门备案 (seed 003)
 
 
 @dataclass(frozen=True)

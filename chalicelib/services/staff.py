@@ -468,6 +468,16 @@ def _record_of(staff_id: str, repo: StaffRepository) -> Staff | None:
     return staff
 
 
+def standing(principal: Principal, repo: StaffRepository | None = None) -> tuple[str | None, Principal]:
+    """`standing_refusal`, and the principal with the window post from the record (for audit)."""
+    refusal = standing_refusal(principal, repo)
+    if refusal is not None or not principal.is_staff or principal.subject is None:
+        return refusal, principal
+    staff = _record_of(principal.subject, repo or StaffRepository())  # cached by the check above
+    post = (staff.post_ref or staff.backup_ref) if staff else None
+    return None, replace(principal, post=post) if post else principal
+
+
 def standing_refusal(principal: Principal, repo: StaffRepository | None = None) -> str | None:
     """Why a staff token no longer matches the staff record, or None.
 

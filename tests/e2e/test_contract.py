@@ -464,7 +464,21 @@ def _staff_ops() -> dict[str, Any]:
         api.gql(op("StaffViolationRecord"), variables, as_=supervisor)
         return {"centreId": gid("Centre", "zs-city")}, None
 
+    def matrix(api: Api) -> tuple[dict[str, Any], str | None]:
+        from tests.e2e import test_responsibility as tr
+
+        tr.make_section_head(api, "approver-market-mao", "city-market", "食品经营许可科", ["APPROVER"])
+        ids = {"itemId": gid("ServiceItem", "ZS-SCJG-004"), "centreId": gid("Centre", "zs-city")}
+        return {"input": {**ids, "assignments": tr.market_steps(), "reason": "明确分工"}}, sp.admin(api)
+
+    def on_case(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, admin = matrix(api)
+        api.gql(op("ResponsibilityMatrixSet"), variables, as_=admin)
+        return {"applicationId": Case(api, "ZS-SCJG-004").filed().id}, "clerk-li"
+
     return {
+        "ResponsibilityMatrixSet": matrix,
+        "CaseResponsibility": on_case,
         "StaffViolationRecord": charged,
         "Bulletins": bulletins,
         "StaffCreate": create,

@@ -187,6 +187,9 @@ class ApplicationEvent:
     reason: str
     prev_hash: str
     hash: str
+    post: str = strawberry.field(
+        default="", description="The window post the actor acted from (`<centre>/<post>`; staff only, else empty)."
+    )
 
 
 @visible_to(AUTHENTICATED)
