@@ -11,6 +11,7 @@ from chalicelib.config import Settings
 from chalicelib.domain.catalogue import Centre, Department
 from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.identity import Principal
+from chalicelib.domain.oversight import Oversight
 from chalicelib.domain.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
@@ -22,7 +23,9 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.conduct import ConductService
+    from chalicelib.services.duty import DutyService
     from chalicelib.services.inspections import InspectionService
+    from chalicelib.services.oversight import OversightService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.responsibility import ResponsibilityService
@@ -40,10 +43,12 @@ class RequestContext:
     caller_key: str = "anonymous"
     departments: BatchLoader[Department] = field(init=False)
     centres: BatchLoader[Centre] = field(init=False)
+    oversights: BatchLoader[Oversight] = field(init=False)  # 一把手督办 flags of cases
 
     def __post_init__(self) -> None:
         self.departments = BatchLoader(self.catalogue.departments_by_id)
         self.centres = BatchLoader(self.catalogue.centres_by_id)
+        self.oversights = BatchLoader(lambda ids: self.oversight.of_cases(ids))
 
     @property
     def calendar(self) -> WorkingDayCalendar:
@@ -144,6 +149,18 @@ class RequestContext:
         from chalicelib.services.responsibility import ResponsibilityService
 
         return ResponsibilityService(self.catalogue, self.applications)
+
+    @cached_property
+    def oversight(self) -> OversightService:
+        from chalicelib.services.oversight import OversightService
+
+        return OversightService(self.catalogue, self.applications)
+
+    @cached_property
+    def duty(self) -> DutyService:
+        from chalicelib.services.duty import DutyService
+
+        return DutyService(self.catalogue, self.calendar)
 
     @cached_property
     def conduct(self) -> ConductService:

@@ -103,6 +103,11 @@ from chalicelib.api.conduct.mutations.staff_violation_record import (
     staff_violation_record,
 )
 from chalicelib.api.conduct.queries import ConductQuery
+from chalicelib.api.duty.mutations.duty_bulletins_issue import DutyBulletinsIssuePayload, duty_bulletins_issue
+from chalicelib.api.duty.mutations.duty_check_in import DutyCheckInPayload, duty_check_in
+from chalicelib.api.duty.mutations.duty_check_out import DutyCheckOutPayload, duty_check_out
+from chalicelib.api.duty.mutations.duty_roster_set import DutyRosterSetPayload, duty_roster_set
+from chalicelib.api.duty.queries import DutyQuery
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.identity.types import IdentityQuery
 
@@ -112,6 +117,11 @@ from chalicelib.api.inspections.queries import InspectionQuery
 
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
+from chalicelib.api.oversight.mutations.application_oversight_flag import (
+    ApplicationOversightFlagPayload,
+    application_oversight_flag,
+)
+from chalicelib.api.oversight.queries import OversightQuery
 from chalicelib.api.permissions import ADMIN, PUBLIC, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
 from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate
@@ -163,6 +173,8 @@ class Query(
     StaffQuery,
     ConductQuery,
     ResponsibilityQuery,
+    DutyQuery,
+    OversightQuery,
     IdentityQuery,
     NodeQuery,
 ):
@@ -257,6 +269,14 @@ class Mutation:
     window_post_feedback: WindowPostFeedbackPayload = mutation(window_post_feedback, access=PUBLIC)
     staff_violation_record: StaffViolationRecordPayload = mutation(staff_violation_record, access=SUPERVISOR)
     responsibility_matrix_set: ResponsibilityMatrixSetPayload = mutation(responsibility_matrix_set, access=ADMIN)
+    # --- leaders on duty at the windows (seed 004 三(一)) ------------------------------------------
+    duty_roster_set: DutyRosterSetPayload = mutation(duty_roster_set, access=AnyRole(Role.ADMIN, Role.SUPERVISOR))
+    duty_check_in: DutyCheckInPayload = mutation(duty_check_in, access=STAFF)
+    duty_check_out: DutyCheckOutPayload = mutation(duty_check_out, access=STAFF)
+    duty_bulletins_issue: DutyBulletinsIssuePayload = mutation(duty_bulletins_issue, access=SUPERVISOR)
+    application_oversight_flag: ApplicationOversightFlagPayload = mutation(
+        application_oversight_flag, access=SUPERVISOR
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

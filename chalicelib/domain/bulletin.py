@@ -15,6 +15,7 @@ LEADERSHIP_FEED = "leadership-group"  # the feed of the leadership group the cen
 class BulletinKind(StrEnum):
     PERSON_NOTICE = "person_notice"  # 第一次: 通报批评 of a window person
     PERSON_RETURN = "person_return"  # 第二次: 退回原单位
+    UNIT_DUTY = "unit_duty"  # 单位负责人未到窗口值班 (seed 004 三(一): 每月登记、通报)
 
 
 @dataclass(frozen=True)

@@ -476,7 +476,39 @@ def _staff_ops() -> dict[str, Any]:
         api.gql(op("ResponsibilityMatrixSet"), variables, as_=admin)
         return {"applicationId": Case(api, "ZS-SCJG-004").filed().id}, "clerk-li"
 
+    def next_working_day() -> str:
+        from chalicelib.domain.working_days import DEFAULT_CALENDAR
+
+        day = datetime.now(timezone(timedelta(hours=8))).date() + timedelta(days=1)
+        while not DEFAULT_CALENDAR.is_working_day(day):
+            day += timedelta(days=1)
+        return str(day)
+
+    def rostered(api: Api) -> tuple[dict[str, Any], str | None]:
+        head = {"departmentId": gid("Department", "city-market"), "staffId": gid("Staff", "approver-market-mao")}
+        return {"input": {**head, "days": [next_working_day()]}}, api.staff_with("supervisor")
+
+    def register(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, supervisor = rostered(api)
+        api.gql(op("DutyRosterSet"), variables, as_=supervisor)
+        return {"month": next_working_day()[:7]}, supervisor
+
+    def oversee(api: Api) -> tuple[dict[str, Any], str | None]:
+        case = Case(api, "ZS-SCJG-004").accepted()
+        return {"input": {"applicationId": case.id, "project": "MAJOR", "reason": "市重大工程"}}, api.staff_with(
+            "supervisor"
+        )
+
+    def head_worklist(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, supervisor = oversee(api)
+        api.gql(op("ApplicationOversightFlag"), variables, as_=supervisor)
+        return {}, "approver-market-mao"
+
     return {
+        "ApplicationOversightFlag": oversee,
+        "HeadOversightWorklist": head_worklist,
+        "DutyRosterSet": rostered,
+        "DutyRegister": register,
         "ResponsibilityMatrixSet": matrix,
         "CaseResponsibility": on_case,
         "StaffViolationRecord": charged,

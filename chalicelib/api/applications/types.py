@@ -352,6 +352,12 @@ class Application(relay.Node):
     def accepted_by(self) -> str | None:
         return self.domain.accepted_by
 
+    @field(
+        access=STAFF, description="一把手督办 (seed 004 三(一)): a major project the lead department's head oversees."
+    )
+    def head_oversight(self, info: Info) -> bool:
+        return info.context.oversights.get(self.domain.id) is not None
+
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
         page = info.context.application_repository.events_page(self.domain.id, page_size(first), after)
