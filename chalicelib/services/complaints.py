@@ -155,9 +155,15 @@ class ComplaintService:
         at = after.history[-1].at
         uow = UnitOfWork()
         self.complaints.stage_update(uow, after, rev)
+        if after.target.kind is TargetKind.WINDOW_POST:  # settled: off the post's worklist
+            from chalicelib.services.staff import post_work_for
+            from chalicelib.storage.staff_repository import StaffRepository
+
+            StaffRepository().stage_work_gone(uow, post_work_for(after))
         if outcome is ComplaintOutcome.SUBSTANTIATED:
             self.statistics.stage(uow, complaint_deltas(after, at, "complaints_substantiated"), after.id)
-        recipients = (after.filed_by, department_feed(after.target.department_id))
+        filer = () if after.filed_by == dc.PUBLIC_FILER else (after.filed_by,)  # anonymous feedback: no feed
+        recipients = (*filer, department_feed(after.target.department_id))
         title = f"投诉处理结果:{after.target.label},经核查{OUTCOME_LABEL[outcome]}"
         message = self._notice(after, "resolved", title, recipients)
         self.outbox.stage(uow, message)

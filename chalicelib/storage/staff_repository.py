@@ -136,6 +136,10 @@ class StaffRepository:
     def stage_work_done(self, uow: UnitOfWork, entry: PostWorkEntry) -> None:
         uow.delete_existing(self._work(entry))
 
+    def stage_work_gone(self, uow: UnitOfWork, entry: PostWorkEntry) -> None:
+        """Remove the item whether or not the holder answered it (the complaint was settled)."""
+        uow.delete(self._work(entry))
+
     def worklist(self, post_ref: str, first: int, after: str | None) -> Page[PostWorkEntry]:
         page = query_page(f"POSTWORK#{post_ref}", first=first, after=after)
         return Page([(decode_as(PostWorkEntry, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)

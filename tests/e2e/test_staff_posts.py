@@ -319,6 +319,20 @@ def test_seed001_public_card_read_anonymously_and_complaint_filed_from_it(api: A
     # The holder (A of w11) sees it in the post's worklist.
     items = worklist(api, w11, api.token_for("clerk-market-zhou"))["data"]["windowPostWorklist"]["edges"]
     assert [i["node"]["text"] for i in items] == ["办事效率很低"]
+    # A supervisor settles it like any complaint; the anonymous filer has no feed to tell.
+    from chalicelib.storage.outbox_repository import OutboxRepository
+
+    complaint_id = api.gql("{ complaints { edges { node { id } } } }", as_=api.staff_with("supervisor"))["data"][
+        "complaints"
+    ]["edges"][0]["node"]["id"]
+    resolved = api.gql(
+        op("ComplaintResolve"),
+        {"input": {"id": complaint_id, "outcome": "UNSUBSTANTIATED", "note": "经核查系高峰期排队"}},
+        as_=api.staff_with("supervisor"),
+    )
+    assert resolved["data"]["complaintResolve"]["userErrors"] == []
+    assert OutboxRepository().feed("public", 10, None).items == []
+    assert worklist(api, w11, api.token_for("clerk-market-zhou"))["data"]["windowPostWorklist"]["edges"] == []
     # Blank feedback and an unknown window are refused; nothing is filed.
     blank = api.gql(op("WindowPostFeedback"), {"input": {"windowPostId": w11, "text": "  "}})
     assert [e["code"] for e in blank["data"]["windowPostFeedback"]["userErrors"]] == ["TEXT_REQUIRED"]
