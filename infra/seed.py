@@ -20,6 +20,7 @@ from typing import Any
 
 from chalicelib.domain import catalogue as dc
 from chalicelib.domain.identity import Role
+from chalicelib.domain.staff import seeded_standing
 from chalicelib.domain.verified_identity import classify
 from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -110,7 +111,9 @@ def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
     # Centres and departments are administered through the API once loaded (versioned): the seed
     # adds only the ones not stored yet and never overwrites an administrator's change.
     OrganisationRepository().import_initial(list(seed.centres), list(seed.departments), SEEDER, now_iso())
-    repo.import_reference([], [], list(seed.staff), list(seed.posts))
+    # People named on the seeded posts are posted (派驻) as A or B (domain/staff.py).
+    staff = [seeded_standing(person, list(seed.posts)) for person in seed.staff]
+    repo.import_reference([], [], staff, list(seed.posts))
     by_code: dict[str, list[dc.ItemVersion]] = {}
     for version in versions:
         by_code.setdefault(version.item.code, []).append(version)

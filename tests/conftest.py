@@ -88,13 +88,19 @@ def stage_env(
 
 
 @pytest.fixture
-def ddb(stage_env: None) -> Iterator[None]:
+def ddb(stage_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """An empty table in moto."""
     from moto import mock_aws
 
+    from chalicelib.services import staff as staff_service
     from chalicelib.services.calendar import CALENDAR_CACHE
     from chalicelib.storage.tables import configure, create_table
 
+    # Staff standing (token vs record) is cached per process for a bounded time: each test starts
+    # with an empty cache for its fresh table, and the cache's clock stands still within a test
+    # (tests/e2e/test_staff_posts.py moves it to test the bound).
+    staff_service.clear_standing_cache()
+    monkeypatch.setattr(staff_service, "_monotonic", lambda: 0.0)
     with mock_aws():
         configure(TABLE, None, "cn-north-1")
         create_table()
@@ -119,9 +125,14 @@ def seed_data() -> Any:
 
 @pytest.fixture
 def seeded(ddb: None, seed_data: Any) -> Any:
+    from chalicelib.domain.staff import seeded_standing
+    from chalicelib.services.staff import prime_standing
     from infra.seed import apply
 
     apply(seed_data)
+    # As in a warm Lambda: the seeded staff's standing is known (request counts measure warm paths;
+    # the cold path's one GetItem is tested in tests/e2e/test_staff_posts.py).
+    prime_standing([seeded_standing(s, list(seed_data.posts)) for s in seed_data.staff])
     return seed_data
 
 

@@ -11,6 +11,7 @@ from chalicelib.config import Settings
 from chalicelib.domain.catalogue import Centre, Department
 from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.identity import Principal
+from chalicelib.domain.oversight import Oversight
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificates import CertificateService
@@ -23,19 +24,24 @@ if TYPE_CHECKING:
     from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.complaints import ComplaintService
+    from chalicelib.services.conduct import ConductService
     from chalicelib.services.consultations import ConsultationService
     from chalicelib.services.counterpart import CounterpartService
     from chalicelib.services.credit import CreditService
     from chalicelib.services.delegation import DelegationService
+    from chalicelib.services.duty import DutyService
     from chalicelib.services.emergency_handling import EmergencyHandlingService
     from chalicelib.services.handover import HandoverService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.intake_refusals import IntakeRefusalService
     from chalicelib.services.local_tuning import TuningService
     from chalicelib.services.organisation import OrganisationService
+    from chalicelib.services.oversight import OversightService
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
+    from chalicelib.services.responsibility import ResponsibilityService
+    from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
     from chalicelib.services.window_authority import WindowAuthorityService
 
@@ -50,10 +56,12 @@ class RequestContext:
     caller_key: str = "anonymous"
     departments: BatchLoader[Department] = field(init=False)
     centres: BatchLoader[Centre] = field(init=False)
+    oversights: BatchLoader[Oversight] = field(init=False)  # 一把手督办 flags of cases
 
     def __post_init__(self) -> None:
         self.departments = BatchLoader(self.catalogue.departments_by_id)
         self.centres = BatchLoader(self.catalogue.centres_by_id)
+        self.oversights = BatchLoader(lambda ids: self.oversight.of_cases(ids))
 
     @cached_property
     def calendar(self) -> WorkingDayCalendar:
@@ -117,9 +125,11 @@ class RequestContext:
                 return None
             return (info.size, info.sha256) if info else None
 
-        return ApplicationService(
+        service = ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
+        service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
+        return service
 
     @cached_property
     def supervision(self) -> SupervisionService:
@@ -233,6 +243,37 @@ class RequestContext:
         from chalicelib.services.organisation import OrganisationService
 
         return OrganisationService(self.catalogue)
+
+    # --- staff, window posts and AB cover (seeds 001, 004) ---------------------------------------
+    @cached_property
+    def staff(self) -> StaffService:
+        from chalicelib.services.staff import StaffService
+
+        return StaffService(self.catalogue)
+
+    @cached_property
+    def responsibility(self) -> ResponsibilityService:
+        from chalicelib.services.responsibility import ResponsibilityService
+
+        return ResponsibilityService(self.catalogue, self.applications)
+
+    @cached_property
+    def oversight(self) -> OversightService:
+        from chalicelib.services.oversight import OversightService
+
+        return OversightService(self.catalogue, self.applications)
+
+    @cached_property
+    def duty(self) -> DutyService:
+        from chalicelib.services.duty import DutyService
+
+        return DutyService(self.catalogue, self.calendar)
+
+    @cached_property
+    def conduct(self) -> ConductService:
+        from chalicelib.services.conduct import ConductService
+
+        return ConductService(self.catalogue)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

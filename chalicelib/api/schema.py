@@ -116,6 +116,11 @@ from chalicelib.api.complaints.mutations.complaint_resolve import (
     complaint_resolve,
 )
 from chalicelib.api.complaints.queries import ComplaintQuery
+from chalicelib.api.conduct.mutations.staff_violation_record import (
+    StaffViolationRecordPayload,
+    staff_violation_record,
+)
+from chalicelib.api.conduct.queries import ConductQuery
 
 # --- consultations (咨询, seed 004 首问负责制) ---------------------------------------------------
 from chalicelib.api.consultations.mutations.consultation_record import ConsultationRecordPayload, consultation_record
@@ -156,6 +161,11 @@ from chalicelib.api.delegation.mutations.guidance_catalogue_set import (
     guidance_catalogue_set,
 )
 from chalicelib.api.delegation.queries import DelegationQuery
+from chalicelib.api.duty.mutations.duty_bulletins_issue import DutyBulletinsIssuePayload, duty_bulletins_issue
+from chalicelib.api.duty.mutations.duty_check_in import DutyCheckInPayload, duty_check_in
+from chalicelib.api.duty.mutations.duty_check_out import DutyCheckOutPayload, duty_check_out
+from chalicelib.api.duty.mutations.duty_roster_set import DutyRosterSetPayload, duty_roster_set
+from chalicelib.api.duty.queries import DutyQuery
 
 # --- emergency first handling (先予办理, seed 004 二(三)) -----------------------------------------
 from chalicelib.api.emergency_handling.mutations.application_emergency_authorise import (
@@ -203,7 +213,12 @@ from chalicelib.api.organisation.mutations.department_close import DepartmentClo
 from chalicelib.api.organisation.mutations.department_create import DepartmentCreatePayload, department_create
 
 # ------------------------------------------------------------------------------------------------
-from chalicelib.api.permissions import ADMIN, STAFF, AnyRole, mutation
+from chalicelib.api.oversight.mutations.application_oversight_flag import (
+    ApplicationOversightFlagPayload,
+    application_oversight_flag,
+)
+from chalicelib.api.oversight.queries import OversightQuery
+from chalicelib.api.permissions import ADMIN, PUBLIC, STAFF, AnyRole, mutation
 from chalicelib.api.public.queries import PublicQuery
 from chalicelib.api.ratings.mutations.application_rate import ApplicationRatePayload, application_rate
 from chalicelib.api.ratings.mutations.rectification_record import (
@@ -221,7 +236,28 @@ from chalicelib.api.referrals.mutations.application_referral_start import (
 )
 from chalicelib.api.referrals.queries import ReferralQuery
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
+from chalicelib.api.responsibility.mutations.responsibility_matrix_set import (
+    ResponsibilityMatrixSetPayload,
+    responsibility_matrix_set,
+)
+from chalicelib.api.responsibility.queries import ResponsibilityQuery
 from chalicelib.api.scalars import SCALAR_MAP
+from chalicelib.api.staff.mutations.department_window_set import DepartmentWindowSetPayload, department_window_set
+from chalicelib.api.staff.mutations.staff_change import StaffChangePayload, staff_change
+from chalicelib.api.staff.mutations.staff_create import StaffCreatePayload, staff_create
+from chalicelib.api.staff.mutations.staff_return_to_unit import StaffReturnToUnitPayload, staff_return_to_unit
+from chalicelib.api.staff.mutations.window_post_assign import WindowPostAssignPayload, window_post_assign
+from chalicelib.api.staff.mutations.window_post_complaint_reply import (
+    WindowPostComplaintReplyPayload,
+    window_post_complaint_reply,
+)
+from chalicelib.api.staff.mutations.window_post_create import WindowPostCreatePayload, window_post_create
+from chalicelib.api.staff.mutations.window_post_feedback import WindowPostFeedbackPayload, window_post_feedback
+from chalicelib.api.staff.mutations.window_post_leave_request import (
+    WindowPostLeaveRequestPayload,
+    window_post_leave_request,
+)
+from chalicelib.api.staff.queries import StaffQuery
 from chalicelib.api.supervision.mutations.violation_annotate import ViolationAnnotatePayload, violation_annotate
 from chalicelib.api.supervision.mutations.warning_acknowledge import WarningAcknowledgePayload, warning_acknowledge
 from chalicelib.api.supervision.queries import SupervisionQuery
@@ -259,6 +295,11 @@ class Query(
     ReferralQuery,
     HandoverQuery,
     TuningQuery,
+    StaffQuery,
+    ConductQuery,
+    ResponsibilityQuery,
+    DutyQuery,
+    OversightQuery,
     IdentityQuery,
     CalendarQuery,
     CreditQuery,
@@ -412,6 +453,30 @@ class Mutation:
     department_create: DepartmentCreatePayload = mutation(department_create, access=ADMIN)
     department_change: DepartmentChangePayload = mutation(department_change, access=ADMIN)
     department_close: DepartmentClosePayload = mutation(department_close, access=ADMIN)
+    # --- staff, window posts and AB cover (seeds 001, 004): scope checked in the service --------
+    staff_create: StaffCreatePayload = mutation(staff_create, access=ADMIN)
+    staff_change: StaffChangePayload = mutation(staff_change, access=ADMIN)
+    staff_return_to_unit: StaffReturnToUnitPayload = mutation(
+        staff_return_to_unit, access=AnyRole(Role.ADMIN, Role.SUPERVISOR)
+    )
+    window_post_create: WindowPostCreatePayload = mutation(window_post_create, access=ADMIN)
+    window_post_assign: WindowPostAssignPayload = mutation(window_post_assign, access=ADMIN)
+    department_window_set: DepartmentWindowSetPayload = mutation(department_window_set, access=ADMIN)
+    window_post_leave_request: WindowPostLeaveRequestPayload = mutation(window_post_leave_request, access=CLERK)
+    window_post_complaint_reply: WindowPostComplaintReplyPayload = mutation(
+        window_post_complaint_reply, access=AnyRole(Role.CLERK, Role.SUPERVISOR)
+    )
+    window_post_feedback: WindowPostFeedbackPayload = mutation(window_post_feedback, access=PUBLIC)
+    staff_violation_record: StaffViolationRecordPayload = mutation(staff_violation_record, access=SUPERVISOR)
+    responsibility_matrix_set: ResponsibilityMatrixSetPayload = mutation(responsibility_matrix_set, access=ADMIN)
+    # --- leaders on duty at the windows (seed 004 三(一)) ------------------------------------------
+    duty_roster_set: DutyRosterSetPayload = mutation(duty_roster_set, access=AnyRole(Role.ADMIN, Role.SUPERVISOR))
+    duty_check_in: DutyCheckInPayload = mutation(duty_check_in, access=STAFF)
+    duty_check_out: DutyCheckOutPayload = mutation(duty_check_out, access=STAFF)
+    duty_bulletins_issue: DutyBulletinsIssuePayload = mutation(duty_bulletins_issue, access=SUPERVISOR)
+    application_oversight_flag: ApplicationOversightFlagPayload = mutation(
+        application_oversight_flag, access=SUPERVISOR
+    )
 
 
 def _extensions(settings: Settings) -> list[object]:

@@ -23,13 +23,14 @@ from chalice.app import Request, Response
 from graphql import GraphQLError
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from chalicelib.api.auth import KeySourceUnavailable, TokenError, principal_from_header
+from chalicelib.api.auth import TOKEN_SCOPE, KeySourceUnavailable, TokenError, principal_from_header
 from chalicelib.api.context import RequestContext
 from chalicelib.api.errors import BAD_REQUEST, should_mask_error
 from chalicelib.api.graphiql import graphiql_page
 from chalicelib.api.request_errors import code_uncoded, is_request_error
 from chalicelib.api.schema import build_schema
 from chalicelib.config import Settings, get_settings
+from chalicelib.services.staff import standing
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,9 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         return parsed
     try:
         principal = principal_from_header(request.headers.get("authorization"), settings)
+        refusal, principal = standing(principal)  # token claims vs the staff record (seed 004 三(二))
+        if refusal is not None:
+            raise TokenError(TOKEN_SCOPE, refusal)
     except TokenError as error:
         response = _error(401, error.code, str(error), media)
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'

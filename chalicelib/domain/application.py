@@ -489,6 +489,7 @@ def shown_event(event: Event, staff: bool, viewer: str | None) -> Event:
         event,
         action="review" if internal else event.action,
         actor=actor,
+        post="",
         reason="审查中" if internal else event.reason,
         from_state=shown_state(State(event.from_state), False).value if event.from_state else None,
         to_state=shown_state(State(event.to_state), False).value,
@@ -567,7 +568,10 @@ def _move(
     """Append the audit event (hash-chained to the previous one) to a state change."""
     who = actor.subject if actor and actor.subject else SYSTEM
     role = ",".join(sorted(r.value for r in actor.roles)) if actor else SYSTEM
-    event = make_event(case.last_hash, case.events + 1, at, action, who, role, case.state.value, to.state.value, reason)
+    post = (actor.post or "") if actor else ""
+    event = make_event(
+        case.last_hash, case.events + 1, at, action, who, role, case.state.value, to.state.value, reason, post
+    )
     return Transition(replace(to, events=event.seq, last_hash=event.hash), event, tuple(effects))
 
 
@@ -693,7 +697,16 @@ def file(
         oversight_centre_ids=oversight_centre_ids or (centre_id, competent),
     )
     event = make_event(
-        draft.last_hash, 1, at, "file", who, draft.filed_by_role, None, State.SUBMITTED.value, "提交申请"
+        draft.last_hash,
+        1,
+        at,
+        "file",
+        who,
+        draft.filed_by_role,
+        None,
+        State.SUBMITTED.value,
+        "提交申请",
+        actor.post or "",
     )
     return Transition(replace(draft, events=1, last_hash=event.hash), event)
 

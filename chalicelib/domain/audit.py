@@ -62,7 +62,8 @@ class EventAction(StrEnum):
 
 @dataclass(frozen=True)
 class Event:
-    """One transition of a case: who (actor, role), when, from/to state, why."""
+    """One transition of a case: who (actor, role, and the window post they act from), when,
+    from/to state, why."""
 
     seq: int
     at: str
@@ -74,6 +75,7 @@ class Event:
     reason: str
     prev_hash: str
     hash: str
+    post: str = ""  # `<centre>/<post>`; empty for back-office staff, applicants and the system
 
 
 def event_hash(
@@ -86,9 +88,13 @@ def event_hash(
     from_state: str | None,
     to_state: str,
     reason: str,
+    post: str = "",
 ) -> str:
+    fields: list[object] = [prev_hash, seq, at, action, actor, role, from_state, to_state, reason]
+    if post:  # events written before posts were recorded keep their hashes
+        fields.append(post)
     body = json.dumps(
-        [prev_hash, seq, at, action, actor, role, from_state, to_state, reason],
+        fields,
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -105,9 +111,10 @@ def make_event(
     from_state: str | None,
     to_state: str,
     reason: str,
+    post: str = "",
 ) -> Event:
-    digest = event_hash(prev_hash, seq, at, action, actor, role, from_state, to_state, reason)
-    return Event(seq, at, action, actor, role, from_state, to_state, reason, prev_hash, digest)
+    digest = event_hash(prev_hash, seq, at, action, actor, role, from_state, to_state, reason, post)
+    return Event(seq, at, action, actor, role, from_state, to_state, reason, prev_hash, digest, post)
 
 
 def rehash(event: Event, prev_hash: str) -> str:
@@ -122,6 +129,7 @@ def rehash(event: Event, prev_hash: str) -> str:
         event.from_state,
         event.to_state,
         event.reason,
+        event.post,
     )
 
 

@@ -1,4 +1,5 @@
-"""Service catalogue (事项清单): centres, departments, window posts, staff and service items.
+"""Service catalogue (事项清单): centres, departments and service items (staff and window posts:
+`domain/staff.py`, re-exported here).
 
 Seed 001 lists the elements every published item carries (name, conditions, materials,
 procedure, limits, fees and their basis, legal basis, supervision phone); seed 003 requires
@@ -17,7 +18,6 @@ from enum import StrEnum
 from chalicelib.domain.application_form import FormDefinitionCode, FormField, form_definition_problems
 from chalicelib.domain.deficiency_policy import DeficiencyPolicy, DeficiencyPolicyCode, policy_problems
 from chalicelib.domain.errors import DomainError, Violation
-from chalicelib.domain.identity import Role
 from chalicelib.domain.material_condition import ConditionCode, MaterialCondition, condition_problems
 from chalicelib.domain.organisation import (  # re-exported: the organisation has its own module
     Centre as Centre,
@@ -37,33 +37,7 @@ from chalicelib.domain.organisation import (
 from chalicelib.domain.organisation import (
     validate_hierarchy as validate_hierarchy,
 )
-
-
-class PostKind(StrEnum):
-    COMPREHENSIVE = "comprehensive"  # 综合窗口: accepts for every department
-    DEPARTMENT = "department"
-
-
-@dataclass(frozen=True)
-class WindowPost:
-    """A window post with its AB backup (seed 004: AB岗 so no window is ever unstaffed)."""
-
-    id: str
-    centre_id: str
-    name: str
-    kind: PostKind
-    staff_id: str
-    backup_staff_id: str
-    department_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Staff:
-    id: str
-    name: str
-    roles: frozenset[Role]
-    department_id: str
-    centre_id: str
+from chalicelib.domain.staff import PostKind, Staff, WindowPost  # noqa: F401  (moved to domain/staff.py; re-exported)
 
 
 class ItemKind(StrEnum):

@@ -111,3 +111,25 @@ def resolve(complaint: Complaint, actor: Principal, outcome: ComplaintOutcome, n
     at = now.isoformat(timespec="seconds")
     entry = HistoryEntry(f"resolve:{outcome.value}", actor.subject, "supervisor", at, text)
     return replace(complaint, status=ComplaintStatus.RESOLVED, outcome=outcome, history=(*complaint.history, entry))
+
+
+PUBLIC_FILER = "public"  # an anonymous feedback form (反馈意见表) at the window's supervision card
+
+
+def file_public(complaint_id: str, target: Target, text: str, now: datetime) -> Complaint:
+    """Seed 001 三(四)3: anyone may give feedback on a window from its public supervision card."""
+    body = check_text(text)
+    at = now.isoformat(timespec="seconds")
+    entry = HistoryEntry("file", PUBLIC_FILER, "filer", at, body)
+    return Complaint(complaint_id, target, body, PUBLIC_FILER, at, history=(entry,))
+
+
+def reply(complaint: Complaint, by: str, text: str, now: datetime) -> Complaint:
+    """The window post's holder answers a complaint addressed to the post (kept in its history)."""
+    if complaint.target.kind is not TargetKind.WINDOW_POST:
+        raise DomainError.one(ComplaintCode.NOT_FOUND, "投诉不存在", "complaintId")
+    if complaint.status is ComplaintStatus.RESOLVED:
+        raise DomainError.one(ComplaintCode.ALREADY_RESOLVED, "该投诉已处理", "complaintId")
+    body = _text(text, ComplaintCode.NOTE_REQUIRED, "请填写答复内容", "text", MAX_NOTE)
+    entry = HistoryEntry("reply", by, f"window_post:{complaint.target.ref}", now.isoformat(timespec="seconds"), body)
+    return replace(complaint, history=(*complaint.history, entry))

@@ -36,6 +36,9 @@ class Principal:
     # The identifier the portal's real-name authentication verified (resident ID number or
     # unified social credit code; token claim `custom:identifier`), if any.
     identifier: str | None = None
+    # The window post the staff member holds (A, else the one they back up), from the staff
+    # record: audit events record it beside the person (seed 003 二(三)4).
+    post: str | None = None
 
     @property
     def is_authenticated(self) -> bool:

@@ -103,6 +103,9 @@ def supervises(case: Application, principal: Principal) -> bool:
 class ApplicationService:
     """The commands of the application lifecycle, bound to their repositories and clock."""
 
+    # Stages person-level charges of a transition in its transaction (set by the API context).
+    person_charges: Callable[[UnitOfWork, Application, Transition], None] | None = None
+
     def __init__(
         self,
         applications: ApplicationRepository,
@@ -203,6 +206,8 @@ class ApplicationService:
         self.applications.stage_change(
             uow, case, transition.case, rev, transition.event, da.china_date(now), transition.effects
         )
+        if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
+            self.person_charges(uow, case, transition)
         return self._commit(uow, principal, operation, key, transition.case, application_id)
 
     def _materials(self, owners: set[str], refs: list[MaterialRef], round_: int) -> tuple[da.SubmittedMaterial, ...]:

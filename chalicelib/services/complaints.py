@@ -97,6 +97,7 @@ class ComplaintService:
         self.statistics.stage(uow, complaint_deltas(complaint, complaint.filed_at, "complaints"), complaint.id)
         message = self._notice(complaint, "filed", f"投诉:{target.label}", (department_feed(target.department_id),))
         self.outbox.stage(uow, message)
+        self._route_to_post(uow, complaint)
         if key and principal.subject:
             self.idempotency.remember(
                 uow, principal.subject, "complaintFile", key, {"id": complaint.id, "target": fingerprint}
@@ -111,6 +112,40 @@ class ComplaintService:
         self._deliver([message])
         return complaint
 
+    def file_public(self, window_post: tuple[str, str], text: str, caller_key: str, per_minute: int) -> Complaint:
+        """Seed 001 三(四)3: the feedback form on a window's public supervision card (anyone,
+        rate-limited per caller like other public answers)."""
+        from chalicelib.domain import public_progress as dp
+        from chalicelib.storage.rate_limit_repository import RateLimitRepository
+
+        dc.check_text(text)
+        now = self.now()
+        if (
+            RateLimitRepository().hit(f"feedback:{caller_key}", dp.rate_window(now), now + dp.RATE_RECORD_LIFETIME)
+            > per_minute
+        ):
+            raise DomainError.one(ComplaintCode.OUT_OF_RANGE, "提交过于频繁,请一分钟后再试", "text")
+        target = self._post_target(window_post)
+        complaint = dc.file_public(secrets.token_hex(10), target, text, now)
+        uow = UnitOfWork()
+        self.complaints.stage_new(uow, complaint)
+        self.statistics.stage(uow, complaint_deltas(complaint, complaint.filed_at, "complaints"), complaint.id)
+        message = self._notice(complaint, "filed", f"投诉:{target.label}", (department_feed(target.department_id),))
+        self.outbox.stage(uow, message)
+        self._route_to_post(uow, complaint)
+        uow.commit()
+        self._deliver([message])
+        return complaint
+
+    def _route_to_post(self, uow: UnitOfWork, complaint: Complaint) -> None:
+        """A complaint about a window goes into the post's worklist: whoever holds the post that
+        day (A, or B while A is on leave) answers it (AB岗, seed 004)."""
+        if complaint.target.kind is TargetKind.WINDOW_POST:
+            from chalicelib.services.staff import post_work_for
+            from chalicelib.storage.staff_repository import StaffRepository
+
+            StaffRepository().stage_work(uow, post_work_for(complaint))
+
     def resolve(self, principal: Principal, complaint_id: str, outcome: ComplaintOutcome, note: str) -> Complaint:
         found = self.complaints.get(complaint_id)
         if found is None:
@@ -120,9 +155,15 @@ class ComplaintService:
         at = after.history[-1].at
         uow = UnitOfWork()
         self.complaints.stage_update(uow, after, rev)
+        if after.target.kind is TargetKind.WINDOW_POST:  # settled: off the post's worklist
+            from chalicelib.services.staff import post_work_for
+            from chalicelib.storage.staff_repository import StaffRepository
+
+            StaffRepository().stage_work_gone(uow, post_work_for(after))
         if outcome is ComplaintOutcome.SUBSTANTIATED:
             self.statistics.stage(uow, complaint_deltas(after, at, "complaints_substantiated"), after.id)
-        recipients = (after.filed_by, department_feed(after.target.department_id))
+        filer = () if after.filed_by == dc.PUBLIC_FILER else (after.filed_by,)  # anonymous feedback: no feed
+        recipients = (*filer, department_feed(after.target.department_id))
         title = f"投诉处理结果:{after.target.label},经核查{OUTCOME_LABEL[outcome]}"
         message = self._notice(after, "resolved", title, recipients)
         self.outbox.stage(uow, message)

@@ -144,6 +144,10 @@ def scenario(name: str, api: Api) -> tuple[dict[str, Any], str | None]:
     if supervision is not None:
         result: tuple[dict[str, Any], str | None] = supervision(api)
         return result
+    staff_op = STAFF_OPS.get(name)
+    if staff_op is not None:
+        found: tuple[dict[str, Any], str | None] = staff_op(api)
+        return found
     raise AssertionError(f"no scenario for operation {name}: add one")
 
 
@@ -819,3 +823,101 @@ def _tuning_scenarios() -> dict[str, Any]:
 
 
 SUPERVISION.update(_tuning_scenarios())
+# --- staff, window posts and AB cover (seeds 001, 004) ------------------------------------------
+
+
+def _staff_ops() -> dict[str, Any]:
+    from tests.e2e import test_staff_posts as sp
+
+    def create(api: Api) -> tuple[dict[str, Any], str | None]:
+        return {"input": {"account": "clerk-op", "record": sp.record("契约", "OP001"), "reason": "契约"}}, sp.admin(api)
+
+    def assign(api: Api) -> tuple[dict[str, Any], str | None]:
+        for account, number in (("clerk-op-a", "OP002"), ("clerk-op-b", "OP003")):
+            sp.create_staff(api, account, "契约", number)
+        post = sp.new_market_post(api)
+        ids = {"staffId": gid("Staff", "clerk-op-a"), "backupStaffId": gid("Staff", "clerk-op-b")}
+        return {"input": {"postId": post, **ids, "reason": "派驻"}}, sp.admin(api)
+
+    def leave(api: Api) -> tuple[dict[str, Any], str | None]:
+        start = str(datetime.now(timezone(timedelta(hours=8))).date() + timedelta(days=1))
+        return {"input": {"postId": sp.W02, "start": start, "end": start, "reason": "事假"}}, "clerk-wu"
+
+    w11 = gid("WindowPost", "zs-city/zs-city-w11")
+
+    def worklist(api: Api) -> tuple[dict[str, Any], str | None]:
+        api.gql(op("WindowPostFeedback"), {"input": {"windowPostId": w11, "text": "等候太久"}})
+        return {"postId": w11}, "clerk-market-zhou"
+
+    def charged(api: Api) -> tuple[dict[str, Any], str | None]:
+        evidence = {"staffId": gid("Staff", "clerk-market-xu"), "kind": "CONDUCT_RULES", "evidence": "窗口吸烟"}
+        return {"input": evidence}, api.staff_with("supervisor")
+
+    def bulletins(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, supervisor = charged(api)
+        api.gql(op("StaffViolationRecord"), variables, as_=supervisor)
+        return {"centreId": gid("Centre", "zs-city")}, None
+
+    def matrix(api: Api) -> tuple[dict[str, Any], str | None]:
+        from tests.e2e import test_responsibility as tr
+
+        tr.make_section_head(api, "approver-market-mao", "city-market", "食品经营许可科", ["APPROVER"])
+        ids = {"itemId": gid("ServiceItem", "ZS-SCJG-004"), "centreId": gid("Centre", "zs-city")}
+        return {"input": {**ids, "assignments": tr.market_steps(), "reason": "明确分工"}}, sp.admin(api)
+
+    def on_case(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, admin = matrix(api)
+        api.gql(op("ResponsibilityMatrixSet"), variables, as_=admin)
+        return {"applicationId": Case(api, "ZS-SCJG-004").filed().id}, "clerk-li"
+
+    def next_working_day() -> str:
+        from chalicelib.domain.working_days import DEFAULT_CALENDAR
+
+        day = datetime.now(timezone(timedelta(hours=8))).date() + timedelta(days=1)
+        while not DEFAULT_CALENDAR.is_working_day(day):
+            day += timedelta(days=1)
+        return str(day)
+
+    def rostered(api: Api) -> tuple[dict[str, Any], str | None]:
+        head = {"departmentId": gid("Department", "city-market"), "staffId": gid("Staff", "approver-market-mao")}
+        return {"input": {**head, "days": [next_working_day()]}}, api.staff_with("supervisor")
+
+    def register(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, supervisor = rostered(api)
+        api.gql(op("DutyRosterSet"), variables, as_=supervisor)
+        return {"month": next_working_day()[:7]}, supervisor
+
+    def oversee(api: Api) -> tuple[dict[str, Any], str | None]:
+        case = Case(api, "ZS-SCJG-004").accepted()
+        return {"input": {"applicationId": case.id, "project": "MAJOR", "reason": "市重大工程"}}, api.staff_with(
+            "supervisor"
+        )
+
+    def head_worklist(api: Api) -> tuple[dict[str, Any], str | None]:
+        variables, supervisor = oversee(api)
+        api.gql(op("ApplicationOversightFlag"), variables, as_=supervisor)
+        return {}, "approver-market-mao"
+
+    return {
+        "ApplicationOversightFlag": oversee,
+        "HeadOversightWorklist": head_worklist,
+        "DutyRosterSet": rostered,
+        "DutyRegister": register,
+        "ResponsibilityMatrixSet": matrix,
+        "CaseResponsibility": on_case,
+        "StaffViolationRecord": charged,
+        "Bulletins": bulletins,
+        "StaffCreate": create,
+        "StaffReturnToUnit": lambda api: (
+            {"input": {"staffId": gid("Staff", "clerk-market-xu"), "reason": "不符合派驻条件"}},
+            sp.admin(api),
+        ),
+        "WindowPostAssign": assign,
+        "WindowPostLeaveRequest": leave,
+        "WindowPostWorklist": worklist,
+        "SupervisionCard": lambda api: ({"windowPostId": w11}, None),
+        "WindowPostFeedback": lambda api: ({"input": {"windowPostId": w11, "text": "服务很好"}}, None),
+    }
+
+
+STAFF_OPS: dict[str, Any] = _staff_ops()

@@ -249,6 +249,9 @@ class ApplicationEvent:
     reason: str
     prev_hash: str
     hash: str
+    post: str = strawberry.field(
+        default="", description="The window post the actor acted from (`<centre>/<post>`; staff only, else empty)."
+    )
 
     @strawberry.field(description="The roles the actor acted in (empty when the system acted).")
     def roles(self) -> list[Role]:  # type: ignore[valid-type]
@@ -271,6 +274,7 @@ class ApplicationEvent:
             reason=e.reason,
             prev_hash=e.prev_hash,
             hash=e.hash,
+            post=e.post,
         )
 
 
@@ -530,6 +534,12 @@ class Application(relay.Node):
     @field(access=AUTHENTICATED, description="不予受理 at the window, each with its written decision (oldest first).")
     def intake_refusals(self) -> list[IntakeRefusal]:
         return IntakeRefusal.of_case(self.domain)
+
+    @field(
+        access=STAFF, description="一把手督办 (seed 004 三(一)): a major project the lead department's head oversees."
+    )
+    def head_oversight(self, info: Info) -> bool:
+        return info.context.oversights.get(self.domain.id) is not None
 
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:

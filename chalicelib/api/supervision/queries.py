@@ -77,6 +77,7 @@ class SupervisionQuery:
         ctx = info.context
         page = ctx.supervision.warnings(ctx.principal, _department_arg(department_id), page_size(first), after)
         info.context.departments.want(w.department_id for w, _ in page.items if w.department_id)
+        info.context.oversights.want(w.subject_id for w, _ in page.items)  # 一把手督办, only if asked
         return to_connection(page, SupervisionWarning.from_domain)
 
     @field(

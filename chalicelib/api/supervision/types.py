@@ -119,6 +119,10 @@ class SupervisionWarning:
     def department(self, info: Info) -> Department | None:
         return _department(info, self.department_id)
 
+    @strawberry.field(description="一把手督办: the case is a major project the lead department's head oversees.")
+    def head_oversight(self, info: Info) -> bool:
+        return info.context.oversights.get(self.subject_id) is not None
+
     @classmethod
     def from_domain(cls, w: ds.SupervisionWarning) -> SupervisionWarning:
         return cls(

@@ -1,0 +1,1 @@
+"""Conduct mutations: one module per mutation."""

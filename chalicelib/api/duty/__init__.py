@@ -1,0 +1,1 @@
+"""Leaders on duty at the windows (seed 004 三(一))."""

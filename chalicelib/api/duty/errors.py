@@ -1,0 +1,27 @@
+"""Duty `userErrors`: English codes (one enum) and Chinese messages."""
+
+from __future__ import annotations
+
+import strawberry
+
+from chalicelib.api.errors import INVALID_ID
+from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.api.user_errors import catcher, code_enum
+from chalicelib.domain.duty import DutyCode
+
+DutyErrorCode = code_enum(
+    "DutyErrorCode",
+    [v for k, v in vars(DutyCode).items() if k.isupper()] + [INVALID_ID],
+    "Why a duty command was refused.",
+)
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type
+class DutyError:
+    field: str | None = strawberry.field(description="Input path of the offending value, if any.")
+    code: DutyErrorCode  # type: ignore[valid-type]
+    message: str = strawberry.field(description="Chinese explanation for the user.")
+
+
+catch = catcher(DutyError, DutyErrorCode)

@@ -1,0 +1,1 @@
+"""Duty mutations: one module per mutation."""

@@ -1,0 +1,1 @@
+"""Oversight mutations: one module per mutation."""

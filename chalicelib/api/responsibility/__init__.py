@@ -1,0 +1,1 @@
+"""Responsibility matrix per item and step (seed 003 二(三)4)."""

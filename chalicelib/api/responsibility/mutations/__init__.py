@@ -1,0 +1,1 @@
+"""Responsibility mutations: one module per mutation."""

@@ -1,0 +1,1 @@
+"""Staff, window posts, AB cover and public supervision cards (seeds 001, 004)."""
