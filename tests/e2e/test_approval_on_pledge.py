@@ -186,8 +186,8 @@ def test_seed002_a_verification_left_past_its_deadline_is_a_violation(desk: Desk
     assert run_sweep()["warning_yellow"] == 1  # nobody acknowledges it
     clock.set_china(date(2026, 11, 17))
     counts = run_sweep()
-    assert counts["PLEDGE_VERIFICATION_OVERDUE"] == 1
-    assert run_sweep()["PLEDGE_VERIFICATION_OVERDUE"] == 0  # once
+    assert counts["pledge_verification_overdue"] == 1
+    assert run_sweep()["pledge_verification_overdue"] == 0  # once
     body = desk.api.gql(
         "query($d: ID) { violationLedger(year: 2026, departmentId: $d, first: 10) { nodes { kind applicationId } } }",
         {"d": gid("Department", "city-health")},

@@ -8,6 +8,7 @@ from tests.conftest import Api
 from tests.delegation_flows import (
     CITY_ADMIN,
     ZONE,
+    ZONE_DEPARTMENT,
     applied,
     give_back,
     memo_of,
@@ -67,12 +68,20 @@ def test_seed003_adjustment_request_becomes_memo_and_changes_delegations(api: Ap
     assert [e["code"] for e in again["userErrors"]] == ["MEMO_ALREADY_APPLIED"]
     assert len(history(api, "ZS-SCJG-004")) == 2
 
-    # The returned power: the open case still finishes at the zone; new cases are refused there.
+    # The returned power: the open case still finishes at the zone; a new case taken at the zone's
+    # window is routed to the city, which holds the power again (seed 000 在地受理、内部流转).
     open_case.run("ApplicationAccept", {"input": {"id": open_case.id}}, open_case.clerk)
     late = Case(api, "ZS-ZRZY-002")
     late.centre = ZONE
     body = api.gql(op("ApplicationFile"), late.file_input(), as_="applicant-wang")
-    assert [e["code"] for e in body["data"]["applicationFile"]["userErrors"]] == ["ITEM_NOT_AT_CENTRE"]
+    filed = body["data"]["applicationFile"]
+    assert filed["userErrors"] == []
+    routed = api.gql(
+        "query($id: ID!) { application(id: $id) { centre { id } competentCentre { id } } }",
+        {"id": filed["application"]["id"]},
+        as_="applicant-wang",
+    )["data"]["application"]
+    assert routed == {"centre": {"id": gid("Centre", ZONE)}, "competentCentre": {"id": gid("Centre", "zs-city")}}
 
 
 def test_seed003_delegation_outside_tier_is_refused_with_every_problem(api: Api) -> None:
@@ -162,6 +171,7 @@ def test_seed003_memo_applied_in_one_transaction(api: Api) -> None:
         "input": {
             "id": gid("ServiceItem", "ZS-SCJG-004"),
             "centreId": gid("Centre", ZONE),
+            "leadDepartmentId": gid("Department", ZONE_DEPARTMENT),
             "expectedVersion": 1,
             "reason": "先行下放",
         }

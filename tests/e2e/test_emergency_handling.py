@@ -111,7 +111,7 @@ def test_seed004_emergency_follow_up_missed_gives_warnings_a_credit_record_and_a
         as_="supervisor-fang",
     )
     assert body["data"]["violationLedger"]["nodes"] == [
-        {"kind": "emergency_follow_up_missed", "applicationId": filed["id"]}
+        {"kind": "EMERGENCY_FOLLOW_UP_MISSED", "applicationId": filed["id"]}
     ]
     # The credit record bars the applicant from deficiency acceptance.
     other = desk.file(ITEM, omit=("M04",))

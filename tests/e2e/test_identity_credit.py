@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import Api, CallCounter, Clock
 from tests.e2e.test_lifecycle_scenarios import IDENTIFIERS, Desk, gid, run_sweep
+from tests.forms import answers
 
 WANG = IDENTIFIERS["applicant-wang"]
 ITEM = "ZS-SCJG-001"
@@ -45,6 +46,7 @@ def _file_as(desk: Desk, token: str, account: str, identifier: str, omit: tuple[
         "centreId": gid("Centre", "zs-city"),
         "applicant": {"name": "王海燕", "identifier": identifier},
         "materials": uploads,
+        "formData": answers(desk.item(ITEM).elements.form),
     }
     return desk.mutate("applicationFile", value, token=token)
 

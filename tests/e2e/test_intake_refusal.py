@@ -140,7 +140,7 @@ def test_seed004_refusal_at_intake_objected_to_and_corrected_by_the_unit_leader(
         {"d": f"{gid('Department', 'city-bureau')}"},
         as_="supervisor-fang",
     )
-    assert [v["kind"] for v in body["data"]["violationLedger"]["nodes"]] == ["intake_refusal_corrected"]
+    assert [v["kind"] for v in body["data"]["violationLedger"]["nodes"]] == ["INTAKE_REFUSAL_CORRECTED"]
     stats = desk.api.gql(
         'query { statistics(scope: {kind: STAFF, id: "clerk-li"}, from: "2026-11-01", to: "2026-11-30") '
         "{ violations } }",
