@@ -135,11 +135,14 @@ def _headers(seed: Any, private_pem: bytes, person_id: str) -> dict[str, str]:
     from infra import local_issuer
 
     staff = next((s for s in seed.staff if s.id == person_id), None)
+    verified = None
     if staff is not None:
         roles, department, centre, name = staff.roles, staff.department_id, staff.centre_id, staff.name
     else:
         user = next(u for u in seed.users if u.id == person_id)
         roles, department, centre, name = user.roles, None, None, user.name
+        # the portal's real-name authentication puts the verified identifier in the token
+        verified = {"custom:identifier": user.identifier} if user.identifier else None
     token = local_issuer.issue(
         private_pem,
         person_id,
@@ -150,6 +153,7 @@ def _headers(seed: Any, private_pem: bytes, person_id: str) -> dict[str, str]:
         department=department,
         centre=centre,
         ttl_seconds=6 * 3600,
+        extra=verified,
     )
     return {"authorization": f"Bearer {token}"}
 
@@ -244,7 +248,7 @@ def step_event(stack: Stack, step: Step, case_gid: str | None) -> Event:
             "input": {
                 "itemId": str(relay.GlobalID("ServiceItem", ITEM)),
                 "centreId": str(relay.GlobalID("Centre", CENTRE)),
-                "applicant": {"name": "王海", "identifier": "330902199001011234"},
+                "applicant": {"name": "王海燕", "identifier": "330902199003151226"},  # the seeded verified ID
                 "materials": stack.materials,
                 "formData": stack.form_data,
                 "channel": "ONLINE",
@@ -321,10 +325,16 @@ def run(args: argparse.Namespace) -> list[Figure]:
             "floor": api_gateway_event(TRIVIAL),
             "token": api_gateway_event(TRIVIAL, headers=stack.headers[APPLICANT]),
         }
+        # The first lifecycle also fills the per-process caches (the working-day calendar is read
+        # once a minute at most); the warm ones after it must all cost the same requests.
+        run_once(stack, trivials, meter)
         expected = run_once(stack, trivials, meter).calls
         for _ in range(1, warmup):
-            if run_once(stack, trivials, meter).calls != expected:
-                raise RuntimeError("DynamoDB request counts changed between warm-up lifecycles")
+            again = run_once(stack, trivials, meter).calls
+            if again != expected:
+                raise RuntimeError(
+                    f"DynamoDB request counts changed between warm-up lifecycles: {expected} then {again}"
+                )
         samples = [run_once(stack, trivials, meter) for _ in range(repeat)]
 
     constant = all(s.calls == expected for s in samples)

@@ -101,7 +101,8 @@ def fill_catalogue(seed: Any, total: int) -> int:
     from chalicelib.services.catalogue import CatalogueChange
     from chalicelib.storage.catalogue_repository import CatalogueRepository
 
-    admin = Principal("bench-admin", frozenset({Role.ADMIN}), department_id="x", centre_id="y")
+    # a city administrator: catalogue changes are scoped to the administrator's centre subtree
+    admin = Principal("bench-admin", frozenset({Role.ADMIN}), department_id="city-service-office", centre_id="zs-city")
     repo = CatalogueRepository()
     template = next(i for i in seed.items if i.elements.co_reviewers)
     missing = max(0, total - len(seed.items))

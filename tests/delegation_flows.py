@@ -125,6 +125,9 @@ def zone_case(api: Api, item: str = DELEGATED_ITEM) -> Any:
     case = Case(api, item)
     case.centre = ZONE
     case.clerk = "clerk-jt-le"
+    # 同权审批: the zone's receiving department reviews and decides the delegated power.
+    case.reviewer = case.staff("reviewer", department=ZONE_DEPARTMENT)
+    case.approver = case.staff("approver", department=ZONE_DEPARTMENT)
     return case
 
 

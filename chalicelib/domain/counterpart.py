@@ -58,9 +58,10 @@ class CounterpartCode:
 
 
 def delegating_department(case: Application) -> str | None:
-    """The city department whose power a case exercises, when the case was filed at a centre the
-    power was delegated to (not at the power's home centre)."""
-    if case.centre_id == case.item.home_centre_id:
+    """The city department whose power a case exercises, when the centre competent for the case
+    (where it is reviewed and decided, not the window that took it) is one the power was
+    delegated to rather than the power's home centre."""
+    if case.handling_centre_id == case.item.home_centre_id:
         return None
     return case.item.elements.department_id
 

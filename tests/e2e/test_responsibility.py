@@ -94,7 +94,7 @@ def test_seed003_every_step_names_department_leader_section_post_and_person_and_
         {"id": case.id},
         as_="clerk-li",
     )["data"]["application"]
-    assert {"action": "accept", "actor": "clerk-li", "post": "zs-city/zs-city-w01"} in timeline["timeline"]["nodes"]
+    assert {"action": "ACCEPT", "actor": "clerk-li", "post": "zs-city/zs-city-w01"} in timeline["timeline"]["nodes"]
     assert timeline["historyVerification"]["intact"] is True
     seen = api.gql(
         "query($id: ID!) { application(id: $id) { timeline { nodes { post } } } }",

@@ -137,7 +137,7 @@ def test_seed004_clerk_posted_goes_on_leave_and_backup_receives_and_acts_on_the_
     replied = api.gql(REPLY, {"input": {"complaintId": complaint_id, "text": "已联系当事人,当场办结"}}, token=b)
     assert replied["data"]["windowPostComplaintReply"]["userErrors"] == []
     history = replied["data"]["windowPostComplaintReply"]["complaint"]["history"]
-    assert history[-1] == {"action": "reply", "note": "已联系当事人,当场办结"}
+    assert history[-1] == {"action": "REPLY", "note": "已联系当事人,当场办结"}
     assert worklist(api, post, b)["data"]["windowPostWorklist"]["edges"] == []
     # The card shows whoever holds the post today.
     card = api.gql(op("SupervisionCard"), {"windowPostId": post})["data"]["supervisionCard"]

@@ -25,6 +25,7 @@ ComplaintTargetKind = strawberry.enum(dc.TargetKind, name="ComplaintTargetKind")
 @strawberry.enum(description="What a step of a complaint did.")
 class ComplaintStepAction(Enum):
     FILE = "FILE"
+    REPLY = "REPLY"  # the window post's holder answers a complaint about the post
     RESOLVE = "RESOLVE"
 
 
