@@ -117,18 +117,27 @@ class RequestContext:
         from chalicelib.storage.blobs import BlobError
 
         store = self.blobs
+        checked: dict[str, str | None] = {}  # key -> the version whose size and hash were checked
 
         def blob_check(key: str) -> tuple[int, str] | None:
             try:
                 info = store.stat(key)
             except BlobError:  # a malformed key names no file
                 return None
-            return (info.size, info.sha256) if info else None
+            if info is None:
+                return None
+            checked[key] = info.version
+            return (info.size, info.sha256)
+
+        def retain_uploads(keys: list[str]) -> None:
+            for key in keys:
+                store.retain(key, checked.get(key))
 
         service = ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
         service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
+        service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
         return service
 
     @cached_property

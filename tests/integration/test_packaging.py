@@ -118,10 +118,18 @@ def test_the_stack_holds_the_seal_key_alarms_and_a_locked_down_bucket(package: P
     bucket = resources["MaterialsBucket"]["Properties"]
     encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
     assert encryption["SSEAlgorithm"] == "aws:kms"
-    (deny,) = resources["MaterialsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    rules = {r["Id"] for r in bucket["LifecycleConfiguration"]["Rules"]}
+    statements = {s["Sid"]: s for s in resources["MaterialsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]}
+    tls = statements["TlsOnly"]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert statements["UploadsArePending"]["Effect"] == "Deny"  # no upload escapes the lifecycle rule
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
     assert "abort-abandoned-multipart-uploads" in rules
+    # Abandoned uploads: tagged pending when uploaded, expired unless a change cited (and locked) them;
+    # no default retention that would keep them (chalicelib/domain/record_retention.py).
+    pending = rules["expire-uncited-uploads"]
+    assert pending["TagFilters"] == [{"Key": "uap-upload", "Value": "pending"}] and pending["ExpirationInDays"] == 7
+    assert pending["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    assert bucket["ObjectLockEnabled"] is True and bucket["ObjectLockConfiguration"] == {"ObjectLockEnabled": "Enabled"}
     alarms = {n for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
     assert alarms == {
         "AlarmApi5xx",

@@ -66,3 +66,39 @@ def test_the_seal_key_can_only_sign() -> None:
     deny = next(s for s in key["KeyPolicy"]["Statement"] if s["Effect"] == "Deny")
     assert "kms:Decrypt" in deny["Action"] and deny["Principal"] == "*"
     assert key["KeyUsage"] == "SIGN_VERIFY"
+
+
+def _pending_rule(bucket: dict[str, Any]) -> dict[str, Any]:
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    (rule,) = [r for r in rules if r.get("TagFilters")]
+    return rule
+
+
+def test_uploads_nobody_cites_expire_and_nothing_locks_them_by_default() -> None:
+    """Object lock without a default retention (which would keep every abandoned upload for
+    years); the lifecycle rule expires pending uploads and their versions; the API locks what is
+    cited, for the years the stack is given."""
+    template = merge_template("prod")
+    bucket = template["Resources"]["MaterialsBucket"]["Properties"]
+    assert bucket["ObjectLockEnabled"] is True and bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["ObjectLockConfiguration"] == {"ObjectLockEnabled": "Enabled"}  # no "Rule"
+    assert "DefaultRetention" not in json.dumps(template)
+    rule = _pending_rule(bucket)
+    assert rule["Status"] == "Enabled" and rule["Prefix"] == "materials/"
+    assert rule["TagFilters"] == [{"Key": "uap-upload", "Value": "pending"}]
+    assert rule["ExpirationInDays"] == 7 and rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    statements = {
+        s["Sid"]: s for s in template["Resources"]["MaterialsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    }
+    untagged = statements["UploadsArePending"]
+    assert untagged["Effect"] == "Deny" and untagged["Action"] == "s3:PutObject"
+    assert untagged["Condition"] == {"StringNotEquals": {"s3:RequestObjectTag/uap-upload": "pending"}}
+    api = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["UAP_BLOB_RETENTION_YEARS"] == {"Ref": "RecordRetentionYears"}
+    assert template["Parameters"]["RecordRetentionYears"]["Default"] == 10
+    (policy,) = template["Resources"]["ApiHandlerRole"]["Properties"]["Policies"]
+    actions = {a for s in policy["PolicyDocument"]["Statement"] for a in s["Action"]}
+    assert {"s3:PutObjectRetention", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"} <= actions
+    assert "s3:BypassGovernanceRetention" not in actions
+    cors = bucket["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"]
+    assert {"x-amz-tagging", "if-none-match", "x-amz-checksum-sha256"} <= set(cors)
