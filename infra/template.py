@@ -405,6 +405,84 @@ def materials_bucket() -> dict[str, Any]:
     }
 
 
+def verification_uploads_bucket() -> dict[str, Any]:
+    """PDFs to verify that are too large for one Lambda request (POST /verify takes 4 MiB): browsers
+    POST them here with a presigned form bounded to 10 MiB (chalicelib/storage/verification_uploads.py),
+    the API reads and deletes each once verified. Scratch space, not records: no object lock, no
+    versions, everything expires after a day; private, KMS-encrypted, TLS only."""
+    return {
+        "VerificationUploadsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "Metadata": _skip(
+                ("CKV_AWS_18", "access is logged by CloudTrail data events of the account, not S3 server logs"),
+                (
+                    "CKV_AWS_144",
+                    "scratch files deleted after verification and expired within a day: nothing to replicate",
+                ),
+                (
+                    "CKV_AWS_21",
+                    "scratch files deleted after verification and expired within a day: no versions to keep",
+                ),
+            ),
+            "Properties": {
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Fn::GetAtt": ["DataKey", "Arn"]},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {"Id": "expire-after-a-day", "Status": "Enabled", "ExpirationInDays": 1},
+                        {
+                            "Id": "abort-abandoned-multipart-uploads",
+                            "Status": "Enabled",
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                        },
+                    ]
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "CorsConfiguration": {
+                    "CorsRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["*"], "MaxAge": 3000}]
+                },
+            },
+        },
+        "VerificationUploadsBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "VerificationUploadsBucket"},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "TlsOnly",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [
+                                {"Fn::GetAtt": ["VerificationUploadsBucket", "Arn"]},
+                                {"Fn::Sub": "${VerificationUploadsBucket.Arn}/*"},
+                            ],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
 def events_topic(stage: str) -> dict[str, Any]:
     """The outbox's external channel (warnings, result push): FIFO, so the message id is the
     deduplication id and a relay retry after a crash is never delivered twice."""
@@ -612,6 +690,11 @@ def policies(stage: str) -> dict[str, list[dict[str, Any]]]:
                 {"Fn::Sub": "${MaterialsBucket.Arn}/*"},
             ),
             _statement("MaterialsList", ["s3:ListBucket"], {"Fn::GetAtt": ["MaterialsBucket", "Arn"]}),
+            _statement(
+                "VerificationUploads",  # presigned POST (signed as this role), read once, delete
+                ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                {"Fn::Sub": "${VerificationUploadsBucket.Arn}/verifications/*"},
+            ),
             data_key,
             _statement("ApprovalSeal", ["kms:Sign", "kms:GetPublicKey"], {"Fn::GetAtt": ["SealKey", "Arn"]}),
             publish,
@@ -654,7 +737,11 @@ def functions(stage: str, who: Identity) -> dict[str, Any]:
     }
     resources: dict[str, Any] = {}
     for name, statements in policies(stage).items():
-        properties: dict[str, Any] = {"FunctionName": function_name(stage, name), "Environment": {"Variables": env}}
+        variables = {**env, "UAP_VERIFY_BUCKET": {"Ref": "VerificationUploadsBucket"}} if name == "APIHandler" else env
+        properties: dict[str, Any] = {
+            "FunctionName": function_name(stage, name),
+            "Environment": {"Variables": variables},
+        }
         if name != "APIHandler":
             properties["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["ScheduleDeadLetters", "Arn"]}}
         skips = [
@@ -758,6 +845,7 @@ def merge_template(stage: str, region: str = "cn-north-1") -> dict[str, Any]:
         **data_key(stage),
         **(user_pool(stage) if has_user_pools(region) else {}),
         **materials_bucket(),
+        **verification_uploads_bucket(),
         "EventsTopic": events_topic(stage),
         **operators(stage),
         **alarms(),
@@ -774,6 +862,7 @@ def merge_template(stage: str, region: str = "cn-north-1") -> dict[str, Any]:
             "Issuer": {"Value": who.issuer},
             "JwksUrl": {"Value": who.jwks_url},
             "MaterialsBucket": {"Value": {"Ref": "MaterialsBucket"}},
+            "VerificationUploadsBucket": {"Value": {"Ref": "VerificationUploadsBucket"}},
             "SealKeyArn": {"Value": {"Fn::GetAtt": ["SealKey", "Arn"]}},
             "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
             "EventsTopicArn": {"Value": {"Ref": "EventsTopic"}},

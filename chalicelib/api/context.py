@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from chalicelib.services.responsibility import ResponsibilityService
     from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
+    from chalicelib.services.verification_uploads import VerificationUploadService
     from chalicelib.services.window_authority import WindowAuthorityService
 
 
@@ -109,6 +110,18 @@ class RequestContext:
             certificate_parts.render,
             certificate_parts.seal,
             certificate_parts.verify,
+        )
+
+    @cached_property
+    def verification_uploads(self) -> VerificationUploadService:
+        """Public verification of files uploaded to storage first (too large for one request)."""
+        from chalicelib.services.verification_uploads import VerificationUploadService
+        from chalicelib.storage.verification_uploads import verification_uploads_from_config
+
+        return VerificationUploadService(
+            verification_uploads_from_config(self.settings),
+            lambda: self.certificates,
+            self.settings.public_lookups_per_minute,
         )
 
     @cached_property

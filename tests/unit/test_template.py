@@ -102,3 +102,27 @@ def test_uploads_nobody_cites_expire_and_nothing_locks_them_by_default() -> None
     assert "s3:BypassGovernanceRetention" not in actions
     cors = bucket["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"]
     assert {"x-amz-tagging", "if-none-match", "x-amz-checksum-sha256"} <= set(cors)
+
+
+def test_verification_uploads_have_their_own_short_lived_bucket() -> None:
+    """PDFs too large for one Lambda request are POSTed here: no object lock, gone after a day,
+    encrypted, TLS only, CORS for the browser's form POST; only the API may presign, read, delete."""
+    template = merge_template("prod")
+    resources = template["Resources"]
+    bucket = resources["VerificationUploadsBucket"]["Properties"]
+    assert "ObjectLockEnabled" not in bucket and "VersioningConfiguration" not in bucket
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-after-a-day"] == {"Id": "expire-after-a-day", "Status": "Enabled", "ExpirationInDays": 1}
+    encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert encryption == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["DataKey", "Arn"]}}
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"] == ["POST"]
+    (tls,) = resources["VerificationUploadsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    api = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["UAP_VERIFY_BUCKET"] == {"Ref": "VerificationUploadsBucket"}
+    assert "UAP_VERIFY_BUCKET" not in resources["DeadlineSweep"]["Properties"]["Environment"]["Variables"]
+    (policy,) = resources["ApiHandlerRole"]["Properties"]["Policies"]
+    (grant,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "VerificationUploads"]
+    assert grant["Action"] == ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+    assert grant["Resource"] == {"Fn::Sub": "${VerificationUploadsBucket.Arn}/verifications/*"}
