@@ -84,7 +84,8 @@ def test_schemathesis_finds_no_server_error(local_api: str, staff_token: str, tm
         str(report),
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.http.schemathesis_hooks", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    # cwd: schemathesis keeps a crash cache (.schemathesis/) in its working directory.
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     output = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, output
     run = json.loads(report.read_text(encoding="utf-8"))
