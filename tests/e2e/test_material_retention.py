@@ -141,7 +141,6 @@ def test_no_case_is_filed_when_a_file_cannot_be_locked(
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
     mine = api.gql("{ myApplications(first: 5) { edges { node { id } } } }", as_="applicant-wang")
     assert mine["data"]["myApplications"]["edges"] == []  # nothing committed without the lock
-    monkeypatch.undo()
 
 
 def test_a_supplement_locks_the_file_it_adds(api: Api, s3_store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
