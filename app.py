@@ -7,6 +7,7 @@ from chalicelib import observability
 from chalicelib.api.graphiql import graphiql_asset
 from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
+from chalicelib.api.verification_upload_route import handle_verification_upload
 from chalicelib.api.verify_route import handle_verify
 from chalicelib.api.view import graphql_response
 from chalicelib.lambda_hooks import http_middleware, in_lambda, scheduled
@@ -40,6 +41,14 @@ def upload(token: str) -> Response:
     request = app.current_request
     assert request is not None
     return handle_upload(request, token)
+
+
+@app.route("/verification-uploads/{token}", methods=["POST"], content_types=["multipart/form-data"])
+def verification_upload(token: str) -> Response:
+    """Local stage only (verification uploads go to S3 elsewhere): chalicelib/api/verification_upload_route.py."""
+    request = app.current_request
+    assert request is not None
+    return handle_verification_upload(request, token)
 
 
 @app.route("/verify", methods=["POST"], content_types=["application/pdf"])

@@ -51,10 +51,10 @@ def footprint() -> dict[str, int]:
     return found
 
 
-def report(stage: str = "prod", build: bool = False) -> list[str]:
+def report(stage: str = "prod", build: bool = False, build_if_missing: bool = False) -> list[str]:
     """The lines to print (also used by bench.run_all beside the cold start)."""
     zip_path = ROOT / "build" / stage / "deployment.zip"
-    if build:
+    if build or (build_if_missing and not zip_path.exists()):
         from infra.package import build as build_package
 
         build_package(stage, zip_path.parent)

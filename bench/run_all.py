@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "cold_start":  # what is loaded, beside how long loading it takes
             print("=== package size and footprint ===", flush=True)
             try:
-                print("\n".join(package_size.report()), end="\n\n", flush=True)
+                # A full run builds the package when none is built, so the size is always reported.
+                lines = package_size.report(build_if_missing=not args.quick)
+                print("\n".join(lines), end="\n\n", flush=True)
             except Exception:
                 traceback.print_exc()
                 failed.append("package_size")

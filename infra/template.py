@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.record_retention import PENDING_UPLOAD_DAYS, RETENTION_YEARS, UPLOAD_AREA
+from chalicelib.storage.blobs import PENDING, UPLOAD_TAG
 from chalicelib.storage.tables import cloudformation_resource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,13 @@ PARAMETERS: dict[str, Any] = {
         "Type": "String",
         "Default": "",
         "Description": "Name of the materials/certificates bucket; empty lets CloudFormation choose a unique one",
+    },
+    "RecordRetentionYears": {
+        "Type": "Number",
+        "Default": RETENTION_YEARS,
+        "MinValue": 1,
+        "MaxValue": 100,
+        "Description": "Years cited materials and certificates are kept under object lock (GOVERNANCE)",
     },
     "AlarmEmail": {"Type": "String", "Default": "", "Description": "Operator mail subscribed to the alarm topic"},
     "LogRetentionDays": {
@@ -278,8 +287,11 @@ def user_pool(stage: str) -> dict[str, Any]:
 
 def materials_bucket() -> dict[str, Any]:
     """Material files (申请材料) and sealed certificates: private, KMS-encrypted, TLS only,
-    versioned, object-locked; browsers PUT with presigned URLs that sign the SHA-256 checksum
-    header (chalicelib/storage/blobs.py)."""
+    versioned, object lock on but without a default retention: browsers PUT with presigned URLs
+    that sign the SHA-256 checksum and the `uap-upload=pending` tag (chalicelib/storage/blobs.py);
+    the API locks a file (RecordRetentionYears) and retags it `cited` when a change cites it, and
+    writes certificates locked; the lifecycle rule removes uploads still pending after
+    PENDING_UPLOAD_DAYS. A default retention would lock every abandoned upload for years."""
     return {
         "MaterialsBucket": {
             "Type": "AWS::S3::Bucket",
@@ -309,14 +321,23 @@ def materials_bucket() -> dict[str, Any]:
                     ]
                 },
                 "VersioningConfiguration": {"Status": "Enabled"},
-                # Sealed certificates and submitted materials are records: write once, keep 10 years.
+                # Sealed certificates and cited materials are records, locked per object by the API
+                # (no "Rule": a default retention would keep abandoned uploads as long).
                 "ObjectLockEnabled": True,
-                "ObjectLockConfiguration": {
-                    "ObjectLockEnabled": "Enabled",
-                    "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 10}},
-                },
+                "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"},
                 "LifecycleConfiguration": {
                     "Rules": [
+                        {
+                            # Uploaded and never cited (the applicant gave up): the current version
+                            # gets a delete marker, then the version itself is removed a day later.
+                            # A cited file is tagged `cited` and locked, so the rule leaves it alone.
+                            "Id": "expire-uncited-uploads",
+                            "Status": "Enabled",
+                            "Prefix": UPLOAD_AREA,
+                            "TagFilters": [{"Key": UPLOAD_TAG, "Value": PENDING}],
+                            "ExpirationInDays": PENDING_UPLOAD_DAYS,
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+                        },
                         {
                             # Parts of a multipart upload a browser never completed: not objects, so
                             # object lock does not keep them; without the rule they are billed forever.
@@ -338,7 +359,12 @@ def materials_bucket() -> dict[str, Any]:
                         {
                             "AllowedMethods": ["PUT"],
                             "AllowedOrigins": ["*"],
-                            "AllowedHeaders": ["content-type", "x-amz-checksum-sha256"],
+                            "AllowedHeaders": [
+                                "content-type",
+                                "x-amz-checksum-sha256",
+                                "x-amz-tagging",
+                                "if-none-match",
+                            ],
                             "MaxAge": 3000,
                         }
                     ]
@@ -360,6 +386,93 @@ def materials_bucket() -> dict[str, Any]:
                             "Resource": [
                                 {"Fn::GetAtt": ["MaterialsBucket", "Arn"]},
                                 {"Fn::Sub": "${MaterialsBucket.Arn}/*"},
+                            ],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        },
+                        {
+                            # Defence in depth: no upload under materials/ escapes the lifecycle rule.
+                            "Sid": "UploadsArePending",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:PutObject",
+                            "Resource": {"Fn::Sub": f"${{MaterialsBucket.Arn}}/{UPLOAD_AREA}*"},
+                            "Condition": {"StringNotEquals": {f"s3:RequestObjectTag/{UPLOAD_TAG}": PENDING}},
+                        },
+                    ],
+                },
+            },
+        },
+    }
+
+
+def verification_uploads_bucket() -> dict[str, Any]:
+    """PDFs to verify that are too large for one Lambda request (POST /verify takes 4 MiB): browsers
+    POST them here with a presigned form bounded to 10 MiB (chalicelib/storage/verification_uploads.py),
+    the API reads and deletes each once verified. Scratch space, not records: no object lock, no
+    versions, everything expires after a day; private, KMS-encrypted, TLS only."""
+    return {
+        "VerificationUploadsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "Metadata": _skip(
+                ("CKV_AWS_18", "access is logged by CloudTrail data events of the account, not S3 server logs"),
+                (
+                    "CKV_AWS_144",
+                    "scratch files deleted after verification and expired within a day: nothing to replicate",
+                ),
+                (
+                    "CKV_AWS_21",
+                    "scratch files deleted after verification and expired within a day: no versions to keep",
+                ),
+            ),
+            "Properties": {
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Fn::GetAtt": ["DataKey", "Arn"]},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {"Id": "expire-after-a-day", "Status": "Enabled", "ExpirationInDays": 1},
+                        {
+                            "Id": "abort-abandoned-multipart-uploads",
+                            "Status": "Enabled",
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                        },
+                    ]
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "CorsConfiguration": {
+                    "CorsRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["*"], "MaxAge": 3000}]
+                },
+            },
+        },
+        "VerificationUploadsBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "VerificationUploadsBucket"},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "TlsOnly",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [
+                                {"Fn::GetAtt": ["VerificationUploadsBucket", "Arn"]},
+                                {"Fn::Sub": "${VerificationUploadsBucket.Arn}/*"},
                             ],
                             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
                         }
@@ -564,8 +677,24 @@ def policies(stage: str) -> dict[str, list[dict[str, Any]]]:
     return {
         "APIHandler": [
             _statement("MainTableReadWrite", read + write, table),
-            _statement("MaterialsObjects", ["s3:PutObject", "s3:GetObject"], {"Fn::Sub": "${MaterialsBucket.Arn}/*"}),
+            _statement(
+                "MaterialsObjects",
+                [
+                    "s3:PutObject",
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:PutObjectTagging",  # presigned uploads carry the pending tag
+                    "s3:PutObjectVersionTagging",  # a cited version is retagged
+                    "s3:PutObjectRetention",  # cited versions and certificates are locked
+                ],
+                {"Fn::Sub": "${MaterialsBucket.Arn}/*"},
+            ),
             _statement("MaterialsList", ["s3:ListBucket"], {"Fn::GetAtt": ["MaterialsBucket", "Arn"]}),
+            _statement(
+                "VerificationUploads",  # presigned POST (signed as this role), read once, delete
+                ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                {"Fn::Sub": "${VerificationUploadsBucket.Arn}/verifications/*"},
+            ),
             data_key,
             _statement("ApprovalSeal", ["kms:Sign", "kms:GetPublicKey"], {"Fn::GetAtt": ["SealKey", "Arn"]}),
             publish,
@@ -600,6 +729,7 @@ def functions(stage: str, who: Identity) -> dict[str, Any]:
     env = {
         "UAP_EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"},
         "UAP_BLOB_BUCKET": {"Ref": "MaterialsBucket"},
+        "UAP_BLOB_RETENTION_YEARS": {"Ref": "RecordRetentionYears"},
         "UAP_JWT_AUDIENCE": {"Ref": "JwtAudience"},
         "UAP_JWT_ISSUER": who.issuer,
         "UAP_JWT_KEYS": who.jwks_url,  # a URL: chalicelib/api/auth.py fetches and caches the keys (PyJWKClient)
@@ -607,7 +737,11 @@ def functions(stage: str, who: Identity) -> dict[str, Any]:
     }
     resources: dict[str, Any] = {}
     for name, statements in policies(stage).items():
-        properties: dict[str, Any] = {"FunctionName": function_name(stage, name), "Environment": {"Variables": env}}
+        variables = {**env, "UAP_VERIFY_BUCKET": {"Ref": "VerificationUploadsBucket"}} if name == "APIHandler" else env
+        properties: dict[str, Any] = {
+            "FunctionName": function_name(stage, name),
+            "Environment": {"Variables": variables},
+        }
         if name != "APIHandler":
             properties["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["ScheduleDeadLetters", "Arn"]}}
         skips = [
@@ -711,6 +845,7 @@ def merge_template(stage: str, region: str = "cn-north-1") -> dict[str, Any]:
         **data_key(stage),
         **(user_pool(stage) if has_user_pools(region) else {}),
         **materials_bucket(),
+        **verification_uploads_bucket(),
         "EventsTopic": events_topic(stage),
         **operators(stage),
         **alarms(),
@@ -727,6 +862,7 @@ def merge_template(stage: str, region: str = "cn-north-1") -> dict[str, Any]:
             "Issuer": {"Value": who.issuer},
             "JwksUrl": {"Value": who.jwks_url},
             "MaterialsBucket": {"Value": {"Ref": "MaterialsBucket"}},
+            "VerificationUploadsBucket": {"Value": {"Ref": "VerificationUploadsBucket"}},
             "SealKeyArn": {"Value": {"Fn::GetAtt": ["SealKey", "Arn"]}},
             "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
             "EventsTopicArn": {"Value": {"Ref": "EventsTopic"}},

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from chalicelib.services.responsibility import ResponsibilityService
     from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
+    from chalicelib.services.verification_uploads import VerificationUploadService
     from chalicelib.services.window_authority import WindowAuthorityService
 
 
@@ -112,23 +113,44 @@ class RequestContext:
         )
 
     @cached_property
+    def verification_uploads(self) -> VerificationUploadService:
+        """Public verification of files uploaded to storage first (too large for one request)."""
+        from chalicelib.services.verification_uploads import VerificationUploadService
+        from chalicelib.storage.verification_uploads import verification_uploads_from_config
+
+        return VerificationUploadService(
+            verification_uploads_from_config(self.settings),
+            lambda: self.certificates,
+            self.settings.public_lookups_per_minute,
+        )
+
+    @cached_property
     def applications(self) -> ApplicationService:
         """Built on first use: catalogue-only requests never pay for it."""
         from chalicelib.storage.blobs import BlobError
 
         store = self.blobs
+        checked: dict[str, str | None] = {}  # key -> the version whose size and hash were checked
 
         def blob_check(key: str) -> tuple[int, str] | None:
             try:
                 info = store.stat(key)
             except BlobError:  # a malformed key names no file
                 return None
-            return (info.size, info.sha256) if info else None
+            if info is None:
+                return None
+            checked[key] = info.version
+            return (info.size, info.sha256)
+
+        def retain_uploads(keys: list[str]) -> None:
+            for key in keys:
+                store.retain(key, checked.get(key))
 
         service = ApplicationService(
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
         service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
+        service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
         return service
 
     @cached_property

@@ -108,6 +108,14 @@ from chalicelib.api.certificates.mutations.certificate_correct import Certificat
 from chalicelib.api.certificates.mutations.certificate_deliver import CertificateDeliverPayload, certificate_deliver
 from chalicelib.api.certificates.mutations.certificate_issue import CertificateIssuePayload, certificate_issue
 from chalicelib.api.certificates.mutations.certificate_revoke import CertificateRevokePayload, certificate_revoke
+from chalicelib.api.certificates.mutations.certificate_verification_upload_create import (
+    CertificateVerificationUploadCreatePayload,
+    certificate_verification_upload_create,
+)
+from chalicelib.api.certificates.mutations.certificate_verification_upload_verify import (
+    CertificateVerificationUploadVerifyPayload,
+    certificate_verification_upload_verify,
+)
 from chalicelib.api.certificates.queries import CertificateQuery
 from chalicelib.api.certificates.types import Certificate
 from chalicelib.api.complaints.mutations.complaint_file import ComplaintFilePayload, complaint_file
@@ -370,6 +378,13 @@ class Mutation:
     )
     certificate_revoke: CertificateRevokePayload = mutation(
         certificate_revoke, access=AnyRole(Role.BUREAU, Role.SUPERVISOR)
+    )
+    # Public: files too large for one request (POST /verify takes 4 MiB), rate-limited, ids bound to the caller.
+    certificate_verification_upload_create: CertificateVerificationUploadCreatePayload = mutation(
+        certificate_verification_upload_create, access=PUBLIC
+    )
+    certificate_verification_upload_verify: CertificateVerificationUploadVerifyPayload = mutation(
+        certificate_verification_upload_verify, access=PUBLIC
     )
 
     # Electronic supervision (电子监察)

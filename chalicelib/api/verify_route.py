@@ -2,6 +2,10 @@
 
 The same three checks as the GraphQL field `certificateVerifyUpload` — seal valid, file identical
 to a registered certificate, certificate currently valid — answered as JSON, never a 500.
+
+At most 4 MiB (`DIRECT_MAX_BYTES`): API Gateway passes a PDF to Lambda base64-encoded inside a
+request payload of at most 6 MB. A larger file (up to 10 MiB) gets a 413 `USE_PRESIGNED_UPLOAD`
+naming `certificateVerificationUploadCreate`, the upload-then-verify path.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ from chalice.app import Request, Response
 from chalicelib.api.context import RequestContext
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
+from chalicelib.domain import verification_upload as dvu
 from chalicelib.domain.application import china_date
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import ANONYMOUS
 from chalicelib.services import clock
-from chalicelib.services.certificates import MAX_PDF_BYTES
 
 HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 
@@ -47,8 +51,10 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
     pdf = raw.encode("latin-1") if isinstance(raw, str) else bytes(raw)
     if not pdf:
         return _json(400, {"error": {"code": "EMPTY_BODY", "message": "请上传 PDF 文件"}})
-    if len(pdf) > MAX_PDF_BYTES:
-        return _json(413, {"error": {"code": "PDF_TOO_LARGE", "message": "文件不能超过10 MiB"}})
+    if len(pdf) > dvu.DIRECT_MAX_BYTES:  # what fits Lambda's request payload; larger: presigned upload
+        code = dvu.VerificationUploadCode.USE_PRESIGNED_UPLOAD
+        body = {"code": code, "message": dvu.USE_PRESIGNED_MESSAGE, "maxBytes": dvu.DIRECT_MAX_BYTES}
+        return _json(413, {"error": {**body, "presignedUpload": "certificateVerificationUploadCreate"}})
     context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
     try:
         check = context.certificates.verify_upload(

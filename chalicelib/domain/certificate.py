@@ -35,6 +35,7 @@ class VerificationChannel(StrEnum):
     GRAPHQL_UPLOAD = "graphql-upload"
     REST_UPLOAD = "rest-upload"
     PUBLIC_PAGE = "public-page"
+    PRESIGNED_UPLOAD = "presigned-upload"  # a file too large for one request, uploaded first
 
 
 class DeliveryMethod(StrEnum):

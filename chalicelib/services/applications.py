@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from chalicelib.domain import application as da
-from chalicelib.domain import consultation
+from chalicelib.domain import consultation, record_retention
 from chalicelib.domain import credit as dcr
 from chalicelib.domain import organisation as org
 from chalicelib.domain import verified_identity as dvi
@@ -105,6 +105,10 @@ class ApplicationService:
 
     # Stages person-level charges of a transition in its transaction (set by the API context).
     person_charges: Callable[[UnitOfWork, Application, Transition], None] | None = None
+    # Keeps newly cited uploads as records before the change citing them commits (set by the API
+    # context; see chalicelib/domain/record_retention.py). A commit that then fails leaves a kept
+    # file nobody cites: harmless, unlike a committed case citing a file the lifecycle expires.
+    retain_uploads: Callable[[list[str]], None] | None = None
 
     def __init__(
         self,
@@ -208,7 +212,13 @@ class ApplicationService:
         )
         if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
             self.person_charges(uow, case, transition)
+        self._retain(case, transition.case)
         return self._commit(uow, principal, operation, key, transition.case, application_id)
+
+    def _retain(self, before: Application | None, after: Application) -> None:
+        cited = record_retention.newly_cited_uploads(before, after)
+        if cited and self.retain_uploads is not None:
+            self.retain_uploads(cited)
 
     def _materials(self, owners: set[str], refs: list[MaterialRef], round_: int) -> tuple[da.SubmittedMaterial, ...]:
         """Each cited file must be one the filer or applicant uploaded, stored with the hash and
@@ -337,6 +347,7 @@ class ApplicationService:
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
         if verification is not None:
             self.identities.stage_link(uow, verification, applicant.id)
+        self._retain(None, transition.case)
         return self._commit(uow, principal, "applicationFile", key, transition.case, target)
 
     def _consulted(self, identifier: str, centre_id: str, now: datetime) -> tuple[str, str] | None:

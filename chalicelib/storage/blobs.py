@@ -10,6 +10,14 @@ actually stored: a client's claim is never trusted.
 - `LocalBlobStore`: an HMAC-signed token carrying the same facts, redeemed at `PUT /uploads/{token}`
   (`chalicelib/api/uploads.py`), which enforces them before writing atomically.
 
+Records and abandoned uploads (S3): an upload lands tagged `uap-upload=pending` (the tag is a
+signed header of the presigned PUT, so the client cannot drop it) and the bucket's lifecycle rule
+expires pending objects after `PENDING_UPLOAD_DAYS`. When a change cites the file, `retain` puts
+object-lock retention on the exact version that was checked, then retags it `cited`; files the
+system writes (`put`: certificates) are locked as they are written. The bucket has object lock
+but no default retention, which would keep every abandoned upload for years
+(see `chalicelib/domain/record_retention.py`).
+
 Settings come from `UAP_BLOB_*` environment variables (`blob_settings`), with defaults per stage.
 """
 
@@ -30,13 +38,14 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from chalicelib.config import Settings, get_settings
+from chalicelib.domain.record_retention import RETENTION_YEARS, retain_until
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +64,13 @@ _OWNER = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _TOKEN_MAX_CHARS = 2048
 _TOKEN_CONTEXT = b"uap-upload-v1\x00"  # domain separation: the secret signs nothing else
+
+# The tag the lifecycle rule of the materials bucket expires (infra/template.py), and its value
+# once a change cited the file.
+UPLOAD_TAG = "uap-upload"
+PENDING = "pending"
+CITED = "cited"
+RETENTION_MODE = "GOVERNANCE"
 
 # Error codes (English), with Chinese messages in BlobError.
 UPLOAD_TOKEN_INVALID = "UPLOAD_TOKEN_INVALID"
@@ -101,6 +117,7 @@ class BlobInfo:
     key: str
     size: int
     sha256: str
+    version: str | None = field(default=None, compare=False)  # the S3 version that was read
 
 
 class BlobStore(Protocol):
@@ -117,6 +134,8 @@ class BlobStore(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> BlobInfo: ...
 
     def get(self, key: str) -> bytes | None: ...
+
+    def retain(self, key: str, version: str | None = None) -> None: ...
 
 
 # --- keys and arguments ----------------------------------------------------------------------
@@ -357,6 +376,10 @@ class LocalBlobStore:
         except FileNotFoundError:
             return None
 
+    def retain(self, key: str, version: str | None = None) -> None:
+        """Nothing to do: a local folder expires nothing, so every file is kept already."""
+        validate_key(key)
+
 
 def local_secret(root: Path) -> str:
     """The folder's own token secret, created once (0600) so tokens survive chalice's autoreload."""
@@ -402,11 +425,13 @@ class S3BlobStore:
         max_bytes: int = DEFAULT_MAX_BYTES,
         client: Any = None,
         clock: Callable[[], float] = time.time,
+        retention_years: int = 0,
     ) -> None:
         self.bucket = bucket
         self.region = region
         self.endpoint_url = endpoint_url
         self.max_bytes = max_bytes
+        self.retention_years = retention_years  # 0: a bucket without object lock (tests, dev tools)
         self._client = client
         self._clock = clock
 
@@ -439,6 +464,8 @@ class S3BlobStore:
                 "ContentType": content_type,
                 "ContentLength": size,
                 "ChecksumSHA256": checksum,
+                "Tagging": f"{UPLOAD_TAG}={PENDING}",  # signed: the lifecycle rule sees every upload
+                "IfNoneMatch": "*",  # signed: a second PUT cannot stack a new version on a cited one
             },
             ExpiresIn=expires_in,
             HttpMethod="PUT",
@@ -446,7 +473,12 @@ class S3BlobStore:
         return UploadTarget(
             url=url,
             method="PUT",
-            headers={"Content-Type": content_type, "x-amz-checksum-sha256": checksum},
+            headers={
+                "Content-Type": content_type,
+                "x-amz-checksum-sha256": checksum,
+                "x-amz-tagging": f"{UPLOAD_TAG}={PENDING}",
+                "If-None-Match": "*",
+            },
             key=key,
             expires_at=_iso(expires),
             max_bytes=self.max_bytes,
@@ -466,14 +498,17 @@ class S3BlobStore:
                 return None
             raise
         stored = head.get("ChecksumSHA256")
+        version = head.get("VersionId")
         if stored and "-" not in stored and head.get("ChecksumType", "FULL_OBJECT") == "FULL_OBJECT":
-            return BlobInfo(key=key, size=int(head["ContentLength"]), sha256=base64.b64decode(stored).hex())
-        return self._hash_download(key)
+            digest = base64.b64decode(stored).hex()
+            return BlobInfo(key=key, size=int(head["ContentLength"]), sha256=digest, version=version)
+        return self._hash_download(key, version)
 
-    def _hash_download(self, key: str) -> BlobInfo | None:
+    def _hash_download(self, key: str, version: str | None = None) -> BlobInfo | None:
         """Hash the object's bytes ourselves (objects stored without a full-object SHA-256)."""
         try:
-            obj = self.client.get_object(Bucket=self.bucket, Key=key)
+            extra = {"VersionId": version} if version else {}
+            obj = self.client.get_object(Bucket=self.bucket, Key=key, **extra)
         except Exception as error:
             code, status = _client_error_code(error)
             if status in (403, 404) or code in ("NoSuchKey", "NotFound"):
@@ -484,10 +519,20 @@ class S3BlobStore:
         for chunk in obj["Body"].iter_chunks(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
-        return BlobInfo(key=key, size=size, sha256=digest.hexdigest())
+        return BlobInfo(key=key, size=size, sha256=digest.hexdigest(), version=obj.get("VersionId") or version)
+
+    def _retention(self) -> dict[str, Any]:
+        until = retain_until(datetime.fromtimestamp(self._clock(), UTC), self.retention_years)
+        return {"Mode": RETENTION_MODE, "RetainUntilDate": until}
 
     def put(self, key: str, data: bytes, content_type: str) -> BlobInfo:
+        """A record the system writes (a sealed certificate): locked as it is written. Encrypted
+        by the bucket's default (KMS): no per-request encryption header that would override it."""
         info = _info(validate_key(key), data)
+        lock: dict[str, Any] = {}
+        if self.retention_years:
+            retention = self._retention()
+            lock = {"ObjectLockMode": retention["Mode"], "ObjectLockRetainUntilDate": retention["RetainUntilDate"]}
         try:
             self.client.put_object(
                 Bucket=self.bucket,
@@ -496,8 +541,8 @@ class S3BlobStore:
                 ContentType=content_type,
                 ChecksumAlgorithm="SHA256",
                 ChecksumSHA256=base64.b64encode(bytes.fromhex(info.sha256)).decode("ascii"),
-                ServerSideEncryption="AES256",
                 IfNoneMatch="*",  # never replace an existing object
+                **lock,
             )
         except Exception as error:
             code, status = _client_error_code(error)
@@ -520,6 +565,22 @@ class S3BlobStore:
         body: bytes = obj["Body"].read()
         return body
 
+    def retain(self, key: str, version: str | None = None) -> None:
+        """Keep a cited upload as a record: retention on `version` (the one `stat` checked), then
+        the tag `cited`, so the lifecycle rule for pending uploads no longer applies.
+
+        In this order, a crash in between leaves a locked object still tagged pending: the rule
+        then only hides it behind a delete marker and removes it once the retention ends; the
+        caller commits the change citing it only after both calls succeeded. Two S3 requests.
+        """
+        validate_key(key)
+        target: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if version:
+            target["VersionId"] = version
+        if self.retention_years:
+            self.client.put_object_retention(**target, Retention=self._retention())
+        self.client.put_object_tagging(**target, Tagging={"TagSet": [{"Key": UPLOAD_TAG, "Value": CITED}]})
+
 
 # --- configuration ---------------------------------------------------------------------------
 
@@ -536,6 +597,7 @@ class BlobSettings:
     max_bytes: int
     endpoint_url: str | None
     region: str
+    retention_years: int = RETENTION_YEARS
 
 
 def blob_settings(settings: Settings) -> BlobSettings:
@@ -556,6 +618,7 @@ def blob_settings(settings: Settings) -> BlobSettings:
         max_bytes=int(env.get("UAP_BLOB_MAX_BYTES") or DEFAULT_MAX_BYTES),
         endpoint_url=env.get("UAP_BLOB_ENDPOINT") or None,
         region=settings.region,
+        retention_years=int(env.get("UAP_BLOB_RETENTION_YEARS") or RETENTION_YEARS),
     )
 
 
@@ -563,7 +626,11 @@ def blob_settings(settings: Settings) -> BlobSettings:
 def _store(config: BlobSettings) -> BlobStore:
     if config.backend == "s3":
         return S3BlobStore(
-            config.bucket, region=config.region, endpoint_url=config.endpoint_url, max_bytes=config.max_bytes
+            config.bucket,
+            region=config.region,
+            endpoint_url=config.endpoint_url,
+            max_bytes=config.max_bytes,
+            retention_years=config.retention_years,
         )
     if config.backend == "local":
         secret = config.secret or local_secret(config.directory)

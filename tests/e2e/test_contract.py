@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,8 @@ LIFECYCLE: dict[str, Any] = {
     "CertificateCorrect": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "更正"}}, c.staff("bureau")),
     "CertificateVerify": lambda c: ({"verificationCode": _issued(c)["verificationCode"]}, None),
     "CertificateVerifyUpload": lambda c: ({"pdfBase64": _pdf(c)}, None),
+    "CertificateVerificationUploadCreate": lambda c: ({}, None),
+    "CertificateVerificationUploadVerify": lambda c: ({"input": {"uploadId": _verification_upload(c)}}, None),
     "MyCertificates": lambda c: ({"first": 5} if _issued(c) else {}, "applicant-wang"),
     "CertificateDetail": lambda c: ({"id": _issued(c)["id"]}, "applicant-wang"),
     "RejectionLedger": lambda c: (
@@ -371,6 +374,16 @@ def _pdf(case: Case) -> str:
     body = case.api.gql(op("CertificateDetail"), {"id": cert["id"]}, as_="applicant-wang")
     pdf: str = body["data"]["certificate"]["pdfBase64"]
     return pdf
+
+
+def _verification_upload(case: Case) -> str:
+    """An issued certificate's PDF, uploaded the way CertificateVerificationUploadCreate says."""
+    from tests.e2e.test_verification_uploads import create, post_form
+
+    target = create(case.api)
+    assert post_form(target, base64.b64decode(_pdf(case))).status_code == 204
+    upload_id: str = target["uploadId"]
+    return upload_id
 
 
 def _supplement(case: Case) -> dict[str, Any]:

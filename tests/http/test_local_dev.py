@@ -90,3 +90,41 @@ def test_tokens_print_the_real_port(local_stack: tuple[str, Path]) -> None:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert b'"subject"' in response.read()  # the printed example works as printed
+
+
+def test_a_pdf_too_large_for_post_verify_is_verified_through_the_local_upload(local_api: str) -> None:
+    """`scripts/dev`'s server: the presigned-upload path of certificate verification works over
+    real HTTP, the form POSTed to the local stand-in for the S3 bucket."""
+    import json
+
+    import requests
+
+    from tests.signing_bombs import signature_field_bomb
+
+    bomb = signature_field_bomb(fields=20_000, target_bytes=6 * 1024 * 1024)  # over POST /verify's 4 MiB
+    base = local_api.rsplit("/graphql", 1)[0]
+    direct = requests.post(f"{base}/verify", data=bomb, headers={"Content-Type": "application/pdf"}, timeout=30)
+    assert direct.status_code == 413 and direct.json()["error"]["code"] == "USE_PRESIGNED_UPLOAD"
+
+    def gql(query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
+        response = requests.post(local_api, json={"query": query, "variables": variables or {}}, timeout=30)
+        body: dict[str, object] = response.json()
+        return body
+
+    created = gql(
+        "mutation { certificateVerificationUploadCreate { upload { uploadId url fields { name value } } "
+        "userErrors { code } } }"
+    )
+    target = created["data"]["certificateVerificationUploadCreate"]["upload"]  # type: ignore[index]
+    fields = {f["name"]: f["value"] for f in target["fields"]}
+    posted = requests.post(target["url"], data=fields, files={"file": ("c.pdf", bomb)}, timeout=30)
+    assert posted.status_code == 204, posted.text
+    verified = gql(
+        "mutation($input: CertificateVerificationUploadVerifyInput!) { certificateVerificationUploadVerify("
+        "input: $input) { verification { valid report { indication findings { code } } } userErrors { code } } }",
+        {"input": {"uploadId": target["uploadId"]}},
+    )
+    payload = verified["data"]["certificateVerificationUploadVerify"]  # type: ignore[index]
+    assert payload["userErrors"] == [], json.dumps(verified)
+    assert payload["verification"]["valid"] is False
+    assert payload["verification"]["report"]["findings"][0]["code"] == "PDF_TOO_COMPLEX"

@@ -365,12 +365,19 @@ def test_presigned_url_signs_length_type_and_checksum_as_headers(s3: S3BlobStore
     url = urlsplit(target.url)
     query = parse_qs(url.query)
     assert url.scheme == "https" and url.netloc == f"{BUCKET}.s3.{REGION}.amazonaws.com.cn" and url.path == f"/{key}"
-    # Real S3 refuses a request whose signed headers differ: another length, type or digest.
-    assert query["X-Amz-SignedHeaders"] == ["content-length;content-type;host;x-amz-checksum-sha256"]
+    # Real S3 refuses a request whose signed headers differ: another length, type or digest, no
+    # pending tag (the lifecycle rule would not see the upload), no If-None-Match.
+    signed = "content-length;content-type;host;if-none-match;x-amz-checksum-sha256;x-amz-tagging"
+    assert query["X-Amz-SignedHeaders"] == [signed]
     assert query["X-Amz-Expires"] == ["900"]
     assert not [name for name in query if "checksum" in name.lower()]  # a query checksum is not enforced
     checksum = base64.b64encode(hashlib.sha256(PDF).digest()).decode()
-    assert target.headers == {"Content-Type": "application/pdf", "x-amz-checksum-sha256": checksum}
+    assert target.headers == {
+        "Content-Type": "application/pdf",
+        "x-amz-checksum-sha256": checksum,
+        "x-amz-tagging": "uap-upload=pending",
+        "If-None-Match": "*",
+    }
     assert (target.method, target.key, target.max_bytes) == ("PUT", key, 64 * 1024)
     assert target.expires_at.endswith("Z")
 
@@ -413,11 +420,12 @@ def test_a_wrong_body_is_refused_by_s3_or_caught_by_stat(s3: S3BlobStore, body: 
     assert code_of(excinfo) == code
 
 
-def test_server_side_put_is_encrypted_checksummed_and_never_overwrites(s3: S3BlobStore) -> None:
+def test_server_side_put_is_checksummed_and_never_overwrites(s3: S3BlobStore) -> None:
     key = "certificates/app-1/certificate.pdf"
     assert s3.put(key, PDF, "application/pdf") == blobs.BlobInfo(key, len(PDF), sha(PDF))
     head = s3.client.head_object(Bucket=BUCKET, Key=key, ChecksumMode="ENABLED")
-    assert head["ServerSideEncryption"] == "AES256" and head["ContentType"] == "application/pdf"
+    # No per-request SSE-S3 header: the bucket's default (KMS, infra/template.py) applies.
+    assert "ServerSideEncryption" not in head and head["ContentType"] == "application/pdf"
     assert base64.b64decode(head["ChecksumSHA256"]).hex() == sha(PDF)
     downloads = count_calls(s3, "GetObject")
     assert s3.stat(key) == blobs.BlobInfo(key, len(PDF), sha(PDF))
@@ -459,3 +467,100 @@ def test_presigned_upload_over_real_http_to_a_moto_server(monkeypatch: pytest.Mo
         assert store.get(key) == png
     finally:
         server.stop()
+
+
+# --- records and abandoned uploads (object lock, tags) on moto ----------------------------------
+# moto 5.2.5, measured here: it stores the tags of a presigned PUT's signed x-amz-tagging header,
+# honours If-None-Match, PutObjectTagging/PutObjectRetention with a VersionId and refuses to
+# delete a locked version; it does not run lifecycle rules (tests/unit/test_template.py checks
+# the rule) and answers GetObjectRetention with a VersionId with a 500 (HeadObject shows the lock).
+
+LOCKED_BUCKET = "uap-test-records"
+
+
+@pytest.fixture
+def locked(clock: Clock) -> Iterator[S3BlobStore]:
+    """A versioned bucket with object lock and no default retention, as the template makes it."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("s3", region_name=REGION)
+        client.create_bucket(
+            Bucket=LOCKED_BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": REGION},
+            ObjectLockEnabledForBucket=True,
+        )
+        yield S3BlobStore(LOCKED_BUCKET, region=REGION, max_bytes=64 * 1024, clock=clock, retention_years=10)
+
+
+def _tags(store: S3BlobStore, key: str, version: str | None = None) -> dict[str, str]:
+    extra = {"VersionId": version} if version else {}
+    tag_set = store.client.get_object_tagging(Bucket=store.bucket, Key=key, **extra)["TagSet"]
+    return {t["Key"]: t["Value"] for t in tag_set}
+
+
+def _upload(store: S3BlobStore, key: str, data: bytes = PDF) -> Any:
+    import requests
+
+    target = store.upload_target(key, sha256_hex=sha(data), size=len(data), content_type="application/pdf")
+    return target, requests.put(target.url, data=data, headers=target.headers, timeout=10)
+
+
+def test_an_upload_lands_pending_and_unlocked(locked: S3BlobStore) -> None:
+    key = material_key("applicant-wang")
+    _, response = _upload(locked, key)
+    assert response.status_code == 200, response.text
+    info = locked.stat(key)
+    assert info is not None and info.version  # the version that was checked, for retain()
+    head = locked.client.head_object(Bucket=LOCKED_BUCKET, Key=key)
+    assert "ObjectLockMode" not in head  # no default retention: the lifecycle rule may expire it
+    assert _tags(locked, key) == {"uap-upload": "pending"}
+
+
+def test_a_second_put_to_the_same_url_is_refused(locked: S3BlobStore) -> None:
+    """If-None-Match: nobody can stack a new (pending) version on a file once cited."""
+    import requests
+
+    key = material_key("applicant-wang")
+    target, first = _upload(locked, key)
+    assert first.status_code == 200
+    again = requests.put(target.url, data=PDF, headers=target.headers, timeout=10)
+    assert again.status_code == 412
+    versions = locked.client.list_object_versions(Bucket=LOCKED_BUCKET, Prefix=key)["Versions"]
+    assert len(versions) == 1
+
+
+def test_retain_locks_the_checked_version_and_marks_it_cited(locked: S3BlobStore, clock: Clock) -> None:
+    key = material_key("applicant-wang")
+    _upload(locked, key)
+    info = locked.stat(key)
+    assert info is not None
+    calls: list[str] = []
+    locked.client.meta.events.register("before-call.s3.*", lambda model, **kw: calls.append(model.name))
+    locked.retain(key, info.version)
+    assert calls == ["PutObjectRetention", "PutObjectTagging"]  # two S3 requests per cited file
+    head = locked.client.head_object(Bucket=LOCKED_BUCKET, Key=key, VersionId=info.version)
+    assert head["ObjectLockMode"] == "GOVERNANCE"
+    assert head["ObjectLockRetainUntilDate"].year == 2027 + 10  # clock: 2027-01-15
+    assert _tags(locked, key, info.version) == {"uap-upload": "cited"}
+    with pytest.raises(Exception, match="AccessDenied"):
+        locked.client.delete_object(Bucket=LOCKED_BUCKET, Key=key, VersionId=info.version)
+    locked.retain(key, info.version)  # citing it again (a supplement) is harmless
+    assert _tags(locked, key) == {"uap-upload": "cited"}
+
+
+def test_certificates_are_locked_as_they_are_written(locked: S3BlobStore) -> None:
+    key = "certificates/app-1/certificate.pdf"
+    locked.put(key, PDF, "application/pdf")
+    head = locked.client.head_object(Bucket=LOCKED_BUCKET, Key=key)
+    assert head["ObjectLockMode"] == "GOVERNANCE" and head["ObjectLockRetainUntilDate"].year == 2037
+    assert _tags(locked, key) == {}  # never pending: the lifecycle rule is for uploads only
+
+
+def test_retention_years_follow_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UAP_BLOB_BACKEND", "s3")
+    assert blobs.blob_settings(Settings(stage="dev")).retention_years == 10
+    monkeypatch.setenv("UAP_BLOB_RETENTION_YEARS", "30")
+    store = blob_store_from_config(Settings(stage="dev", region=REGION))
+    assert isinstance(store, S3BlobStore) and store.retention_years == 30

@@ -66,3 +66,63 @@ def test_the_seal_key_can_only_sign() -> None:
     deny = next(s for s in key["KeyPolicy"]["Statement"] if s["Effect"] == "Deny")
     assert "kms:Decrypt" in deny["Action"] and deny["Principal"] == "*"
     assert key["KeyUsage"] == "SIGN_VERIFY"
+
+
+def _pending_rule(bucket: dict[str, Any]) -> dict[str, Any]:
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    (rule,) = [r for r in rules if r.get("TagFilters")]
+    return rule
+
+
+def test_uploads_nobody_cites_expire_and_nothing_locks_them_by_default() -> None:
+    """Object lock without a default retention (which would keep every abandoned upload for
+    years); the lifecycle rule expires pending uploads and their versions; the API locks what is
+    cited, for the years the stack is given."""
+    template = merge_template("prod")
+    bucket = template["Resources"]["MaterialsBucket"]["Properties"]
+    assert bucket["ObjectLockEnabled"] is True and bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["ObjectLockConfiguration"] == {"ObjectLockEnabled": "Enabled"}  # no "Rule"
+    assert "DefaultRetention" not in json.dumps(template)
+    rule = _pending_rule(bucket)
+    assert rule["Status"] == "Enabled" and rule["Prefix"] == "materials/"
+    assert rule["TagFilters"] == [{"Key": "uap-upload", "Value": "pending"}]
+    assert rule["ExpirationInDays"] == 7 and rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    statements = {
+        s["Sid"]: s for s in template["Resources"]["MaterialsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    }
+    untagged = statements["UploadsArePending"]
+    assert untagged["Effect"] == "Deny" and untagged["Action"] == "s3:PutObject"
+    assert untagged["Condition"] == {"StringNotEquals": {"s3:RequestObjectTag/uap-upload": "pending"}}
+    api = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["UAP_BLOB_RETENTION_YEARS"] == {"Ref": "RecordRetentionYears"}
+    assert template["Parameters"]["RecordRetentionYears"]["Default"] == 10
+    (policy,) = template["Resources"]["ApiHandlerRole"]["Properties"]["Policies"]
+    actions = {a for s in policy["PolicyDocument"]["Statement"] for a in s["Action"]}
+    assert {"s3:PutObjectRetention", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"} <= actions
+    assert "s3:BypassGovernanceRetention" not in actions
+    cors = bucket["CorsConfiguration"]["CorsRules"][0]["AllowedHeaders"]
+    assert {"x-amz-tagging", "if-none-match", "x-amz-checksum-sha256"} <= set(cors)
+
+
+def test_verification_uploads_have_their_own_short_lived_bucket() -> None:
+    """PDFs too large for one Lambda request are POSTed here: no object lock, gone after a day,
+    encrypted, TLS only, CORS for the browser's form POST; only the API may presign, read, delete."""
+    template = merge_template("prod")
+    resources = template["Resources"]
+    bucket = resources["VerificationUploadsBucket"]["Properties"]
+    assert "ObjectLockEnabled" not in bucket and "VersioningConfiguration" not in bucket
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-after-a-day"] == {"Id": "expire-after-a-day", "Status": "Enabled", "ExpirationInDays": 1}
+    encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert encryption == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["DataKey", "Arn"]}}
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"] == ["POST"]
+    (tls,) = resources["VerificationUploadsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    api = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["UAP_VERIFY_BUCKET"] == {"Ref": "VerificationUploadsBucket"}
+    assert "UAP_VERIFY_BUCKET" not in resources["DeadlineSweep"]["Properties"]["Environment"]["Variables"]
+    (policy,) = resources["ApiHandlerRole"]["Properties"]["Policies"]
+    (grant,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "VerificationUploads"]
+    assert grant["Action"] == ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+    assert grant["Resource"] == {"Fn::Sub": "${VerificationUploadsBucket.Arn}/verifications/*"}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from chalicelib.api.errors import INVALID_ID
-from chalicelib.api.permissions import AUTHENTICATED, visible_to
+from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
 from chalicelib.domain.application import Code
 from chalicelib.domain.certificate import CertCode
+from chalicelib.domain.verification_upload import VerificationUploadCode
 
 CertificateErrorCode = code_enum(
     "CertificateErrorCode",
@@ -26,3 +27,27 @@ class CertificateError:
 
 
 catch = catcher(CertificateError, CertificateErrorCode)
+
+
+# Public verification of an uploaded file (certificateVerificationUpload*): its own short list.
+CertificateVerificationUploadErrorCode = code_enum(
+    "CertificateVerificationUploadErrorCode",
+    [
+        VerificationUploadCode.NOT_FOUND,
+        VerificationUploadCode.RATE_LIMITED,
+        CertCode.PDF_TOO_LARGE,
+        CertCode.INVALID_PDF,
+    ],
+    "Why a verification upload was refused (unknown, expired and other callers' uploads are all NOT_FOUND).",
+)
+
+
+@visible_to(PUBLIC)
+@strawberry.type
+class CertificateVerificationUploadError:
+    field: str | None
+    code: CertificateVerificationUploadErrorCode  # type: ignore[valid-type]
+    message: str
+
+
+catch_verification_upload = catcher(CertificateVerificationUploadError, CertificateVerificationUploadErrorCode)
