@@ -94,6 +94,7 @@ class StaffService:
             if error.violations[0].code == CONFLICT:
                 raise DomainError.one(StaffCode.DUPLICATE, "该工作人员账号或工号已存在", "staffNumber") from error
             raise
+        forget(staff.id)  # a refusal cached for "no record" ends with the record, in this process
         return staff
 
     def change(self, principal: Principal, staff_id: str, draft: Staff, expected_version: int, reason: str) -> Staff:
@@ -482,13 +483,16 @@ def standing_refusal(principal: Principal, repo: StaffRepository | None = None) 
     """Why a staff token no longer matches the staff record, or None.
 
     A recorded person who was returned to the unit, or whose department/centre differs from the
-    token's, is refused; so is a window clerk (role `clerk`) who is not posted. Accounts without a
-    staff record are left to the identity provider (the centre records window staff only).
+    token's, is refused; so is a window clerk (role `clerk`) who is not posted, or who has no staff
+    record at all (seed 004 三(二): only people the centre posted work at a window). Back-office
+    accounts without a staff record are left to the identity provider.
     """
     if not principal.is_staff or principal.subject is None:
         return None
     staff = _record_of(principal.subject, repo or StaffRepository())
     if staff is None:
+        if Role.CLERK in principal.roles:
+            return "该账号没有窗口工作人员档案,不能以窗口人员身份登录"
         return None
     if staff.status is StaffStatus.RETURNED:
         return "该工作人员已被退回原单位,令牌不再有效"

@@ -42,6 +42,7 @@ class StaffMember:
     photo_ref: str
     heads_section: str
     section_approves: bool
+    deputy_head: bool = strawberry.field(description="单位副职负责人 (on the leaders' duty roster with the head).")
     window_since: date | None
     status: StaffStatus  # type: ignore[valid-type]
     post_id: strawberry.ID | None = strawberry.field(description="The window post held as A.")
@@ -69,6 +70,7 @@ class StaffMember:
             photo_ref=s.photo_ref,
             heads_section=s.heads_section,
             section_approves=s.section_approves,
+            deputy_head=s.deputy_head,
             window_since=s.window_since,
             status=s.status,
             post_id=post_global_id(s.post_ref),
