@@ -132,7 +132,7 @@ def seeded(ddb: None, seed_data: Any) -> Any:
     apply(seed_data)
     # As in a warm Lambda: the seeded staff's standing is known (request counts measure warm paths;
     # the cold path's one GetItem is tested in tests/e2e/test_staff_posts.py).
-    prime_standing([seeded_standing(s, list(seed_data.posts)) for s in seed_data.staff])
+    prime_standing([seeded_standing(s, list(seed_data.posts)) for s in seed_data.staff], list(seed_data.posts))
     return seed_data
 
 

@@ -129,6 +129,7 @@ class RequestContext:
             self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
         )
         service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
+        service.first_contact_charges = self.conduct.charge_first_contact  # 首问负责制 (seed 004 二(五))
         return service
 
     @cached_property

@@ -382,6 +382,9 @@ def test_worklist_and_leave_under_cover_cost_constant_requests(api: Api, clock: 
     # the post, A and B (one BatchGetItem), the posts they hold elsewhere (none here), the write
     assert ddb_calls.total <= 3, ddb_calls.calls
     ddb_calls.reset()
+    api.gql(ME, token=b)  # the leave changed the post: B's cover is read once (one GetItem), then cached
+    assert ddb_calls.calls == {"GetItem": 1}
+    ddb_calls.reset()
     edges = worklist(api, post, b)["data"]["windowPostWorklist"]["edges"]
     assert len(edges) == 3
     assert ddb_calls.calls == {"GetItem": 1, "Query": 1}  # the post (with its leaves) and the worklist page

@@ -152,15 +152,26 @@ class WindowPostCover:
 @visible_to(STAFF)
 @strawberry.type(description="An item addressed to a window post, in its holder's worklist.")
 class PostWorkItem:
-    kind: str = strawberry.field(description="complaint")
-    complaint_id: strawberry.ID
+    kind: str = strawberry.field(description="complaint, or warning (a yellow supervision warning to acknowledge)")
+    complaint_id: strawberry.ID | None = strawberry.field(description="The complaint (kind complaint).")
+    warning_id: strawberry.ID | None = strawberry.field(
+        description="The supervision warning (kind warning): pass it to `warningAcknowledge`."
+    )
     label: str
     text: str
     at: DateTime
 
     @classmethod
     def from_record(cls, e: PostWorkEntry) -> PostWorkItem:
-        return cls(kind=e.kind, complaint_id=global_id("Complaint", e.ref), label=e.label, text=e.text, at=e.at)
+        warning = e.kind == "warning"
+        return cls(
+            kind=e.kind,
+            complaint_id=None if warning else global_id("Complaint", e.ref),
+            warning_id=global_id("SupervisionWarning", e.ref) if warning else None,
+            label=e.label,
+            text=e.text,
+            at=e.at,
+        )
 
 
 @visible_to(PUBLIC)
