@@ -156,11 +156,11 @@ class SupervisionService:
         if found is None:
             raise DomainError.one(NOT_FOUND, "预警不存在", "id")
         warning, rev = found
-        allowed = principal.subject in warning.recipients or (
-            bool(warning.department_id) and principal.department_id == warning.department_id
-        )
-        if warning.post_ref and not allowed:
-            allowed = holds_post_today(principal, warning.post_ref)
+        department = bool(warning.department_id) and principal.department_id == warning.department_id
+        if warning.post_ref:  # the post's work: whoever holds it today acts on it, not a named person away
+            allowed = department or holds_post_today(principal, warning.post_ref)
+        else:
+            allowed = principal.subject in warning.recipients or department
         if warning.level is not ds.WarningLevel.YELLOW and allowed:
             raise DomainError.one("NOT_ACKNOWLEDGEABLE", "红牌警告无需确认,请尽快办结", "id")
         at = self.now().isoformat(timespec="seconds")
