@@ -316,3 +316,16 @@ def test_seed004_enquiry_outside_the_remit_answered_instead_of_referred_is_charg
     # Her own department's matter is within her remit.
     file_after("reviewer-eco-liu", "ZS-STHJ-001", answer="按排污许可办事指南准备材料")
     assert len(ledger(api, "reviewer-eco-liu")) == 1
+
+
+def test_sweep_reads_a_clerk_and_a_post_once_per_run(api: Api, ddb_calls: CallCounter) -> None:
+    """Routing warnings to window posts costs the sweep one GetItem per clerk and one per post per
+    run, whatever the number of cases they accepted."""
+    from chalicelib.services.sweep import WindowPosts
+
+    posts = WindowPosts()
+    ddb_calls.reset()
+    for _ in range(3):
+        assert posts.seat_of(ZHOU) == W11
+        assert posts.holder(W11, date(2026, 11, 4)) == ZHOU
+    assert ddb_calls.calls == {"GetItem": 2}
