@@ -132,7 +132,7 @@ def seeded(ddb: None, seed_data: Any) -> Any:
     apply(seed_data)
     # As in a warm Lambda: the seeded staff's standing is known (request counts measure warm paths;
     # the cold path's one GetItem is tested in tests/e2e/test_staff_posts.py).
-    prime_standing([seeded_standing(s, list(seed_data.posts)) for s in seed_data.staff])
+    prime_standing([seeded_standing(s, list(seed_data.posts)) for s in seed_data.staff], list(seed_data.posts))
     return seed_data
 
 
@@ -231,6 +231,41 @@ class Api:
                 verified = {"custom:identifier": user.identifier} if user.identifier else None
                 return self.token(user.id, sorted(r.value for r in user.roles), name=user.name, extra=verified)
         raise KeyError(staff_id)
+
+    def posted_token(self, account: str, roles: list[str], *, department: str, centre: str) -> str:
+        """A token for a window clerk the test makes up (dual-role officers and the like): the
+        account gets a staff record posted as A to a window of its own, as the centre would post
+        them (seed 004 三(二)), since a clerk token without a posted staff record is refused."""
+        from datetime import date
+
+        from chalicelib.domain.identity import Role
+        from chalicelib.domain.staff import PostKind, Staff, StaffStatus, StaffVersion, WindowPost
+        from chalicelib.services.staff import prime_standing
+        from chalicelib.storage.staff_repository import StaffRepository
+        from chalicelib.storage.unit_of_work import UnitOfWork
+
+        repo = StaffRepository()
+        if repo.get(account) is None:
+            post = WindowPost(f"post-{account}", centre, f"{account}窗口", PostKind.COMPREHENSIVE, account, "")
+            staff = Staff(
+                account,
+                account,
+                frozenset(Role(r) for r in roles),
+                department,
+                centre,
+                staff_number=f"T-{account}",
+                established=True,
+                joined_unit_on=date(2018, 1, 1),
+                enforcement_cert_no=f"执{account}",
+                status=StaffStatus.POSTED,
+                post_ref=post.ref,
+            )
+            uow = UnitOfWork()
+            repo.stage_post_new(uow, post)
+            repo.stage_new(uow, StaffVersion(staff, "post", "test", "2026-01-01T00:00:00", "测试派驻"))
+            uow.commit()
+            prime_standing([staff])  # warm, as for the seeded staff (request counts stay exact)
+        return self.token(account, roles, department=department, centre=centre, name=account)
 
     def staff_with(self, role: str) -> str:
         return next(s.id for s in self.seed.staff if role in {r.value for r in s.roles})

@@ -151,6 +151,7 @@ class RequestContext:
         )
         service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
         service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
+        service.first_contact_charges = self.conduct.charge_first_contact  # 首问负责制 (seed 004 二(五))
         return service
 
     @cached_property

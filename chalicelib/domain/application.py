@@ -490,6 +490,7 @@ def shown_event(event: Event, staff: bool, viewer: str | None) -> Event:
         action="review" if internal else event.action,
         actor=actor,
         post="",
+        acting_as="",
         reason="审查中" if internal else event.reason,
         from_state=shown_state(State(event.from_state), False).value if event.from_state else None,
         to_state=shown_state(State(event.to_state), False).value,
@@ -569,8 +570,19 @@ def _move(
     who = actor.subject if actor and actor.subject else SYSTEM
     role = ",".join(sorted(r.value for r in actor.roles)) if actor else SYSTEM
     post = (actor.post or "") if actor else ""
+    acting_as = (actor.acting_as or "") if actor else ""
     event = make_event(
-        case.last_hash, case.events + 1, at, action, who, role, case.state.value, to.state.value, reason, post
+        case.last_hash,
+        case.events + 1,
+        at,
+        action,
+        who,
+        role,
+        case.state.value,
+        to.state.value,
+        reason,
+        post,
+        acting_as,
     )
     return Transition(replace(to, events=event.seq, last_hash=event.hash), event, tuple(effects))
 
@@ -707,6 +719,7 @@ def file(
         State.SUBMITTED.value,
         "提交申请",
         actor.post or "",
+        actor.acting_as or "",
     )
     return Transition(replace(draft, events=1, last_hash=event.hash), event)
 
@@ -814,9 +827,16 @@ def accept_with_deficiency(
 
 
 def issue_notice(
-    case: Application, actor: Principal, now: datetime, entries: tuple[NoticeEntry, ...], procedure: str
+    case: Application,
+    actor: Principal,
+    now: datetime,
+    entries: tuple[NoticeEntry, ...],
+    procedure: str,
+    admit_omission: bool = False,
 ) -> Transition:
-    """一次性告知: one notice per submission, listing everything at once."""
+    """一次性告知: one notice per submission, listing everything at once. A later notice may ask for
+    something an earlier one left out only when the clerk admits the omission (`admit_omission`):
+    the applicant is then told, and the earlier notice's issuer is charged (domain/conduct.py)."""
     who = _require_role(actor, Role.CLERK)
     if case.state is State.NOTICE_ISSUED or any(n.round == case.round for n in case.notices):
         raise _fail(Code.NOTICE_ALREADY_ISSUED, "本次提交已出具过一次性告知书,不得再次告知")
@@ -849,10 +869,11 @@ def issue_notice(
         listed = {e.material_code for n in case.notices for e in n.entries}
         resupplied = {m.code for m in case.materials if m.round == case.round}
         new = sorted({e.material_code for e in filled} - listed - resupplied)
-        if new:
+        if new and not admit_omission:
             raise _fail(
                 Code.NOTICE_NEW_DEMAND,
-                f"一次性告知后不得提出新的补正要求:{', '.join(new)}未在首次告知中列明",
+                f"一次性告知后不得提出新的补正要求:{', '.join(new)}未在首次告知中列明"
+                "(确属首次告知遗漏的,须确认遗漏后方可补充告知,并记入首次告知人的效能记录)",
                 "entries",
             )
     omitted = sorted(set(case.missing_materials()) - {e.material_code for e in filled})

@@ -76,6 +76,8 @@ class Event:
     prev_hash: str
     hash: str
     post: str = ""  # `<centre>/<post>`; empty for back-office staff, applicants and the system
+    # Set when the actor acted as AB backup (顶岗) for `post`: their own A post, "-" if they hold none.
+    acting_as: str = ""
 
 
 def event_hash(
@@ -89,10 +91,13 @@ def event_hash(
     to_state: str,
     reason: str,
     post: str = "",
+    acting_as: str = "",
 ) -> str:
     fields: list[object] = [prev_hash, seq, at, action, actor, role, from_state, to_state, reason]
     if post:  # events written before posts were recorded keep their hashes
         fields.append(post)
+    if acting_as:  # likewise for the AB backup's own post
+        fields.append(["acting_as", acting_as])
     body = json.dumps(
         fields,
         ensure_ascii=False,
@@ -112,9 +117,10 @@ def make_event(
     to_state: str,
     reason: str,
     post: str = "",
+    acting_as: str = "",
 ) -> Event:
-    digest = event_hash(prev_hash, seq, at, action, actor, role, from_state, to_state, reason, post)
-    return Event(seq, at, action, actor, role, from_state, to_state, reason, prev_hash, digest, post)
+    digest = event_hash(prev_hash, seq, at, action, actor, role, from_state, to_state, reason, post, acting_as)
+    return Event(seq, at, action, actor, role, from_state, to_state, reason, prev_hash, digest, post, acting_as)
 
 
 def rehash(event: Event, prev_hash: str) -> str:
@@ -130,6 +136,7 @@ def rehash(event: Event, prev_hash: str) -> str:
         event.to_state,
         event.reason,
         event.post,
+        event.acting_as,
     )
 
 

@@ -37,10 +37,19 @@ class ConductKind(StrEnum):
     UNAUTHORISED_ABSENCE = "unauthorised_absence"  # 擅自离岗 (作旷工处理)
     # written by the system, in the same transaction as the unit violation
     REJECTION_CORRECTED = "rejection_corrected"  # the person's refusal was corrected on review
-    WARNING_IGNORED = "warning_ignored"  # a yellow warning addressed to the person went unanswered
+    WARNING_IGNORED = "warning_ignored"  # a yellow warning addressed to the person's post went unanswered
+    NOTICE_INCOMPLETE = "notice_incomplete"  # a later notice asked for what the first one could have
+    NOT_REFERRED = "not_referred"  # 首问: answered an enquiry outside their remit instead of referring it
 
 
-AUTOMATIC = frozenset({ConductKind.REJECTION_CORRECTED, ConductKind.WARNING_IGNORED})
+AUTOMATIC = frozenset(
+    {
+        ConductKind.REJECTION_CORRECTED,
+        ConductKind.WARNING_IGNORED,
+        ConductKind.NOTICE_INCOMPLETE,
+        ConductKind.NOT_REFERRED,
+    }
+)
 
 KIND_LABEL = {
     ConductKind.FOUR_PROHIBITIONS: "违反“四条禁令”",
@@ -51,6 +60,8 @@ KIND_LABEL = {
     ConductKind.UNAUTHORISED_ABSENCE: "擅自离岗",
     ConductKind.REJECTION_CORRECTED: "不予许可决定经审查被纠正",
     ConductKind.WARNING_IGNORED: "对电子监察预警未予处理",
+    ConductKind.NOTICE_INCOMPLETE: "未履行一次性告知制(首次告知遗漏,致再次要求补正)",
+    ConductKind.NOT_REFERRED: "未履行首问负责制(对职责范围外的事项未引导至承办窗口)",
 }
 
 
@@ -111,3 +122,59 @@ def bulletin_text(violation: StaffViolation, staff_name: str, department_name: s
         f"事实:{violation.evidence}。系本年度第{violation.ordinal}次违反效能建设规定,"
         "根据效能建设有关规定,退回原单位,请原单位立即另行选派符合条件的人员。"
     )
+
+
+# --- automatic charges: what the system itself can prove (seed 004 二(五), 四.2) -------------------
+
+
+def charge_id(key: str) -> str:
+    """A charge's id from what proves it, so a retried command or a second sweep finds it again."""
+    import hashlib
+
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class NoticeLapse:
+    """A one-time notice that left out a material a later notice had to ask for (一次告知制)."""
+
+    issued_by: str
+    notice_round: int
+    issued_at: str
+    material_codes: tuple[str, ...]
+
+
+def notice_lapses(
+    earlier: tuple[tuple[int, str, str, frozenset[str]], ...],
+    material_rounds: dict[str, int],
+    demanded: tuple[str, ...],
+) -> list[NoticeLapse]:
+    """Which earlier notice should have listed each material a new notice demands.
+
+    `earlier` holds the case's notices so far as (round, issued by, issued at, codes listed);
+    `material_rounds` the submission round each material on file was last supplied in. A demand
+    is a lapse of the first notice issued on or after the material was supplied (it had the
+    material before it and did not ask); a material listed before, or supplied after the last
+    notice (new in this round), is none. Seed 004 二(五): 「应一次性告知需要补办的手续、材料」.
+    """
+    if not earlier:
+        return []
+    listed = set().union(*(codes for _, _, _, codes in earlier))
+    last_round = max(r for r, _, _, _ in earlier)
+    by_notice: dict[int, list[str]] = {}
+    for code in sorted(set(demanded) - listed):
+        supplied = material_rounds.get(code, 1)
+        if supplied > last_round:
+            continue  # supplied after every earlier notice: nothing could have been asked
+        index = next(i for i, (r, _, _, _) in enumerate(earlier) if r >= supplied)
+        by_notice.setdefault(index, []).append(code)
+    return [
+        NoticeLapse(earlier[i][1], earlier[i][0], earlier[i][2], tuple(codes)) for i, codes in sorted(by_notice.items())
+    ]
+
+
+def outside_remit(officer_department: str, serves_every_department: bool, case_departments: set[str]) -> bool:
+    """首问负责制 (seed 004 二(五)): a matter is within the first-contact officer's remit when it is
+    their own department's, or when they sit at a comprehensive window (一窗受理: it serves every
+    department). Outside it, the rule is to refer the person to the window that handles it."""
+    return not serves_every_department and officer_department not in case_departments

@@ -61,12 +61,13 @@ class Shift:
 def check_roster(
     department_id: str, head: Staff | None, is_head: bool, days: list[date], working: list[bool], today: date
 ) -> None:
-    """A shift is for a unit head (单位负责人) of the department, on a working day from today on."""
+    """A shift is for a unit leader (单位负责人: the head or a deputy) of the department, on a
+    working day from today on."""
     v: list[Violation] = []
     if head is None or head.department_id != department_id:
         v.append(Violation(DutyCode.NOT_UNIT_HEAD, "值班人员须为本单位工作人员", "staffId"))
     elif not is_head or head.status is StaffStatus.RETURNED:
-        v.append(Violation(DutyCode.NOT_UNIT_HEAD, "窗口值班须由单位负责人担任", "staffId"))
+        v.append(Violation(DutyCode.NOT_UNIT_HEAD, "窗口值班须由单位负责人(正职或副职)担任", "staffId"))
     if not days or len(days) > MAX_DAYS:
         v.append(Violation(DutyCode.OUT_OF_RANGE, f"一次排班须为1至{MAX_DAYS}天", "days"))
     for i, (day, ok) in enumerate(zip(days, working, strict=True)):

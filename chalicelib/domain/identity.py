@@ -6,7 +6,7 @@ one centre; applicants and agents have no scope and see only their own cases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -39,6 +39,12 @@ class Principal:
     # The window post the staff member holds (A, else the one they back up), from the staff
     # record: audit events record it beside the person (seed 003 二(三)4).
     post: str | None = None
+    # The post this person holds today as its AB backup (顶岗: its A is on leave or was returned),
+    # from the staff record and the post (seed 004 三(二)).
+    covering: str | None = None
+    # Set while acting as AB backup for `post`: the backup's own window post (their A post), or
+    # "-" when they hold none. Audit events record it beside `post` (seed 003 二(三)4).
+    acting_as: str | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -50,6 +56,13 @@ class Principal:
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def at_post(self, post_ref: str) -> Principal:
+        """The caller acting at `post_ref`: when it is the post they cover today as AB backup, the
+        audit records that post with their own beside it (`acting_as`)."""
+        if self.covering != post_ref or self.post == post_ref:
+            return self
+        return replace(self, post=post_ref, acting_as=self.post or "-")
 
 
 ANONYMOUS = Principal(subject=None, roles=frozenset())

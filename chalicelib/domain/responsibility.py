@@ -75,6 +75,7 @@ class Resolved:
     assignment: Assignment
     person: str  # the post's holder today, else the named person
     stale: bool  # the named person (no post) was returned to the unit
+    acting_as_backup: bool = False  # the holder today is the post's AB backup (its A is away, 顶岗)
 
 
 def validate(
@@ -180,7 +181,8 @@ def resolve(matrix: Matrix, posts: dict[str, WindowPost], staff: dict[str, Staff
         person = holder or a.staff_id
         named = staff.get(a.staff_id) if a.staff_id else None
         stale = not holder and (named is None or named.status is StaffStatus.RETURNED)
-        out.append(Resolved(a, person, stale))
+        backup = post is not None and bool(holder) and holder == post.backup_staff_id
+        out.append(Resolved(a, person, stale, backup))
     return out
 
 

@@ -138,6 +138,9 @@ class Staff:
     photo_ref: str = ""
     heads_section: str = ""  # name of the section this person heads (科室负责人), if any
     section_approves: bool = False  # that section is the one responsible for approvals
+    # 单位副职负责人: a deputy head of the unit. Seed 004 三(一) puts the unit's leaders (单位负责人,
+    # 轮流到窗口值班) on window duty in turn, so deputies join the head on the duty roster.
+    deputy_head: bool = False
     window_since: date | None = None
     status: StaffStatus = StaffStatus.IN_UNIT
     post_ref: str | None = None  # `<centre>/<post>` held as A

@@ -167,6 +167,9 @@ class SupervisionWarning:
     raised_at: str
     acknowledged_by: str | None = None
     acknowledged_at: str | None = None
+    # The window post the work sits at (`<centre>/<post>`), when it sits at one: the warning goes
+    # to whoever holds the post (the AB backup while A is away) and a yellow one enters its worklist.
+    post_ref: str = ""
 
     @property
     def key(self) -> str:

@@ -109,6 +109,8 @@ class ApplicationService:
     # context; see chalicelib/domain/record_retention.py). A commit that then fails leaves a kept
     # file nobody cites: harmless, unlike a committed case citing a file the lifecycle expires.
     retain_uploads: Callable[[list[str]], None] | None = None
+    # Stages the first-contact charge of a filing that links an enquiry (set by the API context).
+    first_contact_charges: Callable[[UnitOfWork, Application, consultation.Consultation], None] | None = None
 
     def __init__(
         self,
@@ -327,35 +329,39 @@ class ApplicationService:
         # Seed 003 二(五)1: at a receiving centre the case is filed under the centre's tuned version.
         from chalicelib.services.local_tuning import effective_for
 
+        item = effective_for(found[0], competent)  # the tuning of the centre exercising the power
+        submitted = self._materials({principal.subject or "", applicant.id}, materials, 1)
+        enquiry = self._consulted(applicant.identifier, centre_id, now)
         transition = da.file(
             application_id=secrets.token_hex(10),
             tracking_code=new_tracking_code(),
-            item=effective_for(found[0], competent),  # the tuning of the centre exercising the power
+            item=item,
             applicant=applicant,
             actor=principal,
             channel=channel,
             centre_id=centre_id,
-            materials=self._materials({principal.subject or "", applicant.id}, materials, 1),
+            materials=submitted,
             now=now,
             agent_authorised=authorised,
             form_data=form_data,
-            first_contact=self._consulted(applicant.identifier, centre_id, now),
+            first_contact=(enquiry.id, enquiry.recorded_by) if enquiry else None,
             competent_centre_id=competent,
             oversight_centre_ids=oversight,
         )
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
+        if enquiry is not None and self.first_contact_charges is not None:  # 首问负责制, same transaction
+            self.first_contact_charges(uow, transition.case, enquiry)
         if verification is not None:
             self.identities.stage_link(uow, verification, applicant.id)
         self._retain(None, transition.case)
         return self._commit(uow, principal, "applicationFile", key, transition.case, target)
 
-    def _consulted(self, identifier: str, centre_id: str, now: datetime) -> tuple[str, str] | None:
-        """The person's latest consultation at this centre (one Query): (its id, its staff member)."""
-        found = consultation.link_for(
+    def _consulted(self, identifier: str, centre_id: str, now: datetime) -> consultation.Consultation | None:
+        """The person's latest consultation at this centre (one Query)."""
+        return consultation.link_for(
             self.consultations.recent_of(consultation.normalise_identifier(identifier)), centre_id, now
         )
-        return (found.id, found.recorded_by) if found else None
 
     def accept(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         return self._apply(
@@ -388,13 +394,14 @@ class ApplicationService:
         entries: list[da.NoticeEntry],
         procedure: str,
         key: str | None = None,
+        admit_omission: bool = False,
     ) -> Application:
         return self._apply(
             application_id,
             principal,
             "applicationNoticeIssue",
             key,
-            lambda c, now: da.issue_notice(c, principal, now, tuple(entries), procedure),
+            lambda c, now: da.issue_notice(c, principal, now, tuple(entries), procedure, admit_omission),
         )
 
     def supplement(

@@ -16,14 +16,15 @@ from chalicelib.domain import conduct as dc
 from chalicelib.domain import staff as ds
 from chalicelib.domain.bulletin import LEADERSHIP_FEED, Bulletin, BulletinKind
 from chalicelib.domain.conduct import ConductCode, ConductKind, Consequence, StaffViolation
+from chalicelib.domain.consultation import Consultation
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.staff import Staff, StaffVersion
-from chalicelib.domain.supervision import department_feed
+from chalicelib.domain.supervision import SupervisionWarning, department_feed
 from chalicelib.services import clock
 from chalicelib.services.outbox import Relay
-from chalicelib.services.staff import StaffService, forget
+from chalicelib.services.staff import StaffService, cached_record, forget, serves_every_department
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.conduct_repository import ConductRepository
 from chalicelib.storage.outbox_repository import OutboxRepository
@@ -87,10 +88,15 @@ class ConductService:
         at: str,
         application_id: str,
         unit_violation: str,
+        charge_key: str = "",
     ) -> tuple[StaffViolation, Message]:
-        """Stage one numbered incident and its consequence; the caller commits."""
+        """Stage one numbered incident and its consequence; the caller commits. An automatic charge
+        names what proves it (`charge_key`): its id derives from it and a create-only key record
+        makes a retry or a second sweep unable to charge it twice."""
+        if charge_key:
+            self.conduct.stage_charge_key(uow, charge_key, dc.charge_id(charge_key))
         draft = StaffViolation(
-            secrets.token_hex(8),
+            dc.charge_id(charge_key) if charge_key else secrets.token_hex(8),
             staff.id,
             staff.department_id,
             kind,
@@ -135,7 +141,9 @@ class ConductService:
 
     def charge_transition(self, uow: UnitOfWork, before: da.Application, transition: da.Transition) -> None:
         """Hooked where a case change writes its unit violations: a refusal corrected on review is
-        also charged to the person who refused (否认报备 found wrong)."""
+        also charged to the person who refused (否认报备 found wrong); a notice asking for what an
+        earlier one left out is charged to that earlier notice's issuer (一次告知制)."""
+        self.charge_notice_lapses(uow, before, transition)
         for effect in transition.effects:
             if effect.kind != "violation" or effect.detail != "rejection_corrected":
                 continue
@@ -152,6 +160,75 @@ class ConductService:
             self.stage_charge(
                 uow, found[0], found[1], ConductKind.REJECTION_CORRECTED, evidence, SYSTEM, at, before.id, unit
             )
+
+    def _auto(
+        self,
+        uow: UnitOfWork,
+        staff_id: str,
+        kind: ConductKind,
+        evidence: str,
+        at: str,
+        application_id: str,
+        charge_key: str,
+    ) -> Message | None:
+        """An automatic charge of a recorded person, once per proof (skipped when already written)."""
+        found = self.staff.get(staff_id)
+        if found is None or found[0].status is ds.StaffStatus.RETURNED or self.conduct.charged(charge_key):
+            return None
+        _, message = self.stage_charge(
+            uow, found[0], found[1], kind, evidence, SYSTEM, at, application_id, "", charge_key
+        )
+        return message
+
+    def charge_notice_lapses(self, uow: UnitOfWork, before: da.Application, transition: da.Transition) -> None:
+        """一次告知制 (seed 004 二(五), 四.2): a later notice that asks for a material an earlier notice
+        could have listed charges that earlier notice's issuer, in the notice's own transaction."""
+        if transition.event.action != "issue_notice" or not before.notices:
+            return
+        notice = transition.case.notices[-1]
+        earlier = tuple(
+            (n.round, n.issued_by, n.issued_at, frozenset(e.material_code for e in n.entries)) for n in before.notices
+        )
+        rounds = {m.code: m.round for m in before.materials}
+        demanded = tuple(e.material_code for e in notice.entries)
+        for lapse in dc.notice_lapses(earlier, rounds, demanded):
+            codes = "、".join(lapse.material_codes)
+            evidence = (
+                f"办件{before.tracking_code}({before.item.elements.name})第{lapse.notice_round}次提交的一次性告知"
+                f"({lapse.issued_at[:10]})未列明{codes},第{notice.round}次提交时再次要求补正({notice.issued_at[:10]},"
+                f"{notice.issued_by})"
+            )
+            key = f"notice:{before.id}:{lapse.notice_round}"
+            self._auto(uow, lapse.issued_by, ConductKind.NOTICE_INCOMPLETE, evidence, notice.issued_at, before.id, key)
+
+    def charge_first_contact(self, uow: UnitOfWork, case: da.Application, enquiry: Consultation) -> None:
+        """首问负责制 (seed 004 二(五)): the enquiry a case links was answered, not referred, by someone
+        whose remit does not cover the case's matter; charged in the filing's transaction, once per
+        enquiry. The remit is judged on the cached staff record and post (no request when warm)."""
+        if enquiry.referred_post_id or not enquiry.answer:
+            return
+        officer = cached_record(enquiry.recorded_by, self.staff)
+        if officer is None:
+            return
+        departments = {case.lead_department_id, *(c.department_id for c in case.co_reviewers)}
+        comprehensive = serves_every_department(officer, case.centre_id, self.staff)
+        if not dc.outside_remit(officer.department_id, comprehensive, departments):
+            return
+        evidence = (
+            f"{enquiry.at[:10]}受理{enquiry.person_name}关于“{enquiry.topic}”的咨询,该事项({case.item.elements.name})"
+            f"不属其职责范围,未引导至承办窗口而自行答复;其后该申请人提交办件{case.tracking_code}"
+        )
+        at = case.submitted_at
+        self._auto(uow, enquiry.recorded_by, ConductKind.NOT_REFERRED, evidence, at, case.id, f"consult:{enquiry.id}")
+
+    def charge_ignored_warning(
+        self, uow: UnitOfWork, warning: SupervisionWarning, holder: str, at: str
+    ) -> Message | None:
+        """A yellow warning addressed to a window post that nobody acknowledged before its deadline
+        passed: charged to whoever held the post then (the backup while A was on leave)."""
+        evidence = f"预警“{warning.title}”发至窗口{warning.post_ref},至{warning.due_on.isoformat()}期限届满仍未确认处理"
+        key = f"warning:{warning.subject_id}:{warning.key}"
+        return self._auto(uow, holder, ConductKind.WARNING_IGNORED, evidence, at, warning.subject_id, key)
 
     # --- reads -------------------------------------------------------------------------------------
 

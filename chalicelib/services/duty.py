@@ -61,7 +61,8 @@ class DutyService:
         return da.china_date(self.now())
 
     def roster_set(self, principal: Principal, department_id: str, staff_id: str, days: list[date]) -> list[Shift]:
-        """Supervisors or administrators of the centre put a unit head on the roster."""
+        """Supervisors or administrators of the centre put a unit leader on the roster: the head
+        (`headStaffId`) or a deputy head (seed 004 三(一): 各窗口单位负责人…轮流到窗口值班)."""
         if not principal.roles & ROSTER_ROLES:
             raise DomainError.one(DutyCode.FORBIDDEN, "没有权限排班")
         department = self.catalogue.get_department(department_id)
@@ -69,7 +70,7 @@ class DutyService:
             raise DomainError.one(DutyCode.NOT_FOUND, "部门不存在", "departmentId")
         found = self.staff.get(staff_id)
         head = found[0] if found else None
-        is_head = department.head_staff_id == staff_id
+        is_head = department.head_staff_id == staff_id or bool(head and head.deputy_head)
         dd.check_roster(
             department_id, head, is_head, days, [self.calendar.is_working_day(d) for d in days], self.today()
         )

@@ -21,6 +21,7 @@ from chalicelib.domain.complaint import Complaint, ComplaintStatus, TargetKind
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.staff import Leave, PostKind, Staff, StaffCode, StaffStatus, StaffVersion, WindowPost
+from chalicelib.domain.supervision import SupervisionWarning
 from chalicelib.services import clock
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.complaint_repository import ComplaintRepository
@@ -52,6 +53,23 @@ def post_work_for(complaint: Complaint) -> PostWorkEntry:
     """The worklist item a complaint against a window post puts in front of its holder."""
     return PostWorkEntry(
         "complaint", complaint.id, complaint.target.ref, complaint.target.label, complaint.text, complaint.filed_at
+    )
+
+
+def post_work_for_warning(warning: SupervisionWarning) -> PostWorkEntry:
+    """The worklist item a yellow warning addressed to a window post puts in front of its holder."""
+    text = f"请于{warning.due_on.isoformat()}前处理并确认预警"
+    ref = f"{warning.subject_id}|{warning.key}"
+    return PostWorkEntry("warning", ref, warning.post_ref, warning.title, text, warning.raised_at)
+
+
+def holds_post_today(principal: Principal, post_ref: str, repo: StaffRepository | None = None) -> bool:
+    """Whether the caller holds the post today (A, or B while A is away): read fresh, one GetItem."""
+    found = (repo or StaffRepository()).get_post(post_ref) if post_ref else None
+    return (
+        found is not None
+        and bool(principal.subject)
+        and found[0].holder_on(da.china_date(clock.utc_now())) == principal.subject
     )
 
 
@@ -94,6 +112,7 @@ class StaffService:
             if error.violations[0].code == CONFLICT:
                 raise DomainError.one(StaffCode.DUPLICATE, "该工作人员账号或工号已存在", "staffNumber") from error
             raise
+        forget(staff.id)  # a refusal cached for "no record" ends with the record, in this process
         return staff
 
     def change(self, principal: Principal, staff_id: str, draft: Staff, expected_version: int, reason: str) -> Staff:
@@ -163,6 +182,7 @@ class StaffService:
             staff_id = "" if post.staff_id == person.id else post.staff_id
             backup_id = "" if post.backup_staff_id == person.id else post.backup_staff_id
             self.repo.stage_post(uow, replace(post, staff_id=staff_id, backup_staff_id=backup_id), post_rev)
+            forget_post(post.ref)  # harmless if the commit fails: the next request reads it again
 
     # --- window posts ----------------------------------------------------------------------------
 
@@ -265,6 +285,7 @@ class StaffService:
         self._commit(uow)
         for person_id in after:
             forget(person_id)
+        forget_post(updated.ref)
         return updated
 
     # --- leave under AB cover --------------------------------------------------------------------
@@ -300,6 +321,7 @@ class StaffService:
         uow = UnitOfWork()
         self.repo.stage_post(uow, updated, rev)
         self._commit(uow)
+        forget_post(updated.ref)  # the backup covers from the leave's first day, in this process at once
         return updated
 
     # --- the post's worklist (routed to whoever holds the post today) -----------------------------
@@ -431,6 +453,7 @@ def _require(principal: Principal, roles: frozenset[Role]) -> None:
 
 STANDING_TTL_SECONDS = 60.0  # how stale another process's view of a posting/return may be
 _standing: dict[str, tuple[float, Staff | None]] = {}
+_posts: dict[str, tuple[float, WindowPost | None]] = {}  # posts backed up (their leaves: who covers)
 _lock = threading.Lock()
 _monotonic: Callable[[], float] = time.monotonic
 
@@ -441,16 +464,39 @@ def forget(staff_id: str) -> None:
         _standing.pop(staff_id, None)
 
 
+def forget_post(post_ref: str) -> None:
+    """This process changed a post (posting, leave): who covers it is read afresh."""
+    with _lock:
+        _posts.pop(post_ref, None)
+
+
 def clear_standing_cache() -> None:
     with _lock:
         _standing.clear()
+        _posts.clear()
 
 
-def prime_standing(records: list[Staff]) -> None:
+def prime_standing(records: list[Staff], posts: list[WindowPost] | None = None) -> None:
     """Fill the cache as a warm process would have it (tests measure warm request paths)."""
     expires = _monotonic() + STANDING_TTL_SECONDS
     with _lock:
         _standing.update({s.id: (expires, s) for s in records})
+        _posts.update({p.ref: (expires, p) for p in posts or []})
+
+
+def _post_of(post_ref: str, repo: StaffRepository) -> WindowPost | None:
+    now = _monotonic()
+    with _lock:
+        cached = _posts.get(post_ref)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    found = repo.get_post(post_ref)  # one GetItem, only for people who back a post up
+    post = found[0] if found else None
+    with _lock:
+        if len(_posts) > 10_000:
+            _posts.clear()
+        _posts[post_ref] = (now + STANDING_TTL_SECONDS, post)
+    return post
 
 
 def _record_of(staff_id: str, repo: StaffRepository) -> Staff | None:
@@ -469,26 +515,43 @@ def _record_of(staff_id: str, repo: StaffRepository) -> Staff | None:
 
 
 def standing(principal: Principal, repo: StaffRepository | None = None) -> tuple[str | None, Principal]:
-    """`standing_refusal`, and the principal with the window post from the record (for audit)."""
+    """`standing_refusal`, and the principal with the window post from the record (for audit):
+    the A post, else the post backed up; and the post they cover today as AB backup (顶岗), read
+    with the same 60 s bound. A backup who holds no post of their own acts for the covered post."""
     refusal = standing_refusal(principal, repo)
     if refusal is not None or not principal.is_staff or principal.subject is None:
         return refusal, principal
-    staff = _record_of(principal.subject, repo or StaffRepository())  # cached by the check above
-    post = (staff.post_ref or staff.backup_ref) if staff else None
-    return None, replace(principal, post=post) if post else principal
+    repo = repo or StaffRepository()
+    staff = _record_of(principal.subject, repo)  # cached by the check above
+    if staff is None:
+        return None, principal
+    post = staff.post_ref or staff.backup_ref
+    covering = None
+    if staff.backup_ref:
+        backed = _post_of(staff.backup_ref, repo)
+        today = da.china_date(clock.utc_now())
+        if backed is not None and backed.staff_id != staff.id and backed.holder_on(today) == staff.id:
+            covering = backed.ref
+    acting_as = "-" if covering and not staff.post_ref else None
+    if not (post or covering):
+        return None, principal
+    return None, replace(principal, post=post, covering=covering, acting_as=acting_as)
 
 
 def standing_refusal(principal: Principal, repo: StaffRepository | None = None) -> str | None:
     """Why a staff token no longer matches the staff record, or None.
 
     A recorded person who was returned to the unit, or whose department/centre differs from the
-    token's, is refused; so is a window clerk (role `clerk`) who is not posted. Accounts without a
-    staff record are left to the identity provider (the centre records window staff only).
+    token's, is refused; so is a window clerk (role `clerk`) who is not posted, or who has no staff
+    record at all (seed 004 三(二): only people the centre posted work at a window). Back-office
+    accounts without a staff record are left to the identity provider.
     """
     if not principal.is_staff or principal.subject is None:
         return None
     staff = _record_of(principal.subject, repo or StaffRepository())
     if staff is None:
+        if Role.CLERK in principal.roles:
+            return "该账号没有窗口工作人员档案,不能以窗口人员身份登录"
         return None
     if staff.status is StaffStatus.RETURNED:
         return "该工作人员已被退回原单位,令牌不再有效"
@@ -497,3 +560,18 @@ def standing_refusal(principal: Principal, repo: StaffRepository | None = None) 
     if Role.CLERK in principal.roles and staff.status is not StaffStatus.POSTED:
         return "该工作人员未派驻窗口,不能以窗口人员身份登录"
     return None
+
+
+def cached_record(staff_id: str, repo: StaffRepository | None = None) -> Staff | None:
+    """A staff record within the standing cache's 60 s bound (no request when warm)."""
+    return _record_of(staff_id, repo or StaffRepository())
+
+
+def serves_every_department(staff: Staff, centre_id: str, repo: StaffRepository | None = None) -> bool:
+    """Whether the person sits (as A or B) at a comprehensive window of the centre: 一窗受理, the
+    comprehensive window answers for every department (read through the same cache)."""
+    for ref in (staff.post_ref, staff.backup_ref):
+        post = _post_of(ref, repo or StaffRepository()) if ref else None
+        if post is not None and post.kind is PostKind.COMPREHENSIVE and post.centre_id == centre_id:
+            return True
+    return False

@@ -146,20 +146,29 @@ class SupervisionService:
         return self.supervision.warnings(self._department_of_caller(principal, department_id), first, after)
 
     def acknowledge(self, principal: Principal, subject_id: str, key: str) -> SupervisionWarning:
-        """A recipient, or a member of the responsible department, confirms having seen a warning."""
+        """A recipient, a member of the responsible department, or whoever holds the window post the
+        warning is addressed to today (the AB backup while A is on leave) confirms having seen it; a
+        post's warning leaves the post's worklist in the same transaction."""
+        from chalicelib.services.staff import holds_post_today, post_work_for_warning
+        from chalicelib.storage.staff_repository import StaffRepository
+
         found = self.supervision.warning(subject_id, key)
         if found is None:
             raise DomainError.one(NOT_FOUND, "预警不存在", "id")
         warning, rev = found
-        allowed = principal.subject in warning.recipients or (
-            bool(warning.department_id) and principal.department_id == warning.department_id
-        )
+        department = bool(warning.department_id) and principal.department_id == warning.department_id
+        if warning.post_ref:  # the post's work: whoever holds it today acts on it, not a named person away
+            allowed = department or holds_post_today(principal, warning.post_ref)
+        else:
+            allowed = principal.subject in warning.recipients or department
         if warning.level is not ds.WarningLevel.YELLOW and allowed:
             raise DomainError.one("NOT_ACKNOWLEDGEABLE", "红牌警告无需确认,请尽快办结", "id")
         at = self.now().isoformat(timespec="seconds")
         updated = ds.acknowledge(warning, principal.subject or "", allowed, at)
         uow = UnitOfWork()
         self.supervision.stage_warning_update(uow, updated, rev)
+        if warning.post_ref:
+            StaffRepository().stage_work_gone(uow, post_work_for_warning(warning))
         uow.commit()
         return updated
 

@@ -79,6 +79,41 @@ def department_heads() -> Heads:
     return heads
 
 
+class WindowPosts:
+    """Per sweep run: the window post a clerk sits at, and each post (who holds it on a day); each
+    read once per run (one GetItem a person, one a post), only for warnings about window work."""
+
+    def __init__(self) -> None:
+        from chalicelib.storage.staff_repository import StaffRepository
+
+        self.repo = StaffRepository()
+        self._seat: dict[str, str] = {}
+        self._posts: dict[str, object] = {}
+
+    def seat_of(self, staff_id: str) -> str:
+        if staff_id not in self._seat:
+            found = self.repo.get(staff_id)
+            self._seat[staff_id] = (found[0].post_ref or found[0].backup_ref or "") if found else ""
+        return self._seat[staff_id]
+
+    def holder(self, post_ref: str, day: date) -> str:
+        if post_ref not in self._posts:
+            found = self.repo.get_post(post_ref)
+            self._posts[post_ref] = found[0] if found else None
+        post = self._posts[post_ref]
+        from chalicelib.domain.staff import WindowPost
+
+        return post.holder_on(day) if isinstance(post, WindowPost) else ""
+
+
+def _window_post(case: Application, deadline: Deadline, posts: WindowPosts) -> str:
+    """The window post a deadline's work sits at: a credit pledge (容缺受理) is taken and followed
+    up at the window whose clerk accepted the case. Other deadlines sit with departments."""
+    if deadline.kind is DeadlineKind.PLEDGE and case.accepted_by:
+        return posts.seat_of(case.accepted_by)
+    return ""
+
+
 def _decide(entry: DueEntry, case: Application, repo: ApplicationRepository, now: datetime) -> Transition | None:
     """The transition a passed deadline triggers, or None if it is not (or no longer) due."""
     today = da.china_date(now)
@@ -122,6 +157,7 @@ def sweep(
     today: date = da.china_date(moment)
     heads = heads or department_heads()
     relay = relay or Relay()
+    posts = WindowPosts()
     done: Counter[str] = Counter()
     for kind in KINDS:
         # Deadlines act the day after they pass; a yellow warning is raised on its day.
@@ -135,7 +171,7 @@ def sweep(
                 if budget.exhausted():
                     return _stopped(done, "deadline sweep", today)
                 handled.add((entry.application_id, entry.ref))
-                done[_isolated(entry, _apply, repo, moment, today, heads, relay)] += 1
+                done[_isolated(entry, _apply, repo, moment, today, heads, relay, posts)] += 1
     log.info("deadline sweep %s: %s", today.isoformat(), dict(done))
     return done
 
@@ -156,7 +192,21 @@ def _isolated(entry: DueEntry, step: Callable[..., str], *args: object) -> str:
         return "failed"
 
 
-def _warning(case: Application, deadline: Deadline, level: WarningLevel, at: str) -> SupervisionWarning:
+def _warning(
+    case: Application,
+    deadline: Deadline,
+    level: WarningLevel,
+    at: str,
+    posts: WindowPosts | None = None,
+    today: date | None = None,
+) -> SupervisionWarning:
+    """A warning of a case's deadline; one about work at a window post is addressed to the post and
+    reaches whoever holds it today (the AB backup while A is on leave)."""
+    post_ref = _window_post(case, deadline, posts) if posts is not None else ""
+    recipients = deadline.recipients
+    holder = posts.holder(post_ref, today) if posts is not None and post_ref and today else ""
+    if holder and holder not in recipients:
+        recipients = (*recipients, holder)
     return SupervisionWarning(
         case.id,
         case.tracking_code,
@@ -166,8 +216,9 @@ def _warning(case: Application, deadline: Deadline, level: WarningLevel, at: str
         level,
         deadline.due_on,
         deadline.department_id,
-        deadline.recipients,
+        recipients,
         at,
+        post_ref=post_ref,
     )
 
 
@@ -181,6 +232,11 @@ def _stage_warning(
     """The warning (create-only), its outbox message and its counter, in the caller's transaction;
     `deltas(day, counter)` says which scopes count it (a case's, or a rating's)."""
     supervision.stage_warning(uow, warning)
+    if warning.post_ref and warning.level is WarningLevel.YELLOW:  # into the post's worklist
+        from chalicelib.services.staff import post_work_for_warning
+        from chalicelib.storage.staff_repository import StaffRepository
+
+        StaffRepository().stage_work(uow, post_work_for_warning(warning))
     message = make_message(
         MessageKind.WARNING,
         (warning.subject_id, warning.key),
@@ -222,6 +278,7 @@ def _red(
     today: date,
     heads: Heads,
     at: str,
+    posts: WindowPosts | None = None,
 ) -> tuple[SupervisionWarning | None, tuple[Effect, ...], tuple[SupervisionWarning, int] | None]:
     """The red warning of the deadline a sweep transition enforces, and an ignored-warning
     violation if its yellow warning was never acknowledged (with that yellow warning at the
@@ -239,9 +296,11 @@ def _red(
     if not deadlines:
         return None, (), None
     deadline = deadlines[0]
-    red = _warning(case, deadline, WarningLevel.RED, at)
+    red = _warning(case, deadline, WarningLevel.RED, at, posts, today)
     yellow = repo.supervision.warning(case.id, f"{deadline.key}:{WarningLevel.YELLOW.value}")
-    if yellow and yellow[0].acknowledged_by is None and deadline.department_id:
+    if yellow and yellow[0].acknowledged_by is None and (deadline.department_id or yellow[0].post_ref):
+        if not deadline.department_id:  # ignored at a window post: a person's lapse, no unit's
+            return red, (), yellow
         ignored = Effect("violation", deadline.department_id, ds.ViolationKind.WARNING_IGNORED.value)
         return red, (ignored,), yellow
     return red, (), None
@@ -255,7 +314,14 @@ def _heads_for(case: Application, heads: Heads) -> dict[str, str]:
 
 
 def _raise_yellow(
-    entry: DueEntry, case: Application, rev: int, repo: ApplicationRepository, today: date, heads: Heads, at: str
+    entry: DueEntry,
+    case: Application,
+    rev: int,
+    repo: ApplicationRepository,
+    today: date,
+    heads: Heads,
+    at: str,
+    posts: WindowPosts | None = None,
 ) -> tuple[UnitOfWork, str, list[Message]]:
     uow = UnitOfWork()
     deadline = next(
@@ -270,12 +336,19 @@ def _raise_yellow(
     repo.stage_refresh(uow, replace(case, warned=(*case.warned, deadline.key)), rev, today)
     if deadline.due_on < today:
         return uow, "warning_skipped", []  # already passed: the red warning says it all
-    message = _stage_case_warning(uow, repo, case, _warning(case, deadline, WarningLevel.YELLOW, at))
+    warning = _warning(case, deadline, WarningLevel.YELLOW, at, posts, today)
+    message = _stage_case_warning(uow, repo, case, warning)
     return uow, "warning_yellow", [message]
 
 
 def _apply(
-    entry: DueEntry, repo: ApplicationRepository, moment: datetime, today: date, heads: Heads, relay: Relay
+    entry: DueEntry,
+    repo: ApplicationRepository,
+    moment: datetime,
+    today: date,
+    heads: Heads,
+    relay: Relay,
+    posts: WindowPosts | None = None,
 ) -> str:
     found = repo.get(entry.application_id)
     if found is None:
@@ -284,7 +357,7 @@ def _apply(
     at = moment.isoformat(timespec="seconds")
     messages: list[Message] = []
     if entry.kind == "warning":
-        uow, outcome, messages = _raise_yellow(entry, case, rev, repo, today, heads, at)
+        uow, outcome, messages = _raise_yellow(entry, case, rev, repo, today, heads, at, posts)
     else:
         transition = _decide(entry, case, repo, moment)
         uow = UnitOfWork()
@@ -293,11 +366,13 @@ def _apply(
             repo.stage_refresh(uow, case, rev, today)
             outcome = "refiled"
         else:
-            red, extra, guard = _red(entry, case, transition, repo, today, heads, at)
+            red, extra, guard = _red(entry, case, transition, repo, today, heads, at, posts)
             effects = (*transition.effects, *extra)
             repo.stage_change(uow, case, transition.case, rev, transition.event, today, effects)
             if guard is not None:
                 repo.supervision.stage_warning_update(uow, *guard)
+                if guard[0].post_ref and posts is not None:
+                    messages.extend(_charge_ignored_at_post(uow, guard[0], posts, at))
             if red is not None and repo.supervision.warning(case.id, red.key) is None:
                 messages.append(_stage_case_warning(uow, repo, case, red))
             if transition.case.revocation_review is not None and case.revocation_review is None:
@@ -310,6 +385,22 @@ def _apply(
         return "conflict"
     relay.deliver_soon(messages)
     return outcome
+
+
+def _charge_ignored_at_post(uow: UnitOfWork, yellow: SupervisionWarning, posts: WindowPosts, at: str) -> list[Message]:
+    """Seed 004 四.2: a yellow warning addressed to a window post, unacknowledged when its deadline
+    passed, is the lapse of whoever held the post on the deadline (the backup while A was on
+    leave); charged in the transaction that raises the red warning, and its worklist item goes."""
+    from chalicelib.services.conduct import ConductService
+    from chalicelib.services.staff import post_work_for_warning
+    from chalicelib.storage.catalogue_repository import CatalogueRepository
+
+    posts.repo.stage_work_gone(uow, post_work_for_warning(yellow))
+    holder = posts.holder(yellow.post_ref, yellow.due_on)
+    if not holder:
+        return []
+    message = ConductService(CatalogueRepository()).charge_ignored_warning(uow, yellow, holder, at)
+    return [message] if message else []
 
 
 def _stage_revocation_review(uow: UnitOfWork, case: Application, at: str) -> Message:

@@ -82,8 +82,8 @@ class WindowAuthorityService:
                 raise DomainError.one(da.Code.WINDOW_NOT_AUTHORISED, "只能以本人所在窗口的授权审批", "windowPostId")
             found = self.repo.get(centre_id, post_id)
             authority = found[0] if found and found[0].covers(case.item.code) else None
-            return da.decide_at_window(
-                case, principal, now, reason, legal_basis, authority.label() if authority else None
-            )
+            # A backup deciding at the post they cover today is audited under it (seed 003 二(三)4).
+            acting = principal.at_post(post.ref)
+            return da.decide_at_window(case, acting, now, reason, legal_basis, authority.label() if authority else None)
 
         return self.applications._apply(application_id, principal, "applicationDecideAtWindow", key, decide)

@@ -2,6 +2,7 @@
 
 CONDUCT#<staff>      / <at>#<id>     a person's violation   GSI1: CONDUCTS#<year> / <at>#<staff>
 CONDUCTSEQ#<staff>   / <year>        incidents so far this year (revision-guarded, like the unit ledger)
+CHARGE#<key>         / #             an automatic charge's proof key (create-only: charged once)
 BULLETIN#<centre>    / <at>#<id>     a published 通报        GSI1: BULLETINS / <at>#<id>
 """
 
@@ -25,6 +26,18 @@ def _year(at: str) -> int:
 
 
 class ConductRepository:
+    def charged(self, key: str) -> bool:
+        """Whether the automatic charge proved by `key` was written already (one GetItem)."""
+        try:
+            Record.get(f"CHARGE#{key}", "#")
+        except Record.DoesNotExist:
+            return False
+        return True
+
+    def stage_charge_key(self, uow: UnitOfWork, key: str, violation_id: str) -> None:
+        """Create-only: a racing second charge for the same proof fails its whole transaction."""
+        uow.create(Record(f"CHARGE#{key}", "#", entity="ChargeKey", data=violation_id))
+
     def stage(self, uow: UnitOfWork, violation: StaffViolation) -> StaffViolation:
         """Number the incident within the person's year and write it (one GetItem)."""
         year = _year(violation.at)

@@ -27,10 +27,11 @@ HEAD = "#"
 
 @dataclass(frozen=True)
 class PostWorkEntry:
-    """One item in a post's worklist (a complaint addressed to the window, for now)."""
+    """One item in a post's worklist: a complaint addressed to the window, or a yellow supervision
+    warning about work sitting at it."""
 
-    kind: str  # "complaint"
-    ref: str  # the complaint id
+    kind: str  # "complaint" | "warning"
+    ref: str  # the complaint id, or `<subject>|<warning key>`
     post_ref: str
     label: str
     text: str

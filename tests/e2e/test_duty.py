@@ -109,3 +109,42 @@ def test_duty_register_and_check_in_cost_constant_requests(api: Api, clock: Cloc
     status, body = api.post({"query": REGISTER, "variables": {"m": "2026-11"}}, token=supervisor)
     assert status == 200 and body["data"]["dutyRegister"][0]["scheduled"] == 4
     assert ddb_calls.calls == {"Query": 1, "BatchGetItem": 1}
+
+
+STAFF_CREATE = """mutation($input: StaffCreateInput!) { staffCreate(input: $input) {
+  staffMember { account deputyHead } userErrors { field code message } } }"""
+
+
+def test_seed004_deputy_heads_take_turns_on_window_duty(api: Api, clock: Clock) -> None:
+    """seed 004 三(一): 「各窗口单位负责人在工作日期间要轮流到窗口值班」 — the unit's leaders (正职 and
+    副职) take turns, so a deputy head is rostered, checks in and appears in the register."""
+    record = {
+        "name": "钱副局长",
+        "staffNumber": "SJ0002",
+        "departmentId": MARKET,
+        "roles": ["APPROVER"],
+        "established": True,
+        "deputyHead": True,
+    }
+    created = api.gql(
+        STAFF_CREATE,
+        {"input": {"account": "deputy-market-qian", "record": record, "reason": "任副局长"}},
+        as_=api.staff_with("admin"),
+    )["data"]["staffCreate"]
+    assert created["userErrors"] == [] and created["staffMember"]["deputyHead"] is True
+    deputy = api.token("deputy-market-qian", ["approver"], department="city-market", centre="zs-city", name="钱副局长")
+    done = roster(api, "deputy-market-qian", ["2026-11-03"])
+    assert done["userErrors"] == [] and [s["status"] for s in done["shifts"]] == ["SCHEDULED"]
+    assert roster(api, HEAD, ["2026-11-04"])["userErrors"] == []  # the head takes the next day
+    clock.advance(days=1)
+    checked = api.gql(CHECK_IN, {"input": {"departmentId": MARKET}}, token=deputy)["data"]["dutyCheckIn"]
+    assert checked["userErrors"] == [] and checked["shift"]["status"] == "ON_DUTY"
+    register = api.gql(REGISTER, {"m": "2026-11"}, as_=api.staff_with("supervisor"))["data"]["dutyRegister"]
+    assert [(s["staffName"], s["status"]) for s in register[0]["shifts"]] == [
+        ("钱副局长", "ON_DUTY"),
+        ("毛国庆", "SCHEDULED"),
+    ]
+    # Anyone else of the unit (neither head nor deputy) is still refused.
+    other = roster(api, "reviewer-market-zhao", ["2026-11-05"])
+    assert [e["code"] for e in other["userErrors"]] == ["NOT_UNIT_HEAD"]
+    assert "副职" in other["userErrors"][0]["message"]

@@ -146,11 +146,11 @@ def test_clerk_of_another_centre_cannot_accept(desk: Desk, ddb_calls: CallCounte
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", as_="clerk-li")
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", as_="clerk-dh-sun")
     # 同权审批: the city department that owns the item no longer sees a case of the delegated power.
-    token = api.token("market-dual", ["approver", "clerk"], department="city-market", centre=CITY)
+    token = api.posted_token("market-dual", ["approver", "clerk"], department="city-market", centre=CITY)
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "NOT_FOUND", token=token)
     # Someone who may see it (a city supervisor, who is also a clerk there) still cannot accept at another
     # centre's window. (The receiving department's approver sees a case only once it is accepted.)
-    token = api.token("supervisor-dual", ["supervisor", "clerk"], department="city-market", centre=CITY)
+    token = api.posted_token("supervisor-dual", ["supervisor", "clerk"], department="city-market", centre=CITY)
     refuse(desk, ddb_calls, "applicationAccept", {"id": case["id"]}, "OUTSIDE_CENTRE", token=token)
     assert desk.accept(case["id"], "clerk-jt-le")["state"] == "IN_REVIEW"
 
@@ -171,7 +171,7 @@ def test_reviewer_of_an_uninvolved_department(desk: Desk, ddb_calls: CallCounter
     # The case is hidden from a department that has no part in it: same answer as an unknown case.
     refuse(desk, ddb_calls, "applicationReview", value, "NOT_FOUND", as_="reviewer-eco-liu")
     # Someone who can see the case (window clerk at its centre) but reviews for another department.
-    token = api.token("eco-window", ["clerk", "reviewer"], department="city-ecology", centre=CITY)
+    token = api.posted_token("eco-window", ["clerk", "reviewer"], department="city-ecology", centre=CITY)
     refuse(desk, ddb_calls, "applicationReview", value, "OUTSIDE_DEPARTMENT", token=token)
 
 

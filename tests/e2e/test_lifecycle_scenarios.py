@@ -549,7 +549,7 @@ def test_seed004_parallel_review_silent_co_reviewers_are_deemed_to_consent(desk:
 def test_seed002_separation_of_duties_acceptor_may_neither_review_nor_decide(desk: Desk) -> None:
     """seed 002 综合窗口受理: 「推行受理、审核、制证“三分离”」; 「实行“谁审查谁签批”,建立责任追溯机制」."""
     api = desk.api
-    dual = api.token("officer-dual", ["approver", "clerk", "reviewer"], department="city-market", centre=CITY)
+    dual = api.posted_token("officer-dual", ["approver", "clerk", "reviewer"], department="city-market", centre=CITY)
     case = desk.file("ZS-SCJG-002")
     accepted = desk.ok("applicationAccept", {"id": case["id"]}, token=dual)
     assert accepted["firstContactOfficer"] == "officer-dual"

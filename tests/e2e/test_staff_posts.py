@@ -258,6 +258,27 @@ def test_seed004_returned_or_unposted_clerk_token_is_refused(api: Api) -> None:
     assert api.post({"query": ME}, token=wrong)[1]["errors"][0]["extensions"]["code"] == "TOKEN_SCOPE"
 
 
+def test_seed004_clerk_token_without_a_staff_record_is_refused(api: Api, ddb_calls: CallCounter) -> None:
+    """seed 004 三(二): only people the centre posted work at a window — a clerk token for an account
+    with no staff record is `TOKEN_SCOPE`, like one for a person not posted; the answer is cached
+    per process like any record (one GetItem, then none), and the centre recording and posting the
+    person in this process lifts it at once."""
+    token = clerk_token(api, "clerk-market-ma")
+    ddb_calls.reset()
+    status, body = api.post({"query": ME}, token=token)
+    assert status == 401 and body["errors"][0]["extensions"]["code"] == "TOKEN_SCOPE"
+    assert "没有窗口工作人员档案" in body["errors"][0]["message"]
+    assert ddb_calls.calls == {"GetItem": 1}
+    ddb_calls.reset()
+    assert api.post({"query": ME}, token=token)[0] == 401
+    assert ddb_calls.total == 0  # the missing record is cached too (STANDING_TTL_SECONDS)
+    # A back-office account without a record is left to the identity provider.
+    reviewer = api.token("reviewer-unrecorded", ["reviewer"], department=MARKET, centre=CITY)
+    assert api.post({"query": ME}, token=reviewer)[0] == 200
+    _, ma, _ = posted_pair(api)
+    assert api.post({"query": ME}, token=ma)[0] == 200
+
+
 def test_seed004_staff_standing_cache_is_bounded(api: Api, monkeypatch: Any) -> None:
     """Another process's change is seen within STANDING_TTL_SECONDS (the cache's staleness bound)."""
     from dataclasses import replace
@@ -360,6 +381,9 @@ def test_worklist_and_leave_under_cover_cost_constant_requests(api: Api, clock: 
     assert leave(api, post, str(today), str(today + timedelta(days=1)), a)["userErrors"] == []
     # the post, A and B (one BatchGetItem), the posts they hold elsewhere (none here), the write
     assert ddb_calls.total <= 3, ddb_calls.calls
+    ddb_calls.reset()
+    api.gql(ME, token=b)  # the leave changed the post: B's cover is read once (one GetItem), then cached
+    assert ddb_calls.calls == {"GetItem": 1}
     ddb_calls.reset()
     edges = worklist(api, post, b)["data"]["windowPostWorklist"]["edges"]
     assert len(edges) == 3

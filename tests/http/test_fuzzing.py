@@ -41,11 +41,14 @@ def staff_token(local_stack: tuple[str, Path]) -> str:
     """A staff token holding every role, signed by the local stack's issuer key."""
     _, folder = local_stack
     private_path, _ = local_issuer.ensure_keypair(folder / "issuer")
-    clerk = next(s for s in load().staff if s.department_id and s.centre_id)
+    # A posted window clerk of the seed (a clerk token needs a posted staff record, seed 004 三(二)).
+    data = load()
+    posted = {p.staff_id for p in data.posts}
+    clerk = next(s for s in data.staff if s.id in posted and s.department_id and s.centre_id)
     roles = ["clerk", "reviewer", "approver", "bureau", "supervisor", "admin", "applicant"]
     return local_issuer.issue(
         private_path.read_bytes(),
-        "fuzzer",
+        clerk.id,
         roles,
         issuer="uap-local-issuer",
         audience="uap-api",

@@ -252,6 +252,20 @@ class ApplicationEvent:
     post: str = strawberry.field(
         default="", description="The window post the actor acted from (`<centre>/<post>`; staff only, else empty)."
     )
+    acting_as: strawberry.Private[str] = ""
+
+    @strawberry.field(
+        description="True when the actor acted as the AB backup (顶岗) of `post` while its A was away (seed 004 三(二))."
+    )
+    def acting_as_backup(self) -> bool:
+        return bool(self.acting_as)
+
+    @strawberry.field(
+        description="While acting as AB backup: the backup's own window post (`<centre>/<post>`; empty when they "
+        "hold none as A)."
+    )
+    def own_post(self) -> str:
+        return "" if self.acting_as in ("", "-") else self.acting_as
 
     @strawberry.field(description="The roles the actor acted in (empty when the system acted).")
     def roles(self) -> list[Role]:  # type: ignore[valid-type]
@@ -275,6 +289,7 @@ class ApplicationEvent:
             prev_hash=e.prev_hash,
             hash=e.hash,
             post=e.post,
+            acting_as=e.acting_as,
         )
 
 

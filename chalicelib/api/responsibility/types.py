@@ -25,6 +25,9 @@ class ResponsibilityStep:
     person_staff_id: str = strawberry.field(description="工作人员 today: the post's holder, else the named person.")
     named_staff_id: str = strawberry.field(description="The person the matrix names (may be empty for a post).")
     stale: bool = strawberry.field(description="The named person was returned to the unit: correct the matrix.")
+    acting_as_backup: bool = strawberry.field(
+        description="The person today is the post's AB backup acting for it (its A on leave or returned, 顶岗)."
+    )
     current: bool = strawberry.field(description="The step the case is at (case view only).")
     department_id: strawberry.Private[str]
 
@@ -59,6 +62,7 @@ class ResponsibilityMatrix:
                 person_staff_id=r.person,
                 named_staff_id=r.assignment.staff_id,
                 stale=r.stale,
+                acting_as_backup=r.acting_as_backup,
                 current=r.assignment.step is s.current,
                 department_id=r.assignment.department_id,
             )

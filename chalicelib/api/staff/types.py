@@ -42,6 +42,7 @@ class StaffMember:
     photo_ref: str
     heads_section: str
     section_approves: bool
+    deputy_head: bool = strawberry.field(description="单位副职负责人 (on the leaders' duty roster with the head).")
     window_since: date | None
     status: StaffStatus  # type: ignore[valid-type]
     post_id: strawberry.ID | None = strawberry.field(description="The window post held as A.")
@@ -69,6 +70,7 @@ class StaffMember:
             photo_ref=s.photo_ref,
             heads_section=s.heads_section,
             section_approves=s.section_approves,
+            deputy_head=s.deputy_head,
             window_since=s.window_since,
             status=s.status,
             post_id=post_global_id(s.post_ref),
@@ -150,15 +152,26 @@ class WindowPostCover:
 @visible_to(STAFF)
 @strawberry.type(description="An item addressed to a window post, in its holder's worklist.")
 class PostWorkItem:
-    kind: str = strawberry.field(description="complaint")
-    complaint_id: strawberry.ID
+    kind: str = strawberry.field(description="complaint, or warning (a yellow supervision warning to acknowledge)")
+    complaint_id: strawberry.ID | None = strawberry.field(description="The complaint (kind complaint).")
+    warning_id: strawberry.ID | None = strawberry.field(
+        description="The supervision warning (kind warning): pass it to `warningAcknowledge`."
+    )
     label: str
     text: str
     at: DateTime
 
     @classmethod
     def from_record(cls, e: PostWorkEntry) -> PostWorkItem:
-        return cls(kind=e.kind, complaint_id=global_id("Complaint", e.ref), label=e.label, text=e.text, at=e.at)
+        warning = e.kind == "warning"
+        return cls(
+            kind=e.kind,
+            complaint_id=None if warning else global_id("Complaint", e.ref),
+            warning_id=global_id("SupervisionWarning", e.ref) if warning else None,
+            label=e.label,
+            text=e.text,
+            at=e.at,
+        )
 
 
 @visible_to(PUBLIC)

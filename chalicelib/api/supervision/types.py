@@ -106,6 +106,11 @@ class SupervisionWarning:
     raised_at: DateTime
     acknowledged_by: str | None
     acknowledged_at: DateTime | None
+    post_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The window post the work sits at, if it sits at one: its holder today (the AB backup while "
+        "A is on leave) receives and acknowledges the warning (seed 004 三(二)).",
+    )
 
     @strawberry.field(description="Opaque ID for `warningAcknowledge`.")
     def id(self) -> strawberry.ID:
@@ -138,6 +143,7 @@ class SupervisionWarning:
             raised_at=w.raised_at,
             acknowledged_by=w.acknowledged_by,
             acknowledged_at=w.acknowledged_at,
+            post_id=global_id("WindowPost", w.post_ref) if w.post_ref else None,
         )
 
 

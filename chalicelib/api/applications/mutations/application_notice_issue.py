@@ -28,6 +28,13 @@ class ApplicationNoticeIssueInput:
     entries: list[NoticeEntryInput]
     procedure: str = strawberry.field(description="What to do next and within which limit.")
     idempotency_key: str | None = None
+    admit_omission: bool = strawberry.field(
+        default=False,
+        description=(
+            "A later notice asks for a material an earlier one could have listed (else NOTICE_NEW_DEMAND): the "
+            "applicant is told, and the earlier notice's issuer is charged in the conduct ledger (seed 004 二(五), 四.2)."
+        ),
+    )
 
 
 @strawberry.type
@@ -46,7 +53,12 @@ def application_notice_issue(info: Info, input: ApplicationNoticeIssueInput) -> 
             for e in input.entries[:100]
         ]
         return ctx.applications.issue_notice(
-            ctx.principal, decode_id(input.id, "Application"), entries, input.procedure, input.idempotency_key
+            ctx.principal,
+            decode_id(input.id, "Application"),
+            entries,
+            input.procedure,
+            input.idempotency_key,
+            input.admit_omission,
         )
 
     return run(info, ApplicationNoticeIssuePayload, action)  # type: ignore[return-value]

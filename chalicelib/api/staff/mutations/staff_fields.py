@@ -24,6 +24,9 @@ class StaffRecordInput:
     photo_ref: str = ""
     heads_section: str = strawberry.field(default="", description="The section this person heads (科室负责人).")
     section_approves: bool = strawberry.field(default=False, description="That section is the approving one.")
+    deputy_head: bool = strawberry.field(
+        default=False, description="单位副职负责人: a deputy head, who takes turns on window duty (seed 004 三(一))."
+    )
 
 
 def draft(staff_id: str, record: StaffRecordInput) -> ds.Staff:
@@ -40,4 +43,5 @@ def draft(staff_id: str, record: StaffRecordInput) -> ds.Staff:
         photo_ref=record.photo_ref,
         heads_section=record.heads_section,
         section_approves=record.section_approves,
+        deputy_head=record.deputy_head,
     )
