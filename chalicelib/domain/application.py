@@ -45,6 +45,7 @@ from chalicelib.domain.deficiency_policy import (
     RevocationReview,
     check_deficiency,
     close_review,
+    limit_days,
     open_review,
 )
 from chalicelib.domain.emergency_handling import EmergencyAuthorisation, EmergencyCode
@@ -506,8 +507,13 @@ def promised_deadline(case: Application, calendar: WorkingDayCalendar, today: da
     start = case.clock_start
     if start is None:
         return None
-    limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
+    limit = _days(case, case.item.elements.promised_limit_days) + sum(e.days for e in case.extensions)
     return calendar.deadline(start, limit, case.pauses(calendar, today), today=today)
+
+
+def _days(case: Application, days: int) -> int:
+    """A limit as it applies to this case: 容缺后补 shortens it to the acceptance day."""
+    return limit_days(case.pledge.mode if case.pledge else None, days)
 
 
 def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalendar, today: date) -> date | None:
@@ -515,7 +521,7 @@ def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalen
     start = case.clock_start
     if start is None:
         return None
-    limit = task.limit_days + sum(e.days for e in case.extensions)
+    limit = _days(case, task.limit_days) + sum(e.days for e in case.extensions)
     return calendar.deadline(start, limit, case.pauses(calendar, today), today=today)
 
 
@@ -528,7 +534,7 @@ def working_days_left(case: Application, calendar: WorkingDayCalendar, today: da
     start = case.clock_start
     if start is None or not case.is_open:
         return None
-    limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
+    limit = _days(case, case.item.elements.promised_limit_days) + sum(e.days for e in case.extensions)
     return calendar.working_days_left(start, limit, today, case.pauses(calendar, today))
 
 

@@ -55,6 +55,13 @@ class DeficiencyCode:
 MODE_NAMES = {DeficiencyMode.WAIT: "容缺办理", DeficiencyMode.SAME_DAY: "容缺后补"}
 
 
+def limit_days(mode: DeficiencyMode | None, days: int) -> int:
+    """The working days a case accepted under `mode` has for its decision (and each department
+    for its review): 容缺后补 is 「当天受理审批发证」, so none — due the day it is accepted (the
+    clock's zero-day deadline is the acceptance day itself); otherwise the item's own limit."""
+    return 0 if mode is DeficiencyMode.SAME_DAY else days
+
+
 def policy_problems(
     policy: DeficiencyPolicy, secondary: Iterable[str], known: Iterable[str], prefix: str
 ) -> list[Violation]:

@@ -149,3 +149,17 @@ def test_seed002_the_item_policy_decides_mode_materials_and_supply_time(desk: De
         "materialCodes": ["M05", "M07"],
         "supplyDays": 0,
     }
+
+
+def test_seed002_same_day_acceptance_is_due_the_day_it_is_accepted(desk: Desk) -> None:
+    """seed 002 四(八) 容缺后补: 「审批部门实行非主审要件缺项当天受理审批发证」: the case accepted under it is
+    due that very day — its promised deadline, every review task's and the stored worklist rows."""
+    same_day = desk.read(_accepted(desk, "SAME_DAY"))
+    assert (same_day["deadline"], same_day["workingDaysLeft"]) == ("2026-11-02", 0)
+    assert {t["dueOn"] for t in same_day["tasks"]} == {"2026-11-02"}
+    [row] = [e for e in desk.inbox("REVIEW", "reviewer-market-zhao") if e["applicationId"] == same_day["id"]]
+    assert row["dueOn"] == "2026-11-02"
+    # 容缺办理 keeps the item's promised limit.
+    waiting = desk.read(_accepted(desk, "WAIT"))
+    promised = desk.item(ITEM).elements.promised_limit_days
+    assert waiting["workingDaysLeft"] == promised and waiting["deadline"] > "2026-11-02"
