@@ -201,6 +201,7 @@ class Code:
     WINDOW_NOT_AUTHORISED = "WINDOW_NOT_AUTHORISED"
     FOLLOW_UP_MISMATCH = EmergencyCode.FOLLOW_UP_MISMATCH
     FOLLOW_UP_TOO_LATE = EmergencyCode.FOLLOW_UP_TOO_LATE
+    EMERGENCY_NOT_PERMITTED = EmergencyCode.EMERGENCY_NOT_PERMITTED
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -1428,7 +1429,8 @@ def authorise_emergency(
     today = china_date(now)
     latest = calendar.add_working_days(today, case.item.elements.statutory_limit_days)
     missing = set(case.missing_materials())
-    problems = check_emergency(reason, legal_basis, material_codes, missing, due_on, today, latest)
+    permitted = case.item.elements.emergency_handling
+    problems = check_emergency(reason, legal_basis, material_codes, missing, due_on, today, latest, permitted)
     if problems:
         raise DomainError(problems)
     at = now.isoformat(timespec="seconds")
