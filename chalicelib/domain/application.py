@@ -26,7 +26,13 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from chalicelib.domain.application_form import FormValue, check_answers
-from chalicelib.domain.approval_on_pledge import PledgeApproval, PledgeApprovalStatus, PledgeCode, notice_text
+from chalicelib.domain.approval_on_pledge import (
+    DecisionRevocation,
+    PledgeApproval,
+    PledgeApprovalStatus,
+    PledgeCode,
+    notice_text,
+)
 from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import (
     CoReviewer,
@@ -83,6 +89,8 @@ class State(StrEnum):
     # (back to SUBMITTED).
     INTAKE_REFUSED = "intake_refused"
     INTAKE_REFUSAL_REPORTED = "intake_refusal_reported"
+    # 告知承诺 found false before issuance: the approval decision is revoked (domain/decision_revocation.py).
+    REVOKED = "revoked"
 
 
 OPEN_STATES = frozenset(
@@ -380,6 +388,7 @@ class Application:
     last_hash: str = "0" * 64
     form_data: dict[str, FormValue] = field(default_factory=dict)  # 申请表, checked at filing
     revocation_review: RevocationReview | None = None  # 容缺后补 pledge lapsed after issuance
+    decision_revocation: DecisionRevocation | None = None  # the approval revoked (domain/decision_revocation.py)
     # 在地受理、内部流转 and 同权审批 (seed 000 三(一)2), fixed at filing: `centre_id` is the window
     # that took the case (intake, notices, delivery); the competent centre reviews, decides and
     # issues, through the departments that exercise the power there. None: the item's own.

@@ -45,6 +45,7 @@ class PublicStage(StrEnum):
     DECIDED = "decided"  # approved or refused, final
     WITHDRAWN = "withdrawn"  # never published (see `is_published`); kept so the mapping is total
     NOT_ACCEPTED = "not_accepted"  # 不予受理 at the window (also while an objection is examined)
+    REVOKED = "revoked"  # the approval was revoked (a false 告知承诺 found before issuance)
 
 
 _STAGES = {
@@ -56,6 +57,7 @@ _STAGES = {
     State.WITHDRAWN: PublicStage.WITHDRAWN,
     State.INTAKE_REFUSED: PublicStage.NOT_ACCEPTED,
     State.INTAKE_REFUSAL_REPORTED: PublicStage.NOT_ACCEPTED,
+    State.REVOKED: PublicStage.REVOKED,
 }
 
 

@@ -26,7 +26,7 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 RECTIFICATION_WORKING_DAYS = 15
 MAX_COMMENT = 500
 MAX_FOLLOW_UP = 1000
-ENDED_STATES = frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN})
+ENDED_STATES = frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN, State.REVOKED})
 
 
 def rateable(case: Application, today: date) -> bool:

@@ -141,11 +141,32 @@ class RevocationReview:
     reason: str
     closed_at: DateTime | None
     outcome: ReviewOutcome | None  # type: ignore[valid-type]
+    note: str = strawberry.field(description="Why the bureau kept the certificate (outcome KEPT).")
     certificate: strawberry.Private[str]
+    closer: strawberry.Private[str | None]
+
+    @field(access=STAFF, description="Who closed the review keeping the certificate (staff only).")
+    def closed_by(self) -> str | None:
+        return self.closer
 
     @field(access=AUTHENTICATED, description="Global ID of the certificate under review.")
     def certificate_id(self) -> strawberry.ID:
         return global_id("Certificate", self.certificate)
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(
+    description="撤销准予许可决定: a false 告知承诺 found before any certificate was issued (行政许可法 art. 69)."
+)
+class DecisionRevocation:
+    reason: str
+    legal_basis: str
+    revoked_at: DateTime
+    revoker: strawberry.Private[str]
+
+    @field(access=STAFF, description="Who verified the pledge as false and so revoked the decision (staff only).")
+    def revoked_by(self) -> str:
+        return self.revoker
 
 
 @visible_to(AUTHENTICATED)
@@ -489,7 +510,9 @@ class Application(relay.Node):
             reason=review.reason,
             closed_at=review.closed_at,
             outcome=review.outcome,
+            note=review.note,
             certificate=review.certificate_id,
+            closer=review.closed_by,
         )
 
     @field(
@@ -530,6 +553,22 @@ class Application(relay.Node):
     @field(access=AUTHENTICATED, description="告知承诺制: the notice, the pledge and its verification (null if none).")
     def pledge_approval(self, info: Info) -> PledgeApproval | None:
         return PledgeApproval.of_case(self.domain, info)
+
+    @field(
+        access=AUTHENTICATED,
+        description="告知承诺 found false before issuance: the approval decision was revoked, with the reason and "
+        "legal basis the applicant is told (state REVOKED); null otherwise.",
+    )
+    def decision_revocation(self) -> DecisionRevocation | None:
+        revocation = self.domain.decision_revocation
+        if revocation is None:
+            return None
+        return DecisionRevocation(
+            reason=revocation.reason,
+            legal_basis=revocation.legal_basis,
+            revoked_at=revocation.revoked_at,
+            revoker=revocation.revoked_by,
+        )
 
     @field(access=AUTHENTICATED, description="不予受理 at the window, each with its written decision (oldest first).")
     def intake_refusals(self) -> list[IntakeRefusal]:
