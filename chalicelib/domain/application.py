@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
-from chalicelib.domain.application_form import FormValue, check_answers
+from chalicelib.domain.application_form import FormCode, FormRevision, FormValue, check_answers, correct_answers
 from chalicelib.domain.approval_on_pledge import (
     DecisionRevocation,
     PledgeApproval,
@@ -389,6 +389,7 @@ class Application:
     form_data: dict[str, FormValue] = field(default_factory=dict)  # 申请表, checked at filing
     revocation_review: RevocationReview | None = None  # 容缺后补 pledge lapsed after issuance
     decision_revocation: DecisionRevocation | None = None  # the approval revoked (domain/decision_revocation.py)
+    form_history: tuple[FormRevision, ...] = ()  # answers replaced by 补正 supplements (domain/application_form.py)
     # 在地受理、内部流转 and 同权审批 (seed 000 三(一)2), fixed at filing: `centre_id` is the window
     # that took the case (intake, notices, delivery); the competent centre reviews, decides and
     # issues, through the departments that exercise the power there. None: the item's own.
@@ -892,20 +893,42 @@ def issue_notice(
 
 
 def supplement(
-    case: Application, actor: Principal, now: datetime, materials: tuple[SubmittedMaterial, ...]
+    case: Application,
+    actor: Principal,
+    now: datetime,
+    materials: tuple[SubmittedMaterial, ...],
+    form_data: Mapping[str, object] | None = None,
 ) -> Transition:
     """The applicant supplies materials after a notice (a new submission) or for a pledge.
 
     Under a pledge only the pledged materials may be supplied: what was reviewed stays as reviewed.
     A pledge past due (credit default recorded) can still be honoured late, so the case can end.
+    A 补正 after a notice may also carry corrected form answers (`form_data`, the whole form),
+    checked like at filing; the answers replaced are kept (`form_history`).
     """
     who = _require_role(actor, Role.APPLICANT, Role.AGENT)
     if who not in {case.applicant.id, case.filed_by}:
         raise _fail(Code.FORBIDDEN, "只能补正本人的办件")
-    if not materials:
-        raise _fail(Code.NOTHING_TO_SUPPLEMENT, "请至少提交一份材料", "materials")
-    _check_materials(case.item, materials, "materials")
+    if not materials and form_data is None:
+        raise _fail(Code.NOTHING_TO_SUPPLEMENT, "请至少提交一份材料或更正后的申请表", "materials")
+    if form_data is not None and case.state is not State.NOTICE_ISSUED:
+        raise _fail(FormCode.FORM_CORRECTION_NOT_ALLOWED, "只有按一次性告知书补正时可以更正申请表", "formData")
     at = now.isoformat(timespec="seconds")
+    problems: list[Violation] = []
+    try:
+        _check_materials(case.item, materials, "materials")
+    except DomainError as error:
+        problems += error.violations
+    answers, history = case.form_data, case.form_history
+    if form_data is not None:
+        try:
+            answers, history = correct_answers(
+                case.item.elements.form, case.form_data, case.form_history, form_data, case.round, at, who
+            )
+        except DomainError as error:
+            problems += error.violations
+    if problems:  # every problem of the materials and of the form at once; nothing is written
+        raise DomainError(problems)
     if case.state is State.NOTICE_ISSUED:
         merged = {m.code: m for m in case.materials}
         merged.update({m.code: replace(m, round=case.round + 1) for m in materials})
@@ -915,8 +938,11 @@ def supplement(
             round=case.round + 1,
             materials=tuple(merged.values()),
             submitted_on=china_date(now),
+            form_data=answers,
+            form_history=history,
         )
-        return _move(case, resubmitted, "supplement", actor, at, "按告知书补正材料,重新提交")
+        corrected = "并更正申请表" if form_data is not None else ""
+        return _move(case, resubmitted, "supplement", actor, at, f"按告知书补正材料{corrected},重新提交")
     pledge = case.pledge
     if case.state in PLEDGE_STATES and pledge and pledge.status in (PledgeStatus.OPEN, PledgeStatus.BROKEN):
         for i, material in enumerate(materials):

@@ -387,11 +387,17 @@ class ApplicationService:
         )
 
     def supplement(
-        self, principal: Principal, application_id: str, materials: list[MaterialRef], key: str | None = None
+        self,
+        principal: Principal,
+        application_id: str,
+        materials: list[MaterialRef],
+        key: str | None = None,
+        form_data: dict[str, object] | None = None,
     ) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             owners = {principal.subject or "", case.applicant.id, case.filed_by}
-            return da.supplement(case, principal, now, self._materials(owners, materials, case.round))
+            cited = self._materials(owners, materials, case.round)
+            return da.supplement(case, principal, now, cited, form_data)
 
         return self._apply(application_id, principal, "applicationSupplement", key, decide)
 

@@ -155,6 +155,14 @@ class RevocationReview:
 
 
 @visible_to(AUTHENTICATED)
+@strawberry.type(description="申请表 answers as they were before a 补正 supplement corrected them.")
+class FormRevision:
+    round: int = strawberry.field(description="The submission round whose answers these were.")
+    answers: JSON
+    replaced_at: DateTime
+
+
+@visible_to(AUTHENTICATED)
 @strawberry.type(
     description="撤销准予许可决定: a false 告知承诺 found before any certificate was issued (行政许可法 art. 69)."
 )
@@ -491,6 +499,16 @@ class Application(relay.Node):
     )
     def form_data(self) -> JSON:
         return cast(JSON, dict(self.domain.form_data))
+
+    @field(
+        access=AUTHENTICATED,
+        description="申请表 answers replaced by 补正 supplements, oldest first (who may see formData sees them).",
+    )
+    def form_history(self) -> list[FormRevision]:
+        return [
+            FormRevision(round=r.round, answers=cast(JSON, dict(r.answers)), replaced_at=r.replaced_at)
+            for r in self.domain.form_history
+        ]
 
     @field(
         access=AUTHENTICATED,
