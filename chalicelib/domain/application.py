@@ -390,6 +390,7 @@ class Application:
     revocation_review: RevocationReview | None = None  # 容缺后补 pledge lapsed after issuance
     decision_revocation: DecisionRevocation | None = None  # the approval revoked (domain/decision_revocation.py)
     form_history: tuple[FormRevision, ...] = ()  # answers replaced by 补正 supplements (domain/application_form.py)
+    agent_identifier: str | None = None  # 代办: the filing agent's verified identity (domain/verified_identity.py)
     # 在地受理、内部流转 and 同权审批 (seed 000 三(一)2), fixed at filing: `centre_id` is the window
     # that took the case (intake, notices, delivery); the competent centre reviews, decides and
     # issues, through the departments that exercise the power there. None: the item's own.

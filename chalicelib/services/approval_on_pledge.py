@@ -21,6 +21,7 @@ from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
 from chalicelib.domain.supervision import department_feed
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.credit import check_agent
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
@@ -52,6 +53,7 @@ class ApprovalOnPledgeService:
     def notify(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             barred = credit_barred(self.repo, case.applicant, da.china_date(now))
+            check_agent(case, da.china_date(now))  # an agent who filed pledges in the applicant's name
             return da.issue_pledge_notice(case, principal, now, barred)
 
         return self.applications._apply(application_id, principal, "applicationPledgeNoticeIssue", key, decide)
@@ -59,6 +61,7 @@ class ApprovalOnPledgeService:
     def pledge(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             barred = credit_barred(self.repo, case.applicant, da.china_date(now))
+            check_agent(case, da.china_date(now))  # an agent who filed pledges in the applicant's name
             return da.sign_pledge(case, principal, now, barred)
 
         return self.applications._apply(application_id, principal, "applicationPledgeSign", key, decide)

@@ -229,3 +229,73 @@ def test_a_clerk_cannot_file_an_account_under_another_persons_identity(desk: Des
     assert desk.refused("applicationFile", value, as_="clerk-li") == ["IDENTITY_MISMATCH"]
     value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-wang")
     assert desk.ok("applicationFile", value, as_="clerk-li")["applicant"]["accountId"] == "applicant-wang"
+
+
+AGENT_ID = "330902198808083318"  # agent-chen, as the portal verified him
+
+
+def _authorise_agent(desk: Desk, agent: str = "agent-chen") -> None:
+    grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
+        userErrors { code } } }"""
+    body = desk.api.gql(grant, {"input": {"agentId": agent, "validUntil": "2027-01-31"}}, as_="applicant-wang")
+    assert body["data"]["agentAuthorisationGrant"]["userErrors"] == [], body
+
+
+def test_seed002_an_agents_own_verified_identity_is_recorded_and_its_credit_record_bars_its_pledges(
+    desk: Desk, ddb_calls: CallCounter
+) -> None:
+    """seed 001 三(二)3 身份认证库 and seed 002 四(十一) 一处违法、处处受限: a case filed by an agent (代办) carries the
+    agent's own verified identity — in full for staff and the agent, masked for the applicant and the
+    public — and the agent, who signs credit pledges in the applicant's name, is barred by their own record."""
+    from chalicelib.domain import credit as dcr
+    from chalicelib.storage.identity_repository import IdentityRepository
+    from chalicelib.storage.unit_of_work import UnitOfWork
+
+    _authorise_agent(desk)
+    value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang", omit=("M04",))
+    ddb_calls.reset()
+    case = desk.ok("applicationFile", value, as_="agent-chen")
+    # the item, the authorisation, the applicant's verified identity; the agent's is in the token (no read)
+    assert dict(ddb_calls.calls) == {"GetItem": 3, "Query": 2, "TransactWriteItems": 1}
+    query = "query($id: ID!) { application(id: $id) { agentIdentifier applicant { identifier } } }"
+    seen = {
+        who: desk.api.gql(query, {"id": case["id"]}, as_=who)["data"]["application"]
+        for who in ("clerk-li", "agent-chen", "applicant-wang")
+    }
+    assert seen["clerk-li"]["agentIdentifier"] == seen["agent-chen"]["agentIdentifier"] == AGENT_ID
+    assert seen["applicant-wang"]["agentIdentifier"] == "33**************18"
+    assert seen["applicant-wang"]["applicant"]["identifier"] == WANG  # the applicant's own stays theirs
+    public = desk.api.gql(
+        "query($c: String!) { publicProgress(trackingCode: $c) { agentIdentifierMasked applicantNameMasked } }",
+        {"c": case["trackingCode"]},
+    )["data"]["publicProgress"]
+    assert public == {"agentIdentifierMasked": "33**************18", "applicantNameMasked": "王*燕"}
+    own = desk.file(ITEM)  # filed by the applicant herself: no agent
+    assert desk.api.gql(query, {"id": own["id"]}, as_="clerk-li")["data"]["application"]["agentIdentifier"] is None
+
+    # The agent's own serious record (from another case) bars the pledge the agent would sign ...
+    uow = UnitOfWork()
+    record = dcr.new_record(
+        AGENT_ID, dcr.Severity.SERIOUS, "other-case", "zs-city", "虚假承诺", "t0", date(2026, 11, 2), "陈晓东"
+    )
+    IdentityRepository().stage_credit(uow, record)
+    uow.commit()
+    deficiency = {"id": case["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
+    payload = desk.mutate("applicationAcceptWithDeficiency", deficiency, as_="clerk-li")
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "CREDIT_DEFAULT")]
+    # ... not the applicant's own filing.
+    mine = desk.file(ITEM, omit=("M04",))
+    assert desk.ok("applicationAcceptWithDeficiency", {**deficiency, "id": mine["id"]}, as_="clerk-li")["pledge"]
+
+
+def test_an_agent_without_a_verified_identity_may_not_file(desk: Desk) -> None:
+    token = desk.api.token("agent-unverified", ["agent"], name="李代办")
+    grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
+        userErrors { code } } }"""
+    body = desk.api.gql(
+        grant, {"input": {"agentId": "agent-unverified", "validUntil": "2027-01-31"}}, as_="applicant-wang"
+    )
+    assert body["data"]["agentAuthorisationGrant"]["userErrors"] == [], body
+    value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang")
+    payload = desk.mutate("applicationFile", value, token=token)
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "IDENTITY_UNVERIFIED")]

@@ -39,6 +39,7 @@ from chalicelib.domain import application as da
 from chalicelib.domain import deficiency_policy as dd
 from chalicelib.domain.audit import Event, verify_chain
 from chalicelib.domain.audit import EventAction as DomainEventAction
+from chalicelib.domain.certificate import mask_identifier
 from chalicelib.domain.deadline_recompute import deadline_provisional
 from chalicelib.domain.identity import Role as DomainRole
 from chalicelib.storage.application_repository import InboxEntry as InboxRecord
@@ -542,6 +543,18 @@ class Application(relay.Node):
             return None
         found = info.context.consultations.get(self.domain.consultation_id)
         return Consultation.from_domain(found) if found else None
+
+    @field(
+        access=AUTHENTICATED,
+        description="代办: the verified identity of the agent who filed (null: no agent). Staff and the agent see "
+        "it in full; the applicant sees it masked.",
+    )
+    def agent_identifier(self, info: Info) -> str | None:
+        identifier = self.domain.agent_identifier
+        principal = info.context.principal
+        if identifier is None or principal.is_staff or principal.subject == self.domain.filed_by:
+            return identifier
+        return mask_identifier(identifier)
 
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
