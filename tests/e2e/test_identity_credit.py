@@ -299,3 +299,49 @@ def test_an_agent_without_a_verified_identity_may_not_file(desk: Desk) -> None:
     value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang")
     payload = desk.mutate("applicationFile", value, token=token)
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "IDENTITY_UNVERIFIED")]
+
+
+def test_seed002_account_keyed_credit_records_are_migrated_to_the_identity(desk: Desk) -> None:
+    """seed 002 四(十一) 一处违法、处处受限 for records written before credit followed the identity: the
+    migration command moves each `CREDIT#<account>` record to the identity the account was verified with
+    (bounded per run, one transaction each, idempotent); an account never verified keeps its records."""
+    from chalicelib.storage.tables import Record
+    from infra.migrate_credit import main
+
+    case = desk.file(ITEM, omit=("M04",))  # applicant-wang's account is linked to her identity by now
+    legacy = {
+        "applicant-wang": [
+            ("DEFAULT#2026-10-01T02:00:00+00:00#old-case", "pledge old-case", "2027-10-01"),
+            ("DEFAULT#2026-10-05T02:00:00+00:00#old-cert", "inspection serious violation: certificate X", "2027-10-05"),
+        ],
+        "never-verified": [("DEFAULT#2026-10-02T02:00:00+00:00#c2", "pledge c2", "2027-10-02")],
+    }
+    for account, rows in legacy.items():
+        for sk, detail, expires in rows:
+            at, cause = sk.split("#")[1:]
+            data = {"application_id": cause, "at": at, "expires_on": expires, "detail": detail}
+            Record(f"CREDIT#{account}", sk, entity="CreditDefault", data=data).save()
+    assert (
+        desk.api.gql(RESTRICTED, {"id": case["id"]}, as_="clerk-li")["data"]["application"]["applicantCreditRestricted"]
+        is False
+    )  # the old records hang on the account: nothing finds them
+
+    dry = main(["--limit", "10", "--dry-run"])
+    assert (dry.migrated, dry.unlinked, dry.more) == (2, ["never-verified"], False)
+    first = main(["--limit", "2"])  # bounded: two records looked at, the third waits
+    assert first.more is True and first.migrated + len(first.unlinked) == 2
+    rest = main(["--limit", "10"])
+    assert (first.migrated + rest.migrated, rest.unlinked, rest.more) == (2, ["never-verified"], False)
+    again = main(["--limit", "10"])  # idempotent: nothing left to move
+    assert (again.migrated, again.unlinked, again.conflicts) == (0, ["never-verified"], 0)
+
+    assert [r.sk for r in Record.query("CREDIT#applicant-wang")] == []
+    assert len(list(Record.query("CREDIT#never-verified"))) == 1
+    seen = desk.api.gql(RECORDS, {"id": case["id"]}, as_="clerk-li")["data"]["application"]
+    assert seen["applicantCreditRestricted"] is True
+    assert sorted((r["identifier"], r["severity"], r["expiresOn"]) for r in seen["applicantCreditRecords"]) == [
+        (WANG, "DEFAULT", "2027-10-01"),
+        (WANG, "SERIOUS", "2027-10-05"),
+    ]
+    deficiency = {"id": case["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
+    assert desk.refused("applicationAcceptWithDeficiency", deficiency, as_="clerk-li") == ["CREDIT_DEFAULT"]
