@@ -281,8 +281,10 @@ def test_seed002_an_agents_own_verified_identity_is_recorded_and_its_credit_reco
     IdentityRepository().stage_credit(uow, record)
     uow.commit()
     deficiency = {"id": case["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
+    ddb_calls.reset()
     payload = desk.mutate("applicationAcceptWithDeficiency", deficiency, as_="clerk-li")
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "CREDIT_DEFAULT")]
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "Query": 2}  # the case; the applicant's and the agent's credit
     # ... not the applicant's own filing.
     mine = desk.file(ITEM, omit=("M04",))
     assert desk.ok("applicationAcceptWithDeficiency", {**deficiency, "id": mine["id"]}, as_="clerk-li")["pledge"]
