@@ -80,6 +80,9 @@ def intake_elements_input(e: Any) -> dict[str, Any]:
             "materialCodes": list(policy.material_codes),
             "supplyDays": policy.supply_days,
         },
+        "emergencyHandling": (
+            {"legalBasis": e.emergency_handling.legal_basis} if e.emergency_handling is not None else None
+        ),
     }
 
 

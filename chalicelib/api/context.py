@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
     from chalicelib.services.responsibility import ResponsibilityService
+    from chalicelib.services.revocation_review import RevocationReviewService
     from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
     from chalicelib.services.verification_uploads import VerificationUploadService
@@ -250,6 +251,13 @@ class RequestContext:
         from chalicelib.services.emergency_handling import EmergencyHandlingService
 
         return EmergencyHandlingService(self.applications)
+
+    # --- 容缺后补 revocation reviews closed keeping the certificate -----------------------------------
+    @cached_property
+    def revocation_reviews(self) -> RevocationReviewService:
+        from chalicelib.services.revocation_review import RevocationReviewService
+
+        return RevocationReviewService(self.applications)
 
     # --- consultations (咨询, 首问负责制) -----------------------------------------------------------
     @cached_property

@@ -249,6 +249,12 @@ from chalicelib.api.responsibility.mutations.responsibility_matrix_set import (
     responsibility_matrix_set,
 )
 from chalicelib.api.responsibility.queries import ResponsibilityQuery
+
+# --- 容缺后补 revocation review closed keeping the certificate (seed 002 四(八)) --------------------
+from chalicelib.api.revocation_reviews.mutations.revocation_review_close import (
+    RevocationReviewClosePayload,
+    revocation_review_close,
+)
 from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.api.staff.mutations.department_window_set import DepartmentWindowSetPayload, department_window_set
 from chalicelib.api.staff.mutations.staff_change import StaffChangePayload, staff_change
@@ -450,6 +456,8 @@ class Mutation:
     application_emergency_authorise: ApplicationEmergencyAuthorisePayload = mutation(
         application_emergency_authorise, access=SUPERVISOR
     )
+    # --- 容缺后补 revocation review closed keeping the certificate: the issuing bureau (service) -----
+    revocation_review_close: RevocationReviewClosePayload = mutation(revocation_review_close, access=BUREAU)
     # --- consultations (咨询, 首问负责制): staff of a centre ---------------------------------------
     consultation_record: ConsultationRecordPayload = mutation(consultation_record, access=STAFF)
     # --- refusal at intake (不予受理) and its 否认报备: the unit leader is checked in the service --

@@ -25,8 +25,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
-from chalicelib.domain.application_form import FormValue, check_answers
-from chalicelib.domain.approval_on_pledge import PledgeApproval, PledgeApprovalStatus, PledgeCode, notice_text
+from chalicelib.domain.application_form import FormCode, FormRevision, FormValue, check_answers, correct_answers
+from chalicelib.domain.approval_on_pledge import (
+    DecisionRevocation,
+    PledgeApproval,
+    PledgeApprovalStatus,
+    PledgeCode,
+    notice_text,
+)
 from chalicelib.domain.audit import Event, make_event
 from chalicelib.domain.catalogue import (
     CoReviewer,
@@ -45,6 +51,7 @@ from chalicelib.domain.deficiency_policy import (
     RevocationReview,
     check_deficiency,
     close_review,
+    limit_days,
     open_review,
 )
 from chalicelib.domain.emergency_handling import EmergencyAuthorisation, EmergencyCode
@@ -82,6 +89,8 @@ class State(StrEnum):
     # (back to SUBMITTED).
     INTAKE_REFUSED = "intake_refused"
     INTAKE_REFUSAL_REPORTED = "intake_refusal_reported"
+    # 告知承诺 found false before issuance: the approval decision is revoked (domain/decision_revocation.py).
+    REVOKED = "revoked"
 
 
 OPEN_STATES = frozenset(
@@ -200,6 +209,7 @@ class Code:
     WINDOW_NOT_AUTHORISED = "WINDOW_NOT_AUTHORISED"
     FOLLOW_UP_MISMATCH = EmergencyCode.FOLLOW_UP_MISMATCH
     FOLLOW_UP_TOO_LATE = EmergencyCode.FOLLOW_UP_TOO_LATE
+    EMERGENCY_NOT_PERMITTED = EmergencyCode.EMERGENCY_NOT_PERMITTED
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -378,6 +388,9 @@ class Application:
     last_hash: str = "0" * 64
     form_data: dict[str, FormValue] = field(default_factory=dict)  # 申请表, checked at filing
     revocation_review: RevocationReview | None = None  # 容缺后补 pledge lapsed after issuance
+    decision_revocation: DecisionRevocation | None = None  # the approval revoked (domain/decision_revocation.py)
+    form_history: tuple[FormRevision, ...] = ()  # answers replaced by 补正 supplements (domain/application_form.py)
+    agent_identifier: str | None = None  # 代办: the filing agent's verified identity (domain/verified_identity.py)
     # 在地受理、内部流转 and 同权审批 (seed 000 三(一)2), fixed at filing: `centre_id` is the window
     # that took the case (intake, notices, delivery); the competent centre reviews, decides and
     # issues, through the departments that exercise the power there. None: the item's own.
@@ -507,8 +520,13 @@ def promised_deadline(case: Application, calendar: WorkingDayCalendar, today: da
     start = case.clock_start
     if start is None:
         return None
-    limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
+    limit = _days(case, case.item.elements.promised_limit_days) + sum(e.days for e in case.extensions)
     return calendar.deadline(start, limit, case.pauses(calendar, today), today=today)
+
+
+def _days(case: Application, days: int) -> int:
+    """A limit as it applies to this case: 容缺后补 shortens it to the acceptance day."""
+    return limit_days(case.pledge.mode if case.pledge else None, days)
 
 
 def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalendar, today: date) -> date | None:
@@ -516,7 +534,7 @@ def task_deadline(case: Application, task: ReviewTask, calendar: WorkingDayCalen
     start = case.clock_start
     if start is None:
         return None
-    limit = task.limit_days + sum(e.days for e in case.extensions)
+    limit = _days(case, task.limit_days) + sum(e.days for e in case.extensions)
     return calendar.deadline(start, limit, case.pauses(calendar, today), today=today)
 
 
@@ -529,7 +547,7 @@ def working_days_left(case: Application, calendar: WorkingDayCalendar, today: da
     start = case.clock_start
     if start is None or not case.is_open:
         return None
-    limit = case.item.elements.promised_limit_days + sum(e.days for e in case.extensions)
+    limit = _days(case, case.item.elements.promised_limit_days) + sum(e.days for e in case.extensions)
     return calendar.working_days_left(start, limit, today, case.pauses(calendar, today))
 
 
@@ -897,20 +915,42 @@ def issue_notice(
 
 
 def supplement(
-    case: Application, actor: Principal, now: datetime, materials: tuple[SubmittedMaterial, ...]
+    case: Application,
+    actor: Principal,
+    now: datetime,
+    materials: tuple[SubmittedMaterial, ...],
+    form_data: Mapping[str, object] | None = None,
 ) -> Transition:
     """The applicant supplies materials after a notice (a new submission) or for a pledge.
 
     Under a pledge only the pledged materials may be supplied: what was reviewed stays as reviewed.
     A pledge past due (credit default recorded) can still be honoured late, so the case can end.
+    A 补正 after a notice may also carry corrected form answers (`form_data`, the whole form),
+    checked like at filing; the answers replaced are kept (`form_history`).
     """
     who = _require_role(actor, Role.APPLICANT, Role.AGENT)
     if who not in {case.applicant.id, case.filed_by}:
         raise _fail(Code.FORBIDDEN, "只能补正本人的办件")
-    if not materials:
-        raise _fail(Code.NOTHING_TO_SUPPLEMENT, "请至少提交一份材料", "materials")
-    _check_materials(case.item, materials, "materials")
+    if not materials and form_data is None:
+        raise _fail(Code.NOTHING_TO_SUPPLEMENT, "请至少提交一份材料或更正后的申请表", "materials")
+    if form_data is not None and case.state is not State.NOTICE_ISSUED:
+        raise _fail(FormCode.FORM_CORRECTION_NOT_ALLOWED, "只有按一次性告知书补正时可以更正申请表", "formData")
     at = now.isoformat(timespec="seconds")
+    problems: list[Violation] = []
+    try:
+        _check_materials(case.item, materials, "materials")
+    except DomainError as error:
+        problems += error.violations
+    answers, history = case.form_data, case.form_history
+    if form_data is not None:
+        try:
+            answers, history = correct_answers(
+                case.item.elements.form, case.form_data, case.form_history, form_data, case.round, at, who
+            )
+        except DomainError as error:
+            problems += error.violations
+    if problems:  # every problem of the materials and of the form at once; nothing is written
+        raise DomainError(problems)
     if case.state is State.NOTICE_ISSUED:
         merged = {m.code: m for m in case.materials}
         merged.update({m.code: replace(m, round=case.round + 1) for m in materials})
@@ -920,8 +960,11 @@ def supplement(
             round=case.round + 1,
             materials=tuple(merged.values()),
             submitted_on=china_date(now),
+            form_data=answers,
+            form_history=history,
         )
-        return _move(case, resubmitted, "supplement", actor, at, "按告知书补正材料,重新提交")
+        corrected = "并更正申请表" if form_data is not None else ""
+        return _move(case, resubmitted, "supplement", actor, at, f"按告知书补正材料{corrected},重新提交")
     pledge = case.pledge
     if case.state in PLEDGE_STATES and pledge and pledge.status in (PledgeStatus.OPEN, PledgeStatus.BROKEN):
         for i, material in enumerate(materials):
@@ -1443,7 +1486,8 @@ def authorise_emergency(
     today = china_date(now)
     latest = calendar.add_working_days(today, case.item.elements.statutory_limit_days)
     missing = set(case.missing_materials())
-    problems = check_emergency(reason, legal_basis, material_codes, missing, due_on, today, latest)
+    permitted = case.item.elements.emergency_handling
+    problems = check_emergency(reason, legal_basis, material_codes, missing, due_on, today, latest, permitted)
     if problems:
         raise DomainError(problems)
     at = now.isoformat(timespec="seconds")

@@ -104,6 +104,8 @@ class FormCode:
     FORM_INVALID_ID_NUMBER = "FORM_INVALID_ID_NUMBER"
     FORM_INVALID_CREDIT_CODE = "FORM_INVALID_CREDIT_CODE"
     FORM_TOO_LARGE = "FORM_TOO_LARGE"
+    FORM_CORRECTION_NOT_ALLOWED = "FORM_CORRECTION_NOT_ALLOWED"  # only a 补正 after a one-time notice
+    FORM_CORRECTIONS_EXHAUSTED = "FORM_CORRECTIONS_EXHAUSTED"  # the case record keeps a bounded history
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,3 +321,37 @@ def _choice(f: FormField, raw: object) -> tuple[FormValue | None, Problem | None
 
 def field_by_key(fields: tuple[FormField, ...]) -> dict[str, FormField]:
     return {f.key: f for f in fields}
+
+
+# --- corrections (补正) ---------------------------------------------------------------------------
+
+MAX_FORM_REVISIONS = 5  # each revision keeps up to MAX_ANSWER_BYTES in the case record (400 KB item)
+
+
+@dataclass(frozen=True)
+class FormRevision:
+    """Answers replaced by a 补正 supplement, kept as they were (who replaced them, when, in which round)."""
+
+    round: int  # the submission round whose answers these were
+    answers: dict[str, FormValue]
+    replaced_at: str
+    replaced_by: str
+
+
+def correct_answers(
+    fields: tuple[FormField, ...],
+    current: dict[str, FormValue],
+    history: tuple[FormRevision, ...],
+    data: Mapping[str, object] | None,
+    round_: int,
+    at: str,
+    by: str,
+) -> tuple[dict[str, FormValue], tuple[FormRevision, ...]]:
+    """A 补正 supplement's corrected answers replace the form as a whole, checked like at filing
+    (every problem at once, `formData.<key>`); the answers replaced are kept in the history."""
+    if len(history) >= MAX_FORM_REVISIONS:
+        raise DomainError.one(
+            FormCode.FORM_CORRECTIONS_EXHAUSTED, f"申请表最多更正{MAX_FORM_REVISIONS}次,请重新申请", "formData"
+        )
+    answers = check_answers(fields, data)
+    return answers, (*history, FormRevision(round_, dict(current), at, by))

@@ -64,6 +64,24 @@ class PledgeApproval:
     verification_overdue: bool = False  # the sweep charged the missed verification deadline
 
 
+# 行政许可法 art. 69(2): a licence obtained by deception is revoked (撤销).
+REVOCATION_BASIS = (
+    "《中华人民共和国行政许可法》第六十九条第二款:被许可人以欺骗、贿赂等不正当手段取得行政许可的,应当予以撤销"
+)
+
+
+@dataclass(frozen=True)
+class DecisionRevocation:
+    """The approval decision revoked because the pledge it rested on was found false before any
+    certificate was issued: the reason, the legal basis and who revoked it when (the applicant is
+    told; the case ends REVOKED). After issuance the certificate's revocation does this job."""
+
+    reason: str
+    legal_basis: str
+    revoked_by: str
+    revoked_at: str
+
+
 def notice_text(item_name: str, conditions: tuple[str, ...], verification_days: int, liability: str) -> tuple[str, ...]:
     """告知书: what the applicant pledges to, what follows approval, and what a false pledge costs."""
     return (

@@ -58,6 +58,10 @@ class EventAction(StrEnum):
     PLEDGE_VERIFICATION_OVERDUE = "pledge_verification_overdue"
     DECIDE_AT_WINDOW = "decide_at_window"
     ACCEPT_EMERGENCY = "accept_emergency"
+    REFER = "refer"  # 上报件 (domain/referral.py), written through `application.move`
+    REFERRAL_RESULT = "referral_result"
+    KEEP_CERTIFICATE = "keep_certificate"  # 容缺后补 revocation review closed keeping the certificate
+    REVOKE_DECISION = "revoke_decision"  # 告知承诺 found false before issuance: the approval is revoked
 
 
 @dataclass(frozen=True)

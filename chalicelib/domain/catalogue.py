@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from chalicelib.domain.application_form import FormDefinitionCode, FormField, form_definition_problems
 from chalicelib.domain.deficiency_policy import DeficiencyPolicy, DeficiencyPolicyCode, policy_problems
+from chalicelib.domain.emergency_handling import EmergencyHandlingTerms, terms_problems
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.material_condition import ConditionCode, MaterialCondition, condition_problems
 from chalicelib.domain.organisation import (  # re-exported: the organisation has its own module
@@ -209,6 +210,8 @@ class ItemElements:
     deficiency: DeficiencyPolicy = field(default_factory=DeficiencyPolicy)  # 容缺办理 / 容缺后补 (seed 002 四(八))
     # 告知承诺制 (domain/approval_on_pledge.py): None when the item does not allow it.
     approval_on_pledge: ApprovalOnPledgeTerms | None = None
+    # 先予办理 (domain/emergency_handling.py): None when no law allows it for this item.
+    emergency_handling: EmergencyHandlingTerms | None = None
 
     @property
     def is_joint(self) -> bool:
@@ -431,6 +434,7 @@ def validate_elements(elements: ItemElements, departments: dict[str, Department]
     for i, basis in enumerate(elements.legal_basis[:MAX_LIST]):
         c.text(f"{p}.legalBasis[{i}]", basis, "设定依据")
     _check_approval_on_pledge(c, p, elements)
+    c.violations += terms_problems(elements.emergency_handling, f"{p}.emergencyHandling")
     if not PHONE_PATTERN.match(elements.supervision_phone):
         c.add(f"{p}.supervisionPhone", CatalogueCode.INVALID_PHONE, "监督电话格式不正确")
     if elements.certificate_type is not None:

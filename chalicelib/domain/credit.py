@@ -8,7 +8,7 @@ it happened. Any record in force bars the fast tracks that rest on the applicant
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -47,3 +47,26 @@ def new_record(
 def barred(records: Iterable[CreditRecord], today: date) -> bool:
     """Whether any record in force bars the fast tracks."""
     return any(r.in_force(today) for r in records)
+
+
+# --- records written before credit followed the identity ----------------------------------------
+
+LEGACY_ENTITY = "CreditDefault"  # `CREDIT#<account>`: {application_id, at, expires_on, detail}
+
+
+def from_legacy(data: Mapping[str, object], identifier: str, name: str, centre_id: str) -> CreditRecord:
+    """A record that hung on an account, re-keyed to the identity the account was verified with.
+    Its severity follows what wrote it: the supervising department's inspection finding a serious
+    violation (its detail says so) is serious; a broken pledge is a default. Dates are kept."""
+    detail = str(data.get("detail", ""))
+    severity = Severity.SERIOUS if "serious" in detail else Severity.DEFAULT
+    return CreditRecord(
+        identifier,
+        severity,
+        str(data.get("application_id", "")),
+        centre_id,
+        detail,
+        str(data["at"]),
+        date.fromisoformat(str(data["expires_on"])),
+        name,
+    )

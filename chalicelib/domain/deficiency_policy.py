@@ -21,6 +21,7 @@ from enum import StrEnum
 from chalicelib.domain.errors import DomainError, Violation
 
 MAX_SUPPLY_DAYS = 60
+MAX_NOTE = 1000
 
 
 class DeficiencyMode(StrEnum):
@@ -50,9 +51,17 @@ class DeficiencyCode:
     DEFICIENCY_MODE_NOT_ALLOWED = "DEFICIENCY_MODE_NOT_ALLOWED"
     DEFICIENCY_NOT_ALLOWED = "DEFICIENCY_NOT_ALLOWED"
     PLEDGE_AFTER_SUPPLY_LIMIT = "PLEDGE_AFTER_SUPPLY_LIMIT"
+    REVIEW_NOT_OPEN = "REVIEW_NOT_OPEN"  # no open revocation review to close
 
 
 MODE_NAMES = {DeficiencyMode.WAIT: "容缺办理", DeficiencyMode.SAME_DAY: "容缺后补"}
+
+
+def limit_days(mode: DeficiencyMode | None, days: int) -> int:
+    """The working days a case accepted under `mode` has for its decision (and each department
+    for its review): 容缺后补 is 「当天受理审批发证」, so none — due the day it is accepted (the
+    clock's zero-day deadline is the acceptance day itself); otherwise the item's own limit."""
+    return 0 if mode is DeficiencyMode.SAME_DAY else days
 
 
 def policy_problems(
@@ -127,6 +136,7 @@ def check_deficiency(policy: DeficiencyPolicy, mode: DeficiencyMode, missing: It
 class ReviewOutcome(StrEnum):
     REVOKED = "revoked"  # the certificate was revoked
     SUPPLIED_LATE = "supplied_late"  # the materials came after all; the credit default stays
+    KEPT = "kept"  # the bureau closed the review keeping the certificate (a reason is recorded)
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,8 @@ class RevocationReview:
     reason: str
     closed_at: str | None = None
     outcome: ReviewOutcome | None = None
+    closed_by: str | None = None  # who closed it (the bureau keeping the certificate)
+    note: str = ""  # why the certificate is kept
 
     @property
     def is_open(self) -> bool:
@@ -153,3 +165,17 @@ def close_review(review: RevocationReview | None, outcome: ReviewOutcome, at: st
     if review is None or not review.is_open:
         return review
     return RevocationReview(review.certificate_id, review.opened_at, review.reason, at, outcome)
+
+
+def keep_certificate(review: RevocationReview | None, by: str, note: str, at: str) -> RevocationReview:
+    """The bureau ends the review without revoking: the lapse stays a credit default, the
+    certificate stays valid, and the reason it is kept is recorded (revoking stays possible through
+    the certificate's own revocation, before or after)."""
+    if review is None or not review.is_open:
+        raise DomainError.one(DeficiencyCode.REVIEW_NOT_OPEN, "该办件没有待结束的证照撤销审查", "id")
+    text = note.strip()
+    if not text:
+        raise DomainError.one("REASON_REQUIRED", "请说明保留证照的理由", "reason")
+    if len(text) > MAX_NOTE:
+        raise DomainError.one("OUT_OF_RANGE", f"理由不能超过{MAX_NOTE}个字符", "reason")
+    return RevocationReview(review.certificate_id, review.opened_at, review.reason, at, ReviewOutcome.KEPT, by, text)

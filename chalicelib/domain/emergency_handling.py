@@ -23,6 +23,28 @@ MAX_TEXT = 1000
 class EmergencyCode:
     FOLLOW_UP_MISMATCH = "FOLLOW_UP_MISMATCH"
     FOLLOW_UP_TOO_LATE = "FOLLOW_UP_TOO_LATE"
+    EMERGENCY_NOT_PERMITTED = "EMERGENCY_NOT_PERMITTED"
+
+
+@dataclass(frozen=True)
+class EmergencyHandlingTerms:
+    """「在不违背法律法规规定的前提下」: the item permits 先予办理, and on which legal basis. Set by a
+    catalogue administrator as one of the item's elements (published and versioned with it); an
+    item without it never allows handling before the materials are complete."""
+
+    legal_basis: str
+
+
+def terms_problems(terms: EmergencyHandlingTerms | None, prefix: str) -> list[Violation]:
+    """Catalogue check: a permission names the provision that allows it (codes of the catalogue enum)."""
+    if terms is None:
+        return []
+    basis = terms.legal_basis.strip()
+    if not basis:
+        return [Violation("REQUIRED", "允许先予办理的法律依据不能为空", f"{prefix}.legalBasis")]
+    if len(basis) > MAX_TEXT:
+        return [Violation("TOO_LONG", f"允许先予办理的法律依据不能超过{MAX_TEXT}个字符", f"{prefix}.legalBasis")]
+    return []
 
 
 @dataclass(frozen=True)
@@ -45,11 +67,21 @@ def check(
     due_on: date,
     today: date,
     latest: date,
+    permitted: EmergencyHandlingTerms | None = None,
 ) -> list[Violation]:
-    """Every problem of an authorisation at once: the urgency and the provision are stated, the
-    follow-ups are exactly what is missing, and the due date is after today and no later than
-    the item's statutory limit counted from today (`latest`)."""
+    """Every problem of an authorisation at once: the item permits 先予办理 (`permitted`, its
+    catalogue terms), the urgency and the provision are stated, the follow-ups are exactly what is
+    missing, and the due date is after today and no later than the item's statutory limit counted
+    from today (`latest`)."""
     out: list[Violation] = []
+    if permitted is None:
+        out.append(
+            Violation(
+                EmergencyCode.EMERGENCY_NOT_PERMITTED,
+                "事项清单未载明该事项可先予办理(无法律法规依据),不能在材料不全时先行办理",
+                "id",
+            )
+        )
     for value, code, label, field in (
         (reason, "REASON_REQUIRED", "紧急情况说明", "reason"),
         (legal_basis, "LEGAL_BASIS_REQUIRED", "允许先予办理的法律依据", "legalBasis"),

@@ -20,6 +20,7 @@ class MessageKind(StrEnum):
     DELEGATED_DECISION = "delegated_decision"  # seed 003 二(五)3: a decision on a delegated power
     OVERSIGHT = "oversight"  # seed 003 二(六): a rectification opinion or letter to a receiving centre
     REVOCATION_REVIEW = "revocation_review"  # 容缺后补 pledge lapsed: the certificate is under review
+    DECISION_REVOKED = "decision_revoked"  # 告知承诺 found false before issuance: the approval revoked
     BULLETIN = "bulletin"  # 通报: a unit's or a person's lapse made public (seed 004)
     RESPONSIBILITY_FILING = "responsibility_filing"  # 责任分工报市直对口部门备案 (seed 003)
 

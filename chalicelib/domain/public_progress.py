@@ -2,8 +2,8 @@
 
 Seed 001 asks the centre to publish each case's handling and result, except for items whose
 process involves state secrets, trade secrets or personal privacy. The public view is derived
-from the case here and carries no staff identities, no identifiers and no materials; the
-applicant's name is masked. Withdrawn cases are not published either: nothing was decided.
+from the case here and carries no staff identities, no full identifiers and no materials; the
+applicant's name and a filing agent's identity are masked. Withdrawn cases are not published either: nothing was decided.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, Outcome, State
-from chalicelib.domain.certificate import mask_name
+from chalicelib.domain.certificate import mask_identifier, mask_name
 from chalicelib.domain.working_days import WorkingDayCalendar
 
 TRACKING_CODE_LENGTH = 10
@@ -45,6 +45,7 @@ class PublicStage(StrEnum):
     DECIDED = "decided"  # approved or refused, final
     WITHDRAWN = "withdrawn"  # never published (see `is_published`); kept so the mapping is total
     NOT_ACCEPTED = "not_accepted"  # 不予受理 at the window (also while an objection is examined)
+    REVOKED = "revoked"  # the approval was revoked (a false 告知承诺 found before issuance)
 
 
 _STAGES = {
@@ -56,6 +57,7 @@ _STAGES = {
     State.WITHDRAWN: PublicStage.WITHDRAWN,
     State.INTAKE_REFUSED: PublicStage.NOT_ACCEPTED,
     State.INTAKE_REFUSAL_REPORTED: PublicStage.NOT_ACCEPTED,
+    State.REVOKED: PublicStage.REVOKED,
 }
 
 
@@ -96,6 +98,7 @@ class PublicProgress:
     deadline: date | None
     outcome: Outcome | None
     deemed: bool
+    agent_identifier_masked: str | None = None  # 代办: filed by an agent, whose verified identity is masked
 
 
 def public_progress(case: Application, calendar: WorkingDayCalendar, today: date) -> PublicProgress:
@@ -120,4 +123,5 @@ def public_progress(case: Application, calendar: WorkingDayCalendar, today: date
         deadline=da.promised_deadline(case, calendar, as_of),
         outcome=case.decision.outcome if final and case.decision else None,
         deemed=bool(final and case.decision and case.decision.deemed),
+        agent_identifier_masked=mask_identifier(case.agent_identifier) if case.agent_identifier else None,
     )

@@ -19,13 +19,34 @@ from chalicelib.domain import application as da
 from chalicelib.domain.application import Application, State
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.intake_refusal import objection_open
 from chalicelib.domain.statistics import Delta, scoped_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 
 RECTIFICATION_WORKING_DAYS = 15
 MAX_COMMENT = 500
 MAX_FOLLOW_UP = 1000
-ENDED_STATES = frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN})
+ENDED_STATES = frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN, State.REVOKED})
+
+
+def rateable(case: Application, today: date) -> bool:
+    """好差评 applies to every outcome of a service: an ended case, and also a refusal at the
+    window (不予受理) once it is final — confirmed by the unit leader after 否认报备 (seed 004 二(五)),
+    or no longer open to objection. A refusal the applicant may still object to is not final yet."""
+    if case.state in ENDED_STATES:
+        return True
+    if case.state is not State.INTAKE_REFUSED or not case.intake_refusals:
+        return False
+    return not objection_open(case.intake_refusals[-1], today)
+
+
+def answerable(case: Application) -> tuple[str, str | None]:
+    """Who answers for the rated service (department, staff member): for a refusal at the window the
+    refusing clerk's department and the clerk; otherwise the lead department and whoever decided."""
+    if case.state is State.INTAKE_REFUSED and case.intake_refusals:
+        refusal = case.intake_refusals[-1]
+        return refusal.department_id or case.lead_department_id, refusal.refused_by
+    return case.lead_department_id, case.decision.decided_by if case.decision else None
 
 
 class RatingCode:
@@ -99,7 +120,7 @@ class Rating:
     tracking_code: str
     item_code: str
     item_name: str
-    department_id: str  # the case's lead department: it answers for the rating
+    department_id: str  # the case's lead department (a window refusal: the clerk's) answers for it
     centre_id: str
     level: RatingLevel
     indicators: Indicators
@@ -156,8 +177,8 @@ def rate(
     """The rating of an ended case; a bad one opens a rectification due in 15 working days."""
     if not is_party(case, actor):
         raise _fail(RatingCode.NOT_FOUND, "办件不存在", "applicationId")
-    if case.state not in ENDED_STATES:
-        raise _fail(RatingCode.CASE_OPEN, "办件办结后方可评价", "applicationId")
+    if not rateable(case, da.china_date(now)):
+        raise _fail(RatingCode.CASE_OPEN, "办件办结(或不予受理决定确定)后方可评价", "applicationId")
     if already_rated:
         raise _fail(RatingCode.ALREADY_RATED, "该办件已评价,每件只能评价一次", "applicationId")
     problems = _check_range(indicators)
@@ -174,7 +195,7 @@ def rate(
         tracking_code=case.tracking_code,
         item_code=case.item.code,
         item_name=case.item.elements.name,
-        department_id=case.lead_department_id,
+        department_id=answerable(case)[0],
         centre_id=case.centre_id,
         level=level,
         indicators=indicators,

@@ -78,3 +78,15 @@ def filing_identity(declared: str, verified: str | None, field: str = "applicant
     if identifier is not None and identifier != verified:
         raise DomainError.one(IdentityCode.IDENTITY_MISMATCH.value, "证件号码与申请人实名认证的证件不一致", field)
     return verified
+
+
+def agent_identity(token_identifier: str | None, linked: str | None) -> str:
+    """The verified identity of an agent (代办员) filing for someone else: from the real-name token,
+    else the one the agent's account was verified with. An agent acts and pledges in the applicant's
+    name, so an unverified agent may not file (the applicant's own identity is checked apart)."""
+    verified = token_identifier or linked
+    if verified is None:
+        raise DomainError.one(
+            IdentityCode.IDENTITY_UNVERIFIED.value, "代办员账号尚未通过实名认证,不能代为申请", "agent"
+        )
+    return classify(verified, "agent")[0]

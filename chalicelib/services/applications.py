@@ -25,6 +25,7 @@ from chalicelib.domain.deficiency_policy import DeficiencyMode
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.services import clock
+from chalicelib.services.credit import check_agent
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.consultation_repository import ConsultationRepository
@@ -320,6 +321,10 @@ class ApplicationService:
         if principal.has_any(Role.AGENT) and principal.subject and applicant.id != principal.subject:
             authorised = self._authorised(applicant.id, principal.subject)
         verification = None
+        agent_identifier = None
+        if authorised:  # 代办: the agent's own verified identity goes on the case
+            linked = None if principal.identifier else self.identities.account_identity(principal.subject or "")
+            agent_identifier = dvi.agent_identity(principal.identifier, linked)
         if authorised or principal.subject == applicant.id or principal.has_any(Role.CLERK):
             # (anyone else filing for another is refused by the domain: FORBIDDEN, not an identity error)
             identifier, verification = self._filing_identity(principal, applicant)
@@ -348,6 +353,8 @@ class ApplicationService:
             competent_centre_id=competent,
             oversight_centre_ids=oversight,
         )
+        if agent_identifier is not None:
+            transition = replace(transition, case=replace(transition.case, agent_identifier=agent_identifier))
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
         if enquiry is not None and self.first_contact_charges is not None:  # 首问负责制, same transaction
@@ -381,6 +388,7 @@ class ApplicationService:
             # 一处违法、处处受限: a record of the applicant's verified identity, from any account.
             records = self.identities.credit_records(case.applicant.identifier)
             in_force = dcr.barred(records, da.china_date(now))
+            check_agent(case, da.china_date(now))  # the agent who filed signs the pledge
             return da.accept_with_deficiency(
                 case, principal, now, tuple(missing), pledge_due, in_force, self.applications.calendar, mode
             )
@@ -405,11 +413,17 @@ class ApplicationService:
         )
 
     def supplement(
-        self, principal: Principal, application_id: str, materials: list[MaterialRef], key: str | None = None
+        self,
+        principal: Principal,
+        application_id: str,
+        materials: list[MaterialRef],
+        key: str | None = None,
+        form_data: dict[str, object] | None = None,
     ) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             owners = {principal.subject or "", case.applicant.id, case.filed_by}
-            return da.supplement(case, principal, now, self._materials(owners, materials, case.round))
+            cited = self._materials(owners, materials, case.round)
+            return da.supplement(case, principal, now, cited, form_data)
 
         return self._apply(application_id, principal, "applicationSupplement", key, decide)
 

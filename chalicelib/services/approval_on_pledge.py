@@ -13,11 +13,15 @@ from datetime import date, datetime, timedelta
 from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import credit as dcr
+from chalicelib.domain import decision_revocation
 from chalicelib.domain.application import Application, Transition
 from chalicelib.domain.approval_on_pledge import PledgeApprovalStatus
 from chalicelib.domain.identity import Principal
+from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
+from chalicelib.domain.supervision import department_feed
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.credit import check_agent
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.certificate_repository import CertificateRepository
@@ -49,6 +53,7 @@ class ApprovalOnPledgeService:
     def notify(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             barred = credit_barred(self.repo, case.applicant, da.china_date(now))
+            check_agent(case, da.china_date(now))  # an agent who filed pledges in the applicant's name
             return da.issue_pledge_notice(case, principal, now, barred)
 
         return self.applications._apply(application_id, principal, "applicationPledgeNoticeIssue", key, decide)
@@ -56,6 +61,7 @@ class ApprovalOnPledgeService:
     def pledge(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
             barred = credit_barred(self.repo, case.applicant, da.china_date(now))
+            check_agent(case, da.china_date(now))  # an agent who filed pledges in the applicant's name
             return da.sign_pledge(case, principal, now, barred)
 
         return self.applications._apply(application_id, principal, "applicationPledgeSign", key, decide)
@@ -70,7 +76,8 @@ class ApprovalOnPledgeService:
         case, rev = self.applications.load(application_id, principal)
         now = self.applications.now()
         today = da.china_date(now)
-        transition = da.verify_pledge(case, principal, now, truthful, findings)
+        # A false pledge found before issuance revokes the approval decision (domain/decision_revocation.py).
+        transition = decision_revocation.verify(case, principal, now, truthful, findings)
         uow = UnitOfWork()
         self.repo.stage_change(uow, case, transition.case, rev, transition.event, today)
         pushes = []
@@ -98,9 +105,28 @@ class ApprovalOnPledgeService:
                 pushes.append(
                     result_push(revoked, PushAction.REVOKED, supervising_department(revoked, case), transition.event.at)
                 )
+            if transition.case.decision_revocation is not None:
+                pushes.append(_revocation_notice(transition.case))
             outbox = OutboxRepository()
             for message in pushes:
                 outbox.stage(uow, message)
         result = self.applications._commit(uow, principal, operation, key, transition.case, application_id)
         (self.relay or Relay()).deliver_soon(pushes)
         return result
+
+
+def _revocation_notice(case: Application) -> Message:
+    """The applicant (and the agent who filed) is told in writing that the approval was revoked, with
+    the reason and the legal basis; the supervising department's feed learns it too (审管联动)."""
+    revocation = case.decision_revocation
+    assert revocation is not None
+    supervising = case.item.elements.effective_supervising_department_id
+    return make_message(
+        MessageKind.DECISION_REVOKED,
+        (case.id, revocation.revoked_at),
+        (case.applicant.id, case.filed_by if case.filed_by_agent else "", department_feed(supervising)),
+        f"准予许可决定已依法撤销:{case.item.elements.name}",
+        case.id,
+        revocation.revoked_at,
+        {"trackingCode": case.tracking_code, "reason": revocation.reason, "legalBasis": revocation.legal_basis},
+    )

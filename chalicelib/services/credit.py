@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from chalicelib.domain import credit as dcr
-from chalicelib.domain.application import china_date
+from chalicelib.domain.application import Application, china_date
 from chalicelib.domain.credit import CreditRecord
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
@@ -27,6 +27,15 @@ def is_barred(identifier: str, today: date | None = None) -> bool:
     that rest on the applicant's word are closed to it everywhere, from any account."""
     day = today or china_date(clock.utc_now())
     return dcr.barred(IdentityRepository().credit_records(identifier), day)
+
+
+def check_agent(case: Application, today: date | None = None) -> None:
+    """An agent who filed signs the credit pledge (信用承诺书, 告知承诺) in the applicant's name: an agent
+    whose own verified identity has a record in force may not (一处违法、处处受限, seed 002 四(十一))."""
+    if case.agent_identifier and is_barred(case.agent_identifier, today):
+        raise DomainError.one(
+            "CREDIT_DEFAULT", "代办员存在未消除的失信记录,不能代为作出信用承诺,请申请人本人办理", "agent"
+        )
 
 
 class CreditService:

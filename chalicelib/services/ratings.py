@@ -84,9 +84,9 @@ class RatingService:
         rating = dr.rate(case, principal, level, indicators, comment, now, rated, self.ratings.calendar)
         uow = UnitOfWork()
         self.ratings.stage_new(uow, rating)
-        lead = case.lead_department_id
-        # A rating also counts for the staff member who decided the case (staff statistics).
-        decider = case.decision.decided_by if case.decision else None
+        # A rating also counts for the staff member who decided the case (a window refusal: the
+        # refusing clerk) in the staff statistics, and for the department that answers for it.
+        lead, decider = dr.answerable(case)
         deltas = supervision_deltas(case, lead, day, f"rating_{int(rating.level)}", decider)
         messages: list[Message] = []
         if rating.is_bad:

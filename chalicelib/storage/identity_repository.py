@@ -7,6 +7,8 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     CREDIT#<identifier> / DEFAULT#<at>#<cause>        credit records of the identity (any account)
     BLACKLIST#<centre> / <expires on>#<identifier>#<at>  serious records (失信名单) of a centre,
                                                       soonest expiry first: `SK >= today` is "in force"
+    CREDIT#<account> / DEFAULT#<at>#<cause>           legacy (entity CreditDefault): records that hung on
+                                                      an account; moved by `python -m infra.migrate_credit`
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date
 
 from pynamodb.expressions.operand import Path
 
-from chalicelib.domain.credit import CreditRecord, Severity
+from chalicelib.domain.credit import LEGACY_ENTITY, CreditRecord, Severity
 from chalicelib.domain.verified_identity import VerifiedIdentity
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
@@ -64,6 +66,34 @@ class IdentityRepository:
         uow.upsert(
             Record(f"ACCOUNT#{account}", "IDENTITY", entity="AccountIdentity", data={"identifier": identity.identifier})
         )
+
+    def legacy_credit(self, limit: int) -> tuple[list[tuple[str, str, dict[str, object]]], bool]:
+        """Up to `limit` account-keyed credit records (account, sort key, data) and whether more may
+        remain. Operator migration only (infra/migrate_credit.py): it Scans, which no request path does
+        and the Lambda role may not; migrated records are deleted, so each run starts afresh."""
+        found: list[tuple[str, str, dict[str, object]]] = []
+        for r in Record.scan(filter_condition=Record.entity == LEGACY_ENTITY, page_size=100):
+            if len(found) == limit:
+                return found, True
+            found.append((r.pk.removeprefix("CREDIT#"), r.sk, dict(r.data)))
+        return found, False
+
+    def stage_migration(self, uow: UnitOfWork, account: str, sk: str, record: CreditRecord) -> None:
+        """Move one legacy record to its identity in one transaction: the old one must still be there
+        (a concurrent run makes this CONFLICT), the new one is written whatever was there (a rerun)."""
+        uow.delete_existing(Record(f"CREDIT#{account}", sk))
+        data = encode(record)
+        uow.upsert(
+            Record(
+                f"CREDIT#{record.identifier}",
+                f"DEFAULT#{record.at}#{record.cause_id}",
+                entity="CreditRecord",
+                data=data,
+            )
+        )
+        if record.severity is Severity.SERIOUS and record.centre_id:
+            key = f"{record.expires_on.isoformat()}#{record.identifier}#{record.at}"
+            uow.upsert(Record(f"BLACKLIST#{record.centre_id}", key, entity="Blacklisted", data=data))
 
     def stage_credit(self, uow: UnitOfWork, record: CreditRecord) -> None:
         data = encode(record)

@@ -232,4 +232,72 @@ def test_pledge_requests_are_small_constants(desk: Desk, ddb_calls: CallCounter)
         {"id": filed["id"], "truthful": False, "findings": "不实"},
         "reviewer-health-cao",
     )
-    assert dict(ddb_calls.calls) == {"GetItem": 1, "TransactWriteItems": 1}
+    # The change is one transaction; the second delivers the applicant's written notice of the
+    # revoked decision from the outbox after the commit (not issued yet: the decision is revoked).
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "TransactWriteItems": 2}
+
+
+def test_seed002_a_false_pledge_found_before_issuance_revokes_the_approval_decision(
+    desk: Desk, ddb_calls: CallCounter
+) -> None:
+    """seed 002 三(二) 信用承诺制 with 行政许可法 art. 69(2): found false before any certificate was issued, the
+    approval decision itself is revoked — recorded with reason and legal basis, the applicant told in
+    writing, the case ends REVOKED (no certificate can follow) and the serious credit record bars the
+    applicant as after issuance; all in the verification's one transaction."""
+    case = _approved_on_pledge(desk)
+    assert [e["applicationId"] for e in desk.inbox("ISSUANCE", "bureau-sun")] == [case["id"]]
+    findings = "现场核查:场所面积与承诺不符"
+    ddb_calls.reset()
+    revoked = _ok(
+        desk,
+        "applicationPledgeVerify",
+        {"id": case["id"], "truthful": False, "findings": findings},
+        "reviewer-health-cao",
+    )
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "TransactWriteItems": 2}  # the change, then the notice
+    assert (revoked["state"], revoked["pledgeApproval"]["status"]) == ("REVOKED", "FALSE")
+    query = """query($id: ID!) { application(id: $id) { state trackingCode
+      decisionRevocation { reason legalBasis revokedAt } } }"""
+    seen = desk.api.gql(query, {"id": case["id"]}, as_="applicant-wang")["data"]["application"]
+    revocation = seen["decisionRevocation"]
+    assert seen["state"] == "REVOKED" and findings in revocation["reason"]
+    assert "第六十九条" in revocation["legalBasis"] and revocation["revokedAt"]
+    staff_query = "query($id: ID!) { application(id: $id) { decisionRevocation { revokedBy } } }"
+    staff_view = desk.api.gql(staff_query, {"id": case["id"]}, as_="supervisor-fang")["data"]["application"]
+    assert staff_view["decisionRevocation"]["revokedBy"] == "reviewer-health-cao"  # staff ids: staff only
+    assert desk.timeline(case["id"])[-1]["action"] == "REVOKE_DECISION"
+    # The applicant is told in writing (with the reason and the basis); no certificate can follow.
+    notes = desk.api.gql("{ notifications(first: 20) { nodes { kind title } } }", as_="applicant-wang")
+    assert [n["title"] for n in notes["data"]["notifications"]["nodes"] if n["kind"] == "DECISION_REVOKED"] == [
+        "准予许可决定已依法撤销:公共场所卫生许可(告知承诺制)"
+    ]
+    assert desk.inbox("ISSUANCE", "bureau-sun") == []
+    body = desk.api.gql(
+        """mutation($input: CertificateIssueInput!) { certificateIssue(input: $input) {
+          certificate { id } userErrors { code } } }""",
+        {"input": {"applicationId": case["id"]}},
+        as_="bureau-sun",
+    )
+    assert body["data"]["certificateIssue"]["certificate"] is None
+    public = desk.api.gql(
+        "query($c: String!) { publicProgress(trackingCode: $c) { stage } }", {"c": seen["trackingCode"]}
+    )
+    assert public["data"]["publicProgress"]["stage"] == "REVOKED"
+    # The serious record bars the applicant as after issuance (一处违法、处处受限).
+    again = desk.file(ITEM)
+    assert _errors(desk, "applicationPledgeNoticeIssue", {"id": again["id"]}, "clerk-li") == [
+        ("applicant", "CREDIT_DEFAULT")
+    ]
+    # A revoked case is an outcome: it can be rated.
+    rate = desk.api.gql(
+        """mutation($input: ApplicationRateInput!) { applicationRate(input: $input) { userErrors { code } } }""",
+        {
+            "input": {
+                "applicationId": case["id"],
+                "level": "SATISFIED",
+                "indicators": {"efficiency": 4, "guideAccuracy": 4, "convenience": 4, "attitude": 4},
+            }
+        },
+        as_="applicant-wang",
+    )
+    assert rate["data"]["applicationRate"]["userErrors"] == []

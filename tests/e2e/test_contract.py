@@ -226,6 +226,10 @@ LIFECYCLE: dict[str, Any] = {
         c.staff("bureau"),
     ),
     "CertificateRevoke": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "依法撤销"}}, c.supervisor),
+    "RevocationReviewClose": lambda c: (
+        {"input": {"id": _under_revocation_review(c), "reason": "经复核,证照继续有效"}},
+        c.staff("bureau"),
+    ),
     "CertificateCorrect": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "更正"}}, c.staff("bureau")),
     "CertificateVerify": lambda c: ({"verificationCode": _issued(c)["verificationCode"]}, None),
     "CertificateVerifyUpload": lambda c: ({"pdfBase64": _pdf(c)}, None),
@@ -273,13 +277,14 @@ LIFECYCLE: dict[str, Any] = {
         "clerk-market-zhou",
     ),
     # Emergency first handling (先予办理)
+    # (on an item whose catalogue terms permit it: ZS-SCJG-001)
     "ApplicationEmergencyAuthorise": lambda c: (
         {
             "input": {
-                "id": c.filed(skip=1).id,
+                "id": Case(c.api, "ZS-SCJG-001").filed(skip=1).id,
                 "reason": "情况紧急,延误将造成损失",
                 "legalBasis": "《行政许可法》第三十条",
-                "materialCodes": _secondary(c)[:1],
+                "materialCodes": _secondary(Case(c.api, "ZS-SCJG-001"))[:1],
                 "dueOn": (date.today() + timedelta(days=3)).isoformat(),
             }
         },
@@ -436,6 +441,30 @@ def _violation(api: Api) -> str:
     body = api.gql(op("ViolationLedger"), {"year": _year()}, as_=case.supervisor)
     violation_id: str = body["data"]["violationLedger"]["edges"][0]["node"]["id"]
     return violation_id
+
+
+def _under_revocation_review(c: Case) -> str:
+    """A 容缺后补 case (ZS-SCJG-004) issued the same day whose pledge then lapsed (the sweep runs 15 days on)."""
+    from chalicelib.domain.application import china_date
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.services import clock as service_clock
+    from tests.e2e.test_lifecycle_scenarios import run_sweep
+
+    case = Case(c.api, "ZS-SCJG-004").filed(skip=1)
+    due = DEFAULT_CALENDAR.add_working_days(china_date(datetime.now(UTC)), 1)
+    deficiency = {"id": case.id, "missingMaterialCodes": _secondary(case)[:1], "pledgeDueOn": due.isoformat()}
+    case.run("ApplicationAcceptWithDeficiency", {"input": {**deficiency, "mode": "SAME_DAY"}}, case.clerk)
+    case.run("ApplicationReview", case.review_input(), case.reviewer)
+    approve = {"outcome": "APPROVED", "reason": "符合条件,准予许可"}
+    case.run("ApplicationDecide", {"input": {"id": case.id, **approve}}, case.approver)
+    case.run("CertificateIssue", {"input": {"applicationId": case.id}}, case.staff("bureau"))
+    real = service_clock.utc_now
+    service_clock.utc_now = lambda: real() + timedelta(days=15)  # type: ignore[assignment]
+    try:
+        run_sweep()
+    finally:
+        service_clock.utc_now = real  # type: ignore[assignment]
+    return case.id
 
 
 def _year() -> int:

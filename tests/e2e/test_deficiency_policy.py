@@ -149,3 +149,68 @@ def test_seed002_the_item_policy_decides_mode_materials_and_supply_time(desk: De
         "materialCodes": ["M05", "M07"],
         "supplyDays": 0,
     }
+
+
+def test_seed002_same_day_acceptance_is_due_the_day_it_is_accepted(desk: Desk) -> None:
+    """seed 002 四(八) 容缺后补: 「审批部门实行非主审要件缺项当天受理审批发证」: the case accepted under it is
+    due that very day — its promised deadline, every review task's and the stored worklist rows."""
+    same_day = desk.read(_accepted(desk, "SAME_DAY"))
+    assert (same_day["deadline"], same_day["workingDaysLeft"]) == ("2026-11-02", 0)
+    assert {t["dueOn"] for t in same_day["tasks"]} == {"2026-11-02"}
+    [row] = [e for e in desk.inbox("REVIEW", "reviewer-market-zhao") if e["applicationId"] == same_day["id"]]
+    assert row["dueOn"] == "2026-11-02"
+    # 容缺办理 keeps the item's promised limit.
+    waiting = desk.read(_accepted(desk, "WAIT"))
+    promised = desk.item(ITEM).elements.promised_limit_days
+    assert waiting["workingDaysLeft"] == promised and waiting["deadline"] > "2026-11-02"
+
+
+def test_seed002_the_bureau_may_close_a_revocation_review_keeping_the_certificate(
+    desk: Desk, api: Api, clock: Clock, ddb_calls: CallCounter
+) -> None:
+    """seed 002 四(八) 容缺后补: the review after a lapse ends either in revocation (certificateRevoke) or, the
+    bureau of the competent centre weighing the case, with the certificate kept — reason required, in the
+    case's audit trail, idempotent; the credit default of the lapse stays."""
+    case_id = _approved(desk, "SAME_DAY")
+    cert = _issue(api, case_id)["certificate"]
+    clock.set_china(date(2026, 11, 5))
+    run_sweep()
+    events = len(desk.timeline(case_id))
+
+    def close(reason: str, as_: str = "bureau-sun", key: str | None = None) -> dict[str, Any]:
+        value = {"id": case_id, "reason": reason, **({"idempotencyKey": key} if key else {})}
+        body = api.gql(op("RevocationReviewClose"), {"input": value}, as_=as_)
+        assert "errors" not in body, body
+        payload: dict[str, Any] = body["data"]["revocationReviewClose"]
+        return payload
+
+    assert [(e["field"], e["code"]) for e in close("  ")["userErrors"]] == [("reason", "REASON_REQUIRED")]
+    refused = api.gql(op("RevocationReviewClose"), {"input": {"id": case_id, "reason": "保留"}}, as_="clerk-li")
+    assert {e["extensions"]["code"] for e in refused["errors"]} == {"FORBIDDEN"}
+    assert [e["code"] for e in close("保留", as_="bureau-dh-jiang")["userErrors"]] == ["NOT_FOUND"]
+    assert len(desk.timeline(case_id)) == events  # refusals write nothing
+
+    ddb_calls.reset()
+    kept = close("已补充说明经营场所符合要求,证照继续有效", key="keep-1")
+    # the idempotency key and the case, one change; the departments the answer names in one batch
+    assert dict(ddb_calls.calls) == {"GetItem": 2, "TransactWriteItems": 1, "BatchGetItem": 1}
+    review = kept["application"]["revocationReview"]
+    assert (review["outcome"], review["closedBy"]) == ("KEPT", "bureau-sun")
+    assert review["note"] == "已补充说明经营场所符合要求,证照继续有效" and review["closedAt"]
+    assert desk.timeline(case_id)[-1]["action"] == "KEEP_CERTIFICATE"
+    assert (
+        desk.inbox("REVOCATION_REVIEW", "bureau-sun") == [] and desk.inbox("REVOCATION_REVIEW", "supervisor-fang") == []
+    )
+    status = api.gql(op("CertificateDetail"), {"id": cert["id"]}, as_="bureau-sun")["data"]["certificate"]["status"]
+    assert status == "VALID"
+    # A retry with the key returns the first result; without it, there is no open review to close.
+    again = close("重复提交", key="keep-1")
+    assert again["userErrors"] == [] and again["application"]["revocationReview"]["note"] == review["note"]
+    assert [(e["field"], e["code"]) for e in close("再次结束")["userErrors"]] == [("id", "REVIEW_NOT_OPEN")]
+    assert len(desk.timeline(case_id)) == events + 1
+    # The lapse stays a credit default; revoking later through the certificate stays possible.
+    again_filed = desk.file(ITEM, omit=("M05",))
+    value = {"id": again_filed["id"], "missingMaterialCodes": ["M05"], "pledgeDueOn": "2026-11-09", "mode": "WAIT"}
+    assert desk.refused("applicationAcceptWithDeficiency", value, as_="clerk-li") == ["CREDIT_DEFAULT"]
+    revoke = {"input": {"id": cert["id"], "reason": "经复查,依法撤销"}}
+    assert api.gql(op("CertificateRevoke"), revoke, as_="bureau-sun")["data"]["certificateRevoke"]["userErrors"] == []

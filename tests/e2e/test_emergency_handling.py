@@ -133,3 +133,57 @@ def test_emergency_authorisation_is_one_read_and_one_transaction(desk: Desk, ddb
     ddb_calls.reset()
     assert _authorise(desk, filed["id"], URGENT)["userErrors"] == []
     assert dict(ddb_calls.calls) == {"GetItem": 1, "TransactWriteItems": 1}
+
+
+def test_seed004_emergency_only_where_the_item_permits_it_on_a_legal_basis(desk: Desk, api: Api) -> None:
+    """seed 004 二(三): 「在不违背法律法规规定的前提下,可先予办理」: the catalogue says for which items, and on
+    which provision; elsewhere the supervisor is refused with a code and nothing is written."""
+    from tests.e2e.test_result_push import elements_input
+    from tests.flows import op
+
+    detail = api.gql(op("ServiceItemDetail"), {"id": gid("ServiceItem", ITEM)})["data"]["serviceItem"]
+    assert "先予办理" in detail["emergencyHandling"]["legalBasis"]
+    other = "ZS-SCJG-004"  # 特种设备使用登记: no law lets it be handled before its materials
+    assert (
+        api.gql(op("ServiceItemDetail"), {"id": gid("ServiceItem", other)})["data"]["serviceItem"]["emergencyHandling"]
+        is None
+    )
+    filed = desk.file(other, omit=("M05",))
+    events = len(desk.timeline(filed["id"]))
+    value = {**URGENT, "materialCodes": ["M05"], "reason": ""}
+    errors = _authorise(desk, filed["id"], value)["userErrors"]
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("id", "EMERGENCY_NOT_PERMITTED"),
+        ("reason", "REASON_REQUIRED"),
+    ]
+    assert len(desk.timeline(filed["id"])) == events
+
+    # An administrator permits it (a new published version); a permission without its basis is refused.
+    seeded = next(i for i in api.seed.items if i.code == other)
+    admin = api.staff_with("admin")
+
+    def change(basis: str, version: int) -> dict[str, Any]:
+        value = {
+            "id": gid("ServiceItem", other),
+            "expectedVersion": version,
+            "elements": elements_input(seeded.elements, emergencyHandling={"legalBasis": basis}),
+            "reason": "依据法规明确可先予办理",
+        }
+        payload: dict[str, Any] = api.gql(op("ServiceItemChange"), {"input": value}, as_=admin)["data"][
+            "serviceItemChange"
+        ]
+        return payload
+
+    version = api.gql("query($id: ID!) { serviceItem(id: $id) { version } }", {"id": gid("ServiceItem", other)})
+    current = version["data"]["serviceItem"]["version"]
+    blank = change(" ", current)
+    assert [(e["field"], e["code"]) for e in blank["userErrors"]] == [
+        ("elements.emergencyHandling.legalBasis", "REQUIRED")
+    ]
+    assert change("《特种设备安全法》及其配套规定允许的紧急情形", current)["userErrors"] == []
+    # A case filed under the new version may be handled first; the earlier case keeps its version.
+    again = desk.file(other, omit=("M05",))
+    assert _authorise(desk, again["id"], {**URGENT, "materialCodes": ["M05"]})["userErrors"] == []
+    assert [e["code"] for e in _authorise(desk, filed["id"], {**URGENT, "materialCodes": ["M05"]})["userErrors"]] == [
+        "EMERGENCY_NOT_PERMITTED"
+    ]

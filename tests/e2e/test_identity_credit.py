@@ -229,3 +229,121 @@ def test_a_clerk_cannot_file_an_account_under_another_persons_identity(desk: Des
     assert desk.refused("applicationFile", value, as_="clerk-li") == ["IDENTITY_MISMATCH"]
     value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-wang")
     assert desk.ok("applicationFile", value, as_="clerk-li")["applicant"]["accountId"] == "applicant-wang"
+
+
+AGENT_ID = "330902198808083318"  # agent-chen, as the portal verified him
+
+
+def _authorise_agent(desk: Desk, agent: str = "agent-chen") -> None:
+    grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
+        userErrors { code } } }"""
+    body = desk.api.gql(grant, {"input": {"agentId": agent, "validUntil": "2027-01-31"}}, as_="applicant-wang")
+    assert body["data"]["agentAuthorisationGrant"]["userErrors"] == [], body
+
+
+def test_seed002_an_agents_own_verified_identity_is_recorded_and_its_credit_record_bars_its_pledges(
+    desk: Desk, ddb_calls: CallCounter
+) -> None:
+    """seed 001 三(二)3 身份认证库 and seed 002 四(十一) 一处违法、处处受限: a case filed by an agent (代办) carries the
+    agent's own verified identity — in full for staff and the agent, masked for the applicant and the
+    public — and the agent, who signs credit pledges in the applicant's name, is barred by their own record."""
+    from chalicelib.domain import credit as dcr
+    from chalicelib.storage.identity_repository import IdentityRepository
+    from chalicelib.storage.unit_of_work import UnitOfWork
+
+    _authorise_agent(desk)
+    value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang", omit=("M04",))
+    ddb_calls.reset()
+    case = desk.ok("applicationFile", value, as_="agent-chen")
+    # the item, the authorisation, the applicant's verified identity; the agent's is in the token (no read)
+    assert dict(ddb_calls.calls) == {"GetItem": 3, "Query": 2, "TransactWriteItems": 1}
+    query = "query($id: ID!) { application(id: $id) { agentIdentifier applicant { identifier } } }"
+    seen = {
+        who: desk.api.gql(query, {"id": case["id"]}, as_=who)["data"]["application"]
+        for who in ("clerk-li", "agent-chen", "applicant-wang")
+    }
+    assert seen["clerk-li"]["agentIdentifier"] == seen["agent-chen"]["agentIdentifier"] == AGENT_ID
+    assert seen["applicant-wang"]["agentIdentifier"] == "33**************18"
+    assert seen["applicant-wang"]["applicant"]["identifier"] == WANG  # the applicant's own stays theirs
+    public = desk.api.gql(
+        "query($c: String!) { publicProgress(trackingCode: $c) { agentIdentifierMasked applicantNameMasked } }",
+        {"c": case["trackingCode"]},
+    )["data"]["publicProgress"]
+    assert public == {"agentIdentifierMasked": "33**************18", "applicantNameMasked": "王*燕"}
+    own = desk.file(ITEM)  # filed by the applicant herself: no agent
+    assert desk.api.gql(query, {"id": own["id"]}, as_="clerk-li")["data"]["application"]["agentIdentifier"] is None
+
+    # The agent's own serious record (from another case) bars the pledge the agent would sign ...
+    uow = UnitOfWork()
+    record = dcr.new_record(
+        AGENT_ID, dcr.Severity.SERIOUS, "other-case", "zs-city", "虚假承诺", "t0", date(2026, 11, 2), "陈晓东"
+    )
+    IdentityRepository().stage_credit(uow, record)
+    uow.commit()
+    deficiency = {"id": case["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
+    ddb_calls.reset()
+    payload = desk.mutate("applicationAcceptWithDeficiency", deficiency, as_="clerk-li")
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "CREDIT_DEFAULT")]
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "Query": 2}  # the case; the applicant's and the agent's credit
+    # ... not the applicant's own filing.
+    mine = desk.file(ITEM, omit=("M04",))
+    assert desk.ok("applicationAcceptWithDeficiency", {**deficiency, "id": mine["id"]}, as_="clerk-li")["pledge"]
+
+
+def test_an_agent_without_a_verified_identity_may_not_file(desk: Desk) -> None:
+    token = desk.api.token("agent-unverified", ["agent"], name="李代办")
+    grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
+        userErrors { code } } }"""
+    body = desk.api.gql(
+        grant, {"input": {"agentId": "agent-unverified", "validUntil": "2027-01-31"}}, as_="applicant-wang"
+    )
+    assert body["data"]["agentAuthorisationGrant"]["userErrors"] == [], body
+    value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang")
+    payload = desk.mutate("applicationFile", value, token=token)
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "IDENTITY_UNVERIFIED")]
+
+
+def test_seed002_account_keyed_credit_records_are_migrated_to_the_identity(desk: Desk) -> None:
+    """seed 002 四(十一) 一处违法、处处受限 for records written before credit followed the identity: the
+    migration command moves each `CREDIT#<account>` record to the identity the account was verified with
+    (bounded per run, one transaction each, idempotent); an account never verified keeps its records."""
+    from chalicelib.storage.tables import Record
+    from infra.migrate_credit import main
+
+    case = desk.file(ITEM, omit=("M04",))  # applicant-wang's account is linked to her identity by now
+    legacy = {
+        "applicant-wang": [
+            ("DEFAULT#2026-10-01T02:00:00+00:00#old-case", "pledge old-case", "2027-10-01"),
+            ("DEFAULT#2026-10-05T02:00:00+00:00#old-cert", "inspection serious violation: certificate X", "2027-10-05"),
+        ],
+        "never-verified": [("DEFAULT#2026-10-02T02:00:00+00:00#c2", "pledge c2", "2027-10-02")],
+    }
+    for account, rows in legacy.items():
+        for sk, detail, expires in rows:
+            at, cause = sk.split("#")[1:]
+            data = {"application_id": cause, "at": at, "expires_on": expires, "detail": detail}
+            Record(f"CREDIT#{account}", sk, entity="CreditDefault", data=data).save()
+    assert (
+        desk.api.gql(RESTRICTED, {"id": case["id"]}, as_="clerk-li")["data"]["application"]["applicantCreditRestricted"]
+        is False
+    )  # the old records hang on the account: nothing finds them
+
+    dry = main(["--limit", "10", "--dry-run"])
+    assert (dry.migrated, dry.unlinked, dry.more) == (2, ["never-verified"], False)
+    first = main(["--limit", "2"])  # bounded: two records looked at, the third waits
+    assert first.more is True and first.migrated + len(first.unlinked) == 2
+    rest = main(["--limit", "10"])
+    assert (first.migrated + rest.migrated, rest.unlinked, rest.more) == (2, ["never-verified"], False)
+    again = main(["--limit", "10"])  # idempotent: nothing left to move
+    assert (again.migrated, again.unlinked, again.conflicts) == (0, ["never-verified"], 0)
+
+    assert [r.sk for r in Record.query("CREDIT#applicant-wang")] == []
+    assert len(list(Record.query("CREDIT#never-verified"))) == 1
+    seen = desk.api.gql(RECORDS, {"id": case["id"]}, as_="clerk-li")["data"]["application"]
+    assert seen["applicantCreditRestricted"] is True
+    assert sorted((r["identifier"], r["severity"], r["expiresOn"]) for r in seen["applicantCreditRecords"]) == [
+        (WANG, "DEFAULT", "2027-10-01"),
+        (WANG, "SERIOUS", "2027-10-05"),
+    ]
+    deficiency = {"id": case["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
+    assert desk.refused("applicationAcceptWithDeficiency", deficiency, as_="clerk-li") == ["CREDIT_DEFAULT"]

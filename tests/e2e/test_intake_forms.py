@@ -211,3 +211,57 @@ def test_seed004_a_simple_item_promising_more_than_two_days_is_refused(api: Api)
     assert major["serviceItem"]["projectCategory"] == "INVESTMENT"
     too_long = attempt("ZS-TEST-T4", statutoryLimitDays=45, promisedLimitDays=31, projectCategory="MAJOR")
     assert too_long["userErrors"] == [{"field": "elements.promisedLimitDays", "code": "PROJECT_ITEM_LIMIT"}]
+
+
+def test_seed004_a_supplement_after_the_notice_corrects_the_form_keeping_the_old_answers(desk: Desk) -> None:
+    """seed 004 二(四) 两次办结制 / 一次告知制: 「第一次要详实告知所需的审批材料和相关要求,第二次要在手续齐备的情况下」:
+    the 补正 answering a one-time notice may correct the 申请表 too — checked like at filing (every problem at
+    once, materials' and form's together, nothing written), the replaced answers kept in the case's history."""
+    item = "ZS-SCJG-001"
+    form = desk.item(item).elements.form
+    filed = desk.file(item, omit=("M04", "M06", "M07"))
+    entries = [{"materialCode": "M04", "problem": "MISSING", "description": "未提交"}]
+    desk.ok(
+        "applicationNoticeIssue", {"id": filed["id"], "entries": entries, "procedure": "补正后重新提交"}, as_="clerk-li"
+    )
+    events = len(desk.timeline(filed["id"]))
+    supplied = desk.upload(item, ["M04"], as_="applicant-wang")
+
+    bad = answers(form, businessArea="一百二十", colour="red")
+    del bad["premises"]
+    value = {"id": filed["id"], "materials": [*supplied, {**supplied[0], "code": "M99"}], "formData": bad}
+    payload = desk.mutate("applicationSupplement", value, as_="applicant-wang")
+    assert payload["application"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        ("materials[1].code", "UNKNOWN_MATERIAL"),
+        ("formData.colour", "FORM_UNKNOWN_FIELD"),
+        ("formData.premises", "FORM_FIELD_REQUIRED"),
+        ("formData.businessArea", "FORM_WRONG_TYPE"),
+    ]
+    assert len(desk.timeline(filed["id"])) == events  # nothing written
+
+    before = _detail(desk, filed["id"], as_="applicant-wang")["data"]["application"]["formData"]
+    corrected = answers(form, businessArea=180.5, onlineSales=True)
+    after = desk.ok(
+        "applicationSupplement", {"id": filed["id"], "materials": supplied, "formData": corrected}, as_="applicant-wang"
+    )
+    assert (after["state"], after["round"]) == ("SUBMITTED", 2)
+    assert after["missingMaterialCodes"] == ["M07"]  # the corrected answer makes 网络食品经营信息 apply
+    query = """query($id: ID!) { application(id: $id) { formData formHistory { round answers replacedAt } } }"""
+    for who in ("applicant-wang", "clerk-li"):
+        seen = desk.api.gql(query, {"id": filed["id"]}, as_=who)["data"]["application"]
+        assert seen["formData"]["businessArea"] == 180.5 and seen["formData"]["onlineSales"] is True
+        assert [(r["round"], r["answers"]) for r in seen["formHistory"]] == [(1, before)]
+        assert seen["formHistory"][0]["replacedAt"]
+    assert desk.timeline(filed["id"])[-1]["reason"] == "按告知书补正材料并更正申请表,重新提交"
+
+    # Outside a 补正 (a pledge's supplement) the form stays as reviewed.
+    pledged = desk.file(item, omit=("M04", "M06", "M07"))
+    value = {"id": pledged["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
+    desk.ok("applicationAcceptWithDeficiency", value, as_="clerk-li")
+    refused = {
+        "id": pledged["id"],
+        "materials": desk.upload(item, ["M04"], as_="applicant-wang"),
+        "formData": corrected,
+    }
+    assert desk.refused("applicationSupplement", refused, as_="applicant-wang") == ["FORM_CORRECTION_NOT_ALLOWED"]

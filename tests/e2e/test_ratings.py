@@ -388,3 +388,31 @@ def test_rectification_lists_are_department_scoped(api: Api, monday: Clock) -> N
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     applicant = api.gql(op("Rectifications"), named, as_="applicant-wang")
     assert applicant["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_seed004_a_confirmed_refusal_at_the_window_can_be_rated(api: Api, monday: Clock) -> None:
+    """好差评 covers every outcome of a service, a refusal at the window (不予受理) too: once the unit leader
+    confirmed it after 否认报备 (seed 004 二(五)) the applicant rates it, and the refusing clerk's department
+    answers for the rating (counters, rectification); a refusal still open to objection is not final."""
+    case = Case(api).intake_refused()
+    assert codes(rate(api, case.id, "SATISFIED")) == ["CASE_OPEN"]  # may still be objected to
+    objection = {"input": {"id": case.id, "objection": "本事项依法需要许可,请复核"}}
+    case.run("IntakeRefusalObject", objection, "applicant-wang")
+    assert codes(rate(api, case.id, "SATISFIED")) == ["CASE_OPEN"]  # waiting for the unit leader
+    case.run("IntakeRefusalConfirm", {"input": {"id": case.id, "note": "依据充分,予以维持"}}, case.unit_leader)
+
+    clerk_department = next(s.department_id for s in api.seed.staff if s.id == case.clerk)
+    rating = payload(rate(api, case.id, "DISSATISFIED", BAD, comment="窗口未解释清楚"))["rating"]
+    assert rating["department"]["id"] == gid("Department", clerk_department)
+    assert rating["rectification"]["status"] == "OPEN"
+    department = totals("department", clerk_department)
+    assert (department["rating_2"], department["rectifications_opened"]) == (1, 1)
+    assert totals("department", LEAD)["rating_2"] == 0
+    assert codes(rate(api, case.id, "SATISFIED")) == ["ALREADY_RATED"]
+
+
+def test_seed004_a_refusal_past_its_objection_period_can_be_rated(api: Api, monday: Clock) -> None:
+    """Not objected to within the 5 working days, the refusal at the window is final: it can be rated."""
+    case = Case(api).intake_refused()
+    monday.set_china(DEFAULT_CALENDAR.add_working_days(MONDAY, 6))
+    assert payload(rate(api, case.id, "SATISFIED"))["userErrors"] == []

@@ -10,7 +10,7 @@ from chalicelib.domain.audit import EventAction
 
 ROOT = Path(__file__).resolve().parents[2]
 #: functions that write an audit event, and the position of their `action` argument
-WRITERS = {"_move": 2, "make_event": 3}
+WRITERS = {"_move": 2, "move": 2, "make_event": 3}
 
 
 def written_actions() -> dict[str, str]:

@@ -39,6 +39,7 @@ from chalicelib.domain import application as da
 from chalicelib.domain import deficiency_policy as dd
 from chalicelib.domain.audit import Event, verify_chain
 from chalicelib.domain.audit import EventAction as DomainEventAction
+from chalicelib.domain.certificate import mask_identifier
 from chalicelib.domain.deadline_recompute import deadline_provisional
 from chalicelib.domain.identity import Role as DomainRole
 from chalicelib.storage.application_repository import InboxEntry as InboxRecord
@@ -141,11 +142,40 @@ class RevocationReview:
     reason: str
     closed_at: DateTime | None
     outcome: ReviewOutcome | None  # type: ignore[valid-type]
+    note: str = strawberry.field(description="Why the bureau kept the certificate (outcome KEPT).")
     certificate: strawberry.Private[str]
+    closer: strawberry.Private[str | None]
+
+    @field(access=STAFF, description="Who closed the review keeping the certificate (staff only).")
+    def closed_by(self) -> str | None:
+        return self.closer
 
     @field(access=AUTHENTICATED, description="Global ID of the certificate under review.")
     def certificate_id(self) -> strawberry.ID:
         return global_id("Certificate", self.certificate)
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(description="申请表 answers as they were before a 补正 supplement corrected them.")
+class FormRevision:
+    round: int = strawberry.field(description="The submission round whose answers these were.")
+    answers: JSON
+    replaced_at: DateTime
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(
+    description="撤销准予许可决定: a false 告知承诺 found before any certificate was issued (行政许可法 art. 69)."
+)
+class DecisionRevocation:
+    reason: str
+    legal_basis: str
+    revoked_at: DateTime
+    revoker: strawberry.Private[str]
+
+    @field(access=STAFF, description="Who verified the pledge as false and so revoked the decision (staff only).")
+    def revoked_by(self) -> str:
+        return self.revoker
 
 
 @visible_to(AUTHENTICATED)
@@ -488,6 +518,16 @@ class Application(relay.Node):
 
     @field(
         access=AUTHENTICATED,
+        description="申请表 answers replaced by 补正 supplements, oldest first (who may see formData sees them).",
+    )
+    def form_history(self) -> list[FormRevision]:
+        return [
+            FormRevision(round=r.round, answers=cast(JSON, dict(r.answers)), replaced_at=r.replaced_at)
+            for r in self.domain.form_history
+        ]
+
+    @field(
+        access=AUTHENTICATED,
         description="The item's materials that apply to this application (conditional materials whose "
         "conditions do not hold are left out); intake and the one-time notice demand only these.",
     )
@@ -504,7 +544,9 @@ class Application(relay.Node):
             reason=review.reason,
             closed_at=review.closed_at,
             outcome=review.outcome,
+            note=review.note,
             certificate=review.certificate_id,
+            closer=review.closed_by,
         )
 
     @field(
@@ -516,6 +558,18 @@ class Application(relay.Node):
             return None
         found = info.context.consultations.get(self.domain.consultation_id)
         return Consultation.from_domain(found) if found else None
+
+    @field(
+        access=AUTHENTICATED,
+        description="代办: the verified identity of the agent who filed (null: no agent). Staff and the agent see "
+        "it in full; the applicant sees it masked.",
+    )
+    def agent_identifier(self, info: Info) -> str | None:
+        identifier = self.domain.agent_identifier
+        principal = info.context.principal
+        if identifier is None or principal.is_staff or principal.subject == self.domain.filed_by:
+            return identifier
+        return mask_identifier(identifier)
 
     @field(access=STAFF, description="Who accepted the case (staff only; 受理人).")
     def accepted_by(self) -> str | None:
@@ -545,6 +599,22 @@ class Application(relay.Node):
     @field(access=AUTHENTICATED, description="告知承诺制: the notice, the pledge and its verification (null if none).")
     def pledge_approval(self, info: Info) -> PledgeApproval | None:
         return PledgeApproval.of_case(self.domain, info)
+
+    @field(
+        access=AUTHENTICATED,
+        description="告知承诺 found false before issuance: the approval decision was revoked, with the reason and "
+        "legal basis the applicant is told (state REVOKED); null otherwise.",
+    )
+    def decision_revocation(self) -> DecisionRevocation | None:
+        revocation = self.domain.decision_revocation
+        if revocation is None:
+            return None
+        return DecisionRevocation(
+            reason=revocation.reason,
+            legal_basis=revocation.legal_basis,
+            revoked_at=revocation.revoked_at,
+            revoker=revocation.revoked_by,
+        )
 
     @field(access=AUTHENTICATED, description="不予受理 at the window, each with its written decision (oldest first).")
     def intake_refusals(self) -> list[IntakeRefusal]:

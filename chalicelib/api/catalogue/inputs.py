@@ -17,6 +17,7 @@ from chalicelib.api.catalogue.types import (
 )
 from chalicelib.api.relay import decode_id
 from chalicelib.domain import catalogue as dc
+from chalicelib.domain.emergency_handling import EmergencyHandlingTerms
 
 
 @strawberry.input
@@ -74,6 +75,11 @@ class ApprovalOnPledgeInput:
     liability: str
 
 
+@strawberry.input(description="先予办理 permitted for the item (seed 004 二(三)), on this legal basis.")
+class EmergencyHandlingInput:
+    legal_basis: str = strawberry.field(description="The provision that allows handling before materials are complete.")
+
+
 @strawberry.input(description="Every published element of a service item (seed 001).")
 class ServiceItemElementsInput:
     name: str
@@ -112,6 +118,11 @@ class ServiceItemElementsInput:
     )
     approval_on_pledge: ApprovalOnPledgeInput | None = strawberry.field(
         default=None, description="告知承诺制: set to allow approval on the applicant's pledge."
+    )
+    emergency_handling: EmergencyHandlingInput | None = strawberry.field(
+        default=None,
+        description="先予办理: set (with its legal basis) only where the law allows handling an urgent case "
+        "before its materials are complete; unset: not allowed.",
     )
 
 
@@ -177,5 +188,8 @@ def to_elements(value: ServiceItemElementsInput, prefix: str = "elements") -> dc
             )
             if value.approval_on_pledge
             else None
+        ),
+        emergency_handling=(
+            EmergencyHandlingTerms(value.emergency_handling.legal_basis) if value.emergency_handling else None
         ),
     )

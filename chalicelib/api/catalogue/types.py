@@ -216,6 +216,12 @@ class ApprovalOnPledgeTerms:
 
 
 @visible_to(PUBLIC)
+@strawberry.type(description="先予办理 (seed 004 二(三)): the item permits it, on this legal basis.")
+class EmergencyHandlingTerms:
+    legal_basis: str
+
+
+@visible_to(PUBLIC)
 @strawberry.type
 class CoReviewer:
     """A co-reviewing department with its own working-day limit (并联审批)."""
@@ -311,6 +317,15 @@ class ServiceItem(relay.Node):
     def approval_on_pledge(self) -> ApprovalOnPledgeTerms | None:
         terms = self.domain.elements.approval_on_pledge
         return ApprovalOnPledgeTerms(**terms.__dict__) if terms else None
+
+    @field(
+        access=PUBLIC,
+        description="先予办理: the legal basis on which an urgent case may be handled before its materials are "
+        "complete (null: not allowed for this item).",
+    )
+    def emergency_handling(self) -> EmergencyHandlingTerms | None:
+        terms = self.domain.elements.emergency_handling
+        return EmergencyHandlingTerms(legal_basis=terms.legal_basis) if terms else None
 
     @field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
     def is_free(self) -> bool:

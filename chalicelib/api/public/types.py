@@ -33,6 +33,9 @@ class PublicProgress:
     deadline: date | None = strawberry.field(description="Promised limit with extensions and paused days.")
     outcome: Outcome | None = strawberry.field(description="Set once the decision is final.")  # type: ignore[valid-type]
     deemed: bool = strawberry.field(description="超时默认: approved because the promised limit passed.")
+    agent_identifier_masked: str | None = strawberry.field(
+        description="代办: filed by an agent; the agent's verified identity, masked (null: no agent)."
+    )
     department_id: strawberry.Private[str]
     centre_id: strawberry.Private[str]
 
@@ -52,6 +55,7 @@ class PublicProgress:
             deadline=view.deadline,
             outcome=view.outcome,
             deemed=view.deemed,
+            agent_identifier_masked=view.agent_identifier_masked,
             department_id=view.lead_department_id,
             centre_id=view.centre_id,
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from chalicelib.api.applications.mutations.base import ApplicationPayload, run
@@ -16,6 +19,11 @@ class ApplicationSupplementInput:
     id: strawberry.ID
     materials: list[MaterialFileInput]
     idempotency_key: str | None = None
+    form_data: JSON | None = strawberry.field(
+        default=None,
+        description="补正 after a one-time notice only: the corrected 申请表 answers (the whole form, keyed by "
+        "field key), checked like at filing; the answers replaced stay in `formHistory`.",
+    )
 
 
 @strawberry.type
@@ -28,7 +36,11 @@ def application_supplement(info: Info, input: ApplicationSupplementInput) -> App
 
     def action() -> da.Application:
         return ctx.applications.supplement(
-            ctx.principal, decode_id(input.id, "Application"), to_refs(input.materials), input.idempotency_key
+            ctx.principal,
+            decode_id(input.id, "Application"),
+            to_refs(input.materials),
+            input.idempotency_key,
+            cast(dict[str, object], input.form_data) if input.form_data is not None else None,
         )
 
     return run(info, ApplicationSupplementPayload, action)  # type: ignore[return-value]
