@@ -24,6 +24,7 @@ from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.deficiency_policy import DeficiencyMode
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -209,6 +210,23 @@ class ApplicationService:
         if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
             self.person_charges(uow, case, transition)
         return self._commit(uow, principal, operation, key, transition.case, application_id)
+
+    def apply_transition(
+        self,
+        application_id: str,
+        principal: Principal,
+        operation: str,
+        key: str | None,
+        decide: Callable[[Application, datetime], Transition],
+    ) -> Application:
+        """Run a transition another concept decides (a referral, say) through the same command
+        skeleton as the lifecycle's own: idempotency key, visibility, revision guard, one transaction."""
+        return self._apply(application_id, principal, operation, key, decide)
+
+    @property
+    def calendar(self) -> WorkingDayCalendar:
+        """The working-day calendar the case deadlines are counted on."""
+        return self.applications.calendar
 
     def _materials(self, owners: set[str], refs: list[MaterialRef], round_: int) -> tuple[da.SubmittedMaterial, ...]:
         """Each cited file must be one the filer or applicant uploaded, stored with the hash and

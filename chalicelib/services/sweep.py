@@ -196,9 +196,11 @@ def _stage_warning(
     return message
 
 
-def _stage_case_warning(
+def stage_case_warning(
     uow: UnitOfWork, repo: ApplicationRepository, case: Application, warning: SupervisionWarning
 ) -> Message:
+    """Stage a warning raised on a case: stored once, counted, copied to the delegating city
+    department of a delegated power, and sent (the referral sweep raises its warnings this way too)."""
     from chalicelib.domain.counterpart import delegating_department
     from chalicelib.storage.counterpart_repository import warning_copy
 
@@ -270,7 +272,7 @@ def _raise_yellow(
     repo.stage_refresh(uow, replace(case, warned=(*case.warned, deadline.key)), rev, today)
     if deadline.due_on < today:
         return uow, "warning_skipped", []  # already passed: the red warning says it all
-    message = _stage_case_warning(uow, repo, case, _warning(case, deadline, WarningLevel.YELLOW, at))
+    message = stage_case_warning(uow, repo, case, _warning(case, deadline, WarningLevel.YELLOW, at))
     return uow, "warning_yellow", [message]
 
 
@@ -299,7 +301,7 @@ def _apply(
             if guard is not None:
                 repo.supervision.stage_warning_update(uow, *guard)
             if red is not None and repo.supervision.warning(case.id, red.key) is None:
-                messages.append(_stage_case_warning(uow, repo, case, red))
+                messages.append(stage_case_warning(uow, repo, case, red))
             if transition.case.revocation_review is not None and case.revocation_review is None:
                 messages.append(_stage_revocation_review(uow, transition.case, at))
             outcome = transition.event.action
