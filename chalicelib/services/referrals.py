@@ -79,7 +79,9 @@ class ReferralService:
             checked = self._document(principal, document) if dr.pending(case) is not None else None
             return dr.record_result(case, principal, now, outcome, result_reference, checked)
 
-        return self.applications.apply_transition(application_id, principal, "applicationReferralResultRecord", key, decide)
+        return self.applications.apply_transition(
+            application_id, principal, "applicationReferralResultRecord", key, decide
+        )
 
     def _document(self, principal: Principal, ref: MaterialRef) -> ReferralDocument:
         """The recorder's own upload, stored with the hash and size claimed (the store is asked)."""

@@ -66,7 +66,9 @@ class Handover(relay.Node):
             handover_id=h.id,
             memo_id=global_id("AdjustmentMemo", h.memo_id) if h.memo_id is not None else None,
             delegation_version_id=(
-                global_id("ServiceItemVersion", f"{h.item_code}:{h.item_version}") if h.item_version is not None else None
+                global_id("ServiceItemVersion", f"{h.item_code}:{h.item_version}")
+                if h.item_version is not None
+                else None
             ),
             item_id=global_id("ServiceItem", h.item_code),
             item_code=h.item_code,
