@@ -191,6 +191,13 @@ def subtree(root_id: str, centres: dict[str, Centre]) -> list[str]:
     return [root_id, *sorted(c for c in centres if c != root_id and is_subordinate(c, root_id, centres))]
 
 
+def oversight_centres(intake_centre_id: str, competent_centre_id: str, centres: dict[str, Centre]) -> tuple[str, ...]:
+    """Whose supervisors oversee a case (seed 000 一: each management level guides and supervises
+    the centres below it): the intake and competent centres and every centre above them."""
+    chain = (*chain_up(intake_centre_id, centres), *chain_up(competent_centre_id, centres))
+    return tuple(dict.fromkeys(chain))
+
+
 def competent_centre(intake_centre_id: str, holders: set[str], centres: dict[str, Centre]) -> str:
     """在地受理、按职权内部流转 (seed 000 三(一)2): the nearest centre holding the power, walking up
     from the window that took the case (the window itself when it holds the power)."""

@@ -299,8 +299,7 @@ class ApplicationService:
         whose supervisors oversee it. One Query for the hierarchy, whatever the depth."""
         centres = self.catalogue.all_centres()
         competent = org.competent_centre(intake_centre_id, set(item.centre_ids), centres)
-        chain = (*org.chain_up(intake_centre_id, centres), *org.chain_up(competent, centres))
-        return competent, tuple(dict.fromkeys(chain))
+        return competent, org.oversight_centres(intake_centre_id, competent, centres)
 
     # --- commands ----------------------------------------------------------------------------------
 
