@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from chalicelib.domain import delegation as dd
+from chalicelib.domain import transaction_budget
 from chalicelib.domain.catalogue import Centre, ChangeContext, ItemVersion, ServiceItem
 from chalicelib.domain.delegation import (
     AdjustmentChange,
@@ -238,6 +239,9 @@ class DelegationService:
             if change.kind is dd.AdjustmentKind.TAKE_ON:  # seed 003 二(二)3: the handover follows the memo
                 stage_opening(uow, version, memo.centre_id, memo.id)
         self.repo.stage_memo(uow, applied, rev)
+        if len(uow) > transaction_budget.TRANSACTION_LIMIT:  # all or nothing needs one transaction
+            message = f"本备忘录的调整需写入{len(uow)}条记录,超过单个事务{transaction_budget.TRANSACTION_LIMIT}条的上限,请分批调整"
+            raise DomainError.one(DelegationCode.TOO_MANY, message, "id")
         try:
             uow.commit()
         except DomainError as error:
