@@ -32,13 +32,12 @@ def backfill_oversight_centres(
     centres = catalogue.all_centres()
     today = da.china_date(clock.utc_now())
     done: Counter[str] = Counter()
-    for case_id, _ in scan.application_head_ids():
+    for case_id in scan.application_head_ids():
         if done["repaired"] >= limit:
             done["more"] = 1
             break
         found = repo.get(case_id)
         if found is None or found[0].oversight_centre_ids:
-            done["already"] += found is not None
             continue
         case, rev = found
         try:

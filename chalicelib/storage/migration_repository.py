@@ -1,12 +1,11 @@
 """Reads for one-off data migrations run by an operator (`python -m infra.migrate`), never by a
 request path: finding records written before a field existed needs a Scan, which the request
-paths never use (infra/ACCESS_PATTERNS.md). Each page is bounded and resumable from its cursor.
+paths never use (infra/ACCESS_PATTERNS.md). Pages are bounded; the backfills stop at their limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from chalicelib.domain.catalogue import ServiceItem
 from chalicelib.storage.codec import decode_as
@@ -15,13 +14,11 @@ from chalicelib.storage.tables import Record
 SCAN_PAGE = 200
 
 
-def application_head_ids(start: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any] | None]]:
-    """The ids of every case head, each with the scan position after it (paged Scan, filtered to
-    `APP#…` / `#`)."""
+def application_head_ids() -> Iterator[str]:
+    """The ids of every case head (a Scan filtered to `APP#…` / `#`, read page by page)."""
     condition = (Record.entity == "Application") & (Record.sk == "#")
-    result = Record.scan(condition, page_size=SCAN_PAGE, last_evaluated_key=start)
-    for record in result:
-        yield record.pk.removeprefix("APP#"), result.last_evaluated_key
+    for record in Record.scan(condition, page_size=SCAN_PAGE):
+        yield record.pk.removeprefix("APP#")
 
 
 def published_items() -> Iterator[ServiceItem]:
