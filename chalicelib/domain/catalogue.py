@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from chalicelib.domain import transaction_budget
 from chalicelib.domain.application_form import FormDefinitionCode, FormField, form_definition_problems
 from chalicelib.domain.deficiency_policy import DeficiencyPolicy, DeficiencyPolicyCode, policy_problems
 from chalicelib.domain.emergency_handling import EmergencyHandlingTerms, terms_problems
@@ -290,11 +291,9 @@ MAX_LIMIT_DAYS = 365
 MAX_TEXT = 500
 MAX_NAME = 100
 MAX_LIST = 60
-# 并联审批 with more departments than this is a meeting, not a form. The bound also keeps every
-# change of a joint case inside one DynamoDB transaction (100 writes): each co-reviewer has a
-# worklist row, a due date and a warning day, and a change that moves every deadline (an
-# extension, a pause) deletes and rewrites all three (6 writes per co-reviewer + ~20 others).
-MAX_CO_REVIEWERS = 12
+# 并联审批: every change of a joint case must fit one DynamoDB transaction; the bound on co-reviewers
+# is computed from the worst case's writes in domain/transaction_budget.py (12 today).
+MAX_CO_REVIEWERS = transaction_budget.max_co_reviewers()
 # Seed 004 二(三): without a special step an item is handled at once, in at most 2 working days;
 # major and investment-attracting projects within 30.
 SIMPLE_ITEM_MAX_DAYS = 2
@@ -341,6 +340,7 @@ class CatalogueCode:
     DEPARTMENT_OUTSIDE_CENTRE = "DEPARTMENT_OUTSIDE_CENTRE"
     CO_REVIEWERS_REQUIRED = "CO_REVIEWERS_REQUIRED"
     OUTSIDE_SCOPE = "OUTSIDE_SCOPE"
+    TRANSACTION_TOO_LARGE = "TRANSACTION_TOO_LARGE"  # a case change would exceed one transaction
 
 
 # Codes of the concepts the elements embed (forms, material conditions, deficiency policies), for the API enum.
@@ -502,11 +502,20 @@ def _check_limits(c: _Checker, p: str, e: ItemElements) -> None:
         )
 
 
+def _too_large(co_reviewers: int) -> str:
+    writes = transaction_budget.worst_case_writes(co_reviewers)
+    limit = transaction_budget.TRANSACTION_LIMIT
+    return (
+        f"设{co_reviewers}个协办部门时,办件的一次变更最多需写入{writes}条记录,超过单个事务{limit}条的上限;"
+        f"协办部门最多{MAX_CO_REVIEWERS}个"
+    )
+
+
 def _check_co_reviewers(c: _Checker, p: str, e: ItemElements, departments: dict[str, Department]) -> None:
     if e.kind is ItemKind.IMMEDIATE and (e.co_reviewers or e.special_steps):
         c.add(f"{p}.coReviewers", CatalogueCode.IMMEDIATE_ITEM_JOINT, "即办件不能设置协办部门或特别程序")
-    if len(e.co_reviewers) > MAX_CO_REVIEWERS:
-        c.add(f"{p}.coReviewers", CatalogueCode.TOO_MANY, f"协办部门不能超过{MAX_CO_REVIEWERS}个")
+    if not transaction_budget.fits(len(e.co_reviewers)):
+        c.add(f"{p}.coReviewers", CatalogueCode.TRANSACTION_TOO_LARGE, _too_large(len(e.co_reviewers)))
     seen: set[str] = set()
     for i, co in enumerate(e.co_reviewers[:MAX_CO_REVIEWERS]):
         f = f"{p}.coReviewers[{i}]"
@@ -722,8 +731,8 @@ def _check_delegated_co_reviewers(
         c.add("coReviewers", CatalogueCode.CO_REVIEWERS_REQUIRED, "联办事项下放须指定协办部门")
     if not e.is_joint and co_reviewers:
         c.add("coReviewers", CatalogueCode.TOO_MANY, "非联办事项不能指定协办部门")
-    if len(co_reviewers) > MAX_CO_REVIEWERS:
-        c.add("coReviewers", CatalogueCode.TOO_MANY, f"协办部门不能超过{MAX_CO_REVIEWERS}个")
+    if not transaction_budget.fits(len(co_reviewers)):
+        c.add("coReviewers", CatalogueCode.TRANSACTION_TOO_LARGE, _too_large(len(co_reviewers)))
     kept = {co.department_id for co in e.co_reviewers}
     seen: set[str] = set()
     for i, co in enumerate(co_reviewers[:MAX_CO_REVIEWERS]):

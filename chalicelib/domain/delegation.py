@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from chalicelib.domain import transaction_budget
 from chalicelib.domain.catalogue import Centre, CentreLevel, Department, ItemStatus, ServiceItem, is_subordinate
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
@@ -26,7 +27,7 @@ from chalicelib.domain.identity import Principal, Role
 MAX_CHANGES = 6  # 大稳定、小调整: a few powers at a time (and one memo is one transaction)
 MAX_TEXT = 500
 MAX_CATALOGUE = 300
-MAX_CO_REVIEWERS = 12
+MAX_CO_REVIEWERS = transaction_budget.max_co_reviewers()  # as the catalogue's delegate rule
 
 
 class GuidanceTier(StrEnum):

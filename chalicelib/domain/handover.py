@@ -1,8 +1,11 @@
 """Handover of a delegated power (配套服务下放, seed 003 二(二)3).
 
 「市直部门对下放职权正常运行所需的表格文书、系统账号、中介服务名单等支撑要素,在签订备忘录后迅速移交
-新区。」 Each power a memo delegates carries a handover record with three parts — forms and document
+新区。」 Each delegated power carries a handover record with three parts — forms and document
 templates, system accounts for the receiving staff, the intermediary list — each due by a date.
+A power delegated by an adjustment memo opens it when the memo is applied; one delegated directly
+(`serviceItemDelegate`) when that catalogue change is published: either way the power cannot be
+exercised without its supporting elements, so both paths open the same record.
 The delegating department hands each part over; the receiving centre confirms receipt. A part not
 confirmed by its due date raises a warning to the delegating department (the sweep), once.
 """
@@ -61,8 +64,8 @@ class HandoverPart:
 
 @dataclass(frozen=True)
 class Handover:
-    id: str  # <memo id>:<item code>
-    memo_id: str
+    id: str  # <memo id>:<item code>, or DELEGATE-<item version>:<item code> for a direct delegation
+    memo_id: str | None  # the adjustment memo that delegated the power (None: delegated directly)
     item_code: str
     item_name: str
     centre_id: str  # the receiving centre
@@ -70,6 +73,7 @@ class Handover:
     receiving_department_id: str | None
     parts: tuple[HandoverPart, ...]
     created_at: str
+    item_version: int | None = None  # the catalogue version that delegated it directly
 
     def part(self, kind: HandoverPartKind) -> HandoverPart:
         return next(p for p in self.parts if p.kind is kind)
@@ -81,7 +85,7 @@ class Handover:
 
 
 def open_handover(
-    memo_id: str,
+    memo_id: str | None,
     item_code: str,
     item_name: str,
     centre_id: str,
@@ -89,10 +93,16 @@ def open_handover(
     receiving_department_id: str | None,
     due_on: date,
     at: str,
+    item_version: int | None = None,
 ) -> Handover:
+    """The handover of a power delegated by memo `memo_id`, or directly by the catalogue change
+    that published `item_version` (exactly one of the two)."""
+    if (memo_id is None) == (item_version is None):
+        raise ValueError("a handover follows either a memo or a direct delegation")
+    origin = memo_id if memo_id is not None else f"DELEGATE-{item_version:06d}"
     parts = tuple(HandoverPart(kind, due_on) for kind in HandoverPartKind)
     return Handover(
-        f"{memo_id}:{item_code}",
+        f"{origin}:{item_code}",
         memo_id,
         item_code,
         item_name,
@@ -101,6 +111,7 @@ def open_handover(
         receiving_department_id,
         parts,
         at,
+        item_version,
     )
 
 

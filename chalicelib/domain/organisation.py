@@ -127,6 +127,7 @@ class OrgCode:
     HAS_DEPARTMENTS = "HAS_DEPARTMENTS"
     HAS_POWERS = "HAS_POWERS"
     HAS_STAFF = "HAS_STAFF"
+    NAMED_BY_ITEMS = "NAMED_BY_ITEMS"  # a current item still names the department (e.g. as co-reviewer)
     NO_COMPETENT_CENTRE = "NO_COMPETENT_CENTRE"
     ROUTING_LOOP = "ROUTING_LOOP"
 
@@ -190,6 +191,13 @@ def subtree(root_id: str, centres: dict[str, Centre]) -> list[str]:
     return [root_id, *sorted(c for c in centres if c != root_id and is_subordinate(c, root_id, centres))]
 
 
+def oversight_centres(intake_centre_id: str, competent_centre_id: str, centres: dict[str, Centre]) -> tuple[str, ...]:
+    """Whose supervisors oversee a case (seed 000 一: each management level guides and supervises
+    the centres below it): the intake and competent centres and every centre above them."""
+    chain = (*chain_up(intake_centre_id, centres), *chain_up(competent_centre_id, centres))
+    return tuple(dict.fromkeys(chain))
+
+
 def competent_centre(intake_centre_id: str, holders: set[str], centres: dict[str, Centre]) -> str:
     """在地受理、按职权内部流转 (seed 000 三(一)2): the nearest centre holding the power, walking up
     from the window that took the case (the window itself when it holds the power)."""
@@ -226,6 +234,7 @@ class Usage:
     departments: tuple[str, ...] = ()
     powers: tuple[str, ...] = ()  # item codes it owns or exercises by delegation
     staff: tuple[str, ...] = ()
+    named_by: tuple[str, ...] = ()  # items naming it in another role, e.g. "ZS-ZRZY-001(协办)"
 
 
 def _reason(ctx: OrgContext, out: list[Violation]) -> None:
@@ -316,6 +325,11 @@ def _usage_violations(usage: Usage, what: str) -> list[Violation]:
         out.append(Violation(OrgCode.HAS_POWERS, f"该{what}尚在行使事项(含下放职权):{'、'.join(usage.powers)}", "id"))
     if usage.staff:
         out.append(Violation(OrgCode.HAS_STAFF, f"该{what}尚有在岗人员或窗口岗位:{'、'.join(usage.staff)}", "id"))
+    if usage.named_by:
+        listed = "、".join(usage.named_by)
+        out.append(
+            Violation(OrgCode.NAMED_BY_ITEMS, f"该{what}仍被事项列为协办或监管部门:{listed},请先调整事项要素", "id")
+        )
     return out
 
 

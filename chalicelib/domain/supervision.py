@@ -41,6 +41,22 @@ class DeadlineKind(StrEnum):
     PLEDGE_VERIFICATION = "pledge_verification"  # 告知承诺: verifying the pledge after approval
 
 
+class WarningSubjectKind(StrEnum):
+    """What a warning is about: its `subject_id` names a case, a counterpart inspection (whose
+    rectification opinion or letter is due) or a handover of a delegated power."""
+
+    APPLICATION = "application"
+    OVERSIGHT_INSPECTION = "oversight_inspection"
+    HANDOVER = "handover"
+
+
+_SUBJECT_OF = {
+    DeadlineKind.RECTIFICATION_OPINION: WarningSubjectKind.OVERSIGHT_INSPECTION,
+    DeadlineKind.RECTIFICATION_LETTER: WarningSubjectKind.OVERSIGHT_INSPECTION,
+    DeadlineKind.HANDOVER: WarningSubjectKind.HANDOVER,
+}
+
+
 DEADLINE_LABEL = {
     DeadlineKind.PROMISED: "承诺办结时限",
     DeadlineKind.CO_REVIEW: "并联审查时限",
@@ -155,7 +171,7 @@ def warn_on(due_on: date, lead_days: int, calendar: WorkingDayCalendar) -> date:
 class SupervisionWarning:
     """A stored warning (one per deadline and level)."""
 
-    subject_id: str  # the application (or rating, for rectification) it concerns
+    subject_id: str  # the case (also for a rating's rectification), inspection or handover: see subject_kind
     tracking_code: str
     item_name: str
     kind: DeadlineKind
@@ -174,6 +190,12 @@ class SupervisionWarning:
     @property
     def key(self) -> str:
         return f"{self.kind.value}:{self.ref}:{self.due_on.isoformat()}:{self.level.value}"
+
+    @property
+    def subject_kind(self) -> WarningSubjectKind:
+        """Follows from the deadline: a rectification demand's warning is about its inspection, a
+        handover part's about the handover, every other about a case."""
+        return _SUBJECT_OF.get(self.kind, WarningSubjectKind.APPLICATION)
 
     @property
     def title(self) -> str:

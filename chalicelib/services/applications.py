@@ -24,6 +24,7 @@ from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.deficiency_policy import DeficiencyMode
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
 from chalicelib.services.credit import check_agent
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
@@ -223,6 +224,23 @@ class ApplicationService:
         if cited and self.retain_uploads is not None:
             self.retain_uploads(cited)
 
+    def apply_transition(
+        self,
+        application_id: str,
+        principal: Principal,
+        operation: str,
+        key: str | None,
+        decide: Callable[[Application, datetime], Transition],
+    ) -> Application:
+        """Run a transition another concept decides (a referral, say) through the same command
+        skeleton as the lifecycle's own: idempotency key, visibility, revision guard, one transaction."""
+        return self._apply(application_id, principal, operation, key, decide)
+
+    @property
+    def calendar(self) -> WorkingDayCalendar:
+        """The working-day calendar the case deadlines are counted on."""
+        return self.applications.calendar
+
     def _materials(self, owners: set[str], refs: list[MaterialRef], round_: int) -> tuple[da.SubmittedMaterial, ...]:
         """Each cited file must be one the filer or applicant uploaded, stored with the hash and
         size claimed (the store is asked; the client's word is not taken)."""
@@ -294,8 +312,7 @@ class ApplicationService:
         whose supervisors oversee it. One Query for the hierarchy, whatever the depth."""
         centres = self.catalogue.all_centres()
         competent = org.competent_centre(intake_centre_id, set(item.centre_ids), centres)
-        chain = (*org.chain_up(intake_centre_id, centres), *org.chain_up(competent, centres))
-        return competent, tuple(dict.fromkeys(chain))
+        return competent, org.oversight_centres(intake_centre_id, competent, centres)
 
     # --- commands ----------------------------------------------------------------------------------
 

@@ -252,8 +252,10 @@ def delegate_item(
     co_reviewers: tuple[CoReviewer, ...] = (),
 ) -> ServiceItem:
     def decide(ctx: ChangeContext, uow: UnitOfWork) -> ItemVersion:
+        from chalicelib.services.handover import stage_opening
+
         _check_tier(code, centre_id)
-        return stage_delegation(
+        version = stage_delegation(
             repo,
             uow,
             ctx,
@@ -264,6 +266,8 @@ def delegate_item(
             change.expected_version,
             administrator=principal,
         )
+        stage_opening(uow, version, centre_id)  # seed 003 二(二)3: as when a memo delegates it
+        return version
 
     return _run(repo, principal, "serviceItemDelegate", change, decide)
 

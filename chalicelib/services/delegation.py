@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 from chalicelib.domain import delegation as dd
-from chalicelib.domain.application import china_date
+from chalicelib.domain import transaction_budget
 from chalicelib.domain.catalogue import Centre, ChangeContext, ItemVersion, ServiceItem
 from chalicelib.domain.delegation import (
     AdjustmentChange,
@@ -25,15 +25,12 @@ from chalicelib.domain.delegation import (
     TierAssignment,
 )
 from chalicelib.domain.errors import DomainError, Violation
-from chalicelib.domain.handover import HANDOVER_WORKING_DAYS, open_handover
 from chalicelib.domain.identity import Principal, Role
-from chalicelib.domain.working_days import DEFAULT_CALENDAR
 from chalicelib.services import catalogue as catalogue_service
-from chalicelib.services import clock
 from chalicelib.services.clock import now_iso
+from chalicelib.services.handover import stage_opening
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.delegation_repository import DelegationRepository
-from chalicelib.storage.handover_repository import HandoverRepository
 from chalicelib.storage.idempotency import IdempotencyRepository
 from chalicelib.storage.pagination import Page
 from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
@@ -233,8 +230,6 @@ class DelegationService:
         ctx = catalogue_service.memo_context(self.catalogue, actor, reason, at)
         uow = UnitOfWork()
         versions: list[ItemVersion] = []
-        handovers = HandoverRepository()
-        due = DEFAULT_CALENDAR.add_working_days(china_date(clock.utc_now()), HANDOVER_WORKING_DAYS)
         for i, change in enumerate(memo.changes):
             try:
                 version = self._stage_change(uow, ctx, memo.centre_id, change)
@@ -242,19 +237,11 @@ class DelegationService:
                 raise DomainError([Violation(v.code, v.message, f"changes[{i}]") for v in error.violations]) from error
             versions.append(version)
             if change.kind is dd.AdjustmentKind.TAKE_ON:  # seed 003 二(二)3: the handover follows the memo
-                item = version.item
-                handover = open_handover(
-                    memo.id,
-                    item.code,
-                    item.elements.name,
-                    memo.centre_id,
-                    item.elements.department_id,
-                    change.receiving_department_id,
-                    due,
-                    at,
-                )
-                handovers.stage(uow, handover, None)
+                stage_opening(uow, version, memo.centre_id, memo.id)
         self.repo.stage_memo(uow, applied, rev)
+        if len(uow) > transaction_budget.TRANSACTION_LIMIT:  # all or nothing needs one transaction
+            message = f"本备忘录的调整需写入{len(uow)}条记录,超过单个事务{transaction_budget.TRANSACTION_LIMIT}条的上限,请分批调整"
+            raise DomainError.one(DelegationCode.TOO_MANY, message, "id")
         try:
             uow.commit()
         except DomainError as error:

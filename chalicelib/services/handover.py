@@ -1,8 +1,9 @@
 """Handover use cases (seed 003 二(二)3): deliver and confirm parts, list handovers, and the sweep
 that warns the delegating department of parts not confirmed by their due date.
 
-Handover records are opened by applying an adjustment memo (services/delegation.py), in the same
-transaction as the delegations they support.
+Handover records are opened by `stage_opening`, in the same transaction as the delegation they
+support: when an adjustment memo is applied (services/delegation.py) and when a power is delegated
+directly (`serviceItemDelegate`, services/catalogue.py), so both paths behave the same.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from datetime import datetime
 
 from chalicelib.domain import application as da
 from chalicelib.domain import handover as dh
+from chalicelib.domain.catalogue import ItemVersion
 from chalicelib.domain.errors import DomainError
-from chalicelib.domain.handover import Handover, HandoverCode, HandoverPartKind
+from chalicelib.domain.handover import HANDOVER_WORKING_DAYS, Handover, HandoverCode, HandoverPartKind, open_handover
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.supervision import DeadlineKind, SupervisionWarning, WarningLevel, department_feed
+from chalicelib.domain.working_days import DEFAULT_CALENDAR
 from chalicelib.services import clock
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.counterpart_repository import warning_copy
@@ -73,6 +76,29 @@ class HandoverService:
                 raise DomainError.one(HandoverCode.FORBIDDEN, "只能查看本中心的移交记录", "centreId")
             return self.repo.of_centre(centre_id, first, after)
         raise DomainError.one(HandoverCode.FORBIDDEN, "请指定部门或中心", "departmentId")
+
+
+def stage_opening(uow: UnitOfWork, version: ItemVersion, centre_id: str, memo_id: str | None = None) -> Handover:
+    """Open the handover of the power `version` delegates to `centre_id` (seed 003 二(二)3): each
+    part due 10 working days after the delegation, from the delegating department to the
+    receiving department named by the delegation. `memo_id` when an adjustment memo delegated it;
+    otherwise the record names the catalogue version of the direct delegation."""
+    item = version.item
+    delegation = item.delegation_at(centre_id)
+    due = DEFAULT_CALENDAR.add_working_days(da.china_date(datetime.fromisoformat(version.at)), HANDOVER_WORKING_DAYS)
+    handover = open_handover(
+        memo_id,
+        item.code,
+        item.elements.name,
+        centre_id,
+        item.elements.department_id,
+        delegation.lead_department_id if delegation else None,
+        due,
+        version.at,
+        None if memo_id is not None else item.version,
+    )
+    HandoverRepository().stage(uow, handover, None)
+    return handover
 
 
 def sweep_handovers(repo: HandoverRepository, now: datetime, relay: Relay) -> Counter[str]:

@@ -9,6 +9,7 @@ open cases, sub-centres, departments, powers it exercises (own or delegated), st
 
 from __future__ import annotations
 
+from chalicelib.domain import department_references as refs
 from chalicelib.domain import organisation as org
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
@@ -164,22 +165,24 @@ class OrganisationService:
         return version.department
 
     def _department_usage(self, department: Department) -> Usage:
-        """Five Queries: open cases it leads, open review tasks, items it owns, items delegated to
-        its centre that it exercises, its staff."""
+        """Open cases it leads, open review tasks, the items that name it (its reference rows and
+        those items' heads: an item's own lead, co-reviewers and supervising department, and each
+        delegation's lead and co-reviewers), its staff: four Queries and one BatchGetItem."""
         open_cases = self.repo.open_cases("DEPT", department.id) + self.repo.open_review_tasks(department.id)
-        owned = self.catalogue.published_page(f"LIST#DEPT#{department.id}", None, USAGE_SHOWN, None)
-        at_centre = self.catalogue.published_page(f"LIST#CENTRE#{department.centre_id}", None, 100, None)
-        exercised = [
-            item.code
-            for item, _ in at_centre.items
-            if (d := item.delegation_at(department.centre_id)) is not None
-            and (d.lead_department_id == department.id or department.id in {c.department_id for c in d.co_reviewers})
-        ]
+        powers: list[str] = []
+        named: list[str] = []
+        for item in self.catalogue.items_naming(department.id):
+            roles = refs.roles_of(department.id, item)
+            if roles & refs.EXERCISING:
+                powers.append(item.code)
+            elif roles:
+                named.append(refs.describe(item.code, roles))
         staff = self.catalogue.staff_page(department.id, USAGE_SHOWN, None)
         return Usage(
             open_cases=open_cases,
-            powers=tuple(dict.fromkeys([*(item.code for item, _ in owned.items), *exercised]))[:USAGE_SHOWN],
+            powers=tuple(powers[:USAGE_SHOWN]),
             staff=tuple(s.name for s, _ in staff.items),
+            named_by=tuple(named[:USAGE_SHOWN]),
         )
 
 

@@ -56,7 +56,7 @@ class ReferralService:
     ) -> Application:
         tracker = (tracker_id or principal.subject or "").strip()
         staff = self.catalogue.get_staff(tracker) if tracker else None
-        calendar = self.applications.applications.calendar
+        calendar = self.applications.calendar
 
         def decide(case: Application, now: datetime) -> Transition:
             department = staff.department_id if staff else None
@@ -64,7 +64,7 @@ class ReferralService:
                 case, principal, now, authority, reference_number, tracker, department, expected_days, note, calendar
             )
 
-        return self.applications._apply(application_id, principal, "applicationReferralStart", key, decide)
+        return self.applications.apply_transition(application_id, principal, "applicationReferralStart", key, decide)
 
     def record_result(
         self,
@@ -79,7 +79,9 @@ class ReferralService:
             checked = self._document(principal, document) if dr.pending(case) is not None else None
             return dr.record_result(case, principal, now, outcome, result_reference, checked)
 
-        return self.applications._apply(application_id, principal, "applicationReferralResultRecord", key, decide)
+        return self.applications.apply_transition(
+            application_id, principal, "applicationReferralResultRecord", key, decide
+        )
 
     def _document(self, principal: Principal, ref: MaterialRef) -> ReferralDocument:
         """The recorder's own upload, stored with the hash and size claimed (the store is asked)."""
@@ -104,7 +106,7 @@ class ReferralService:
 def sweep_referrals(repo: ApplicationRepository, now: datetime, relay: Relay) -> Counter[str]:
     """A referral past its expected duration gets one red warning to its tracker and the window
     unit (stored once; the case remembers it so the due row goes away)."""
-    from chalicelib.services.sweep import _stage_case_warning
+    from chalicelib.services.sweep import stage_case_warning
 
     today = da.china_date(now)
     at = now.isoformat(timespec="seconds")
@@ -141,7 +143,7 @@ def sweep_referrals(repo: ApplicationRepository, now: datetime, relay: Relay) ->
                     (referral.tracker_id, department_feed(referral.department_id)),
                     at,
                 )
-                messages.append(_stage_case_warning(uow, repo, case, warning))
+                messages.append(stage_case_warning(uow, repo, case, warning))
                 outcome = "referral_overdue"
             try:
                 uow.commit()

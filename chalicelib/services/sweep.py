@@ -252,9 +252,11 @@ def _stage_warning(
     return message
 
 
-def _stage_case_warning(
+def stage_case_warning(
     uow: UnitOfWork, repo: ApplicationRepository, case: Application, warning: SupervisionWarning
 ) -> Message:
+    """Stage a warning raised on a case: stored once, counted, copied to the delegating city
+    department of a delegated power, and sent (the referral sweep raises its warnings this way too)."""
     from chalicelib.domain.counterpart import delegating_department
     from chalicelib.storage.counterpart_repository import warning_copy
 
@@ -337,7 +339,7 @@ def _raise_yellow(
     if deadline.due_on < today:
         return uow, "warning_skipped", []  # already passed: the red warning says it all
     warning = _warning(case, deadline, WarningLevel.YELLOW, at, posts, today)
-    message = _stage_case_warning(uow, repo, case, warning)
+    message = stage_case_warning(uow, repo, case, warning)
     return uow, "warning_yellow", [message]
 
 
@@ -374,7 +376,7 @@ def _apply(
                 if guard[0].post_ref and posts is not None:
                     messages.extend(_charge_ignored_at_post(uow, guard[0], posts, at))
             if red is not None and repo.supervision.warning(case.id, red.key) is None:
-                messages.append(_stage_case_warning(uow, repo, case, red))
+                messages.append(stage_case_warning(uow, repo, case, red))
             if transition.case.revocation_review is not None and case.revocation_review is None:
                 messages.append(_stage_revocation_review(uow, transition.case, at))
             outcome = transition.event.action

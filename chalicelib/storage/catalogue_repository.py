@@ -9,6 +9,10 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     ITEM#<code> / V#<000001>     immutable version with who/when/why
     LIST#ALL | LIST#CENTRE#<id> | LIST#DEPT#<id> / <code>
                                  published-item listings: one Query serves a catalogue page
+    DEPTREF#<department> / <code>
+                                 the item names the department (lead, co-reviewer, supervising,
+                                 a delegation's); written when a version first names it, never
+                                 deleted: readers check the item's head (a stale row is harmless)
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from chalicelib.domain.catalogue import (
     Staff,
     WindowPost,
 )
+from chalicelib.domain.department_references import named_departments
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
@@ -49,6 +54,20 @@ def listing_scopes(item: ServiceItem) -> set[str]:
     scopes = {"LIST#ALL", f"LIST#DEPT#{item.elements.department_id}"}
     scopes.update(f"LIST#CENTRE#{c}" for c in item.centre_ids)
     return scopes
+
+
+REFERENCES_READ = 100  # reference rows a closure reads (one Query, one BatchGetItem)
+
+
+def reference_record(department_id: str, code: str) -> Record:
+    """`DEPTREF#<department>` / `<code>`: item `code` names the department (see the module doc)."""
+    return Record(f"DEPTREF#{department_id}", code, entity="DepartmentReference", data={"code": code})
+
+
+def new_references(item: ServiceItem, previous: ServiceItem | None) -> list[str]:
+    """Departments `item` names that `previous` did not: their reference rows are written."""
+    before = set(named_departments(previous)) if previous is not None else set()
+    return sorted(set(named_departments(item)) - before)
 
 
 def _record(pk: str, sk: str, entity: str, data: Any, **keys: Any) -> Record:
@@ -175,6 +194,22 @@ class CatalogueRepository:
         page = query_page(scope, first=first, after=after, filter_condition=condition)
         return Page([(decode_as(ServiceItem, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
 
+    def items_naming(self, department_id: str) -> list[ServiceItem]:
+        """The current items whose reference rows name `department_id` (up to REFERENCES_READ):
+        one Query for the rows, one BatchGetItem for the items' heads (none when there are no
+        rows). The caller checks what each current item still names."""
+        codes = [r.sk for r in Record.query(f"DEPTREF#{department_id}", limit=REFERENCES_READ)]
+        found = self.items_by_code(codes) if codes else {}
+        return [found[c] for c in codes if c in found]
+
+    def stage_references(self, uow: UnitOfWork, item: ServiceItem) -> int:
+        """Every reference row of a published item (the backfill for items stored before the rows
+        existed; upserts, so running it again changes nothing). Returns how many were staged."""
+        departments = new_references(item, None) if item.is_listed else []
+        for department_id in departments:
+            uow.upsert(reference_record(department_id, item.code))
+        return len(departments)
+
     def stage_version(
         self,
         uow: UnitOfWork,
@@ -197,6 +232,8 @@ class CatalogueRepository:
             listing = _record(scope, item.code, "Listing", item)
             listing.search = item.search_text()
             uow.upsert(listing)
+        for department_id in new_references(item, previous):
+            uow.upsert(reference_record(department_id, item.code))
 
     def import_items(self, chains: list[list[ItemVersion]]) -> None:
         """Bulk import (seeding): every version and listing of each item, its head last.
@@ -213,6 +250,8 @@ class CatalogueRepository:
                     listing = _record(scope, final.code, "Listing", final)
                     listing.search = final.search_text()
                     batch.save(listing)
+                for department_id in new_references(final, None):
+                    batch.save(reference_record(department_id, final.code))
         with Record.batch_write() as batch:
             for chain in chains:
                 final = chain[-1].item

@@ -18,9 +18,10 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.transaction_budget import TRANSACTION_LIMIT
 from chalicelib.storage.tables import Record
 
-MAX_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
+MAX_ITEMS = TRANSACTION_LIMIT  # DynamoDB's limit per TransactWriteItems (domain/transaction_budget.py)
 
 CONFLICT = "CONFLICT"
 _LOST_RACE = frozenset({"ConditionalCheckFailed", "TransactionConflict"})

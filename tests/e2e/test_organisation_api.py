@@ -130,11 +130,57 @@ def test_seed000_closing_what_cases_powers_and_staff_still_use_is_refused(desk: 
     assert refused(api, "centreClose", value) == ["HAS_DEPARTMENTS", "HAS_OPEN_CASES", "HAS_POWERS", "HAS_STAFF"]
     assert history(api, "dinghai-huannan") == before
     value = {"id": gid("Department", "city-market"), "expectedVersion": 1, "reason": "机构改革"}
-    assert refused(api, "departmentClose", value) == ["HAS_OPEN_CASES", "HAS_POWERS", "HAS_STAFF"]
+    # (city-market also co-reviews ZS-YJGL-001: the items naming it are listed too.)
+    assert refused(api, "departmentClose", value) == ["HAS_OPEN_CASES", "HAS_POWERS", "HAS_STAFF", "NAMED_BY_ITEMS"]
     # The receiving department of a delegated power is still exercising it (同权审批).
     value = {"id": gid("Department", "huannan-office"), "expectedVersion": 1, "reason": "机构改革"}
     assert refused(api, "departmentClose", value) == ["HAS_POWERS", "HAS_STAFF"]
     assert desk.read(case["id"])["state"] == "SUBMITTED"
+
+
+def _department_history(api: Api, department: str) -> dict[str, Any]:
+    body = api.gql(DEPT_HISTORY, {"id": gid("Department", department)}, as_="admin-xu")
+    assert "errors" not in body, body
+    result: dict[str, Any] = body["data"]["department"]
+    return result
+
+
+def test_seed000_a_department_an_item_still_names_as_co_reviewer_cannot_be_closed(
+    api: Api, ddb_calls: CallCounter
+) -> None:
+    """Seed 000 三(一)2 (跨部门联办的事项,明确牵头办理单位) and 同权审批: closing a department that a published
+    item still names — as its own co-reviewer, or as a delegation's receiving co-reviewer — would
+    route new cases to a department that no longer exists: refused with the items listed, nothing
+    written. Once no current item names it (the item is cancelled), it closes."""
+    value = {"id": gid("Department", "city-fire"), "expectedVersion": 1, "reason": "机构改革"}
+    payload = run(api, "departmentClose", value)
+    named = next(e for e in payload["userErrors"] if e["code"] == "NAMED_BY_ITEMS")
+    assert "ZS-ZRZY-001(协办)" in named["message"] and "ZS-ZJ-002(协办)" in named["message"]
+    assert {"HAS_STAFF", "NAMED_BY_ITEMS"} <= {e["code"] for e in payload["userErrors"]}
+
+    # A district department named only as the receiving co-reviewer of a delegated joint item.
+    new = {"code": "dinghai-fire", "name": "定海区消防救援大队", "centreId": gid("Centre", "dinghai"), "reason": "新设"}
+    ok(api, "departmentCreate", new)
+    delegation = _delegation("ZS-ZJ-002", "dinghai", "dinghai-housing")
+    delegation["input"]["coReviewers"] = [{"departmentId": gid("Department", "dinghai-fire"), "limitDays": 5}]
+    body = api.gql(op("ServiceItemDelegate"), delegation, as_="admin-xu")
+    assert body["data"]["serviceItemDelegate"]["userErrors"] == [], body
+    before = _department_history(api, "dinghai-fire")
+    value = {"id": gid("Department", "dinghai-fire"), "expectedVersion": 1, "reason": "撤并"}
+    ddb_calls.reset()
+    payload = run(api, "departmentClose", value)
+    assert [(e["code"], e["message"]) for e in payload["userErrors"]] == [
+        ("NAMED_BY_ITEMS", "该部门仍被事项列为协办或监管部门:ZS-ZJ-002(承接协办),请先调整事项要素")
+    ]
+    # The change's reads (head, hierarchy, departments), open cases, review tasks, the reference
+    # rows, staff: a fixed set, plus one BatchGetItem for the items the rows name.
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "Query": 6, "BatchGetItem": 1}
+    assert _department_history(api, "dinghai-fire") == before
+
+    cancel = {"id": gid("ServiceItem", "ZS-ZJ-002"), "expectedVersion": 2, "reason": "事项取消"}
+    body = api.gql(op("ServiceItemCancel"), {"input": cancel}, as_="admin-xu")
+    assert body["data"]["serviceItemCancel"]["userErrors"] == [], body
+    assert ok(api, "departmentClose", value)["status"] == "CLOSED"
 
 
 def test_seed000_a_district_administrator_manages_its_own_subtree_only(api: Api) -> None:
@@ -279,7 +325,7 @@ def test_organisation_reads_and_refusals_cost_constant_requests(api: Api, ddb_ca
     ddb_calls.reset()
     value = {"id": gid("Department", "city-market"), "expectedVersion": 1, "reason": "x"}
     refused(api, "departmentClose", value)
-    assert dict(ddb_calls.calls) == {"GetItem": 1, "Query": 7}
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "Query": 6, "BatchGetItem": 1}
 
 
 def test_seed000_a_district_administrator_delegates_only_its_own_powers(api: Api) -> None:

@@ -197,8 +197,8 @@ def test_invalid_code_rejected() -> None:
     assert codes(error) == {dc.CatalogueCode.INVALID_CODE}
 
 
-def test_joint_items_have_at_most_twenty_co_reviewers() -> None:
-    """The bound keeps accepting a joint case within one transaction (see MAX_CO_REVIEWERS)."""
+def test_joint_items_have_at_most_the_co_reviewers_one_transaction_holds() -> None:
+    """The bound keeps every change of a joint case within one transaction (domain/transaction_budget.py)."""
     from dataclasses import replace
 
     from chalicelib.domain import catalogue as dc
@@ -211,9 +211,26 @@ def test_joint_items_have_at_most_twenty_co_reviewers() -> None:
     many = tuple(dc.CoReviewer(others[i % len(others)], 5) for i in range(dc.MAX_CO_REVIEWERS + 1))
     with pytest.raises(DomainError) as raised:
         dc.validate_elements(replace(item.elements, co_reviewers=many), departments)
-    assert ("elements.coReviewers", dc.CatalogueCode.TOO_MANY) in {(v.field, v.code) for v in raised.value.violations}
+    found = {(v.field, v.code): v.message for v in raised.value.violations}
+    assert (
+        f"协办部门最多{dc.MAX_CO_REVIEWERS}个"
+        in found[("elements.coReviewers", dc.CatalogueCode.TRANSACTION_TOO_LARGE)]
+    )
     every_other = tuple(dc.CoReviewer(d, 5) for d in others[: dc.MAX_CO_REVIEWERS])
     dc.validate_elements(replace(item.elements, co_reviewers=every_other), departments)
+
+
+def test_the_co_reviewer_bound_is_computed_from_the_transaction_limit() -> None:
+    from chalicelib.domain import catalogue as dc
+    from chalicelib.domain import delegation as dd
+    from chalicelib.domain import transaction_budget as tb
+    from chalicelib.storage.unit_of_work import MAX_ITEMS
+
+    bound = tb.max_co_reviewers()
+    assert tb.worst_case_writes(bound) <= tb.TRANSACTION_LIMIT == MAX_ITEMS == 100
+    assert tb.worst_case_writes(bound + 1) > tb.TRANSACTION_LIMIT
+    assert dc.MAX_CO_REVIEWERS == dd.MAX_CO_REVIEWERS == bound == 12
+    assert tb.worst_case_writes(3) - tb.worst_case_writes(2) == 6  # three projections, deleted and rewritten
 
 
 def test_seed002_approval_on_pledge_terms_are_validated_all_at_once() -> None:

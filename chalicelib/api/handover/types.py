@@ -36,7 +36,12 @@ class HandoverPart:
 @strawberry.type(description="配套服务移交 of one delegated power (forms, accounts, intermediary list).")
 class Handover(relay.Node):
     handover_id: relay.NodeID[str]
-    memo_id: strawberry.ID
+    memo_id: strawberry.ID | None = strawberry.field(
+        description="The adjustment memo that delegated the power; null when it was delegated directly."
+    )
+    delegation_version_id: strawberry.ID | None = strawberry.field(
+        description="The `ServiceItemVersion` of a direct delegation (`serviceItemDelegate`); null after a memo."
+    )
     item_id: strawberry.ID
     item_code: str
     item_name: str
@@ -59,7 +64,12 @@ class Handover(relay.Node):
     def from_domain(cls, h: dh.Handover) -> Handover:
         return cls(
             handover_id=h.id,
-            memo_id=global_id("AdjustmentMemo", h.memo_id),
+            memo_id=global_id("AdjustmentMemo", h.memo_id) if h.memo_id is not None else None,
+            delegation_version_id=(
+                global_id("ServiceItemVersion", f"{h.item_code}:{h.item_version}")
+                if h.item_version is not None
+                else None
+            ),
             item_id=global_id("ServiceItem", h.item_code),
             item_code=h.item_code,
             item_name=h.item_name,

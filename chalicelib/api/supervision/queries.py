@@ -18,6 +18,7 @@ from chalicelib.api.supervision.types import (
     SupervisionWarning,
     Violation,
 )
+from chalicelib.domain import supervision as ds
 
 _SCOPE_ID_TYPE = {
     StatisticsScopeKind.CENTRE: "Centre",
@@ -77,7 +78,8 @@ class SupervisionQuery:
         ctx = info.context
         page = ctx.supervision.warnings(ctx.principal, _department_arg(department_id), page_size(first), after)
         info.context.departments.want(w.department_id for w, _ in page.items if w.department_id)
-        info.context.oversights.want(w.subject_id for w, _ in page.items)  # 一把手督办, only if asked
+        cases = (w.subject_id for w, _ in page.items if w.subject_kind is ds.WarningSubjectKind.APPLICATION)
+        info.context.oversights.want(cases)  # 一把手督办, only if asked
         return to_connection(page, SupervisionWarning.from_domain)
 
     @field(

@@ -23,6 +23,15 @@ Escalation = strawberry.enum(
     ds.Escalation, description="Seed 004: the first violation in a year is a notice, later ones flag the evaluation."
 )
 MessageKind = strawberry.enum(dn.MessageKind, description="What a notification is about.")
+WarningSubjectKind = strawberry.enum(
+    ds.WarningSubjectKind,
+    description="What a warning is about: `subjectId` is then an `Application`, `OversightInspection` or `Handover` ID.",
+)
+_SUBJECT_TYPE = {
+    ds.WarningSubjectKind.APPLICATION: "Application",
+    ds.WarningSubjectKind.OVERSIGHT_INSPECTION: "OversightInspection",
+    ds.WarningSubjectKind.HANDOVER: "Handover",
+}
 
 
 @strawberry.enum(description="What a statistics figure is aggregated over.")
@@ -94,7 +103,8 @@ class Statistics:
 @visible_to(STAFF)
 @strawberry.type(description="电子监察 warning, stored once per deadline and level.")
 class SupervisionWarning:
-    subject_id: strawberry.Private[str]
+    subject_ref: strawberry.Private[str]
+    subject: strawberry.Private[ds.WarningSubjectKind]
     key: strawberry.Private[str]
     department_id: strawberry.Private[str]
     level: WarningLevel  # type: ignore[valid-type]
@@ -114,11 +124,27 @@ class SupervisionWarning:
 
     @strawberry.field(description="Opaque ID for `warningAcknowledge`.")
     def id(self) -> strawberry.ID:
-        return global_id("SupervisionWarning", f"{self.subject_id}|{self.key}")
+        return global_id("SupervisionWarning", f"{self.subject_ref}|{self.key}")
 
-    @strawberry.field(description="The case concerned (for `application(id:)`).")
-    def application_id(self) -> strawberry.ID:
-        return global_id("Application", self.subject_id)
+    @strawberry.field(description="What the warning is about (the type of `subjectId`).")
+    def subject_kind(self) -> WarningSubjectKind:  # type: ignore[valid-type]
+        return self.subject
+
+    @strawberry.field(
+        description="Global ID of what the warning is about: an `Application` (for `application(id:)`), an "
+        "`OversightInspection` (for `oversightInspection(id:)`) or a `Handover` (in `handovers`), per `subjectKind`."
+    )
+    def subject_id(self) -> strawberry.ID:
+        return global_id(_SUBJECT_TYPE[self.subject], self.subject_ref)
+
+    @strawberry.field(
+        description="The case concerned, for a warning about a case; null for an inspection's or a handover's.",
+        deprecation_reason="Use `subjectId` with `subjectKind`: a warning is not always about a case.",
+    )
+    def application_id(self) -> strawberry.ID | None:
+        if self.subject is not ds.WarningSubjectKind.APPLICATION:
+            return None
+        return global_id("Application", self.subject_ref)
 
     @strawberry.field(description="The department answering for the deadline (none for an applicant's pledge).")
     def department(self, info: Info) -> Department | None:
@@ -126,12 +152,15 @@ class SupervisionWarning:
 
     @strawberry.field(description="一把手督办: the case is a major project the lead department's head oversees.")
     def head_oversight(self, info: Info) -> bool:
-        return info.context.oversights.get(self.subject_id) is not None
+        if self.subject is not ds.WarningSubjectKind.APPLICATION:
+            return False
+        return info.context.oversights.get(self.subject_ref) is not None
 
     @classmethod
     def from_domain(cls, w: ds.SupervisionWarning) -> SupervisionWarning:
         return cls(
-            subject_id=w.subject_id,
+            subject_ref=w.subject_id,
+            subject=w.subject_kind,
             key=w.key,
             department_id=w.department_id,
             level=w.level,

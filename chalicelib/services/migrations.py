@@ -1,0 +1,71 @@
+"""Idempotent backfills of data written before a rule existed, run by an operator
+(`python -m infra.migrate <name>`; see the README's operations part). Each repairs only what still
+lacks the new shape, one transaction per record, so running it again (or after an interruption)
+changes nothing already repaired.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from chalicelib.domain import application as da
+from chalicelib.domain import organisation as org
+from chalicelib.domain.errors import DomainError
+from chalicelib.services import clock
+from chalicelib.storage import migration_repository as scan
+from chalicelib.storage.application_repository import ApplicationRepository
+from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.unit_of_work import UnitOfWork
+
+DEFAULT_LIMIT = 500  # cases repaired per run
+
+
+def backfill_oversight_centres(
+    repo: ApplicationRepository, catalogue: CatalogueRepository, limit: int = DEFAULT_LIMIT
+) -> Counter[str]:
+    """Cases filed before the multi-level round have no oversight centres, so every supervisor
+    sees them. Give each the centres computed from the organisation as it stands (the intake and
+    competent centres and every centre above them, `org.oversight_centres`), re-deriving its
+    projections (a rejection report then reaches the right centres' worklists) in one transaction
+    guarded by the case's revision. At most `limit` cases per run; `more` says whether to run again."""
+    centres = catalogue.all_centres()
+    today = da.china_date(clock.utc_now())
+    done: Counter[str] = Counter()
+    for case_id in scan.application_head_ids():
+        if done["repaired"] >= limit:
+            done["more"] = 1
+            break
+        found = repo.get(case_id)
+        if found is None or found[0].oversight_centre_ids:
+            continue
+        case, rev = found
+        try:
+            centres_of_case = org.oversight_centres(case.centre_id, case.handling_centre_id, centres)
+        except DomainError:
+            done["unroutable"] += 1  # a centre no longer stored or a loop: left for a person to fix
+            continue
+        if not centres_of_case:
+            done["unroutable"] += 1
+            continue
+        uow = UnitOfWork()
+        repo.stage_refresh(uow, replace(case, oversight_centre_ids=centres_of_case), rev, today)
+        try:
+            uow.commit()
+        except DomainError:
+            done["conflict"] += 1  # changed meanwhile: the next run looks at it again
+            continue
+        done["repaired"] += 1
+    return done
+
+
+def backfill_department_references(catalogue: CatalogueRepository) -> Counter[str]:
+    """The `DEPTREF#<department>` rows of items published before the rows existed (upserts: safe
+    to repeat). One transaction per item."""
+    done: Counter[str] = Counter()
+    for item in scan.published_items():
+        uow = UnitOfWork()
+        done["references"] += catalogue.stage_references(uow, item)
+        uow.commit()
+        done["items"] += 1
+    return done

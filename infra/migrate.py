@@ -1,0 +1,39 @@
+"""Idempotent data backfills for a deployed table (operator tool; see README "Operations").
+
+    python -m infra.migrate oversight-centres [--limit 500]   # cases filed before the hierarchy
+    python -m infra.migrate department-references             # DEPTREF rows of published items
+
+Each prints its counts as JSON; `oversight-centres` says `"more": 1` when it stopped at the
+limit (run it again until it does not). Running either again repairs nothing twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", choices=["oversight-centres", "department-references"])
+    parser.add_argument("--limit", type=int, default=None, help="cases repaired per run (oversight-centres)")
+    args = parser.parse_args(argv)
+    from chalicelib.services import migrations
+    from chalicelib.storage.catalogue_repository import CatalogueRepository
+
+    catalogue = CatalogueRepository()
+    if args.name == "oversight-centres":
+        from chalicelib.services.calendar import current_calendar  # the arrangement in force
+        from chalicelib.storage.application_repository import ApplicationRepository
+
+        limit = args.limit if args.limit is not None else migrations.DEFAULT_LIMIT
+        result = migrations.backfill_oversight_centres(ApplicationRepository(current_calendar()), catalogue, limit)
+    else:
+        result = migrations.backfill_department_references(catalogue)
+    print(json.dumps(dict(result), sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
