@@ -38,13 +38,30 @@ from typing import Any, Protocol
 
 from chalicelib.config import Settings, get_settings
 
+# The codes, the error and the read models live in the domain (the API maps them without storage).
+from chalicelib.domain.uploads import (
+    BLOB_EXISTS,
+    BLOB_KEY_INVALID,
+    UPLOAD_CONTENT_TYPE_MISMATCH,
+    UPLOAD_CONTENT_TYPES,
+    UPLOAD_EXPIRED,
+    UPLOAD_HASH_MISMATCH,
+    UPLOAD_INVALID,
+    UPLOAD_MISSING,
+    UPLOAD_SIZE_MISMATCH,
+    UPLOAD_TOKEN_INVALID,
+    UPLOAD_TOO_LARGE,
+    BlobError,
+    BlobInfo,
+    UploadTarget,
+)
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_EXPIRES_IN = 900
 MAX_EXPIRES_IN = 3600
-UPLOAD_CONTENT_TYPES: tuple[str, ...] = ("application/octet-stream", "application/pdf", "image/jpeg", "image/png")
 SECRET_FILE = ".upload-secret"
 _CHUNK = 1024 * 1024
 
@@ -55,52 +72,6 @@ _OWNER = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _TOKEN_MAX_CHARS = 2048
 _TOKEN_CONTEXT = b"uap-upload-v1\x00"  # domain separation: the secret signs nothing else
-
-# Error codes (English), with Chinese messages in BlobError.
-UPLOAD_TOKEN_INVALID = "UPLOAD_TOKEN_INVALID"
-UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
-UPLOAD_TOO_LARGE = "UPLOAD_TOO_LARGE"
-UPLOAD_HASH_MISMATCH = "UPLOAD_HASH_MISMATCH"
-UPLOAD_SIZE_MISMATCH = "UPLOAD_SIZE_MISMATCH"
-UPLOAD_CONTENT_TYPE_MISMATCH = "UPLOAD_CONTENT_TYPE_MISMATCH"
-UPLOAD_INVALID = "UPLOAD_INVALID"
-UPLOAD_MISSING = "UPLOAD_MISSING"
-BLOB_KEY_INVALID = "BLOB_KEY_INVALID"
-BLOB_EXISTS = "BLOB_EXISTS"
-
-
-class BlobError(Exception):
-    """A refused upload or blob operation: an English `code` and a Chinese message for the user."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class UploadTarget:
-    """Where and how the client PUTs one file; `headers` must be sent exactly as given.
-
-    `Content-Length` is not listed (browsers forbid setting it; every client sends it), but it
-    must equal the declared size.
-    """
-
-    url: str
-    method: str
-    headers: dict[str, str]
-    key: str
-    expires_at: str
-    max_bytes: int
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    """What is really stored under `key`: byte size and hex SHA-256."""
-
-    key: str
-    size: int
-    sha256: str
 
 
 class BlobStore(Protocol):
