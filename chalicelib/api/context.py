@@ -146,7 +146,7 @@ class RequestContext:
     @cached_property
     def applications(self) -> ApplicationService:
         """Built on first use: catalogue-only requests never pay for it."""
-        from chalicelib.storage.blobs import BlobError
+        from chalicelib.domain.uploads import BlobError
 
         store = self.blobs
 
