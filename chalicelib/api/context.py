@@ -1,4 +1,11 @@
-"""What every resolver gets in `info.context`: the caller, settings, repositories, loaders."""
+"""What every resolver gets in `info.context`: the caller, settings, services, loaders.
+
+The composition root: the one module under `chalicelib/api/` that imports `chalicelib/storage/`
+(import-linter contract `storage-behind-services`). It builds repositories and hands them to
+services; resolvers then call services only (`<area>_reads.read_*` / `page_*` for reads, the
+command services for changes). Members named `*_repository` and `blobs` are wiring, not for
+resolvers (tests/unit/test_import_contracts.py refuses them outside this module).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,10 @@ from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.identity import Principal
 from chalicelib.domain.oversight import Oversight
 from chalicelib.domain.working_days import WorkingDayCalendar
+from chalicelib.services.application_reads import ApplicationReads
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.catalogue_reads import CatalogueReads
+from chalicelib.services.certificate_reads import CertificateReads
 from chalicelib.services.certificates import CertificateService
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.blobs import BlobStore
@@ -23,6 +33,7 @@ from chalicelib.storage.certificate_repository import CertificateRepository
 if TYPE_CHECKING:
     from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.calendar import CalendarService
+    from chalicelib.services.catalogue import CatalogueService
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.conduct import ConductService
     from chalicelib.services.consultations import ConsultationService
@@ -52,7 +63,7 @@ if TYPE_CHECKING:
 class RequestContext:
     principal: Principal
     settings: Settings
-    catalogue: CatalogueRepository = field(default_factory=CatalogueRepository)
+    catalogue_repository: CatalogueRepository = field(default_factory=CatalogueRepository)
     # Public transparency: who a public lookup counts against (rate limit): the token subject
     # when logged in, else the source IP (set by the view).
     caller_key: str = "anonymous"
@@ -61,8 +72,8 @@ class RequestContext:
     oversights: BatchLoader[Oversight] = field(init=False)  # 一把手督办 flags of cases
 
     def __post_init__(self) -> None:
-        self.departments = BatchLoader(self.catalogue.departments_by_id)
-        self.centres = BatchLoader(self.catalogue.centres_by_id)
+        self.departments = BatchLoader(self.catalogue_reads.read_departments)
+        self.centres = BatchLoader(self.catalogue_reads.read_centres)
         self.oversights = BatchLoader(lambda ids: self.oversight.of_cases(ids))
 
     @cached_property
@@ -86,6 +97,27 @@ class RequestContext:
         return CalendarService()
 
     @cached_property
+    def catalogue(self) -> CatalogueService:
+        """Catalogue commands (serviceItem* mutations)."""
+        from chalicelib.services.catalogue import CatalogueService
+
+        return CatalogueService(self.catalogue_repository)
+
+    # --- reads: what resolvers call instead of repositories (README "Layers") ---------------------
+    @cached_property
+    def catalogue_reads(self) -> CatalogueReads:
+        return CatalogueReads(self.catalogue_repository)
+
+    @cached_property
+    def application_reads(self) -> ApplicationReads:
+        return ApplicationReads(self.application_repository)
+
+    @cached_property
+    def certificate_reads(self) -> CertificateReads:
+        return CertificateReads(self.certificate_repository, lambda: self.blobs)
+
+    # --- repositories (wiring only) ------------------------------------------------------------
+    @cached_property
     def application_repository(self) -> ApplicationRepository:
         return ApplicationRepository(self.calendar)
 
@@ -106,7 +138,7 @@ class RequestContext:
         return CertificateService(
             self.certificate_repository,
             self.applications,
-            self.catalogue,
+            self.catalogue_repository,
             self.blobs,
             certificate_parts.render,
             certificate_parts.seal,
@@ -128,7 +160,7 @@ class RequestContext:
     @cached_property
     def applications(self) -> ApplicationService:
         """Built on first use: catalogue-only requests never pay for it."""
-        from chalicelib.storage.blobs import BlobError
+        from chalicelib.domain.uploads import BlobError
 
         store = self.blobs
         checked: dict[str, str | None] = {}  # key -> the version whose size and hash were checked
@@ -148,7 +180,7 @@ class RequestContext:
                 store.retain(key, checked.get(key))
 
         service = ApplicationService(
-            self.application_repository, self.catalogue, blob_check, certificate_lookup=self._certificate
+            self.application_repository, self.catalogue_repository, blob_check, certificate_lookup=self._certificate
         )
         service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
         service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
@@ -159,7 +191,7 @@ class RequestContext:
     def supervision(self) -> SupervisionService:
         from chalicelib.services.supervision import SupervisionService
 
-        return SupervisionService(self.catalogue)
+        return SupervisionService(self.catalogue_repository)
 
     @cached_property
     def public_progress(self) -> PublicProgressService:
@@ -172,7 +204,7 @@ class RequestContext:
     def inspections(self) -> InspectionService:
         from chalicelib.services.inspections import InspectionService
 
-        return InspectionService(self.certificate_repository, self.application_repository, self.catalogue)
+        return InspectionService(self.certificate_repository, self.application_repository, self.catalogue_repository)
 
     # --- ratings and complaints (好差评) ---------------------------------------------------------
 
@@ -181,14 +213,14 @@ class RequestContext:
         from chalicelib.services.ratings import RatingService
         from chalicelib.storage.rating_repository import RatingRepository
 
-        return RatingService(self.applications, RatingRepository(self.calendar), self.catalogue)
+        return RatingService(self.applications, RatingRepository(self.calendar), self.catalogue_repository)
 
     @cached_property
     def complaints(self) -> ComplaintService:
         from chalicelib.services.complaints import ComplaintService
         from chalicelib.storage.complaint_repository import ComplaintRepository
 
-        return ComplaintService(self.applications, ComplaintRepository(), self.catalogue)
+        return ComplaintService(self.applications, ComplaintRepository(), self.catalogue_repository)
 
     # --- delegation lifecycle, referrals, counterpart oversight (seed 003, 004) -------------------
 
@@ -196,14 +228,14 @@ class RequestContext:
     def delegation(self) -> DelegationService:
         from chalicelib.services.delegation import DelegationService
 
-        return DelegationService(self.catalogue)
+        return DelegationService(self.catalogue_repository)
 
     @cached_property
     def counterpart(self) -> CounterpartService:
         from chalicelib.services.counterpart import CounterpartService
         from chalicelib.storage.counterpart_repository import CounterpartRepository
 
-        return CounterpartService(CounterpartRepository(self.calendar), self.catalogue)
+        return CounterpartService(CounterpartRepository(self.calendar), self.catalogue_repository)
 
     @cached_property
     def handovers(self) -> HandoverService:
@@ -215,20 +247,20 @@ class RequestContext:
     def tuning(self) -> TuningService:
         from chalicelib.services.local_tuning import TuningService
 
-        return TuningService(self.catalogue)
+        return TuningService(self.catalogue_repository)
 
     @cached_property
     def referrals(self) -> ReferralService:
         from chalicelib.services.referrals import ReferralService
 
-        return ReferralService(self.applications, self.catalogue)
+        return ReferralService(self.applications, self.catalogue_repository)
 
     # --- refusal at intake (不予受理, 否认报备) --------------------------------------------------
     @cached_property
     def intake_refusals(self) -> IntakeRefusalService:
         from chalicelib.services.intake_refusals import IntakeRefusalService
 
-        return IntakeRefusalService(self.applications, self.catalogue)
+        return IntakeRefusalService(self.applications, self.catalogue_repository)
 
     # --- approval on pledge (告知承诺制) -----------------------------------------------------------
     @cached_property
@@ -243,7 +275,7 @@ class RequestContext:
         from chalicelib.services.window_authority import WindowAuthorityService
         from chalicelib.storage.window_authority_repository import WindowAuthorityRepository
 
-        return WindowAuthorityService(self.applications, self.catalogue, WindowAuthorityRepository())
+        return WindowAuthorityService(self.applications, self.catalogue_repository, WindowAuthorityRepository())
 
     # --- emergency first handling (先予办理) ------------------------------------------------------
     @cached_property
@@ -265,7 +297,7 @@ class RequestContext:
         from chalicelib.services.consultations import ConsultationService
         from chalicelib.storage.consultation_repository import ConsultationRepository
 
-        return ConsultationService(ConsultationRepository(), self.catalogue)
+        return ConsultationService(ConsultationRepository(), self.catalogue_repository)
 
     # --- organisation administration (seed 000 一) ---------------------------------------------
 
@@ -273,38 +305,38 @@ class RequestContext:
     def organisation(self) -> OrganisationService:
         from chalicelib.services.organisation import OrganisationService
 
-        return OrganisationService(self.catalogue)
+        return OrganisationService(self.catalogue_repository)
 
     # --- staff, window posts and AB cover (seeds 001, 004) ---------------------------------------
     @cached_property
     def staff(self) -> StaffService:
         from chalicelib.services.staff import StaffService
 
-        return StaffService(self.catalogue)
+        return StaffService(self.catalogue_repository)
 
     @cached_property
     def responsibility(self) -> ResponsibilityService:
         from chalicelib.services.responsibility import ResponsibilityService
 
-        return ResponsibilityService(self.catalogue, self.applications)
+        return ResponsibilityService(self.catalogue_repository, self.applications)
 
     @cached_property
     def oversight(self) -> OversightService:
         from chalicelib.services.oversight import OversightService
 
-        return OversightService(self.catalogue, self.applications)
+        return OversightService(self.catalogue_repository, self.applications)
 
     @cached_property
     def duty(self) -> DutyService:
         from chalicelib.services.duty import DutyService
 
-        return DutyService(self.catalogue, self.calendar)
+        return DutyService(self.catalogue_repository, self.calendar)
 
     @cached_property
     def conduct(self) -> ConductService:
         from chalicelib.services.conduct import ConductService
 
-        return ConductService(self.catalogue)
+        return ConductService(self.catalogue_repository)
 
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)

@@ -51,7 +51,7 @@ def is_expected(error: GraphQLError) -> bool:
 
 
 class DomainErrorCodes(SchemaExtension):
-    """A rule violation raised in a query resolver (e.g. INVALID_CURSOR from storage) gets the
+    """A rule violation raised in a query resolver (e.g. INVALID_CURSOR from a page read) gets the
     same `extensions.code` an ApiError has, so clients see one error shape."""
 
     def on_execute(self) -> Iterator[None]:

@@ -12,21 +12,21 @@ from chalicelib.api.permissions import PUBLIC, field
 
 
 def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
-    repo = info.context.catalogue
+    reads = info.context.catalogue_reads
     kind, key = gid.type_name, gid.node_id
     if kind == "Centre":
-        centre = repo.get_centre(key)
+        centre = reads.read_centre(key)
         return Centre.from_domain(centre) if centre else None
     if kind == "Department":
-        department = repo.get_department(key)
+        department = reads.read_department(key)
         return Department.from_domain(department) if department else None
     if kind == "ServiceItem":
-        found = repo.get_item(key)
-        return ServiceItem.from_domain(found[0]) if found else None
+        item = reads.read_item(key)
+        return ServiceItem.from_domain(item) if item else None
     if kind == "ServiceItemVersion":
         code, _, number = key.rpartition(":")
         valid = number.isascii() and number.isdigit() and len(number) <= 7
-        version = repo.get_version(code, int(number)) if valid else None
+        version = reads.read_item_version(code, int(number)) if valid else None
         return ServiceItemVersion.from_domain(version) if version else None
     if kind == "Application":
         from chalicelib.api.applications.types import Application
@@ -42,10 +42,10 @@ def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
     if kind == "Certificate":
         from chalicelib.api.certificates.types import Certificate
 
-        cert = info.context.certificate_repository.get(key)
-        if cert is None or not info.context.certificates.may_see(cert[0], info.context.principal):
+        cert = info.context.certificate_reads.read_certificate(key)
+        if cert is None or not info.context.certificates.may_see(cert, info.context.principal):
             return None
-        return Certificate.from_domain(cert[0])
+        return Certificate.from_domain(cert)
     raise ApiError(INVALID_ID, "ID类型未知", field="id")
 
 

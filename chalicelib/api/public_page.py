@@ -204,9 +204,9 @@ def _status_section(context: RequestContext, cert: dcert.Certificate, status: dc
         return ""
     rows = [(when, _e(_moment(cert.status_changed_at))), (f"{label}原因", _e(cert.status_reason or "—"))]
     if status is dcert.CertificateStatus.SUPERSEDED and cert.superseded_by:
-        found = context.certificate_repository.get(cert.superseded_by)
+        found = context.certificate_reads.read_certificate(cert.superseded_by)
         if found is not None:
-            rows.append(("新证照编号", _e(found[0].number)))
+            rows.append(("新证照编号", _e(found.number)))
     return f'<section class="card"><h2>状态说明</h2>{_rows(rows)}</section>'
 
 

@@ -1,4 +1,4 @@
-"""Relay plumbing: opaque global IDs and cursor connections over storage pages."""
+"""Relay plumbing: opaque global IDs and cursor connections over the pages services return."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from strawberry import relay
 from chalicelib.api.errors import INVALID_ID, PAGE_LIMIT, ApiError
 from chalicelib.api.permissions import PUBLIC, visible_to
 from chalicelib.config import get_settings
-from chalicelib.storage.pagination import Page
+from chalicelib.domain.pages import Page
 
 N = TypeVar("N")
 D = TypeVar("D")

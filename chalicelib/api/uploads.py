@@ -12,8 +12,9 @@ import json
 from chalice.app import Request, Response
 
 from chalicelib.config import Settings, get_settings
-from chalicelib.storage import blobs
-from chalicelib.storage.blobs import UPLOAD_CONTENT_TYPES, BlobError, LocalBlobStore, blob_store_from_config
+from chalicelib.domain import uploads as du
+from chalicelib.domain.uploads import UPLOAD_CONTENT_TYPES, BlobError
+from chalicelib.services.uploads import receive_local_upload
 
 __all__ = ["UPLOAD_CONTENT_TYPES", "handle_upload"]
 
@@ -24,14 +25,14 @@ JSON_HEADERS: dict[str, str | list[str]] = {
 
 # HTTP status per refusal; expired and invalid tokens are 403 like S3's presigned URLs.
 STATUS = {
-    blobs.UPLOAD_TOKEN_INVALID: 403,
-    blobs.UPLOAD_EXPIRED: 403,
-    blobs.UPLOAD_TOO_LARGE: 413,
-    blobs.UPLOAD_SIZE_MISMATCH: 400,
-    blobs.UPLOAD_HASH_MISMATCH: 400,
-    blobs.UPLOAD_CONTENT_TYPE_MISMATCH: 415,
-    blobs.BLOB_KEY_INVALID: 400,
-    blobs.BLOB_EXISTS: 409,
+    du.UPLOAD_TOKEN_INVALID: 403,
+    du.UPLOAD_EXPIRED: 403,
+    du.UPLOAD_TOO_LARGE: 413,
+    du.UPLOAD_SIZE_MISMATCH: 400,
+    du.UPLOAD_HASH_MISMATCH: 400,
+    du.UPLOAD_CONTENT_TYPE_MISMATCH: 415,
+    du.BLOB_KEY_INVALID: 400,
+    du.BLOB_EXISTS: 409,
 }
 
 
@@ -46,13 +47,13 @@ def _error(status: int, code: str, message: str) -> Response:
 def handle_upload(request: Request, token: str, settings: Settings | None = None) -> Response:
     """Store the request body under the token's key: 201 `{key, size, sha256}` or a coded 4xx."""
     settings = settings or get_settings()
-    store = blob_store_from_config(settings) if settings.is_local else None
-    if not isinstance(store, LocalBlobStore):
-        return _error(404, "NOT_FOUND", "未找到该地址")
     raw = request.raw_body or b""
     body = raw.encode("utf-8") if isinstance(raw, str) else raw
     try:
-        info, created = store.receive(token, body, request.headers.get("content-type"))
+        received = receive_local_upload(settings, token, body, request.headers.get("content-type"))
     except BlobError as error:
         return _error(STATUS.get(error.code, 400), error.code, error.message)
+    if received is None:  # not the local stage: files go to S3
+        return _error(404, "NOT_FOUND", "未找到该地址")
+    info, created = received
     return _json(201 if created else 200, {"key": info.key, "size": info.size, "sha256": info.sha256})

@@ -13,9 +13,9 @@ import json
 from chalice.app import Request, Response
 
 from chalicelib.config import Settings, get_settings
-from chalicelib.storage import verification_uploads as vu
+from chalicelib.domain.errors import DomainError
+from chalicelib.services.verification_uploads import LOCAL_UPLOAD_STATUS, receive_local_upload
 
-STATUS = {vu.TOKEN_INVALID: 403, vu.EXPIRED: 403, vu.TOO_LARGE: 413, vu.INVALID: 400}
 HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 
 
@@ -25,13 +25,13 @@ def _error(status: int, code: str, message: str) -> Response:
 
 
 def handle_verification_upload(request: Request, token: str, settings: Settings | None = None) -> Response:
-    store = vu.verification_uploads_from_config(settings or get_settings())
-    if not isinstance(store, vu.LocalVerificationUploads):  # S3: clients POST to the bucket
-        return _error(404, "NOT_FOUND", "未找到该地址")
     raw = request.raw_body or b""
     body = raw.encode("utf-8") if isinstance(raw, str) else raw
     try:
-        store.receive(token, body, request.headers.get("content-type", ""))
-    except vu.UploadRefused as error:
-        return _error(STATUS.get(error.code, 400), error.code, error.message)
+        local = receive_local_upload(settings or get_settings(), token, body, request.headers.get("content-type", ""))
+    except DomainError as error:
+        refusal = error.violations[0]
+        return _error(LOCAL_UPLOAD_STATUS.get(refusal.code, 400), refusal.code, refusal.message)
+    if not local:  # S3: clients POST to the bucket
+        return _error(404, "NOT_FOUND", "未找到该地址")
     return Response("", status_code=204, headers={"Cache-Control": "no-store"})

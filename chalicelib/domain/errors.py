@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Codes storage raises as DomainErrors (so resolvers map them like any rule violation):
+CONFLICT = "CONFLICT"  # a concurrent writer won the transaction (unit of work)
+INVALID_CURSOR = "INVALID_CURSOR"  # a pagination cursor not made for this list
+
 
 @dataclass(frozen=True)
 class Violation:

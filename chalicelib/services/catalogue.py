@@ -326,3 +326,54 @@ def merge_items(
         return merged
 
     return _run(repo, principal, "serviceItemMerge", change, decide)
+
+
+class CatalogueService:
+    """The commands above bound to the request's repository: what resolvers call
+    (`info.context.catalogue`), so they never hold a repository themselves."""
+
+    def __init__(self, repo: CatalogueRepository) -> None:
+        self.repo = repo
+
+    def create_item(
+        self, principal: Principal, code: str, elements: ItemElements, change: CatalogueChange
+    ) -> ServiceItem:
+        return create_item(self.repo, principal, code, elements, change)
+
+    def change_item(
+        self, principal: Principal, code: str, elements: ItemElements, change: CatalogueChange
+    ) -> ServiceItem:
+        return change_item(self.repo, principal, code, elements, change)
+
+    def cancel_item(self, principal: Principal, code: str, change: CatalogueChange) -> ServiceItem:
+        return cancel_item(self.repo, principal, code, change)
+
+    def transfer_item(
+        self, principal: Principal, code: str, department_id: str, change: CatalogueChange
+    ) -> ServiceItem:
+        return transfer_item(self.repo, principal, code, department_id, change)
+
+    def delegate_item(
+        self,
+        principal: Principal,
+        code: str,
+        centre_id: str,
+        change: CatalogueChange,
+        *,
+        lead_department_id: str,
+        co_reviewers: tuple[CoReviewer, ...] = (),
+    ) -> ServiceItem:
+        return delegate_item(
+            self.repo,
+            principal,
+            code,
+            centre_id,
+            change,
+            lead_department_id=lead_department_id,
+            co_reviewers=co_reviewers,
+        )
+
+    def merge_items(
+        self, principal: Principal, code: str, source_codes: list[str], change: CatalogueChange
+    ) -> ServiceItem:
+        return merge_items(self.repo, principal, code, source_codes, change)

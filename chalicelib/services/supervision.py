@@ -27,12 +27,18 @@ from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.pagination import Page
 from chalicelib.storage.statistics_repository import StatisticsRepository
-from chalicelib.storage.supervision_repository import SupervisionRepository
+from chalicelib.storage.supervision_repository import SupervisionRepository, violation_sk
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 NOT_FOUND = "NOT_FOUND"
 FORBIDDEN_SCOPE = "SCOPE_FORBIDDEN"
 DEPARTMENT_STAFF = (Role.REVIEWER, Role.APPROVER)
+
+
+def violation_ref(violation: Violation) -> str:
+    """A violation's id within its department's ledger: what its opaque global ID carries and
+    `SupervisionService.annotate` takes back."""
+    return violation_sk(violation)
 
 
 class SupervisionService:

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.config import Settings
 from chalicelib.domain import public_progress as dp
 from chalicelib.domain import verification_upload as dvu
 from chalicelib.domain.certificate import CertCode, VerificationChannel
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import clock
 from chalicelib.services.certificates import MAX_PDF_BYTES, CertificateService, UploadCheck
+from chalicelib.storage import verification_uploads as vu
 from chalicelib.storage.rate_limit_repository import RateLimitRepository
 from chalicelib.storage.verification_uploads import PostTarget, TooLarge, VerificationUploads
 
@@ -92,3 +94,21 @@ class VerificationUploadService:
             self.uploads.delete(key)
         except Exception:  # the answer matters more; the bucket expires it within a day anyway
             log.exception("could not delete verification upload %s", key)
+
+
+# The local form route's answers, by code (S3 answers these itself on deployed stages).
+LOCAL_UPLOAD_STATUS = {vu.TOKEN_INVALID: 403, vu.EXPIRED: 403, vu.TOO_LARGE: 413, vu.INVALID: 400}
+
+
+def receive_local_upload(settings: Settings, token: str, body: bytes, content_type: str) -> bool:
+    """Take a presigned POST form where verification uploads live in a folder (the local stage and
+    the tests): False where they go to S3 (the route then answers 404). A refused form raises
+    `DomainError` with the store's code, so the route needs nothing from storage."""
+    store = vu.verification_uploads_from_config(settings)
+    if not isinstance(store, vu.LocalVerificationUploads):
+        return False
+    try:
+        store.receive(token, body, content_type)
+    except vu.UploadRefused as error:
+        raise DomainError.one(error.code, error.message) from error
+    return True

@@ -35,6 +35,7 @@ from chalicelib.domain.audit import Event
 from chalicelib.domain.intake_refusal import RefusalStatus
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
+from chalicelib.domain.worklist import InboxEntry, LedgerEntry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, query_page
@@ -47,36 +48,11 @@ HEAD = "#"
 
 
 @dataclass(frozen=True)
-class InboxEntry:
-    """What a worklist row shows without loading the case."""
-
-    application_id: str
-    tracking_code: str
-    item_code: str
-    item_name: str
-    applicant_name: str
-    state: State
-    due_on: date
-    queue: str
-    red_flag: bool
-
-
-@dataclass(frozen=True)
 class DueEntry:
     kind: str  # intake | co_review | promised | pledge
     due_on: date
     application_id: str
     ref: str
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    application_id: str
-    tracking_code: str
-    item_name: str
-    department_id: str
-    report: da.RejectionReport
-    origin: str = "review"  # "review" (an approver's refusal) or "window" (不予受理 at intake)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -47,13 +47,30 @@ from typing import Any, Protocol
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain.record_retention import RETENTION_YEARS, retain_until
 
+# The codes, the error and the read models live in the domain (the API maps them without storage).
+from chalicelib.domain.uploads import (
+    BLOB_EXISTS,
+    BLOB_KEY_INVALID,
+    UPLOAD_CONTENT_TYPE_MISMATCH,
+    UPLOAD_CONTENT_TYPES,
+    UPLOAD_EXPIRED,
+    UPLOAD_HASH_MISMATCH,
+    UPLOAD_INVALID,
+    UPLOAD_MISSING,
+    UPLOAD_SIZE_MISMATCH,
+    UPLOAD_TOKEN_INVALID,
+    UPLOAD_TOO_LARGE,
+    BlobError,
+    BlobInfo,
+    UploadTarget,
+)
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_EXPIRES_IN = 900
 MAX_EXPIRES_IN = 3600
-UPLOAD_CONTENT_TYPES: tuple[str, ...] = ("application/octet-stream", "application/pdf", "image/jpeg", "image/png")
 SECRET_FILE = ".upload-secret"
 _CHUNK = 1024 * 1024
 
@@ -71,53 +88,6 @@ UPLOAD_TAG = "uap-upload"
 PENDING = "pending"
 CITED = "cited"
 RETENTION_MODE = "GOVERNANCE"
-
-# Error codes (English), with Chinese messages in BlobError.
-UPLOAD_TOKEN_INVALID = "UPLOAD_TOKEN_INVALID"
-UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
-UPLOAD_TOO_LARGE = "UPLOAD_TOO_LARGE"
-UPLOAD_HASH_MISMATCH = "UPLOAD_HASH_MISMATCH"
-UPLOAD_SIZE_MISMATCH = "UPLOAD_SIZE_MISMATCH"
-UPLOAD_CONTENT_TYPE_MISMATCH = "UPLOAD_CONTENT_TYPE_MISMATCH"
-UPLOAD_INVALID = "UPLOAD_INVALID"
-UPLOAD_MISSING = "UPLOAD_MISSING"
-BLOB_KEY_INVALID = "BLOB_KEY_INVALID"
-BLOB_EXISTS = "BLOB_EXISTS"
-
-
-class BlobError(Exception):
-    """A refused upload or blob operation: an English `code` and a Chinese message for the user."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class UploadTarget:
-    """Where and how the client PUTs one file; `headers` must be sent exactly as given.
-
-    `Content-Length` is not listed (browsers forbid setting it; every client sends it), but it
-    must equal the declared size.
-    """
-
-    url: str
-    method: str
-    headers: dict[str, str]
-    key: str
-    expires_at: str
-    max_bytes: int
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    """What is really stored under `key`: byte size and hex SHA-256."""
-
-    key: str
-    size: int
-    sha256: str
-    version: str | None = field(default=None, compare=False)  # the S3 version that was read
 
 
 class BlobStore(Protocol):

@@ -13,27 +13,17 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from chalicelib.domain.certificate import Certificate, CertificateStatus
+from chalicelib.domain.worklist import VerificationLogEntry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 HEAD = "#"
-
-
-@dataclass(frozen=True)
-class VerificationLogEntry:
-    at: str
-    channel: str  # graphql-lookup | graphql-upload | rest-upload | public-page
-    indication: str
-    registry_match: bool
-    status: str
-    caller: str
 
 
 def _pointer(pk: str, certificate_id: str) -> Record:

@@ -10,17 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import INVALID_CURSOR, DomainError
+from chalicelib.domain.pages import Page
 from chalicelib.storage.tables import Record
 
-T = TypeVar("T")
-
-INVALID_CURSOR = "INVALID_CURSOR"
 MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
 # Key attributes are at most 2 KB (partition) and 1 KB (sort) each; an index cursor carries four.
 MAX_CURSOR = 8192
@@ -30,15 +27,6 @@ _INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     "GSI1": ("GSI1PK", "GSI1SK"),
     "GSI2": ("GSI2PK", "GSI2SK"),
 }
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page: the items with their own cursors, and where the next page starts."""
-
-    items: list[tuple[T, str]]
-    has_next_page: bool
-    end_cursor: str | None
 
 
 def encode_cursor(key: dict[str, Any]) -> str:

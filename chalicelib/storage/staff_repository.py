@@ -14,28 +14,15 @@ revision guard, the versions and the worklist.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from chalicelib.domain.staff import DepartmentWindow, Staff, StaffVersion, WindowPost
+from chalicelib.domain.worklist import PostWorkEntry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 HEAD = "#"
-
-
-@dataclass(frozen=True)
-class PostWorkEntry:
-    """One item in a post's worklist: a complaint addressed to the window, or a yellow supervision
-    warning about work sitting at it."""
-
-    kind: str  # "complaint" | "warning"
-    ref: str  # the complaint id, or `<subject>|<warning key>`
-    post_ref: str
-    label: str
-    text: str
-    at: str
 
 
 def _post_key(post_ref: str) -> tuple[str, str]:

@@ -17,13 +17,12 @@ from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import CONFLICT, DomainError
 from chalicelib.domain.transaction_budget import TRANSACTION_LIMIT
 from chalicelib.storage.tables import Record
 
 MAX_ITEMS = TRANSACTION_LIMIT  # DynamoDB's limit per TransactWriteItems (domain/transaction_budget.py)
 
-CONFLICT = "CONFLICT"
 _LOST_RACE = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 # Counters (statistics) are shared by unrelated cases: two transactions touching one counter
 # make DynamoDB cancel one with only TransactionConflict reasons. Nothing was written and every

@@ -15,9 +15,8 @@ from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.domain import application as da
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
+from chalicelib.domain.pages import Page
 from chalicelib.services import clock
-from chalicelib.storage.application_repository import inbox_queue
-from chalicelib.storage.pagination import Page
 
 SUPERVISOR = AnyRole(Role.SUPERVISOR)
 
@@ -59,7 +58,7 @@ class ApplicationQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Application]:
         subject = info.context.principal.subject
-        page = info.context.application_repository.of_applicant(subject, page_size(first), after)
+        page = info.context.application_reads.page_of_applicant(subject, page_size(first), after)
         today = da.china_date(clock.utc_now())
         return to_connection(page, lambda case: Application.from_domain(case, today, info))
 
@@ -85,9 +84,7 @@ class ApplicationQuery:
             scope = "supervision" if city else f"supervision#{principal.centre_id or '-'}"
         else:
             scope = principal.department_id
-        page = info.context.application_repository.inbox(
-            inbox_queue(queue.value, scope or "-"), page_size(first), after
-        )
+        page = info.context.application_reads.page_inbox(queue.value, scope or "-", page_size(first), after)
         return to_connection(page, InboxEntry.from_record)
 
     @field(access=SUPERVISOR, description="否认报备台帐 (seed 004): every rejection report of a month (YYYY-MM).")
@@ -96,7 +93,7 @@ class ApplicationQuery:
     ) -> Connection[LedgerEntry]:
         if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
             raise ApiError(BAD_REQUEST, "月份格式应为 YYYY-MM", field="month")
-        page = info.context.application_repository.ledger(month, page_size(first), after)
+        page = info.context.application_reads.page_rejection_ledger(month, page_size(first), after)
         # A supervisor below the city sees the refusals of its subtree's departments only.
         allowed = info.context.supervision.departments_in_scope(info.context.principal)
         if allowed is not None:

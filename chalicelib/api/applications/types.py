@@ -42,8 +42,8 @@ from chalicelib.domain.audit import EventAction as DomainEventAction
 from chalicelib.domain.certificate import mask_identifier
 from chalicelib.domain.deadline_recompute import deadline_provisional
 from chalicelib.domain.identity import Role as DomainRole
-from chalicelib.storage.application_repository import InboxEntry as InboxRecord
-from chalicelib.storage.application_repository import LedgerEntry as LedgerRecord
+from chalicelib.domain.worklist import InboxEntry as InboxRecord
+from chalicelib.domain.worklist import LedgerEntry as LedgerRecord
 
 if TYPE_CHECKING:
     from chalicelib.api.applications.queries import InboxQueue
@@ -628,7 +628,7 @@ class Application(relay.Node):
 
     @field(access=AUTHENTICATED, description="Audit trail, oldest first.")
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
-        page = info.context.application_repository.events_page(self.domain.id, page_size(first), after)
+        page = info.context.application_reads.page_events(self.domain.id, page_size(first), after)
         principal = info.context.principal
         return to_connection(
             page, lambda e: ApplicationEvent.from_domain(da.shown_event(e, principal.is_staff, principal.subject))
@@ -636,7 +636,7 @@ class Application(relay.Node):
 
     @field(access=AUTHENTICATED, description="Recompute the hash chain of the whole history.")
     def history_verification(self, info: Info) -> HistoryVerification:
-        events = info.context.application_repository.events(self.domain.id)
+        events = info.context.application_reads.read_events(self.domain.id)
         check = verify_chain(events, expected_head=self.domain.last_hash)
         return HistoryVerification(
             intact=check.intact, events=check.events, broken_at=check.broken_at, head_hash=check.head_hash

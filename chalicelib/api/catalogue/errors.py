@@ -8,8 +8,7 @@ from chalicelib.api.errors import FORBIDDEN, INVALID_ID
 from chalicelib.api.permissions import PUBLIC, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
 from chalicelib.domain.catalogue import CATALOGUE_CODES
-from chalicelib.storage.pagination import INVALID_CURSOR
-from chalicelib.storage.unit_of_work import CONFLICT
+from chalicelib.domain.errors import CONFLICT, INVALID_CURSOR
 
 CatalogueErrorCode = code_enum(
     "CatalogueErrorCode",

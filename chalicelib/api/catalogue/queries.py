@@ -38,12 +38,11 @@ class CatalogueQuery:
     @field(access=PUBLIC, description="One item: its current version, or an earlier one by number.")
     def service_item(self, info: Info, id: strawberry.ID, version: int | None = None) -> ServiceItem:
         code = decode_id(id, "ServiceItem")
-        repo = info.context.catalogue
+        reads = info.context.catalogue_reads
         if version is None:
-            found = repo.get_item(code)
-            item = found[0] if found else None
+            item = reads.read_item(code)
         else:
-            snapshot = repo.get_version(code, version) if 1 <= version <= 1_000_000 else None
+            snapshot = reads.read_item_version(code, version) if 1 <= version <= 1_000_000 else None
             item = snapshot.item if snapshot else None
         if item is None:
             raise ApiError(NOT_FOUND, "事项不存在", field="id")
@@ -54,24 +53,24 @@ class CatalogueQuery:
         self, info: Info, first: int | None = None, after: str | None = None, centre_id: strawberry.ID | None = None
     ) -> Connection[Department]:
         centre = decode_id(centre_id, "Centre", "centreId") if centre_id else None
-        page = info.context.catalogue.departments_page(centre, page_size(first), after)
+        page = info.context.catalogue_reads.page_departments(centre, page_size(first), after)
         return to_connection(page, Department.from_domain)
 
     @field(access=PUBLIC)
     def department(self, info: Info, id: strawberry.ID) -> Department:
-        found = info.context.catalogue.get_department(decode_id(id, "Department"))
+        found = info.context.catalogue_reads.read_department(decode_id(id, "Department"))
         if found is None:
             raise ApiError(NOT_FOUND, "部门不存在", field="id")
         return Department.from_domain(found)
 
     @field(access=PUBLIC, description="The centre hierarchy, city centre first.")
     def centres(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Centre]:
-        page = info.context.catalogue.centres_page(page_size(first), after)
+        page = info.context.catalogue_reads.page_centres(page_size(first), after)
         return to_connection(page, Centre.from_domain)
 
     @field(access=PUBLIC)
     def centre(self, info: Info, id: strawberry.ID) -> Centre:
-        found = info.context.catalogue.get_centre(decode_id(id, "Centre"))
+        found = info.context.catalogue_reads.read_centre(decode_id(id, "Centre"))
         if found is None:
             raise ApiError(NOT_FOUND, "中心不存在", field="id")
         return Centre.from_domain(found)

@@ -60,7 +60,7 @@ class Centre(relay.Node):
 
     @field(access=PUBLIC, description="Every published change of the centre, newest first (who/when/why).")
     def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CentreVersion]:
-        page = info.context.organisation.repo.centre_versions(self.centre_id, page_size(first), after)
+        page = info.context.catalogue_reads.page_centre_versions(self.centre_id, page_size(first), after)
         return to_connection(page, CentreVersion.from_domain)
 
     @field(access=PUBLIC)
@@ -70,7 +70,7 @@ class Centre(relay.Node):
 
     @field(access=PUBLIC)
     def departments(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Department]:
-        page = info.context.catalogue.departments_page(self.centre_id, page_size(first), after)
+        page = info.context.catalogue_reads.page_departments(self.centre_id, page_size(first), after)
         return to_connection(page, Department.from_domain)
 
     @field(access=PUBLIC)
@@ -83,7 +83,7 @@ class Centre(relay.Node):
     @field(access=STAFF, description="Window posts with their AB backups: staff of this centre, supervisors, admins.")
     def window_posts(self, info: Info) -> list[WindowPost]:
         require_centre_scope(info.context.principal, self.centre_id)
-        return [WindowPost.from_domain(p) for p in info.context.catalogue.posts_of_centre(self.centre_id)]
+        return [WindowPost.from_domain(p) for p in info.context.catalogue_reads.read_posts_of_centre(self.centre_id)]
 
 
 @visible_to(STAFF)
@@ -141,7 +141,7 @@ class Department(relay.Node):
 
     @field(access=PUBLIC, description="Every published change of the department, newest first (who/when/why).")
     def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[DepartmentVersion]:
-        page = info.context.organisation.repo.department_versions(self.department_id, page_size(first), after)
+        page = info.context.catalogue_reads.page_department_versions(self.department_id, page_size(first), after)
         return to_connection(page, DepartmentVersion.from_domain)
 
     @field(access=PUBLIC)
@@ -374,7 +374,7 @@ class ServiceItem(relay.Node):
 
     @field(access=PUBLIC, description="Every published version, newest first (seed 003).")
     def history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ServiceItemVersion]:
-        page = info.context.catalogue.versions_page(self.code, page_size(first), after)
+        page = info.context.catalogue_reads.page_item_versions(self.code, page_size(first), after)
         return to_connection(page, ServiceItemVersion.from_domain)
 
 
@@ -450,7 +450,7 @@ def service_item_page(
     info: Info, scope: str, first: int | None, after: str | None, keyword: str | None
 ) -> Connection[ServiceItem]:
     """One Query for the page; departments and centres are then batch-loaded on demand."""
-    page = info.context.catalogue.published_page(scope, normalise_keyword(keyword), page_size(first), after)
+    page = info.context.catalogue_reads.page_published(scope, normalise_keyword(keyword), page_size(first), after)
     for item, _ in page.items:
         info.context.departments.want(referenced_departments(item))
         info.context.centres.want(item.centre_ids)

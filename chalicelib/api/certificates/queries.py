@@ -93,12 +93,12 @@ class CertificateQuery:
     def my_certificates(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Certificate]:
-        page = info.context.certificate_repository.of_holder(info.context.principal.subject, page_size(first), after)
+        page = info.context.certificate_reads.page_of_holder(info.context.principal.subject, page_size(first), after)
         return to_connection(page, Certificate.from_domain)
 
     @field(access=AUTHENTICATED, description="The full registry record (the holder or staff).")
     def certificate(self, info: Info, id: strawberry.ID) -> Certificate:
-        found = info.context.certificate_repository.get(decode_id(id, "Certificate"))
-        if found is None or not info.context.certificates.may_see(found[0], info.context.principal):
+        found = info.context.certificate_reads.read_certificate(decode_id(id, "Certificate"))
+        if found is None or not info.context.certificates.may_see(found, info.context.principal):
             raise ApiError(NOT_FOUND, "证照不存在", field="id")
-        return Certificate.from_domain(found[0])
+        return Certificate.from_domain(found)

@@ -286,14 +286,14 @@ class Certificate(relay.Node):
 
     @field(access=AUTHENTICATED, description="The sealed PDF, base64 (holder and staff).")
     def pdf_base64(self, info: Info) -> str | None:
-        pdf = info.context.blobs.get(self.domain.blob_key)
+        pdf = info.context.certificate_reads.read_pdf(self.domain.blob_key)
         return base64.b64encode(pdf).decode("ascii") if pdf is not None else None
 
     @field(access=STAFF, description="Every verification of this certificate, newest first.")
     def verifications(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[VerificationLogEntry]:
-        page = info.context.certificate_repository.verifications(self.domain.id, page_size(first), after)
+        page = info.context.certificate_reads.page_verifications(self.domain.id, page_size(first), after)
         return to_connection(
             page,
             lambda e: VerificationLogEntry(

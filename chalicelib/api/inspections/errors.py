@@ -7,9 +7,9 @@ import strawberry
 from chalicelib.api.errors import INVALID_ID
 from chalicelib.api.permissions import AUTHENTICATED, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
+from chalicelib.domain.errors import CONFLICT
 from chalicelib.domain.inspection import InspectionCode
 from chalicelib.services.inspections import KEY_REUSED
-from chalicelib.storage.unit_of_work import CONFLICT
 
 InspectionErrorCode = code_enum(
     "InspectionErrorCode",

@@ -11,7 +11,7 @@ from chalicelib.api.inspections.types import Inspection
 from chalicelib.api.permissions import STAFF, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.domain import inspection as din
-from chalicelib.storage.pagination import Page
+from chalicelib.domain.pages import Page
 
 
 def _connection(info: Info, page: Page[din.Inspection]) -> Connection[Inspection]:

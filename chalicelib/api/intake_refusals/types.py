@@ -32,9 +32,9 @@ class WrittenDecision:
 
     @field(access=AUTHENTICATED, description="The decision as an A4 PDF (base64), for download.")
     def pdf_base64(self) -> str:
-        from chalicelib.rendering.written_decision import render_written_decision
+        from chalicelib.services.intake_refusals import written_decision_pdf
 
-        pdf = render_written_decision(self.title, self.number, self.paragraphs, self.issuer, self.issued_on)
+        pdf = written_decision_pdf(self.title, self.number, self.paragraphs, self.issuer, self.issued_on)
         return base64.b64encode(pdf).decode()
 
 

@@ -7,8 +7,8 @@ import strawberry
 from chalicelib.api.errors import FORBIDDEN, INVALID_ID
 from chalicelib.api.permissions import PUBLIC, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
+from chalicelib.domain.errors import CONFLICT
 from chalicelib.domain.organisation import OrgCode
-from chalicelib.storage.unit_of_work import CONFLICT
 
 OrganisationErrorCode = code_enum(
     "OrganisationErrorCode",

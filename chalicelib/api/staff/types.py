@@ -17,8 +17,8 @@ from chalicelib.api.relay import global_id
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import staff as ds
 from chalicelib.domain.identity import Role
+from chalicelib.domain.worklist import PostWorkEntry
 from chalicelib.services.staff import SupervisionCard as CardRecord
-from chalicelib.storage.staff_repository import PostWorkEntry
 
 StaffStatus = strawberry.enum(ds.StaffStatus, name="StaffStatus")
 StaffRole = strawberry.enum(Role, name="StaffRole")

@@ -7,7 +7,7 @@ import strawberry
 from chalicelib.api.errors import INVALID_ID
 from chalicelib.api.permissions import STAFF, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
-from chalicelib.storage.unit_of_work import CONFLICT
+from chalicelib.domain.errors import CONFLICT
 
 SupervisionErrorCode = code_enum(
     "SupervisionErrorCode",

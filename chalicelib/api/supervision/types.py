@@ -214,11 +214,11 @@ class Violation:
 
     @classmethod
     def from_domain(cls, v: ds.Violation) -> Violation:
-        from chalicelib.storage.supervision_repository import violation_sk
+        from chalicelib.services.supervision import violation_ref
 
         return cls(
             department_id=v.department_id,
-            sk=violation_sk(v),
+            sk=violation_ref(v),
             case_id=v.application_id,
             kind=ds.ViolationKind(v.kind),
             at=v.at,

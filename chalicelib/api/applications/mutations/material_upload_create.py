@@ -15,8 +15,7 @@ from strawberry.types import Info
 from chalicelib.api.applications.errors import ApplicationError, catch
 from chalicelib.api.permissions import AUTHENTICATED, visible_to
 from chalicelib.api.scalars import DateTime
-from chalicelib.domain.errors import DomainError
-from chalicelib.storage import blobs
+from chalicelib.services.uploads import material_upload_target
 
 
 @strawberry.enum(description="The HTTP method to send the file with.")
@@ -60,16 +59,13 @@ def material_upload_create(info: Info, input: MaterialUploadCreateInput) -> Mate
     ctx = info.context
 
     def action() -> UploadTarget:
-        try:
-            store = blobs.blob_store_from_config(ctx.settings)
-            target = store.upload_target(
-                blobs.material_key(ctx.principal.subject or ""),
-                sha256_hex=input.sha256,
-                size=input.size,
-                content_type=input.content_type,
-            )
-        except blobs.BlobError as error:
-            raise DomainError.one(error.code, str(error)) from error
+        target = material_upload_target(
+            ctx.settings,
+            ctx.principal.subject or "",
+            sha256_hex=input.sha256,
+            size=input.size,
+            content_type=input.content_type,
+        )
         return UploadTarget(
             url=target.url,
             method=HttpMethod(target.method),

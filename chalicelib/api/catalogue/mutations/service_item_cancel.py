@@ -8,7 +8,6 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.errors import catch
 from chalicelib.api.catalogue.mutations.base import ServiceItemPayload, payload
 from chalicelib.api.relay import decode_id
-from chalicelib.services import catalogue as service
 from chalicelib.services.catalogue import CatalogueChange
 
 
@@ -28,8 +27,7 @@ class ServiceItemCancelPayload(ServiceItemPayload):
 def service_item_cancel(info: Info, input: ServiceItemCancelInput) -> ServiceItemCancelPayload:
     ctx = info.context
     item, errors = catch(
-        lambda: service.cancel_item(
-            ctx.catalogue,
+        lambda: ctx.catalogue.cancel_item(
             ctx.principal,
             decode_id(input.id, "ServiceItem"),
             CatalogueChange(input.reason, input.expected_version, input.idempotency_key),

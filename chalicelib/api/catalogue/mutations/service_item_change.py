@@ -9,7 +9,6 @@ from chalicelib.api.catalogue.errors import catch
 from chalicelib.api.catalogue.inputs import ServiceItemElementsInput, to_elements
 from chalicelib.api.catalogue.mutations.base import ServiceItemPayload, payload
 from chalicelib.api.relay import decode_id
-from chalicelib.services import catalogue as service
 from chalicelib.services.catalogue import CatalogueChange
 
 
@@ -30,8 +29,7 @@ class ServiceItemChangePayload(ServiceItemPayload):
 def service_item_change(info: Info, input: ServiceItemChangeInput) -> ServiceItemChangePayload:
     ctx = info.context
     item, errors = catch(
-        lambda: service.change_item(
-            ctx.catalogue,
+        lambda: ctx.catalogue.change_item(
             ctx.principal,
             decode_id(input.id, "ServiceItem"),
             to_elements(input.elements),

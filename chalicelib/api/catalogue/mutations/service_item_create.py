@@ -8,7 +8,6 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.errors import catch
 from chalicelib.api.catalogue.inputs import ServiceItemElementsInput, to_elements
 from chalicelib.api.catalogue.mutations.base import ServiceItemPayload, payload
-from chalicelib.services import catalogue as service
 from chalicelib.services.catalogue import CatalogueChange
 
 
@@ -28,8 +27,7 @@ class ServiceItemCreatePayload(ServiceItemPayload):
 def service_item_create(info: Info, input: ServiceItemCreateInput) -> ServiceItemCreatePayload:
     ctx = info.context
     item, errors = catch(
-        lambda: service.create_item(
-            ctx.catalogue,
+        lambda: ctx.catalogue.create_item(
             ctx.principal,
             input.code,
             to_elements(input.elements),

@@ -10,7 +10,6 @@ from chalicelib.api.catalogue.inputs import CoReviewerInput
 from chalicelib.api.catalogue.mutations.base import ServiceItemPayload, payload
 from chalicelib.api.relay import decode_id
 from chalicelib.domain import catalogue as dc
-from chalicelib.services import catalogue as service
 from chalicelib.services.catalogue import CatalogueChange
 
 
@@ -44,8 +43,7 @@ def service_item_delegate(info: Info, input: ServiceItemDelegateInput) -> Servic
             for i, c in enumerate(input.co_reviewers)
         )
         lead = decode_id(input.lead_department_id, "Department", "leadDepartmentId") if input.lead_department_id else ""
-        return service.delegate_item(
-            ctx.catalogue,
+        return ctx.catalogue.delegate_item(
             ctx.principal,
             decode_id(input.id, "ServiceItem"),
             decode_id(input.centre_id, "Centre", "centreId"),

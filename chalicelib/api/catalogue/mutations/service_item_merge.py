@@ -8,7 +8,6 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.errors import catch
 from chalicelib.api.catalogue.mutations.base import ServiceItemPayload, payload
 from chalicelib.api.relay import decode_id
-from chalicelib.services import catalogue as service
 from chalicelib.services.catalogue import CatalogueChange
 
 
@@ -29,8 +28,7 @@ class ServiceItemMergePayload(ServiceItemPayload):
 def service_item_merge(info: Info, input: ServiceItemMergeInput) -> ServiceItemMergePayload:
     ctx = info.context
     item, errors = catch(
-        lambda: service.merge_items(
-            ctx.catalogue,
+        lambda: ctx.catalogue.merge_items(
             ctx.principal,
             decode_id(input.id, "ServiceItem"),
             [decode_id(s, "ServiceItem", f"sourceIds[{i}]") for i, s in enumerate(input.source_ids)],

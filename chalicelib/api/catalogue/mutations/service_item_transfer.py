@@ -8,7 +8,6 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.errors import catch
 from chalicelib.api.catalogue.mutations.base import ServiceItemPayload, payload
 from chalicelib.api.relay import decode_id
-from chalicelib.services import catalogue as service
 from chalicelib.services.catalogue import CatalogueChange
 
 
@@ -29,8 +28,7 @@ class ServiceItemTransferPayload(ServiceItemPayload):
 def service_item_transfer(info: Info, input: ServiceItemTransferInput) -> ServiceItemTransferPayload:
     ctx = info.context
     item, errors = catch(
-        lambda: service.transfer_item(
-            ctx.catalogue,
+        lambda: ctx.catalogue.transfer_item(
             ctx.principal,
             decode_id(input.id, "ServiceItem"),
             decode_id(input.department_id, "Department", "departmentId"),

@@ -1,0 +1,44 @@
+"""What resolvers read about cases: pages of cases, worklists, the rejection ledger, the audit trail.
+
+The pattern every area follows (README "Layers"): resolvers and GraphQL types never call a
+repository; they call a service's `read_*` (one thing or a short list) or `page_*` (a
+`chalicelib.domain.pages.Page`) method, which returns domain objects or read models from
+`chalicelib/domain/`. Each method is exactly one repository read, so the request counts pinned by
+the tests are those of the repository.
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.application import Application
+from chalicelib.domain.audit import Event
+from chalicelib.domain.pages import Page
+from chalicelib.domain.worklist import InboxEntry, LedgerEntry
+from chalicelib.storage.application_repository import ApplicationRepository, inbox_queue
+
+
+class ApplicationReads:
+    """Reads of cases and their projections; who may see them is checked by the caller (the
+    field's access rule and the scope it computes), as before."""
+
+    def __init__(self, applications: ApplicationRepository) -> None:
+        self.applications = applications
+
+    def page_of_applicant(self, applicant_id: str, first: int, after: str | None) -> Page[Application]:
+        """An applicant's own cases, newest first (one Query)."""
+        return self.applications.of_applicant(applicant_id, first, after)
+
+    def page_inbox(self, queue: str, scope: str, first: int, after: str | None) -> Page[InboxEntry]:
+        """One worklist (`queue` of a centre, department or supervision scope), soonest deadline first."""
+        return self.applications.inbox(inbox_queue(queue, scope), first, after)
+
+    def page_rejection_ledger(self, month: str, first: int, after: str | None) -> Page[LedgerEntry]:
+        """否认报备台帐 of one month (YYYY-MM), unfiltered."""
+        return self.applications.ledger(month, first, after)
+
+    def page_events(self, application_id: str, first: int, after: str | None) -> Page[Event]:
+        """The case's audit trail, oldest first."""
+        return self.applications.events_page(application_id, first, after)
+
+    def read_events(self, application_id: str) -> list[Event]:
+        """The whole audit trail (to recompute its hash chain)."""
+        return self.applications.events(application_id)
