@@ -10,7 +10,7 @@ Seed 004 否认报备制: 「窗口工作人员对服务对象申请办理的事
 认可;假设报备否认行为错误,应及时予以纠正。经办人接到领导审批意见后,应当将否认依据及时书面告知服务
 对象,并统一建立否认报备台帐。」
 
-Rules here (the case's state machine calls them from `domain/application.py`):
+Rules here (the case's state machine calls them from `domain/application/refusal.py`):
 - the clerk states the ground, the reason, the legal basis and, outside competence, the agency
   to apply to; every missing part is reported at once;
 - the applicant may object within `OBJECTION_WORKING_DAYS` working days of the refusal day

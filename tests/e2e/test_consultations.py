@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import IDENTIFIERS, MONDAY, Desk, gid
+from tests.lifecycle_desk import IDENTIFIERS, MONDAY, Desk, gid
 
 RECORD = """mutation($input: ConsultationRecordInput!) { consultationRecord(input: $input) {
   consultation { id personName personIdentifier topic answer referredToWindowPostId referredToWindowName recordedBy }

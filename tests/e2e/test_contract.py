@@ -448,7 +448,7 @@ def _under_revocation_review(c: Case) -> str:
     from chalicelib.domain.application import china_date
     from chalicelib.domain.working_days import DEFAULT_CALENDAR
     from chalicelib.services import clock as service_clock
-    from tests.e2e.test_lifecycle_scenarios import run_sweep
+    from tests.lifecycle_desk import run_sweep
 
     case = Case(c.api, "ZS-SCJG-004").filed(skip=1)
     due = DEFAULT_CALENDAR.add_working_days(china_date(datetime.now(UTC)), 1)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import Desk, run_sweep
 from tests.flows import gid, op
+from tests.lifecycle_desk import Desk, run_sweep
 
 ITEM = "ZS-SCJG-004"  # 特种设备使用登记: allows both, 5 working days to supply under 容缺后补
 ISSUE = """mutation($input: CertificateIssueInput!) { certificateIssue(input: $input) {

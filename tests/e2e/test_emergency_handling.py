@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import MONDAY, Desk, gid, run_sweep
+from tests.lifecycle_desk import MONDAY, Desk, gid, run_sweep
 
 ITEM = "ZS-SCJG-001"  # city-market; M01..M03 primary, M04, M05 secondary (M06 only for an agent)
 AUTHORISE = """mutation($input: ApplicationEmergencyAuthoriseInput!) { applicationEmergencyAuthorise(input: $input) {

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import IDENTIFIERS, Desk, gid, run_sweep
 from tests.forms import answers
+from tests.lifecycle_desk import IDENTIFIERS, Desk, gid, run_sweep
 
 WANG = IDENTIFIERS["applicant-wang"]
 ITEM = "ZS-SCJG-001"

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, Clock
-from tests.e2e.test_lifecycle_scenarios import Desk, gid
 from tests.flows import op
 from tests.forms import ORGANISATION_ID, answers
+from tests.lifecycle_desk import Desk, gid
 
 
 @pytest.fixture

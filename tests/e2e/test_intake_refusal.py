@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import MONDAY, Desk, gid, run_sweep
+from tests.lifecycle_desk import MONDAY, Desk, gid, run_sweep
 
 ITEM = "ZS-SCJG-001"
 LEADER = "approver-bureau-zhang"

@@ -16,7 +16,7 @@ import pytest
 from strawberry import relay
 
 from tests.conftest import CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import CITY, READ, Desk, gid
+from tests.lifecycle_desk import CITY, READ, Desk, gid
 
 CLERK_MUTATION = """mutation($input: ApplicationAcceptInput!) {
   applicationAccept(input: $input) { application { id state } userErrors { code } } }"""

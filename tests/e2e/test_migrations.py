@@ -12,9 +12,9 @@ from strawberry.relay import GlobalID
 
 from chalicelib.storage.tables import Record
 from infra import migrate
-from tests.e2e.test_lifecycle_scenarios import Desk, gid
-from tests.e2e.test_lifecycle_scenarios import desk as desk
 from tests.e2e.test_multilevel import CITY_ITEM, hidden, routed
+from tests.lifecycle_desk import Desk, gid
+from tests.lifecycle_desk import desk as desk
 
 DISTRICT_SUPERVISOR = "supervisor-dh-cai"
 CITY_SUPERVISOR = "supervisor-fang"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import Desk, gid
-from tests.e2e.test_lifecycle_scenarios import desk as desk
+from tests.lifecycle_desk import Desk, gid
+from tests.lifecycle_desk import desk as desk
 
 ROUTED = """query($id: ID!) { application(id: $id) {
   state centre { id } competentCentre { id } leadDepartment { id } coReviewingDepartments { id }

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import Desk, gid
-from tests.e2e.test_lifecycle_scenarios import desk as desk
 from tests.flows import op
+from tests.lifecycle_desk import Desk, gid
+from tests.lifecycle_desk import desk as desk
 
 CENTRE = "centre { id name level status version parent { id } }"
 DEPARTMENT = "department { id name kind status version centre { id } }"

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import IDENTIFIERS, MONDAY, Desk, gid, run_sweep
 from tests.flows import Case, op
+from tests.lifecycle_desk import IDENTIFIERS, MONDAY, Desk, gid, run_sweep
 
 W01, W11 = "zs-city/zs-city-w01", "zs-city/zs-city-w11"
 ZHOU, XU = "clerk-market-zhou", "clerk-market-xu"

@@ -27,9 +27,9 @@ from chalicelib.storage.application_repository import ApplicationRepository
 from tests.conftest import Api, Clock
 from tests.delegation_flows import result_input
 from tests.e2e.test_catalogue_api import elements_input
-from tests.e2e.test_lifecycle_scenarios import IDENTIFIERS, Desk, gid
-from tests.e2e.test_lifecycle_scenarios import desk as desk
 from tests.flows import op
+from tests.lifecycle_desk import IDENTIFIERS, Desk, gid
+from tests.lifecycle_desk import desk as desk
 
 CODE = "ZS-JOINT-012"
 LEAD = "city-housing"

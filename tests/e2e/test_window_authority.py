@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import MONDAY, Desk, gid
+from tests.lifecycle_desk import MONDAY, Desk, gid
 
 ITEM = "ZS-SCJG-003"
 POST = gid("WindowPost", "zs-city/zs-city-w11")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, CallCounter, Clock
-from tests.e2e.test_lifecycle_scenarios import READ, TIMELINE, Desk
+from tests.lifecycle_desk import READ, TIMELINE, Desk
 
 ITEM = "ZS-ZRZY-002"  # city-natural-resources alone; promised limit from the seed
 ADMIN = "admin-xu"
