@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.errors import DomainError
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 
 T = TypeVar("T")
@@ -90,7 +91,7 @@ def query_page(
     keyword filter may need a few Queries; they are capped, and the cursor then resumes after
     the last item read, so no match is ever skipped.
     """
-    connection = Record._get_connection()
+    connection = table_connection(Record)
     start = decode_cursor(after, index, hash_value) if after else None
     found: list[tuple[Record, str]] = []
     rounds = MAX_FILTER_ROUNDS if filter_condition is not None else 1
