@@ -8,8 +8,8 @@ Why it exists: the repositories need a few things PynamoDB's public API does not
 - **dropping the cached connection** (`Model._connection`) when the table or endpoint changes
   (tests, the local stack); indexes keep none of their own in 6.1 (they query through their
   model), so dropping the model's is enough;
-- the model's **table schema** (`Model._get_schema()`), from which the CloudFormation table is
-  rendered so the two cannot drift;
+- the model's **table schema** (`Model._get_schema()`, typed by `pynamodb._schema.ModelSchema`),
+  from which the CloudFormation table is rendered so the two cannot drift;
 - for the benches, **wrapping every low-level call** (`Connection._make_api_call`) to count and
   time DynamoDB requests.
 
@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.connection.base import Connection
 from pynamodb.connection.table import TableConnection
 from pynamodb.models import Model
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pynamodb._schema import ModelSchema
 
 __all__ = [
     "CHECKED_VERSION",
@@ -61,9 +64,9 @@ def forget_connection(model: type[Model]) -> None:
     model._connection = None
 
 
-def table_schema(model: type[Model]) -> dict[str, Any]:
+def table_schema(model: type[Model]) -> ModelSchema:
     """The CreateTable arguments PynamoDB derives from the model (keys, attributes, indexes)."""
-    return model._get_schema()  # type: ignore[no-any-return]
+    return model._get_schema()
 
 
 @contextmanager
