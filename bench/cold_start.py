@@ -78,8 +78,9 @@ build_schema(get_settings())
 _t2 = time.perf_counter()
 _response = app.app({event!r}, None)
 _t3 = time.perf_counter()
+from chalicelib.storage._pynamodb_seam import client_connection
 from chalicelib.storage.tables import Record
-Record._get_connection().connection.client
+client_connection(Record).client
 _t4 = time.perf_counter()
 import json
 assert _response["statusCode"] == 200 and json.loads(_response["body"]) == {{"data": {{"__typename": "Query"}}}}, _response

@@ -66,17 +66,21 @@ def metered() -> Iterator[DdbMeter]:
     from moto.core.botocore_stubber import BotocoreStubber
     from pynamodb.connection.base import Connection
 
+    from chalicelib.storage._pynamodb_seam import ApiCall, wrapped_api_calls
+
     meter = DdbMeter()
-    original_call = Connection._make_api_call
     original_stub = BotocoreStubber.__call__
 
-    def counting(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        meter.calls[operation_name] += 1
-        start = perf_counter()
-        try:
-            return original_call(self, operation_name, operation_kwargs)
-        finally:
-            meter.client_s += perf_counter() - start
+    def counting(original_call: ApiCall) -> ApiCall:
+        def call(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+            meter.calls[operation_name] += 1
+            start = perf_counter()
+            try:
+                return original_call(self, operation_name, operation_kwargs)
+            finally:
+                meter.client_s += perf_counter() - start
+
+        return call
 
     def stub(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
         start = perf_counter()
@@ -85,13 +89,12 @@ def metered() -> Iterator[DdbMeter]:
         finally:
             meter.moto_s += perf_counter() - start
 
-    Connection._make_api_call = counting  # type: ignore[method-assign]
-    BotocoreStubber.__call__ = stub  # type: ignore[method-assign]
-    try:
-        yield meter
-    finally:
-        Connection._make_api_call = original_call  # type: ignore[method-assign]
-        BotocoreStubber.__call__ = original_stub  # type: ignore[method-assign]
+    with wrapped_api_calls(counting):
+        BotocoreStubber.__call__ = stub  # type: ignore[method-assign]
+        try:
+            yield meter
+        finally:
+            BotocoreStubber.__call__ = original_stub  # type: ignore[method-assign]
 
 
 def fill_catalogue(seed: Any, total: int) -> int:

@@ -19,10 +19,11 @@ from typing import Any
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import ResourceType
 from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory, ShapeResult
-from pyhanko.pdf_utils.font.opentype import CIDFontType2, GlyphAccumulator, _read_ps_name
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NumberObject, StreamObject, pdf_name
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
-from pyhanko.stamp.base import BaseStamp, BaseStampStyle
+from pyhanko.stamp.base import BaseStampStyle
+
+from ._pyhanko_seam import ContentStamp, SeamGlyphAccumulator, read_ps_name
 
 __all__ = ["SEAL_RED", "InMemoryFontFactory", "SealStamp", "SealStampStyle"]
 
@@ -53,7 +54,7 @@ class _OpenFont:
         self.tt = ttLib.TTFont(io.BytesIO(font_bytes), recalcTimestamp=False)
         self.tt.ensureDecompiled()
         self.truetype = "CFF " not in self.tt and "glyf" in self.tt
-        self.ps_name = _read_ps_name(self.tt)
+        self.ps_name = read_ps_name(self.tt)
         self.units_per_em = int(self.tt["head"].unitsPerEm)
         self.glyph_set = self.tt.getGlyphSet(preferCFF=True)
         self.hb_font = hb.Font(hb.Face(font_bytes))
@@ -72,14 +73,15 @@ class _OpenFont:
         return StreamObject(DictionaryObject(self.program_dict), encoded_data=self.program_encoded)
 
 
-class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
+class _PdfUnitsGlyphAccumulator(SeamGlyphAccumulator):
     """GlyphAccumulator that writes metrics in PDF glyph units (1/1000 em).
 
     pyHanko 0.38 copies TrueType metrics (``/W`` widths, font descriptor) in
     raw font units; for fonts whose unitsPerEm is not 1000 (WenQuanYi uses
     2048) viewers then space glyphs twice as wide. Scaling HarfBuzz to 1000
     units and converting the widths/descriptor fixes this without rewriting
-    the font program. Relies on pyHanko internals; pinned and tested.
+    the font program. Relies on pyHanko internals, all reached through `_pyhanko_seam.py`
+    (pinned and tested; docs/decisions/0005-shared-font-engine.md).
 
     With ``shared`` (a pre-cut TrueType font, :class:`_OpenFont`) the engine is built from the
     process-wide parsed font instead of opening it again: the same attributes GlyphAccumulator's
@@ -95,67 +97,40 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
         else:
             if font_program is None or args:
                 raise ValueError("a shared font engine embeds its pre-cut font as it is: keywords and font_program")
-            self._init_shared(shared, kwargs["writer"], kwargs.get("obj_stream"))
-        if font_program is not None and isinstance(self.cidfont_obj, CIDFontType2):
+            self.init_from_parsed(
+                kwargs["writer"],
+                kwargs.get("obj_stream"),
+                ps_name=shared.ps_name,
+                tt=shared.tt,
+                hb_font=shared.hb_font,
+                units_per_em=shared.units_per_em,
+                glyph_set=shared.glyph_set,
+            )
+        if font_program is not None and self.is_truetype:
             # The font is already cut to the stamp's characters (Sealer._stamp_font): embed it as it
             # is instead of subsetting and re-serialising it for every seal (~5 ms per seal).
-            self._subset_created = True
-            cidfont = self.cidfont_obj
 
-            def set_font_file(writer: BasePdfFileWriter) -> Any:
+            def program() -> StreamObject:
                 if shared is not None:
-                    stream = shared.program()
-                else:
-                    stream = StreamObject(stream_data=font_program)
-                    stream.compress()
-                ref = writer.add_object(stream)
-                cidfont._font_descriptor[pdf_name("/FontFile2")] = ref
-                return ref
+                    return shared.program()
+                stream = StreamObject(stream_data=font_program)
+                stream.compress()
+                return stream
 
-            cidfont.set_font_file = set_font_file  # type: ignore[method-assign]
+            self.embed_font_program_as_is(program)
         upem = self.units_per_em
-        self._width_scale = 1000 / upem
+        self.width_scale = 1000 / upem  # the widths pyHanko reads are recorded in PDF glyph units
         if upem == 1000:
             return
         if shared is None:
             self.hb_font.scale = (1000, 1000)  # the shared font is scaled once, when opened
         self.units_per_em = 1000
-        descriptor = self.cidfont_obj._font_descriptor
+        descriptor = self.font_descriptor
         for key in ("/Ascent", "/Descent", "/CapHeight"):
-            descriptor[key] = NumberObject(round(int(descriptor[key]) * self._width_scale))
+            descriptor[key] = NumberObject(round(int(descriptor[key]) * self.width_scale))
         descriptor["/FontBBox"] = ArrayObject(
-            [NumberObject(round(int(v) * self._width_scale)) for v in descriptor["/FontBBox"]]
+            [NumberObject(round(int(v) * self.width_scale)) for v in descriptor["/FontBBox"]]
         )
-
-    def _init_shared(self, shared: _OpenFont, writer: BasePdfFileWriter, obj_stream: Any) -> None:
-        """GlyphAccumulator.__init__ (pyHanko 0.38) for a TrueType font, minus opening the font."""
-        FontEngine.__init__(self, writer, shared.ps_name, embedded_subset=True, obj_stream=obj_stream, font_size=1)
-        self.hb_font = shared.hb_font
-        self.tt = shared.tt
-        self._font_ref = writer.allocate_placeholder()
-        self.cff_charset = None
-        self.use_raw_gids = True
-        self.cidfont_obj = CIDFontType2(shared.tt, shared.ps_name, self.subset_prefix)
-        self.features = None
-        self.units_per_em = shared.units_per_em
-        self._glyphs: dict[int, tuple[int, int]] = {}
-        self._glyph_set = shared.glyph_set
-        self._cid_to_unicode: dict[int, str] = {}
-        self._GlyphAccumulator__reverse_cmap = None
-        self.ot_language_tag = None
-        self.ot_script_tag = None
-        self.writing_direction = None
-        self.bcp47_lang_code = None
-        self._subset_created = self._write_prepared = False
-
-    def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
-        cached = self._glyphs.get(glyph_id)
-        if cached is not None:
-            return cached
-        cid, width = super()._get_cid_and_width(glyph_id)
-        result = (cid, round(width * self._width_scale))
-        self._glyphs[glyph_id] = result
-        return result
 
     def shape(self, txt: str, with_actual_text: bool = True) -> ShapeResult:
         shared = self._shared
@@ -169,18 +144,19 @@ class _PdfUnitsGlyphAccumulator(GlyphAccumulator):
                     # pyHanko's ToUnicode fallback for multi-glyph clusters never overwrites an
                     # entry, which replaying remembered entries could: shape such text anew.
                     return super().shape(txt, with_actual_text)
-                mine = self._glyphs, self._cid_to_unicode
-                self._glyphs, self._cid_to_unicode = {}, {}  # learn exactly what this text uses
+                mine = self.glyph_records
+                self.glyph_records = {}, {}  # learn exactly what this text uses
                 try:
-                    known = (super().shape(txt, with_actual_text), self._glyphs, self._cid_to_unicode)
+                    known = (super().shape(txt, with_actual_text), *self.glyph_records)
                 finally:
-                    self._glyphs, self._cid_to_unicode = mine
+                    self.glyph_records = mine
                 if len(shared.shapes) >= shared.MAX_SHAPES:
                     shared.shapes.clear()
                 shared.shapes[key] = known
         result, glyphs, to_unicode = known
-        self._glyphs.update(glyphs)
-        self._cid_to_unicode.update(to_unicode)
+        recorded_glyphs, recorded_text = self.glyph_records
+        recorded_glyphs.update(glyphs)
+        recorded_text.update(to_unicode)
         return result
 
     def _one_glyph_per_cluster(self, txt: str) -> bool:
@@ -269,7 +245,7 @@ def _star(cx: float, cy: float, r: float) -> bytes:
     return b" ".join(ops) + b" h f"
 
 
-class SealStamp(BaseStamp):
+class SealStamp(ContentStamp):
     """Renders a :class:`SealStampStyle` into the signature widget's box."""
 
     style: SealStampStyle
@@ -277,7 +253,7 @@ class SealStamp(BaseStamp):
     def _engine(self) -> FontEngine:
         if self.style.font is None:
             raise ValueError("SealStampStyle.font is required")
-        engine = self.style.font.create_font_engine(self._ensure_writer)
+        engine = self.style.font.create_font_engine(self.target_writer)
         self.set_resource(ResourceType.FONT, pdf_name(_FONT_RESOURCE), engine.as_resource())
         return engine
 
@@ -324,7 +300,7 @@ class SealStamp(BaseStamp):
             ops.append(self._text(engine, ch, size, (cos_p, sin_p, -sin_p, cos_p, x, y)))
         return b" ".join(ops)
 
-    def _render_inner_content(self) -> list[bytes]:
+    def inner_content(self) -> list[bytes]:
         style = self.style
         w, h = float(self.box.width), float(self.box.height)
         d = min(w, h)

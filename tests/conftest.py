@@ -329,3 +329,27 @@ def api(seeded: Any, issuer_keys: tuple[bytes, bytes]) -> Api:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- the fast subset (`pytest -m fast`, CONTRIBUTING.md) -------------------------------------------
+# Every unit test, plus an e2e core of the schema-wide checks (declared access rules, atomicity,
+# request counts, probing) at ~15 s of CPU: ~40 s of CPU in all, measured in CONTRIBUTING.md.
+# Slow-marked tests are never fast. A file named here must exist (a rename would silently drop it).
+FAST_E2E = (
+    "test_permissions.py",
+    "test_atomicity.py",
+    "test_request_counts.py",
+    "test_probing.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    e2e = ROOT / "tests" / "e2e"
+    missing = [name for name in FAST_E2E if not (e2e / name).is_file()]
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py FAST_E2E names missing files: {missing}")
+    for item in items:
+        path = item.path.relative_to(ROOT / "tests")
+        core = path.parts[0] == "unit" or (path.parts[0] == "e2e" and path.name in FAST_E2E)
+        if core and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.fast)

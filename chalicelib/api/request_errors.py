@@ -36,6 +36,8 @@ from graphql.language import Visitor
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
+from chalicelib.api._strawberry_seam import requested_operation_name
+
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 OPERATION_NAME_REQUIRED = "OPERATION_NAME_REQUIRED"
@@ -72,7 +74,7 @@ class RequestErrorCodes(SchemaExtension):
         if document is None or context.pre_execution_errors:
             return
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        if len(operations) > 1 and context._provided_operation_name is None:
+        if len(operations) > 1 and requested_operation_name(context) is None:
             raise GraphQLError(
                 "文档包含多个操作,请用 operationName 指定要执行的一个",
                 extensions={"code": OPERATION_NAME_REQUIRED},

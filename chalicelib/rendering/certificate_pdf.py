@@ -215,6 +215,7 @@ def _font() -> _Font:
 
             from signing.font import load_font
 
+            from ._reportlab_seam import face_code_points
             from .reportlab_tuning import configure_reportlab, keep_tables
 
             configure_reportlab()
@@ -223,7 +224,7 @@ def _font() -> _Font:
             tt = TTFont(name, io.BytesIO(data))
             keep_tables(tt.face)
             pdfmetrics.registerFont(tt)
-            font = _Font(name=name, path=path, cmap=frozenset(tt.face.charToGlyph))
+            font = _Font(name=name, path=path, cmap=face_code_points(tt.face))
             _fonts[path] = font
     return font
 

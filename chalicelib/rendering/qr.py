@@ -7,8 +7,9 @@ of Python ints, each of the eight masks is one XOR per row, and the penalty (`qr
 on row and column strings. What stays `qrcode`'s: the split into numeric / alphanumeric / byte
 segments (`optimal_data_chunks`), the capacity and block tables, the mask patterns, and the
 function patterns (finders, timing, alignment, format and version information are drawn by its
-own `setup_*` methods into a blank grid once per version). Tests check the version, codewords,
-every mask's score and the matrix are `qrcode`'s, and that every block's error correction
+own `setup_*` methods into a blank grid once per version); these are `qrcode` internals, reached
+only through `_qrcode_seam.py` (pinned; docs/decisions/0004-hand-written-qr-encoder.md). Tests
+check the version, codewords, every mask's score and the matrix are `qrcode`'s, and that every block's error correction
 checks out (zero syndromes). One difference: `qrcode` 8.2 fails (``glog(0)``) on a data block of
 all zero bytes, e.g. a URL ending in ~100 zeros; this encoder gives the correct code.
 
@@ -22,6 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+
+from . import _qrcode_seam as qrcode_seam
 
 __all__ = ["qr_matrix", "qr_penalty"]
 
@@ -72,30 +75,6 @@ class _Layout:
     order: tuple[tuple[int, int], ...]
 
 
-def _blank(version: int) -> object:
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    qr = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=0)
-    qr.modules_count = size = version * 4 + 17
-    qr.modules = [[None] * size for _ in range(size)]
-    qr.setup_position_probe_pattern(0, 0)
-    qr.setup_position_probe_pattern(size - 7, 0)
-    qr.setup_position_probe_pattern(0, size - 7)
-    qr.setup_position_adjust_pattern()
-    qr.setup_timing_pattern()
-    return qr
-
-
-def _function_grid(version: int, *, scoring: bool, mask: int) -> list[list[bool | None]]:
-    """qrcode's own function patterns (its makeImpl minus the data); None marks a data module."""
-    qr: object = _blank(version)
-    qr.setup_type_info(scoring, mask)  # type: ignore[attr-defined]
-    if version >= 7:
-        qr.setup_type_number(scoring)  # type: ignore[attr-defined]
-    return qr.modules  # type: ignore[attr-defined, no-any-return]
-
-
 def _row_bits(grid: Sequence[Sequence[bool | None]]) -> tuple[int, ...]:
     return tuple(int("".join("1" if m else "0" for m in row), 2) for row in grid)
 
@@ -123,15 +102,13 @@ def _placement_order(grid: Sequence[Sequence[bool | None]]) -> list[tuple[int, i
 
 @cache
 def _layout(version: int) -> _Layout:
-    from qrcode.util import mask_func
-
-    scoring = _function_grid(version, scoring=True, mask=0)
+    scoring = qrcode_seam.function_grid(version, scoring=True, mask=0)
     size = len(scoring)
     positions = _placement_order(scoring)
     mask_rows = []
     for mask in range(8):
         inverted = [0] * size
-        test = mask_func(mask)
+        test = qrcode_seam.mask_test(mask)
         for r, c in positions:
             if test(r, c):
                 inverted[r] |= 1 << (size - 1 - c)
@@ -139,7 +116,7 @@ def _layout(version: int) -> _Layout:
     return _Layout(
         size=size,
         scoring_rows=_row_bits(scoring),
-        final_rows=tuple(_row_bits(_function_grid(version, scoring=False, mask=m)) for m in range(8)),
+        final_rows=tuple(_row_bits(qrcode_seam.function_grid(version, scoring=False, mask=m)) for m in range(8)),
         mask_rows=tuple(mask_rows),
         order=tuple((r, 1 << (size - 1 - c)) for r, c in positions),
     )
@@ -190,21 +167,20 @@ def _error_correction(block: bytes, ec_count: int) -> list[int]:
 
 
 _NUMBER_BITS = {3: 10, 2: 7, 1: 4}
+_ALPHA_NUM = qrcode_seam.ALPHA_NUM
 
 
 def _segment_bits(mode: int, data: bytes) -> str:
     """A segment's payload as a bit string (qrcode's QRData.write)."""
-    from qrcode.util import ALPHA_NUM, MODE_ALPHA_NUM, MODE_NUMBER
-
-    if mode == MODE_NUMBER:
+    if mode == qrcode_seam.MODE_NUMBER:
         groups = (data[i : i + 3] for i in range(0, len(data), 3))
         return "".join(format(int(g), f"0{_NUMBER_BITS[len(g)]}b") for g in groups)
-    if mode == MODE_ALPHA_NUM:
+    if mode == qrcode_seam.MODE_ALPHA_NUM:
         pairs = (data[i : i + 2] for i in range(0, len(data), 2))
         return "".join(
-            format(ALPHA_NUM.find(p[:1]) * 45 + ALPHA_NUM.find(p[1:]), "011b")
+            format(_ALPHA_NUM.find(p[:1]) * 45 + _ALPHA_NUM.find(p[1:]), "011b")
             if len(p) == 2
-            else format(ALPHA_NUM.find(p), "06b")
+            else format(_ALPHA_NUM.find(p), "06b")
             for p in pairs
         )
     return format(int.from_bytes(data, "big"), f"0{len(data) * 8}b") if data else ""
@@ -217,32 +193,28 @@ def _codewords(url: str) -> tuple[int, bytes]:
     bit-by-bit buffer and polynomial objects."""
     from bisect import bisect_left
 
-    from qrcode.base import rs_blocks
-    from qrcode.constants import ERROR_CORRECT_M
-    from qrcode.exceptions import DataOverflowError
-    from qrcode.util import BIT_LIMIT_TABLE, mode_sizes_for_version, optimal_data_chunks
-
-    segments = [(chunk.mode, chunk.data) for chunk in optimal_data_chunks(url.encode("ascii"), minimum=20)]
+    segments = qrcode_seam.data_segments(url.encode("ascii"))
     payloads = [_segment_bits(mode, data) for mode, data in segments]
 
     def bits_for(version: int) -> str:
-        sizes = mode_sizes_for_version(version)
+        sizes = qrcode_seam.mode_sizes(version)
         return "".join(
             format(mode, "04b") + format(len(data), f"0{sizes[mode]}b") + payload
             for (mode, data), payload in zip(segments, payloads, strict=True)
         )
 
+    limits = qrcode_seam.bit_limits_m()
     version = 1  # qrcode's best_fit: the smallest version whose capacity holds the bits
     while True:
-        fitted = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], len(bits_for(version)), version)
+        fitted = bisect_left(limits, len(bits_for(version)), version)
         if fitted > 40:
-            raise DataOverflowError()
-        if mode_sizes_for_version(fitted) is mode_sizes_for_version(version):
+            raise qrcode_seam.data_overflow()
+        if qrcode_seam.mode_sizes(fitted) is qrcode_seam.mode_sizes(version):
             version = fitted
             break
         version = fitted
-    blocks = rs_blocks(version, ERROR_CORRECT_M)
-    capacity = sum(block.data_count for block in blocks) * 8
+    blocks = qrcode_seam.rs_blocks_m(version)  # (total, data) codewords per block
+    capacity = sum(data_count for _, data_count in blocks) * 8
     bits = bits_for(version)
     bits += "0" * min(capacity - len(bits), 4)  # terminator
     bits += "0" * (-len(bits) % 8)
@@ -250,10 +222,10 @@ def _codewords(url: str) -> tuple[int, bytes]:
     data += bytes([0xEC, 0x11]) * ((capacity // 8 - len(data)) // 2 + 1)
     data = data[: capacity // 8]
     data_blocks, ec_blocks, offset = [], [], 0
-    for block in blocks:
-        data_blocks.append(data[offset : offset + block.data_count])
-        ec_blocks.append(_error_correction(data_blocks[-1], block.total_count - block.data_count))
-        offset += block.data_count
+    for total_count, data_count in blocks:
+        data_blocks.append(data[offset : offset + data_count])
+        ec_blocks.append(_error_correction(data_blocks[-1], total_count - data_count))
+        offset += data_count
     interleaved = bytearray()
     for column in itertools.zip_longest(*data_blocks):
         interleaved.extend(b for b in column if b is not None)

@@ -1,6 +1,7 @@
 """reportlab settings for certificates, made once per process (this renderer is its only user).
 
-Each is measured in bench/certificates.py (bench/README.md) and leaves the drawn page unchanged:
+Each is measured in bench/certificates.py (bench/README.md) and leaves the drawn page unchanged
+(docs/decisions/0006-reportlab-tuning.md):
 
 - **Binary streams**: no ASCII85 on top of Flate (`rl_config.useA85 = 0`). ASCII85 only made each
   certificate ~2% larger.
@@ -11,12 +12,15 @@ Each is measured in bench/certificates.py (bench/README.md) and leaves the drawn
 - **Font tables kept**: reportlab's TrueType face copies the whole `glyf` table (3.5 MB for
   WenQuanYi Micro Hei) out of the font file on every subset, i.e. every certificate. The face
   keeps each table it has copied once (the font never changes), for ~4 MB of memory.
+
+The last two replace reportlab internals: that is done in `_reportlab_seam.py` (pinned, tested).
 """
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
+
+from . import _reportlab_seam as reportlab_seam
 
 __all__ = ["FLATE_LEVEL", "configure_reportlab", "keep_tables"]
 
@@ -26,26 +30,10 @@ FLATE_LEVEL = 1
 def configure_reportlab() -> None:
     """Binary streams and fast Flate for every document reportlab writes in this process
     (idempotent; called before the first certificate is drawn)."""
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfdoc
-
-    class FastFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
-        def encode(self, text: str | bytes) -> bytes:
-            return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
-
-    rl_config.useA85 = 0
-    pdfdoc.PDFZCompress = FastFlate()
+    reportlab_seam.set_ascii85(False)
+    reportlab_seam.set_flate_level(FLATE_LEVEL)
 
 
 def keep_tables(face: Any) -> None:
     """Make a reportlab ``TTFontFace`` copy each table out of the font file once, not per subset."""
-    tables: dict[str, bytes] = {}
-    copy_table = face.get_table
-
-    def get_table(tag: str) -> bytes:
-        data = tables.get(tag)
-        if data is None:
-            data = tables[tag] = copy_table(tag)
-        return data
-
-    face.get_table = get_table
+    reportlab_seam.cache_face_tables(face)

@@ -16,6 +16,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.errors import INVALID_CURSOR, DomainError
 from chalicelib.domain.pages import Page
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 
 MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
@@ -78,7 +79,7 @@ def query_page(
     keyword filter may need a few Queries; they are capped, and the cursor then resumes after
     the last item read, so no match is ever skipped.
     """
-    connection = Record._get_connection()
+    connection = table_connection(Record)
     start = decode_cursor(after, index, hash_value) if after else None
     found: list[tuple[Record, str]] = []
     rounds = MAX_FILTER_ROUNDS if filter_condition is not None else 1

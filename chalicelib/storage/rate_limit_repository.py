@@ -16,6 +16,7 @@ from datetime import datetime
 
 from pynamodb.expressions.operand import Path
 
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import COUNTER_PREFIX
 
@@ -25,7 +26,7 @@ HITS = COUNTER_PREFIX + "hits"
 class RateLimitRepository:
     def hit(self, caller: str, window: str, expires_at: datetime) -> int:
         """Count one request of `caller` in `window`; returns the window's count including it."""
-        response = Record._get_connection().update_item(
+        response = table_connection(Record).update_item(
             f"RATE#{caller}",
             window,
             actions=[

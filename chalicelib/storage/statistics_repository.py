@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.domain.statistics import Delta, Statistics
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import COUNTER_PREFIX, UnitOfWork
 
@@ -51,7 +52,7 @@ class StatisticsRepository:
                 uow.increment(f"STAT#month:{delta.day.isoformat()[:7]}", f"{ident}#{shard}", public)
 
     def _query(self, pk: str, condition: Any) -> list[dict[str, Any]]:
-        connection = Record._get_connection()
+        connection = table_connection(Record)
         items: list[dict[str, Any]] = []
         start: dict[str, Any] | None = None
         while True:

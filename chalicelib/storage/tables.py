@@ -18,6 +18,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import get_settings
+from chalicelib.storage._pynamodb_seam import forget_connection, table_schema
 
 
 class Gsi1(GlobalSecondaryIndex["Record"]):
@@ -80,9 +81,7 @@ def configure(table_name: str, host: str | None, region: str | None = None) -> N
     Record.Meta.host = host
     if region:
         Record.Meta.region = region
-    Record._connection = None
-    Record.gsi1._connection = None  # type: ignore[attr-defined]
-    Record.gsi2._connection = None  # type: ignore[attr-defined]
+    forget_connection(Record)  # the indexes query through the model's connection
 
 
 def create_table(wait: bool = True) -> bool:
@@ -95,7 +94,7 @@ def create_table(wait: bool = True) -> bool:
 
 def cloudformation_resource() -> dict[str, Any]:
     """The table as an `AWS::DynamoDB::Table` resource, derived from the model's own schema."""
-    schema = Record._get_schema()
+    schema = table_schema(Record)
     indexes = [
         {
             "IndexName": index["index_name"],

@@ -19,6 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import CONFLICT, DomainError
 from chalicelib.domain.transaction_budget import TRANSACTION_LIMIT
+from chalicelib.storage._pynamodb_seam import client_connection
 from chalicelib.storage.tables import Record
 
 MAX_ITEMS = TRANSACTION_LIMIT  # DynamoDB's limit per TransactWriteItems (domain/transaction_budget.py)
@@ -107,7 +108,7 @@ class UnitOfWork:
             return
         if len(self._ops) > MAX_ITEMS:
             raise ValueError(f"{len(self._ops)} writes exceed one transaction's {MAX_ITEMS}")
-        connection = Record._get_connection().connection
+        connection = client_connection(Record)
         for attempt in range(CONFLICT_RETRIES + 1):
             try:
                 with TransactWrite(connection=connection, client_request_token=token) as tx:

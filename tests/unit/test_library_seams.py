@@ -1,0 +1,384 @@
+"""Upgrade tests for the library seams: the only modules that reach into libraries' private names.
+
+Each seam (signing/_pyhanko_seam.py, chalicelib/rendering/_qrcode_seam.py,
+chalicelib/rendering/_reportlab_seam.py, chalicelib/storage/_pynamodb_seam.py,
+chalicelib/api/_strawberry_seam.py) was checked against one release of its library. These tests
+fail, with a message saying what to re-check, when the installed release is not the pinned one or
+when a private name the seam uses is gone or behaves differently. On an upgrade: read the new
+release's source for the names listed in the seam's docstring, adapt the seam, then move the
+seam's CHECKED_VERSION together with the pin in requirements.txt.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import io
+import re
+import subprocess
+import sys
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from chalicelib.api import _strawberry_seam
+from chalicelib.rendering import _qrcode_seam, _reportlab_seam
+from chalicelib.storage import _pynamodb_seam
+from tests.conftest import ROOT
+
+
+def _pins() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        found = re.fullmatch(r"\s*([A-Za-z0-9._-]+)(?:\[[^]]*\])?==([^\s#;]+).*", line)
+        if found:
+            pins[re.sub(r"[-_.]+", "-", found[1]).lower()] = found[2]
+    return pins
+
+
+def _pyhanko_seam() -> ModuleType:
+    from signing import _pyhanko_seam
+
+    return _pyhanko_seam
+
+
+SEAMS = {
+    "pyhanko": ("signing/_pyhanko_seam.py", _pyhanko_seam),
+    "qrcode": ("chalicelib/rendering/_qrcode_seam.py", lambda: _qrcode_seam),
+    "reportlab": ("chalicelib/rendering/_reportlab_seam.py", lambda: _reportlab_seam),
+    "pynamodb": ("chalicelib/storage/_pynamodb_seam.py", lambda: _pynamodb_seam),
+    "strawberry-graphql": ("chalicelib/api/_strawberry_seam.py", lambda: _strawberry_seam),
+}
+
+
+@pytest.mark.parametrize("distribution", sorted(SEAMS))
+def test_seam_was_checked_against_the_pinned_and_installed_release(distribution: str) -> None:
+    path, load = SEAMS[distribution]
+    checked = load().CHECKED_VERSION
+    pinned = _pins().get(distribution)
+    installed = importlib.metadata.version(distribution)
+    assert pinned == checked, (
+        f"requirements.txt pins {distribution}=={pinned} but {path} was checked against {checked}: "
+        f"re-read the private names {path} lists in the new release, adapt the seam, then set its CHECKED_VERSION"
+    )
+    assert installed == checked, (
+        f"{distribution} {installed} is installed but {path} was checked against {checked}: "
+        "run scripts/bootstrap (or re-check the seam for the new release)"
+    )
+
+
+def _shape(where: str, condition: bool, what: str) -> None:
+    assert condition, f"{where}: {what} (a library upgrade changed an internal the seam relies on)"
+
+
+# --- qrcode ------------------------------------------------------------------------------------
+
+
+def test_qrcode_internals_have_the_shape_the_seam_assumes() -> None:
+    import qrcode
+    import qrcode.util
+
+    where = "chalicelib/rendering/_qrcode_seam.py"
+    for name in (
+        "setup_position_probe_pattern",
+        "setup_position_adjust_pattern",
+        "setup_timing_pattern",
+        "setup_type_info",
+        "setup_type_number",
+    ):
+        _shape(where, callable(getattr(qrcode.QRCode, name, None)), f"QRCode.{name} is gone")
+    _shape(
+        where,
+        list(inspect.signature(qrcode.QRCode.setup_type_info).parameters) == ["self", "test", "mask_pattern"],
+        "QRCode.setup_type_info(test, mask_pattern) changed its parameters",
+    )
+    _shape(where, qrcode.util.ALPHA_NUM == _qrcode_seam.ALPHA_NUM, "qrcode.util.ALPHA_NUM changed")
+    _shape(where, qrcode.util.MODE_NUMBER == _qrcode_seam.MODE_NUMBER, "qrcode.util.MODE_NUMBER changed")
+    _shape(where, qrcode.util.MODE_ALPHA_NUM == _qrcode_seam.MODE_ALPHA_NUM, "qrcode.util.MODE_ALPHA_NUM changed")
+
+
+def test_qrcode_seam_answers_as_iso_18004_says() -> None:
+    where = "chalicelib/rendering/_qrcode_seam.py"
+    grid = _qrcode_seam.function_grid(1, scoring=False, mask=0)
+    _shape(where, len(grid) == 21 and all(len(row) == 21 for row in grid), "a version 1 grid is not 21x21")
+    finder = [row[:7] for row in grid[:7]]
+    _shape(where, finder[0] == [True] * 7 and finder[3][2:5] == [True] * 3, "the finder pattern is not drawn")
+    _shape(where, any(m is None for row in grid for m in row), "data modules are not left None")
+    _shape(where, grid[8][0] is not None, "the format information is not drawn")
+    scoring = _qrcode_seam.function_grid(7, scoring=True, mask=0)
+    _shape(where, len(scoring) == 45, "a version 7 grid is not 45x45")
+    _shape(where, _qrcode_seam.bit_limits_m()[1] == 16 * 8, "version 1-M does not hold 16 data bytes")
+    _shape(where, _qrcode_seam.rs_blocks_m(1) == [(26, 16)], "version 1-M is not one block of 26/16 codewords")
+    _shape(where, _qrcode_seam.rs_blocks_m(5) == [(67, 43), (67, 43)], "version 5-M is not two blocks of 67/43")
+    _shape(where, _qrcode_seam.mode_sizes(1) is _qrcode_seam.mode_sizes(9), "versions 1-9 share no size table")
+    _shape(where, _qrcode_seam.mode_sizes(1)[_qrcode_seam.MODE_NUMBER] == 10, "numeric count field is not 10 bits")
+    _shape(where, _qrcode_seam.mask_test(0)(0, 0) and not _qrcode_seam.mask_test(0)(0, 1), "mask 0 is not (r+c)%2")
+    data = b"HTTPS://A.CN/V/" + b"1234567890" * 3
+    segments = _qrcode_seam.data_segments(data)
+    _shape(where, b"".join(d for _, d in segments) == data, "the segments do not add up to the data")
+    _shape(where, (_qrcode_seam.MODE_NUMBER, b"1234567890" * 3) in segments, "a long digit run is no numeric segment")
+    _shape(where, type(_qrcode_seam.data_overflow()).__name__ == "DataOverflowError", "DataOverflowError moved")
+
+
+# --- reportlab ---------------------------------------------------------------------------------
+
+_FLATE = """
+import io, re, zlib
+from chalicelib.rendering import _reportlab_seam as seam
+seam.set_ascii85(False)
+seam.set_flate_level({level})
+from reportlab.pdfgen.canvas import Canvas
+buf = io.BytesIO()
+c = Canvas(buf, invariant=1, pageCompression=1)
+c.drawString(72, 720, "seam " * 40)
+c.showPage(); c.save()
+raw = re.search(rb"stream\\r?\\n(.*?)endstream", buf.getvalue(), re.S)[1].rstrip(b"\\r\\n")
+print(raw == zlib.compress(zlib.decompress(raw), {level}), b"ASCII85" in buf.getvalue())
+"""
+
+
+def test_reportlab_compresses_with_the_flate_filter_the_seam_replaces() -> None:
+    """In a second interpreter (the setting is process-wide): after the seam sets level 0 (stored,
+    unmistakable), the page stream is exactly zlib level 0, without ASCII85."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    where = "chalicelib/rendering/_reportlab_seam.py"
+    _shape(where, hasattr(rl_config, "useA85"), "rl_config.useA85 is gone")
+    _shape(where, isinstance(pdfdoc.PDFZCompress, pdfdoc.PDFStreamFilterZCompress), "pdfdoc.PDFZCompress moved")
+    result = subprocess.run(
+        [sys.executable, "-c", _FLATE.format(level=0)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    _shape(where, result.stdout.split() == ["True", "False"], f"streams are not written through it: {result.stdout}")
+
+
+def test_reportlab_face_keeps_tables_once_cached() -> None:
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+
+    from signing.font import load_font
+
+    where = "chalicelib/rendering/_reportlab_seam.py"
+    _shape(where, list(inspect.signature(TTFontFace.get_table).parameters) == ["self", "tag"], "get_table(tag) changed")
+    face = TTFont("SeamCheck", io.BytesIO(load_font()[1])).face
+    stock = face.get_table("glyf")
+    _shape(where, stock is not face.get_table("glyf"), "get_table no longer copies (the cache may be moot)")
+    _reportlab_seam.cache_face_tables(face)
+    first = face.get_table("glyf")
+    _shape(where, first == stock and first is face.get_table("glyf"), "the face does not keep its tables")
+    _shape(where, ord("行") in _reportlab_seam.face_code_points(face), "TTFontFace.charToGlyph is no code point map")
+
+
+# --- pyHanko -----------------------------------------------------------------------------------
+
+
+def _font_bytes() -> bytes:
+    from signing.font import cut_font, load_font
+
+    return cut_font(load_font()[1], "行政审批专用章XY")
+
+
+def test_pyhanko_internals_have_the_shape_the_seam_assumes() -> None:
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.font import opentype
+    from pyhanko.stamp.base import BaseStamp
+
+    where = "signing/_pyhanko_seam.py"
+    _shape(where, callable(getattr(opentype, "_read_ps_name", None)), "opentype._read_ps_name is gone")
+    _shape(
+        where,
+        list(inspect.signature(opentype.GlyphAccumulator.__init__).parameters)
+        == [
+            "self",
+            "writer",
+            "font_handle",
+            "font_size",
+            "features",
+            "ot_language_tag",
+            "ot_script_tag",
+            "writing_direction",
+            "bcp47_lang_code",
+            "obj_stream",
+        ],
+        "GlyphAccumulator.__init__ changed its parameters: init_from_parsed copies it",
+    )
+    _shape(
+        where,
+        list(inspect.signature(opentype.GlyphAccumulator._get_cid_and_width).parameters) == ["self", "glyph_id"],
+        "GlyphAccumulator._get_cid_and_width(glyph_id) changed",
+    )
+    _shape(
+        where, "self._subset_created" in inspect.getsource(opentype.GlyphAccumulator.prepare_write), "no subset flag"
+    )
+    _shape(where, "_render_inner_content()" in inspect.getsource(BaseStamp.render), "BaseStamp.render lost its hook")
+    _shape(where, isinstance(inspect.getattr_static(PdfContent, "_ensure_writer"), property), "_ensure_writer moved")
+
+
+def test_pyhanko_engine_from_a_parsed_font_has_the_constructors_state() -> None:
+    """init_from_parsed sets exactly the attributes GlyphAccumulator.__init__ sets."""
+    import uharfbuzz as hb
+    from fontTools import ttLib
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    seam = _pyhanko_seam()
+    data = _font_bytes()
+    own = GlyphAccumulator(PdfFileWriter(), io.BytesIO(data), font_size=1)
+    tt = ttLib.TTFont(io.BytesIO(data))
+    parsed = seam.SeamGlyphAccumulator.__new__(seam.SeamGlyphAccumulator)
+    parsed.init_from_parsed(
+        PdfFileWriter(),
+        None,
+        ps_name=seam.read_ps_name(tt),
+        tt=tt,
+        hb_font=hb.Font(hb.Face(data)),
+        units_per_em=int(tt["head"].unitsPerEm),
+        glyph_set=tt.getGlyphSet(preferCFF=True),
+    )
+    missing, extra = set(vars(own)) - set(vars(parsed)), set(vars(parsed)) - set(vars(own))
+    _shape("signing/_pyhanko_seam.py", not missing and not extra, f"constructor state differs: {missing=} {extra=}")
+    _shape(
+        "signing/_pyhanko_seam.py", seam.font_descriptor(own.cidfont_obj)["/Type"] == "/FontDescriptor", "no descriptor"
+    )
+
+
+def test_pyhanko_still_writes_glyph_widths_in_font_units() -> None:
+    """The bug the seam works around (docs/decisions/0005-shared-font-engine.md): for a font with
+    2048 units per em pyHanko records the raw advance. Once pyHanko converts it to 1/1000 em
+    itself, this fails: drop the scaling from the seam and stamp.py, or widths are scaled twice."""
+    from fontTools import ttLib
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    data = _font_bytes()
+    tt = ttLib.TTFont(io.BytesIO(data))
+    upem = int(tt["head"].unitsPerEm)
+    if upem == 1000:
+        pytest.skip("the installed seal font has 1000 units per em: the bug does not show with it")
+    glyph = tt.getBestCmap()[ord("行")]
+    advance = tt["hmtx"][glyph][0]
+    engine = GlyphAccumulator(PdfFileWriter(), io.BytesIO(data), font_size=1)
+    _, width = engine._get_cid_and_width(tt.getGlyphID(glyph))
+    assert width == advance, (
+        f"pyHanko now records {width} for an advance of {advance} font units ({upem} per em): "
+        "it converts widths itself, so signing/_pyhanko_seam.py and signing/stamp.py must stop scaling them"
+    )
+
+
+def test_pyhanko_engine_embeds_the_given_program_and_scales_widths() -> None:
+    from fontTools import ttLib
+    from pyhanko.pdf_utils.generic import StreamObject
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    seam = _pyhanko_seam()
+    data = _font_bytes()
+    writer = PdfFileWriter()
+    engine = seam.SeamGlyphAccumulator(writer, io.BytesIO(data), font_size=1)
+    upem = int(ttLib.TTFont(io.BytesIO(data))["head"].unitsPerEm)
+    engine.width_scale = 1000 / upem
+    program = StreamObject(stream_data=b"PROGRAM")
+    engine.embed_font_program_as_is(lambda: program)
+    engine.shape("行政")
+    glyphs, to_unicode = engine.glyph_records
+    _shape("signing/_pyhanko_seam.py", sorted(to_unicode.values()) == ["政", "行"], "no ToUnicode records")
+    _shape(
+        "signing/_pyhanko_seam.py", all(0 < w <= 1000 for _, w in glyphs.values()), f"widths not in 1/1000 em: {glyphs}"
+    )
+    engine.prepare_write()
+    embedded = engine.font_descriptor["/FontFile2"].get_object()
+    _shape("signing/_pyhanko_seam.py", embedded.data == b"PROGRAM", "prepare_write did not embed the given program")
+
+
+def test_pyhanko_stamp_renders_the_content_stamps_content() -> None:
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+    from pyhanko.stamp.base import BaseStampStyle
+
+    seam = _pyhanko_seam()
+
+    class Probe(seam.ContentStamp):  # type: ignore[misc, name-defined]
+        def inner_content(self) -> list[bytes]:
+            return [b"0 0 1 1 re f", bytes(str(self.target_writer is writer), "ascii")]
+
+    writer = PdfFileWriter()
+    stamp: Any = Probe(writer=writer, style=BaseStampStyle(border_width=0), box=layout.BoxConstraints(10, 10))
+    _shape("signing/_pyhanko_seam.py", b"0 0 1 1 re f True" in stamp.render(), "render() skips inner_content")
+
+
+# --- PynamoDB ----------------------------------------------------------------------------------
+
+
+def test_pynamodb_internals_have_the_shape_the_seam_assumes() -> None:
+    from pynamodb.connection.base import Connection
+    from pynamodb.connection.table import TableConnection
+    from pynamodb.indexes import GlobalSecondaryIndex, Index
+    from pynamodb.models import Model
+
+    from chalicelib.storage.tables import Record
+
+    where = "chalicelib/storage/_pynamodb_seam.py"
+    _shape(
+        where,
+        list(inspect.signature(Connection._make_api_call).parameters) == ["self", "operation_name", "operation_kwargs"],
+        "Connection._make_api_call(operation_name, operation_kwargs) changed",
+    )
+    _shape(where, "_connection" in vars(Model), "Model._connection (the cached table connection) is gone")
+    _shape(
+        where,
+        not any("_connection" in vars(cls) for cls in (Index, GlobalSecondaryIndex)),
+        "indexes now cache a connection of their own: forget_connection must drop theirs too",
+    )
+    _shape(where, "self._model.query" in inspect.getsource(Index.query), "indexes no longer query through the model")
+    connection = _pynamodb_seam.table_connection(Record)
+    _shape(where, isinstance(connection, TableConnection), "Model._get_connection is no TableConnection")
+    _shape(where, isinstance(_pynamodb_seam.client_connection(Record), Connection), "no low-level Connection under it")
+    _pynamodb_seam.forget_connection(Record)
+    _shape(where, _pynamodb_seam.table_connection(Record) is not connection, "dropping _connection does not reconnect")
+    schema = _pynamodb_seam.table_schema(Record)
+    _shape(
+        where,
+        {"attribute_definitions", "key_schema", "global_secondary_indexes"} <= set(schema)
+        and {"index_name", "key_schema", "projection"} <= set(schema["global_secondary_indexes"][0]),
+        f"Model._get_schema() changed shape: {sorted(schema)}",
+    )
+
+
+def test_pynamodb_wrapped_api_calls_see_every_request_and_restore_the_original() -> None:
+    from pynamodb.connection.base import Connection
+
+    original = Connection._make_api_call
+    seen: list[str] = []
+
+    def wrap(call: _pynamodb_seam.ApiCall) -> _pynamodb_seam.ApiCall:
+        def counted(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+            seen.append(operation_name)
+            raise RuntimeError("no network in this test")
+
+        return counted
+
+    with _pynamodb_seam.wrapped_api_calls(wrap), pytest.raises(RuntimeError):
+        Connection(region="cn-north-1").describe_table("uap-seam-check")
+    assert Connection._make_api_call is original
+    _shape("chalicelib/storage/_pynamodb_seam.py", seen == ["DescribeTable"], f"requests bypass it: {seen}")
+
+
+# --- strawberry --------------------------------------------------------------------------------
+
+
+def test_strawberry_execution_context_keeps_the_requested_operation_name() -> None:
+    import strawberry
+    from graphql import OperationType
+    from strawberry.types import ExecutionContext
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    schema = strawberry.Schema(query=Query)
+    query = "query A { ok } query B { ok }"
+    named = ExecutionContext(query, schema, [OperationType.QUERY], provided_operation_name="B")
+    unnamed = ExecutionContext(query, schema, [OperationType.QUERY])
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, _strawberry_seam.requested_operation_name(named) == "B", "the requested name is not kept")
+    _shape(where, _strawberry_seam.requested_operation_name(unnamed) is None, "an unnamed request reads as named")
