@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from chalicelib.services.local_tuning import TuningService
     from chalicelib.services.organisation import OrganisationService
     from chalicelib.services.oversight import OversightService
+    from chalicelib.services.public_limits import PublicLimit
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
@@ -198,6 +199,13 @@ class RequestContext:
         from chalicelib.services.public_progress import PublicProgressService
 
         return PublicProgressService(self.application_repository, self.settings.public_lookups_per_minute)
+
+    @cached_property
+    def public_limit(self) -> PublicLimit:
+        """Per-caller limit on public certificate verification (GraphQL and `POST /verify`)."""
+        from chalicelib.services.public_limits import PublicLimit
+
+        return PublicLimit(self.settings.public_lookups_per_minute)
 
     # --- result push and inspections (审管联动, seed 002) ---------------------------------------
     @cached_property

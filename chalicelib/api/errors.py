@@ -62,6 +62,7 @@ class DomainErrorCodes(SchemaExtension):
             if isinstance(original, DomainError) and not error.extensions:
                 first = original.violations[0]
                 error.extensions = {"code": first.code, "field": first.field}
+                error.message = "；".join(v.message for v in original.violations)  # the code is in extensions
 
 
 def should_mask_error(error: GraphQLError) -> bool:

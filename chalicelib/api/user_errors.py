@@ -11,6 +11,7 @@ import strawberry
 
 from chalicelib.api.errors import ApiError
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.text import INVALID_CHARACTERS
 
 T = TypeVar("T")
 
@@ -20,8 +21,10 @@ class UserErrorType(Protocol):
 
 
 def code_enum(name: str, codes: Iterable[str], description: str) -> Any:
-    """A GraphQL enum of English error codes (the API's contract for clients)."""
-    members = {c: c for c in sorted(set(codes))}
+    """A GraphQL enum of English error codes (the API's contract for clients). Every enum also
+    holds INVALID_CHARACTERS: the shared text rules (chalicelib/domain/text.py) apply to any input
+    a person reads, whichever domain takes it."""
+    members = {c: c for c in sorted({*codes, INVALID_CHARACTERS})}
     return strawberry.enum(Enum(name, members), description=description)  # type: ignore[call-overload]
 
 

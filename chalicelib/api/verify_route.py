@@ -55,11 +55,15 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
         code = dvu.VerificationUploadCode.USE_PRESIGNED_UPLOAD
         body = {"code": code, "message": dvu.USE_PRESIGNED_MESSAGE, "maxBytes": dvu.DIRECT_MAX_BYTES}
         return _json(413, {"error": {**body, "presignedUpload": "certificateVerificationUploadCreate"}})
-    context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
+    source = (request.context or {}).get("identity", {}).get("sourceIp") or "unknown"
+    context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings(), caller_key=f"ip:{source}")
     try:
-        check = context.certificates.verify_upload(
-            pdf, "rest-upload", request.context.get("identity", {}).get("sourceIp", "anonymous")
-        )
+        context.public_limit.count("verify-pdf", context.caller_key)
+    except DomainError as error:
+        first = error.violations[0]
+        return _json(429, {"error": {"code": first.code, "message": first.message}})
+    try:
+        check = context.certificates.verify_upload(pdf, "rest-upload", source)
     except DomainError as error:
         first = error.violations[0]
         return _json(400, {"error": {"code": first.code, "message": first.message}})

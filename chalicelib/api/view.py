@@ -96,6 +96,25 @@ def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+def _lone_surrogate(value: Any) -> bool:
+    """A string holding half of a UTF-16 pair (JSON allows the escape `\\udc80`; UTF-8 cannot
+    encode it). Stored, it would break every later answer that contains it, so it never gets in."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _parse(request: Request, settings: Settings, media: str) -> dict[str, Any] | Response:
     raw = request.raw_body or b""
     if len(raw) > settings.max_body_bytes:
@@ -112,6 +131,8 @@ def _parse(request: Request, settings: Settings, media: str) -> dict[str, Any] |
         return _error(400, "BATCHING_NOT_SUPPORTED", "不支持批量查询,请逐个发送", media)
     if _too_deep(payload):
         return _error(400, "JSON_TOO_DEEP", f"请求体 JSON 嵌套超过{MAX_JSON_DEPTH}层", media)
+    if _lone_surrogate(payload):
+        return _error(400, "INVALID_UNICODE", "请求中含有无效的 Unicode 字符(孤立的代理项)", media)
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return _error(400, BAD_REQUEST, "请求须包含 query 字符串", media)
     if not payload["query"].strip():

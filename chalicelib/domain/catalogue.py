@@ -40,6 +40,7 @@ from chalicelib.domain.organisation import (
     validate_hierarchy as validate_hierarchy,
 )
 from chalicelib.domain.staff import PostKind, Staff, WindowPost  # noqa: F401  (moved to domain/staff.py; re-exported)
+from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
 
 
 class ItemKind(StrEnum):
@@ -362,10 +363,12 @@ class _Checker:
         self.violations.append(Violation(code, message, field_))
 
     def text(self, field_: str, value: str, label: str, limit: int = MAX_TEXT) -> None:
-        if not value.strip():
+        if not visible(value):
             self.add(field_, CatalogueCode.REQUIRED, f"{label}不能为空")
         elif len(value) > limit:
             self.add(field_, CatalogueCode.TOO_LONG, f"{label}不能超过{limit}个字符")
+        elif problem := character_problem(value, label, multiline=limit > MAX_NAME):
+            self.add(field_, INVALID_CHARACTERS, problem)
 
     def count(self, field_: str, values: tuple[object, ...], label: str, minimum: int) -> None:
         if len(values) < minimum:

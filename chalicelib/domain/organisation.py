@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from chalicelib.domain import text
 from chalicelib.domain.errors import DomainError, Violation
 
 
@@ -245,10 +246,12 @@ def _reason(ctx: OrgContext, out: list[Violation]) -> None:
 
 
 def _text(out: list[Violation], field_: str, value: str, label: str, limit: int, required: bool = True) -> None:
-    if required and not value.strip():
+    if required and not text.visible(value):
         out.append(Violation(OrgCode.REQUIRED, f"{label}不能为空", field_))
     elif len(value) > limit:
         out.append(Violation(OrgCode.TOO_LONG, f"{label}不能超过{limit}个字符", field_))
+    elif problem := text.character_problem(value, label):
+        out.append(Violation(text.INVALID_CHARACTERS, problem, field_))
 
 
 def _phone(out: list[Violation], field_: str, value: str) -> None:

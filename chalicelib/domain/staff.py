@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Role
+from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
 
 MIN_UNIT_YEARS = 2  # seed 004 三(二): 在本单位工作2年以上
 MIN_DEPARTMENT_POSTED = 2  # seed 001 三(一)2: 最少向窗口派驻2名工作人员
@@ -162,10 +163,12 @@ class StaffVersion:
 
 def _text(value: str, field: str, required: bool, violations: list[Violation], label: str) -> str:
     text = value.strip()
-    if required and not text:
+    if required and not visible(text):
         violations.append(Violation(StaffCode.REQUIRED, f"请填写{label}", field))
     elif len(text) > MAX_TEXT:
         violations.append(Violation(StaffCode.TOO_LONG, f"{label}不能超过{MAX_TEXT}个字符", field))
+    elif problem := character_problem(text, label):
+        violations.append(Violation(INVALID_CHARACTERS, problem, field))
     return text
 
 

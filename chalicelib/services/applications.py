@@ -8,6 +8,8 @@ result when retried.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -58,7 +60,12 @@ class MaterialRef:
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
 
 
-_PAST_INTAKE = frozenset({da.State.IN_REVIEW, da.State.REJECTION_REPORTED, da.State.APPROVED, da.State.REJECTED})
+_PAST_INTAKE = frozenset(
+    {da.State.IN_REVIEW, da.State.REJECTION_REPORTED, da.State.APPROVED, da.State.REJECTED, da.State.REVOKED}
+)
+# The bureau of the handling centre sees a case once it is approved, and after a revocation of that
+# approval (告知承诺 found false before issuance) so it knows why no certificate follows.
+_BUREAU_STATES = frozenset({da.State.APPROVED, da.State.REVOKED})
 
 
 def visible_to(case: Application, principal: Principal) -> bool:
@@ -89,7 +96,7 @@ def visible_to(case: Application, principal: Principal) -> bool:
         return True
     return (
         principal.has_any(Role.BUREAU)
-        and case.state is da.State.APPROVED
+        and case.state in _BUREAU_STATES
         and principal.centre_id == case.handling_centre_id
     )
 
@@ -327,7 +334,12 @@ class ApplicationService:
         key: str | None,
         form_data: dict[str, object] | None = None,
     ) -> Application:
-        target = f"{item_code}@{centre_id}:{applicant.id}"
+        # The whole request, not only what it targets: a retry that changed its input is refused
+        # (IDEMPOTENCY_KEY_REUSED) rather than silently answered with the first case.
+        request = json.dumps(
+            [repr(applicant), [repr(m) for m in materials], str(channel), form_data], sort_keys=True, default=str
+        )
+        target = f"{item_code}@{centre_id}:{applicant.id}#{hashlib.sha256(request.encode()).hexdigest()[:16]}"
         earlier = self._remembered(principal, "applicationFile", key, target)
         if earlier is not None:
             return earlier

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from chalicelib.domain import application as da
 from chalicelib.domain import duty as dd
+from chalicelib.domain import organisation as org
 from chalicelib.domain.bulletin import LEADERSHIP_FEED, Bulletin, BulletinKind
 from chalicelib.domain.duty import DutyCode, Shift, ShiftStatus
 from chalicelib.domain.errors import DomainError
@@ -68,6 +69,8 @@ class DutyService:
         department = self.catalogue.get_department(department_id)
         if department is None:
             raise DomainError.one(DutyCode.NOT_FOUND, "部门不存在", "departmentId")
+        if not self._in_scope(principal, department.centre_id):
+            raise DomainError.one(DutyCode.OUTSIDE_SCOPE, "只能为本中心及下级中心的单位排班", "departmentId")
         found = self.staff.get(staff_id)
         head = found[0] if found else None
         is_head = department.head_staff_id == staff_id or bool(head and head.deputy_head)
@@ -87,6 +90,12 @@ class DutyService:
                 raise DomainError.one(DutyCode.OUT_OF_RANGE, "其中有日期已排过该负责人的班", "days") from error
             raise
         return shifts
+
+    def _in_scope(self, principal: Principal, centre_id: str) -> bool:
+        """Scopes follow the organisation (seed 000 一): the caller's centre and the centres below it."""
+        if not principal.centre_id:
+            return False
+        return org.in_subtree(centre_id, principal.centre_id, self.catalogue.all_centres())
 
     def check_in(self, principal: Principal, department_id: str) -> Shift:
         return self._mark(principal, department_id, dd.check_in)
@@ -117,8 +126,13 @@ class DutyService:
         if not principal.has_any(Role.SUPERVISOR, Role.ADMIN) and not own:
             raise DomainError.one(DutyCode.FORBIDDEN, "只能查看本单位的值班登记", "departmentId")
         today = self.today()
+        shifts = self.repo.month(month, department_id)
+        if not own:  # supervisors and administrators: their centre's subtree only (seed 000 一)
+            centres = self.catalogue.all_centres() if shifts else {}
+            root = principal.centre_id or ""
+            shifts = [s for s in shifts if org.in_subtree(s.centre_id, root, centres)]
         by_unit: dict[str, list[tuple[Shift, ShiftStatus]]] = {}
-        for shift in self.repo.month(month, department_id):
+        for shift in shifts:
             by_unit.setdefault(shift.department_id, []).append((shift, shift.status(today)))
         return [UnitRegister(d, sorted(s, key=lambda x: x[0].day)) for d, s in sorted(by_unit.items())]
 
@@ -129,7 +143,7 @@ class DutyService:
         _check_month(month)
         if month >= self.today().isoformat()[:7]:
             raise DomainError.one(DutyCode.OUT_OF_RANGE, "只能通报已结束月份的值班情况", "month")
-        units = [u for u in self.register(principal, month, None) if u.missed]
+        units = [u for u in self.register(principal, month, None) if u.missed]  # the caller's subtree
         if not units:
             raise DomainError.one(DutyCode.NOTHING_MISSED, "该月没有单位负责人缺席值班", "month")
         departments = self.catalogue.departments_by_id(u.department_id for u in units)

@@ -108,7 +108,8 @@ def test_duty_register_and_check_in_cost_constant_requests(api: Api, clock: Cloc
     ddb_calls.reset()
     status, body = api.post({"query": REGISTER, "variables": {"m": "2026-11"}}, token=supervisor)
     assert status == 200 and body["data"]["dutyRegister"][0]["scheduled"] == 4
-    assert ddb_calls.calls == {"Query": 1, "BatchGetItem": 1}
+    # the month's shifts, the hierarchy (a supervisor sees their centre's subtree: seed 000 一), names
+    assert ddb_calls.calls == {"Query": 2, "BatchGetItem": 1}
 
 
 STAFF_CREATE = """mutation($input: StaffCreateInput!) { staffCreate(input: $input) {

@@ -630,8 +630,10 @@ class Application(relay.Node):
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
         page = info.context.application_reads.page_events(self.domain.id, page_size(first), after)
         principal = info.context.principal
+        parties = da.party_labels(self.domain)
         return to_connection(
-            page, lambda e: ApplicationEvent.from_domain(da.shown_event(e, principal.is_staff, principal.subject))
+            page,
+            lambda e: ApplicationEvent.from_domain(da.shown_event(e, principal.is_staff, principal.subject, parties)),
         )
 
     @field(access=AUTHENTICATED, description="Recompute the hash chain of the whole history.")

@@ -30,6 +30,15 @@ def caller(info: Info) -> str:
     return info.context.principal.subject or "anonymous"
 
 
+def _count(info: Info, scope: str, field_: str) -> None:
+    """Public verification counts against the caller's per-minute limit (numbers are sequential
+    and holder names guessable; each verification runs the seal check)."""
+    try:
+        info.context.public_limit.count(scope, info.context.caller_key)
+    except DomainError as error:
+        raise ApiError(error.violations[0].code, error.violations[0].message, field=field_) from None
+
+
 @strawberry.type
 class CertificateQuery:
     @field(
@@ -52,6 +61,7 @@ class CertificateQuery:
             raise ApiError(BAD_REQUEST, "编号、验证码或持证人名称过长", field="number")
         if number and not (holder_name or "").strip():
             raise ApiError(BAD_REQUEST, "按证照编号查验须同时提供持证人名称", field="holderName")
+        _count(info, "verify-lookup", "number")
         service = info.context.certificates
         cert = service.lookup(number=number, code=verification_code)
         if cert is None or (number and cert.holder_name != (holder_name or "").strip()):
@@ -70,6 +80,7 @@ class CertificateQuery:
         description="Verify a PDF (base64, at most 10 MiB) against the seal, the registry and the status.",
     )
     def certificate_verify_upload(self, info: Info, pdf_base64: str) -> UploadVerification:
+        _count(info, "verify-pdf", "pdfBase64")
         if len(pdf_base64) > (MAX_PDF_BYTES * 4) // 3 + 4:
             raise ApiError("PDF_TOO_LARGE", "文件过大", field="pdfBase64")
         try:

@@ -52,11 +52,23 @@ def shown_state(state: State, staff: bool) -> State:
     return State.IN_REVIEW if state is State.REJECTION_REPORTED and not staff else state
 
 
-def shown_event(event: Event, staff: bool, viewer: str | None) -> Event:
-    """Applicants see who acted as a role, not a staff identity, and no unconfirmed refusal."""
+def party_labels(case: Application) -> dict[str, str]:
+    """The case's non-staff parties as an applicant or agent sees them: 申请人 and 代办人."""
+    labels = {case.applicant.id: "申请人"}
+    if case.filed_by_agent:
+        labels[case.filed_by] = "代办人"
+    return labels
+
+
+def shown_event(event: Event, staff: bool, viewer: str | None, parties: dict[str, str] | None = None) -> Event:
+    """Applicants see who acted as a role, not a staff identity, and no unconfirmed refusal: their
+    own actions under their id, the other party's (applicant or agent) as 申请人 / 代办人."""
     if staff:
         return event
-    actor = event.actor if event.actor in {viewer, SYSTEM} else STAFF_LABEL
+    if event.actor in {viewer, SYSTEM}:
+        actor = event.actor
+    else:
+        actor = (parties or {}).get(event.actor, STAFF_LABEL)
     internal = event.action in INTERNAL_ACTIONS
     return replace(
         event,

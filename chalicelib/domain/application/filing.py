@@ -95,7 +95,7 @@ def file(
             raise _fail(Code.NOT_AUTHORISED_AGENT, "代办员未获得申请人授权", "applicant")
     elif applicant.id != who:
         raise _fail(Code.FORBIDDEN, "只能为本人提出申请", "applicant")
-    _text(applicant.name, Code.OUT_OF_RANGE, "申请人姓名不能为空", "applicant.name")
+    _text(applicant.name, Code.OUT_OF_RANGE, "申请人姓名不能为空", "applicant.name", multiline=False)
     _text(applicant.identifier, Code.OUT_OF_RANGE, "申请人证件号码不能为空", "applicant.identifier")
     problems = []
     answers: dict[str, FormValue] = {}

@@ -28,6 +28,7 @@ from chalicelib.domain.emergency_handling import EmergencyCode
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.intake_refusal import RefusalCode
+from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
 
 
 class Code:
@@ -107,12 +108,14 @@ class Transition:
     effects: tuple[Effect, ...] = field(default=())
 
 
-def _text(value: str, code: str, message: str, field_: str) -> str:
+def _text(value: str, code: str, message: str, field_: str, *, multiline: bool = True) -> str:
     value = value.strip()
-    if not value:
+    if not visible(value):
         raise _fail(code, message, field_)
     if len(value) > MAX_TEXT:
         raise _fail(Code.OUT_OF_RANGE, f"内容不能超过{MAX_TEXT}个字符", field_)
+    if problem := character_problem(value, "内容", multiline=multiline):
+        raise _fail(INVALID_CHARACTERS, problem, field_)
     return value
 
 
