@@ -100,6 +100,7 @@ def test_anonymous_lookup_shows_the_masked_staff_free_view(api: Api, monday: Clo
         "departmentName": "舟山市自然资源和规划局",
         "centreName": "舟山市行政审批服务中心",
         "applicantNameMasked": "王*燕",
+        "agentIdentifierMasked": None,  # filed by the applicant, not an agent
         "submittedOn": "2026-11-02",
         "acceptedOn": "2026-11-02",
         "decidedOn": None,
