@@ -9,6 +9,7 @@ request-scoped batch loaders (`info.context.departments` / `centres`) are built 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from chalicelib.domain.catalogue import Centre, Department, ItemVersion, ServiceItem, WindowPost
 from chalicelib.domain.organisation import CentreVersion, DepartmentVersion
@@ -55,6 +56,12 @@ class CatalogueReads:
     def read_departments(self, ids: Iterable[str]) -> dict[str, Department]:
         """Many at once (one BatchGetItem): what the request's department loader calls."""
         return self.catalogue.departments_by_id(ids)
+
+    def read_references(self, ids: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
+        """Centres (`"centre"`) and departments (`"department"`) at once, in one BatchGetItem: what the
+        request's joint reference loader calls."""
+        centres, departments = self.catalogue.references_by_id(ids.get("centre", ()), ids.get("department", ()))
+        return {"centre": centres, "department": departments}
 
     def page_centres(self, first: int, after: str | None) -> Page[Centre]:
         return self.catalogue.centres_page(first, after)

@@ -159,6 +159,23 @@ class CatalogueRepository:
     def centres_by_id(self, ids: Iterable[str]) -> dict[str, Centre]:
         return self._batch_get([(f"CENTRE#{i}", HEAD) for i in set(ids)], Centre, key=lambda c: c.id)
 
+    def references_by_id(
+        self, centre_ids: Iterable[str], department_ids: Iterable[str]
+    ) -> tuple[dict[str, Centre], dict[str, Department]]:
+        """Centres and departments in one BatchGetItem (up to 100 keys per request)."""
+        keys = [(f"CENTRE#{i}", HEAD) for i in set(centre_ids)] + [(f"DEPT#{i}", HEAD) for i in set(department_ids)]
+        centres: dict[str, Centre] = {}
+        departments: dict[str, Department] = {}
+        for i in range(0, len(keys), BATCH_GET_MAX):
+            for record in Record.batch_get(keys[i : i + BATCH_GET_MAX]):
+                if record.pk.startswith("CENTRE#"):
+                    centre = decode_as(Centre, record.data)
+                    centres[centre.id] = centre
+                else:
+                    department = decode_as(Department, record.data)
+                    departments[department.id] = department
+        return centres, departments
+
     # --- service items ------------------------------------------------------------------------
 
     def get_item(self, code: str) -> tuple[ServiceItem, int] | None:
