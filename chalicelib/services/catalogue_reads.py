@@ -22,6 +22,8 @@ class CatalogueReads:
     def __init__(self, catalogue: CatalogueRepository, organisation: OrganisationRepository | None = None) -> None:
         self.catalogue = catalogue
         self.organisation = organisation or OrganisationRepository()
+        # First history pages read with their item in this request (`read_item_with_history`).
+        self._histories: dict[tuple[str, int], Page[ItemVersion]] = {}
 
     # --- service items ---------------------------------------------------------------------------
 
@@ -30,11 +32,23 @@ class CatalogueReads:
         found = self.catalogue.get_item(code)
         return found[0] if found else None
 
+    def read_item_with_history(self, code: str, first: int) -> ServiceItem | None:
+        """The current version, and the first `first` history entries kept for `page_item_versions`:
+        one Query where item detail with its history used a GetItem and a Query."""
+        found = self.catalogue.item_with_versions(code, first)
+        if found is None:
+            return self.read_item(code)
+        item, page = found
+        self._histories[(code, first)] = page
+        return item
+
     def read_item_version(self, code: str, number: int) -> ItemVersion | None:
         return self.catalogue.get_version(code, number)
 
     def page_item_versions(self, code: str, first: int, after: str | None) -> Page[ItemVersion]:
-        """Newest version first."""
+        """Newest version first (no request for a first page read with its item in this request)."""
+        if after is None and (code, first) in self._histories:
+            return self._histories[(code, first)]
         return self.catalogue.versions_page(code, first, after)
 
     def page_published(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
