@@ -86,6 +86,12 @@ def test_timeline_pages_from_the_shared_read_have_the_query_cursors(api: Api, dd
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == len(repo.events(case_id)) >= 6
+    # Selected inside an inline fragment, the timeline still comes with the case in one Query.
+    ddb_calls.reset()
+    inline = "query($id: ID!) { application(id: $id) { ... on Application { historyVerification { intact events } } } }"
+    verified = api.gql(inline, {"id": case.id}, as_="applicant-wang")["data"]["application"]["historyVerification"]
+    assert verified == {"intact": True, "events": seen}
+    assert dict(ddb_calls.calls) == {"Query": 1}
     # A cursor from another case's timeline is refused, as by the Query path.
     other = Case(api).accepted()
     body = api.gql(TIMELINE, {"id": other.id, "first": 2, "after": after}, as_="applicant-wang")

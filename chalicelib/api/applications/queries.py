@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from chalicelib.api.applications.types import Application, InboxEntry, LedgerEntry
 from chalicelib.api.errors import BAD_REQUEST, FORBIDDEN, NOT_FOUND, ApiError
@@ -52,9 +53,10 @@ def _selects(selections: Sequence[Any], names: frozenset[str]) -> bool:
     """Whether the query selects any of `names` right under these fields (through fragments)."""
     for selection in selections:
         for child in getattr(selection, "selections", ()):
-            if getattr(child, "name", None) in names:
-                return True
-            if not hasattr(child, "name") and _selects([child], names):  # a fragment spread or inline fragment
+            if isinstance(child, SelectedField):
+                if child.name in names:
+                    return True
+            elif _selects([child], names):  # a fragment spread or an inline fragment: look inside
                 return True
     return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments, service_item_page
 from chalicelib.api.errors import NOT_FOUND, ApiError
@@ -26,8 +27,10 @@ def _history_first(info: Info) -> int | None:
     """The page size of a `history` selected from its start (no `after`), else None."""
     for selected in info.selected_fields:
         for child in selected.selections:
-            arguments = getattr(child, "arguments", {})
-            if getattr(child, "name", None) == "history" and arguments.get("after") is None:
+            if not isinstance(child, SelectedField):
+                continue  # in a fragment: read the head and the history apart, as before
+            arguments = child.arguments
+            if child.name == "history" and arguments.get("after") is None:
                 first = arguments.get("first")  # a literal arrives as its text, a variable as its value
                 settings = get_settings()
                 if first is None:
