@@ -173,8 +173,12 @@ def run(args: argparse.Namespace) -> list[Figure]:
             for name, event in events.items():
                 with counting() as counter:
                     status, body = call(event)  # warm-up, and the request count
-                if status != 200 or json.loads(body).get("errors"):
+                answer = json.loads(body)
+                if status != 200 or answer.get("errors"):
                     raise RuntimeError(f"{name} failed: {status} {body[:500]}")
+                (root,) = answer["data"].values()
+                if not root or ("edges" in root and not root["edges"]):  # measure real answers, not empty ones
+                    raise RuntimeError(f"{name} answered nothing: {body[:500]}")
                 expected = dict(counter.calls)
                 k = counter.total()
                 floor(k)
