@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from time import perf_counter
 
-from bench import certificates, cold_start, lifecycle, package_size, request
+from bench import certificates, cold_start, lifecycle, package_size, request, round_trips
 from bench._common import Figure, machine, ms
 
 Bench = tuple[str, Callable[[Sequence[str] | None], argparse.Namespace], Callable[[argparse.Namespace], list[Figure]]]
@@ -19,6 +19,7 @@ BENCHES: list[Bench] = [
     ("cold_start", cold_start.parse_args, cold_start.run),
     ("request", request.parse_args, request.run),
     ("lifecycle", lifecycle.parse_args, lifecycle.run),
+    ("round_trips", round_trips.parse_args, round_trips.run),
     ("certificates", certificates.parse_args, certificates.run),
 ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from chalicelib.api.loaders import BatchLoader
+from chalicelib.api.loaders import BatchLoader, JointBatch
 from chalicelib.config import Settings
 from chalicelib.domain.catalogue import Centre, Department
 from chalicelib.domain.certificate import Certificate
@@ -73,8 +73,10 @@ class RequestContext:
     oversights: BatchLoader[Oversight] = field(init=False)  # 一把手督办 flags of cases
 
     def __post_init__(self) -> None:
-        self.departments = BatchLoader(self.catalogue_reads.read_departments)
-        self.centres = BatchLoader(self.catalogue_reads.read_centres)
+        # Centres and departments share one BatchGetItem (issue 14: a catalogue page is 2 requests).
+        references = JointBatch(self.catalogue_reads.read_references)
+        self.departments = references.loader("department")
+        self.centres = references.loader("centre")
         self.oversights = BatchLoader(lambda ids: self.oversight.of_cases(ids))
 
     @cached_property

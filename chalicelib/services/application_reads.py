@@ -22,6 +22,12 @@ class ApplicationReads:
 
     def __init__(self, applications: ApplicationRepository) -> None:
         self.applications = applications
+        # Audit trails already read in this request (with the head, `ApplicationService.load_with_events`):
+        # `timeline` and `historyVerification` reuse them instead of querying the same events again.
+        self._events: dict[str, list[Event]] = {}
+
+    def remember_events(self, application_id: str, events: list[Event]) -> None:
+        self._events[application_id] = events
 
     def page_of_applicant(self, applicant_id: str, first: int, after: str | None) -> Page[Application]:
         """An applicant's own cases, newest first (one Query)."""
@@ -36,9 +42,13 @@ class ApplicationReads:
         return self.applications.ledger(month, first, after)
 
     def page_events(self, application_id: str, first: int, after: str | None) -> Page[Event]:
-        """The case's audit trail, oldest first."""
+        """The case's audit trail, oldest first (no request when this request read it already)."""
+        if application_id in self._events:
+            return self.applications.events_page_of(application_id, self._events[application_id], first, after)
         return self.applications.events_page(application_id, first, after)
 
     def read_events(self, application_id: str) -> list[Event]:
         """The whole audit trail (to recompute its hash chain)."""
+        if application_id in self._events:
+            return self._events[application_id]
         return self.applications.events(application_id)

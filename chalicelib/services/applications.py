@@ -21,6 +21,7 @@ from chalicelib.domain import credit as dcr
 from chalicelib.domain import organisation as org
 from chalicelib.domain import verified_identity as dvi
 from chalicelib.domain.application import Application, Code, Transition
+from chalicelib.domain.audit import Event
 from chalicelib.domain.catalogue import ServiceItem, SpecialStepKind
 from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.deficiency_policy import DeficiencyMode
@@ -144,6 +145,13 @@ class ApplicationService:
     def load(self, application_id: str, principal: Principal) -> tuple[Application, int]:
         """The case if the caller may see it; unknown and hidden cases look the same."""
         found = self.applications.get(application_id)
+        if found is None or not self._may_see(found[0], principal):
+            raise DomainError.one(Code.NOT_FOUND, "办件不存在", "id")
+        return found
+
+    def load_with_events(self, application_id: str, principal: Principal) -> tuple[Application, int, list[Event]]:
+        """`load`, with the case's audit trail read in the same Query (application detail shows both)."""
+        found = self.applications.get_with_events(application_id)
         if found is None or not self._may_see(found[0], principal):
             raise DomainError.one(Code.NOT_FOUND, "办件不存在", "id")
         return found

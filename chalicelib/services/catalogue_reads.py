@@ -9,6 +9,7 @@ request-scoped batch loaders (`info.context.departments` / `centres`) are built 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from chalicelib.domain.catalogue import Centre, Department, ItemVersion, ServiceItem, WindowPost
 from chalicelib.domain.organisation import CentreVersion, DepartmentVersion
@@ -21,6 +22,8 @@ class CatalogueReads:
     def __init__(self, catalogue: CatalogueRepository, organisation: OrganisationRepository | None = None) -> None:
         self.catalogue = catalogue
         self.organisation = organisation or OrganisationRepository()
+        # First history pages read with their item in this request (`read_item_with_history`).
+        self._histories: dict[tuple[str, int], Page[ItemVersion]] = {}
 
     # --- service items ---------------------------------------------------------------------------
 
@@ -29,11 +32,23 @@ class CatalogueReads:
         found = self.catalogue.get_item(code)
         return found[0] if found else None
 
+    def read_item_with_history(self, code: str, first: int) -> ServiceItem | None:
+        """The current version, and the first `first` history entries kept for `page_item_versions`:
+        one Query where item detail with its history used a GetItem and a Query."""
+        found = self.catalogue.item_with_versions(code, first)
+        if found is None:
+            return self.read_item(code)
+        item, page = found
+        self._histories[(code, first)] = page
+        return item
+
     def read_item_version(self, code: str, number: int) -> ItemVersion | None:
         return self.catalogue.get_version(code, number)
 
     def page_item_versions(self, code: str, first: int, after: str | None) -> Page[ItemVersion]:
-        """Newest version first."""
+        """Newest version first (no request for a first page read with its item in this request)."""
+        if after is None and (code, first) in self._histories:
+            return self._histories[(code, first)]
         return self.catalogue.versions_page(code, first, after)
 
     def page_published(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
@@ -55,6 +70,12 @@ class CatalogueReads:
     def read_departments(self, ids: Iterable[str]) -> dict[str, Department]:
         """Many at once (one BatchGetItem): what the request's department loader calls."""
         return self.catalogue.departments_by_id(ids)
+
+    def read_references(self, ids: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
+        """Centres (`"centre"`) and departments (`"department"`) at once, in one BatchGetItem: what the
+        request's joint reference loader calls."""
+        centres, departments = self.catalogue.references_by_id(ids.get("centre", ()), ids.get("department", ()))
+        return {"centre": centres, "department": departments}
 
     def page_centres(self, first: int, after: str | None) -> Page[Centre]:
         return self.catalogue.centres_page(first, after)

@@ -36,6 +36,7 @@ from chalicelib.domain.result_push import PushAction, result_push, supervising_d
 from chalicelib.services import clock
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.outbox import Relay
+from chalicelib.storage.batch_reads import get_all
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository, VerificationLogEntry
 from chalicelib.storage.outbox_repository import OutboxRepository
@@ -119,41 +120,54 @@ class CertificateService:
     # --- issuance --------------------------------------------------------------------------------
 
     def issue(self, principal: Principal, application_id: str) -> Certificate:
-        case, _ = self.applications.load(application_id, principal)
+        case, rev = self.applications.load(application_id, principal)
         if case.certificate_id is not None:  # a retry after success: the one certificate
             found = self.certificates.get(case.certificate_id)
             if found is not None and principal.has_any(Role.BUREAU):
                 return found[0]
         dcert.check_issuable(case, principal)
-        return self._produce(principal, application_id, supersedes=None, reason="")
+        return self._produce(principal, application_id, supersedes=None, reason="", loaded=(case, rev))
 
     def correct(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
         """更正: re-issue from the case with a new number; the old one is superseded."""
         old = self._load(certificate_id, principal)
-        case, _ = self.applications.load(old.application_id, principal)
+        case, rev = self.applications.load(old.application_id, principal)
         dcert.check_issuable(case, principal, correcting=True)
         dcert.supersede(old, "pending", reason, clock.utc_now())  # validates before any work
-        return self._produce(principal, old.application_id, supersedes=old, reason=reason)
+        return self._produce(principal, old.application_id, supersedes=old, reason=reason, loaded=(case, rev))
 
     def _produce(
-        self, principal: Principal, application_id: str, supersedes: Certificate | None, reason: str
+        self,
+        principal: Principal,
+        application_id: str,
+        supersedes: Certificate | None,
+        reason: str,
+        loaded: tuple[da.Application, int],
     ) -> Certificate:
+        """`loaded` is the case as the caller just read and checked it: the first attempt uses it,
+        a retry after a lost race reads it again. The department, the number counter and the item
+        are read together in one BatchGetItem (issue 14: issuing is 4 requests, not 7)."""
         assert principal.subject is not None and principal.department_id is not None
-        department = self.catalogue.get_department(principal.department_id)
-        if department is None:
-            raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
         authority = principal.department_id.upper()
-        for _ in range(NUMBER_ATTEMPTS):
-            case, rev = self.applications.load(application_id, principal)
+        for attempt in range(NUMBER_ATTEMPTS):
+            case, rev = loaded if attempt == 0 else self.applications.load(application_id, principal)
             if supersedes is None and case.certificate_id is not None:
                 found = self.certificates.get(case.certificate_id)
                 assert found is not None
                 return found[0]  # a concurrent issuance won: there is exactly one certificate
             now = clock.utc_now()
-            last, counter_rev = self.certificates.last_sequence(authority, da.china_date(now).year)
+            department, counter, current = get_all(
+                [
+                    self.catalogue.department_ref(principal.department_id),
+                    self.certificates.sequence_ref(authority, da.china_date(now).year),
+                    self.catalogue.item_ref(case.item.code),
+                ]
+            )
+            if department is None:
+                raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
+            last, counter_rev = counter if counter is not None else (0, None)
             cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
             # Supervision follows the catalogue as it is now (it may have moved since filing).
-            current = self.catalogue.get_item(case.item.code)
             if current is not None:
                 supervisor = current[0].elements.effective_supervising_department_id
                 cert = replace(cert, supervising_department_id=supervisor)

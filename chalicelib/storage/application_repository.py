@@ -38,7 +38,7 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.domain.worklist import InboxEntry, LedgerEntry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.identity_repository import IdentityRepository
-from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_page
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -211,6 +211,30 @@ class ApplicationRepository:
     def events(self, application_id: str) -> list[Event]:
         condition = Path("SK").startswith("EV#")
         return [decode_as(Event, r.data) for r in Record.query(f"APP#{application_id}", range_key_condition=condition)]
+
+    def get_with_events(self, application_id: str) -> tuple[Application, int, list[Event]] | None:
+        """The head and its whole audit trail in one Query: the partition holds only `#` and `EV#…`,
+        and `#` sorts first (what application detail reads once for timeline and verification)."""
+        records = list(Record.query(f"APP#{application_id}", range_key_condition=Record.sk <= "EV#~"))
+        if not records or records[0].sk != HEAD:
+            return None
+        head = records[0]
+        self._derived[application_id] = head.derived or []
+        events = [decode_as(Event, r.data) for r in records[1:] if r.sk.startswith("EV#")]
+        return decode_as(Application, head.data), int(head.rev), events
+
+    @staticmethod
+    def events_page_of(application_id: str, events: list[Event], first: int, after: str | None) -> Page[Event]:
+        """A page of an audit trail already read, with the same cursors `events_page` makes."""
+        partition = f"APP#{application_id}"
+        start = decode_cursor(after, None, partition)["SK"]["S"] if after else ""
+
+        def cursor(event: Event) -> str:
+            return encode_cursor({"PK": {"S": partition}, "SK": {"S": f"EV#{event.seq:06d}"}})
+
+        rest = [e for e in events if f"EV#{e.seq:06d}" > start]
+        shown = rest[:first]
+        return Page([(e, cursor(e)) for e in shown], len(rest) > first, cursor(shown[-1]) if shown else None)
 
     def events_page(self, application_id: str, first: int, after: str | None) -> Page[Event]:
         page = query_page(

@@ -31,6 +31,7 @@ from chalicelib.domain.catalogue import (
     WindowPost,
 )
 from chalicelib.domain.department_references import named_departments
+from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
@@ -159,6 +160,23 @@ class CatalogueRepository:
     def centres_by_id(self, ids: Iterable[str]) -> dict[str, Centre]:
         return self._batch_get([(f"CENTRE#{i}", HEAD) for i in set(ids)], Centre, key=lambda c: c.id)
 
+    def references_by_id(
+        self, centre_ids: Iterable[str], department_ids: Iterable[str]
+    ) -> tuple[dict[str, Centre], dict[str, Department]]:
+        """Centres and departments in one BatchGetItem (up to 100 keys per request)."""
+        keys = [(f"CENTRE#{i}", HEAD) for i in set(centre_ids)] + [(f"DEPT#{i}", HEAD) for i in set(department_ids)]
+        centres: dict[str, Centre] = {}
+        departments: dict[str, Department] = {}
+        for i in range(0, len(keys), BATCH_GET_MAX):
+            for record in Record.batch_get(keys[i : i + BATCH_GET_MAX]):
+                if record.pk.startswith("CENTRE#"):
+                    centre = decode_as(Centre, record.data)
+                    centres[centre.id] = centre
+                else:
+                    department = decode_as(Department, record.data)
+                    departments[department.id] = department
+        return centres, departments
+
     # --- service items ------------------------------------------------------------------------
 
     def get_item(self, code: str) -> tuple[ServiceItem, int] | None:
@@ -168,6 +186,16 @@ class CatalogueRepository:
         except Record.DoesNotExist:
             return None
         return decode_as(ServiceItem, record.data), int(record.rev)
+
+    @staticmethod
+    def department_ref(department_id: str) -> Ref[Department]:
+        """The department's head, to read in one `batch_reads.get_all` with other records."""
+        return Ref(f"DEPT#{department_id}", HEAD, lambda r: decode_as(Department, r.data))
+
+    @staticmethod
+    def item_ref(code: str) -> Ref[tuple[ServiceItem, int]]:
+        """As `get_item`, to read in one `batch_reads.get_all` with other records."""
+        return Ref(f"ITEM#{code}", HEAD, lambda r: (decode_as(ServiceItem, r.data), int(r.rev)))
 
     def items_by_code(self, codes: Iterable[str]) -> dict[str, ServiceItem]:
         return self._batch_get([(f"ITEM#{c}", HEAD) for c in set(codes)], ServiceItem, key=lambda i: i.code)
@@ -187,6 +215,15 @@ class CatalogueRepository:
             forward=False,
         )
         return Page([(decode_as(ItemVersion, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def item_with_versions(self, code: str, first: int) -> tuple[ServiceItem, Page[ItemVersion]] | None:
+        """The current version and the first page of its history in one Query: every change writes
+        the head and its version record with the same item in one transaction, so the newest
+        version's item is the head. None when the item has no version record (read the head then)."""
+        page = self.versions_page(code, first, None)
+        if not page.items:
+            return None
+        return page.items[0][0].item, page
 
     def published_page(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
         """A catalogue page from one listing partition, optionally filtered by keyword."""

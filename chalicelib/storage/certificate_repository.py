@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.worklist import VerificationLogEntry
+from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
@@ -65,6 +66,11 @@ class CertificateRepository:
         except Record.DoesNotExist:
             return 0, None
         return int(record.data["last"]), int(record.rev)
+
+    @staticmethod
+    def sequence_ref(authority: str, year: int) -> Ref[tuple[int, int]]:
+        """As `last_sequence` (a missing counter reads as None: no certificate yet this year)."""
+        return Ref(f"SEQ#CERT#{authority}#{year}", HEAD, lambda r: (int(r.data["last"]), int(r.rev)))
 
     def expiring_before(self, day: date, limit: int = 100) -> list[str]:
         records = Record.query("DUE#cert_expiry", range_key_condition=Record.sk < day.isoformat(), limit=limit)

@@ -66,6 +66,18 @@ def test_lifecycle_bench_runs_and_its_request_counts_are_constant() -> None:
     assert "DDB_REQUESTS constant: yes" in output, output
 
 
+def test_round_trips_bench_runs_and_meets_its_request_targets() -> None:
+    """`bench.round_trips --quick` on DynamoDB Local: a ratio per operation against the same number of
+    bare boto3 round trips, and each operation's request count at its issue 14 target."""
+    output = _bench("round_trips")
+    ratios = _ratios(output)
+    operations = ("ApplicationDetail", "ServiceItemDetail", "CatalogueBrowse", "Inbox")
+    assert {f"round_trips.{name}" for name in operations} <= set(ratios), output
+    counts = dict(re.findall(r"^DDB_REQUESTS op=(\w+): .*\(total (\d+)\)$", output, re.MULTILINE))
+    assert counts == {"ApplicationDetail": "2", "ServiceItemDetail": "2", "CatalogueBrowse": "2", "Inbox": "1"}, output
+    assert output.count(": met (") == len(operations), output
+
+
 def test_certificates_bench_runs_and_reports_its_targets() -> None:
     """`bench.certificates --quick`: issue/seal/render/store/verify ratios and a verdict per target."""
     output = _bench("certificates")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from chalicelib.api.applications.types import Application, InboxEntry, LedgerEntry
 from chalicelib.api.errors import BAD_REQUEST, FORBIDDEN, NOT_FOUND, ApiError
@@ -43,14 +46,46 @@ _QUEUE_ROLE = {
 }
 
 
+_HISTORY_FIELDS = frozenset({"timeline", "historyVerification"})
+
+
+def _selects(selections: Sequence[Any], names: frozenset[str]) -> bool:
+    """Whether the query selects any of `names` right under these fields (through fragments)."""
+    for selection in selections:
+        for child in getattr(selection, "selections", ()):
+            if isinstance(child, SelectedField):
+                if child.name in names:
+                    return True
+            elif _selects([child], names):  # a fragment spread or an inline fragment: look inside
+                return True
+    return False
+
+
+def _want_references(info: Info, case: da.Application) -> None:
+    """Every centre and department one case may show, so the first one asked for loads them all in
+    one BatchGetItem (nothing is read if no field asks)."""
+    info.context.centres.want([case.centre_id, case.handling_centre_id])
+    departments = {case.lead_department_id, *(c.department_id for c in case.co_reviewers)}
+    departments.update(t.department_id for t in case.tasks)
+    departments.update(o.department_id for m in case.meetings for o in m.opinions)
+    info.context.departments.want(departments)
+
+
 @strawberry.type
 class ApplicationQuery:
     @field(access=AUTHENTICATED, description="One case the caller may see (own case, or staff in scope).")
     def application(self, info: Info, id: strawberry.ID) -> Application:
+        case_id, principal = decode_id(id, "Application"), info.context.principal
         try:
-            case, _ = info.context.applications.load(decode_id(id, "Application"), info.context.principal)
+            if _selects(info.selected_fields, _HISTORY_FIELDS):
+                # One Query for the head and its events; timeline and historyVerification reuse them.
+                case, _, events = info.context.applications.load_with_events(case_id, principal)
+                info.context.application_reads.remember_events(case.id, events)
+            else:
+                case, _ = info.context.applications.load(case_id, principal)
         except DomainError:
             raise ApiError(NOT_FOUND, "办件不存在", field="id") from None
+        _want_references(info, case)
         return Application.from_domain(case, da.china_date(clock.utc_now()), info)
 
     @field(access=AnyRole(Role.APPLICANT, Role.AGENT), description="The caller's own cases, newest first.")

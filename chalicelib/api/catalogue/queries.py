@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
-from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, service_item_page
+from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments, service_item_page
 from chalicelib.api.errors import NOT_FOUND, ApiError
 from chalicelib.api.permissions import PUBLIC, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
+from chalicelib.config import get_settings
 
 
 def _scope(centre_id: strawberry.ID | None, department_id: strawberry.ID | None) -> str:
@@ -19,6 +21,24 @@ def _scope(centre_id: strawberry.ID | None, department_id: strawberry.ID | None)
     if department_id:
         return f"LIST#DEPT#{decode_id(department_id, 'Department', 'departmentId')}"
     return "LIST#ALL"
+
+
+def _history_first(info: Info) -> int | None:
+    """The page size of a `history` selected from its start (no `after`), else None."""
+    for selected in info.selected_fields:
+        for child in selected.selections:
+            if not isinstance(child, SelectedField):
+                continue  # in a fragment: read the head and the history apart, as before
+            arguments = child.arguments
+            if child.name == "history" and arguments.get("after") is None:
+                first = arguments.get("first")  # a literal arrives as its text, a variable as its value
+                settings = get_settings()
+                if first is None:
+                    return settings.page_default
+                if isinstance(first, str) and first.isdigit():
+                    first = int(first)
+                return first if isinstance(first, int) and 1 <= first <= settings.page_max else None
+    return None
 
 
 @strawberry.type
@@ -39,13 +59,19 @@ class CatalogueQuery:
     def service_item(self, info: Info, id: strawberry.ID, version: int | None = None) -> ServiceItem:
         code = decode_id(id, "ServiceItem")
         reads = info.context.catalogue_reads
-        if version is None:
+        history = _history_first(info)
+        if version is None and history is not None:
+            item = reads.read_item_with_history(code, history)  # one Query for the head and `history`
+        elif version is None:
             item = reads.read_item(code)
         else:
             snapshot = reads.read_item_version(code, version) if 1 <= version <= 1_000_000 else None
             item = snapshot.item if snapshot else None
         if item is None:
             raise ApiError(NOT_FOUND, "事项不存在", field="id")
+        # Every department and centre the item names load in one BatchGetItem, whichever is asked first.
+        info.context.departments.want(referenced_departments(item))
+        info.context.centres.want(item.centre_ids)
         return ServiceItem.from_domain(item)
 
     @field(access=PUBLIC)
