@@ -68,9 +68,9 @@ SHARES: list[tuple[str, float]] = [  # first match wins; patterns on the partiti
     (r"^(LIST#ALL(#\d+)?|CENTRES|DEPTS|CALENDAR.*|BULLETINS|MEMOS|TIERS)$", PROVINCE),
     (r"^(VIOLATIONS|CONDUCTS)#", PROVINCE),
     (r"^COMPLAINTS#", PROVINCE),
+    (r"^SEQ#CERT#", CENTRE),  # the approval bureau issues for its whole centre (one seal)
     (r"^(INBOX#(intake|issuance|revocation_review)#|OPEN#CENTRE#|LIST#CENTRE#|CENTRE#|POSTWORK#|WINAUTH#)", CENTRE),
     (r"^(BLACKLIST#|PERSONNEL#|BULLETIN#)", CENTRE),
-    (r"^SEQ#CERT#", DEPARTMENT),
     (r"^(INBOX#|OPEN#DEPT#|LIST#DEPT#|DEPT#|DEPTREF#|VIOLATION#|VIOLSEQ#|WARNINGS#|RATINGS#|RECTIF)", DEPARTMENT),
     (r"^(NOTIFY#department:|INSPECTIONS#|COUNTERPART#|CPWARN#|STAFF#[^#]*-?dept|DEPTWINDOW#)", DEPARTMENT),
     (r"^ITEM#", ITEM),
@@ -407,6 +407,9 @@ def test_province_peak_fits_every_partition(seeded: Any, clock: Any, meter: Part
         wcu, rcu = Counter(meter.wcu), Counter(meter.rcu)
         for _ in range(LISTING_REPLICAS):  # each replica in turn, as a fleet of processes would
             reader.catalogue_reads.page_published("LIST#ALL", keyword, 50, None)
+        print(
+            f"catalogue {'search' if keyword else 'page'}: {(meter.rcu.total() - rcu.total()) / LISTING_REPLICAS} RCU"
+        )
         meter.scale_since(wcu, rcu, SIMULATED_CASES * per_case // LISTING_REPLICAS)
     loads = province_peak(meter, SIMULATED_CASES)
     report = "\n".join(
