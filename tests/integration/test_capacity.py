@@ -10,6 +10,10 @@ province peak of infra/CAPACITY.md (20 million cases a year, 250 working days, 5
 the peak hour) with the share of the province's cases that can land on one key of that pattern,
 and each key must stay under half of DynamoDB's per-partition limits (1,000 WCU/s, 3,000 RCU/s).
 No timing is involved: only counts.
+
+The one partition that needed sharding is the province-wide catalogue listing (its 4 read
+replicas, storage/catalogue_repository.py): with `LISTING_REPLICAS = 1` this test fails
+(`LIST#ALL` at about 1,900 RCU/s against a budget of 1,500).
 """
 
 from __future__ import annotations
@@ -72,12 +76,12 @@ SHARES: list[tuple[str, float]] = [  # first match wins; patterns on the partiti
     (r"^(INBOX#(intake|issuance|revocation_review)#|OPEN#CENTRE#|LIST#CENTRE#|CENTRE#|POSTWORK#|WINAUTH#)", CENTRE),
     (r"^(BLACKLIST#|PERSONNEL#|BULLETIN#)", CENTRE),
     (r"^(INBOX#|OPEN#DEPT#|LIST#DEPT#|DEPT#|DEPTREF#|VIOLATION#|VIOLSEQ#|WARNINGS#|RATINGS#|RECTIF)", DEPARTMENT),
-    (r"^(NOTIFY#department:|INSPECTIONS#|COUNTERPART#|CPWARN#|STAFF#[^#]*-?dept|DEPTWINDOW#)", DEPARTMENT),
+    (r"^(NOTIFY#department:|INSPECTIONS#|COUNTERPART#|CPWARN#|DEPTWINDOW#)", DEPARTMENT),
     (r"^ITEM#", ITEM),
     (r"^(STAFF#|NOTIFY#|IDEM#|APPLICANT#|HOLDER#|CREDIT#|IDENTITY#|ACCOUNT#|AGENT#|CONSULTEE#)", PERSON),
     (r"^(CONDUCT#|CONDUCTSEQ#|HEADWORK#|REFERRALS#|RATE#|COMPLAINANT#)", PERSON),
     (r"^(APP#|TRACK#|CERT#|CERTNO#|CERTCODE#|CERTSHA#|MSG#|WARN#|RATING#|CHARGE#|VERIFYLOG#)", ONE_CASE),
-    (r"^(HEADOVERSIGHT#|INSPECT#|CONSULT#|COMPLAINT#|RECTIFY#)", ONE_CASE),
+    (r"^(HEADOVERSIGHT#|INSPECT#|CONSULT#|COMPLAINT#)", ONE_CASE),
 ]
 
 
@@ -116,7 +120,6 @@ class PartitionMeter:
 
     wcu: Counter[str] = field(default_factory=Counter)
     rcu: Counter[str] = field(default_factory=Counter)
-    item_writes: Counter[tuple[str, str]] = field(default_factory=Counter)  # per item: contention
     sizes: dict[str, int] = field(default_factory=dict)  # largest item seen per partition
     operation: str = "-"  # the use case running now (set by the simulation)
     transactions: dict[str, int] = field(default_factory=dict)  # use case -> most items in one
@@ -124,13 +127,11 @@ class PartitionMeter:
     def reset(self) -> None:
         self.wcu.clear()
         self.rcu.clear()
-        self.item_writes.clear()
 
     def _write(self, item: dict[str, Any], size: int, factor: int) -> None:
         pk = item["PK"]["S"]
         units = factor * max(1, math.ceil(size / 1024))
         self.wcu[pk] += units
-        self.item_writes[(pk, item["SK"]["S"])] += 1
         self.sizes[pk] = max(self.sizes.get(pk, 0), size)
         for index in ("GSI1PK", "GSI2PK"):  # a put that carries an index key writes the index too
             if index in item:
