@@ -2,6 +2,7 @@
 
     python -m infra.migrate oversight-centres [--limit 500]   # cases filed before the hierarchy
     python -m infra.migrate department-references             # DEPTREF rows of published items
+    python -m infra.migrate listing-replicas                  # LIST#ALL#<n> copies of the listing
 
 Each prints its counts as JSON; `oversight-centres` says `"more": 1` when it stopped at the
 limit (run it again until it does not). Running either again repairs nothing twice.
@@ -16,7 +17,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("name", choices=["oversight-centres", "department-references"])
+    parser.add_argument("name", choices=["oversight-centres", "department-references", "listing-replicas"])
     parser.add_argument("--limit", type=int, default=None, help="cases repaired per run (oversight-centres)")
     args = parser.parse_args(argv)
     from chalicelib.services import migrations
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
 
         limit = args.limit if args.limit is not None else migrations.DEFAULT_LIMIT
         result = migrations.backfill_oversight_centres(ApplicationRepository(current_calendar()), catalogue, limit)
+    elif args.name == "listing-replicas":
+        result = migrations.backfill_listing_replicas(catalogue)
     else:
         result = migrations.backfill_department_references(catalogue)
     print(json.dumps(dict(result), sort_keys=True))

@@ -69,3 +69,15 @@ def backfill_department_references(catalogue: CatalogueRepository) -> Counter[st
         uow.commit()
         done["items"] += 1
     return done
+
+
+def backfill_listing_replicas(catalogue: CatalogueRepository) -> Counter[str]:
+    """The read replicas of `LIST#ALL` for items listed before the replicas existed (upserts:
+    safe to repeat; infra/CAPACITY.md). One transaction per item."""
+    done: Counter[str] = Counter()
+    for item in scan.published_items():
+        uow = UnitOfWork()
+        done["replicas"] += catalogue.stage_listing_replicas(uow, item)
+        uow.commit()
+        done["items"] += 1
+    return done

@@ -9,6 +9,9 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     ITEM#<code> / V#<000001>     immutable version with who/when/why
     LIST#ALL | LIST#CENTRE#<id> | LIST#DEPT#<id> / <code>
                                  published-item listings: one Query serves a catalogue page
+    LIST#ALL#<1..3> / <code>     read replicas of LIST#ALL (infra/CAPACITY.md): the province-wide
+                                 listing is the one partition every public page and keyword search
+                                 reads; each read takes one replica, so no page costs an extra request
     DEPTREF#<department> / <code>
                                  the item names the department (lead, co-reviewer, supervising,
                                  a delegation's); written when a version first names it, never
@@ -17,6 +20,7 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,7 +37,7 @@ from chalicelib.domain.catalogue import (
 from chalicelib.domain.department_references import named_departments
 from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
-from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.pagination import Page, cursor_partition, query_page
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -48,13 +52,38 @@ _LEVEL_RANK = {
 BATCH_GET_MAX = 100
 
 
+ALL_LISTING = "LIST#ALL"
+# Copies of the province-wide listing (the first keeps the key `LIST#ALL`). At province peak its
+# pages and keyword searches would take most of one partition's 3,000 RCU/s (infra/CAPACITY.md);
+# each copy is a partition of its own and a read goes to one copy only. A catalogue change writes
+# every copy in its transaction (3 more items per item changed).
+LISTING_REPLICAS = 4
+_next_replica = itertools.count()
+
+
+def listing_replicas() -> list[str]:
+    return [ALL_LISTING, *(f"{ALL_LISTING}#{n}" for n in range(1, LISTING_REPLICAS))]
+
+
 def listing_scopes(item: ServiceItem) -> set[str]:
     """Every listing partition a published item appears in (empty once cancelled/merged)."""
     if not item.is_listed:
         return set()
-    scopes = {"LIST#ALL", f"LIST#DEPT#{item.elements.department_id}"}
+    scopes = {*listing_replicas(), f"LIST#DEPT#{item.elements.department_id}"}
     scopes.update(f"LIST#CENTRE#{c}" for c in item.centre_ids)
     return scopes
+
+
+def read_partition(scope: str, after: str | None) -> str:
+    """The partition that serves a page of `scope`: for the province-wide listing, the next
+    replica in turn (per process: spread across the fleet), or the one a cursor was made on."""
+    if scope != ALL_LISTING:
+        return scope
+    replicas = listing_replicas()
+    if after is not None:
+        started = cursor_partition(after)
+        return started if started in replicas else scope  # a foreign cursor is refused as before
+    return replicas[next(_next_replica) % LISTING_REPLICAS]
 
 
 REFERENCES_READ = 100  # reference rows a closure reads (one Query, one BatchGetItem)
@@ -228,8 +257,19 @@ class CatalogueRepository:
     def published_page(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
         """A catalogue page from one listing partition, optionally filtered by keyword."""
         condition = Record.search.contains(keyword.casefold()) if keyword else None
-        page = query_page(scope, first=first, after=after, filter_condition=condition)
+        page = query_page(read_partition(scope, after), first=first, after=after, filter_condition=condition)
         return Page([(decode_as(ServiceItem, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+
+    def stage_listing_replicas(self, uow: UnitOfWork, item: ServiceItem) -> int:
+        """The replica rows of a published item (the backfill for listings written before the
+        replicas existed; upserts, so running it again changes nothing). Returns how many."""
+        if not item.is_listed:
+            return 0
+        for scope in listing_replicas()[1:]:
+            listing = _record(scope, item.code, "Listing", item)
+            listing.search = item.search_text()
+            uow.upsert(listing)
+        return LISTING_REPLICAS - 1
 
     def items_naming(self, department_id: str) -> list[ServiceItem]:
         """The current items whose reference rows name `department_id` (up to REFERENCES_READ):

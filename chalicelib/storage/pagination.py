@@ -58,6 +58,19 @@ def decode_cursor(cursor: str, index: str | None, hash_value: str) -> dict[str, 
     return {k: {"S": v} for k, v in data.items()}
 
 
+def cursor_partition(cursor: str) -> str | None:
+    """The table partition a cursor was made on (unchecked: `decode_cursor` still checks it), so
+    a list served from one of several copies resumes on the copy it started on."""
+    if len(cursor) > MAX_CURSOR:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    value = data.get("PK") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
     names = {"PK", "SK", *_INDEX_KEYS[index]}
     return {n: item[n] for n in names if n in item}

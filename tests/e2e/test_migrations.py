@@ -86,3 +86,26 @@ def test_seed000_backfilled_department_references_block_closing_a_co_reviewer(
     assert {"ZS-ZRZY-001", "ZS-ZJ-002"} <= {r.sk for r in Record.query("DEPTREF#city-fire")}
     again = _run(capsys, "department-references")
     assert again["references"] == first["references"]  # upserts of the same rows: nothing new
+
+
+def test_backfilled_listing_replicas_serve_the_same_catalogue(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
+    """A table written before the province-wide listing had read replicas (infra/CAPACITY.md):
+    the backfill copies `LIST#ALL` into each replica, so whichever replica a page is read from,
+    the catalogue is the same (and a second run writes the same rows again, nothing more)."""
+    from chalicelib.storage.catalogue_repository import LISTING_REPLICAS, listing_replicas
+
+    listed = {r.sk for r in Record.query("LIST#ALL")}
+    for replica in listing_replicas()[1:]:
+        for record in list(Record.query(replica)):
+            record.delete()
+    first = _run(capsys, "listing-replicas")
+    assert first == {"items": len(listed), "replicas": len(listed) * (LISTING_REPLICAS - 1)}
+    for replica in listing_replicas():
+        assert {r.sk for r in Record.query(replica)} == listed
+    page = "query { serviceItems(first: 100) { nodes { code } } }"
+    seen = [
+        {n["code"] for n in desk.api.gql(page, as_="applicant-wang")["data"]["serviceItems"]["nodes"]}
+        for _ in range(LISTING_REPLICAS)  # one read per replica, in turn
+    ]
+    assert all(codes == listed for codes in seen)
+    assert _run(capsys, "listing-replicas") == first

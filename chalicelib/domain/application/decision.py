@@ -65,10 +65,8 @@ def shown_event(event: Event, staff: bool, viewer: str | None, parties: dict[str
     own actions under their id, the other party's (applicant or agent) as 申请人 / 代办人."""
     if staff:
         return event
-    if event.actor in {viewer, SYSTEM}:
-        actor = event.actor
-    else:
-        actor = (parties or {}).get(event.actor, STAFF_LABEL)
+    own = event.actor in {viewer, SYSTEM}
+    actor = event.actor if own else (parties or {}).get(event.actor, STAFF_LABEL)
     internal = event.action in INTERNAL_ACTIONS
     return replace(
         event,
