@@ -257,7 +257,12 @@ class CatalogueRepository:
     def published_page(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
         """A catalogue page from one listing partition, optionally filtered by keyword."""
         condition = Record.search.contains(keyword.casefold()) if keyword else None
-        page = query_page(read_partition(scope, after), first=first, after=after, filter_condition=condition)
+        partition = read_partition(scope, after)
+        page = query_page(partition, first=first, after=after, filter_condition=condition)
+        if not page.items and partition != scope and after is None and keyword is None:
+            # An empty replica before `infra.migrate listing-replicas` ran: the primary still serves
+            # (one Query more, only while the replica is empty).
+            page = query_page(scope, first=first, after=None, filter_condition=None)
         return Page([(decode_as(ServiceItem, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
 
     def stage_listing_replicas(self, uow: UnitOfWork, item: ServiceItem) -> int:

@@ -98,11 +98,16 @@ def test_backfilled_listing_replicas_serve_the_same_catalogue(desk: Desk, capsys
     for replica in listing_replicas()[1:]:
         for record in list(Record.query(replica)):
             record.delete()
+    page = "query { serviceItems(first: 100) { nodes { code } } }"
+    before = [  # before the backfill, an empty replica falls back to the primary listing
+        {n["code"] for n in desk.api.gql(page, as_="applicant-wang")["data"]["serviceItems"]["nodes"]}
+        for _ in range(LISTING_REPLICAS)
+    ]
+    assert all(codes == listed for codes in before)
     first = _run(capsys, "listing-replicas")
     assert first == {"items": len(listed), "replicas": len(listed) * (LISTING_REPLICAS - 1)}
     for replica in listing_replicas():
         assert {r.sk for r in Record.query(replica)} == listed
-    page = "query { serviceItems(first: 100) { nodes { code } } }"
     seen = [
         {n["code"] for n in desk.api.gql(page, as_="applicant-wang")["data"]["serviceItems"]["nodes"]}
         for _ in range(LISTING_REPLICAS)  # one read per replica, in turn
