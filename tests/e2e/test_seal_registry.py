@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +213,7 @@ def test_a_bureau_without_a_registered_seal_cannot_issue(
 
     _, earlier = issued(api)
     document = json.loads((seal_pki / "seal-registry.json").read_text(encoding="utf-8"))
-    retired = datetime.now(UTC) - timedelta(seconds=1)
+    retired = datetime.now(UTC)  # after the earlier seal, before the next issuance
     for seal in document["seals"]:
         if seal["authority"] == "city-bureau":
             seal["valid_to"] = retired.isoformat()
@@ -257,3 +257,36 @@ def test_verification_without_a_registry_is_indeterminate_not_passed(api: Api, m
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_issuing_with_the_bureaus_key_costs_no_extra_request(api: Api, ddb_calls: Any) -> None:
+    """The bureau's key and the registry are loaded once per process: issuing and verifying cost
+    the same DynamoDB requests for the second certificate as for the third, and the registry is not
+    read again (no request per issuance for the seal)."""
+    from chalicelib.services.seal_registry import REGISTRY
+
+    issued(api)  # warms the process: registry read, the city bureau's sealer built
+    reads = REGISTRY.reads
+    counts = []
+    for _ in range(2):
+        case = Case(api).approved()
+        ddb_calls.reset()
+        body = api.gql(
+            """mutation($input: CertificateIssueInput!) { certificateIssue(input: $input) {
+            certificate { verificationCode } userErrors { code } } }""",
+            {"input": {"applicationId": case.id}},
+            as_=bureau(case),
+        )
+        assert body["data"]["certificateIssue"]["userErrors"] == []
+        issuing = dict(ddb_calls.calls)
+        ddb_calls.reset()
+        api.gql(LOOKUP, {"code": body["data"]["certificateIssue"]["certificate"]["verificationCode"]})
+        counts.append((issuing, dict(ddb_calls.calls)))
+    assert counts[0] == counts[1], counts
+    assert REGISTRY.reads == reads
+    assert counts[0] == EXPECTED_COUNTS, counts[0]
+
+
+#: (issuing, verifying by lookup). None of these requests is the seal's: the registry is a document
+#: read once per process (not DynamoDB) and each bureau's key is loaded once per process.
+EXPECTED_COUNTS = ({"GetItem": 5, "TransactWriteItems": 2}, {"GetItem": 2, "PutItem": 1})
