@@ -6,12 +6,15 @@ measures, in a rotating order:
 
 - `bare_sign` (floor): `signers.sign_pdf` of the rendered certificate with the SimpleSigner, PAdES
   subfilter, certifying with DocMDP "no changes" like the seal, SHA-256, invisible field, no stamp;
-- `issue`: `render_certificate` + `Sealer.seal` (SealAppearance on SEAL_BOX) + `LocalBlobStore.put`;
+- `issue`: `render_certificate` + the issuing bureau's sealer from the seal registry
+  (`signing.config.sealer_for`, cached per process, as issuance does) + `Sealer.seal`
+  (SealAppearance on SEAL_BOX) + `LocalBlobStore.put`;
 - `seal`: `Sealer.seal` of the same rendered PDF only (the stamp's and the wrapper's cost);
 - `render`, `store`: each part alone (informational);
 - `bare_validate` (floor): `PdfFileReader` + `validate_pdf_signature` with a fresh `ValidationContext`
   trusting the dev CA, no fetching;
-- `verify`: `signing.verify_pdf(sealed, [ca.pem])` of the same sealed PDF.
+- `verify`: `signing.verify_pdf(sealed, [ca.pem])` of the same sealed PDF, pinned to the bureau's
+  registered seal (`signing.registry.pin_registered_seal`), as every verification path does.
 
 Targets (from the issue): issue <= 1.5x bare signing, verify <= 1.2x bare validation; each
 is printed as met or NOT met. `--profile K` then runs cProfile over K issues.
@@ -42,6 +45,7 @@ from bench._common import Figure, Stats, machine, ms, print_figures, row
 ISSUE_TARGET = 1.5
 VERIFY_TARGET = 1.2
 AUTHORITY = "舟山市行政审批局"
+BUREAU = "city-bureau"  # the issuing bureau whose registered seal issuance uses
 
 
 def sample_view() -> Any:
@@ -75,6 +79,8 @@ class Rig:
     pdf: bytes
     sealed: bytes
     sealer: Any
+    registry: Any
+    seal_env: dict[str, str]
     appearance: Any
     simple_signer: Any
     store: Any
@@ -88,7 +94,12 @@ class Rig:
         return render_certificate(self.view)
 
     def seal(self, pdf: bytes) -> bytes:
-        return bytes(self.sealer.seal(pdf, self.appearance, location="舟山市"))
+        from datetime import UTC, datetime
+
+        from signing.config import sealer_for
+
+        sealer = sealer_for(BUREAU, self.registry, datetime.now(UTC), self.seal_env)
+        return bytes(sealer.seal(pdf, self.appearance, location="舟山市"))
 
     def store_put(self, data: bytes) -> None:
         self.store.put(f"certificates/bench/cert-{next(self.keys):06d}.pdf", data, "application/pdf")
@@ -113,8 +124,9 @@ class Rig:
 
     def verify(self) -> Any:
         from signing import verify_pdf
+        from signing.registry import pin_registered_seal
 
-        return verify_pdf(self.sealed, [self.ca_pem])
+        return pin_registered_seal(verify_pdf(self.sealed, [self.ca_pem]), self.registry, BUREAU)
 
     def bare_validate(self) -> Any:
         from pyhanko.pdf_utils.reader import PdfFileReader
@@ -133,12 +145,20 @@ def build_rig(folder: Path) -> Rig:
 
     from chalicelib.rendering import SEAL_BOX, render_certificate
     from chalicelib.storage.blobs import LocalBlobStore
-    from signing import Indication, LocalKeyBackend, SealAppearance, Sealer
-    from signing.devpki import ensure_dev_pki
+    from signing import Indication, SealAppearance
+    from signing.config import sealer_for
+    from signing.devpki import bureau_seal_env, ensure_bureau_seals, ensure_dev_pki
+    from signing.registry import load_registry
 
     dev = ensure_dev_pki(folder / "pki", authority=AUTHORITY)
-    sealer = Sealer(LocalKeyBackend(dev.seal_key, dev.seal_cert, [dev.ca_cert]))
-    simple = SimpleSigner.load(str(dev.seal_key), str(dev.seal_cert), ca_chain_files=(str(dev.ca_cert),))
+    seals = ensure_bureau_seals(dev, [(BUREAU, AUTHORITY, "《舟山市人民政府关于电子印章法律效力的公告》(基准测试)")])
+    seal_env = {"UAP_SEAL_BACKEND": "local", "UAP_SEAL_CHAIN": str(dev.ca_cert), **bureau_seal_env(seals)}
+    registry = load_registry(seals.registry.read_bytes())
+    from datetime import UTC, datetime
+
+    sealer = sealer_for(BUREAU, registry, datetime.now(UTC), seal_env)
+    key, cert = seals.keys[BUREAU], seals.certificates[BUREAU]  # the floor signs with the same key
+    simple = SimpleSigner.load(str(key), str(cert), ca_chain_files=(str(dev.ca_cert),))
     if simple is None:
         raise RuntimeError("pyHanko could not load the dev seal key")
     view = sample_view()
@@ -150,6 +170,8 @@ def build_rig(folder: Path) -> Rig:
         pdf=pdf,
         sealed=b"",
         sealer=sealer,
+        registry=registry,
+        seal_env=seal_env,
         appearance=appearance,
         simple_signer=simple,
         store=LocalBlobStore(folder / "blobs", "bench-certificate-store-secret"),
@@ -159,7 +181,7 @@ def build_rig(folder: Path) -> Rig:
     )
     rig.sealed = rig.seal(pdf)
     report = rig.verify()
-    if report.indication is not Indication.PASSED:
+    if report.indication is not Indication.PASSED or not report.registration.registered:
         raise RuntimeError(f"the sealed certificate does not verify: {report.to_text()}")
     status = rig.bare_validate()
     if not (status.intact and status.valid and status.trusted):

@@ -370,12 +370,15 @@ def local_stage_settings() -> dict[str, str]:
     return {**config.get("environment_variables", {}), **config["stages"]["local"].get("environment_variables", {})}
 
 
+SEAL_AUTHORITIES = ROOT / "infra" / "seed" / "seal_authorities.json"
+
+
 def run_dev_pki(folder: Path) -> str:
     """`python -m signing devpki` when the signing package has it; never fails the local run."""
     if not (ROOT / "signing" / "__main__.py").exists():
         return "skipped (no signing package)"
     result = subprocess.run(
-        [sys.executable, "-m", "signing", "devpki", str(folder)],
+        [sys.executable, "-m", "signing", "devpki", str(folder), "--bureaus", str(SEAL_AUTHORITIES)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -449,6 +452,14 @@ def chalice_env(endpoint: str, folder: Path, port: int = 8000) -> dict[str, str]
         "UAP_SEAL_CERT": str(folder / "pki" / "seal-cert.pem"),
         "UAP_SEAL_CHAIN": str(folder / "pki" / "ca.pem"),
         "UAP_SEAL_TRUST_ROOTS": str(folder / "pki" / "ca.pem"),
+        # One dev seal per issuing bureau and the seal registry listing them (seed 003 二(七)).
+        "UAP_SEAL_REGISTRY": str(folder / "pki" / "seal-registry.json"),
+        "UAP_SEAL_KEYS": json.dumps(
+            {
+                a["code"]: str(folder / "pki" / "seals" / f"{a['code']}-key.pem")
+                for a in json.loads(SEAL_AUTHORITIES.read_text(encoding="utf-8"))["authorities"]
+            }
+        ),
     }
 
 

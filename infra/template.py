@@ -146,45 +146,70 @@ def _skip(*checks: tuple[str, str]) -> dict[str, Any]:
     return {"checkov": {"skip": [{"id": check, "comment": reason} for check, reason in checks]}}
 
 
-def seal_key(stage: str) -> dict[str, Any]:
-    """The one approval seal (行政审批专用章): an asymmetric KMS key that never leaves KMS. Only the
-    account's administrators manage it; only the API function's role may sign (its IAM policy)."""
-    return {
-        "SealKey": {
-            "Type": "AWS::KMS::Key",
-            "DeletionPolicy": "Retain",
-            "UpdateReplacePolicy": "Retain",
-            "Metadata": _skip(
-                ("CKV_AWS_7", "asymmetric signing keys cannot rotate in KMS; re-key with a new certificate")
-            ),
-            "Properties": {
-                "Description": f"Unified approval seal ({stage})",
-                "KeySpec": "RSA_3072",
-                "KeyUsage": "SIGN_VERIFY",
-                "KeyPolicy": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "AccountAdministersAndDelegatesToIam",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": {"Fn::Sub": f"arn:{P}:iam::${{AWS::AccountId}}:root"}},
-                            "Action": "kms:*",
-                            "Resource": "*",
-                        },
-                        {
-                            "Sid": "NeverDecryptOrExport",
-                            "Effect": "Deny",
-                            "Principal": "*",
-                            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
-                            "Resource": "*",
-                        },
-                    ],
-                },
-            },
-        },
-        "SealKeyAlias": {
+#: The bureaus that seal certificates (seed 003 二(七): each bureau's own e-seal), each with its
+#: own KMS key: bureau code -> logical id of its key. The first is the city bureau, whose key keeps
+#: the original names (`SealKey`, `alias/uap-<stage>-seal`). Adding a bureau is one entry here and
+#: its seal certificate in the seal registry (`UAP_SEAL_REGISTRY`); the functions get the mapping
+#: bureau -> key alias as `UAP_SEAL_KEYS`.
+SEAL_BUREAUS: dict[str, str] = {
+    "city-bureau": "SealKey",
+    "dinghai-bureau": "SealKeyDinghaiBureau",
+    "putuo-bureau": "SealKeyPutuoBureau",
+}
+
+
+def seal_alias(stage: str, bureau: str, bureaus: dict[str, str] = SEAL_BUREAUS) -> str:
+    """The KMS alias of a bureau's seal key (the alias lets an operator re-key without a deploy)."""
+    return f"alias/uap-{stage}-seal" if bureaus[bureau] == "SealKey" else f"alias/uap-{stage}-seal-{bureau}"
+
+
+def seal_keys_env(stage: str, bureaus: dict[str, str] = SEAL_BUREAUS) -> str:
+    """`UAP_SEAL_KEYS`: bureau code -> KMS key alias (signing.config.seal_keys_from_env)."""
+    return json.dumps({bureau: seal_alias(stage, bureau, bureaus) for bureau in bureaus}, sort_keys=True)
+
+
+def seal_key(stage: str, bureaus: dict[str, str] = SEAL_BUREAUS) -> dict[str, Any]:
+    """One approval seal key per sealing bureau (行政审批专用章): asymmetric KMS keys that never leave
+    KMS. Only the account's administrators manage them; only the API function's role may sign."""
+    resources: dict[str, Any] = {}
+    for bureau, logical_id in bureaus.items():
+        resources[logical_id] = _seal_key_resource(stage, bureau)
+        resources[f"{logical_id}Alias"] = {
             "Type": "AWS::KMS::Alias",
-            "Properties": {"AliasName": f"alias/uap-{stage}-seal", "TargetKeyId": {"Ref": "SealKey"}},
+            "Properties": {"AliasName": seal_alias(stage, bureau, bureaus), "TargetKeyId": {"Ref": logical_id}},
+        }
+    return resources
+
+
+def _seal_key_resource(stage: str, bureau: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::KMS::Key",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Metadata": _skip(("CKV_AWS_7", "asymmetric signing keys cannot rotate in KMS; re-key with a new certificate")),
+        "Properties": {
+            "Description": f"Approval seal of {bureau} ({stage})",
+            "KeySpec": "RSA_3072",
+            "KeyUsage": "SIGN_VERIFY",
+            "KeyPolicy": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AccountAdministersAndDelegatesToIam",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": {"Fn::Sub": f"arn:{P}:iam::${{AWS::AccountId}}:root"}},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    },
+                    {
+                        "Sid": "NeverDecryptOrExport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+                        "Resource": "*",
+                    },
+                ],
+            },
         },
     }
 
@@ -696,7 +721,11 @@ def policies(stage: str) -> dict[str, list[dict[str, Any]]]:
                 {"Fn::Sub": "${VerificationUploadsBucket.Arn}/verifications/*"},
             ),
             data_key,
-            _statement("ApprovalSeal", ["kms:Sign", "kms:GetPublicKey"], {"Fn::GetAtt": ["SealKey", "Arn"]}),
+            _statement(
+                "ApprovalSeal",
+                ["kms:Sign", "kms:GetPublicKey"],
+                [{"Fn::GetAtt": [logical_id, "Arn"]} for logical_id in SEAL_BUREAUS.values()],
+            ),
             publish,
             traces,
             logs["APIHandler"],
@@ -734,6 +763,7 @@ def functions(stage: str, who: Identity) -> dict[str, Any]:
         "UAP_JWT_ISSUER": who.issuer,
         "UAP_JWT_KEYS": who.jwks_url,  # a URL: chalicelib/api/auth.py fetches and caches the keys (PyJWKClient)
         "UAP_SEAL_KMS_KEY_ID": {"Ref": "SealKeyAlias"},
+        "UAP_SEAL_KEYS": seal_keys_env(stage),
     }
     resources: dict[str, Any] = {}
     for name, statements in policies(stage).items():

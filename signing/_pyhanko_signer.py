@@ -26,7 +26,10 @@ class BackendSigner(Signer):
     def __init__(self, backend: KeyBackend) -> None:
         self.backend = backend
         cert = to_asn1(backend.certificate)
-        registry = SimpleCertificateStore.from_certs([cert, *map(to_asn1, backend.chain)])
+        # pyHanko embeds ``signing_cert`` itself *and* everything in ``cert_registry``: the seal
+        # certificate in the registry too would sit in the CMS twice, which strict verifiers
+        # (endesive) reject. The registry holds the chain above the seal certificate only.
+        registry = SimpleCertificateStore.from_certs([c for c in map(to_asn1, backend.chain) if c != cert])
         super().__init__(signing_cert=cert, cert_registry=registry, embed_roots=True)
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:

@@ -39,7 +39,20 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         roots = load_trust_roots(Path(p).read_bytes() for p in args.trust)
     except (OSError, ValueError) as exc:
         return _usage_error(str(exc))
+    registry = None
+    if args.registry:
+        from .registry import RegistryError, load_registry
+
+        try:
+            registry = load_registry(Path(args.registry).read_bytes())
+        except (OSError, RegistryError) as exc:
+            return _usage_error(f"seal registry {args.registry}: {exc}")
     report = verify_pdf(pdf, roots, expected_signer_fingerprint=args.expect_fingerprint, max_bytes=args.max_bytes)
+    if registry is not None or args.authority:
+        from .registry import pin_registered_seal
+
+        # Without --registry but with --authority the registry is missing: INDETERMINATE, said so.
+        report = pin_registered_seal(report, registry, args.authority)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -56,12 +69,18 @@ def _cmd_devpki(args: argparse.Namespace) -> int:
 
     try:
         pki = ensure_dev_pki(args.outdir, authority=args.authority, key_kind=args.key_type)
-    except (OSError, ValueError) as exc:
+        bureaus = None
+        if args.bureaus:
+            from .devpki import ensure_bureau_seals, read_authorities
+
+            bureaus = ensure_bureau_seals(pki, read_authorities(Path(args.bureaus)), key_kind=args.key_type)
+    except (OSError, ValueError, KeyError) as exc:
         return _usage_error(str(exc))
     state = "created" if pki.created else "already present"
     print(
         f"dev PKI {state} in {pki.directory}: {pki.ca_cert.name}, {pki.seal_key.name}, "
         f"{pki.seal_cert.name}, {pki.chain.name}, {pki.crl.name}"
+        + (f"; bureau seals {', '.join(bureaus.keys)} and {bureaus.registry.name}" if bureaus else "")
     )
     return 0
 
@@ -114,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
         "--trust", action="append", required=True, metavar="CA.pem", help="trusted root certificate (repeatable)"
     )
     verify.add_argument("--expect-fingerprint", metavar="SHA256", help="require this seal certificate (SHA-256 hex)")
+    verify.add_argument(
+        "--registry", metavar="REGISTRY.json", help="seal registry: the signer must be a registered bureau seal"
+    )
+    verify.add_argument(
+        "--authority", metavar="CODE", help="the issuing bureau the certificate names (its registered seal is required)"
+    )
     verify.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024)
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.set_defaults(func=_cmd_verify)
@@ -122,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
     devpki.add_argument("outdir")
     devpki.add_argument("--authority", default="XX市行政审批局")
     devpki.add_argument("--key-type", choices=("ec", "rsa"), default="ec")
+    devpki.add_argument(
+        "--bureaus", metavar="AUTHORITIES.json", help="also a seal key per bureau and the dev seal registry"
+    )
     devpki.set_defaults(func=_cmd_devpki)
 
     seal = sub.add_parser("seal", help="seal a PDF with a local key")

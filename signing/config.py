@@ -7,8 +7,11 @@ mapping in one place makes the variables discoverable (see README.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,13 +21,17 @@ from .keys import KeyBackend, KmsKeyBackend, LocalKeyBackend, load_certificates
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
 
+    from .registry import SealRegistry
     from .seal import RevocationSources, Sealer
 
 __all__ = [
     "ConfigError",
+    "UnregisteredSealError",
     "backend_from_env",
     "default_sealer",
     "revocation_from_env",
+    "seal_keys_from_env",
+    "sealer_for",
     "sealer_from_env",
     "trust_roots_from_env",
 ]
@@ -109,3 +116,72 @@ def trust_roots_from_env(env: Mapping[str, str] | None = None) -> list[x509.Cert
     for path in _paths(env.get("UAP_SEAL_TRUST_ROOTS")):
         roots.extend(load_certificates(path.read_bytes()))
     return roots
+
+
+class UnregisteredSealError(ConfigError):
+    """The bureau has no seal valid now in the registry, or no key configured for it."""
+
+
+def seal_keys_from_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``UAP_SEAL_KEYS``: JSON object bureau code -> key reference (a PEM path for the local
+    backend, a KMS key id/alias for ``kms``). One seal key per issuing bureau (seed 003 二(七))."""
+    env = os.environ if env is None else env
+    raw = env.get("UAP_SEAL_KEYS") or ""
+    if not raw.strip():
+        return {}
+    try:
+        keys = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"UAP_SEAL_KEYS is not JSON: {exc}") from None
+    if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
+        raise ConfigError("UAP_SEAL_KEYS must map bureau codes to key references (strings)")
+    return keys
+
+
+_BUREAU_SEALERS: dict[tuple[str, str, str], Sealer] = {}
+_BUREAU_LOCK = threading.Lock()
+
+
+def sealer_for(
+    authority: str,
+    registry: SealRegistry,
+    when: dt.datetime,
+    env: Mapping[str, str] | None = None,
+) -> Sealer:
+    """The sealer of ``authority``'s seal registered at ``when``, built once per process per seal.
+
+    The certificate comes from the registry (so a rotation published there is picked up without
+    a deploy), the key from ``UAP_SEAL_KEYS``; a KMS key is checked against the certificate on
+    first use, so an alias not yet moved to the new key fails loudly instead of sealing badly.
+    """
+    env = os.environ if env is None else env
+    seal = registry.current_seal(authority, when)
+    if seal is None:
+        raise UnregisteredSealError(f"no seal of {authority!r} is registered as valid at {when.isoformat()}")
+    key_ref = seal_keys_from_env(env).get(authority)
+    if not key_ref:
+        raise UnregisteredSealError(f"UAP_SEAL_KEYS has no key for {authority!r}")
+    cache_key = (authority, seal.fingerprint, key_ref)
+    sealer = _BUREAU_SEALERS.get(cache_key)
+    if sealer is not None:
+        return sealer
+    from .seal import Sealer
+
+    kind = env.get("UAP_SEAL_BACKEND") or "local"
+    chain = _paths(env.get("UAP_SEAL_CHAIN"))
+    backend: KeyBackend
+    if kind == "kms":
+        backend = KmsKeyBackend(key_ref, seal.certificate, chain, region_name=env.get("UAP_SEAL_KMS_REGION") or None)
+    elif kind == "local":
+        password = env.get("UAP_SEAL_KEY_PASSWORD")
+        backend = LocalKeyBackend(key_ref, seal.certificate, chain, password=password.encode() if password else None)
+    else:
+        raise ConfigError(f"UAP_SEAL_BACKEND must be 'local' or 'kms', not {kind!r}")
+    tsa = env.get("UAP_SEAL_TSA_URL") or None
+    sealer = Sealer(
+        backend, timestamp_url=tsa, revocation=revocation_from_env(env), font_path=env.get("UAP_SEAL_FONT") or None
+    )
+    with _BUREAU_LOCK:
+        if len(_BUREAU_SEALERS) >= 64:  # bounded: a handful of bureaus, a rotation now and then
+            _BUREAU_SEALERS.clear()
+        return _BUREAU_SEALERS.setdefault(cache_key, sealer)

@@ -8,6 +8,8 @@ issued by the authority's CA and usually lives in KMS.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +21,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 __all__ = [
     "DEV_CRL_URL",
     "DOCUMENT_SIGNING_EKU",
+    "BureauSeals",
     "DevPki",
     "PrivateKey",
     "build_ca",
+    "ensure_bureau_seals",
     "ensure_dev_pki",
     "issue_crl",
     "issue_seal_certificate",
@@ -344,3 +348,66 @@ def ensure_dev_pki(
     _write(paths.chain, _pem_cert(seal_cert) + _pem_cert(ca_cert))
     _write(paths.crl, crl.public_bytes(serialization.Encoding.PEM))
     return _paths(out, created=True)
+
+
+# --- one seal per issuing bureau (seed 003 二(七)) ------------------------------------------------
+
+SEALS_DIR = "seals"
+REGISTRY_FILE = "seal-registry.json"
+
+
+@dataclass(frozen=True)
+class BureauSeals:
+    """Per-bureau dev seal keys under the dev CA, and the dev seal registry listing them."""
+
+    keys: dict[str, Path]  # bureau code -> key PEM
+    certificates: dict[str, Path]  # bureau code -> certificate PEM
+    registry: Path
+
+
+def ensure_bureau_seals(pki: DevPki, authorities: Sequence[tuple[str, str, str]], key_kind: str = "ec") -> BureauSeals:
+    """A dev seal key and certificate per bureau ``(code, name, legal basis)``, certified by the
+    dev CA in ``pki``, and ``seal-registry.json`` listing exactly those seals.
+
+    Existing keys are kept (idempotent); the registry is rewritten from what is on disk, so adding
+    a bureau adds its seal. Dev only: production keys live in KMS and the operator publishes the
+    registry (signing/registry.py)."""
+    from .registry import SealAuthority, registry_document
+
+    ca_cert = x509.load_pem_x509_certificate(pki.ca_cert.read_bytes())
+    ca_key = serialization.load_pem_private_key(pki.ca_key.read_bytes(), None)
+    folder = pki.directory / SEALS_DIR
+    folder.mkdir(exist_ok=True)
+    keys: dict[str, Path] = {}
+    certs: dict[str, Path] = {}
+    entries = []
+    for code, name, _ in authorities:
+        key_path, cert_path = folder / f"{code}-key.pem", folder / f"{code}-cert.pem"
+        if not (key_path.exists() and cert_path.exists()):
+            key = new_key(key_kind)
+            cert = issue_seal_certificate(key.public_key(), ca_cert, ca_key, authority=name)  # type: ignore[arg-type]
+            _write(key_path, _pem_key(key), secret=True)
+            _write(cert_path, _pem_cert(cert))
+        keys[code], certs[code] = key_path, cert_path
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        entries.append((code, cert_path.read_bytes(), cert.not_valid_before_utc, None))
+    document = registry_document(
+        1, _now(), [SealAuthority(code, name, basis) for code, name, basis in authorities], entries
+    )
+    registry = pki.directory / REGISTRY_FILE
+    _write(registry, json.dumps(document, ensure_ascii=False, indent=2).encode())
+    return BureauSeals(keys, certs, registry)
+
+
+def read_authorities(path: Path) -> list[tuple[str, str, str]]:
+    """``{"authorities": [{"code", "name", "legal_basis"}, …]}`` (infra/seed/seal_authorities.json)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return [(a["code"], a["name"], a["legal_basis"]) for a in doc["authorities"]]
+
+
+def bureau_seal_env(seals: BureauSeals) -> dict[str, str]:
+    """The ``UAP_SEAL_REGISTRY``/``UAP_SEAL_KEYS`` settings for dev bureau seals (local backend)."""
+    return {
+        "UAP_SEAL_REGISTRY": str(seals.registry),
+        "UAP_SEAL_KEYS": json.dumps({code: str(path) for code, path in seals.keys.items()}),
+    }

@@ -123,13 +123,15 @@ class LocalKeyBackend(KeyBackend):
     def __init__(
         self,
         key_path: str | Path,
-        cert_path: str | Path,
+        cert_path: str | Path | x509.Certificate,
         chain_paths: Sequence[str | Path] = (),
         *,
         password: bytes | None = None,
     ) -> None:
         self.key_path = Path(key_path)
-        self.cert_path = Path(cert_path)
+        # A certificate object: the bureau's seal certificate as the seal registry lists it.
+        self._given_cert = cert_path if isinstance(cert_path, x509.Certificate) else None
+        self.cert_path = Path("<registry>") if isinstance(cert_path, x509.Certificate) else Path(cert_path)
         self.chain_paths = tuple(Path(p) for p in chain_paths)
         self._password = password
         self._material: _LocalMaterial | None = None
@@ -140,7 +142,7 @@ class LocalKeyBackend(KeyBackend):
         key = serialization.load_pem_private_key(self.key_path.read_bytes(), password=self._password)
         if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
             raise ValueError(f"{self.key_path}: only RSA and EC P-256 keys are supported")
-        certs = load_certificates(self.cert_path.read_bytes())
+        certs = [self._given_cert] if self._given_cert is not None else load_certificates(self.cert_path.read_bytes())
         cert, extra = certs[0], certs[1:]
         chain = _drop_duplicates(cert, [*extra, *_read_certs(self.chain_paths)])
         key_spki = key.public_key().public_bytes(

@@ -20,6 +20,7 @@ __all__ = [
     "Identity",
     "Indication",
     "Integrity",
+    "Registration",
     "Severity",
     "Timing",
     "VerificationReport",
@@ -166,6 +167,42 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "签名证书与预期的印章证书不一致。",
         "The signing certificate is not the expected seal certificate.",
     ),
+    # The seal registry (signing.registry): is the signer the issuing bureau's registered seal?
+    "SEAL_REGISTERED": (
+        Severity.INFO,
+        "签章证书是发证机关在印章登记册中登记的电子印章，且盖章时在登记有效期内。",
+        "The signing certificate is the issuing authority's registered seal, within its registered validity.",
+    ),
+    "SEAL_NOT_REGISTERED": (
+        Severity.ERROR,
+        "签章证书不是任何发证机关登记的电子印章（即使由受信任的证书机构签发），印章无效。",
+        "The signing certificate is not a registered seal of any issuing authority (even if a trusted CA issued it).",
+    ),
+    "SEAL_OF_ANOTHER_AUTHORITY": (
+        Severity.ERROR,
+        "签章证书是另一发证机关的电子印章，不是本证照发证机关的印章。",
+        "The signing certificate is another authority's seal, not the seal of this certificate's issuing authority.",
+    ),
+    "SEAL_OUTSIDE_REGISTERED_VALIDITY": (
+        Severity.ERROR,
+        "盖章时间不在该电子印章的登记有效期内（印章已停用、更换或尚未启用）。",
+        "The sealing time is outside the seal's registered validity (retired, rotated or not yet in use).",
+    ),
+    "SEAL_REGISTRY_UNAVAILABLE": (
+        Severity.WARNING,
+        "印章登记册不可用，无法确认签章者是否为发证机关登记的电子印章。",
+        "The seal registry is unavailable: whether the signer is the authority's registered seal is unknown.",
+    ),
+    "AUTHORITY_NOT_IN_REGISTRY": (
+        Severity.WARNING,
+        "印章登记册中没有该发证机关的电子印章，无法确认。",
+        "The seal registry lists no seal for this issuing authority; the seal cannot be confirmed.",
+    ),
+    "SIGNING_TIME_UNKNOWN": (
+        Severity.WARNING,
+        "无法确定盖章时间，无法核对印章登记有效期。",
+        "The sealing time is unknown, so the seal's registered validity cannot be checked.",
+    ),
     "TIMESTAMP_PRESENT": (Severity.INFO, "签名带有可信时间戳。", "The signature carries a trusted timestamp."),
     "TIMESTAMP_INVALID": (
         Severity.ERROR,
@@ -227,6 +264,20 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """Is the signer the issuing bureau's registered seal (signing.registry)?"""
+
+    registered: bool
+    code: str
+    authority_code: str | None = None
+    authority_name: str | None = None
+    legal_basis: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    registry_version: int | None = None
+
+
+@dataclass(frozen=True)
 class Timing:
     """When was it sealed (claimed by the signer vs. proven by a TSA)?"""
 
@@ -261,6 +312,7 @@ class VerificationReport:
     identity: Identity = field(default_factory=Identity)
     timing: Timing = field(default_factory=Timing)
     findings: tuple[Finding, ...] = ()
+    registration: Registration | None = None  # set by signing.registry.pin_registered_seal
 
     @property
     def passed(self) -> bool:
@@ -312,6 +364,17 @@ class VerificationReport:
         ]
         if d.matches_expected_signer is not None:
             lines.append(f"  预期印章 Expected signer: {yes_no[d.matches_expected_signer]}")
+        r = self.registration
+        if r is not None:
+            lines += [
+                "",
+                "[印章登记 Seal registry]" + (f" (v{r.registry_version})" if r.registry_version else ""),
+                f"  登记印章 Registered seal: {yes_no[r.registered]} ({r.code})",
+                f"  发证机关 Authority: {r.authority_name or '-'}"
+                + (f" [{r.authority_code}]" if r.authority_code else ""),
+                f"  登记有效期 Registered validity: {r.valid_from or '-'} ~ {r.valid_to or '-'}",
+                f"  法律效力依据 Legal basis: {r.legal_basis or '-'}",
+            ]
         lines += [
             "",
             "[时间 Time]",

@@ -32,21 +32,30 @@ def issuer_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]
 @pytest.fixture(scope="session")
 def seal_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A dev PKI (CA + approval-seal key/certificate) for issuing and verifying certificates."""
-    from signing.devpki import ensure_dev_pki
+    from signing.devpki import ensure_bureau_seals, ensure_dev_pki, read_authorities
 
     folder = tmp_path_factory.mktemp("pki")
-    ensure_dev_pki(folder)
+    # One seal per issuing bureau under the dev CA, and the seal registry listing them (seed 003 二(七)).
+    ensure_bureau_seals(ensure_dev_pki(folder), read_authorities(SEAL_AUTHORITIES))
     return folder
+
+
+SEAL_AUTHORITIES = Path(__file__).parent.parent / "infra" / "seed" / "seal_authorities.json"
 
 
 def seal_env(folder: Path) -> dict[str, str]:
     """The `UAP_SEAL_*` settings the signing package reads for a dev PKI folder."""
+    from signing.devpki import REGISTRY_FILE, SEALS_DIR, read_authorities
+
+    keys = {code: str(folder / SEALS_DIR / f"{code}-key.pem") for code, _, _ in read_authorities(SEAL_AUTHORITIES)}
     return {
         "UAP_SEAL_BACKEND": "local",
         "UAP_SEAL_KEY": str(folder / "seal-key.pem"),
         "UAP_SEAL_CERT": str(folder / "seal-cert.pem"),
         "UAP_SEAL_CHAIN": str(folder / "ca.pem"),
         "UAP_SEAL_TRUST_ROOTS": str(folder / "ca.pem"),
+        "UAP_SEAL_REGISTRY": str(folder / REGISTRY_FILE),
+        "UAP_SEAL_KEYS": json.dumps(keys),
     }
 
 

@@ -228,6 +228,16 @@ def _seal_section(cert: dcert.Certificate, report: Any) -> str:
         ("PAdES 级别", _e(report.pades_level or "—")),
         ("与登记存档一致", _yes_no(report.file_sha256 == cert.sha256)),
     ]
+    registration = getattr(report, "registration", None)
+    if registration is not None:  # seed 003 二(七): the bureau's registered seal and its legal basis
+        rows.append(
+            (
+                "发证机关登记印章",
+                _yes_no(registration.registered, "是(印章登记册在册,盖章时在有效期内)", "否"),
+            )
+        )
+        if registration.legal_basis:
+            rows.append(("电子印章效力依据", _e(registration.legal_basis)))
     findings = "".join(f"<li>{_e(f.zh)}</li>" for f in report.findings)
     return (
         f'<section class="card"><h2>电子印章验证</h2>{_rows(rows)}'

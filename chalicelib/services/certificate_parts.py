@@ -7,10 +7,28 @@ and the seal key load only when a certificate is first issued or verified (not a
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from chalicelib.domain.certificate import Certificate
+from chalicelib.services.seal_registry import current_registry
+
+
+class SealNotRegisteredError(Exception):
+    """The issuing bureau has no seal in the registry valid now (or no key for it): nothing is sealed."""
+
+
+def seal_authority(cert: Certificate) -> str:
+    """The registry's code of the certificate's issuing bureau: the issuing department."""
+    return cert.issuer_department_id or cert.authority_code.lower()
+
+
+def legal_basis(cert: Certificate) -> str | None:
+    """The notice that gives the issuing bureau's e-seal legal effect (seed 003 二(七)), if registered."""
+    registry = current_registry()
+    authority = registry.authorities.get(seal_authority(cert)) if registry is not None else None
+    return authority.legal_basis if authority is not None else None
 
 
 def render(cert: Certificate, details: tuple[tuple[str, str], ...], verification_url: str) -> bytes:
@@ -33,12 +51,24 @@ def render(cert: Certificate, details: tuple[tuple[str, str], ...], verification
     )
 
 
-def seal(pdf: bytes, authority_name: str) -> bytes:
+def seal(pdf: bytes, cert: Certificate) -> bytes:
+    """Seal with the issuing bureau's own key: the seal the registry lists for it now (one sealer
+    per bureau and seal per process, so no extra request per issuance)."""
     import signing
     from chalicelib.rendering.certificate_pdf import SEAL_BOX
+    from signing.config import UnregisteredSealError, sealer_for
 
-    appearance = signing.SealAppearance(authority_name=authority_name, box=SEAL_BOX, page=0)
-    sealed: bytes = signing.default_sealer().seal(pdf, appearance, reason="行政审批专用章 电子证照")
+    registry = current_registry()
+    if registry is None:
+        raise SealNotRegisteredError("no seal registry is configured or loadable")
+    try:
+        # The wall clock, not the service clock: the seal's registered validity is checked against
+        # the signing time the signature itself records, which is the real time of sealing.
+        sealer = sealer_for(seal_authority(cert), registry, datetime.now(UTC))
+    except UnregisteredSealError as error:
+        raise SealNotRegisteredError(str(error)) from error
+    appearance = signing.SealAppearance(authority_name=cert.authority_name, box=SEAL_BOX, page=0)
+    sealed: bytes = sealer.seal(pdf, appearance, reason="行政审批专用章 电子证照")
     return sealed
 
 
@@ -49,8 +79,12 @@ def _trust_roots(paths: str) -> tuple[Any, ...]:
     return tuple(signing.trust_roots_from_env({"UAP_SEAL_TRUST_ROOTS": paths}))
 
 
-def verify(pdf: bytes) -> Any:
-    """A verification report against the configured trust anchors (offline, never raises)."""
+def verify(pdf: bytes, authority: str | None = None) -> Any:
+    """A verification report against the configured trust anchors (offline, never raises), with
+    the signer pinned to the registered seal of ``authority`` (the issuing bureau the certificate
+    record names; None: any registered bureau seal) at the signing time."""
     import signing
+    from signing.registry import pin_registered_seal
 
-    return signing.verify_pdf(pdf, list(_trust_roots(os.environ.get("UAP_SEAL_TRUST_ROOTS", ""))))
+    report = signing.verify_pdf(pdf, list(_trust_roots(os.environ.get("UAP_SEAL_TRUST_ROOTS", ""))))
+    return pin_registered_seal(report, current_registry(), authority)

@@ -35,6 +35,7 @@ from chalicelib.domain.notification import Message
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
 from chalicelib.services import clock
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.certificate_parts import SealNotRegisteredError, legal_basis, seal_authority
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.batch_reads import get_all
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -64,8 +65,8 @@ class Blobs(Protocol):
 
 
 Renderer = Callable[..., bytes]  # (certificate, details) -> unsealed PDF
-Sealer = Callable[[bytes, str], bytes]  # (pdf, authority name) -> sealed PDF
-Verifier = Callable[[bytes], Any]  # sealed PDF -> signing.VerificationReport
+Sealer = Callable[[bytes, Certificate], bytes]  # (pdf, certificate) -> PDF sealed with its bureau's seal
+Verifier = Callable[..., Any]  # (sealed PDF, issuing bureau or None) -> signing.VerificationReport
 
 
 @dataclass(frozen=True)
@@ -247,10 +248,18 @@ class CertificateService:
         )
 
     def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
-        details = (("申请编号", case.tracking_code), ("事项编码", case.item.code))
+        details: tuple[tuple[str, str], ...] = (("申请编号", case.tracking_code), ("事项编码", case.item.code))
+        basis = legal_basis(cert)
+        if basis:  # seed 003 二(七): the notice that gives this bureau's e-seal legal effect
+            details = (*details, ("印章依据", basis))
         pdf = self.render(cert, details, f"{public_base_url()}/v/{cert.verification_code}")
         try:
-            return self.seal(pdf, cert.authority_name)
+            return self.seal(pdf, cert)
+        except SealNotRegisteredError as error:  # seed 003 二(七): only the bureau's registered seal
+            log.error("certificate %s not sealed: %s", cert.number, error)
+            raise DomainError.one(
+                CertCode.SEAL_NOT_REGISTERED, "发证机关没有在有效期内登记的电子印章,不能制证,办件仍为待制证"
+            ) from error
         except Exception as error:  # the case stays approved-awaiting-issue
             log.exception("sealing certificate %s failed", cert.number)
             raise DomainError.one(CertCode.SEALING_FAILED, "电子印章加盖失败,办件仍为待制证,请重试") from error
@@ -342,7 +351,7 @@ class CertificateService:
     def verify_registered(self, cert: Certificate, channel: str, caller: str) -> Any:
         """A fresh verification report of the stored PDF, logged."""
         pdf = self.blobs.get(cert.blob_key)
-        report = self.verify(pdf if pdf is not None else b"")
+        report = self.verify(pdf if pdf is not None else b"", seal_authority(cert))
         _count_verification(channel, report)
         matches = pdf is not None and hashlib.sha256(pdf).hexdigest() == cert.sha256
         self._log(cert, channel, caller, report, matches)
@@ -352,10 +361,11 @@ class CertificateService:
         """Seal valid, document identical to the registered one, status current: each told apart."""
         if len(pdf) > MAX_PDF_BYTES:
             raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
-        report = self.verify(pdf)
-        _count_verification(channel, report)
         found = self.certificates.by_sha256(hashlib.sha256(pdf).hexdigest())
         cert = found[0] if found else None
+        # The registered copy pins its issuing bureau's seal; an unknown file any bureau's seal.
+        report = self.verify(pdf, seal_authority(cert) if cert is not None else None)
+        _count_verification(channel, report)
         status = cert.current_status(da.china_date(clock.utc_now())) if cert else None
         if cert is not None:
             self._log(cert, channel, caller, report, True)

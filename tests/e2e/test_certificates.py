@@ -272,7 +272,7 @@ def test_unknown_certificate_lookups(api: Api) -> None:
 
 
 def test_issued_certificate_passes_poppler_pdfsig_and_renders(api: Api, seal_pki: Path, tmp_path: Path) -> None:
-    """The independent validator (poppler's pdfsig, trusting the dev CA) accepts an issued certificate,
+    """The independent validators (poppler's pdfsig trusting the dev CA, and endesive) accept an issued certificate,
     and pdftoppm renders it with the Chinese text and the red seal."""
     from tests.signing.helpers import require_tool
 
@@ -290,6 +290,14 @@ def test_issued_certificate_passes_poppler_pdfsig_and_renders(api: Api, seal_pki
     report = out.stdout + out.stderr
     assert "Signature Validation: Signature is Valid." in report, report
     assert "Certificate Validation: Certificate is Trusted." in report, report
+    assert "Total document signed" in report, report
+    # A second independent implementation (issue 13 point 5): endesive, which rejected every
+    # certificate while the CMS carried the seal certificate twice.
+    from tests.signing.independent import cms_certificates, endesive_verify
+
+    ders = cms_certificates(path.read_bytes())
+    assert len(ders) == len(set(ders)), "each certificate once in the CMS"
+    assert endesive_verify(path.read_bytes(), [(seal_pki / "ca.pem").read_bytes()]).valid
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert cert["typeName"] in text and cert["number"] in text and "王海燕" in text
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)

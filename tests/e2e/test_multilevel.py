@@ -109,6 +109,10 @@ def test_seed000_district_approver_decides_a_delegated_item_and_its_bureau_issue
     verified = desk.api.gql(VERIFY, {"code": cert["verificationCode"]})["data"]["certificateVerify"]
     assert verified["valid"] is True and verified["report"]["indication"] == "PASSED"
     assert verified["report"]["chainsToTrustAnchor"] is True
+    # Sealed with the district bureau's own registered seal, not the city's (issue 13 point 4).
+    registration = "query($code: String) { certificateVerify(verificationCode: $code) { report { registration { registered authorityCode } } } }"
+    pinned = desk.api.gql(registration, {"code": cert["verificationCode"]})["data"]["certificateVerify"]
+    assert pinned["report"]["registration"] == {"registered": True, "authorityCode": "dinghai-bureau"}
     assert deliver(desk.api, cert["id"], "clerk-dh-sun") == []
 
 

@@ -18,6 +18,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ IDENTIFIER = "91330900MA2A0B1C2D"
 MASKED_HOLDER = dcert.mask_name(HOLDER)  # 舟山海*****公司 (mask_name's docstring says 舟山海星****公司)
 AUTHORITY_NAME = "舟山市行政审批局"
 AUTHORITY = "ZS-SPJ"
+ISSUING_BUREAU = "city-bureau"  # its seal is registered in the dev seal registry (seed 003 二(七))
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CHROMIUM_FLAGS = (
     "--headless",
@@ -59,12 +61,16 @@ VALID_BANNER = "<strong>有效</strong>"
 
 
 def register(*, sealed: bool = True, item_name: str = "食品经营许可(新办)", note: str = "") -> dcert.Certificate:
-    """Seal a one-page PDF, store it and stage the registry record (as issuance would)."""
+    """Seal a one-page PDF with the city bureau's registered seal, store it and stage the registry
+    record (as issuance would)."""
     import signing
+    from chalicelib.services.seal_registry import current_registry
+    from signing.config import sealer_for
 
     pdf = make_pdf(text=f"Food business licence {secrets.token_hex(4)} {note}")
     if sealed:
-        pdf = signing.default_sealer().seal(pdf, signing.SealAppearance(authority_name=AUTHORITY_NAME))
+        sealer = sealer_for(ISSUING_BUREAU, current_registry(), datetime.now(UTC))
+        pdf = sealer.seal(pdf, signing.SealAppearance(authority_name=AUTHORITY_NAME))
     now = app_clock.utc_now()
     today = china_date(now)
     repository = CertificateRepository()
@@ -93,6 +99,7 @@ def register(*, sealed: bool = True, item_name: str = "食品经营许可(新办
         size=len(pdf),
         issued_by="staff-bureau-1",
         issued_at=now.isoformat(timespec="seconds"),
+        issuer_department_id=ISSUING_BUREAU,
     )
     uow = UnitOfWork()
     repository.stage_issue(uow, cert, AUTHORITY, last + 1, counter_rev)

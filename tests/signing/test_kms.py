@@ -112,3 +112,34 @@ def test_kms_backend_from_pem_files(kms: Any, pki: Pki, tmp_path: Any) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     public_key.verify(signature, b"hello", ec.ECDSA(hashes.SHA256()))
+
+
+def test_each_bureau_seals_with_its_own_kms_key_by_alias(kms: Any, pki: Pki, sample_pdf: bytes) -> None:
+    """Production: UAP_SEAL_KEYS maps each bureau to its KMS alias; the certificate comes from the
+    seal registry; each bureau's seal verifies as that bureau's registered seal and not the other's."""
+    import datetime as dt
+    import json
+
+    from signing.config import sealer_for
+    from signing.registry import SealAuthority, load_registry, pin_registered_seal, registry_document
+
+    bureaus = {"city-bureau": "某市行政审批局", "district-bureau": "某区行政审批局"}
+    keys, seals = {}, []
+    for code, name in bureaus.items():
+        key_id, public_key = _kms_key(kms, "ECC_NIST_P256")
+        kms.create_alias(AliasName=f"alias/uap-test-seal-{code}", TargetKeyId=key_id)
+        cert = issue_seal_certificate(public_key, pki.ca_cert, pki.ca_key, authority=name)  # type: ignore[arg-type]
+        keys[code] = f"alias/uap-test-seal-{code}"
+        start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        seals.append((code, cert.public_bytes(serialization.Encoding.PEM), start, None))
+    authorities = [SealAuthority(code, name, f"{name}电子印章效力公告") for code, name in bureaus.items()]
+    registry = load_registry(registry_document(1, dt.datetime.now(dt.UTC), authorities, seals))
+    env = {"UAP_SEAL_BACKEND": "kms", "UAP_SEAL_KEYS": json.dumps(keys), "UAP_SEAL_KMS_REGION": REGION}
+    now = dt.datetime.now(dt.UTC)
+    for code, name in bureaus.items():
+        sealed = sealer_for(code, registry, now, env).seal(sample_pdf, SealAppearance(authority_name=name))
+        report = verify_pdf(sealed, [pki.ca_pem])
+        assert pin_registered_seal(report, registry, code).passed
+        other = next(c for c in bureaus if c != code)
+        failed = pin_registered_seal(report, registry, other)
+        assert failed.registration is not None and failed.registration.code == "SEAL_OF_ANOTHER_AUTHORITY"

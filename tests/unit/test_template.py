@@ -68,6 +68,31 @@ def test_the_seal_key_can_only_sign() -> None:
     assert key["KeyUsage"] == "SIGN_VERIFY"
 
 
+def test_each_sealing_bureau_has_its_own_key_and_only_the_api_signs() -> None:
+    """Seed 003 二(七): each bureau's own e-seal. One KMS key and alias per bureau, the mapping
+    bureau -> alias handed to the functions as UAP_SEAL_KEYS, kms:Sign on all of them for the API."""
+    from infra.template import SEAL_BUREAUS
+
+    template = merge_template("prod")
+    resources = template["Resources"]
+    aliases = {
+        bureau: resources[f"{logical_id}Alias"]["Properties"]["AliasName"]
+        for bureau, logical_id in SEAL_BUREAUS.items()
+    }
+    assert aliases["city-bureau"] == "alias/uap-prod-seal"
+    assert aliases["dinghai-bureau"] == "alias/uap-prod-seal-dinghai-bureau"
+    assert len(set(aliases.values())) == len(SEAL_BUREAUS) >= 3
+    for logical_id in SEAL_BUREAUS.values():
+        assert resources[logical_id]["Properties"]["KeyUsage"] == "SIGN_VERIFY"
+    for function in ("APIHandler", "DeadlineSweep", "OutboxRelay"):
+        keys = json.loads(resources[function]["Properties"]["Environment"]["Variables"]["UAP_SEAL_KEYS"])
+        assert keys == aliases
+    api_role = json.dumps(resources["ApiHandlerRole"])
+    assert all(f'"{logical_id}", "Arn"' in api_role for logical_id in SEAL_BUREAUS.values())
+    for role in ("DeadlineSweepRole", "OutboxRelayRole"):
+        assert "kms:Sign" not in json.dumps(resources[role])
+
+
 def _pending_rule(bucket: dict[str, Any]) -> dict[str, Any]:
     rules = bucket["LifecycleConfiguration"]["Rules"]
     (rule,) = [r for r in rules if r.get("TagFilters")]

@@ -93,6 +93,24 @@ class SealTiming:
 
 
 @visible_to(PUBLIC)
+@strawberry.type(
+    description="Is the signer the issuing authority's registered seal (seal registry, seed 003 二(七))? "
+    "A seal certified by the trusted CA but not registered to the authority is FAILED."
+)
+class SealRegistration:
+    registered: bool
+    code: str
+    authority_code: str | None
+    authority_name: str | None
+    legal_basis: str | None = strawberry.field(
+        description="The notice that gives the authority's e-seal legal effect (configured per bureau)."
+    )
+    valid_from: DateTime | None
+    valid_to: DateTime | None
+    registry_version: int | None
+
+
+@visible_to(PUBLIC)
 @strawberry.type(description="Result of verifying the seal of a PDF (ETSI-style indication).")
 class VerificationReport:
     indication: Indication  # type: ignore[valid-type]
@@ -116,6 +134,7 @@ class VerificationReport:
     identity: SealIdentity
     timing: SealTiming
     findings: list[Finding]
+    registration: SealRegistration | None
 
     @classmethod
     def from_report(cls, r: Any) -> VerificationReport:
@@ -166,7 +185,23 @@ class VerificationReport:
                 timestamp_valid=t.timestamp_valid,
             ),
             findings=[Finding(code=f.code, severity=f.severity, zh=f.zh, en=f.en, detail=f.detail) for f in r.findings],
+            registration=_registration(getattr(r, "registration", None)),
         )
+
+
+def _registration(g: Any) -> SealRegistration | None:
+    if g is None:
+        return None
+    return SealRegistration(
+        registered=g.registered,
+        code=g.code,
+        authority_code=g.authority_code,
+        authority_name=g.authority_name,
+        legal_basis=g.legal_basis,
+        valid_from=g.valid_from,
+        valid_to=g.valid_to,
+        registry_version=g.registry_version,
+    )
 
 
 @visible_to(PUBLIC)
