@@ -26,6 +26,7 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.storage.application_repository import DueEntry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.projections import derived_keys, stage_head_with_projections
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
@@ -132,14 +133,6 @@ class CounterpartRepository:
             gsi1sk=sk,
             gsi2pk=f"OVERSIGHTS#{inspection.receiving_department_id}",
             gsi2sk=sk,
-            derived=[list(k) for k in sorted(new)],
+            derived=derived_keys(new),
         )
-        if rev is None:
-            uow.create(head)
-        else:
-            uow.replace(head, rev)
-        stored = {(k[0], k[1]) for k in self._derived.get(inspection.id, [])}
-        for key in sorted(stored - new.keys()):
-            uow.delete(Record(*key))
-        for key, (entity, value) in sorted(new.items()):
-            uow.upsert(Record(key[0], key[1], entity=entity, data=encode(value)))
+        stage_head_with_projections(uow, head, rev, self._derived.get(inspection.id, []), new)

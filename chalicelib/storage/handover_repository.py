@@ -15,6 +15,7 @@ from chalicelib.domain.handover import Handover
 from chalicelib.storage.application_repository import DueEntry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.projections import derived_keys, stage_head_with_projections
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -52,10 +53,11 @@ class HandoverRepository:
         ]
 
     def stage(self, uow: UnitOfWork, handover: Handover, rev: int | None) -> None:
-        new: dict[tuple[str, str], DueEntry] = {}
+        new: dict[tuple[str, str], tuple[str, object]] = {}
         day = handover.next_warning_day()
         if day is not None:
-            new[(f"DUE#{DUE_KIND}", f"{day.isoformat()}#{handover.id}#-")] = DueEntry(DUE_KIND, day, handover.id, "-")
+            due = DueEntry(DUE_KIND, day, handover.id, "-")
+            new[(f"DUE#{DUE_KIND}", f"{day.isoformat()}#{handover.id}#-")] = ("DueEntry", due)
         sk = f"{handover.created_at}#{handover.id}"
         head = Record(
             f"HANDOVER#{handover.id}",
@@ -66,14 +68,6 @@ class HandoverRepository:
             gsi1sk=sk,
             gsi2pk=f"HANDOVERS#{handover.centre_id}",
             gsi2sk=sk,
-            derived=[list(k) for k in sorted(new)],
+            derived=derived_keys(new),
         )
-        if rev is None:
-            uow.create(head)
-        else:
-            uow.replace(head, rev)
-        stored = {(k[0], k[1]) for k in self._derived.get(handover.id, [])}
-        for key in sorted(stored - new.keys()):
-            uow.delete(Record(*key))
-        for key, value in sorted(new.items()):
-            uow.upsert(Record(key[0], key[1], entity="DueEntry", data=encode(value)))
+        stage_head_with_projections(uow, head, rev, self._derived.get(handover.id, []), new)
