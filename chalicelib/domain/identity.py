@@ -45,6 +45,9 @@ class Principal:
     # Set while acting as AB backup for `post`: the backup's own window post (their A post), or
     # "-" when they hold none. Audit events record it beside `post` (seed 003 二(三)4).
     acting_as: str | None = None
+    # A window clerk whose own post is held by its AB backup today (granted leave): the post's work
+    # is the backup's meanwhile, so window acts are refused until the leave ends (seed 004 三(二)).
+    on_leave: bool = False
 
     @property
     def is_authenticated(self) -> bool:

@@ -148,6 +148,12 @@ class Staff:
     backup_ref: str | None = None  # `<centre>/<post>` backed up as B
     return_reason: str = ""
     version: int = 1
+    # Leave granted to this person as A of a post, mirrored from the post (seed 004 三(二)) so the
+    # per-request standing check reads one record: while on leave the post's work is the backup's.
+    leaves: tuple[Leave, ...] = ()
+
+    def on_leave(self, day: date) -> bool:
+        return any(leave.covers(day) for leave in self.leaves)
 
 
 @dataclass(frozen=True)
@@ -318,6 +324,12 @@ def grant_leave(
         raise DomainError(v)
     kept = tuple(sorted((*post.leaves, leave), key=lambda x: x.start))[-KEPT_LEAVES:]
     return replace(post, leaves=kept)
+
+
+def mirror_leave(staff: Staff, leave: Leave, today: date) -> Staff:
+    """The person's own copy of a granted leave; ended leaves are dropped (the post keeps history)."""
+    current = tuple(x for x in staff.leaves if x.end >= today)
+    return replace(staff, leaves=tuple(sorted((*current, leave), key=lambda x: x.start)))
 
 
 POST_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")

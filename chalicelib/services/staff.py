@@ -320,8 +320,11 @@ class StaffService:
         )
         uow = UnitOfWork()
         self.repo.stage_post(uow, updated, rev)
+        if me is not None:
+            self.repo.stage_head(uow, ds.mirror_leave(me[0], leave, today), me[1])
         self._commit(uow)
         forget_post(updated.ref)  # the backup covers from the leave's first day, in this process at once
+        forget(post.staff_id)  # and A's own window acts stop then
         return updated
 
     # --- the post's worklist (routed to whoever holds the post today) -----------------------------
@@ -535,7 +538,8 @@ def standing(principal: Principal, repo: StaffRepository | None = None) -> tuple
     acting_as = "-" if covering and not staff.post_ref else None
     if not (post or covering):
         return None, principal
-    return None, replace(principal, post=post, covering=covering, acting_as=acting_as)
+    on_leave = bool(staff.post_ref) and not covering and staff.on_leave(da.china_date(clock.utc_now()))
+    return None, replace(principal, post=post, covering=covering, acting_as=acting_as, on_leave=on_leave)
 
 
 def standing_refusal(principal: Principal, repo: StaffRepository | None = None) -> str | None:

@@ -64,6 +64,10 @@ class StaffRepository:
             )
         uow.create(self._version(version))
 
+    def stage_head(self, uow: UnitOfWork, staff: Staff, rev: int) -> None:
+        """Update the record without publishing a personnel change (leave is not a posting change)."""
+        uow.replace(self._head(staff), rev)
+
     def changes(self, centre_id: str, first: int, after: str | None) -> Page[StaffVersion]:
         """Published staff changes of a centre, newest first (seed 001 三(五)1)."""
         page = query_page(f"PERSONNEL#{centre_id}", first=first, after=after, index="GSI1", forward=False)

@@ -219,6 +219,28 @@ def test_seed003_backup_acting_for_a_post_is_audited_under_that_post(desk: Desk)
     assert steps[1]["actingAsBackup"] is False
 
 
+def test_seed004_clerk_on_leave_cannot_act_at_the_window_until_the_leave_ends(desk: Desk, clock: Clock) -> None:
+    """seed 004 三(二) (在窗口工作人员有事请假时顶岗工作): while 周 is on granted leave the post is 徐's;
+    周's window acts are refused with ON_LEAVE and write nothing, 徐 acts instead, and 周 acts again
+    once the leave is over (the 60 s standing bound is the only delay)."""
+    api = desk.api
+    go_on_leave(api, W11, "2026-11-02", "2026-11-03", ZHOU)
+    filed = desk.file("ZS-SCJG-004")
+    before = desk.timeline(filed["id"])
+    assert desk.refused("applicationAccept", {"id": filed["id"]}, as_=ZHOU) == ["ON_LEAVE"]
+    assert desk.timeline(filed["id"]) == before  # refused: the audit trail is unchanged
+    desk.accept(filed["id"], XU)
+    assert last_event(desk, filed["id"])["actor"] == XU
+
+    clock.set_china(date(2026, 11, 4))  # back from leave
+    from chalicelib.services import staff as staff_service
+
+    staff_service.clear_standing_cache()  # a minute later: the 60 s standing cache has turned over
+    again = desk.file("ZS-SCJG-004")
+    desk.accept(again["id"], ZHOU)
+    assert last_event(desk, again["id"])["actor"] == ZHOU
+
+
 # --- automatic charges: one-time notice and first contact ------------------------------------------
 
 

@@ -72,6 +72,7 @@ class Code:
     NOTICE_NEW_DEMAND = "NOTICE_NEW_DEMAND"
     DUPLICATE = "DUPLICATE"
     REFERRAL_STEP = "REFERRAL_STEP"
+    ON_LEAVE = "ON_LEAVE"
     ALREADY_ACCEPTED = RefusalCode.ALREADY_ACCEPTED
     COMPETENT_AGENCY_REQUIRED = RefusalCode.COMPETENT_AGENCY_REQUIRED
     OBJECTION_LATE = RefusalCode.OBJECTION_LATE
@@ -152,6 +153,10 @@ def _require_state(case: Application, *states: State) -> None:
 def _require_role(actor: Principal, *roles: Role) -> str:
     if not actor.has_any(*roles) or actor.subject is None:
         raise _fail(Code.FORBIDDEN, "没有权限执行此操作")
+    if actor.on_leave and Role.CLERK in roles and not actor.has_any(*(set(roles) - {Role.CLERK})):
+        # Seed 004 三(二): while A is on granted leave the backup holds the post (顶岗); A's
+        # window acts would be recorded against a post that is not theirs that day.
+        raise _fail(Code.ON_LEAVE, "您正在休假,岗位工作由B岗顶岗处理,休假结束后方可办理")
     return actor.subject
 
 
