@@ -110,6 +110,16 @@ def supervises(case: Application, principal: Principal) -> bool:
     return principal.centre_id in case.oversight_centre_ids
 
 
+def request_target(subject: str, request: object) -> str:
+    """What an idempotency key is remembered for: the subject and a digest of the whole input, so
+    a retry that changed its input is refused (IDEMPOTENCY_KEY_REUSED), not answered with the first
+    result. An empty input names the subject alone."""
+    if request in ((), [], None):
+        return subject
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{subject}#{digest}"
+
+
 class ApplicationService:
     """The commands of the application lifecycle, bound to their repositories and clock."""
 
@@ -189,7 +199,9 @@ class ApplicationService:
         earlier = self.idempotency.remembered(principal.subject, operation, key)
         if earlier is None:
             return None
-        if earlier.get("target") != target:
+        recorded = str(earlier.get("target"))
+        # Keys remembered before requests were fingerprinted name only the case: still a match.
+        if recorded != target and not ("#" not in recorded and recorded == target.split("#", 1)[0]):
             raise DomainError.one(
                 Code.IDEMPOTENCY_KEY_REUSED, "该幂等键已用于另一请求,请换用新的幂等键", "idempotencyKey"
             )
@@ -218,8 +230,10 @@ class ApplicationService:
         operation: str,
         key: str | None,
         decide: Callable[[Application, datetime], Transition],
+        request: object = (),
     ) -> Application:
-        earlier = self._remembered(principal, operation, key, application_id)
+        target = request_target(application_id, request)
+        earlier = self._remembered(principal, operation, key, target)
         if earlier is not None:
             return earlier
         case, rev = self.load(application_id, principal)
@@ -232,7 +246,7 @@ class ApplicationService:
         if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
             self.person_charges(uow, case, transition)
         self._retain(case, transition.case)
-        return self._commit(uow, principal, operation, key, transition.case, application_id)
+        return self._commit(uow, principal, operation, key, transition.case, target)
 
     def _retain(self, before: Application | None, after: Application) -> None:
         cited = record_retention.newly_cited_uploads(before, after)
@@ -246,10 +260,12 @@ class ApplicationService:
         operation: str,
         key: str | None,
         decide: Callable[[Application, datetime], Transition],
+        request: object = (),
     ) -> Application:
         """Run a transition another concept decides (a referral, say) through the same command
-        skeleton as the lifecycle's own: idempotency key, visibility, revision guard, one transaction."""
-        return self._apply(application_id, principal, operation, key, decide)
+        skeleton as the lifecycle's own: idempotency key, visibility, revision guard, one transaction.
+        `request` is the caller's input: a retry under the same key with another input is refused."""
+        return self._apply(application_id, principal, operation, key, decide, request)
 
     @property
     def calendar(self) -> WorkingDayCalendar:
@@ -344,10 +360,10 @@ class ApplicationService:
     ) -> Application:
         # The whole request, not only what it targets: a retry that changed its input is refused
         # (IDEMPOTENCY_KEY_REUSED) rather than silently answered with the first case.
-        request = json.dumps(
-            [repr(applicant), [repr(m) for m in materials], str(channel), form_data], sort_keys=True, default=str
+        target = request_target(
+            f"{item_code}@{centre_id}:{applicant.id}",
+            [repr(applicant), [repr(m) for m in materials], str(channel), form_data],
         )
-        target = f"{item_code}@{centre_id}:{applicant.id}#{hashlib.sha256(request.encode()).hexdigest()[:16]}"
         earlier = self._remembered(principal, "applicationFile", key, target)
         if earlier is not None:
             return earlier
@@ -430,7 +446,8 @@ class ApplicationService:
                 case, principal, now, tuple(missing), pledge_due, in_force, self.applications.calendar, mode
             )
 
-        return self._apply(application_id, principal, "applicationAcceptWithDeficiency", key, decide)
+        request = [sorted(missing), str(pledge_due), str(mode)]
+        return self._apply(application_id, principal, "applicationAcceptWithDeficiency", key, decide, request)
 
     def issue_notice(
         self,
@@ -447,6 +464,7 @@ class ApplicationService:
             "applicationNoticeIssue",
             key,
             lambda c, now: da.issue_notice(c, principal, now, tuple(entries), procedure, admit_omission),
+            [[repr(e) for e in entries], procedure, admit_omission],
         )
 
     def supplement(
@@ -462,11 +480,17 @@ class ApplicationService:
             cited = self._materials(owners, materials, case.round)
             return da.supplement(case, principal, now, cited, form_data)
 
-        return self._apply(application_id, principal, "applicationSupplement", key, decide)
+        request = [[repr(m) for m in materials], form_data]
+        return self._apply(application_id, principal, "applicationSupplement", key, decide, request)
 
     def withdraw(self, principal: Principal, application_id: str, reason: str, key: str | None = None) -> Application:
         return self._apply(
-            application_id, principal, "applicationWithdraw", key, lambda c, now: da.withdraw(c, principal, now, reason)
+            application_id,
+            principal,
+            "applicationWithdraw",
+            key,
+            lambda c, now: da.withdraw(c, principal, now, reason),
+            [reason],
         )
 
     def review(
@@ -478,6 +502,7 @@ class ApplicationService:
             "applicationReview",
             key,
             lambda c, now: da.review(c, principal, now, opinion, text),
+            [str(opinion), text],
         )
 
     def start_special_step(
@@ -489,6 +514,7 @@ class ApplicationService:
             "applicationSpecialStepStart",
             key,
             lambda c, now: da.start_special_step(c, principal, now, kind, note),
+            [str(kind), note],
         )
 
     def end_special_step(
@@ -500,6 +526,7 @@ class ApplicationService:
             "applicationSpecialStepEnd",
             key,
             lambda c, now: da.end_special_step(c, principal, now, kind, note),
+            [str(kind), note],
         )
 
     def record_meeting(
@@ -517,6 +544,7 @@ class ApplicationService:
             "applicationMeetingRecord",
             key,
             lambda c, now: da.record_meeting(c, principal, now, kind, held_on, tuple(opinions)),
+            [str(kind), str(held_on), [repr(o) for o in opinions]],
         )
 
     def grant_extension(
@@ -528,6 +556,7 @@ class ApplicationService:
             "applicationExtensionGrant",
             key,
             lambda c, now: da.grant_extension(c, principal, now, days, reason),
+            [days, reason],
         )
 
     def decide(
@@ -545,6 +574,7 @@ class ApplicationService:
             "applicationDecide",
             key,
             lambda c, now: da.decide(c, principal, now, outcome, reason, legal_basis),
+            [str(outcome), reason, legal_basis],
         )
 
     def confirm_rejection(
@@ -556,6 +586,7 @@ class ApplicationService:
             "rejectionReportConfirm",
             key,
             lambda c, now: da.confirm_rejection(c, principal, now, note),
+            [note],
         )
 
     def correct_rejection(
@@ -567,6 +598,7 @@ class ApplicationService:
             "rejectionReportCorrect",
             key,
             lambda c, now: da.correct_rejection(c, principal, now, note),
+            [note],
         )
 
     def authorise_agent(self, principal: Principal, agent_id: str, valid_until: date) -> Authorisation:

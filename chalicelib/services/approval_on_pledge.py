@@ -56,7 +56,9 @@ class ApprovalOnPledgeService:
             check_agent(case, da.china_date(now))  # an agent who filed pledges in the applicant's name
             return da.issue_pledge_notice(case, principal, now, barred)
 
-        return self.applications._apply(application_id, principal, "applicationPledgeNoticeIssue", key, decide)
+        return self.applications.apply_transition(
+            application_id, principal, "applicationPledgeNoticeIssue", key, decide
+        )
 
     def pledge(self, principal: Principal, application_id: str, key: str | None = None) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
@@ -64,7 +66,7 @@ class ApprovalOnPledgeService:
             check_agent(case, da.china_date(now))  # an agent who filed pledges in the applicant's name
             return da.sign_pledge(case, principal, now, barred)
 
-        return self.applications._apply(application_id, principal, "applicationPledgeSign", key, decide)
+        return self.applications.apply_transition(application_id, principal, "applicationPledgeSign", key, decide)
 
     def verify(
         self, principal: Principal, application_id: str, truthful: bool, findings: str, key: str | None = None

@@ -31,4 +31,7 @@ class EmergencyHandlingService:
             codes = tuple(material_codes)
             return da.authorise_emergency(case, principal, now, reason, legal_basis, codes, due_on, calendar)
 
-        return self.applications._apply(application_id, principal, "applicationEmergencyAuthorise", key, decide)
+        request = [reason, legal_basis, sorted(material_codes), str(due_on)]
+        return self.applications.apply_transition(
+            application_id, principal, "applicationEmergencyAuthorise", key, decide, request
+        )

@@ -46,33 +46,37 @@ class IntakeRefusalService:
             due = calendar.add_working_days(da.china_date(now), ir.OBJECTION_WORKING_DAYS)
             return da.refuse_at_intake(case, principal, now, ground, reason, legal_basis, competent_agency, due)
 
-        return self.applications._apply(application_id, principal, "intakeRefusalIssue", key, decide)
+        request = [str(ground), reason, legal_basis, competent_agency]
+        return self.applications.apply_transition(application_id, principal, "intakeRefusalIssue", key, decide, request)
 
     def object(self, principal: Principal, application_id: str, objection: str, key: str | None = None) -> Application:
-        return self.applications._apply(
+        return self.applications.apply_transition(
             application_id,
             principal,
             "intakeRefusalObject",
             key,
             lambda case, now: da.object_to_intake_refusal(case, principal, now, objection),
+            [objection],
         )
 
     def confirm(self, principal: Principal, application_id: str, note: str, key: str | None = None) -> Application:
-        return self.applications._apply(
+        return self.applications.apply_transition(
             application_id,
             principal,
             "intakeRefusalConfirm",
             key,
             lambda case, now: da.confirm_intake_refusal(case, principal, now, note, self._is_leader(case, principal)),
+            [note],
         )
 
     def correct(self, principal: Principal, application_id: str, note: str, key: str | None = None) -> Application:
-        return self.applications._apply(
+        return self.applications.apply_transition(
             application_id,
             principal,
             "intakeRefusalCorrect",
             key,
             lambda case, now: da.correct_intake_refusal(case, principal, now, note, self._is_leader(case, principal)),
+            [note],
         )
 
     def _is_leader(self, case: Application, principal: Principal) -> bool:

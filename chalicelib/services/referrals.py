@@ -64,7 +64,10 @@ class ReferralService:
                 case, principal, now, authority, reference_number, tracker, department, expected_days, note, calendar
             )
 
-        return self.applications.apply_transition(application_id, principal, "applicationReferralStart", key, decide)
+        request = [authority, reference_number, tracker, expected_days, note]
+        return self.applications.apply_transition(
+            application_id, principal, "applicationReferralStart", key, decide, request
+        )
 
     def record_result(
         self,
@@ -80,7 +83,12 @@ class ReferralService:
             return dr.record_result(case, principal, now, outcome, result_reference, checked)
 
         return self.applications.apply_transition(
-            application_id, principal, "applicationReferralResultRecord", key, decide
+            application_id,
+            principal,
+            "applicationReferralResultRecord",
+            key,
+            decide,
+            [str(outcome), result_reference, repr(document)],
         )
 
     def _document(self, principal: Principal, ref: MaterialRef) -> ReferralDocument:

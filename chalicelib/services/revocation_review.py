@@ -23,4 +23,6 @@ class RevocationReviewService:
             )
             return close_keeping_certificate(case, principal, now, reason, issuing)
 
-        return self.applications._apply(application_id, principal, "revocationReviewClose", key, decide)
+        return self.applications.apply_transition(
+            application_id, principal, "revocationReviewClose", key, decide, [reason]
+        )

@@ -86,4 +86,7 @@ class WindowAuthorityService:
             acting = principal.at_post(post.ref)
             return da.decide_at_window(case, acting, now, reason, legal_basis, authority.label() if authority else None)
 
-        return self.applications._apply(application_id, principal, "applicationDecideAtWindow", key, decide)
+        request = [centre_id, post_id, reason, legal_basis]
+        return self.applications.apply_transition(
+            application_id, principal, "applicationDecideAtWindow", key, decide, request
+        )

@@ -159,6 +159,21 @@ def test_idempotency_key_cannot_be_reused_for_another_case(api: Api) -> None:
     assert codes(payload) == ["IDEMPOTENCY_KEY_REUSED"]
 
 
+def test_idempotency_key_retried_with_another_input_is_refused_and_writes_nothing(api: Api) -> None:
+    """A retry is the same request again: the same key with a changed decision (refuse instead of
+    approve) is IDEMPOTENCY_KEY_REUSED, not the first result, and the case keeps its approval."""
+    case = Case(api).reviewed()
+    approve = {"id": case.id, "outcome": "APPROVED", "reason": "符合法定条件", "legalBasis": "", "idempotencyKey": "d1"}
+    first = mutate(api, "ApplicationDecide", approve, as_=case.approver)
+    assert first["userErrors"] == [] and first["application"]["state"] == "APPROVED"
+    again = mutate(api, "ApplicationDecide", approve, as_=case.approver)  # the same request: the same answer
+    assert again["userErrors"] == [] and again["application"] == first["application"]
+    changed = {**approve, "outcome": "REJECTED", "reason": "不符合法定条件", "legalBasis": "《行政许可法》第三十八条"}
+    payload = mutate(api, "ApplicationDecide", changed, as_=case.approver)
+    assert codes(payload) == ["IDEMPOTENCY_KEY_REUSED"] and payload["application"] is None
+    assert api.gql(CASE, {"id": case.id}, as_=case.approver)["data"]["application"]["state"] == "APPROVED"
+
+
 def issue(api: Api, case: Case, as_: str | None = None, token: str | None = None) -> Any:
     return mutate(api, "CertificateIssue", {"applicationId": case.id}, as_=as_, token=token)
 
