@@ -13,6 +13,7 @@ organisation across accounts (一处违法、处处受限, seed 002 四(十一))
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +31,7 @@ class IdentityCode(StrEnum):
     INVALID_CREDIT_CODE = "INVALID_CREDIT_CODE"
     IDENTITY_UNVERIFIED = "IDENTITY_UNVERIFIED"
     IDENTITY_MISMATCH = "IDENTITY_MISMATCH"
+    NAME_MISMATCH = "NAME_MISMATCH"
 
 
 class Verification(StrEnum):
@@ -78,6 +80,19 @@ def filing_identity(declared: str, verified: str | None, field: str = "applicant
     if identifier is not None and identifier != verified:
         raise DomainError.one(IdentityCode.IDENTITY_MISMATCH.value, "证件号码与申请人实名认证的证件不一致", field)
     return verified
+
+
+def check_name(declared: str, verified: str | None, field: str = "applicant.name") -> None:
+    """The applicant's name must be the one the identity was verified with (the certificate's holder
+    name comes from the case): compared after NFKC and without whitespace, so full-width brackets
+    or a space inside a name are not a mismatch. Identities verified before names were recorded
+    (`verified` empty) are not checked. The verified name is not echoed (no probing)."""
+    if verified and _comparable(declared) != _comparable(verified):
+        raise DomainError.one(IdentityCode.NAME_MISMATCH.value, "申请人名称与实名认证的名称不一致", field)
+
+
+def _comparable(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def agent_identity(token_identifier: str | None, linked: str | None) -> str:

@@ -319,23 +319,33 @@ class ApplicationService:
         at = self.now().isoformat(timespec="seconds")
         if principal.has_any(Role.CLERK) and principal.subject != applicant.id:
             identifier, kind = dvi.classify(applicant.identifier)
-            linked = self.identities.account_identity(applicant.id)
-            if linked is not None:  # an account verified before keeps its identity
-                return dvi.filing_identity(identifier, linked), None
+            linked = self.identities.account_verification(applicant.id)
+            if linked is not None:  # an account verified before keeps its identity (and its name)
+                verified = dvi.filing_identity(identifier, linked[0])
+                dvi.check_name(applicant.name, linked[1])
+                return verified, None
             seen = dvi.VerifiedIdentity(
                 identifier, kind, applicant.name, principal.subject or "", dvi.Verification.WINDOW, at
             )
             return identifier, seen
         if principal.subject == applicant.id:
-            verified = principal.identifier or self.identities.account_identity(applicant.id)
-            identifier = dvi.filing_identity(applicant.identifier, verified)
             if principal.identifier is None:
-                return identifier, None
+                return self._linked_identity(applicant), None
+            identifier = dvi.filing_identity(applicant.identifier, principal.identifier)
+            dvi.check_name(applicant.name, principal.name)  # the real-name token's verified name
             kind = dvi.classify(identifier)[1]
             return identifier, dvi.VerifiedIdentity(
                 identifier, kind, applicant.name, applicant.id, dvi.Verification.REAL_NAME, at
             )
-        return dvi.filing_identity(applicant.identifier, self.identities.account_identity(applicant.id)), None
+        return self._linked_identity(applicant), None
+
+    def _linked_identity(self, applicant: da.Applicant) -> str:
+        """The identity the applicant's account was verified with; the declared number and name must
+        be the verified ones."""
+        found = self.identities.account_verification(applicant.id)
+        identifier = dvi.filing_identity(applicant.identifier, found[0] if found else None)
+        dvi.check_name(applicant.name, found[1] if found else None)
+        return identifier
 
     def route(self, item: ServiceItem, intake_centre_id: str) -> tuple[str, tuple[str, ...]]:
         """在地受理、按职权内部流转 (seed 000 三(一)2): the competent centre for a case taken at

@@ -27,10 +27,17 @@ from chalicelib.storage.unit_of_work import UnitOfWork
 
 class IdentityRepository:
     def account_identity(self, account: str) -> str | None:
+        found = self.account_verification(account)
+        return found[0] if found else None
+
+    def account_verification(self, account: str) -> tuple[str, str] | None:
+        """The identifier an account was verified with and the name verified with it ("" for links
+        recorded before names were kept): one GetItem."""
         try:
-            return str(Record.get(f"ACCOUNT#{account}", "IDENTITY").data["identifier"])
+            data = Record.get(f"ACCOUNT#{account}", "IDENTITY").data
         except Record.DoesNotExist:
             return None
+        return str(data["identifier"]), str(data.get("name", ""))
 
     def identity(self, identifier: str) -> VerifiedIdentity | None:
         try:
@@ -64,7 +71,12 @@ class IdentityRepository:
             )
         )
         uow.upsert(
-            Record(f"ACCOUNT#{account}", "IDENTITY", entity="AccountIdentity", data={"identifier": identity.identifier})
+            Record(
+                f"ACCOUNT#{account}",
+                "IDENTITY",
+                entity="AccountIdentity",
+                data={"identifier": identity.identifier, "name": identity.name},
+            )
         )
 
     def legacy_credit(self, limit: int) -> tuple[list[tuple[str, str, dict[str, object]]], bool]:

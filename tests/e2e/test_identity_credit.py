@@ -38,13 +38,15 @@ def _new_account_token(api: Api, account: str, identifier: str | None, name: str
     return api.token(account, ["applicant"], name=name, extra=extra)
 
 
-def _file_as(desk: Desk, token: str, account: str, identifier: str, omit: tuple[str, ...] = ()) -> dict[str, Any]:
+def _file_as(
+    desk: Desk, token: str, account: str, identifier: str, omit: tuple[str, ...] = (), name: str = "王海燕"
+) -> dict[str, Any]:
     codes = [c for c in desk.material_codes(ITEM) if c not in omit]
     uploads = [_upload(desk.api, code, token) for code in codes]
     value = {
         "itemId": gid("ServiceItem", ITEM),
         "centreId": gid("Centre", "zs-city"),
-        "applicant": {"name": "王海燕", "identifier": identifier},
+        "applicant": {"name": name, "identifier": identifier},
         "materials": uploads,
         "formData": answers(desk.item(ITEM).elements.form),
     }
@@ -117,7 +119,7 @@ def test_seed002_credit_default_follows_the_person_to_a_new_account(desk: Desk, 
     # Another person's new account is not touched.
     zhou = IDENTIFIERS["applicant-zhou"]
     other_token = _new_account_token(desk.api, "zhou-new-account", zhou, name="周建国")
-    other = _file_as(desk, other_token, "zhou-new-account", zhou, omit=("M04",))
+    other = _file_as(desk, other_token, "zhou-new-account", zhou, omit=("M04",), name="周建国")
     assert other["userErrors"] == []
     assert (
         desk.api.gql(RESTRICTED, {"id": other["application"]["id"]}, token=other_token)["data"]["application"][
@@ -229,6 +231,29 @@ def test_a_clerk_cannot_file_an_account_under_another_persons_identity(desk: Des
     assert desk.refused("applicationFile", value, as_="clerk-li") == ["IDENTITY_MISMATCH"]
     value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-wang")
     assert desk.ok("applicationFile", value, as_="clerk-li")["applicant"]["accountId"] == "applicant-wang"
+
+
+def test_the_applicants_name_must_be_the_verified_one_whoever_files(desk: Desk) -> None:
+    """The holder name a certificate shows comes from the case, so the name filed must be the one the
+    identity was verified with: for the applicant's real-name token, for an agent filing for her and
+    for a clerk filing for an account verified before. Width and spaces do not count; the verified
+    name is not echoed back."""
+
+    def as_named(who: str, name: str) -> dict[str, Any]:
+        value = desk.file_input(ITEM, as_=who, applicant="applicant-wang")
+        value["applicant"]["name"] = name
+        return value
+
+    assert desk.refused("applicationFile", as_named("applicant-wang", "王海"), as_="applicant-wang") == [
+        "NAME_MISMATCH"
+    ]
+    refused = desk.mutate("applicationFile", as_named("applicant-wang", "王海"), as_="applicant-wang")
+    assert "王海燕" not in refused["userErrors"][0]["message"]
+    desk.ok("applicationFile", as_named("applicant-wang", " 王 海燕 "), as_="applicant-wang")  # links the account
+    _authorise_agent(desk)
+    assert desk.refused("applicationFile", as_named("agent-chen", "李四"), as_="agent-chen") == ["NAME_MISMATCH"]
+    assert desk.refused("applicationFile", as_named("clerk-li", "李四"), as_="clerk-li") == ["NAME_MISMATCH"]
+    assert desk.ok("applicationFile", as_named("clerk-li", "王海燕"), as_="clerk-li")["applicant"]["name"] == "王海燕"
 
 
 AGENT_ID = "330902198808083318"  # agent-chen, as the portal verified him
