@@ -151,8 +151,8 @@ class Clock:
 
     now: datetime
 
-    def advance(self, days: int = 0, hours: int = 0) -> None:
-        self.now += timedelta(days=days, hours=hours)
+    def advance(self, days: int = 0, hours: int = 0, minutes: int = 0) -> None:
+        self.now += timedelta(days=days, hours=hours, minutes=minutes)
 
     def set_china(self, day: date, hour: int = 10) -> None:
         """Set to `hour` o'clock China time on `day`."""

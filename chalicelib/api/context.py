@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from chalicelib.services.duty import DutyService
     from chalicelib.services.emergency_handling import EmergencyHandlingService
     from chalicelib.services.handover import HandoverService
+    from chalicelib.services.identity_binding import IdentityBindingService
     from chalicelib.services.inspections import InspectionService
     from chalicelib.services.intake_refusals import IntakeRefusalService
     from chalicelib.services.local_tuning import TuningService
@@ -252,6 +253,12 @@ class RequestContext:
         from chalicelib.services.handover import HandoverService
 
         return HandoverService()
+
+    @cached_property
+    def identity_binding(self) -> IdentityBindingService:
+        from chalicelib.services.identity_binding import IdentityBindingService
+
+        return IdentityBindingService()
 
     @cached_property
     def tuning(self) -> TuningService:

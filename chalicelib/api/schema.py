@@ -184,6 +184,10 @@ from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.handover.mutations.handover_confirm import HandoverConfirmPayload, handover_confirm
 from chalicelib.api.handover.mutations.handover_deliver import HandoverDeliverPayload, handover_deliver
 from chalicelib.api.handover.queries import HandoverQuery
+from chalicelib.api.identity.mutations.identity_binding_code_create import (
+    IdentityBindingCodeCreatePayload,
+    identity_binding_code_create,
+)
 from chalicelib.api.identity.types import IdentityQuery
 
 # --- result push and inspections (审管联动, seed 002) ---------------------------------------------
@@ -399,6 +403,10 @@ class Mutation:
     # --- result push and inspections (审管联动, seed 002): department scope checked in the service
     inspection_record: InspectionRecordPayload = mutation(
         inspection_record, access=AnyRole(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
+    )
+    # --- identity: the holder's consent to a window linking their account (seed 001 三(二)3) -------
+    identity_binding_code_create: IdentityBindingCodeCreatePayload = mutation(
+        identity_binding_code_create, access=AnyRole(Role.APPLICANT)
     )
     # --- ratings and complaints (好差评) ---------------------------------------------------------
     application_rate: ApplicationRatePayload = mutation(application_rate, access=APPLICANTS)

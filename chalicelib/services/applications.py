@@ -18,6 +18,7 @@ from datetime import date, datetime
 from chalicelib.domain import application as da
 from chalicelib.domain import consultation, record_retention
 from chalicelib.domain import credit as dcr
+from chalicelib.domain import identity_binding as dib
 from chalicelib.domain import organisation as org
 from chalicelib.domain import verified_identity as dvi
 from chalicelib.domain.application import Application, Code, Transition
@@ -310,34 +311,48 @@ class ApplicationService:
         return da.SubmittedMaterial(ref.code, name, cert.blob_key, cert.sha256, cert.size, round_)
 
     def _filing_identity(
-        self, principal: Principal, applicant: da.Applicant
-    ) -> tuple[str, dvi.VerifiedIdentity | None]:
-        """The verified identifier the case is filed under, and a verification to record (seed 001
-        三(二)3 身份认证库): a clerk checks the document at the window; an applicant filing for
+        self, principal: Principal, applicant: da.Applicant, binding_code: str | None = None
+    ) -> tuple[str, dvi.VerifiedIdentity | None, tuple[dib.BindingCode, int] | None]:
+        """The verified identifier the case is filed under, a verification to record (seed 001
+        三(二)3 身份认证库) and the binding code it redeems: a clerk checks the document at the
+        window (the account is linked only with its holder's binding code); an applicant filing for
         themself files under their real-name token's identifier (or the one their account was
         verified with); an agent under the identifier the applicant's account was verified with."""
-        at = self.now().isoformat(timespec="seconds")
+        now = self.now()
+        at = now.isoformat(timespec="seconds")
         if principal.has_any(Role.CLERK) and principal.subject != applicant.id:
             identifier, kind = dvi.classify(applicant.identifier)
-            linked = self.identities.account_verification(applicant.id)
+            if binding_code:
+                linked, binding = self.identities.account_binding(applicant.id)  # one Query
+            else:
+                linked, binding = self.identities.account_verification(applicant.id), None
             if linked is not None:  # an account verified before keeps its identity (and its name)
                 verified = dvi.filing_identity(identifier, linked[0])
                 dvi.check_name(applicant.name, linked[1])
-                return verified, None
+                return verified, None, None
+            if not binding_code:  # filed under the checked identity; the account stays unlinked
+                return identifier, None, None
+            if binding is None or not dib.matches(binding[0], applicant.id, binding_code, now):
+                if binding is not None and binding[0].live(now):  # a wrong try counts (five kill it)
+                    uow = UnitOfWork()
+                    self.identities.stage_binding(uow, dib.missed(binding[0]), binding[1])
+                    uow.commit()
+                raise dib.invalid()
             seen = dvi.VerifiedIdentity(
                 identifier, kind, applicant.name, principal.subject or "", dvi.Verification.WINDOW, at
             )
-            return identifier, seen
+            return identifier, seen, (dib.redeemed(binding[0]), binding[1])
         if principal.subject == applicant.id:
             if principal.identifier is None:
-                return self._linked_identity(applicant), None
+                return self._linked_identity(applicant), None, None
             identifier = dvi.filing_identity(applicant.identifier, principal.identifier)
             dvi.check_name(applicant.name, principal.name)  # the real-name token's verified name
             kind = dvi.classify(identifier)[1]
-            return identifier, dvi.VerifiedIdentity(
+            verification = dvi.VerifiedIdentity(
                 identifier, kind, applicant.name, applicant.id, dvi.Verification.REAL_NAME, at
             )
-        return self._linked_identity(applicant), None
+            return identifier, verification, None
+        return self._linked_identity(applicant), None, None
 
     def _linked_identity(self, applicant: da.Applicant) -> str:
         """The identity the applicant's account was verified with; the declared number and name must
@@ -367,6 +382,7 @@ class ApplicationService:
         channel: da.Channel,
         key: str | None,
         form_data: dict[str, object] | None = None,
+        binding_code: str | None = None,
     ) -> Application:
         # The whole request, not only what it targets: a retry that changed its input is refused
         # (IDEMPOTENCY_KEY_REUSED) rather than silently answered with the first case.
@@ -384,13 +400,14 @@ class ApplicationService:
         if principal.has_any(Role.AGENT) and principal.subject and applicant.id != principal.subject:
             authorised = self._authorised(applicant.id, principal.subject)
         verification = None
+        binding = None
         agent_identifier = None
         if authorised:  # 代办: the agent's own verified identity goes on the case
             linked = None if principal.identifier else self.identities.account_identity(principal.subject or "")
             agent_identifier = dvi.agent_identity(principal.identifier, linked)
         if authorised or principal.subject == applicant.id or principal.has_any(Role.CLERK):
             # (anyone else filing for another is refused by the domain: FORBIDDEN, not an identity error)
-            identifier, verification = self._filing_identity(principal, applicant)
+            identifier, verification, binding = self._filing_identity(principal, applicant, binding_code)
             applicant = replace(applicant, identifier=identifier)
         competent, oversight = self.route(found[0], centre_id)
         now = self.now()
@@ -424,6 +441,8 @@ class ApplicationService:
             self.first_contact_charges(uow, transition.case, enquiry)
         if verification is not None:
             self.identities.stage_link(uow, verification, applicant.id)
+        if binding is not None:  # single use: a second window redeeming it at once gets CONFLICT
+            self.identities.stage_binding(uow, binding[0], binding[1])
         self._retain(None, transition.case)
         return self._commit(uow, principal, "applicationFile", key, transition.case, target)
 

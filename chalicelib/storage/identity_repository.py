@@ -4,6 +4,7 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     IDENTITY#<identifier> / #                         the verified identity (kind, name, how verified)
     IDENTITY#<identifier> / ACCOUNT#<account>         an account linked to it
     ACCOUNT#<account> / IDENTITY                      the identity an account was verified with
+    ACCOUNT#<account> / BINDCODE                      the account's window binding code (digest only)
     CREDIT#<identifier> / DEFAULT#<at>#<cause>        credit records of the identity (any account)
     BLACKLIST#<centre> / <expires on>#<identifier>#<at>  serious records (失信名单) of a centre,
                                                       soonest expiry first: `SK >= today` is "in force"
@@ -18,6 +19,7 @@ from datetime import date
 from pynamodb.expressions.operand import Path
 
 from chalicelib.domain.credit import LEGACY_ENTITY, CreditRecord, Severity
+from chalicelib.domain.identity_binding import BindingCode
 from chalicelib.domain.verified_identity import VerifiedIdentity
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
@@ -38,6 +40,26 @@ class IdentityRepository:
         except Record.DoesNotExist:
             return None
         return str(data["identifier"]), str(data.get("name", ""))
+
+    def account_binding(self, account: str) -> tuple[tuple[str, str] | None, tuple[BindingCode, int] | None]:
+        """The account's verification (as `account_verification`) and its binding code with the
+        code's revision: both items of the account's partition in one Query."""
+        verification, binding = None, None
+        for r in Record.query(f"ACCOUNT#{account}"):  # the partition holds only these two items
+            if r.sk == "IDENTITY":
+                verification = str(r.data["identifier"]), str(r.data.get("name", ""))
+            elif r.sk == "BINDCODE":
+                binding = decode_as(BindingCode, r.data), int(r.rev or 0)
+        return verification, binding
+
+    def stage_binding(self, uow: UnitOfWork, code: BindingCode, rev: int | None) -> None:
+        """A new code replaces the old whatever it was; a redeemed or missed one is written at the
+        revision it was read (two windows cannot both redeem it)."""
+        record = Record(f"ACCOUNT#{code.account}", "BINDCODE", entity="BindingCode", data=encode(code))
+        if rev is None:
+            uow.upsert(record)
+        else:
+            uow.replace(record, rev)
 
     def identity(self, identifier: str) -> VerifiedIdentity | None:
         try:

@@ -163,6 +163,7 @@ LIFECYCLE: dict[str, Any] = {
         "applicant-wang",
     ),
     "AgentAuthorisationRevoke": lambda c: (_authorised_agent(c), "applicant-wang"),
+    "IdentityBindingCodeCreate": lambda c: ({"input": {"validMinutes": 5}}, "applicant-wang"),
     "ApplicationFile": lambda c: (c.file_input(), "applicant-wang"),
     "ApplicationAccept": lambda c: ({"input": {"id": c.filed().id}}, c.clerk),
     "ApplicationAcceptWithDeficiency": lambda c: (

@@ -372,3 +372,59 @@ def test_seed002_account_keyed_credit_records_are_migrated_to_the_identity(desk:
     ]
     deficiency = {"id": case["id"], "missingMaterialCodes": ["M04"], "pledgeDueOn": "2026-11-06"}
     assert desk.refused("applicationAcceptWithDeficiency", deficiency, as_="clerk-li") == ["CREDIT_DEFAULT"]
+
+
+BIND = """mutation($input: IdentityBindingCodeCreateInput!) { identityBindingCodeCreate(input: $input) {
+  bindingCode { code expiresAt } userErrors { field code } } }"""
+
+
+def test_seed001_a_window_links_an_account_only_with_its_holders_binding_code(desk: Desk, clock: Clock) -> None:
+    """seed 001 三(二)3 (身份认证库): the clerk's document check files the case under the identity, but
+    links the applicant's account to it only with the code its holder created in their app (single
+    use, ten minutes, five wrong tries); otherwise a clerk could bind anyone's account to anyone."""
+    api = desk.api
+    account = "walk-in-li"
+    token = api.token(account, ["applicant"], name="周建国")  # an account without real-name verification
+    zhou = IDENTIFIERS["applicant-zhou"]
+
+    def at_window(code: str | None = None) -> dict[str, Any]:
+        value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-zhou")
+        value["applicant"]["accountId"] = account
+        if code is not None:
+            value["applicant"]["bindingCode"] = code
+        return desk.mutate("applicationFile", value, as_="clerk-li")
+
+    # Without a code: filed under the checked identity, the account stays unverified.
+    filed = at_window()
+    assert filed["userErrors"] == [] and filed["application"] is not None
+    online = _file_as(desk, token, account, zhou, name="周建国")
+    assert [e["code"] for e in online["userErrors"]] == ["IDENTITY_UNVERIFIED"]
+
+    # Only an applicant creates a code, for their own account, for at most ten minutes.
+    assert api.gql(BIND, {"input": {}}, as_="clerk-li")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    too_long = api.gql(BIND, {"input": {"validMinutes": 30}}, token=token)["data"]["identityBindingCodeCreate"]
+    assert [e["code"] for e in too_long["userErrors"]] == ["OUT_OF_RANGE"]
+    created = api.gql(BIND, {"input": {}}, token=token)["data"]["identityBindingCodeCreate"]["bindingCode"]
+    code = created["code"]
+    assert len(code) == 8 and code.isdigit()
+
+    wrong = "0" * 8 if code != "0" * 8 else "1" * 8
+    assert [e["code"] for e in at_window(wrong)["userErrors"]] == ["BINDING_CODE_INVALID"]
+    bound = at_window(code)
+    assert bound["userErrors"] == []
+    assert _file_as(desk, token, account, zhou, name="周建国")["userErrors"] == []  # linked now
+    assert [e["code"] for e in at_window("12345678")["userErrors"]] == []  # linked: a code is not needed
+
+    # Expired, used or tried five times: invalid.
+    other = api.token("walk-in-wu", ["applicant"], name="周建国")
+    again = api.gql(BIND, {"input": {"validMinutes": 1}}, token=other)["data"]["identityBindingCodeCreate"]
+    clock.advance(minutes=2)
+    value = desk.file_input(ITEM, as_="clerk-li", applicant="applicant-zhou")
+    value["applicant"].update(accountId="walk-in-wu", bindingCode=again["bindingCode"]["code"])
+    assert desk.refused("applicationFile", value, as_="clerk-li") == ["BINDING_CODE_INVALID"]
+    fresh = api.gql(BIND, {"input": {}}, token=other)["data"]["identityBindingCodeCreate"]["bindingCode"]["code"]
+    for _ in range(5):
+        value["applicant"]["bindingCode"] = "9" * 8 if fresh != "9" * 8 else "8" * 8
+        assert desk.refused("applicationFile", value, as_="clerk-li") == ["BINDING_CODE_INVALID"]
+    value["applicant"]["bindingCode"] = fresh  # the right code, after five wrong tries
+    assert desk.refused("applicationFile", value, as_="clerk-li") == ["BINDING_CODE_INVALID"]

@@ -12,6 +12,7 @@ from chalicelib.domain.application import Code
 from chalicelib.domain.application_form import FormCode
 from chalicelib.domain.deficiency_policy import DeficiencyCode
 from chalicelib.domain.errors import INVALID_CURSOR
+from chalicelib.domain.identity_binding import BindingCodeError
 from chalicelib.domain.material_condition import ApplicabilityCode
 from chalicelib.domain.organisation import OrgCode
 from chalicelib.domain.verified_identity import IdentityCode
@@ -20,6 +21,7 @@ ApplicationErrorCode = code_enum(
     "ApplicationErrorCode",
     [v for cls in (Code, FormCode, ApplicabilityCode, DeficiencyCode) for k, v in vars(cls).items() if k.isupper()]
     + [c.value for c in IdentityCode]
+    + [BindingCodeError.BINDING_CODE_INVALID]
     + [INVALID_ID, INVALID_CURSOR, du.UPLOAD_INVALID, du.UPLOAD_TOO_LARGE, du.BLOB_KEY_INVALID]
     + [OrgCode.NO_COMPETENT_CENTRE, OrgCode.ROUTING_LOOP, OrgCode.UNKNOWN_CENTRE, OrgCode.CENTRE_CLOSED],
     "Why an application command was refused.",

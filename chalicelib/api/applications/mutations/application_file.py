@@ -22,6 +22,11 @@ class ApplicantInput:
     account_id: str | None = strawberry.field(default=None, description="Defaults to the caller (applicants).")
     name: str
     identifier: str = strawberry.field(description="ID card number or unified social credit code.")
+    binding_code: str | None = strawberry.field(
+        default=None,
+        description="Window filings: the code the account's holder created (identityBindingCodeCreate) to have "
+        "their account linked to the identity the clerk checks; without it the account stays unlinked.",
+    )
 
 
 @strawberry.input
@@ -58,6 +63,7 @@ def application_file(info: Info, input: ApplicationFileInput) -> ApplicationFile
             da.Channel(input.channel),
             input.idempotency_key,
             input.form_data,
+            input.applicant.binding_code,
         )
 
     return run(info, ApplicationFilePayload, action)  # type: ignore[return-value]
