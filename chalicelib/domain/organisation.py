@@ -74,6 +74,10 @@ class Department:
     kind: DepartmentKind = DepartmentKind.LINE
     status: OrgStatus = OrgStatus.ACTIVE
     version: int = 1
+    # GB/T 36903/36904: a bureau's unified social credit code names it in every licence identifier
+    # it issues; its administrative division code is the licences' jurisdiction code.
+    credit_code: str = ""
+    division_code: str = ""
 
     @property
     def is_active(self) -> bool:
