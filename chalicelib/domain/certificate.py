@@ -102,6 +102,7 @@ class VerificationChannel(StrEnum):
     GRAPHQL_LOOKUP = "graphql-lookup"
     GRAPHQL_UPLOAD = "graphql-upload"
     REST_UPLOAD = "rest-upload"
+    REST_LOOKUP = "rest-lookup"  # POST /verify by licence identifier
     PUBLIC_PAGE = "public-page"
     PRESIGNED_UPLOAD = "presigned-upload"  # a file too large for one request, uploaded first
 
@@ -138,6 +139,8 @@ class CertCode:
     STATUS_CHANGE_PENDING = "STATUS_CHANGE_PENDING"  # a future change is already scheduled
     INVALID_IDENTIFIER = "INVALID_IDENTIFIER"  # malformed licence identifier or wrong check character
     ISSUER_CODE_MISSING = "ISSUER_CODE_MISSING"  # the issuing bureau has no valid credit code
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_TOO_LONG = "IDEMPOTENCY_KEY_TOO_LONG"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -381,6 +384,12 @@ def revoke(cert: Certificate, reason: str, now: datetime, by: str) -> Certificat
     """吊销 at once (`certificateRevoke`): the bureau or a supervisor (the service checks roles)."""
     as_ = frozenset({StatusActor.BUREAU, StatusActor.SUPERVISOR})
     return change_status(cert, CertificateStatus.REVOKED, as_, reason, da.china_date(now), now, by)
+
+
+def withdraw(cert: Certificate, reason: str, now: datetime, by: str) -> Certificate:
+    """撤销 at once: the grant is undone (e.g. a false pledge found at verification, 告知承诺)."""
+    as_ = frozenset({StatusActor.BUREAU, StatusActor.SUPERVISOR})
+    return change_status(cert, CertificateStatus.WITHDRAWN, as_, reason, da.china_date(now), now, by)
 
 
 def supersede(cert: Certificate, by: str, reason: str, now: datetime) -> Certificate:
