@@ -86,7 +86,7 @@ def client() -> Any:
 
 def test_seed002_issued_licence_carries_identifier_and_metadata(api: Api, clock: Clock) -> None:
     """seed 002 四(六) 统一制证发证: the bureau issues, so its credit code is in the identifier."""
-    case, cert = issued(api)
+    _, cert = issued(api)
     seen = record(api, cert["id"])
     ident = li.parse(seen["identifier"])
     today = clock.now.date()
@@ -170,7 +170,12 @@ def test_suspend_then_reinstate_shows_everywhere(api: Api, clock: Clock, client:
     looked = api.gql(VERIFY, {"code": cert["verificationCode"]})["data"]["certificateVerify"]
     assert looked["valid"] is False and looked["certificate"]["status"] == "SUSPENDED"
     status, body = rest(client, {"identifier": identifier, "holderName": "王海燕"})
-    assert (status, body["valid"], body["status"], body["certificate"]["statusLabel"]) == (200, False, "SUSPENDED", "暂扣")
+    assert (status, body["valid"], body["status"], body["certificate"]["statusLabel"]) == (
+        200,
+        False,
+        "SUSPENDED",
+        "暂扣",
+    )
     status, html = page(client, f"/v/{cert['verificationCode']}")
     assert '<meta name="licence-status" content="SUSPENDED">' in html and "<strong>已暂扣</strong>" in html
     assert "停业整顿期间暂扣" in html
@@ -189,7 +194,9 @@ def test_revoked_licence_cannot_be_reinstated_and_nothing_is_written(
     revoked = change(api, case.supervisor, cert["id"], "REVOKED", "以欺骗手段取得,依法吊销")
     assert codes(revoked) == [] and revoked["certificate"]["status"] == "REVOKED"
     status, html = page(client, f"/v/{cert['verificationCode']}")
-    assert '<meta name="licence-status" content="REVOKED">' in html and "<strong>已吊销</strong>" in html
+    assert (
+        status == 200 and '<meta name="licence-status" content="REVOKED">' in html and "<strong>已吊销</strong>" in html
+    )
     trail = timeline(api, case)
 
     ddb_calls.reset()
