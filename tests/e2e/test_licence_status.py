@@ -312,3 +312,41 @@ def test_status_change_and_identifier_lookup_request_counts(api: Api, clock: Clo
     api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": "王海燕"})
     # The rate counter, the identifier pointer and the record, and the verification log line.
     assert dict(ddb_calls.calls) == {"UpdateItem": 1, "GetItem": 2, "PutItem": 1}
+
+
+def test_migration_assigns_identifiers_to_old_certificates(
+    api: Api, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Certificates stored before identifiers (and with the old lowercase status) get the same
+    identifier issuance would have given them; bounded per run, idempotent."""
+    from chalicelib.storage.tables import Record
+    from infra import migrate
+
+    issued_ids = [issued(api)[1]["id"] for _ in range(2)]
+    originals = {cid: record(api, cid)["identifier"] for cid in issued_ids}
+    for cid in issued_ids:
+        raw = Record.get(f"CERT#{li_raw(cid)}", "#")
+        data = {k: v for k, v in raw.data.items() if k not in {"identifier", "issuer_code", "jurisdiction_code"}}
+        raw.data = {**data, "status": "valid"}  # as the four-status release stored it
+        raw.save()
+        Record.get(f"CERTLID#{originals[cid]}", "#").delete()
+    assert record(api, issued_ids[0])["identifier"] is None and record(api, issued_ids[0])["status"] == "VALID"
+
+    def run(*argv: str) -> dict[str, Any]:
+        assert migrate.main(["certificate-identifiers", *argv]) == 0
+        return dict(json.loads(capsys.readouterr().out))
+
+    assert run("--limit", "1") == {"assigned": 1, "more": 1}
+    assert run() == {"assigned": 1}
+    assert run() == {}
+    for cid in issued_ids:
+        assert record(api, cid)["identifier"] == originals[cid]
+        assert Record.get(f"CERT#{li_raw(cid)}", "#").data["status"] == "VALID"  # stored in the new spelling
+    found = api.gql(BY_IDENTIFIER, {"identifier": originals[issued_ids[0]], "holder": "王海燕"})
+    assert found["data"]["certificateVerify"]["certificate"]["identifier"] == originals[issued_ids[0]]
+
+
+def li_raw(global_id: str) -> str:
+    from strawberry.relay import GlobalID
+
+    return str(GlobalID.from_id(global_id).node_id)
