@@ -160,7 +160,7 @@ def test_identifier_lookup_on_post_verify_and_the_public_page(
     assert page(client, f"/v/{identifier}") == not_found
 
 
-def test_suspend_then_reinstate_shows_everywhere(api: Api, clock: Clock, client: Client) -> None:
+def test_seed002_suspend_then_reinstate_shows_everywhere(api: Api, clock: Clock, client: Client) -> None:
     case, cert = issued(api)
     staff = bureau(case)
     identifier = record(api, cert["id"])["identifier"]
@@ -186,7 +186,7 @@ def test_suspend_then_reinstate_shows_everywhere(api: Api, clock: Clock, client:
     assert timeline(api, case).count("CHANGE_CERTIFICATE_STATUS") == 2
 
 
-def test_revoked_licence_cannot_be_reinstated_and_nothing_is_written(
+def test_seed002_revoked_licence_cannot_be_reinstated_and_nothing_is_written(
     api: Api, clock: Clock, client: Client, ddb_calls: CallCounter
 ) -> None:
     case, cert = issued(api)
