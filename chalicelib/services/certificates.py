@@ -395,7 +395,7 @@ class CertificateService:
             certificate_id,
             principal,
             lambda c: dcert.change_status(c, target, dcert.actors(c, principal), reason, day, clock.utc_now(), who),
-            "certificate_status_change",
+            "change_status_of_certificate",
             lambda c: (
                 f"证照{c.number}于{day.isoformat()}起{label}:{reason.strip()}"
                 if day > today
@@ -531,7 +531,7 @@ def apply_due_status_changes(
                 label = dcert.STATUS_LABELS[changed.status]
                 reason = f"证照{changed.number}{label}(按期生效):{changed.status_reason}"
                 transition = da.record_certificate_event(
-                    case, SWEEP_PRINCIPAL, now, "certificate_status_change", reason
+                    case, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
                 )
                 applications.stage_change(uow, case, transition.case, case_rev, transition.event, da.china_date(now))
         try:
