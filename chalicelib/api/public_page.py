@@ -298,7 +298,8 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
                 identifier = str(li.parse(code))
             except li.IdentifierError as error:
                 return invalid_identifier_page(str(error))
-            holder = ((request.query_params or {}).get("holderName") or "").strip()
+            params: Any = request.query_params or {}  # Chalice's MultiDict
+            holder = (params.get("holderName") or "").strip()
             if not holder or len(holder) > 100:
                 return not_found_page()  # a name is required: serials are sequential
         elif not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):

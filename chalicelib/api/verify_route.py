@@ -102,7 +102,8 @@ def handle_identifier_lookup(request: Request, settings: Settings | None = None)
 
 
 def handle_verify(request: Request, settings: Settings | None = None) -> Response:
-    content_type = str((request.headers or {}).get("content-type", "")).lower()
+    headers: Any = request.headers or {}  # Chalice's case-insensitive mapping
+    content_type = str(headers.get("content-type", "")).lower()
     if content_type.startswith("application/json"):
         return handle_identifier_lookup(request, settings)
     raw = request.raw_body or b""
