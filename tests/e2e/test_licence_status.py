@@ -350,3 +350,38 @@ def li_raw(global_id: str) -> str:
     from strawberry.relay import GlobalID
 
     return str(GlobalID.from_id(global_id).node_id)
+
+
+def test_an_administrator_records_a_bureaus_credit_and_division_codes(api: Api, clock: Clock) -> None:
+    """A bureau created later can issue licences once its GB 32100 code is recorded; bad codes are
+    refused together with the other problems."""
+    from tests.e2e.test_organisation_api import ok, refused
+
+    value = {"code": "jintang-bureau", "name": "金塘管委会行政审批局", "centreId": gid_centre("jintang")}
+    value |= {"kind": "BUREAU", "reason": "设立", "creditCode": CITY_BUREAU_USCC[:-1] + "7", "divisionCode": "33"}
+    assert refused(api, "departmentCreate", value) == ["INVALID_CREDIT_CODE", "INVALID_DIVISION_CODE"]
+    created = ok(api, "departmentCreate", {**value, "creditCode": "", "divisionCode": ""})
+    assert (created["kind"], created["version"]) == ("BUREAU", 1)
+    changed = {
+        "id": created["id"],
+        "expectedVersion": 1,
+        "name": "金塘管委会行政审批局",
+        "supervisionPhone": "0580-8041299",
+    }
+    changed |= {"kind": "BUREAU", "reason": "登记统一社会信用代码", "creditCode": "11330900MB0000000X"}
+    changed["creditCode"] = changed["creditCode"][:-1] + li_uscc_check(changed["creditCode"][:-1])
+    assert ok(api, "departmentChange", {**changed, "divisionCode": "330901"})["version"] == 2
+    body = api.gql("query($id: ID!) { department(id: $id) { creditCode divisionCode } }", {"id": created["id"]})
+    assert body["data"]["department"] == {"creditCode": changed["creditCode"], "divisionCode": "330901"}
+
+
+def gid_centre(centre_id: str) -> str:
+    from strawberry.relay import GlobalID
+
+    return str(GlobalID("Centre", centre_id))
+
+
+def li_uscc_check(first17: str) -> str:
+    from stdnum.cn import uscc
+
+    return str(uscc.calc_check_digit(first17))
