@@ -534,6 +534,10 @@ def apply_due_status_changes(
                     case, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
                 )
                 applications.stage_change(uow, case, transition.case, case_rev, transition.event, da.china_date(now))
+                if changed.status in {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN}:  # 审管联动, seed 002
+                    at = now.isoformat(timespec="seconds")
+                    push = result_push(changed, PushAction.REVOKED, supervising_department(changed, case), at)
+                    OutboxRepository().stage(uow, push)  # delivered by the run's outbox phase
         try:
             uow.commit()
         except DomainError:
