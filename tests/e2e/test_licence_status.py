@@ -385,3 +385,20 @@ def li_uscc_check(first17: str) -> str:
     from stdnum.cn import uscc
 
     return str(uscc.calc_check_digit(first17))
+
+
+def test_a_revocation_effective_later_is_pushed_when_it_takes_effect(api: Api, clock: Clock) -> None:
+    """审管联动 (seed 002): the supervising department hears of a revocation when it takes effect."""
+    from chalicelib.services.calendar import current_calendar
+    from chalicelib.services.certificates import apply_due_status_changes
+    from chalicelib.storage.application_repository import ApplicationRepository
+    from chalicelib.storage.certificate_repository import CertificateRepository
+    from tests.e2e.test_result_push import _node, pushes
+
+    case, cert = issued(api)
+    day = clock.now.date() + timedelta(days=1)
+    assert codes(change(api, case.supervisor, cert["id"], "REVOKED", "逾期未整改", effectiveOn=day.isoformat())) == []
+    assert pushes("city-natural-resources") == [("issued", _node(cert["id"]))]  # not yet in effect
+    clock.set_china(day, hour=1)
+    assert apply_due_status_changes(CertificateRepository(), ApplicationRepository(current_calendar()), clock.now) == 1
+    assert pushes("city-natural-resources") == [("issued", _node(cert["id"])), ("revoked", _node(cert["id"]))]
