@@ -19,10 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError
-from stdnum.iso7064 import mod_37_36
-
 ROOT = "1.2.156.3005.2"
 MAX_LENGTH = 120  # anything longer is not an identifier; refused before parsing
 _COMPONENT = re.compile(r"[0-9A-Z]+")
@@ -60,7 +56,11 @@ class LicenceIdentifier:
 
 
 def check_character(body: str) -> str:
-    """The ISO 7064 MOD 37,36 check character of an identifier body (separators left out)."""
+    """The ISO 7064 MOD 37,36 check character of an identifier body (separators left out).
+    python-stdnum is imported on first use: its `stdnum.util` pulls in pydoc and ssl, which a
+    cold start that never touches an identifier should not pay for."""
+    from stdnum.iso7064 import mod_37_36
+
     return str(mod_37_36.calc_check_digit(body.replace(".", "")))
 
 
@@ -74,6 +74,9 @@ def identifier_type_code(type_code: str) -> str:
 
 def valid_issuer_code(code: str) -> bool:
     """Is `code` a check-valid unified social credit code (GB 32100)?"""
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError
+
     try:
         uscc.validate(code)
     except ValidationError:
