@@ -51,9 +51,10 @@ def verification_upload(token: str) -> Response:
     return handle_verification_upload(request, token)
 
 
-@app.route("/verify", methods=["POST"], content_types=["application/pdf"])
+@app.route("/verify", methods=["POST"], content_types=["application/pdf", "application/json"])
 def verify() -> Response:
-    """Third parties verify a certificate PDF: see chalicelib/api/verify_route.py."""
+    """Third parties verify a certificate PDF, or look one up by licence identifier (JSON):
+    see chalicelib/api/verify_route.py."""
     request = app.current_request
     assert request is not None
     return handle_verify(request)

@@ -3,9 +3,10 @@
     python -m infra.migrate oversight-centres [--limit 500]   # cases filed before the hierarchy
     python -m infra.migrate department-references             # DEPTREF rows of published items
     python -m infra.migrate listing-replicas                  # LIST#ALL#<n> copies of the listing
+    python -m infra.migrate certificate-identifiers [--limit 500]  # GB/T 36904 identifiers of old certificates
 
-Each prints its counts as JSON; `oversight-centres` says `"more": 1` when it stopped at the
-limit (run it again until it does not). Running either again repairs nothing twice.
+Each prints its counts as JSON; `oversight-centres` and `certificate-identifiers` say `"more": 1`
+when they stopped at the limit (run it again until it does not). Running either again repairs nothing twice.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("name", choices=["oversight-centres", "department-references", "listing-replicas"])
-    parser.add_argument("--limit", type=int, default=None, help="cases repaired per run (oversight-centres)")
+    parser.add_argument(
+        "name", choices=["oversight-centres", "department-references", "listing-replicas", "certificate-identifiers"]
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="records repaired per run (oversight-centres, certificate-identifiers)"
+    )
     args = parser.parse_args(argv)
     from chalicelib.services import migrations
     from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -30,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
 
         limit = args.limit if args.limit is not None else migrations.DEFAULT_LIMIT
         result = migrations.backfill_oversight_centres(ApplicationRepository(current_calendar()), catalogue, limit)
+    elif args.name == "certificate-identifiers":
+        from chalicelib.storage.certificate_repository import CertificateRepository
+
+        limit = args.limit if args.limit is not None else migrations.DEFAULT_LIMIT
+        result = migrations.backfill_certificate_identifiers(CertificateRepository(), catalogue, limit)
     elif args.name == "listing-replicas":
         result = migrations.backfill_listing_replicas(catalogue)
     else:

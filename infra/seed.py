@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain import catalogue as dc
+from chalicelib.domain import organisation as org
 from chalicelib.domain.identity import Role
+from chalicelib.domain.licence_identifier import valid_issuer_code
 from chalicelib.domain.staff import seeded_standing
 from chalicelib.domain.verified_identity import classify
 from chalicelib.services.clock import now_iso
@@ -76,6 +78,12 @@ def check(seed: Seed) -> list[dc.ItemVersion]:
     for user in seed.users:  # GB 11643 / GB 32100 check digits (raises DomainError)
         if user.identifier:
             classify(user.identifier, f"users.{user.id}.identifier")
+    for department in seed.departments:  # GB/T 36904: a bureau's licences name its credit code
+        if department.kind is org.DepartmentKind.BUREAU:
+            if not valid_issuer_code(department.credit_code):
+                raise ValueError(f"department {department.id}: a bureau needs a valid unified social credit code")
+            if not (len(department.division_code) == 6 and department.division_code.isdigit()):
+                raise ValueError(f"department {department.id}: a bureau needs its 6-digit division code")
     staff_ids = {s.id for s in seed.staff}
     for post in seed.posts:
         if post.staff_id not in staff_ids or post.backup_staff_id not in staff_ids:

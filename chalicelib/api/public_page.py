@@ -6,7 +6,11 @@ certificate's particulars with the holder masked (`public_view`). The page is se
 (inline CSS, no scripts, no external assets) and served under a CSP that allows nothing else.
 
 Unknown and malformed codes get one and the same 404 page, so codes cannot be probed; any
-unexpected error gets a neutral 503 page (logged), never a 500.
+unexpected error gets a neutral 503 page (logged), never a 500. `GET /v/<licence identifier>?
+holderName=…` looks a licence up by its GB/T 36904 identifier: a wrong check character gets a 400
+page saying so (`licence-error` INVALID_IDENTIFIER) before anything is read; an unknown
+identifier or a wrong name gets the same 404. The status is machine-readable in
+`<meta name="licence-status">` and `data-status` (VALID, SUSPENDED, …, as in GraphQL).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from chalicelib.api.context import RequestContext
 from chalicelib.api.verify_route import public_view
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
+from chalicelib.domain import licence_identifier as li
 from chalicelib.domain.application import CHINA, china_date
 from chalicelib.domain.identity import ANONYMOUS
 from chalicelib.services import clock
@@ -124,12 +129,14 @@ def _rows(rows: Iterable[tuple[str, str]]) -> str:
     return "<dl>" + "".join(f'<div class="row"><dt>{_e(k)}</dt><dd>{v}</dd></div>' for k, v in rows) + "</dl>"
 
 
-def _page(body: str, status: int) -> Response:
+def _page(body: str, status: int, meta: dict[str, str] | None = None) -> Response:
+    """`meta`: machine-readable name -> content pairs (licence-status, licence-error)."""
+    extra = "".join(f'<meta name="{_e(k)}" content="{_e(v)}">' for k, v in (meta or {}).items())
     document = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer">'
-        f"<title>{_e(TITLE)}</title><style>{_STYLE}</style></head>"
+        f"{extra}<title>{_e(TITLE)}</title><style>{_STYLE}</style></head>"
         f"<body><main><header><h1>{_e(TITLE)}</h1><p>扫码核验 · 电子证照</p></header>{body}</main></body></html>"
     )
     return Response(document, status_code=status, headers=dict(HEADERS))
@@ -162,14 +169,25 @@ class Verdict:
     text: str
 
 
+_STATUS_VERDICTS: dict[dcert.CertificateStatus, Verdict] = {
+    dcert.CertificateStatus.SUSPENDED: Verdict("bad", "已暂扣", "该证照已被发证机关暂扣,暂扣期间不具有效力。"),
+    dcert.CertificateStatus.WITHDRAWN: Verdict("bad", "已撤销", "该证照已被发证机关撤销,不再具有效力。"),
+    dcert.CertificateStatus.REVOKED: Verdict("bad", "已吊销", "该证照已被发证机关吊销,不再具有效力。"),
+    dcert.CertificateStatus.CANCELLED: Verdict("warn", "已注销", "该证照已注销,不再具有效力。"),
+    dcert.CertificateStatus.TRANSFERRED_OUT: Verdict(
+        "warn", "已转出", "该证照已转出至其他发证机关,请以转入机关核发的证照为准。"
+    ),
+    dcert.CertificateStatus.EXPIRED: Verdict("warn", "已失效", "该证照已超过有效期限。"),
+}
+_REPLACED = Verdict("warn", "已被更正换发", "该证照已更正并换发新证,本证已注销,请以新证为准。")
+
+
 def verdict(cert: dcert.Certificate, status: dcert.CertificateStatus, report: Any) -> Verdict:
-    """Registry status first (revoked/superseded/expired say it all), then the seal check."""
-    if status is dcert.CertificateStatus.REVOKED:
-        return Verdict("bad", "已撤销", "该证照已被发证机关撤销,不再具有效力。")
-    if status is dcert.CertificateStatus.SUPERSEDED:
-        return Verdict("warn", "已被更正换发", "该证照已更正并换发新证,本证不再使用,请以新证为准。")
-    if status is dcert.CertificateStatus.EXPIRED:
-        return Verdict("warn", "已过期", "该证照已超过有效期限。")
+    """Registry status first (any status but VALID says it all), then the seal check."""
+    if status is dcert.CertificateStatus.CANCELLED and cert.superseded_by:
+        return _REPLACED
+    if status in _STATUS_VERDICTS:
+        return _STATUS_VERDICTS[status]
     if report.file_sha256 != cert.sha256:
         return Verdict("warn", "无法确认", "登记存档的证照文件暂时无法核对,请稍后再试或联系发证机关。")
     if report.indication.value == "FAILED":
@@ -185,29 +203,36 @@ def _certificate_section(cert: dcert.Certificate) -> str:
     rows = [
         ("证照类型", _e(view["typeName"])),
         ("证照编号", _e(view["number"])),
+        ("电子证照标识", _e(view["identifier"] or "—")),
         ("持证主体", _e(view["holderName"])),
         ("证件号码", _e(view["holderIdentifier"])),
         ("发证机关", _e(view["authorityName"])),
         ("许可事项", _e(view["itemName"])),
         ("发证日期", _e(_day(cert.issued_on))),
         ("有效期限", _e(validity)),
+        ("证照状态", f'<span data-status="{_e(view["status"])}">{_e(view["statusLabel"])}</span>'),
     ]
     return f'<section class="card"><h2>证照信息</h2>{_rows(rows)}</section>'
 
 
 def _status_section(context: RequestContext, cert: dcert.Certificate, status: dcert.CertificateStatus) -> str:
-    if status is dcert.CertificateStatus.REVOKED:
-        label, when = "撤销", "撤销时间"
-    elif status is dcert.CertificateStatus.SUPERSEDED:
-        label, when = "更正", "更正时间"
-    else:
+    """When and why a licence stopped being valid (expiry needs no explanation), and the licence
+    that replaced a corrected one. The status itself is in `data-status` for machines."""
+    if status in {dcert.CertificateStatus.VALID, dcert.CertificateStatus.EXPIRED}:
         return ""
-    rows = [(when, _e(_moment(cert.status_changed_at))), (f"{label}原因", _e(cert.status_reason or "—"))]
-    if status is dcert.CertificateStatus.SUPERSEDED and cert.superseded_by:
+    replaced = status is dcert.CertificateStatus.CANCELLED and bool(cert.superseded_by)
+    label = "更正" if replaced else dcert.STATUS_LABELS[status]
+    recorded = cert.status is status  # else a scheduled change whose day has come (sweep pending)
+    when = _moment(cert.status_changed_at) if recorded else _day(cert.pending_effective_on or cert.issued_on)
+    reason = cert.status_reason if recorded else cert.pending_reason
+    rows = [(f"{label}时间", _e(when)), (f"{label}原因", _e(reason or "—"))]
+    if replaced and cert.superseded_by:
         found = context.certificate_reads.read_certificate(cert.superseded_by)
         if found is not None:
             rows.append(("新证照编号", _e(found.number)))
-    return f'<section class="card"><h2>状态说明</h2>{_rows(rows)}</section>'
+            if found.identifier:
+                rows.append(("新证照标识", _e(found.identifier)))
+    return f'<section class="card" data-status="{_e(status.value)}"><h2>状态说明</h2>{_rows(rows)}</section>'
 
 
 def _seal_section(cert: dcert.Certificate, report: Any) -> str:
@@ -259,15 +284,36 @@ def not_found_page() -> Response:
     return _page(NOT_FOUND_BODY, 404)
 
 
+def invalid_identifier_page(message: str) -> Response:
+    """A licence identifier whose check character (or shape) is wrong: said so, nothing read."""
+    body = _banner("warn", "电子证照标识有误", f"{message}。")
+    return _page(body, 400, {"licence-error": dcert.CertCode.INVALID_IDENTIFIER})
+
+
 def handle_public_page(code: str, request: Request, settings: Settings | None = None) -> Response:
     try:
-        if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
+        identifier: str | None = None
+        if isinstance(code, str) and code.startswith(li.ROOT + "."):
+            try:  # the check character first: a mistyped identifier reads nothing
+                identifier = str(li.parse(code))
+            except li.IdentifierError as error:
+                return invalid_identifier_page(str(error))
+            params: Any = request.query_params or {}  # Chalice's MultiDict
+            holder = (params.get("holderName") or "").strip()
+            if not holder or len(holder) > 100:
+                return not_found_page()  # a name is required: serials are sequential
+        elif not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
             return not_found_page()
         context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
         service = context.certificates
-        cert = service.lookup(number=None, code=code)
-        if cert is None or cert.verification_code != code:
-            return not_found_page()
+        if identifier is not None:
+            cert = service.lookup(number=None, code=None, identifier=identifier)
+            if cert is None or cert.holder_name != holder:
+                return not_found_page()
+        else:
+            cert = service.lookup(number=None, code=code)
+            if cert is None or cert.verification_code != code:
+                return not_found_page()
         report = service.verify_registered(cert, CHANNEL, _caller(request))
         now = clock.utc_now()
         status = cert.current_status(china_date(now))
@@ -279,7 +325,7 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
             + _seal_section(cert, report)
             + f"<footer>查询时间:{_e(_moment(now))}<br>持证主体信息已作脱敏处理</footer>"
         )
-        return _page(body, 200)
+        return _page(body, 200, {"licence-status": status.value})
     except Exception:  # never a 500: a neutral page, and the details in the log
         log.exception("public verification page failed")
         try:
@@ -288,4 +334,4 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
             return Response("暂时无法验证,请稍后再试", status_code=503, headers=dict(HEADERS))
 
 
-__all__ = ["handle_public_page", "not_found_page", "verdict"]
+__all__ = ["handle_public_page", "invalid_identifier_page", "not_found_page", "verdict"]

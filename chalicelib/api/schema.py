@@ -108,6 +108,10 @@ from chalicelib.api.certificates.mutations.certificate_correct import Certificat
 from chalicelib.api.certificates.mutations.certificate_deliver import CertificateDeliverPayload, certificate_deliver
 from chalicelib.api.certificates.mutations.certificate_issue import CertificateIssuePayload, certificate_issue
 from chalicelib.api.certificates.mutations.certificate_revoke import CertificateRevokePayload, certificate_revoke
+from chalicelib.api.certificates.mutations.certificate_status_change import (
+    CertificateStatusChangePayload,
+    certificate_status_change,
+)
 from chalicelib.api.certificates.mutations.certificate_verification_upload_create import (
     CertificateVerificationUploadCreatePayload,
     certificate_verification_upload_create,
@@ -388,6 +392,10 @@ class Mutation:
     )
     certificate_revoke: CertificateRevokePayload = mutation(
         certificate_revoke, access=AnyRole(Role.BUREAU, Role.SUPERVISOR)
+    )
+    # The seven-status model: the domain's transition table decides who may make which change.
+    certificate_status_change: CertificateStatusChangePayload = mutation(
+        certificate_status_change, access=AnyRole(Role.BUREAU, Role.SUPERVISOR, Role.APPLICANT)
     )
     # Public: files too large for one request (POST /verify takes 4 MiB), rate-limited, ids bound to the caller.
     certificate_verification_upload_create: CertificateVerificationUploadCreatePayload = mutation(

@@ -1,4 +1,6 @@
 """`POST /verify` (Content-Type: application/pdf): third parties check a certificate file.
+With Content-Type application/json and `{"identifier", "holderName"}` it looks a licence up by its
+GB/T 36904 identifier instead (`handle_identifier_lookup`).
 
 The same three checks as the GraphQL field `certificateVerifyUpload` — seal valid, file identical
 to a registered certificate, certificate currently valid — answered as JSON, never a 500.
@@ -18,6 +20,7 @@ from chalice.app import Request, Response
 from chalicelib.api.context import RequestContext
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
+from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain import verification_upload as dvu
 from chalicelib.domain.application import china_date
 from chalicelib.domain.errors import DomainError
@@ -32,7 +35,9 @@ def _json(status: int, body: dict[str, Any]) -> Response:
 
 
 def public_view(cert: dcert.Certificate) -> dict[str, Any]:
-    """What anyone may see of a certificate: holder name and identifier masked."""
+    """What anyone may see of a certificate: holder name and identifier masked; the status
+    spelled as everywhere else (VALID, SUSPENDED, …) with its Chinese label."""
+    status = cert.current_status(china_date(clock.utc_now()))
     return {
         "number": cert.number,
         "typeName": cert.type_name,
@@ -42,11 +47,65 @@ def public_view(cert: dcert.Certificate) -> dict[str, Any]:
         "itemName": cert.item_name,
         "issuedOn": cert.issued_on.isoformat(),
         "validUntil": cert.valid_until.isoformat() if cert.valid_until else None,
-        "status": cert.current_status(china_date(clock.utc_now())).value,
+        "identifier": cert.identifier or None,
+        "status": status.value,
+        "statusLabel": dcert.STATUS_LABELS[status],
     }
 
 
+def _error(status: int, code: str, message: str, field: str | None = None) -> Response:
+    return _json(status, {"error": {"code": code, "message": message, **({"field": field} if field else {})}})
+
+
+def handle_identifier_lookup(request: Request, settings: Settings | None = None) -> Response:
+    """`POST /verify` with a JSON body `{"identifier": …, "holderName": …}`: the registry status
+    and a fresh check of the stored sealed PDF. The identifier's check character is validated
+    before anything is read (400 INVALID_IDENTIFIER); an unknown identifier and a wrong holder
+    name get the same 404 (no probing); the answer masks the holder."""
+    try:
+        body = json.loads(request.raw_body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("identifier"), str):
+        return _error(400, "BAD_REQUEST", "请提供电子证照标识(identifier)和持证人名称(holderName)", "identifier")
+    try:
+        identifier = str(dli.parse(body["identifier"]))
+    except dli.IdentifierError as error:
+        return _error(400, dcert.CertCode.INVALID_IDENTIFIER, str(error), "identifier")
+    holder = body.get("holderName")
+    if not isinstance(holder, str) or not holder.strip() or len(holder) > 100:
+        return _error(400, "BAD_REQUEST", "按电子证照标识查验须同时提供持证人名称", "holderName")
+    source = (request.context or {}).get("identity", {}).get("sourceIp") or "unknown"
+    context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings(), caller_key=f"ip:{source}")
+    try:
+        context.public_limit.count("verify-lookup", context.caller_key)
+    except DomainError as error:
+        first = error.violations[0]
+        return _error(429, first.code, first.message)
+    service = context.certificates
+    cert = service.lookup(number=None, code=None, identifier=identifier)
+    if cert is None or cert.holder_name != holder.strip():
+        return _error(404, "NOT_FOUND", "未找到该证照", "identifier")
+    report = service.verify_registered(cert, dcert.VerificationChannel.REST_LOOKUP, source)
+    status = cert.current_status(china_date(clock.utc_now()))
+    valid = report.passed and report.file_sha256 == cert.sha256 and status is dcert.CertificateStatus.VALID
+    return _json(
+        200,
+        {
+            "valid": valid,
+            "sealValid": report.passed,
+            "status": status.value,
+            "certificate": public_view(cert),
+            "report": report.to_dict(),
+        },
+    )
+
+
 def handle_verify(request: Request, settings: Settings | None = None) -> Response:
+    headers: Any = request.headers or {}  # Chalice's case-insensitive mapping
+    content_type = str(headers.get("content-type", "")).lower()
+    if content_type.startswith("application/json"):
+        return handle_identifier_lookup(request, settings)
     raw = request.raw_body or b""
     pdf = raw.encode("latin-1") if isinstance(raw, str) else bytes(raw)
     if not pdf:
@@ -80,4 +139,4 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
     )
 
 
-__all__ = ["handle_verify", "public_view"]
+__all__ = ["handle_identifier_lookup", "handle_verify", "public_view"]

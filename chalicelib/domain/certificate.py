@@ -15,17 +15,85 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from chalicelib.domain import application as da
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, Violation
+from chalicelib.domain.identifiers import IdentifierKind, classify
 from chalicelib.domain.identity import Principal, Role
 
 NUMBER_PATTERN = re.compile(r"^[A-Z0-9-]{3,60}$")
 
 
 class CertificateStatus(StrEnum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    SUPERSEDED = "superseded"  # corrected by a re-issue
-    EXPIRED = "expired"
+    """The seven licence statuses of the national specifications, spelled the same everywhere
+    (GraphQL enum, `POST /verify` JSON, the public page's machine-readable status, the CLI).
+
+    A correction (更正/变更) re-issues the licence: the old one becomes CANCELLED with the reason
+    and `superseded_by` (GraphQL `replacedById`); the new one records `previous_identifier`.
+    Records stored before this model spelled statuses in lowercase and had "superseded": the
+    decoder below reads them (no data migration needed; a rewrite stores the new spelling)."""
+
+    VALID = "VALID"  # 有效
+    SUSPENDED = "SUSPENDED"  # 暂扣
+    WITHDRAWN = "WITHDRAWN"  # 撤销 (the grant itself is undone, e.g. a broken 容缺 pledge)
+    CANCELLED = "CANCELLED"  # 注销 (on the holder's request, by the bureau, or replaced by a correction)
+    EXPIRED = "EXPIRED"  # 失效 (validity end date passed)
+    TRANSFERRED_OUT = "TRANSFERRED_OUT"  # 转出 (moved to another issuing authority)
+    REVOKED = "REVOKED"  # 吊销 (a sanction)
+
+    @classmethod
+    def _missing_(cls, value: object) -> CertificateStatus | None:
+        """Tolerant decoding of records written before the seven-status model."""
+        if not isinstance(value, str):
+            return None
+        if value.lower() == "superseded":
+            return cls.CANCELLED
+        return cls.__members__.get(value.upper())
+
+
+STATUS_LABELS: dict[CertificateStatus, str] = {
+    CertificateStatus.VALID: "有效",
+    CertificateStatus.SUSPENDED: "暂扣",
+    CertificateStatus.WITHDRAWN: "撤销",
+    CertificateStatus.CANCELLED: "注销",
+    CertificateStatus.EXPIRED: "失效",
+    CertificateStatus.TRANSFERRED_OUT: "转出",
+    CertificateStatus.REVOKED: "吊销",
+}
+
+# What an offline status list publishes: every status in which a licence may not be relied on.
+LISTED_STATUSES: frozenset[CertificateStatus] = frozenset(
+    s for s in CertificateStatus if s is not CertificateStatus.VALID
+)
+
+# Statuses a licence never leaves (a suspended one may be reinstated, or expire, or end otherwise).
+FINAL_STATUSES: frozenset[CertificateStatus] = frozenset(LISTED_STATUSES - {CertificateStatus.SUSPENDED})
+
+
+class StatusActor(StrEnum):
+    """Who makes a status change (the service derives these from the caller and the record)."""
+
+    BUREAU = "BUREAU"  # certificate staff of the issuing bureau, in scope
+    SUPERVISOR = "SUPERVISOR"  # 电子监察
+    HOLDER = "HOLDER"  # the licence holder, asking for cancellation (注销)
+    SWEEP = "SWEEP"  # the scheduled run, on the validity end date
+    CORRECTION = "CORRECTION"  # a correction re-issue replaces the licence
+
+
+_S, _A = CertificateStatus, StatusActor
+# (from, to) -> who may make it. Every pair not listed is refused (ILLEGAL_STATUS_TRANSITION).
+TRANSITIONS: dict[tuple[CertificateStatus, CertificateStatus], frozenset[StatusActor]] = {
+    (_S.VALID, _S.SUSPENDED): frozenset({_A.BUREAU}),
+    (_S.SUSPENDED, _S.VALID): frozenset({_A.BUREAU}),  # reinstatement (恢复)
+    (_S.VALID, _S.WITHDRAWN): frozenset({_A.BUREAU, _A.SUPERVISOR}),
+    (_S.SUSPENDED, _S.WITHDRAWN): frozenset({_A.BUREAU, _A.SUPERVISOR}),
+    (_S.VALID, _S.REVOKED): frozenset({_A.BUREAU, _A.SUPERVISOR}),
+    (_S.SUSPENDED, _S.REVOKED): frozenset({_A.BUREAU, _A.SUPERVISOR}),
+    (_S.VALID, _S.CANCELLED): frozenset({_A.BUREAU, _A.HOLDER, _A.CORRECTION}),
+    (_S.SUSPENDED, _S.CANCELLED): frozenset({_A.BUREAU, _A.HOLDER}),
+    (_S.VALID, _S.TRANSFERRED_OUT): frozenset({_A.BUREAU}),
+    (_S.VALID, _S.EXPIRED): frozenset({_A.SWEEP}),
+    (_S.SUSPENDED, _S.EXPIRED): frozenset({_A.SWEEP}),
+}
+MAX_REASON = 500
 
 
 class VerificationChannel(StrEnum):
@@ -34,6 +102,7 @@ class VerificationChannel(StrEnum):
     GRAPHQL_LOOKUP = "graphql-lookup"
     GRAPHQL_UPLOAD = "graphql-upload"
     REST_UPLOAD = "rest-upload"
+    REST_LOOKUP = "rest-lookup"  # POST /verify by licence identifier
     PUBLIC_PAGE = "public-page"
     PRESIGNED_UPLOAD = "presigned-upload"  # a file too large for one request, uploaded first
 
@@ -65,6 +134,13 @@ class CertCode:
     PDF_TOO_LARGE = "PDF_TOO_LARGE"
     INVALID_PDF = "INVALID_PDF"
     WRONG_WINDOW = "WRONG_WINDOW"
+    ILLEGAL_STATUS_TRANSITION = "ILLEGAL_STATUS_TRANSITION"  # e.g. reinstating a revoked licence
+    EFFECTIVE_DATE_PAST = "EFFECTIVE_DATE_PAST"
+    STATUS_CHANGE_PENDING = "STATUS_CHANGE_PENDING"  # a future change is already scheduled
+    INVALID_IDENTIFIER = "INVALID_IDENTIFIER"  # malformed licence identifier or wrong check character
+    ISSUER_CODE_MISSING = "ISSUER_CODE_MISSING"  # the issuing bureau has no valid credit code
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_TOO_LONG = "IDEMPOTENCY_KEY_TOO_LONG"
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -111,12 +187,33 @@ class Certificate:
     # records issued before the fields existed (the service then derives them).
     supervising_department_id: str = ""
     issuer_department_id: str = ""
+    # GB/T 36904 identifier and GB/T 36903 metadata; empty on records issued before them until
+    # `python -m infra.migrate certificate-identifiers` assigns them.
+    identifier: str = ""
+    previous_identifier: str | None = None  # the licence a correction or renewal replaced
+    holder_code_type: str = ""  # 111 resident ID, 001 unified social credit code, 999 other
+    issuer_code: str = ""  # the issuing bureau's unified social credit code
+    jurisdiction_code: str = ""  # administrative division code of the issuing bureau
+    valid_from: date | None = None  # None: from the issue date
+    status_effective_on: date | None = None
+    # A status change decided now with a later effective date; the sweep applies it on that day.
+    pending_status: CertificateStatus | None = None
+    pending_effective_on: date | None = None
+    pending_reason: str = ""
+    pending_by: str | None = None
 
     def current_status(self, today: date) -> CertificateStatus:
-        """Expiry is a matter of the calendar, whether or not the sweep has recorded it yet."""
-        if self.status is CertificateStatus.VALID and self.valid_until is not None and self.valid_until < today:
+        """Expiry and a due scheduled change are matters of the calendar, whether or not the sweep
+        has recorded them yet."""
+        status = self.status
+        pending = self.pending_status
+        due = self.pending_effective_on is not None and self.pending_effective_on <= today
+        if pending is not None and due and (status, pending) in TRANSITIONS:
+            status = pending
+        ended = self.valid_until is not None and self.valid_until < today
+        if ended and status in {CertificateStatus.VALID, CertificateStatus.SUSPENDED}:
             return CertificateStatus.EXPIRED
-        return self.status
+        return status
 
 
 def valid_until(issued_on: date, years: int | None) -> date | None:
@@ -192,30 +289,133 @@ def deliver(cert: Certificate, method: DeliveryMethod, tracking: str, now: datet
     )
 
 
-def revoke(cert: Certificate, reason: str, now: datetime, by: str) -> Certificate:
-    if cert.status is not CertificateStatus.VALID:
-        raise _fail(CertCode.NOT_VALID, "只能撤销有效的证照")
-    if not reason.strip() or len(reason) > 500:
-        raise _fail(CertCode.REASON_REQUIRED, "撤销须说明理由(不超过500字)", "reason")
-    at = now.isoformat(timespec="seconds")
+def actors(cert: Certificate, principal: Principal) -> frozenset[StatusActor]:
+    """In which capacities `principal` may change this licence's status: the holder (cancellation),
+    bureau certificate staff of the centre that issued it or took the case, any supervisor."""
+    found: set[StatusActor] = set()
+    if principal.subject is not None and principal.subject == cert.holder_account:
+        found.add(StatusActor.HOLDER)
+    if principal.has_any(Role.BUREAU) and principal.centre_id in {cert.centre_id, cert.issuer_centre_id}:
+        found.add(StatusActor.BUREAU)
+    if principal.has_any(Role.SUPERVISOR):
+        found.add(StatusActor.SUPERVISOR)
+    return frozenset(found)
+
+
+def check_transition(current: CertificateStatus, target: CertificateStatus, as_: frozenset[StatusActor]) -> None:
+    """Refuse a pair the table does not have (ILLEGAL_STATUS_TRANSITION) or a caller it does not
+    name for the pair (FORBIDDEN)."""
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        raise _fail(
+            CertCode.ILLEGAL_STATUS_TRANSITION,
+            f"证照状态不能从「{STATUS_LABELS[current]}」变更为「{STATUS_LABELS[target]}」",
+            "target",
+        )
+    if not allowed & as_:
+        raise _fail(CertCode.FORBIDDEN, f"无权将证照状态变更为「{STATUS_LABELS[target]}」", "target")
+
+
+def change_status(
+    cert: Certificate,
+    target: CertificateStatus,
+    as_: frozenset[StatusActor],
+    reason: str,
+    effective_on: date,
+    now: datetime,
+    by: str,
+) -> Certificate:
+    """A status change with its reason and effective date (today or later; a later date is
+    recorded as pending and applied by the sweep on that day). Every problem is reported at once."""
+    today = da.china_date(now)
+    problems: list[Violation] = []
+    try:
+        check_transition(cert.current_status(today), target, as_)
+    except DomainError as error:
+        problems.extend(error.violations)
+    text = reason.strip()
+    if not text or len(text) > MAX_REASON:
+        problems.append(Violation(CertCode.REASON_REQUIRED, f"变更证照状态须说明理由(不超过{MAX_REASON}字)", "reason"))
+    if effective_on < today:
+        problems.append(Violation(CertCode.EFFECTIVE_DATE_PAST, "生效日期不能早于今天", "effectiveOn"))
+    if effective_on > today and cert.pending_status is not None:
+        problems.append(
+            Violation(CertCode.STATUS_CHANGE_PENDING, "该证照已有待生效的状态变更,生效后再安排新的变更", "effectiveOn")
+        )
+    if problems:
+        raise DomainError(problems)
+    if effective_on > today:
+        return replace(
+            cert, pending_status=target, pending_effective_on=effective_on, pending_reason=text, pending_by=by
+        )
+    return _set_status(cert, target, text, today, now, by)
+
+
+def _set_status(
+    cert: Certificate, target: CertificateStatus, reason: str, day: date, now: datetime, by: str | None
+) -> Certificate:
     return replace(
-        cert, status=CertificateStatus.REVOKED, status_reason=reason.strip(), status_changed_at=at, status_changed_by=by
+        cert,
+        status=target,
+        status_reason=reason,
+        status_changed_at=now.isoformat(timespec="seconds"),
+        status_changed_by=by,
+        status_effective_on=day,
+        pending_status=None,
+        pending_effective_on=None,
+        pending_reason="",
+        pending_by=None,
     )
+
+
+def apply_pending(cert: Certificate, now: datetime) -> Certificate | None:
+    """The sweep on or after a pending change's effective date: the record with the change made
+    (None when nothing is due). A change that is no longer possible (the licence ended meanwhile)
+    is dropped rather than applied."""
+    today = da.china_date(now)
+    if cert.pending_status is None or cert.pending_effective_on is None or cert.pending_effective_on > today:
+        return None
+    if (cert.status, cert.pending_status) not in TRANSITIONS:
+        return replace(cert, pending_status=None, pending_effective_on=None, pending_reason="", pending_by=None)
+    return _set_status(cert, cert.pending_status, cert.pending_reason, cert.pending_effective_on, now, cert.pending_by)
+
+
+def revoke(cert: Certificate, reason: str, now: datetime, by: str) -> Certificate:
+    """吊销 at once (`certificateRevoke`): the bureau or a supervisor (the service checks roles)."""
+    as_ = frozenset({StatusActor.BUREAU, StatusActor.SUPERVISOR})
+    return change_status(cert, CertificateStatus.REVOKED, as_, reason, da.china_date(now), now, by)
+
+
+def withdraw(cert: Certificate, reason: str, now: datetime, by: str) -> Certificate:
+    """撤销 at once: the grant is undone (e.g. a false pledge found at verification, 告知承诺)."""
+    as_ = frozenset({StatusActor.BUREAU, StatusActor.SUPERVISOR})
+    return change_status(cert, CertificateStatus.WITHDRAWN, as_, reason, da.china_date(now), now, by)
 
 
 def supersede(cert: Certificate, by: str, reason: str, now: datetime) -> Certificate:
-    if cert.status is not CertificateStatus.VALID:
+    """A correction replaces the licence: it is cancelled (注销) and points to its replacement."""
+    if cert.current_status(da.china_date(now)) is not CertificateStatus.VALID:
         raise _fail(CertCode.NOT_VALID, "只能更正有效的证照")
-    if not reason.strip() or len(reason) > 500:
+    if not reason.strip() or len(reason) > MAX_REASON:
         raise _fail(CertCode.REASON_REQUIRED, "更正须说明理由(不超过500字)", "reason")
-    at = now.isoformat(timespec="seconds")
-    return replace(
-        cert, status=CertificateStatus.SUPERSEDED, superseded_by=by, status_reason=reason.strip(), status_changed_at=at
-    )
+    changed = _set_status(cert, CertificateStatus.CANCELLED, reason.strip(), da.china_date(now), now, None)
+    return replace(changed, superseded_by=by)
 
 
 def expire(cert: Certificate, now: datetime) -> Certificate:
-    return replace(cert, status=CertificateStatus.EXPIRED, status_changed_at=now.isoformat(timespec="seconds"))
+    """The sweep records the end of validity (a valid or suspended licence)."""
+    check_transition(cert.status, CertificateStatus.EXPIRED, frozenset({StatusActor.SWEEP}))
+    return _set_status(cert, CertificateStatus.EXPIRED, "有效期届满", da.china_date(now), now, None)
+
+
+def holder_code_type(identifier: str) -> str:
+    """GB/T 36903 holder code type: 111 resident ID, 001 unified social credit code, 999 other."""
+    kind = classify(identifier)
+    if kind is IdentifierKind.RESIDENT_ID:
+        return "111"
+    if kind is IdentifierKind.CREDIT_CODE:
+        return "001"
+    return "999"
 
 
 def mask_name(name: str) -> str:

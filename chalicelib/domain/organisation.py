@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from chalicelib.domain import text
 from chalicelib.domain.errors import DomainError, Violation
+from chalicelib.domain.licence_identifier import valid_issuer_code
 
 
 class CentreLevel(StrEnum):
@@ -74,6 +75,10 @@ class Department:
     kind: DepartmentKind = DepartmentKind.LINE
     status: OrgStatus = OrgStatus.ACTIVE
     version: int = 1
+    # GB/T 36903/36904: a bureau's unified social credit code names it in every licence identifier
+    # it issues; its administrative division code is the licences' jurisdiction code.
+    credit_code: str = ""
+    division_code: str = ""
 
     @property
     def is_active(self) -> bool:
@@ -131,10 +136,13 @@ class OrgCode:
     NAMED_BY_ITEMS = "NAMED_BY_ITEMS"  # a current item still names the department (e.g. as co-reviewer)
     NO_COMPETENT_CENTRE = "NO_COMPETENT_CENTRE"
     ROUTING_LOOP = "ROUTING_LOOP"
+    INVALID_CREDIT_CODE = "INVALID_CREDIT_CODE"  # GB 32100 check failed (a bureau's licences name it)
+    INVALID_DIVISION_CODE = "INVALID_DIVISION_CODE"
 
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 PHONE_PATTERN = re.compile(r"^[0-9][0-9-]{5,19}$")
+DIVISION_PATTERN = re.compile(r"^[1-9][0-9]{5}$")  # GB/T 2260 administrative division code
 MAX_NAME = 100
 MAX_TEXT = 500
 
@@ -350,6 +358,10 @@ def close_centre(current: Centre, usage: Usage, ctx: OrgContext, expected_versio
 def _check_department(department: Department, ctx: OrgContext, out: list[Violation]) -> None:
     _text(out, "name", department.name, "部门名称", MAX_NAME)
     _phone(out, "supervisionPhone", department.supervision_phone)
+    if department.credit_code and not valid_issuer_code(department.credit_code):
+        out.append(Violation(OrgCode.INVALID_CREDIT_CODE, "统一社会信用代码无效(18位,校验位须正确)", "creditCode"))
+    if department.division_code and not DIVISION_PATTERN.match(department.division_code):
+        out.append(Violation(OrgCode.INVALID_DIVISION_CODE, "行政区划代码应为6位数字", "divisionCode"))
     if department.kind is DepartmentKind.BUREAU:
         other = next(
             (
@@ -394,11 +406,19 @@ def change_department(
     kind: DepartmentKind,
     ctx: OrgContext,
     expected_version: int | None,
+    credit_code: str | None = None,
+    division_code: str | None = None,
 ) -> DepartmentVersion:
+    """None for the credit or division code keeps the recorded one."""
     out: list[Violation] = []
     _reason(ctx, out)
     _check_version(current.status, current.version, expected_version, out)
     changed = replace(current, name=name, supervision_phone=supervision_phone, kind=kind, version=current.version + 1)
+    changed = replace(
+        changed,
+        credit_code=current.credit_code if credit_code is None else credit_code.strip().upper(),
+        division_code=current.division_code if division_code is None else division_code.strip(),
+    )
     _check_department(changed, ctx, out)
     _raise(out)
     return DepartmentVersion(changed, OrgChangeKind.CHANGE, ctx.actor_id, ctx.at, ctx.reason)

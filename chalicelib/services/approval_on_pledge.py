@@ -100,7 +100,7 @@ class ApprovalOnPledgeService:
             found = self.certificates.get(case.certificate_id) if case.certificate_id else None
             if found is not None and found[0].status is dcert.CertificateStatus.VALID:
                 cert, cert_rev = found
-                revoked = dcert.revoke(
+                revoked = dcert.withdraw(  # 撤销: the grant itself is undone (seven-status model)
                     cert, f"告知承诺核查不实,依法撤销:{approval.findings}"[:500], now, approval.verified_by or ""
                 )
                 self.certificates.stage_update(uow, revoked, cert_rev)

@@ -21,25 +21,30 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib import observability
 from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
+from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
 from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
+from chalicelib.domain.organisation import Department
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
 from chalicelib.services import clock
 from chalicelib.services.applications import ApplicationService
+from chalicelib.services.budget import UNLIMITED, Budget
 from chalicelib.services.certificate_parts import SealNotRegisteredError, legal_basis, seal_authority
 from chalicelib.services.outbox import Relay
+from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.batch_reads import get_all
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository, VerificationLogEntry
+from chalicelib.storage.idempotency import IdempotencyRepository
 from chalicelib.storage.outbox_repository import OutboxRepository
 from chalicelib.storage.unit_of_work import CONFLICT, UnitOfWork
 
@@ -48,6 +53,9 @@ log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_PDF_BYTES = 10 * 1024 * 1024
 NUMBER_ATTEMPTS = 5
+MAX_IDEMPOTENCY_KEY = 100
+STATUS_CHANGE = "certificateStatusChange"
+SWEEP_PRINCIPAL = Principal(subject=None, roles=frozenset())  # the scheduled run, audited as "system"
 
 
 def new_verification_code() -> str:
@@ -99,6 +107,7 @@ class CertificateService:
     ) -> None:
         self._relay = relay
         self.outbox = OutboxRepository()
+        self.idempotency = IdempotencyRepository()
         self.certificates = certificates
         self.applications = applications
         self.catalogue = catalogue
@@ -168,6 +177,7 @@ class CertificateService:
                 raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
             last, counter_rev = counter if counter is not None else (0, None)
             cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
+            cert = _with_licence_metadata(cert, department, last + 1, supersedes)
             # Supervision follows the catalogue as it is now (it may have moved since filing).
             if current is not None:
                 supervisor = current[0].elements.effective_supervising_department_id
@@ -285,9 +295,11 @@ class CertificateService:
         action: str,
         reason: Callable[[Certificate], str],
         push: PushAction | None = None,
+        remember: tuple[str, str, str, str] | None = None,
     ) -> Certificate:
         """Change the record and append the event to the case's trail (and push the result to the
-        supervising department when the change affects the certificate's validity), in one transaction."""
+        supervising department when the change affects the certificate's validity; and remember
+        the idempotency key `remember` = (caller, operation, key, fingerprint)), in one transaction."""
         self._load(certificate_id, principal)
         found = self.certificates.get(certificate_id)
         assert found is not None
@@ -311,6 +323,9 @@ class CertificateService:
         if push is not None:
             pushes.append(result_push(updated, push, supervising_department(updated, case), transition.event.at))
         self._stage_pushes(uow, pushes)
+        if remember is not None:
+            caller, operation, key, fingerprint = remember
+            self.idempotency.remember(uow, caller, operation, key, {"target": fingerprint, "id": updated.id})
         uow.commit()
         self.relay.deliver_soon(pushes)
         return updated
@@ -331,21 +346,75 @@ class CertificateService:
 
     def revoke(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
         if not principal.has_any(Role.BUREAU, Role.SUPERVISOR) or principal.subject is None:
-            raise DomainError.one(CertCode.FORBIDDEN, "只有审批局或监察人员可以撤销证照")
+            raise DomainError.one(CertCode.FORBIDDEN, "只有审批局或监察人员可以吊销证照")
         who = principal.subject
         return self._update(
             certificate_id,
             principal,
             lambda c: dcert.revoke(c, reason, clock.utc_now(), who),
             "revoke_certificate",
-            lambda c: f"撤销证照{c.number}:{c.status_reason}",
+            lambda c: f"吊销证照{c.number}:{c.status_reason}",
             push=PushAction.REVOKED,
+        )
+
+    def change_status(
+        self,
+        principal: Principal,
+        certificate_id: str,
+        target: CertificateStatus,
+        reason: str,
+        effective_on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> Certificate:
+        """One transition of the status model (`dcert.TRANSITIONS`), effective today or on a later
+        day (then pending until the sweep applies it), in the case's audit trail; a revocation or
+        withdrawal is pushed to the supervising department. A retry with the same idempotency key
+        returns the record without changing it again; a refusal writes nothing."""
+        if principal.subject is None:
+            raise DomainError.one(CertCode.FORBIDDEN, "请先登录")
+        who = principal.subject
+        fingerprint = f"{certificate_id}:{target.value}"
+        if idempotency_key:
+            if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+                raise DomainError.one(
+                    CertCode.IDEMPOTENCY_KEY_TOO_LONG, f"幂等键不能超过{MAX_IDEMPOTENCY_KEY}个字符", "idempotencyKey"
+                )
+            earlier = self.idempotency.remembered(who, STATUS_CHANGE, idempotency_key)
+            if earlier is not None:
+                if earlier.get("target") != fingerprint:
+                    raise DomainError.one(
+                        CertCode.IDEMPOTENCY_KEY_REUSED, "该幂等键已用于另一请求,请换用新的幂等键", "idempotencyKey"
+                    )
+                return self._load(certificate_id, principal)
+        today = da.china_date(clock.utc_now())
+        day = effective_on or today
+        label = dcert.STATUS_LABELS[target]
+        push = PushAction.REVOKED if target in {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN} else None
+        remember = (who, STATUS_CHANGE, idempotency_key, fingerprint) if idempotency_key else None
+        return self._update(
+            certificate_id,
+            principal,
+            lambda c: dcert.change_status(c, target, dcert.actors(c, principal), reason, day, clock.utc_now(), who),
+            "change_status_of_certificate",
+            lambda c: (
+                f"证照{c.number}于{day.isoformat()}起{label}:{reason.strip()}"
+                if day > today
+                else f"证照{c.number}{label}:{c.status_reason}"
+            ),
+            push=push if day == today else None,
+            remember=remember,
         )
 
     # --- verification ----------------------------------------------------------------------------
 
-    def lookup(self, *, number: str | None, code: str | None) -> Certificate | None:
-        found = self.certificates.by_code(code) if code else self.certificates.by_number(number or "")
+    def lookup(self, *, number: str | None, code: str | None, identifier: str | None = None) -> Certificate | None:
+        """By verification code, number or (already validated) licence identifier."""
+        if code:
+            found = self.certificates.by_code(code)
+        elif identifier:
+            found = self.certificates.by_identifier(identifier)
+        else:
+            found = self.certificates.by_number(number or "")
         return found[0] if found else None
 
     def verify_registered(self, cert: Certificate, channel: str, caller: str) -> Any:
@@ -398,3 +467,80 @@ def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:
 def _delivered(cert: Certificate, method: DeliveryMethod, tracking: str, principal: Principal, who: str) -> Certificate:
     dcert.check_delivery_window(cert, method, principal)
     return dcert.deliver(cert, method, tracking, clock.utc_now(), who)
+
+
+def _with_licence_metadata(
+    cert: Certificate, department: Department, sequence: int, supersedes: Certificate | None
+) -> Certificate:
+    """GB/T 36904 identifier and GB/T 36903 metadata, from the issuing bureau's record read with
+    the counter (no extra request). A correction of a licence with an identifier from the same
+    bureau and type keeps its serial and takes the next version (变更); the new record names the
+    identifier it replaces either way."""
+    if not dli.valid_issuer_code(department.credit_code):
+        raise DomainError.one(
+            CertCode.ISSUER_CODE_MISSING, "发证机关未登记有效的统一社会信用代码,不能生成电子证照标识,请联系管理员"
+        )
+    identifier = dli.new_identifier(cert.type_code, department.credit_code, cert.issued_on.year, sequence)
+    if supersedes is not None and supersedes.identifier:
+        try:
+            previous = dli.parse(supersedes.identifier)
+        except dli.IdentifierError:
+            previous = None
+        if (
+            previous is not None
+            and previous.version < 999
+            and (previous.type_code, previous.issuer_code)
+            == (
+                identifier.type_code,
+                identifier.issuer_code,
+            )
+        ):
+            identifier = previous.next_version()
+    return replace(
+        cert,
+        identifier=str(identifier),
+        previous_identifier=(supersedes.identifier or None) if supersedes is not None else None,
+        holder_code_type=dcert.holder_code_type(cert.holder_identifier),
+        issuer_code=department.credit_code,
+        jurisdiction_code=department.division_code,
+        valid_from=cert.issued_on,
+    )
+
+
+def apply_due_status_changes(
+    certificates: CertificateRepository, applications: ApplicationRepository, now: datetime, budget: Budget = UNLIMITED
+) -> int:
+    """The sweep: scheduled status changes whose day has come, each in one transaction with its
+    event in the case's audit trail; handled due entries are removed (also those a later change
+    made moot). Returns how many changed a status."""
+    applied = 0
+    for sort_key, certificate_id in certificates.status_changes_due(da.china_date(now)):
+        if budget.exhausted():
+            log.warning("certificate status changes stopped before the timeout after %d: the rest next run", applied)
+            break
+        found = certificates.get(certificate_id)
+        changed = dcert.apply_pending(found[0], now) if found is not None else None
+        uow = UnitOfWork()
+        certificates.stage_status_done(uow, sort_key)
+        moved = found is not None and changed is not None and changed.status is not found[0].status
+        if found is not None and changed is not None:
+            certificates.stage_update(uow, changed, found[1])
+            case_found = applications.get(changed.application_id) if moved else None
+            if case_found is not None:
+                case, case_rev = case_found
+                label = dcert.STATUS_LABELS[changed.status]
+                reason = f"证照{changed.number}{label}(按期生效):{changed.status_reason}"
+                transition = da.record_certificate_event(
+                    case, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
+                )
+                applications.stage_change(uow, case, transition.case, case_rev, transition.event, da.china_date(now))
+                if changed.status in {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN}:  # 审管联动, seed 002
+                    at = now.isoformat(timespec="seconds")
+                    push = result_push(changed, PushAction.REVOKED, supervising_department(changed, case), at)
+                    OutboxRepository().stage(uow, push)  # delivered by the run's outbox phase
+        try:
+            uow.commit()
+        except DomainError:
+            continue  # changed meanwhile: the next run looks again
+        applied += 1 if moved else 0
+    return applied

@@ -6,16 +6,20 @@ changes nothing already repaired.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
 from chalicelib.domain import application as da
+from chalicelib.domain import certificate as dcert
+from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain import organisation as org
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import clock
 from chalicelib.storage import migration_repository as scan
 from chalicelib.storage.application_repository import ApplicationRepository
 from chalicelib.storage.catalogue_repository import CatalogueRepository
+from chalicelib.storage.certificate_repository import CertificateRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 DEFAULT_LIMIT = 500  # cases repaired per run
@@ -80,4 +84,54 @@ def backfill_listing_replicas(catalogue: CatalogueRepository) -> Counter[str]:
         done["replicas"] += catalogue.stage_listing_replicas(uow, item)
         uow.commit()
         done["items"] += 1
+    return done
+
+
+_NUMBER_TAIL = re.compile(r"-(\d{4})-(\d{6})$")  # dcert.format_number: <authority>-<year>-<sequence>
+
+
+def backfill_certificate_identifiers(
+    certificates: CertificateRepository, catalogue: CatalogueRepository, limit: int = DEFAULT_LIMIT
+) -> Counter[str]:
+    """Certificates issued before GB/T 36904 identifiers get one, from the serial their human
+    number already carries (year and sequence), the issuing bureau's credit code and version 001,
+    with the GB/T 36903 metadata; the rewrite also stores the status in the current spelling.
+    One transaction per record (the record and its identifier lookup); at most `limit` per run,
+    `more` says whether to run again. A bureau without a valid credit code is counted
+    (`no_issuer_code`) and left for after its code is recorded."""
+    departments: dict[str, org.Department | None] = {}
+    done: Counter[str] = Counter()
+    for certificate_id in scan.certificate_ids():
+        if done["assigned"] >= limit:
+            done["more"] = 1
+            break
+        found = certificates.get(certificate_id)
+        if found is None or found[0].identifier:
+            continue
+        cert, rev = found
+        issuer = cert.issuer_department_id or cert.authority_code.lower()
+        if issuer not in departments:
+            departments[issuer] = catalogue.get_department(issuer)
+        department = departments[issuer]
+        number = _NUMBER_TAIL.search(cert.number)
+        if department is None or not dli.valid_issuer_code(department.credit_code) or number is None:
+            done["no_issuer_code" if number is not None else "unparsable_number"] += 1
+            continue
+        identifier = dli.new_identifier(cert.type_code, department.credit_code, int(number[1]), int(number[2]))
+        updated = replace(
+            cert,
+            identifier=str(identifier),
+            holder_code_type=dcert.holder_code_type(cert.holder_identifier),
+            issuer_code=department.credit_code,
+            jurisdiction_code=department.division_code,
+            valid_from=cert.valid_from or cert.issued_on,
+        )
+        uow = UnitOfWork()
+        certificates.stage_identifier(uow, updated, rev)
+        try:
+            uow.commit()
+        except DomainError:
+            done["conflict"] += 1  # changed meanwhile: the next run looks again
+            continue
+        done["assigned"] += 1
     return done

@@ -142,11 +142,15 @@ class OrganisationService:
         kind: DepartmentKind,
         reason: str,
         expected_version: int | None,
+        credit_code: str | None = None,
+        division_code: str | None = None,
     ) -> Department:
         ctx = self._context(principal, reason)
         current, rev = self._department(department_id)
         self._in_scope(principal, current.centre_id, ctx, "id")
-        version = org.change_department(current, name, supervision_phone, kind, ctx, expected_version)
+        version = org.change_department(
+            current, name, supervision_phone, kind, ctx, expected_version, credit_code, division_code
+        )
         return self._commit_department(version, rev)
 
     def close_department(
@@ -191,5 +195,21 @@ def new_centre(code: str, name: str, level: org.CentreLevel, parent_id: str | No
     return Centre(code, name, level, parent_id, address, phone)
 
 
-def new_department(code: str, name: str, centre_id: str, supervision_phone: str, kind: DepartmentKind) -> Department:
-    return Department(code, name, centre_id, supervision_phone, kind=kind)
+def new_department(
+    code: str,
+    name: str,
+    centre_id: str,
+    supervision_phone: str,
+    kind: DepartmentKind,
+    credit_code: str = "",
+    division_code: str = "",
+) -> Department:
+    return Department(
+        code,
+        name,
+        centre_id,
+        supervision_phone,
+        kind=kind,
+        credit_code=credit_code.strip().upper(),
+        division_code=division_code.strip(),
+    )

@@ -436,6 +436,7 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
     `failed` outcome is set). A phase reached with the budget spent is `deferred`."""
     from chalicelib.services.calendar import CALENDAR_CACHE
     from chalicelib.services.calendar_recompute import recompute_deadlines
+    from chalicelib.services.certificates import apply_due_status_changes
     from chalicelib.storage.calendar_repository import CalendarRepository
     from chalicelib.storage.certificate_repository import CertificateRepository
 
@@ -452,6 +453,12 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
             lambda: sweep_rectifications(
                 RatingRepository(calendar), da.china_date(moment), moment, Relay(), budget=budget
             ),
+        ),
+        # Scheduled status changes first: a licence suspended from today is still suspended when
+        # it expires below.
+        (
+            "certificate_status",
+            lambda: apply_due_status_changes(CertificateRepository(), ApplicationRepository(calendar), moment, budget),
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository(), budget)),
         ("oversight", lambda: _oversight_sweep(moment)),
@@ -662,7 +669,7 @@ def expire_certificates(repo: CertificateRepository, budget: Budget = UNLIMITED)
             log.warning("certificate expiry stopped before the timeout after %d: the rest next run", count)
             break
         found = repo.get(certificate_id)
-        if found is None or found[0].status is not CertificateStatus.VALID:
+        if found is None or found[0].status not in {CertificateStatus.VALID, CertificateStatus.SUSPENDED}:
             continue
         uow = UnitOfWork()
         repo.stage_update(uow, dcert.expire(found[0], now), found[1])

@@ -5,8 +5,10 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     CERTNO#<number> / #                 number -> id          (create-only: numbers are unique)
     CERTCODE#<verification code> / #    code -> id            (create-only)
     CERTSHA#<sha256> / #                PDF digest -> id      (an uploaded PDF is found by its hash)
+    CERTLID#<licence identifier> / #    GB/T 36904 identifier -> id (create-only; written with the record)
     SEQ#CERT#<authority>#<year> / #     last number used      (revision-guarded: no gaps, no duplicates)
     DUE#cert_expiry / <date>#<id>       expiry, for the sweep
+    DUE#cert_status / <date>#<id>       a status change with a later effective date, for the sweep
     VERIFYLOG#<id> / <at>#<nonce>       every verification of the certificate
 """
 
@@ -16,7 +18,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.certificate import Certificate, CertificateStatus
+from chalicelib.domain.certificate import FINAL_STATUSES, Certificate
 from chalicelib.domain.worklist import VerificationLogEntry
 from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
@@ -55,6 +57,10 @@ class CertificateRepository:
     def by_sha256(self, digest: str) -> tuple[Certificate, int] | None:
         return self._follow(f"CERTSHA#{digest}")
 
+    def by_identifier(self, identifier: str) -> tuple[Certificate, int] | None:
+        """By the GB/T 36904 licence identifier, as issued (two GetItems)."""
+        return self._follow(f"CERTLID#{identifier}")
+
     def of_holder(self, account: str, first: int, after: str | None) -> Page[Certificate]:
         page = query_page(f"HOLDER#{account}", first=first, after=after, index="GSI1", forward=False)
         return Page([(decode_as(Certificate, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
@@ -75,6 +81,12 @@ class CertificateRepository:
     def expiring_before(self, day: date, limit: int = 100) -> list[str]:
         records = Record.query("DUE#cert_expiry", range_key_condition=Record.sk < day.isoformat(), limit=limit)
         return [str(r.data["id"]) for r in records]
+
+    def status_changes_due(self, day: date, limit: int = 100) -> list[tuple[str, str]]:
+        """(sort key, certificate id) of scheduled status changes effective on or before `day`."""
+        condition = Record.sk < f"{day.isoformat()}$"  # '$' sorts after '#': the whole day
+        records = Record.query("DUE#cert_status", range_key_condition=condition, limit=limit)
+        return [(str(r.sk), str(r.data["id"])) for r in records]
 
     def verifications(self, certificate_id: str, first: int, after: str | None) -> Page[VerificationLogEntry]:
         page = query_page(f"VERIFYLOG#{certificate_id}", first=first, after=after, forward=False)
@@ -100,13 +112,27 @@ class CertificateRepository:
         uow.create(_pointer(f"CERTNO#{cert.number}", cert.id))
         uow.create(_pointer(f"CERTCODE#{cert.verification_code}", cert.id))
         uow.create(_pointer(f"CERTSHA#{cert.sha256}", cert.id))
+        if cert.identifier:
+            uow.create(_pointer(f"CERTLID#{cert.identifier}", cert.id))
         if cert.valid_until is not None:
             uow.upsert(self._expiry(cert))
 
     def stage_update(self, uow: UnitOfWork, cert: Certificate, rev: int) -> None:
+        """A suspended licence keeps its expiry entry (it still expires); a final status drops it.
+        A scheduled status change gets its due entry; the sweep removes entries it has handled."""
         uow.replace(self._record(cert), rev)
-        if cert.status is not CertificateStatus.VALID and cert.valid_until is not None:
+        if cert.status in FINAL_STATUSES and cert.valid_until is not None:
             uow.delete(self._expiry(cert))
+        if cert.pending_effective_on is not None:
+            uow.upsert(self._status_due(cert.pending_effective_on.isoformat(), cert.id))
+
+    def stage_identifier(self, uow: UnitOfWork, cert: Certificate, rev: int) -> None:
+        """The migration: a record issued before identifiers gets one and its lookup."""
+        uow.replace(self._record(cert), rev)
+        uow.create(_pointer(f"CERTLID#{cert.identifier}", cert.id))
+
+    def stage_status_done(self, uow: UnitOfWork, sort_key: str) -> None:
+        uow.delete(Record("DUE#cert_status", sort_key, entity="DueEntry"))
 
     def log_verification(self, certificate_id: str, entry: VerificationLogEntry) -> None:
         """Appended outside any transaction: a log write must never fail a verification."""
@@ -127,6 +153,10 @@ class CertificateRepository:
             gsi1pk=f"HOLDER#{cert.holder_account}",
             gsi1sk=f"{cert.issued_at}#{cert.id}",
         )
+
+    @staticmethod
+    def _status_due(day: str, certificate_id: str) -> Record:
+        return Record("DUE#cert_status", f"{day}#{certificate_id}", entity="DueEntry", data={"id": certificate_id})
 
     @staticmethod
     def _expiry(cert: Certificate) -> Record:

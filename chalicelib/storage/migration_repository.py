@@ -21,6 +21,13 @@ def application_head_ids() -> Iterator[str]:
         yield record.pk.removeprefix("APP#")
 
 
+def certificate_ids() -> Iterator[str]:
+    """The ids of every certificate registry record (a Scan filtered to `CERT#…` / `#`)."""
+    condition = (Record.entity == "Certificate") & (Record.sk == "#")
+    for record in Record.scan(condition, page_size=SCAN_PAGE):
+        yield record.pk.removeprefix("CERT#")
+
+
 def published_items() -> Iterator[ServiceItem]:
     """Every published item, from the `LIST#ALL` listing (Query pages, no Scan)."""
     for record in Record.query("LIST#ALL"):

@@ -151,7 +151,7 @@ def test_seed002_approved_on_the_pledge_then_a_false_pledge_revokes_the_certific
     )
     assert verified["pledgeApproval"]["status"] == "FALSE"
     assert verified["pledgeApproval"]["findings"] == findings
-    assert _public_status(desk, cert["verificationCode"]) == "REVOKED"
+    assert _public_status(desk, cert["verificationCode"]) == "WITHDRAWN"
     assert _errors(
         desk,
         "applicationPledgeVerify",

@@ -144,7 +144,7 @@ def test_delivery_revocation_and_correction(api: Api) -> None:
     new = corrected["data"]["certificateCorrect"]["certificate"]
     assert new["supersedesId"] == cert["id"] and new["number"] != cert["number"] and new["status"] == "VALID"
     old = api.gql(VERIFY, {"number": cert["number"], "holder": "王海燕"})["data"]["certificateVerify"]
-    assert old["valid"] is False and old["certificate"]["status"] == "SUPERSEDED"
+    assert old["valid"] is False and old["certificate"]["status"] == "CANCELLED"  # replaced by the correction
 
     revoke = """mutation($input: CertificateRevokeInput!) { certificateRevoke(input: $input) {
         certificate { status statusReason } userErrors { code } } }"""
@@ -154,7 +154,7 @@ def test_delivery_revocation_and_correction(api: Api) -> None:
         "statusReason": "以欺骗手段取得",
     }
     again = api.gql(revoke, {"input": {"id": new["id"], "reason": "再次"}}, as_=case.supervisor)
-    assert [e["code"] for e in again["data"]["certificateRevoke"]["userErrors"]] == ["NOT_VALID"]
+    assert [e["code"] for e in again["data"]["certificateRevoke"]["userErrors"]] == ["ILLEGAL_STATUS_TRANSITION"]
 
 
 def test_expiry_by_sweep(api: Api, clock: Clock) -> None:

@@ -233,6 +233,14 @@ LIFECYCLE: dict[str, Any] = {
     ),
     "CertificateCorrect": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "更正"}}, c.staff("bureau")),
     "CertificateVerify": lambda c: ({"verificationCode": _issued(c)["verificationCode"]}, None),
+    "CertificateVerifyByIdentifier": lambda c: (
+        {"identifier": _issued(c)["identifier"], "holderName": "王海燕"},
+        None,
+    ),
+    "CertificateStatusChange": lambda c: (
+        {"input": {"id": _issued(c)["id"], "target": "SUSPENDED", "reason": "停业整顿", "idempotencyKey": "k"}},
+        c.staff("bureau"),
+    ),
     "CertificateVerifyUpload": lambda c: ({"pdfBase64": _pdf(c)}, None),
     "CertificateVerificationUploadCreate": lambda c: ({}, None),
     "CertificateVerificationUploadVerify": lambda c: ({"input": {"uploadId": _verification_upload(c)}}, None),

@@ -174,7 +174,7 @@ def test_valid_certificate_shows_verdict_masked_holder_and_seal(client: Client) 
 
     entries = log_entries(cert.id)
     assert [(e.channel, e.indication, e.registry_match, e.status) for e in entries] == [
-        ("public-page", "PASSED", True, "valid")
+        ("public-page", "PASSED", True, "VALID")
     ]
     get(client, f"/v/{cert.verification_code}")
     assert len(log_entries(cert.id)) == 2  # every view is a logged verification
@@ -216,10 +216,11 @@ def test_revoked_certificate_shows_revocation_and_reason(client: Client) -> None
     status, headers, body = get(client, f"/v/{cert.verification_code}")
     assert status == 200
     assert_security_headers(headers)
-    assert "<strong>已撤销</strong>" in body and VALID_BANNER not in body
-    assert reason in body and "撤销原因" in body
+    assert "<strong>已吊销</strong>" in body and VALID_BANNER not in body
+    assert reason in body and "吊销原因" in body
+    assert '<meta name="licence-status" content="REVOKED">' in body  # machine-readable, as in GraphQL
     assert MASKED_HOLDER in body and HOLDER not in body
-    assert [(e.channel, e.status) for e in log_entries(cert.id)] == [("public-page", "revoked")]
+    assert [(e.channel, e.status) for e in log_entries(cert.id)] == [("public-page", "REVOKED")]
 
 
 def test_superseded_certificate_names_its_replacement(client: Client) -> None:
@@ -237,7 +238,8 @@ def test_expired_certificate(client: Client, clock: Any) -> None:
     cert = register()
     clock.advance(days=5 * 366)
     _, _, body = get(client, f"/v/{cert.verification_code}")
-    assert "<strong>已过期</strong>" in body and VALID_BANNER not in body
+    assert "<strong>已失效</strong>" in body and VALID_BANNER not in body
+    assert '<meta name="licence-status" content="EXPIRED">' in body
 
 
 def test_unsealed_or_replaced_file_is_not_reported_valid(client: Client) -> None:

@@ -268,7 +268,7 @@ def test_revocation_pushes_once_and_a_refused_revocation_pushes_nothing(api: Api
     again = api.gql(op("CertificateRevoke"), {"input": {"id": cert["id"], "reason": "再次撤销"}}, as_=case.supervisor)[
         "data"
     ]["certificateRevoke"]
-    assert [e["code"] for e in again["userErrors"]] == ["NOT_VALID"]
+    assert [e["code"] for e in again["userErrors"]] == ["ILLEGAL_STATUS_TRANSITION"]
     assert ddb_calls.calls["TransactWriteItems"] == 0  # nothing written, nothing pushed
     assert pushes("city-natural-resources") == [("issued", _node(cert["id"])), ("revoked", _node(cert["id"]))]
     revoked = next(m for m in feed("city-natural-resources") if m.data["action"] == "revoked")

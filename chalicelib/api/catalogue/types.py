@@ -125,11 +125,17 @@ class Department(relay.Node):
     kind: DepartmentKind = strawberry.field(description="BUREAU: the centre's approval bureau (行政审批局).")  # type: ignore[valid-type]
     status: OrgStatus  # type: ignore[valid-type]
     version: int
+    credit_code: str = strawberry.field(description="Unified social credit code (GB 32100); empty if not recorded.")
+    division_code: str = strawberry.field(
+        description="Administrative division code (GB/T 2260); empty if not recorded."
+    )
     centre_id: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, d: dc.Department) -> Department:
         return cls(
+            credit_code=d.credit_code,
+            division_code=d.division_code,
             department_id=d.id,
             name=d.name,
             supervision_phone=d.supervision_phone,

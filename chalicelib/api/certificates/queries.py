@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -18,8 +19,9 @@ from chalicelib.api.certificates.types import (
 from chalicelib.api.errors import BAD_REQUEST, NOT_FOUND, ApiError
 from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, AnyRole, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
+from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain.application import china_date
-from chalicelib.domain.certificate import CertificateStatus, VerificationChannel
+from chalicelib.domain.certificate import CertCode, CertificateStatus, VerificationChannel
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
 from chalicelib.services import clock
@@ -52,20 +54,33 @@ class CertificateQuery:
         number: str | None = None,
         verification_code: str | None = None,
         holder_name: str | None = None,
+        identifier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="GB/T 36904 licence identifier (with holderName); its check character is validated "
+                "before anything is read (INVALID_IDENTIFIER)."
+            ),
+        ] = None,
     ) -> CertificateVerification:
-        """By the QR code's verification code, or by number together with the holder's full name:
-        numbers are sequential, so a number alone would let anyone walk the whole registry."""
-        if bool(number) == bool(verification_code):
-            raise ApiError(BAD_REQUEST, "请提供证照编号或验证码之一", field="number")
+        """By the QR code's verification code, or by number or licence identifier together with the
+        holder's full name: numbers and serials are sequential, so either alone would let anyone
+        walk the whole registry (an unknown identifier and a wrong name get the same NOT_FOUND)."""
+        if sum(bool(v) for v in (number, verification_code, identifier)) != 1:
+            raise ApiError(BAD_REQUEST, "请提供证照编号、验证码或电子证照标识之一", field="number")
+        if identifier:
+            try:  # before the rate limit and the registry: a mistyped identifier costs no request
+                identifier = str(dli.parse(identifier))
+            except dli.IdentifierError as error:
+                raise ApiError(CertCode.INVALID_IDENTIFIER, str(error), field="identifier") from None
         if len(number or verification_code or "") > 64 or len(holder_name or "") > 100:
             raise ApiError(BAD_REQUEST, "编号、验证码或持证人名称过长", field="number")
-        if number and not (holder_name or "").strip():
-            raise ApiError(BAD_REQUEST, "按证照编号查验须同时提供持证人名称", field="holderName")
-        _count(info, "verify-lookup", "number")
+        if (number or identifier) and not (holder_name or "").strip():
+            raise ApiError(BAD_REQUEST, "按证照编号或电子证照标识查验须同时提供持证人名称", field="holderName")
+        _count(info, "verify-lookup", "identifier" if identifier else "number")
         service = info.context.certificates
-        cert = service.lookup(number=number, code=verification_code)
-        if cert is None or (number and cert.holder_name != (holder_name or "").strip()):
-            raise ApiError(NOT_FOUND, "未找到该证照", field="number")
+        cert = service.lookup(number=number, code=verification_code, identifier=identifier)
+        if cert is None or ((number or identifier) and cert.holder_name != (holder_name or "").strip()):
+            raise ApiError(NOT_FOUND, "未找到该证照", field="identifier" if identifier else "number")
         report = service.verify_registered(cert, VerificationChannel.GRAPHQL_LOOKUP, caller(info))
         status = cert.current_status(china_date(clock.utc_now()))
         stored_matches = report.file_sha256 == cert.sha256  # the stored file is the registered one

@@ -217,10 +217,17 @@ class PublicCertificate:
     valid_until: date | None
     status: CertificateStatus  # type: ignore[valid-type]
     status_reason: str
+    identifier: str | None = strawberry.field(description="GB/T 36904 licence identifier (None: issued before).")
+    status_label: str = strawberry.field(
+        description="The status in Chinese (有效, 暂扣, 撤销, 注销, 失效, 转出, 吊销)."
+    )
 
     @classmethod
     def from_domain(cls, c: dcert.Certificate) -> PublicCertificate:
+        status = c.current_status(china_date(clock.utc_now()))
         return cls(
+            identifier=c.identifier or None,
+            status_label=dcert.STATUS_LABELS[status],
             number=c.number,
             type_name=c.type_name,
             holder_name=dcert.mask_name(c.holder_name),
@@ -229,9 +236,55 @@ class PublicCertificate:
             item_name=c.item_name,
             issued_on=c.issued_on,
             valid_until=c.valid_until,
-            status=c.current_status(china_date(clock.utc_now())),
+            status=status,
             status_reason=c.status_reason,
         )
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(description="GB/T 36903 licence metadata, as the registry carries it (holder and staff).")
+class LicenceMetadata:
+    licence_name: str
+    licence_type: str
+    licence_type_code: str
+    licence_number: str
+    identifier: str | None
+    holder: str
+    holder_code: str
+    holder_code_type: str = strawberry.field(description="111 resident ID, 001 unified social credit code, 999 other.")
+    issuing_body: str
+    issuing_body_code: str | None = strawberry.field(description="The issuing bureau's unified social credit code.")
+    issue_date: date
+    valid_from: date
+    valid_until: date | None
+    jurisdiction_code: str | None = strawberry.field(description="Administrative division code of the issuing bureau.")
+
+    @classmethod
+    def from_domain(cls, c: dcert.Certificate) -> LicenceMetadata:
+        return cls(
+            licence_name=c.type_name,
+            licence_type=c.type_name,
+            licence_type_code=c.type_code,
+            licence_number=c.number,
+            identifier=c.identifier or None,
+            holder=c.holder_name,
+            holder_code=c.holder_identifier,
+            holder_code_type=c.holder_code_type or dcert.holder_code_type(c.holder_identifier),
+            issuing_body=c.authority_name,
+            issuing_body_code=c.issuer_code or None,
+            issue_date=c.issued_on,
+            valid_from=c.valid_from or c.issued_on,
+            valid_until=c.valid_until,
+            jurisdiction_code=c.jurisdiction_code or None,
+        )
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(description="A status change decided with a later effective date; the sweep applies it then.")
+class PendingStatusChange:
+    target: CertificateStatus  # type: ignore[valid-type]
+    effective_on: date
+    reason: str
 
 
 @visible_to(AUTHENTICATED)
@@ -311,9 +364,42 @@ class Certificate(relay.Node):
     def supersedes_id(self) -> strawberry.ID | None:
         return global_id("Certificate", self.domain.supersedes) if self.domain.supersedes else None
 
-    @field(access=AUTHENTICATED)
+    @field(access=AUTHENTICATED, deprecation_reason="Use replacedById (the correction that cancelled it).")
     def superseded_by_id(self) -> strawberry.ID | None:
         return global_id("Certificate", self.domain.superseded_by) if self.domain.superseded_by else None
+
+    @field(access=AUTHENTICATED, description="The certificate a correction re-issued in place of this one.")
+    def replaced_by_id(self) -> strawberry.ID | None:
+        return global_id("Certificate", self.domain.superseded_by) if self.domain.superseded_by else None
+
+    @field(access=AUTHENTICATED, description="GB/T 36904 licence identifier (None: issued before identifiers).")
+    def identifier(self) -> str | None:
+        return self.domain.identifier or None
+
+    @field(access=AUTHENTICATED, description="The identifier of the licence this one replaced (correction).")
+    def previous_identifier(self) -> str | None:
+        return self.domain.previous_identifier
+
+    @field(access=AUTHENTICATED, description="GB/T 36903 metadata of the licence.")
+    def metadata(self) -> LicenceMetadata:
+        return LicenceMetadata.from_domain(self.domain)
+
+    @field(access=AUTHENTICATED, description="The status in Chinese (有效, 暂扣, 撤销, 注销, 失效, 转出, 吊销).")
+    def status_label(self) -> str:
+        return dcert.STATUS_LABELS[dcert.CertificateStatus(self.status)]
+
+    @field(access=AUTHENTICATED, description="The China date the current status took effect.")
+    def status_effective_on(self) -> date | None:
+        return self.domain.status_effective_on
+
+    @field(access=AUTHENTICATED, description="A decided change waiting for its effective date, if any.")
+    def pending_status_change(self) -> PendingStatusChange | None:
+        c = self.domain
+        if c.pending_status is None or c.pending_effective_on is None:
+            return None
+        return PendingStatusChange(
+            target=c.pending_status, effective_on=c.pending_effective_on, reason=c.pending_reason
+        )
 
     @field(access=AUTHENTICATED, description="The public verification page the QR code points to.")
     def verification_url(self) -> str:

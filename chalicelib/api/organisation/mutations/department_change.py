@@ -21,6 +21,8 @@ class DepartmentChangeInput:
     supervision_phone: str
     kind: DepartmentKind  # type: ignore[valid-type]
     reason: str
+    credit_code: str | None = strawberry.field(default=None, description="Unified social credit code (null: keep).")
+    division_code: str | None = strawberry.field(default=None, description="Administrative division code (null: keep).")
 
 
 @strawberry.type
@@ -39,6 +41,8 @@ def department_change(info: Info, input: DepartmentChangeInput) -> DepartmentCha
             org.DepartmentKind(input.kind),
             input.reason,
             input.expected_version,
+            input.credit_code,
+            input.division_code,
         )
     )
     return DepartmentChangePayload(

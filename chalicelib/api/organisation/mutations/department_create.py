@@ -22,6 +22,12 @@ class DepartmentCreateInput:
     supervision_phone: str = ""
     kind: DepartmentKind = org.DepartmentKind.LINE  # type: ignore[valid-type]
     reason: str = ""
+    credit_code: str = strawberry.field(
+        default="", description="Unified social credit code (a bureau's licence identifiers name it)."
+    )
+    division_code: str = strawberry.field(
+        default="", description="Administrative division code (a bureau's licences' jurisdiction code)."
+    )
 
 
 @strawberry.type
@@ -35,7 +41,13 @@ def department_create(info: Info, input: DepartmentCreateInput) -> DepartmentCre
     def run() -> org.Department:
         centre = decode_id(input.centre_id, "Centre", "centreId")
         department = new_department(
-            input.code, input.name, centre, input.supervision_phone, org.DepartmentKind(input.kind)
+            input.code,
+            input.name,
+            centre,
+            input.supervision_phone,
+            org.DepartmentKind(input.kind),
+            input.credit_code,
+            input.division_code,
         )
         return ctx.organisation.create_department(ctx.principal, department, input.reason)
 

@@ -1,0 +1,160 @@
+"""The seven-status model of licences: every allowed and every refused (from, to) pair, who may
+make each, reasons and effective dates, and the tolerant decoding of stored old spellings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from itertools import product
+
+import pytest
+
+from chalicelib.domain import certificate as dcert
+from chalicelib.domain.certificate import TRANSITIONS, CertCode, CertificateStatus, StatusActor
+from chalicelib.domain.errors import DomainError
+
+S, A = CertificateStatus, StatusActor
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # 10:00 in China
+TODAY = date(2026, 12, 7)
+EVERYONE = frozenset(StatusActor)
+
+ALLOWED = {
+    (S.VALID, S.SUSPENDED): {A.BUREAU},
+    (S.SUSPENDED, S.VALID): {A.BUREAU},
+    (S.VALID, S.WITHDRAWN): {A.BUREAU, A.SUPERVISOR},
+    (S.SUSPENDED, S.WITHDRAWN): {A.BUREAU, A.SUPERVISOR},
+    (S.VALID, S.REVOKED): {A.BUREAU, A.SUPERVISOR},
+    (S.SUSPENDED, S.REVOKED): {A.BUREAU, A.SUPERVISOR},
+    (S.VALID, S.CANCELLED): {A.BUREAU, A.HOLDER, A.CORRECTION},
+    (S.SUSPENDED, S.CANCELLED): {A.BUREAU, A.HOLDER},
+    (S.VALID, S.TRANSFERRED_OUT): {A.BUREAU},
+    (S.VALID, S.EXPIRED): {A.SWEEP},
+    (S.SUSPENDED, S.EXPIRED): {A.SWEEP},
+}
+
+
+def cert(status: CertificateStatus = S.VALID, **changes: object) -> dcert.Certificate:
+    base = dcert.Certificate(
+        id="c1",
+        number="CITY-BUREAU-2026-000001",
+        verification_code="ABCDEFGHJKLMNPQR",
+        type_code="ZJ-YYZZ",
+        type_name="营业执照",
+        holder_account="applicant-wang",
+        holder_name="王海燕",
+        holder_identifier="330902199003151226",
+        authority_code="CITY-BUREAU",
+        authority_name="舟山市行政审批局",
+        issued_on=date(2026, 1, 5),
+        valid_until=date(2031, 1, 4),
+        item_code="ZS-SCJG-001",
+        item_name="食品经营许可(新办)",
+        application_id="a1",
+        sha256="0" * 64,
+        blob_key="k",
+        size=1,
+        issued_by="bureau-sun",
+        issued_at="2026-01-05T02:00:00+00:00",
+        status=status,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_the_table_is_exactly_the_documented_one() -> None:
+    assert {pair: set(who) for pair, who in TRANSITIONS.items()} == ALLOWED
+
+
+@pytest.mark.parametrize(("current", "target"), list(product(S, S)))
+def test_every_pair(current: CertificateStatus, target: CertificateStatus) -> None:
+    """Allowed pairs succeed for exactly their actors; every other pair is refused with a specific
+    code for everyone, and nothing changes."""
+    record = cert(current)
+    who = ALLOWED.get((current, target))
+    if who is None:
+        with pytest.raises(DomainError) as refused:
+            dcert.check_transition(current, target, EVERYONE)
+        assert refused.value.violations[0].code == CertCode.ILLEGAL_STATUS_TRANSITION
+        return
+    for actor in StatusActor:
+        if actor in who:
+            dcert.check_transition(current, target, frozenset({actor}))
+            if actor not in {A.SWEEP, A.CORRECTION}:
+                changed = dcert.change_status(record, target, frozenset({actor}), "依法处理", TODAY, NOW, "x")
+                assert changed.status is target and changed.status_effective_on == TODAY
+        else:
+            with pytest.raises(DomainError) as forbidden:
+                dcert.check_transition(current, target, frozenset({actor}))
+            assert forbidden.value.violations[0].code == CertCode.FORBIDDEN
+
+
+def test_reinstating_a_revoked_licence_is_refused() -> None:
+    with pytest.raises(DomainError) as refused:
+        dcert.change_status(cert(S.REVOKED), S.VALID, EVERYONE, "恢复", TODAY, NOW, "bureau-sun")
+    assert [v.code for v in refused.value.violations] == [CertCode.ILLEGAL_STATUS_TRANSITION]
+    assert "「吊销」变更为「有效」" in refused.value.violations[0].message
+
+
+def test_all_problems_at_once() -> None:
+    with pytest.raises(DomainError) as refused:
+        dcert.change_status(cert(S.REVOKED), S.VALID, EVERYONE, " ", TODAY - timedelta(days=1), NOW, "x")
+    assert {v.code for v in refused.value.violations} == {
+        CertCode.ILLEGAL_STATUS_TRANSITION,
+        CertCode.REASON_REQUIRED,
+        CertCode.EFFECTIVE_DATE_PAST,
+    }
+
+
+def test_a_future_change_is_pending_until_its_day() -> None:
+    later = TODAY + timedelta(days=3)
+    pending = dcert.change_status(cert(), S.SUSPENDED, frozenset({A.BUREAU}), "停业整顿", later, NOW, "bureau-sun")
+    assert pending.status is S.VALID and pending.pending_status is S.SUSPENDED
+    assert pending.current_status(TODAY) is S.VALID and pending.current_status(later) is S.SUSPENDED
+    assert dcert.apply_pending(pending, NOW) is None  # not yet due
+    with pytest.raises(DomainError) as second:
+        dcert.change_status(pending, S.CANCELLED, frozenset({A.BUREAU}), "注销", later, NOW, "bureau-sun")
+    assert second.value.violations[0].code == CertCode.STATUS_CHANGE_PENDING
+    applied = dcert.apply_pending(pending, NOW + timedelta(days=3))
+    assert applied is not None and applied.status is S.SUSPENDED and applied.pending_status is None
+    assert (applied.status_reason, applied.status_effective_on, applied.status_changed_by) == (
+        "停业整顿",
+        later,
+        "bureau-sun",
+    )
+
+
+def test_a_pending_change_no_longer_possible_is_dropped() -> None:
+    pending = cert(S.REVOKED, pending_status=S.SUSPENDED, pending_effective_on=TODAY, pending_reason="x")
+    dropped = dcert.apply_pending(pending, NOW)
+    assert dropped is not None and dropped.status is S.REVOKED and dropped.pending_status is None
+
+
+def test_expiry_applies_to_valid_and_suspended_licences() -> None:
+    ended = date(2026, 1, 1)
+    assert cert(S.SUSPENDED, valid_until=ended).current_status(TODAY) is S.EXPIRED
+    assert cert(S.REVOKED, valid_until=ended).current_status(TODAY) is S.REVOKED
+    assert dcert.expire(cert(S.SUSPENDED, valid_until=ended), NOW).status is S.EXPIRED
+    with pytest.raises(DomainError):
+        dcert.expire(cert(S.REVOKED), NOW)
+
+
+def test_a_correction_cancels_the_old_licence_and_points_to_the_new() -> None:
+    old = dcert.supersede(cert(), "c2", "持证人名称有误", NOW)
+    assert (old.status, old.superseded_by, old.status_reason) == (S.CANCELLED, "c2", "持证人名称有误")
+
+
+def test_old_spellings_decode() -> None:
+    assert S("valid") is S.VALID and S("revoked") is S.REVOKED and S("expired") is S.EXPIRED
+    assert S("superseded") is S.CANCELLED
+    with pytest.raises(ValueError):
+        S("bogus")
+
+
+def test_listed_statuses_are_every_status_but_valid() -> None:
+    assert S.VALID not in dcert.LISTED_STATUSES and {S.SUSPENDED, S.REVOKED} <= dcert.LISTED_STATUSES
+    assert len(dcert.LISTED_STATUSES) == 6
+
+
+def test_holder_code_types() -> None:
+    assert dcert.holder_code_type("330902199003151226") == "111"
+    assert dcert.holder_code_type("91350100M000100Y43") == "001"
+    assert dcert.holder_code_type("R1234567") == "999"
