@@ -32,6 +32,7 @@ from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
+from chalicelib.domain.renewal import renewed_valid_until
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
 from chalicelib.services import clock
 from chalicelib.services.applications import ApplicationService
@@ -129,6 +130,12 @@ class CertificateService:
         dcert.check_issuable(case, principal)
         return self._produce(principal, application_id, supersedes=None, reason="", loaded=(case, rev))
 
+    def issue_loaded(self, principal: Principal, case: da.Application, rev: int) -> Certificate:
+        """Issue for a case the caller already read (the renewal sweep issues a deemed-granted
+        renewal as the system, services/renewals.py): the same checks and path as `issue`."""
+        dcert.check_issuable(case, principal)
+        return self._produce(principal, case.id, supersedes=None, reason="", loaded=(case, rev))
+
     def correct(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
         """更正: re-issue from the case with a new number; the old one is superseded."""
         old = self._load(certificate_id, principal)
@@ -190,6 +197,10 @@ class CertificateService:
                 old = dcert.supersede(old_rev[0], cert.id, reason, now)
                 self.certificates.stage_update(uow, old, old_rev[1])
                 pushes.append(result_push(old, PushAction.SUPERSEDED, supervising_department(old, case), at))
+            if case.renewal is not None:  # 延续: the previous licence names its renewal (domain/renewal.py)
+                previous = self.certificates.get(case.renewal.certificate_id)
+                if previous is not None:
+                    self.certificates.stage_update(uow, replace(previous[0], renewed_by=cert.id), previous[1])
             self._stage_pushes(uow, pushes)
             transition = da.record_issuance(case, principal, now, cert.id, cert.number, reissue=supersedes is not None)
             self.applications.applications.stage_change(
@@ -219,6 +230,9 @@ class CertificateService:
         cert_type = case.item.elements.certificate_type
         assert cert_type is not None and principal.subject is not None
         today = da.china_date(now)
+        until = dcert.valid_until(today, cert_type.validity_years)
+        if case.renewal is not None:  # 延续: the validity continues from the previous licence's end
+            until = renewed_valid_until(case.renewal, cert_type.validity_years)
         return Certificate(
             id=secrets.token_hex(10),
             number=dcert.format_number(authority, today.year, sequence),
@@ -231,7 +245,7 @@ class CertificateService:
             authority_code=authority,
             authority_name=authority_name,
             issued_on=today,
-            valid_until=dcert.valid_until(today, cert_type.validity_years),
+            valid_until=until,
             item_code=case.item.code,
             item_name=case.item.elements.name,
             application_id=case.id,
@@ -245,6 +259,7 @@ class CertificateService:
             supersedes=supersedes.id if supersedes else None,
             supervising_department_id=case.item.elements.effective_supervising_department_id,
             issuer_department_id=principal.department_id or "",
+            previous_certificate_id=case.renewal.certificate_id if case.renewal else None,
         )
 
     def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
