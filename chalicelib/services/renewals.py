@@ -219,7 +219,10 @@ def _renewal_step(case_id: str, certificates: CertificateService, moment: dateti
         if outcome == "renewal_settled":  # decided or closed meanwhile: its projections say so now
             uow = UnitOfWork()
             cases.stage_refresh(uow, case, rev, today)
-            uow.commit()
+            try:
+                uow.commit()
+            except DomainError:
+                return "conflict"  # changed meanwhile: that change rewrote the projections
         return outcome
     assert case.renewal is not None
     previous = certificates.certificates.get(case.renewal.certificate_id)

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.working_days import DEFAULT_CALENDAR
+from chalicelib.services.outbox import Relay
+from chalicelib.services.renewals import default_certificates, sweep_renewals
 from chalicelib.services.sweep import run_sweep
 from tests.conftest import Api, CallCounter, Clock
 from tests.flows import Case, gid, op
@@ -190,7 +193,7 @@ def test_law_art50_undecided_when_the_licence_ends_the_sweep_deems_it_granted_an
 
 
 def test_law_art50_deemed_grant_whose_issuing_fails_keeps_the_decision_and_issues_on_the_next_run(
-    api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch, ddb_calls: CallCounter
 ) -> None:
     case, old = licence(api, clock)
     clock.set_china(date(2031, 9, 1))
@@ -212,7 +215,16 @@ def test_law_art50_deemed_grant_whose_issuing_fails_keeps_the_decision_and_issue
 
     monkeypatch.setattr(certificate_parts, "seal", working_seal)  # the key is back
     clock.set_china(date(2031, 11, 2), hour=2)
-    assert run_sweep()["renewal_issued"] == 1
+    service = default_certificates(DEFAULT_CALENDAR)
+    ddb_calls.reset()
+    assert sweep_renewals(service, clock.now, Relay()) == {"renewal_issued": 1}
+    # Query DUE#renewal (and once more to find it empty); the case; the previous licence (its
+    # issuer), the issuance's BatchGetItem (department, counter, item) and the previous licence at
+    # its revision; the issuing transaction, then the relay's delivery of the result push.
+    assert dict(ddb_calls.calls) == {"Query": 2, "GetItem": 3, "BatchGetItem": 1, "TransactWriteItems": 2}
+    ddb_calls.reset()
+    assert sweep_renewals(service, clock.now, Relay()) == {}  # nothing left: one Query
+    assert dict(ddb_calls.calls) == {"Query": 1}
     assert [e["action"] for e in read_case(api, renewal.id)["timeline"]["nodes"]][-1] == "ISSUE_CERTIFICATE"
     assert read_cert(api, old["id"])["renewedBy"] is not None
     notes = api.gql(op("Notifications"), {"first": 10}, as_="applicant-wang")["data"]["notifications"]["edges"]
