@@ -309,3 +309,15 @@ def test_renewal_request_counts_stay_small(api: Api, clock: Clock, ddb_calls: Ca
     )["data"]["certificate"]
     assert seen["previousCertificate"] is None and seen["renewedBy"] is None
     assert dict(ddb_calls.calls) == {"GetItem": 1}  # a link not set costs nothing
+
+
+def test_law_art50_an_agent_applies_for_the_holder_only_while_authorised(api: Api, clock: Clock) -> None:
+    """代办 (seed 000): an agent the holder authorised applies on the holder's behalf; the case is the holder's."""
+    case, old = licence(api, clock)
+    clock.set_china(date(2031, 9, 1))
+    assert codes(apply(api, case, old["id"], as_="agent-chen")) == ["NOT_FOUND"]  # not authorised: hidden
+    grant = {"input": {"agentId": "agent-chen", "validUntil": "2031-12-31"}}
+    case.run("AgentAuthorisationGrant", grant, "applicant-wang")
+    payload = apply(api, case, old["id"], as_="agent-chen")
+    assert payload["userErrors"] == [] and payload["application"]["kind"] == "RENEWAL"
+    assert read_cert(api, old["id"])["renewal"]["id"] == payload["application"]["id"]  # the holder sees it
