@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from chalicelib.services.public_progress import PublicProgressService
     from chalicelib.services.ratings import RatingService
     from chalicelib.services.referrals import ReferralService
+    from chalicelib.services.renewals import RenewalService
     from chalicelib.services.responsibility import ResponsibilityService
     from chalicelib.services.revocation_review import RevocationReviewService
     from chalicelib.services.staff import StaffService
@@ -148,6 +149,13 @@ class RequestContext:
             certificate_parts.seal,
             certificate_parts.verify,
         )
+
+    @cached_property
+    def renewals(self) -> RenewalService:
+        """延续 (art. 50): renewal applications and the links between licences."""
+        from chalicelib.services.renewals import RenewalService
+
+        return RenewalService(self.applications, self.certificate_repository)
 
     @cached_property
     def verification_uploads(self) -> VerificationUploadService:

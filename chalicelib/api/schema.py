@@ -251,6 +251,7 @@ from chalicelib.api.referrals.mutations.application_referral_start import (
     application_referral_start,
 )
 from chalicelib.api.referrals.queries import ReferralQuery
+from chalicelib.api.renewals.mutations.renewal_apply import RenewalApplyPayload, renewal_apply
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
 from chalicelib.api.responsibility.mutations.responsibility_matrix_set import (
     ResponsibilityMatrixSetPayload,
@@ -516,6 +517,8 @@ class Mutation:
     application_oversight_flag: ApplicationOversightFlagPayload = mutation(
         application_oversight_flag, access=SUPERVISOR
     )
+    # --- 延续 (art. 50): the holder, their authorised agent, or a window clerk for the holder ------
+    renewal_apply: RenewalApplyPayload = mutation(renewal_apply, access=FILERS)
 
 
 def _extensions(settings: Settings) -> list[object]:

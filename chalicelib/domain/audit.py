@@ -63,6 +63,7 @@ class EventAction(StrEnum):
     REFERRAL_RESULT = "referral_result"
     KEEP_CERTIFICATE = "keep_certificate"  # 容缺后补 revocation review closed keeping the certificate
     REVOKE_DECISION = "revoke_decision"  # 告知承诺 found false before issuance: the approval is revoked
+    DEEMED_RENEWAL = "deemed_renewal"  # 延续 undecided when the licence ended: deemed granted (art. 50)
 
 
 @dataclass(frozen=True)

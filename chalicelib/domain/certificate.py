@@ -201,6 +201,9 @@ class Certificate:
     pending_effective_on: date | None = None
     pending_reason: str = ""
     pending_by: str | None = None
+    # 延续 (domain/renewal.py): a renewed licence names the one it renews; that one names its renewal.
+    previous_certificate_id: str | None = None
+    renewed_by: str | None = None
 
     def current_status(self, today: date) -> CertificateStatus:
         """Expiry and a due scheduled change are matters of the calendar, whether or not the sweep
@@ -242,7 +245,9 @@ def check_issuable(case: da.Application, actor: Principal, correcting: bool = Fa
     if case.missing_primary():
         raise _fail(CertCode.MATERIALS_INCOMPLETE, "主要材料不全,不能颁发证照")
     decided_by = case.decision.decided_by if case.decision else None
-    involved = {case.accepted_by, decided_by, *(t.reviewer_id for t in case.tasks)}
+    # The system is no person: its deemed decisions (超时默认, 延续 art. 50) and the licence it then
+    # issues itself leave no one holding two of the three duties (domain/renewal.py).
+    involved = {case.accepted_by, decided_by, *(t.reviewer_id for t in case.tasks)} - {da.SYSTEM}
     if actor.subject in involved:
         raise _fail(
             CertCode.SEPARATION_OF_DUTIES, "受理、审核、制证须由不同人员办理,本件的受理人、审查人或决定人不能制证"

@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     DECISION_REVOKED = "decision_revoked"  # 告知承诺 found false before issuance: the approval revoked
     BULLETIN = "bulletin"  # 通报: a unit's or a person's lapse made public (seed 004)
     RESPONSIBILITY_FILING = "responsibility_filing"  # 责任分工报市直对口部门备案 (seed 003)
+    RENEWAL_DEEMED_GRANTED = "renewal_deemed_granted"  # 延续 deemed granted at expiry (art. 50)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,17 @@ class MaterialRef:
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
 
 
+@dataclass(frozen=True)
+class FilingExtension:
+    """What another concept adds to an ordinary filing (延续: the licence renewed and its pointer,
+    services/renewals.py): the case it files is shaped by `attach`, `stage` adds its records to
+    the filing's one transaction, and `operation` names the idempotency keys it remembers."""
+
+    operation: str
+    attach: Callable[[Application], Application]
+    stage: Callable[[UnitOfWork, Application], None]
+
+
 _PAST_INTAKE = frozenset(
     {da.State.IN_REVIEW, da.State.REJECTION_REPORTED, da.State.APPROVED, da.State.REJECTED, da.State.REVOKED}
 )
@@ -383,14 +394,16 @@ class ApplicationService:
         key: str | None,
         form_data: dict[str, object] | None = None,
         binding_code: str | None = None,
+        extension: FilingExtension | None = None,
     ) -> Application:
+        operation = extension.operation if extension is not None else "applicationFile"
         # The whole request, not only what it targets: a retry that changed its input is refused
         # (IDEMPOTENCY_KEY_REUSED) rather than silently answered with the first case.
         target = request_target(
             f"{item_code}@{centre_id}:{applicant.id}",
             [repr(applicant), [repr(m) for m in materials], str(channel), form_data],
         )
-        earlier = self._remembered(principal, "applicationFile", key, target)
+        earlier = self._remembered(principal, operation, key, target)
         if earlier is not None:
             return earlier
         found = self.catalogue.get_item(item_code)
@@ -435,8 +448,12 @@ class ApplicationService:
         )
         if agent_identifier is not None:
             transition = replace(transition, case=replace(transition.case, agent_identifier=agent_identifier))
+        if extension is not None:
+            transition = replace(transition, case=extension.attach(transition.case))
         uow = UnitOfWork()
         self.applications.stage_new(uow, transition.case, transition.event, da.china_date(now))
+        if extension is not None:
+            extension.stage(uow, transition.case)
         if enquiry is not None and self.first_contact_charges is not None:  # 首问负责制, same transaction
             self.first_contact_charges(uow, transition.case, enquiry)
         if verification is not None:
@@ -444,7 +461,7 @@ class ApplicationService:
         if binding is not None:  # single use: a second window redeeming it at once gets CONFLICT
             self.identities.stage_binding(uow, binding[0], binding[1])
         self._retain(None, transition.case)
-        return self._commit(uow, principal, "applicationFile", key, transition.case, target)
+        return self._commit(uow, principal, operation, key, transition.case, target)
 
     def _consulted(self, identifier: str, centre_id: str, now: datetime) -> consultation.Consultation | None:
         """The person's latest consultation at this centre (one Query)."""

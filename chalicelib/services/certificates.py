@@ -34,6 +34,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
 from chalicelib.domain.organisation import Department
+from chalicelib.domain.renewal import renewed_valid_from, renewed_valid_until
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
 from chalicelib.services import clock
 from chalicelib.services.applications import ApplicationService
@@ -138,6 +139,12 @@ class CertificateService:
         dcert.check_issuable(case, principal)
         return self._produce(principal, application_id, supersedes=None, reason="", loaded=(case, rev))
 
+    def issue_loaded(self, principal: Principal, case: da.Application, rev: int) -> Certificate:
+        """Issue for a case the caller already read (the renewal sweep issues a deemed-granted
+        renewal as the system, services/renewals.py): the same checks and path as `issue`."""
+        dcert.check_issuable(case, principal)
+        return self._produce(principal, case.id, supersedes=None, reason="", loaded=(case, rev))
+
     def correct(self, principal: Principal, certificate_id: str, reason: str) -> Certificate:
         """更正: re-issue from the case with a new number; the old one is superseded."""
         old = self._load(certificate_id, principal)
@@ -177,7 +184,7 @@ class CertificateService:
                 raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
             last, counter_rev = counter if counter is not None else (0, None)
             cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
-            cert = _with_licence_metadata(cert, department, last + 1, supersedes)
+            cert = _with_licence_metadata(cert, department, last + 1, supersedes, case.renewal)
             # Supervision follows the catalogue as it is now (it may have moved since filing).
             if current is not None:
                 supervisor = current[0].elements.effective_supervising_department_id
@@ -200,6 +207,10 @@ class CertificateService:
                 old = dcert.supersede(old_rev[0], cert.id, reason, now)
                 self.certificates.stage_update(uow, old, old_rev[1])
                 pushes.append(result_push(old, PushAction.SUPERSEDED, supervising_department(old, case), at))
+            if case.renewal is not None:  # 延续: the previous licence names its renewal (domain/renewal.py)
+                previous = self.certificates.get(case.renewal.certificate_id)
+                if previous is not None:
+                    self.certificates.stage_update(uow, replace(previous[0], renewed_by=cert.id), previous[1])
             self._stage_pushes(uow, pushes)
             transition = da.record_issuance(case, principal, now, cert.id, cert.number, reissue=supersedes is not None)
             self.applications.applications.stage_change(
@@ -229,6 +240,9 @@ class CertificateService:
         cert_type = case.item.elements.certificate_type
         assert cert_type is not None and principal.subject is not None
         today = da.china_date(now)
+        until = dcert.valid_until(today, cert_type.validity_years)
+        if case.renewal is not None:  # 延续: the validity continues from the previous licence's end
+            until = renewed_valid_until(case.renewal, cert_type.validity_years)
         return Certificate(
             id=secrets.token_hex(10),
             number=dcert.format_number(authority, today.year, sequence),
@@ -241,7 +255,7 @@ class CertificateService:
             authority_code=authority,
             authority_name=authority_name,
             issued_on=today,
-            valid_until=dcert.valid_until(today, cert_type.validity_years),
+            valid_until=until,
             item_code=case.item.code,
             item_name=case.item.elements.name,
             application_id=case.id,
@@ -255,6 +269,7 @@ class CertificateService:
             supersedes=supersedes.id if supersedes else None,
             supervising_department_id=case.item.elements.effective_supervising_department_id,
             issuer_department_id=principal.department_id or "",
+            previous_certificate_id=case.renewal.certificate_id if case.renewal else None,
         )
 
     def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
@@ -470,12 +485,17 @@ def _delivered(cert: Certificate, method: DeliveryMethod, tracking: str, princip
 
 
 def _with_licence_metadata(
-    cert: Certificate, department: Department, sequence: int, supersedes: Certificate | None
+    cert: Certificate,
+    department: Department,
+    sequence: int,
+    supersedes: Certificate | None,
+    renewal: da.RenewalOf | None = None,
 ) -> Certificate:
     """GB/T 36904 identifier and GB/T 36903 metadata, from the issuing bureau's record read with
     the counter (no extra request). A correction of a licence with an identifier from the same
     bureau and type keeps its serial and takes the next version (变更); the new record names the
-    identifier it replaces either way."""
+    identifier it replaces either way. A renewal (延续) names the licence it renews and is valid
+    from the day after that one's last valid day."""
     if not dli.valid_issuer_code(department.credit_code):
         raise DomainError.one(
             CertCode.ISSUER_CODE_MISSING, "发证机关未登记有效的统一社会信用代码,不能生成电子证照标识,请联系管理员"
@@ -499,11 +519,15 @@ def _with_licence_metadata(
     return replace(
         cert,
         identifier=str(identifier),
-        previous_identifier=(supersedes.identifier or None) if supersedes is not None else None,
+        previous_identifier=(supersedes.identifier or None)
+        if supersedes is not None
+        else (renewal.certificate_identifier or None)
+        if renewal is not None
+        else None,
         holder_code_type=dcert.holder_code_type(cert.holder_identifier),
         issuer_code=department.credit_code,
         jurisdiction_code=department.division_code,
-        valid_from=cert.issued_on,
+        valid_from=max(cert.issued_on, renewed_valid_from(renewal)) if renewal is not None else cert.issued_on,
     )
 
 

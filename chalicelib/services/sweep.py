@@ -34,6 +34,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.statistics import Delta, ScopeKind, scope, supervision_deltas
 from chalicelib.domain.supervision import Deadline, DeadlineKind, SupervisionWarning, WarningLevel
+from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
 from chalicelib.services.budget import UNLIMITED, Budget
 from chalicelib.services.outbox import Relay
@@ -447,6 +448,9 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
         # Deadlines a newly loaded arrangement moved are re-filed first, so the deadline phase
         # below acts (and warns) on their new dates.
         ("calendar", lambda: recompute_deadlines(ApplicationRepository(calendar), CalendarRepository(), moment)),
+        # 延续 (art. 50) before the deadlines: a renewal undecided when its licence ended is
+        # granted by law, whatever the item's own timeout rule would do with it the same run.
+        ("renewals", lambda: _renewal_sweep(calendar, moment, budget)),
         ("deadlines", lambda: sweep(ApplicationRepository(calendar), budget=budget)),
         (
             "rectifications",
@@ -646,6 +650,13 @@ def _referral_sweep(moment: datetime) -> Counter[str]:
     from chalicelib.services.referrals import sweep_referrals
 
     return sweep_referrals(ApplicationRepository(DEFAULT_CALENDAR), moment, Relay())
+
+
+def _renewal_sweep(calendar: WorkingDayCalendar, moment: datetime, budget: Budget) -> Counter[str]:
+    """Renewals undecided when their licence ended: deemed granted, renewed licence issued (art. 50)."""
+    from chalicelib.services.renewals import default_certificates, sweep_renewals
+
+    return sweep_renewals(default_certificates(calendar), moment, Relay(), budget=budget)
 
 
 def _handover_sweep(moment: datetime) -> Counter[str]:

@@ -143,6 +143,10 @@ def _projections(
     from chalicelib.storage import referral_repository
 
     out.update(referral_repository.case_projection(case))
+    # 延续 (art. 50): the day the sweep may deem a renewal granted (storage/renewal_repository.py).
+    from chalicelib.storage import renewal_repository
+
+    out.update(renewal_repository.case_projection(case))
     # Open-case markers: closing a centre or department with open cases is refused (one Query each).
     if case.is_open or case.awaiting_issue:
         marker = OpenCase(case.id, case.tracking_code, case.state)

@@ -972,3 +972,15 @@ def _staff_ops() -> dict[str, Any]:
 
 
 STAFF_OPS: dict[str, Any] = _staff_ops()
+
+
+def _renewal(c: Case) -> tuple[dict[str, Any], str]:
+    """延续: a licence with a validity (食品经营许可证, 5 years) issued today, renewed by its holder."""
+    licensed = Case(c.api, "ZS-SCJG-001")
+    cert = _issued(licensed)
+    filed = licensed.file_input()["input"]
+    value = {k: filed[k] for k in ("centreId", "materials", "formData")}
+    return {"input": {"certificateId": cert["id"], **value}}, "applicant-wang"
+
+
+LIFECYCLE["RenewalApply"] = _renewal

@@ -180,6 +180,7 @@ def test_masked_error_carries_an_error_id_found_in_the_log(
 #: every phase of the hourly sweep, in order
 PHASES = (
     "calendar",
+    "renewals",
     "deadlines",
     "rectifications",
     "certificate_expired",

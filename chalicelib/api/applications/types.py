@@ -34,6 +34,7 @@ from chalicelib.api.intake_refusals.types import IntakeRefusal
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.referrals.types import Referral
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
+from chalicelib.api.renewals.types import ApplicationKind, Renewal
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import application as da
 from chalicelib.domain import deficiency_policy as dd
@@ -472,6 +473,14 @@ class Application(relay.Node):
     @field(access=AUTHENTICATED, description="上报件 (seed 004 三级联动): steps referred to a higher authority.")
     def referrals(self) -> list[Referral]:
         return [Referral.from_domain(r) for r in self.domain.referrals]
+
+    @field(access=AUTHENTICATED, description="NEW, or RENEWAL (延续, art. 50) of a licence the applicant holds.")
+    def kind(self) -> ApplicationKind:  # type: ignore[valid-type]
+        return self.domain.kind
+
+    @field(access=AUTHENTICATED, description="延续: the licence this case renews (RENEWAL cases only).")
+    def renewal(self) -> Renewal | None:
+        return Renewal.from_case(self.domain)
 
     @field(access=AUTHENTICATED, description="The item version the case was filed under.")
     def item(self) -> ServiceItem:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -24,6 +24,9 @@ from chalicelib.services import clock
 from chalicelib.services.certificates import public_base_url
 from signing import report
 from signing import vocabulary as vocab
+
+if TYPE_CHECKING:
+    from chalicelib.api.applications.types import Application
 
 CertificateStatus = strawberry.enum(dcert.CertificateStatus, name="CertificateStatus")
 DeliveryMethod = strawberry.enum(dcert.DeliveryMethod, name="DeliveryMethod")
@@ -409,6 +412,27 @@ class Certificate(relay.Node):
     def pdf_base64(self, info: Info) -> str | None:
         pdf = info.context.certificate_reads.read_pdf(self.domain.blob_key)
         return base64.b64encode(pdf).decode("ascii") if pdf is not None else None
+
+    @field(access=AUTHENTICATED, description="延续: the licence this one renews (art. 50), if visible to the caller.")
+    def previous_certificate(self, info: Info) -> Certificate | None:
+        found = info.context.renewals.read_linked(self.domain.previous_certificate_id, info.context.principal)
+        return Certificate.from_domain(found) if found else None
+
+    @field(access=AUTHENTICATED, description="延续: the licence that renews this one, once issued.")
+    def renewed_by(self, info: Info) -> Certificate | None:
+        found = info.context.renewals.read_linked(self.domain.renewed_by, info.context.principal)
+        return Certificate.from_domain(found) if found else None
+
+    @field(access=AUTHENTICATED, description="延续: the latest renewal case of this licence, if visible to the caller.")
+    def renewal(
+        self, info: Info
+    ) -> Annotated[Application, strawberry.lazy("chalicelib.api.applications.types")] | None:
+        case = info.context.renewals.read_renewal_case(self.domain.id, info.context.principal)
+        if case is None:
+            return None
+        from chalicelib.api.applications.types import Application as ApplicationType
+
+        return ApplicationType.from_domain(case, china_date(clock.utc_now()), info)
 
     @field(access=STAFF, description="Every verification of this certificate, newest first.")
     def verifications(

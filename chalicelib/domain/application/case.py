@@ -111,6 +111,13 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
 
 
+class ApplicationKind(StrEnum):
+    """A first application, or the renewal (延续) of a licence the applicant holds (domain/renewal.py)."""
+
+    NEW = "new"
+    RENEWAL = "renewal"
+
+
 class MeetingKind(StrEnum):
     JOINT_INSPECTION = "joint_inspection"  # 联合踏勘
     JOINT_REVIEW = "joint_review"  # 联合会审
@@ -249,6 +256,17 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class RenewalOf:
+    """延续 (Administrative Licensing Law art. 50; rules in domain/renewal.py): the licence a
+    renewal case renews, recorded at filing so neither the sweep nor issuance reads it again."""
+
+    certificate_id: str
+    certificate_number: str
+    valid_until: date  # the previous licence's last valid day; the renewed one continues from the next
+    certificate_identifier: str = ""  # its GB/T 36904 identifier: the renewed licence points to it
+
+
+@dataclass(frozen=True)
 class Application:
     id: str
     tracking_code: str
@@ -299,6 +317,11 @@ class Application:
     exercised_co_reviewers: tuple[CoReviewer, ...] | None = None
     # The intake and competent centres and every centre above them: whose supervisors oversee it.
     oversight_centre_ids: tuple[str, ...] = ()
+    renewal: RenewalOf | None = None  # 延续: set on renewal cases at filing (domain/renewal.py)
+
+    @property
+    def kind(self) -> ApplicationKind:
+        return ApplicationKind.RENEWAL if self.renewal is not None else ApplicationKind.NEW
 
     @property
     def lead_department_id(self) -> str:
