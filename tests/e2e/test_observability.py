@@ -186,6 +186,7 @@ PHASES = (
     "oversight",
     "referrals",
     "handovers",
+    "written_decisions",
     "outbox_delivered",
 )
 
