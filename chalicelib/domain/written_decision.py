@@ -58,6 +58,8 @@ _NUMBER_PREFIX = {
     DecisionKind.REFUSAL_DECISION: "不予许可",
 }
 _PROBLEM_LABEL = {"missing": "缺少", "defective": "不符合要求"}
+# Material forms as the applicant reads them (catalogue MaterialForm values; free text stays as typed).
+_FORM_LABEL = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子件"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def notice_paragraphs(
     for i, line in enumerate(lines, start=1):
         body.append(
             f"{i}. {line.material_name}({_PROBLEM_LABEL.get(line.problem, line.problem)}):{line.description}"
-            f";依据:{line.legal_basis or '—'};形式:{line.form or '—'}。"
+            f";依据:{line.legal_basis or '—'};形式:{_FORM_LABEL.get(line.form, line.form) or '—'}。"
         )
     body.append(f"补正程序:{procedure}")
     if item_legal_basis:

@@ -131,6 +131,7 @@ def test_seed004_one_time_notice_is_a_sealed_document_listing_every_missing_mate
     for code in missing:  # the full list, each with its basis and form
         material = desk.material(ITEM, code)
         assert material.name in flat and f"未提交{code}" in flat and material.legal_basis in flat, flat
+    assert "形式:原件" in flat or "形式:复印件" in flat or "形式:电子件" in flat, flat  # forms in Chinese
     assert "补齐后在窗口或网上一并提交" in flat and "一次性告知" in flat and desk.item(ITEM).elements.name in flat
     # The clerk and a supervisor (staff who see the case) may download; another applicant may not.
     assert [d["id"] for d in documents(desk.api, filed["id"], as_="clerk-li")] == [doc["id"]]
