@@ -56,10 +56,12 @@ if TYPE_CHECKING:
     from chalicelib.services.renewals import RenewalService
     from chalicelib.services.responsibility import ResponsibilityService
     from chalicelib.services.revocation_review import RevocationReviewService
+    from chalicelib.services.seal_registry_admin import SealRegistryAdmin
     from chalicelib.services.staff import StaffService
     from chalicelib.services.supervision import SupervisionService
     from chalicelib.services.verification_uploads import VerificationUploadService
     from chalicelib.services.window_authority import WindowAuthorityService
+    from chalicelib.services.written_decisions import WrittenDecisionService
 
 
 @dataclass
@@ -197,7 +199,35 @@ class RequestContext:
         service.person_charges = self.conduct.charge_transition  # staff conduct ledger (seed 004 四.2)
         service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
         service.first_contact_charges = self.conduct.charge_first_contact  # 首问负责制 (seed 004 二(五))
+        # Written decisions owed to the applicant, sealed (issue 13): services/written_decisions.py.
+        service.written_decisions_stage = lambda uow, transition: self.written_decisions.stage(uow, transition)
+        service.written_decisions_produce = lambda ids: self.written_decisions.produce_soon(ids)
         return service
+
+    @cached_property
+    def seal_registry_admin(self) -> SealRegistryAdmin:
+        """The seal registry's administration (issue 13 point 4): services/seal_registry_admin.py."""
+        from chalicelib.services.seal_registry_admin import SealRegistryAdmin
+
+        return SealRegistryAdmin(self.catalogue_repository)
+
+    @cached_property
+    def written_decisions(self) -> WrittenDecisionService:
+        """一次性告知书, 不予受理决定书, 不予许可决定书 as sealed PDFs (domain/written_decision.py)."""
+        from chalicelib.services import certificate_parts
+        from chalicelib.services import written_decisions as parts
+        from chalicelib.services.written_decisions import WrittenDecisionService
+        from chalicelib.storage.written_decision_repository import WrittenDecisionRepository
+
+        return WrittenDecisionService(
+            WrittenDecisionRepository(),
+            self.applications,
+            self.catalogue_repository,
+            self.blobs,
+            parts.render,
+            parts.seal,
+            certificate_parts.verify,
+        )
 
     @cached_property
     def supervision(self) -> SupervisionService:

@@ -265,6 +265,11 @@ from chalicelib.api.revocation_reviews.mutations.revocation_review_close import 
     revocation_review_close,
 )
 from chalicelib.api.scalars import SCALAR_MAP
+from chalicelib.api.seal_registry.mutations.seal_rotation_register import (
+    SealRotationRegisterPayload,
+    seal_rotation_register,
+)
+from chalicelib.api.seal_registry.queries import SealRegistryQuery
 from chalicelib.api.staff.mutations.department_window_set import DepartmentWindowSetPayload, department_window_set
 from chalicelib.api.staff.mutations.staff_change import StaffChangePayload, staff_change
 from chalicelib.api.staff.mutations.staff_create import StaffCreatePayload, staff_create
@@ -297,6 +302,7 @@ from chalicelib.api.window_authority.mutations.window_post_authority_set import 
     window_post_authority_set,
 )
 from chalicelib.api.window_authority.queries import WindowAuthorityQuery
+from chalicelib.api.written_decisions.queries import WrittenDecisionQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
 
@@ -327,6 +333,8 @@ class Query(
     CalendarQuery,
     CreditQuery,
     WindowAuthorityQuery,
+    WrittenDecisionQuery,
+    SealRegistryQuery,
     NodeQuery,
 ):
     pass
@@ -466,6 +474,8 @@ class Mutation:
     )
     # --- window approval of immediate items (seed 004 三(三)): the post's staff checked in the service
     window_post_authority_set: WindowPostAuthoritySetPayload = mutation(window_post_authority_set, access=ADMIN)
+    # --- the seal registry: a bureau's seal rotation (seed 003 二(七)); scope checked in the service
+    seal_rotation_register: SealRotationRegisterPayload = mutation(seal_rotation_register, access=ADMIN)
     application_decide_at_window: ApplicationDecideAtWindowPayload = mutation(
         application_decide_at_window, access=CLERK
     )

@@ -3,7 +3,9 @@ With Content-Type application/json and `{"identifier", "holderName"}` it looks a
 GB/T 36904 identifier instead (`handle_identifier_lookup`).
 
 The same three checks as the GraphQL field `certificateVerifyUpload` — seal valid, file identical
-to a registered certificate, certificate currently valid — answered as JSON, never a 500.
+to a registered certificate, certificate currently valid — answered as JSON, never a 500. A file
+that is a registered written decision instead (`writtenDecisionVerifyUpload`) is answered with
+`writtenDecision` set and its seal pinned to the bureau that sealed it.
 
 At most 4 MiB (`DIRECT_MAX_BYTES`): API Gateway passes a PDF to Lambda base64-encoded inside a
 request payload of at most 6 MB. A larger file (up to 10 MiB) gets a 413 `USE_PRESIGNED_UPLOAD`
@@ -126,6 +128,10 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
     except DomainError as error:
         first = error.violations[0]
         return _json(400, {"error": {"code": first.code, "message": first.message}})
+    if check.certificate is None:  # not a certificate: perhaps a sealed written decision (issue 13)
+        decision = _written_decision(context, pdf)
+        if decision is not None:
+            return _json(200, decision)
     return _json(
         200,
         {
@@ -135,8 +141,35 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
             "status": check.status.value if check.status else None,
             "certificate": public_view(check.certificate) if check.certificate else None,
             "report": check.report.to_dict(),
+            "writtenDecision": None,
         },
     )
+
+
+def _written_decision(context: RequestContext, pdf: bytes) -> dict[str, Any] | None:
+    """A registered written decision (一次性告知书, 不予受理/不予许可决定书), its seal pinned to the
+    sealing bureau's registered seal; None when the file is none (one GetItem)."""
+    service = context.written_decisions
+    document = service.match(pdf)
+    if document is None:
+        return None
+    check = service.verify_upload(pdf, document)
+    return {
+        "valid": check.valid,
+        "sealValid": check.report.passed,
+        "registryMatch": True,
+        "status": None,
+        "certificate": None,
+        "report": check.report.to_dict(),
+        "writtenDecision": {
+            "kind": document.kind.name,
+            "number": document.number,
+            "title": document.title,
+            "issuer": document.issuer,
+            "authorityName": document.authority_name,
+            "issuedOn": document.issued_on.isoformat(),
+        },
+    }
 
 
 __all__ = ["handle_identifier_lookup", "handle_verify", "public_view"]

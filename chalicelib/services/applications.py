@@ -143,6 +143,11 @@ class ApplicationService:
     retain_uploads: Callable[[list[str]], None] | None = None
     # Stages the first-contact charge of a filing that links an enquiry (set by the API context).
     first_contact_charges: Callable[[UnitOfWork, Application, consultation.Consultation], None] | None = None
+    # Written decisions (domain/written_decision.py): stages the document an event owes the
+    # applicant in the event's transaction, and produces the sealed PDFs right after the commit
+    # (set by the API context; services/written_decisions.py).
+    written_decisions_stage: Callable[[UnitOfWork, Transition], list[str]] | None = None
+    written_decisions_produce: Callable[[list[str]], None] | None = None
 
     def __init__(
         self,
@@ -257,8 +262,12 @@ class ApplicationService:
         )
         if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
             self.person_charges(uow, case, transition)
+        owed = self.written_decisions_stage(uow, transition) if self.written_decisions_stage is not None else []
         self._retain(case, transition.case)
-        return self._commit(uow, principal, operation, key, transition.case, target)
+        result = self._commit(uow, principal, operation, key, transition.case, target)
+        if owed and self.written_decisions_produce is not None:  # after the commit; the sweep retries
+            self.written_decisions_produce(owed)
+        return result
 
     def _retain(self, before: Application | None, after: Application) -> None:
         cited = record_retention.newly_cited_uploads(before, after)

@@ -7,8 +7,7 @@ deadline is counted on the working-day calendar; the unit leader is looked up in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from chalicelib.domain import application as da
 from chalicelib.domain import intake_refusal as ir
@@ -16,13 +15,6 @@ from chalicelib.domain.application import Application, Transition
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.services.applications import ApplicationService
 from chalicelib.storage.catalogue_repository import CatalogueRepository
-
-
-def written_decision_pdf(title: str, number: str, paragraphs: Sequence[str], issuer: str, issued_on: date) -> bytes:
-    """不予受理决定书 as an A4 PDF (rendering is imported on first use: it loads reportlab)."""
-    from chalicelib.rendering.written_decision import render_written_decision
-
-    return render_written_decision(title, number, paragraphs, issuer, issued_on)
 
 
 class IntakeRefusalService:

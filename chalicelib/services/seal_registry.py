@@ -91,6 +91,42 @@ def _read(source: str) -> bytes:
     return Path(source).read_bytes()
 
 
+def read_document() -> dict[str, Any] | None:
+    """The registry document as published (raw JSON), or None when none is configured: what an
+    administrator's rotation starts from (services/seal_registry_admin.py)."""
+    import json
+
+    source = os.environ.get("UAP_SEAL_REGISTRY", "").strip()
+    if not source:
+        return None
+    document: dict[str, Any] = json.loads(_read(source))
+    return document
+
+
+def publish(document: dict[str, Any]) -> None:
+    """Publish a new version where `UAP_SEAL_REGISTRY` names it, after `signing.registry`'s own
+    checks (every structural rule stays there); the next read in this process takes it at once,
+    other processes within `UAP_SEAL_REGISTRY_TTL`."""
+    import json
+
+    from signing.registry import load_registry
+
+    load_registry(document)  # raises RegistryError listing every problem: nothing is written
+    source = os.environ.get("UAP_SEAL_REGISTRY", "").strip()
+    data = json.dumps(document, ensure_ascii=False, indent=2).encode()
+    if source.startswith(BLOB_PREFIX):
+        from chalicelib.config import get_settings
+        from chalicelib.storage.blobs import blob_store_from_config
+
+        blob_store_from_config(get_settings()).put(source[len(BLOB_PREFIX) :], data, "application/json")
+    else:
+        path = Path(source)
+        partial = path.with_name(f".{path.name}.new")
+        partial.write_bytes(data)
+        partial.replace(path)  # atomic: a reader sees the old or the new version, never half
+    REGISTRY.invalidate()
+
+
 REGISTRY = SealRegistryCache()
 
 

@@ -468,6 +468,7 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
         ("oversight", lambda: _oversight_sweep(moment)),
         ("referrals", lambda: _referral_sweep(moment)),
         ("handovers", lambda: _handover_sweep(moment)),
+        ("written_decisions", lambda: _written_decision_sweep(budget)),
         ("outbox_delivered", lambda: Relay().run(budget=budget)),
     ]
     results: dict[str, Counter[str]] = {}
@@ -483,6 +484,14 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
             continue
         results[name] = Counter({name: result}) if isinstance(result, int) else result
     return results
+
+
+def _written_decision_sweep(budget: Budget) -> Counter[str]:
+    """Written decisions still PENDING (sealing or storing failed right after their event):
+    produced now (services/written_decisions.py)."""
+    from chalicelib.services.written_decisions import producer
+
+    return producer().produce_pending(budget)
 
 
 def run_sweep(budget: Budget = UNLIMITED) -> dict[str, int]:

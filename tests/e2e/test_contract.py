@@ -262,6 +262,12 @@ LIFECYCLE: dict[str, Any] = {
         c.unit_leader,
     ),
     "IntakeRefusalDecision": lambda c: ({"id": c.intake_refused().id}, "applicant-wang"),
+    # Written decisions owed to the applicant, sealed (issue 13)
+    "WrittenDecisions": lambda c: ({"applicationId": c.intake_refused().id, "first": 5}, "applicant-wang"),
+    "WrittenDecisionVerifyUpload": lambda c: ({"pdfBase64": _written_decision_pdf(c)}, None),
+    # The seal registry's administration (seed 003 二(七))
+    "BureauSealRegistry": lambda c: ({"bureauId": gid("Department", "city-bureau")}, "admin-xu"),
+    "SealRotationRegister": lambda c: ({"input": _seal_rotation()}, "admin-xu"),
     # Approval on pledge (告知承诺制) on the seeded item that allows it
     "ApplicationPledgeNoticeIssue": lambda c: ({"input": {"id": Case(c.api, PLEDGE_ITEM).filed().id}}, c.clerk),
     "ApplicationPledgeSign": lambda c: (
@@ -318,6 +324,43 @@ LIFECYCLE: dict[str, Any] = {
     "InspectionRecord": lambda c: (_inspection_input(c), c.reviewer),
     "Inspections": lambda c: ({"certificateId": _inspected(c), "first": 5}, c.reviewer),
 }
+
+
+def _seal_rotation() -> dict[str, Any]:
+    """A new city-bureau seal from the dev CA, registered into a copy of the registry (the test's
+    stage_env restores `UAP_SEAL_REGISTRY` afterwards, so the shared one is never rewritten)."""
+    import os
+    import shutil
+    import tempfile
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from signing.devpki import issue_seal_certificate, new_key
+
+    source = Path(os.environ["UAP_SEAL_REGISTRY"])
+    copy = Path(tempfile.mkdtemp()) / source.name
+    shutil.copy(source, copy)
+    os.environ["UAP_SEAL_REGISTRY"] = str(copy)
+    ca = x509.load_pem_x509_certificate((source.parent / "ca.pem").read_bytes())
+    ca_key: Any = serialization.load_pem_private_key((source.parent / "ca-key.pem").read_bytes(), None)
+    cert = issue_seal_certificate(new_key("ec").public_key(), ca, ca_key, authority="舟山市行政审批局")
+    start = datetime.now(UTC) + timedelta(hours=1)
+    return {
+        "bureauId": gid("Department", "city-bureau"),
+        "certificatePem": cert.public_bytes(serialization.Encoding.PEM).decode(),
+        "validFrom": start.isoformat(),
+        "validTo": (start + timedelta(days=300)).isoformat(),
+        "expectedVersion": 1,
+        "note": "年度轮换",
+    }
+
+
+def _written_decision_pdf(case: Case) -> str:
+    """The sealed 不予受理决定书 of a case refused at intake, as its applicant downloads it."""
+    body = case.api.gql(op("WrittenDecisions"), {"applicationId": case.intake_refused().id}, as_="applicant-wang")
+    pdf: str = body["data"]["writtenDecisions"]["edges"][0]["node"]["pdfBase64"]
+    return pdf
 
 
 # --- Public transparency -------------------------------------------------------------------------

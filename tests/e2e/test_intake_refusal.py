@@ -247,7 +247,9 @@ def test_refusing_an_accepted_case_or_another_centres_case_is_refused(desk: Desk
 def test_intake_refusal_requests_are_small_constants(desk: Desk, ddb_calls: CallCounter) -> None:
     """Each command reads the case once and writes one transaction; ruling adds the department
     lookup (and, when correcting, the violation counter); the written decision is the case plus
-    the centre's name."""
+    the centre's name and its sealed document (one Query for the case's documents). Refusing also
+    produces the sealed 不予受理决定书 right after its transaction (tests/e2e/test_written_decisions.py):
+    the document, the centre tree and the centre's bureau, and the transaction that marks it sealed."""
     filed = desk.file(ITEM)
     counts: dict[str, dict[str, int]] = {}
     steps: list[tuple[str, dict[str, Any], str]] = [
@@ -260,7 +262,7 @@ def test_intake_refusal_requests_are_small_constants(desk: Desk, ddb_calls: Call
         _ok(desk, name, value, who)
         counts[name] = dict(ddb_calls.calls)
     assert counts == {
-        "intakeRefusalIssue": {"GetItem": 1, "TransactWriteItems": 1},
+        "intakeRefusalIssue": {"GetItem": 2, "Query": 2, "TransactWriteItems": 2},
         "intakeRefusalObject": {"GetItem": 1, "TransactWriteItems": 1},
         "intakeRefusalCorrect": {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
     }
@@ -268,4 +270,4 @@ def test_intake_refusal_requests_are_small_constants(desk: Desk, ddb_calls: Call
     ddb_calls.reset()
     decision = _decision(desk, filed["id"])
     assert len(decision["intakeRefusals"]) == 2
-    assert dict(ddb_calls.calls) == {"GetItem": 1, "BatchGetItem": 1}
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "BatchGetItem": 1, "Query": 1}

@@ -187,6 +187,7 @@ PHASES = (
     "oversight",
     "referrals",
     "handovers",
+    "written_decisions",
     "outbox_delivered",
 )
 

@@ -14,8 +14,10 @@ from strawberry.types import Info
 
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, field, visible_to
 from chalicelib.api.scalars import DateTime
+from chalicelib.api.written_decisions.types import WrittenDecisionDocument
 from chalicelib.domain import application as da
 from chalicelib.domain import intake_refusal as ir
+from chalicelib.domain import written_decision as wd
 
 RefusalGround = strawberry.enum(ir.RefusalGround, name="IntakeRefusalGround")
 RefusalStatus = strawberry.enum(ir.RefusalStatus, name="IntakeRefusalStatus")
@@ -29,13 +31,23 @@ class WrittenDecision:
     paragraphs: list[str]
     issuer: str
     issued_on: date
+    sealed: strawberry.Private[wd.WrittenDecisionDocument | None]
 
-    @field(access=AUTHENTICATED, description="The decision as an A4 PDF (base64), for download.")
-    def pdf_base64(self) -> str:
-        from chalicelib.services.intake_refusals import written_decision_pdf
+    @field(
+        access=AUTHENTICATED,
+        description="The sealed, stored document (null only if the refusal predates sealed written decisions).",
+    )
+    def document(self) -> WrittenDecisionDocument | None:
+        return WrittenDecisionDocument.from_domain(self.sealed) if self.sealed is not None else None
 
-        pdf = written_decision_pdf(self.title, self.number, self.paragraphs, self.issuer, self.issued_on)
-        return base64.b64encode(pdf).decode()
+    @field(
+        access=AUTHENTICATED,
+        description="The decision as an A4 PDF (base64): the sealed stored copy, null while it is being produced.",
+        deprecation_reason="Use `document { pdfBase64 status sha256 }`: the sealed stored copy with its status.",
+    )
+    def pdf_base64(self, info: Info) -> str | None:
+        pdf = info.context.written_decisions.read_pdf(self.sealed) if self.sealed is not None else None
+        return base64.b64encode(pdf).decode() if pdf is not None else None
 
 
 @visible_to(AUTHENTICATED)
@@ -77,12 +89,26 @@ class IntakeRefusal:
             refused_on=_day(self.refusal.refused_at),
             resolved_on=_day(self.refusal.resolved_at) if self.refusal.resolved_at else None,
         )
+        # The sealed document this refusal's event owed (domain/written_decision.py): its text is
+        # what the applicant holds, so it is shown once it exists.
+        at = self.refusal.resolved_at if self.refusal.status is ir.RefusalStatus.CONFIRMED else self.refusal.refused_at
+        sealed = info.context.written_decisions.read_owed(case.id, wd.DecisionKind.INTAKE_REFUSAL, at)
+        if sealed is not None:
+            return WrittenDecision(
+                title=sealed.title,
+                number=sealed.number,
+                paragraphs=list(sealed.paragraphs),
+                issuer=sealed.issuer or decision.issuer,
+                issued_on=sealed.issued_on,
+                sealed=sealed,
+            )
         return WrittenDecision(
             title=decision.title,
             number=decision.number,
             paragraphs=list(decision.paragraphs),
             issuer=decision.issuer,
             issued_on=decision.issued_on,
+            sealed=None,
         )
 
     @classmethod
