@@ -87,7 +87,8 @@ def sign_compact(backend: KeyBackend, typ: str, payload: dict[str, Any]) -> str:
     signer.register_algorithm(algorithm, _BackendAlgorithm(backend.algorithm))
     kid = kid_of(backend.certificate.fingerprint(hashes.SHA256()).hex())
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    return signer.encode(body, backend, algorithm=algorithm, headers={"kid": kid, "typ": typ})
+    key: Any = backend  # PyJWT hands it to _BackendAlgorithm.sign unchanged
+    return signer.encode(body, key, algorithm=algorithm, headers={"kid": kid, "typ": typ})
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ __all__ = [
     "OfflineVerdict",
     "QrCheck",
     "QrClaims",
+    "export_registry",
     "offline_verdict",
     "qr_text",
     "sign_qr_payload",
@@ -121,7 +122,8 @@ class QrClaims:
         dt.date.fromisoformat(str(values["issued_on"]))
         if values["valid_until"] is not None:
             dt.date.fromisoformat(str(values["valid_until"]))
-        return cls(**{k: (v if k == "signed_at" or v is None else str(v)) for k, v in values.items()})
+        converted: dict[str, Any] = {k: (v if k == "signed_at" or v is None else str(v)) for k, v in values.items()}
+        return cls(**converted)
 
     @property
     def signed_time(self) -> dt.datetime:
@@ -246,3 +248,30 @@ def offline_verdict(qr: QrCheck, lists: list[StatusListCheck], today: dt.date, n
     if not chosen.current:
         return OfflineVerdict(Indication.INDETERMINATE, tuple(codes), claims, None, freshness)
     return OfflineVerdict(Indication.PASSED, tuple(codes), claims, "valid", freshness)
+
+
+def export_registry(registry: SealRegistry) -> dict[str, Any]:
+    """The registry as a publishable document (``load_registry`` reads it back unchanged): what
+    ``GET /seal-registry`` serves and ``fetch-kit`` saves next to the status lists."""
+    from cryptography.hazmat.primitives import serialization
+
+    from .registry import FORMAT
+
+    return {
+        "format": FORMAT,
+        "version": registry.version,
+        "published_at": registry.published_at.isoformat(),
+        "authorities": {a.code: {"name": a.name, "legal_basis": a.legal_basis} for a in registry.authorities.values()},
+        "seals": [
+            {
+                "authority": s.authority,
+                "certificate": s.certificate.public_bytes(serialization.Encoding.PEM).decode(),
+                "fingerprint": s.fingerprint,
+                "valid_from": s.valid_from.isoformat(),
+                "valid_to": s.valid_to.isoformat() if s.valid_to else None,
+                "replaces": s.replaces,
+                "note": s.note,
+            }
+            for s in registry.seals
+        ],
+    }

@@ -8,6 +8,7 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     SEQ#CERT#<authority>#<year> / #     last number used      (revision-guarded: no gaps, no duplicates)
     DUE#cert_expiry / <date>#<id>       expiry, for the sweep
     VERIFYLOG#<id> / <at>#<nonce>       every verification of the certificate
+    STATUSLIST#<bureau> / <licence>     listed (non-valid) certificates: status_list_repository.py
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from chalicelib.domain.worklist import VerificationLogEntry
 from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.status_list_repository import StatusListRepository
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -105,6 +107,7 @@ class CertificateRepository:
 
     def stage_update(self, uow: UnitOfWork, cert: Certificate, rev: int) -> None:
         uow.replace(self._record(cert), rev)
+        StatusListRepository.stage_listing(uow, cert)  # the signed status list, same transaction
         if cert.status is not CertificateStatus.VALID and cert.valid_until is not None:
             uow.delete(self._expiry(cert))
 
