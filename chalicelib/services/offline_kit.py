@@ -16,7 +16,6 @@ from typing import Any
 
 from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.offline_kit import STATUS_LIST_VALIDITY, issuing_bureau, qr_claims
-from chalicelib.services import clock
 from chalicelib.services.seal_registry import current_registry
 from chalicelib.storage.status_list_repository import StatusListRepository
 
@@ -68,7 +67,8 @@ class StatusListService:
         except UnregisteredSealError:
             log.error("status list of %s not signed: no registered seal key", bureau)
             return None
-        now = clock.utc_now().replace(microsecond=0)
+        # The wall clock, as for sealing: the list's issued_at is when the seal key signed it.
+        now = datetime.now(UTC).replace(microsecond=0)
         entries = tuple(ListedCertificate(e.licence, e.status, e.since) for e in self.listings.listed(bureau))
         return sign_status_list(backend, StatusList(bureau, now, now + STATUS_LIST_VALIDITY, entries))
 
