@@ -7,6 +7,11 @@ certificate's particulars with the holder masked (`public_view`). The page is se
 
 Unknown and malformed codes get one and the same 404 page, so codes cannot be probed; any
 unexpected error gets a neutral 503 page (logged), never a 500.
+
+用证事由 (issue 13): the verifier first states a reason for use on a one-field form (the same page
+for every well-formed code, so the form reveals nothing); the result page is `?reason=…`, and the
+reason is logged with the verification, where the holder sees it. A bad reason gets the form
+again with every problem listed (400).
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from chalicelib.api.verify_route import public_view
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain.application import CHINA, china_date
+from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import ANONYMOUS
+from chalicelib.domain.offline_kit import MAX_REASON_FOR_USE, check_reason_for_use
 from chalicelib.services import clock
 from chalicelib.services.certificates import CODE_ALPHABET
 
@@ -77,6 +84,10 @@ dd{margin:0;flex:1;min-width:0;overflow-wrap:anywhere;word-break:break-word}
 ul{margin:6px 0 8px;padding-left:1.2em;font-size:14px;color:#475467}
 li{margin:2px 0}
 footer{text-align:center;color:#98a2b3;font-size:13px;padding:4px 0 24px}
+form{padding:6px 0 12px}label{display:block;color:#344054;margin:6px 0}
+input{width:100%;font:inherit;padding:10px;border:1px solid #d0d5dd;border-radius:8px}
+button{margin-top:12px;width:100%;font:inherit;padding:10px;border:0;border-radius:8px;background:#1d4ed8;color:#fff}
+.error{color:#b42318;font-size:14px}
 """.replace("\n", "")
 
 
@@ -259,16 +270,36 @@ def not_found_page() -> Response:
     return _page(NOT_FOUND_BODY, 404)
 
 
+def reason_form(problems: Iterable[str] = (), value: str = "") -> str:
+    """The one-field form asking for the 用证事由 (submits to the same page as `?reason=`)."""
+    errors = "".join(f'<p class="error">{_e(p)}</p>' for p in problems)
+    return (
+        '<section class="card"><h2>用证事由</h2>'
+        "<p>查验他人证照须说明用途(如:银行开户核验、招投标资格审查),查验记录将告知持证人。"
+        "持证人本人查验可填写“本人查验”。</p>"
+        f'{errors}<form method="get" action=""><label for="reason">用证事由(不超过{MAX_REASON_FOR_USE}字)</label>'
+        f'<input id="reason" name="reason" maxlength="{MAX_REASON_FOR_USE}" required value="{_e(value)}">'
+        '<button type="submit">查看验证结果</button></form></section>'
+    )
+
+
 def handle_public_page(code: str, request: Request, settings: Settings | None = None) -> Response:
     try:
         if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
             return not_found_page()
+        stated = (request.query_params or {}).get("reason")
+        if stated is None:  # the same form for every well-formed code: nothing is looked up yet
+            return _page(reason_form(), 200)
+        try:
+            reason = check_reason_for_use(stated, required=True, field="reason")
+        except DomainError as error:
+            return _page(reason_form([v.message for v in error.violations], stated[:MAX_REASON_FOR_USE]), 400)
         context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
         service = context.certificates
         cert = service.lookup(number=None, code=code)
         if cert is None or cert.verification_code != code:
             return not_found_page()
-        report = service.verify_registered(cert, CHANNEL, _caller(request))
+        report = service.verify_registered(cert, CHANNEL, _caller(request), reason)
         now = clock.utc_now()
         status = cert.current_status(china_date(now))
         outcome = verdict(cert, status, report)

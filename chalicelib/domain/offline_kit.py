@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.domain.certificate import LISTED_STATUSES, Certificate, CertificateStatus, mask_name
 from chalicelib.domain.errors import DomainError, Violation
+from chalicelib.domain.identity import Principal
 from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
 
 MAX_REASON_FOR_USE = 200
@@ -100,3 +101,10 @@ class ListedEntry:
 
 def listed_entry(cert: Certificate) -> ListedEntry:
     return ListedEntry(licence_reference(cert), cert.status.value, cert.status_changed_at or cert.issued_at)
+
+
+def needs_reason_for_use(principal: Principal, holder_account: str | None) -> bool:
+    """Third parties state a reason; the holder and staff (who act in their own remit) need not."""
+    if principal.is_staff:
+        return False
+    return principal.subject is None or principal.subject != holder_account

@@ -231,7 +231,10 @@ LIFECYCLE: dict[str, Any] = {
         c.staff("bureau"),
     ),
     "CertificateCorrect": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "更正"}}, c.staff("bureau")),
-    "CertificateVerify": lambda c: ({"verificationCode": _issued(c)["verificationCode"]}, None),
+    "CertificateVerify": lambda c: (
+        {"verificationCode": _issued(c)["verificationCode"], "reasonForUse": "银行开户核验"},
+        None,
+    ),
     "CertificateVerifyUpload": lambda c: ({"pdfBase64": _pdf(c)}, None),
     "CertificateVerificationUploadCreate": lambda c: ({}, None),
     "CertificateVerificationUploadVerify": lambda c: ({"input": {"uploadId": _verification_upload(c)}}, None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -22,6 +23,7 @@ from chalicelib.domain.application import china_date
 from chalicelib.domain.certificate import CertificateStatus, VerificationChannel
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
+from chalicelib.domain.offline_kit import check_reason_for_use, needs_reason_for_use
 from chalicelib.services import clock
 from chalicelib.services.certificates import MAX_PDF_BYTES
 
@@ -39,6 +41,16 @@ def _count(info: Info, scope: str, field_: str) -> None:
         raise ApiError(error.violations[0].code, error.violations[0].message, field=field_) from None
 
 
+def _reason(value: str | None, *, required: bool) -> str:
+    """用证事由 checked before anything is looked up (every problem in one error's `problems`)."""
+    try:
+        return check_reason_for_use(value, required=required)
+    except DomainError as error:
+        first = error.violations[0]
+        problems = [{"code": v.code, "message": v.message} for v in error.violations]
+        raise ApiError(first.code, first.message, field="reasonForUse", problems=problems) from None
+
+
 @strawberry.type
 class CertificateQuery:
     @field(
@@ -52,9 +64,18 @@ class CertificateQuery:
         number: str | None = None,
         verification_code: str | None = None,
         holder_name: str | None = None,
+        reason_for_use: Annotated[
+            str | None,
+            strawberry.argument(
+                description="用证事由: why the licence is looked up (at most 200 characters); required of "
+                "third parties (anyone but the holder and staff), logged with the verification, shown to the holder."
+            ),
+        ] = None,
     ) -> CertificateVerification:
         """By the QR code's verification code, or by number together with the holder's full name:
         numbers are sequential, so a number alone would let anyone walk the whole registry."""
+        principal = info.context.principal
+        reason = _reason(reason_for_use, required=principal.subject is None)
         if bool(number) == bool(verification_code):
             raise ApiError(BAD_REQUEST, "请提供证照编号或验证码之一", field="number")
         if len(number or verification_code or "") > 64 or len(holder_name or "") > 100:
@@ -66,7 +87,9 @@ class CertificateQuery:
         cert = service.lookup(number=number, code=verification_code)
         if cert is None or (number and cert.holder_name != (holder_name or "").strip()):
             raise ApiError(NOT_FOUND, "未找到该证照", field="number")
-        report = service.verify_registered(cert, VerificationChannel.GRAPHQL_LOOKUP, caller(info))
+        if not reason and needs_reason_for_use(principal, cert.holder_account):
+            _reason(None, required=True)
+        report = service.verify_registered(cert, VerificationChannel.GRAPHQL_LOOKUP, caller(info), reason)
         status = cert.current_status(china_date(clock.utc_now()))
         stored_matches = report.file_sha256 == cert.sha256  # the stored file is the registered one
         return CertificateVerification(
