@@ -27,6 +27,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.context import RequestContext
+from chalicelib.api.request_query import query as _query
 from chalicelib.api.verify_route import public_view
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
@@ -287,7 +288,7 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
     try:
         if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
             return not_found_page()
-        stated = (request.query_params or {}).get("reason")
+        stated = _query(request).get("reason")
         if stated is None:  # the same form for every well-formed code: nothing is looked up yet
             return _page(reason_form(), 200)
         try:

@@ -20,6 +20,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.context import RequestContext
+from chalicelib.api.request_query import query as _query
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import verification_upload as dvu
@@ -61,7 +62,7 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
         body = {"code": code, "message": dvu.USE_PRESIGNED_MESSAGE, "maxBytes": dvu.DIRECT_MAX_BYTES}
         return _json(413, {"error": {**body, "presignedUpload": "certificateVerificationUploadCreate"}})
     try:
-        reason = check_reason_for_use((request.query_params or {}).get("reasonForUse"), required=True)
+        reason = check_reason_for_use(_query(request).get("reasonForUse"), required=True)
     except DomainError as error:
         first = error.violations[0]
         problems = [{"code": v.code, "message": v.message} for v in error.violations]

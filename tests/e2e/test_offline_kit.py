@@ -6,8 +6,10 @@ the offline CLI says revoked, with how fresh its status data is.
 from __future__ import annotations
 
 import base64
+import http.server
 import json
 import subprocess
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -223,3 +225,46 @@ def test_reason_for_use_required_of_third_parties_logged_and_shown_to_the_holder
     assert ("graphql-lookup", "", "a******g") in seen  # the holder's own lookup, account masked
     assert all("applicant-wang" not in caller and "company-haixing" not in caller for _, _, caller in seen)
     assert len(seen) == 4  # refused lookups were not logged
+
+
+class _Forwarder(http.server.BaseHTTPRequestHandler):
+    """Serves the kit's GET routes from the Chalice test client (same process: moto applies)."""
+
+    client: Client
+
+    def do_GET(self) -> None:
+        response = self.client.http.get(self.path)
+        body = response.body if isinstance(response.body, bytes) else str(response.body).encode()
+        self.send_response(response.status_code)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_fetch_kit_downloads_checks_and_saves_registry_and_lists(
+    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case, cert = issued(api)
+    api.gql(REVOKE, {"input": {"id": cert["id"], "reason": "以欺骗手段取得"}}, as_=case.supervisor)
+    with Client(app, stage_name="local") as client:
+        server = http.server.HTTPServer(("127.0.0.1", 0), type("F", (_Forwarder,), {"client": client}))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}"
+            assert cli(["fetch-kit", "--url", url, "--out", str(tmp_path / "kit")]) == 0
+        finally:
+            server.shutdown()
+            server.server_close()
+    out = capsys.readouterr().out
+    assert "seal registry v1" in out and "1 listed" in out and "next update" in out
+    kit = tmp_path / "kit"
+    pdf = tmp_path / "cert.pdf"
+    pdf.write_bytes(pdf_of(api, cert["id"], "applicant-wang"))
+    args = ["--seal-registry", str(kit / "seal-registry.json"), *_lists(kit)]
+    assert cli(["verify", "--offline", *args, str(pdf)]) == 2
+    assert "status: revoked" in capsys.readouterr().out
+    assert cli(["fetch-kit", "--url", "ftp://example.cn"]) == 3
