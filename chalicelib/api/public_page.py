@@ -278,7 +278,7 @@ def reason_form(problems: Iterable[str] = (), value: str = "") -> str:
         '<section class="card"><h2>用证事由</h2>'
         "<p>查验他人证照须说明用途(如:银行开户核验、招投标资格审查),查验记录将告知持证人。"
         "持证人本人查验可填写“本人查验”。</p>"
-        f'{errors}<form method="get" action=""><label for="reason">用证事由(不超过{MAX_REASON_FOR_USE}字)</label>'
+        f'{errors}<form method="get"><label for="reason">用证事由(不超过{MAX_REASON_FOR_USE}字)</label>'
         f'<input id="reason" name="reason" maxlength="{MAX_REASON_FOR_USE}" required value="{_e(value)}">'
         '<button type="submit">查看验证结果</button></form></section>'
     )

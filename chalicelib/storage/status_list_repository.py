@@ -9,7 +9,7 @@ the signed status list is built with one Query, never a Scan of the registry.
 
 from __future__ import annotations
 
-from chalicelib.domain.certificate import Certificate
+from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.offline_kit import ListedEntry, is_listed, issuing_bureau, listed_entry
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.tables import Record
@@ -23,9 +23,13 @@ def _record(bureau: str, entry: ListedEntry) -> Record:
 class StatusListRepository:
     @staticmethod
     def stage_listing(uow: UnitOfWork, cert: Certificate) -> None:
-        """List the certificate when its new status is a listed one (idempotent upsert)."""
+        """List the certificate when its new status is a listed one (idempotent upsert); take it
+        off when a recorded status change leaves the listed set (e.g. a suspension lifted)."""
+        record = _record(issuing_bureau(cert), listed_entry(cert))
         if is_listed(cert.status):
-            uow.upsert(_record(issuing_bureau(cert), listed_entry(cert)))
+            uow.upsert(record)
+        elif cert.status is CertificateStatus.VALID and cert.status_changed_at:
+            uow.delete(record)  # back to valid: only ever from a listed status
 
     @staticmethod
     def listed(bureau: str) -> list[ListedEntry]:
