@@ -5,6 +5,7 @@ from chalice.app import CloudWatchEvent, Rate
 
 from chalicelib import observability
 from chalicelib.api.graphiql import graphiql_asset
+from chalicelib.api.offline_kit_routes import handle_seal_registry, handle_status_list
 from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.verification_upload_route import handle_verification_upload
@@ -58,6 +59,20 @@ def verify() -> Response:
     request = app.current_request
     assert request is not None
     return handle_verify(request)
+
+
+@app.route("/status-lists/{bureau}", methods=["GET"])
+def status_list(bureau: str) -> Response:
+    """A bureau's signed status list (offline kit): see chalicelib/api/offline_kit_routes.py."""
+    request = app.current_request
+    assert request is not None
+    return handle_status_list(bureau, request)
+
+
+@app.route("/seal-registry", methods=["GET"])
+def seal_registry() -> Response:
+    """The seal registry export verifiers pin (offline kit): see chalicelib/api/offline_kit_routes.py."""
+    return handle_seal_registry()
 
 
 @app.route("/v/{code}", methods=["GET"])

@@ -6,7 +6,8 @@ measures, in a rotating order:
 
 - `bare_sign` (floor): `signers.sign_pdf` of the rendered certificate with the SimpleSigner, PAdES
   subfilter, certifying with DocMDP "no changes" like the seal, SHA-256, invisible field, no stamp;
-- `issue`: `render_certificate` + the issuing bureau's sealer from the seal registry
+- `issue`: `render_certificate` (its QR code carrying the payload signed by the seal key, issue 13)
+  + the issuing bureau's sealer from the seal registry
   (`signing.config.sealer_for`, cached per process, as issuance does) + `Sealer.seal`
   (SealAppearance on SEAL_BOX) + `LocalBlobStore.put`;
 - `seal`: `Sealer.seal` of the same rendered PDF only (the stamp's and the wrapper's cost);
@@ -89,9 +90,30 @@ class Rig:
     keys: Any
 
     def render(self) -> bytes:
-        from chalicelib.rendering import render_certificate
+        """As issuance renders: the QR code carries the payload signed by the bureau's seal key
+        (issue 13 point 7; `chalicelib.services.offline_kit.qr_payload`), signed per certificate."""
+        import time
+        from dataclasses import replace
+        from datetime import UTC, datetime
 
-        return render_certificate(self.view)
+        from chalicelib.rendering import render_certificate
+        from signing.config import sealer_for
+        from signing.offline import QrClaims, sign_qr_payload
+
+        v = self.view
+        backend = sealer_for(BUREAU, self.registry, datetime.now(UTC), self.seal_env).backend
+        claims = QrClaims(
+            licence=v.number,
+            holder="舟山市海天**********公司",
+            type_code="JSGHXK",
+            type_name=v.title,
+            issued_on=v.issued_on.isoformat(),
+            valid_until=v.valid_until.isoformat() if v.valid_until else None,
+            authority=BUREAU,
+            status="valid",
+            signed_at=int(time.time()),
+        )
+        return render_certificate(replace(v, qr_payload=sign_qr_payload(backend, claims)))
 
     def seal(self, pdf: bytes) -> bytes:
         from datetime import UTC, datetime

@@ -1,18 +1,20 @@
-"""``python -m signing``: verify, seal, devpki, install-font.
+"""``python -m signing``: verify, verify-qr, fetch-kit, seal, devpki, install-font.
 
-Exit codes of ``verify``: 0 PASSED, 1 INDETERMINATE, 2 FAILED; every command
+Exit codes of ``verify`` and ``verify-qr``: 0 PASSED, 1 INDETERMINATE, 2 FAILED; every command
 uses 3 for usage or configuration errors (argparse's own 2 would collide with
-FAILED).
+FAILED). ``verify --offline`` and ``verify-qr`` check the certificate's status against a
+downloaded status list and seal registry (``fetch-kit``) without any network request.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 __all__ = ["EXIT_USAGE", "main"]
 
@@ -34,6 +36,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from .report import Indication
     from .verify import load_trust_roots, verify_pdf
 
+    if args.offline:
+        return _cmd_verify_offline(args)
+    if not args.trust:
+        return _usage_error("--trust is required (or --offline with --seal-registry)")
     try:
         pdf = Path(args.file).read_bytes()
         roots = load_trust_roots(Path(p).read_bytes() for p in args.trust)
@@ -62,6 +68,149 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         Indication.INDETERMINATE: EXIT_INDETERMINATE,
         Indication.FAILED: EXIT_FAILED,
     }[report.indication]
+
+
+_EXIT = {"PASSED": EXIT_PASSED, "INDETERMINATE": EXIT_INDETERMINATE, "FAILED": EXIT_FAILED}
+
+
+def _offline_inputs(args: argparse.Namespace) -> tuple[Any, list[Any], dt.datetime] | str:
+    """The seal registry, every status list checked, and the evaluation time; or a usage error."""
+    from .registry import RegistryError, load_registry
+    from .status_list import verify_status_list
+
+    if not args.seal_registry:
+        return "--seal-registry is required offline (download it with fetch-kit)"
+    try:
+        registry = load_registry(Path(args.seal_registry).read_bytes())
+        now = dt.datetime.fromisoformat(args.at) if args.at else dt.datetime.now(dt.UTC)
+        if now.tzinfo is None:
+            return "--at needs a time zone"
+        lists = [verify_status_list(Path(p).read_text(), registry, now) for p in args.status_list or ()]
+    except (OSError, ValueError) as exc:
+        return f"{exc}" if not isinstance(exc, RegistryError) else f"seal registry {args.seal_registry}: {exc}"
+    return registry, lists, now
+
+
+def _payload_of_pdf(pdf: bytes) -> str | None:
+    """The signed offline payload the certificate's PDF carries (its Keywords, signed by the seal)."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        info = PdfFileReader(io.BytesIO(pdf), strict=False).trailer_view.get("/Info")
+        keywords = str(info.get_object().get("/Keywords", "")) if info is not None else ""
+    except Exception:  # a broken file: verify_pdf reports it
+        return None
+    prefix = "uap-offline-payload:"
+    return keywords[len(prefix) :] if keywords.startswith(prefix) else None
+
+
+def _print(args: argparse.Namespace, parts: dict[str, Any], texts: list[str]) -> None:
+    if args.json:
+        print(json.dumps(parts, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(texts))
+
+
+def _cmd_verify_offline(args: argparse.Namespace) -> int:
+    """The seal (pinned to the registered seal of the bureau the payload names) and the status."""
+    from .offline import offline_verdict, verify_qr_payload
+    from .registry import pin_registered_seal
+    from .report import Indication
+    from .verify import load_trust_roots, verify_pdf
+
+    inputs = _offline_inputs(args)
+    if isinstance(inputs, str):
+        return _usage_error(inputs)
+    registry, lists, now = inputs
+    try:
+        pdf = Path(args.file).read_bytes()
+        # Without --trust the registered seal certificates themselves are the trust anchors.
+        roots = (
+            load_trust_roots(Path(p).read_bytes() for p in args.trust)
+            if args.trust
+            else [s.certificate for s in registry.seals]
+        )
+    except (OSError, ValueError) as exc:
+        return _usage_error(str(exc))
+    payload = args.payload or _payload_of_pdf(pdf) or ""
+    qr = verify_qr_payload(payload, registry)
+    authority = args.authority or (qr.claims.authority if qr.claims is not None else None)
+    report = verify_pdf(pdf, roots, expected_signer_fingerprint=args.expect_fingerprint, max_bytes=args.max_bytes)
+    report = pin_registered_seal(report, registry, authority)
+    verdict = offline_verdict(qr, lists, now.date(), now)
+    worst = max((report.indication, verdict.indication), key=list(Indication).index)
+    parts = {"indication": worst.value, "seal": report.to_dict(), "offline": verdict.to_dict()}
+    _print(args, parts, [report.to_text(), verdict.to_text(), f"overall: {worst.value}"])
+    return _EXIT[worst.value]
+
+
+def _cmd_verify_qr(args: argparse.Namespace) -> int:
+    from .offline import offline_verdict, verify_qr_payload
+
+    inputs = _offline_inputs(args)
+    if isinstance(inputs, str):
+        return _usage_error(inputs)
+    registry, lists, now = inputs
+    payload = args.payload if args.payload != "-" else sys.stdin.read()
+    verdict = offline_verdict(verify_qr_payload(payload, registry), lists, now.date(), now)
+    _print(args, verdict.to_dict(), [verdict.to_text()])
+    return _EXIT[verdict.indication.value]
+
+
+def _cmd_fetch_kit(args: argparse.Namespace) -> int:
+    """Download the seal registry export and every bureau's status list, check them, save them."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from .registry import RegistryError, load_registry
+    from .status_list import verify_status_list
+
+    base = args.url.rstrip("/")
+    if urllib.parse.urlsplit(base).scheme not in {"http", "https"}:
+        return _usage_error("--url must be an http(s) URL")
+    out = Path(args.out)
+
+    def get(path: str) -> bytes | None:
+        try:
+            with urllib.request.urlopen(f"{base}{path}", timeout=args.timeout) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
+    try:
+        raw = get("/seal-registry")
+        if raw is None:
+            return _usage_error(f"{base}/seal-registry: not found")
+        registry = load_registry(raw)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "seal-registry.json").write_bytes(raw)
+        print(f"seal registry v{registry.version} -> {out / 'seal-registry.json'}")
+        now = dt.datetime.now(dt.UTC)
+        for code in sorted(registry.authorities):
+            token = get(f"/status-lists/{urllib.parse.quote(code)}")
+            if token is None:
+                print(f"{code}: no status list published")
+                continue
+            check = verify_status_list(token.decode(), registry, now, authority=code)
+            if not check.trusted:
+                print(f"{code}: status list refused ({check.code}), not saved", file=sys.stderr)
+                continue
+            path = out / f"status-list-{code}.jws"
+            path.write_bytes(token)
+            f = check.freshness(now)
+            assert check.status_list is not None
+            print(
+                f"{code}: {len(check.status_list.entries)} listed, issued {f['issued_at']}, "
+                f"next update {f['next_update']} -> {path}"
+            )
+    except (OSError, RegistryError, ValueError) as exc:
+        return _usage_error(f"fetch-kit: {exc}")
+    return 0
 
 
 def _cmd_devpki(args: argparse.Namespace) -> int:
@@ -123,6 +272,14 @@ def _cmd_install_font(args: argparse.Namespace) -> int:
     return 0
 
 
+def _offline_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seal-registry", metavar="REGISTRY.json", help="the downloaded seal registry export")
+    parser.add_argument(
+        "--status-list", action="append", metavar="LIST.jws", help="a downloaded status list (repeatable)"
+    )
+    parser.add_argument("--at", metavar="ISO-TIME", help="judge freshness at this time (default: now)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m signing", description="Approval seal tools (行政审批专用章)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -130,7 +287,7 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="verify the seal on a PDF")
     verify.add_argument("file")
     verify.add_argument(
-        "--trust", action="append", required=True, metavar="CA.pem", help="trusted root certificate (repeatable)"
+        "--trust", action="append", metavar="CA.pem", help="trusted root certificate (repeatable; required online)"
     )
     verify.add_argument("--expect-fingerprint", metavar="SHA256", help="require this seal certificate (SHA-256 hex)")
     verify.add_argument(
@@ -141,7 +298,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024)
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument(
+        "--offline", action="store_true", help="also check the status offline (--seal-registry, --status-list)"
+    )
+    verify.add_argument("--payload", help="offline: the scanned QR text (default: the payload the PDF carries)")
+    _offline_arguments(verify)
     verify.set_defaults(func=_cmd_verify)
+
+    verify_qr = sub.add_parser("verify-qr", help="verify a scanned QR payload offline")
+    verify_qr.add_argument("--payload", required=True, help="the scanned QR text (URL#payload), or - for stdin")
+    verify_qr.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    _offline_arguments(verify_qr)
+    verify_qr.set_defaults(func=_cmd_verify_qr)
+
+    fetch = sub.add_parser("fetch-kit", help="download the seal registry and the status lists")
+    fetch.add_argument("--url", required=True, help="the platform's base URL, e.g. https://uap.example.cn")
+    fetch.add_argument("--out", default="offline-kit", help="folder to save them in (default offline-kit)")
+    fetch.add_argument("--timeout", type=float, default=30.0)
+    fetch.set_defaults(func=_cmd_fetch_kit)
 
     devpki = sub.add_parser("devpki", help="create a development CA and seal certificate")
     devpki.add_argument("outdir")

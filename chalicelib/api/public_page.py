@@ -11,6 +11,11 @@ holderName=…` looks a licence up by its GB/T 36904 identifier: a wrong check c
 page saying so (`licence-error` INVALID_IDENTIFIER) before anything is read; an unknown
 identifier or a wrong name gets the same 404. The status is machine-readable in
 `<meta name="licence-status">` and `data-status` (VALID, SUSPENDED, …, as in GraphQL).
+
+用证事由 (issue 13): the verifier first states a reason for use on a one-field form (the same page
+for every well-formed code, so the form reveals nothing); the result page is `?reason=…`, and the
+reason is logged with the verification, where the holder sees it. A bad reason gets the form
+again with every problem listed (400).
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.context import RequestContext
+from chalicelib.api.request_query import query as _query
 from chalicelib.api.verify_route import public_view
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import licence_identifier as li
 from chalicelib.domain.application import CHINA, china_date
+from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import ANONYMOUS
+from chalicelib.domain.offline_kit import MAX_REASON_FOR_USE, check_reason_for_use
 from chalicelib.services import clock
 from chalicelib.services.certificates import CODE_ALPHABET
 
@@ -82,6 +90,10 @@ dd{margin:0;flex:1;min-width:0;overflow-wrap:anywhere;word-break:break-word}
 ul{margin:6px 0 8px;padding-left:1.2em;font-size:14px;color:#475467}
 li{margin:2px 0}
 footer{text-align:center;color:#98a2b3;font-size:13px;padding:4px 0 24px}
+form{padding:6px 0 12px}label{display:block;color:#344054;margin:6px 0}
+input{width:100%;font:inherit;padding:10px;border:1px solid #d0d5dd;border-radius:8px}
+button{margin-top:12px;width:100%;font:inherit;padding:10px;border:0;border-radius:8px;background:#1d4ed8;color:#fff}
+.error{color:#b42318;font-size:14px}
 """.replace("\n", "")
 
 
@@ -290,9 +302,25 @@ def invalid_identifier_page(message: str) -> Response:
     return _page(body, 400, {"licence-error": dcert.CertCode.INVALID_IDENTIFIER})
 
 
+def reason_form(problems: Iterable[str] = (), value: str = "", holder_name: str = "") -> str:
+    """The one-field form asking for the 用证事由 (submits to the same page as `?reason=`, keeping
+    the holder's name an identifier lookup came with)."""
+    errors = "".join(f'<p class="error">{_e(p)}</p>' for p in problems)
+    kept = f'<input type="hidden" name="holderName" value="{_e(holder_name)}">' if holder_name else ""
+    return (
+        '<section class="card"><h2>用证事由</h2>'
+        "<p>查验他人证照须说明用途(如:银行开户核验、招投标资格审查),查验记录将告知持证人。"
+        "持证人本人查验可填写“本人查验”。</p>"
+        f'{errors}<form method="get"><label for="reason">用证事由(不超过{MAX_REASON_FOR_USE}字)</label>'
+        f'<input id="reason" name="reason" maxlength="{MAX_REASON_FOR_USE}" required value="{_e(value)}">{kept}'
+        '<button type="submit">查看验证结果</button></form></section>'
+    )
+
+
 def handle_public_page(code: str, request: Request, settings: Settings | None = None) -> Response:
     try:
         identifier: str | None = None
+        holder = ""
         if isinstance(code, str) and code.startswith(li.ROOT + "."):
             try:  # the check character first: a mistyped identifier reads nothing
                 identifier = str(li.parse(code))
@@ -304,6 +332,15 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
                 return not_found_page()  # a name is required: serials are sequential
         elif not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
             return not_found_page()
+        stated = _query(request).get("reason")
+        kept = holder  # an identifier lookup's holder name rides along with the reason
+        if stated is None:  # the same form for every well-formed code: nothing is looked up yet
+            return _page(reason_form(holder_name=kept), 200)
+        try:
+            reason = check_reason_for_use(stated, required=True, field="reason")
+        except DomainError as error:
+            problems = [v.message for v in error.violations]
+            return _page(reason_form(problems, stated[:MAX_REASON_FOR_USE], kept), 400)
         context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
         service = context.certificates
         if identifier is not None:
@@ -314,7 +351,7 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
             cert = service.lookup(number=None, code=code)
             if cert is None or cert.verification_code != code:
                 return not_found_page()
-        report = service.verify_registered(cert, CHANNEL, _caller(request))
+        report = service.verify_registered(cert, CHANNEL, _caller(request), reason)
         now = clock.utc_now()
         status = cert.current_status(china_date(now))
         outcome = verdict(cert, status, report)

@@ -10,6 +10,10 @@ that is a registered written decision instead (`writtenDecisionVerifyUpload`) is
 At most 4 MiB (`DIRECT_MAX_BYTES`): API Gateway passes a PDF to Lambda base64-encoded inside a
 request payload of at most 6 MB. A larger file (up to 10 MiB) gets a 413 `USE_PRESIGNED_UPLOAD`
 naming `certificateVerificationUploadCreate`, the upload-then-verify path.
+
+用证事由 (issue 13): the caller states why in the query string, `POST /verify?reasonForUse=…`
+(URL-encoded, at most 200 characters); it is required (the caller is a third party) and logged
+with the verification, where the holder sees it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.api.context import RequestContext
+from chalicelib.api.request_query import query as _query
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import licence_identifier as dli
@@ -27,6 +32,7 @@ from chalicelib.domain import verification_upload as dvu
 from chalicelib.domain.application import china_date
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import ANONYMOUS
+from chalicelib.domain.offline_kit import check_reason_for_use
 from chalicelib.services import clock
 
 HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -116,6 +122,12 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
         code = dvu.VerificationUploadCode.USE_PRESIGNED_UPLOAD
         body = {"code": code, "message": dvu.USE_PRESIGNED_MESSAGE, "maxBytes": dvu.DIRECT_MAX_BYTES}
         return _json(413, {"error": {**body, "presignedUpload": "certificateVerificationUploadCreate"}})
+    try:
+        reason = check_reason_for_use(_query(request).get("reasonForUse"), required=True)
+    except DomainError as error:
+        first = error.violations[0]
+        problems = [{"code": v.code, "message": v.message} for v in error.violations]
+        return _json(400, {"error": {"code": first.code, "message": first.message, "problems": problems}})
     source = (request.context or {}).get("identity", {}).get("sourceIp") or "unknown"
     context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings(), caller_key=f"ip:{source}")
     try:
@@ -124,7 +136,7 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
         first = error.violations[0]
         return _json(429, {"error": {"code": first.code, "message": first.message}})
     try:
-        check = context.certificates.verify_upload(pdf, "rest-upload", source)
+        check = context.certificates.verify_upload(pdf, "rest-upload", source, reason)
     except DomainError as error:
         first = error.violations[0]
         return _json(400, {"error": {"code": first.code, "message": first.message}})

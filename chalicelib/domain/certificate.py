@@ -96,6 +96,11 @@ TRANSITIONS: dict[tuple[CertificateStatus, CertificateStatus], frozenset[StatusA
 MAX_REASON = 500
 
 
+#: The statuses the signed status list publishes (issue 13 point 7): a certificate in one of them is
+#: no longer valid whatever its PDF says. i13-status extends this set with its 7-state model.
+LISTED_STATUSES = frozenset({CertificateStatus.REVOKED})
+
+
 class VerificationChannel(StrEnum):
     """Where a verification came from, as its log entry records it."""
 

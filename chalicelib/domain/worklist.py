@@ -62,3 +62,4 @@ class VerificationLogEntry:
     registry_match: bool
     status: str
     caller: str
+    reason_for_use: str = ""  # 用证事由 stated by a third party looking the licence up (issue 13)

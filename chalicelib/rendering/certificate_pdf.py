@@ -68,6 +68,10 @@ MAX_DETAILS = 10
 MAX_DETAIL_KEY = 16
 MAX_DETAIL_VALUE = 300
 MAX_URL = 200
+MAX_QR_PAYLOAD = 1200  # a signed offline payload (compact JWS); the QR code stays <= version 25
+#: The PDF's Keywords carry the same payload (signed over by the seal) for `python -m signing verify --offline`.
+QR_PAYLOAD_KEYWORD = "uap-offline-payload:"
+_QR_PAYLOAD = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _CODE = re.compile(r"[A-Za-z0-9-]{4,32}")
 _URL = re.compile(r"https?://[!-~]+")
 
@@ -130,6 +134,12 @@ class CertificateView:
     verification_url: str
     verification_code: str
     details: tuple[tuple[str, str], ...] = ()
+    #: The signed offline payload (issue 13 point 7): the QR code encodes ``<url>#<payload>``.
+    qr_payload: str = ""
+
+    @property
+    def qr_text(self) -> str:
+        return f"{self.verification_url}#{self.qr_payload}" if self.qr_payload else self.verification_url
 
     def __post_init__(self) -> None:
         _check_text("title", self.title, MAX_TITLE)
@@ -149,6 +159,8 @@ class CertificateView:
             raise ValueError("verification_url must be an http(s) URL of printable ASCII without spaces")
         if len(self.verification_url) > MAX_URL:
             raise ValueError(f"verification_url is longer than {MAX_URL} characters (the QR code would be too dense)")
+        if self.qr_payload and (len(self.qr_payload) > MAX_QR_PAYLOAD or not _QR_PAYLOAD.fullmatch(self.qr_payload)):
+            raise ValueError(f"qr_payload must be a compact JWS of at most {MAX_QR_PAYLOAD} characters")
         if not isinstance(self.verification_code, str) or not _CODE.fullmatch(self.verification_code):
             raise ValueError("verification_code must be 4-32 characters of A-Z, a-z, 0-9 and '-'")
         if not isinstance(self.details, tuple):
@@ -395,7 +407,7 @@ def _qr_operators(matrix: Sequence[Sequence[bool]], box: tuple[float, float, flo
 
 def _draw_qr(c: Canvas, view: CertificateView, font: str) -> None:
     x1, y1, x2, _ = QR_BOX
-    c.addLiteral(_qr_operators(qr_matrix(view.verification_url), QR_BOX))
+    c.addLiteral(_qr_operators(qr_matrix(view.qr_text), QR_BOX))
     cx = (x1 + x2) / 2
     code = f"验证码：{view.verification_code}"
     _draw_text(c, cx, y1 - 20, code, font, _fit_size(code, font, 9, 150, 6), align="center")
@@ -461,6 +473,8 @@ def _render(view: CertificateView, font: _Font) -> bytes:
     c.setAuthor(view.authority_name)
     c.setSubject(view.item_name)
     c.setCreator("unified-approval-platform")
+    if view.qr_payload:
+        c.setKeywords(QR_PAYLOAD_KEYWORD + view.qr_payload)
     _draw_frame(c)
     _draw_header(c, view, font.name)
     _draw_table(c, rows, font.name)

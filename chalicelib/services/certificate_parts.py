@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib.domain.certificate import Certificate
+from chalicelib.domain.offline_kit import issuing_bureau
 from chalicelib.services.seal_registry import current_registry
 
 
@@ -21,7 +22,7 @@ class SealNotRegisteredError(Exception):
 
 def seal_authority(cert: Certificate) -> str:
     """The registry's code of the certificate's issuing bureau: the issuing department."""
-    return cert.issuer_department_id or cert.authority_code.lower()
+    return issuing_bureau(cert)
 
 
 def legal_basis(cert: Certificate) -> str | None:
@@ -33,6 +34,7 @@ def legal_basis(cert: Certificate) -> str | None:
 
 def render(cert: Certificate, details: tuple[tuple[str, str], ...], verification_url: str) -> bytes:
     from chalicelib.rendering.certificate_pdf import CertificateView, render_certificate
+    from chalicelib.services.offline_kit import qr_payload
 
     return render_certificate(
         CertificateView(
@@ -47,6 +49,7 @@ def render(cert: Certificate, details: tuple[tuple[str, str], ...], verification
             details=details,
             verification_url=verification_url,
             verification_code=cert.verification_code,
+            qr_payload=qr_payload(cert),  # issue 13 point 7: the signed offline payload
         )
     )
 

@@ -432,16 +432,16 @@ class CertificateService:
             found = self.certificates.by_number(number or "")
         return found[0] if found else None
 
-    def verify_registered(self, cert: Certificate, channel: str, caller: str) -> Any:
-        """A fresh verification report of the stored PDF, logged."""
+    def verify_registered(self, cert: Certificate, channel: str, caller: str, reason_for_use: str = "") -> Any:
+        """A fresh verification report of the stored PDF, logged with the caller's 用证事由."""
         pdf = self.blobs.get(cert.blob_key)
         report = self.verify(pdf if pdf is not None else b"", seal_authority(cert))
         _count_verification(channel, report)
         matches = pdf is not None and hashlib.sha256(pdf).hexdigest() == cert.sha256
-        self._log(cert, channel, caller, report, matches)
+        self._log(cert, channel, caller, report, matches, reason_for_use)
         return report
 
-    def verify_upload(self, pdf: bytes, channel: str, caller: str) -> UploadCheck:
+    def verify_upload(self, pdf: bytes, channel: str, caller: str, reason_for_use: str = "") -> UploadCheck:
         """Seal valid, document identical to the registered one, status current: each told apart."""
         if len(pdf) > MAX_PDF_BYTES:
             raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
@@ -452,10 +452,12 @@ class CertificateService:
         _count_verification(channel, report)
         status = cert.current_status(da.china_date(clock.utc_now())) if cert else None
         if cert is not None:
-            self._log(cert, channel, caller, report, True)
+            self._log(cert, channel, caller, report, True, reason_for_use)
         return UploadCheck(report, cert, cert is not None, status)
 
-    def _log(self, cert: Certificate, channel: str, caller: str, report: Any, matches: bool) -> None:
+    def _log(
+        self, cert: Certificate, channel: str, caller: str, report: Any, matches: bool, reason_for_use: str = ""
+    ) -> None:
         entry = VerificationLogEntry(
             at=clock.utc_now().isoformat(timespec="seconds"),
             channel=channel,
@@ -463,6 +465,7 @@ class CertificateService:
             registry_match=matches,
             status=cert.current_status(da.china_date(clock.utc_now())).value,
             caller=caller,
+            reason_for_use=reason_for_use,
         )
         try:
             self.certificates.log_verification(cert.id, entry)

@@ -10,6 +10,7 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     DUE#cert_expiry / <date>#<id>       expiry, for the sweep
     DUE#cert_status / <date>#<id>       a status change with a later effective date, for the sweep
     VERIFYLOG#<id> / <at>#<nonce>       every verification of the certificate
+    STATUSLIST#<bureau> / <licence>     listed (non-valid) certificates: status_list_repository.py
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chalicelib.domain.worklist import VerificationLogEntry
 from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
+from chalicelib.storage.status_list_repository import StatusListRepository
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -121,6 +123,7 @@ class CertificateRepository:
         """A suspended licence keeps its expiry entry (it still expires); a final status drops it.
         A scheduled status change gets its due entry; the sweep removes entries it has handled."""
         uow.replace(self._record(cert), rev)
+        StatusListRepository.stage_listing(uow, cert)  # the signed status list, same transaction
         if cert.status in FINAL_STATUSES and cert.valid_until is not None:
             uow.delete(self._expiry(cert))
         if cert.pending_effective_on is not None:

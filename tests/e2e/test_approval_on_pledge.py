@@ -79,7 +79,8 @@ def _certificate(desk: Desk, case_id: str) -> dict[str, Any]:
 
 def _public_status(desk: Desk, code: str) -> str:
     body = desk.api.gql(
-        "query($c: String) { certificateVerify(verificationCode: $c) { valid certificate { status } } }", {"c": code}
+        'query($c: String) { certificateVerify(verificationCode: $c, reasonForUse: "银行开户核验") { valid certificate { status } } }',
+        {"c": code},
     )
     status: str = body["data"]["certificateVerify"]["certificate"]["status"]
     return status

@@ -23,7 +23,7 @@ ISSUE = """mutation($input: CertificateIssueInput!) { certificateIssue(input: $i
   userErrors { field code message } } }"""
 
 VERIFY = """query($number: String, $code: String, $holder: String) {
-  certificateVerify(number: $number, verificationCode: $code, holderName: $holder) {
+  certificateVerify(number: $number, verificationCode: $code, holderName: $holder, reasonForUse: "银行开户核验") {
   valid certificate { number holderName holderIdentifier status statusReason }
   report { indication subIndication padesLevel intact chainsToTrustAnchor signer findings { code zh } } } }"""
 
@@ -243,9 +243,11 @@ def test_rest_verify_route(api: Api) -> None:
     _, cert = issued(api)
     pdf = pdf_of(api, cert["id"], "applicant-wang")
     with Client(app, stage_name="local") as client:
-        ok = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=pdf)
-        empty = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=b"")
-        truncated = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=pdf[: len(pdf) // 2])
+        ok = client.http.post("/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=pdf)
+        empty = client.http.post("/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=b"")
+        truncated = client.http.post(
+            "/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=pdf[: len(pdf) // 2]
+        )
     result = json.loads(ok.body)
     assert ok.status_code == 200 and result["valid"] is True and result["certificate"]["number"] == cert["number"]
     assert "王海燕" not in ok.body.decode()

@@ -232,9 +232,12 @@ LIFECYCLE: dict[str, Any] = {
         c.staff("bureau"),
     ),
     "CertificateCorrect": lambda c: ({"input": {"id": _issued(c)["id"], "reason": "更正"}}, c.staff("bureau")),
-    "CertificateVerify": lambda c: ({"verificationCode": _issued(c)["verificationCode"]}, None),
+    "CertificateVerify": lambda c: (
+        {"verificationCode": _issued(c)["verificationCode"], "reasonForUse": "银行开户核验"},
+        None,
+    ),
     "CertificateVerifyByIdentifier": lambda c: (
-        {"identifier": _issued(c)["identifier"], "holderName": "王海燕"},
+        {"identifier": _issued(c)["identifier"], "holderName": "王海燕", "reasonForUse": "招投标资格审查"},
         None,
     ),
     "CertificateStatusChange": lambda c: (

@@ -22,7 +22,7 @@ ISSUE = """mutation($input: CertificateIssueInput!) { certificateIssue(input: $i
 DELIVER = """mutation($input: CertificateDeliverInput!) { certificateDeliver(input: $input) {
   certificate { delivery { method } } userErrors { field code message } } }"""
 
-VERIFY = """query($code: String) { certificateVerify(verificationCode: $code) {
+VERIFY = """query($code: String) { certificateVerify(verificationCode: $code, reasonForUse: "银行开户核验") {
   valid certificate { number } report { indication chainsToTrustAnchor } } }"""
 
 CITY_ITEM = "ZS-SCJG-004"  # 特种设备使用登记: city-market only, never delegated
@@ -110,7 +110,7 @@ def test_seed000_district_approver_decides_a_delegated_item_and_its_bureau_issue
     assert verified["valid"] is True and verified["report"]["indication"] == "PASSED"
     assert verified["report"]["chainsToTrustAnchor"] is True
     # Sealed with the district bureau's own registered seal, not the city's (issue 13 point 4).
-    registration = "query($code: String) { certificateVerify(verificationCode: $code) { report { registration { registered authorityCode } } } }"
+    registration = 'query($code: String) { certificateVerify(verificationCode: $code, reasonForUse: "银行开户核验") { report { registration { registered authorityCode } } } }'
     pinned = desk.api.gql(registration, {"code": cert["verificationCode"]})["data"]["certificateVerify"]
     assert pinned["report"]["registration"] == {"registered": True, "authorityCode": "dinghai-bureau"}
     assert deliver(desk.api, cert["id"], "clerk-dh-sun") == []

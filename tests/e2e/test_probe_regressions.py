@@ -23,7 +23,7 @@ from tests.lifecycle_desk import desk as desk
 
 ROSTER = """mutation($input: DutyRosterSetInput!) { dutyRosterSet(input: $input) {
   shifts { day } userErrors { field code message } } }"""
-LOOKUP = """query($n: String, $h: String) { certificateVerify(number: $n, holderName: $h) { valid } }"""
+LOOKUP = """query($n: String, $h: String) { certificateVerify(number: $n, holderName: $h, reasonForUse: "银行开户核验") { valid } }"""
 
 
 def test_a_lone_surrogate_is_refused_before_anything_is_written(api: Api) -> None:
@@ -87,7 +87,9 @@ def test_public_verification_counts_against_the_callers_limit(api: Api) -> None:
 
     with Client(app, stage_name="local") as client:
         codes = [
-            client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=b"%PDF-1.7 x").status_code
+            client.http.post(
+                "/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=b"%PDF-1.7 x"
+            ).status_code
             for _ in range(21)
         ]
     assert codes[20] == 429 and 429 not in codes[:20]

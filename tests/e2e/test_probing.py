@@ -150,7 +150,9 @@ def test_a_signature_field_bomb_is_refused_within_a_second(api: Api) -> None:
     assert len(bomb) <= 4 * 1024 * 1024
     with Client(app, stage_name="local") as client:
         started = time.perf_counter()
-        response = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=bomb)
+        response = client.http.post(
+            "/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=bomb
+        )
         elapsed = time.perf_counter() - started
     assert response.status_code == 200, response.body
     result = json.loads(response.body)

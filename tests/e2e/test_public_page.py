@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from chalice.test import Client
@@ -132,7 +133,10 @@ def client(api: Any, clock: Any) -> Iterator[Client]:
         yield test_client
 
 
-def get(client: Client, path: str) -> tuple[int, dict[str, str], str]:
+def get(client: Client, path: str, reason: str | None = "银行开户核验") -> tuple[int, dict[str, str], str]:
+    """GET the page; with the 用证事由 the verifier states on the form (issue 13), unless None."""
+    if reason is not None and "?" not in path:
+        path = f"{path}?reason={quote(reason)}"
     response = client.http.get(path)
     body = response.body.decode("utf-8") if isinstance(response.body, bytes) else str(response.body)
     headers = {k.lower(): v for k, v in response.headers.items()}
@@ -341,7 +345,7 @@ def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.Completed
 def test_page_in_headless_chromium(served: str, tmp_path: Path) -> None:
     binary = chromium_binary()
     cert = register()
-    url = f"{served}/v/{cert.verification_code}"
+    url = f"{served}/v/{cert.verification_code}?reason={quote('银行开户核验')}"
 
     dom = run_chromium(binary, tmp_path / "profile-dom", "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
@@ -361,3 +365,23 @@ def test_page_in_headless_chromium(served: str, tmp_path: Path) -> None:
     assert len(data) > 8 * 1024, f"screenshot suspiciously small ({len(data)} bytes)"
     # both browser visits went through the real route and were logged
     assert len(log_entries(cert.id)) == 2
+
+
+def test_reason_for_use_form_then_result_logged_with_the_reason(client: Client) -> None:
+    """用证事由 (issue 13; DESIGN: lookups state a reason, at most 200 characters): the QR link first
+    shows a one-field form, the same for every well-formed code (nothing looked up, nothing logged);
+    a bad reason gets the form again with every problem; the result logs the reason."""
+    cert = register()
+    unknown = next(c for c in iter(new_verification_code, None) if c != cert.verification_code)
+    status, headers, form = get(client, f"/v/{cert.verification_code}", reason=None)
+    assert status == 200 and '<input id="reason" name="reason" maxlength="200" required' in form
+    assert_security_headers(headers)
+    assert get(client, f"/v/{unknown}", reason=None)[2] == form  # the form reveals nothing
+    assert cert.number not in form and MASKED_HOLDER not in form and log_entries(cert.id) == []
+    status, _, refused = get(client, f"/v/{cert.verification_code}?reason={quote('x' * 201 + chr(0x200B))}")
+    assert status == 400 and "用证事由不能超过200个字符" in refused and "零宽字符" in refused
+    assert get(client, f"/v/{cert.verification_code}?reason=%20")[0] == 400  # blank
+    assert log_entries(cert.id) == []
+    status, _, body = get(client, f"/v/{cert.verification_code}", reason="招投标资格审查")
+    assert status == 200 and VALID_BANNER in body
+    assert [(e.channel, e.reason_for_use) for e in log_entries(cert.id)] == [("public-page", "招投标资格审查")]

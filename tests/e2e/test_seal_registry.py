@@ -27,7 +27,7 @@ from tests.conftest import Api
 from tests.e2e.test_certificates import bureau, issued, pdf_of
 from tests.flows import Case
 
-LOOKUP = """query($code: String) { certificateVerify(verificationCode: $code) {
+LOOKUP = """query($code: String) { certificateVerify(verificationCode: $code, reasonForUse: "银行开户核验") {
   valid report { indication subIndication findings { code }
   registration { registered code authorityCode authorityName legalBasis registryVersion } } } }"""
 
@@ -118,7 +118,7 @@ def test_seed003_certificate_carries_its_bureaus_registered_seal_and_legal_basis
 
     assert signer.public_bytes(serialization.Encoding.DER) in cms_certificates(pdf)
     with Client(__import__("app").app, stage_name="local") as client:
-        page = client.http.get(f"/v/{cert['verificationCode']}").body.decode()
+        page = client.http.get(f"/v/{cert['verificationCode']}?reason=bank-kyc").body.decode()
     assert "发证机关登记印章" in page and "电子印章效力依据" in page and "舟山市人民政府关于舟山市行政审批局" in page
 
 
@@ -147,7 +147,9 @@ def test_seed003_reseal_with_another_key_of_the_same_ca_is_rejected_everywhere(
     from app import app
 
     with Client(app, stage_name="local") as client:
-        response = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=forged)
+        response = client.http.post(
+            "/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=forged
+        )
     rest = json.loads(response.body)
     assert response.status_code == 200 and rest["valid"] is False and rest["sealValid"] is False
     assert rest["report"]["indication"] == "FAILED"
@@ -176,7 +178,7 @@ def test_seed003_reseal_with_another_key_of_the_same_ca_is_rejected_everywhere(
     assert looked_up["valid"] is False and looked_up["report"]["indication"] == "FAILED"
     assert looked_up["report"]["registration"]["code"] == "SEAL_NOT_REGISTERED"
     with Client(app, stage_name="local") as client:
-        page = client.http.get(f"/v/{cert['verificationCode']}").body.decode()
+        page = client.http.get(f"/v/{cert['verificationCode']}?reason=bank-kyc").body.decode()
     assert "<strong>印章验证未通过</strong>" in page and "<strong>有效</strong>" not in page
     assert "签章证书不是任何发证机关登记的电子印章" in page
 

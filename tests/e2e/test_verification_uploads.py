@@ -172,8 +172,10 @@ def test_post_verify_takes_what_fits_a_lambda_request_and_points_larger_files_to
     too_large = b"%PDF-1.7\n" + b"0" * DIRECT_MAX_BYTES
     assert len(base64.b64encode(fits)) < 6 * 1000 * 1000 - 64 * 1024  # room for the event around it
     with Client(app, stage_name="local") as client:
-        ok = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=fits)
-        refused = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=too_large)
+        ok = client.http.post("/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=fits)
+        refused = client.http.post(
+            "/verify?reasonForUse=bank-kyc", headers={"Content-Type": "application/pdf"}, body=too_large
+        )
     assert ok.status_code == 200 and json.loads(ok.body)["report"]["findings"][0]["code"] == "PDF_TOO_COMPLEX"
     assert refused.status_code == 413
     error = json.loads(refused.body)["error"]

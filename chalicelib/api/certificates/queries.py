@@ -24,6 +24,7 @@ from chalicelib.domain.application import china_date
 from chalicelib.domain.certificate import CertCode, CertificateStatus, VerificationChannel
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
+from chalicelib.domain.offline_kit import check_reason_for_use, needs_reason_for_use
 from chalicelib.services import clock
 from chalicelib.services.certificates import MAX_PDF_BYTES
 
@@ -39,6 +40,16 @@ def _count(info: Info, scope: str, field_: str) -> None:
         info.context.public_limit.count(scope, info.context.caller_key)
     except DomainError as error:
         raise ApiError(error.violations[0].code, error.violations[0].message, field=field_) from None
+
+
+def _reason(value: str | None, *, required: bool) -> str:
+    """用证事由 checked before anything is looked up (every problem in one error's `problems`)."""
+    try:
+        return check_reason_for_use(value, required=required)
+    except DomainError as error:
+        first = error.violations[0]
+        problems = [{"code": v.code, "message": v.message} for v in error.violations]
+        raise ApiError(first.code, first.message, field="reasonForUse", problems=problems) from None
 
 
 @strawberry.type
@@ -61,10 +72,19 @@ class CertificateQuery:
                 "before anything is read (INVALID_IDENTIFIER)."
             ),
         ] = None,
+        reason_for_use: Annotated[
+            str | None,
+            strawberry.argument(
+                description="用证事由: why the licence is looked up (at most 200 characters); required of "
+                "third parties (anyone but the holder and staff), logged with the verification, shown to the holder."
+            ),
+        ] = None,
     ) -> CertificateVerification:
         """By the QR code's verification code, or by number or licence identifier together with the
         holder's full name: numbers and serials are sequential, so either alone would let anyone
         walk the whole registry (an unknown identifier and a wrong name get the same NOT_FOUND)."""
+        principal = info.context.principal
+        reason = _reason(reason_for_use, required=principal.subject is None)
         if sum(bool(v) for v in (number, verification_code, identifier)) != 1:
             raise ApiError(BAD_REQUEST, "请提供证照编号、验证码或电子证照标识之一", field="number")
         if identifier:
@@ -81,7 +101,9 @@ class CertificateQuery:
         cert = service.lookup(number=number, code=verification_code, identifier=identifier)
         if cert is None or ((number or identifier) and cert.holder_name != (holder_name or "").strip()):
             raise ApiError(NOT_FOUND, "未找到该证照", field="identifier" if identifier else "number")
-        report = service.verify_registered(cert, VerificationChannel.GRAPHQL_LOOKUP, caller(info))
+        if not reason and needs_reason_for_use(principal, cert.holder_account):
+            _reason(None, required=True)
+        report = service.verify_registered(cert, VerificationChannel.GRAPHQL_LOOKUP, caller(info), reason)
         status = cert.current_status(china_date(clock.utc_now()))
         stored_matches = report.file_sha256 == cert.sha256  # the stored file is the registered one
         return CertificateVerification(

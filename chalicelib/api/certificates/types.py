@@ -15,11 +15,14 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from chalicelib.api.certificates.lookup_types import CertificateLookup
+from chalicelib.api.errors import FORBIDDEN, ApiError
 from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain.application import china_date
+from chalicelib.domain.offline_kit import mask_caller
 from chalicelib.services import clock
 from chalicelib.services.certificates import public_base_url
 from signing import report
@@ -306,6 +309,7 @@ class VerificationLogEntry:
     indication: Indication  # type: ignore[valid-type]
     registry_match: bool
     status: CertificateStatus  # type: ignore[valid-type]
+    reason_for_use: str = ""
 
 
 @visible_to(AUTHENTICATED)
@@ -447,6 +451,23 @@ class Certificate(relay.Node):
                 indication=Indication(e.indication),
                 registry_match=e.registry_match,
                 status=dcert.CertificateStatus(e.status),
+                reason_for_use=e.reason_for_use,
+            ),
+        )
+
+    @field(
+        access=AUTHENTICATED,
+        description="Who looked this certificate up and why (用证事由), callers masked, newest first "
+        "(the holder and staff who may see the record).",
+    )
+    def lookups(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CertificateLookup]:
+        if not dcert.in_scope(self.domain, info.context.principal):
+            raise ApiError(FORBIDDEN, "只有持证人和有权查看该证照的工作人员可以查看查验记录", field="lookups")
+        page = info.context.certificate_reads.page_verifications(self.domain.id, page_size(first), after)
+        return to_connection(
+            page,
+            lambda e: CertificateLookup(
+                at=e.at, channel=e.channel, reason_for_use=e.reason_for_use, caller=mask_caller(e.caller)
             ),
         )
 
