@@ -64,6 +64,11 @@ class LocalPki:
         return f"{self.url}/{ARCH}/tsa/tsa"
 
     @property
+    def next_tsa_url(self) -> str:
+        """A second TSA whose certificate outlives the first's (a TSA rotation, for re-time-stamping)."""
+        return f"{self.url}/{ARCH}/tsa/tsa-next"
+
+    @property
     def ocsp_url(self) -> str:
         return f"{self.url}/{ARCH}/ocsp/root-ocsp"
 
@@ -182,6 +187,7 @@ def ensure_local_pki(
     base = _stored_url(folder, url)
     _ensure_key(folder / "keys" / "root-key.pem", "rsa")  # RSA: deterministic certificate signatures
     _ensure_key(folder / "keys" / "tsa-key.pem", "rsa")
+    _ensure_key(folder / "keys" / "tsa-next-key.pem", "rsa")
     _ensure_key(folder / "keys" / "ocsp-key.pem", "ec")
     for code in [DEFAULT_SEAL, *(c for c, _, _ in bureaus)]:
         _ensure_key(folder / "seals" / f"{code}-key.pem", "ec")

@@ -172,6 +172,7 @@ class Sealer:
 
     def _validation_context(self) -> Any:
         from pyhanko_certvalidator import ValidationContext
+        from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
         from ._pyhanko_signer import to_asn1
 
@@ -186,6 +187,7 @@ class Sealer:
             ocsps=list(rev.ocsp_responses),
             allow_fetching=rev.allow_fetching,
             revocation_mode="soft-fail",
+            fetcher_backend=RequestsFetcherBackend(),  # the aiohttp one leaves a session unclosed per seal
         )
 
     async def _embed_dss(self, writer: Any, context: Any) -> None:

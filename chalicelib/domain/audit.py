@@ -46,6 +46,7 @@ class EventAction(StrEnum):
     REISSUE_CERTIFICATE = "reissue_certificate"
     DELIVER_CERTIFICATE = "deliver_certificate"
     REVOKE_CERTIFICATE = "revoke_certificate"
+    RETIMESTAMP_CERTIFICATE = "retimestamp_certificate"  # a new archival time-stamp (domain/archival_timestamp.py)
     DEADLINE_RECOMPUTED = "deadline_recomputed"
     REFUSE_INTAKE = "refuse_intake"
     OBJECT_INTAKE_REFUSAL = "object_intake_refusal"

@@ -34,6 +34,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.notification import Message, MessageKind, make_message
 from chalicelib.domain.statistics import Delta, ScopeKind, scope, supervision_deltas
 from chalicelib.domain.supervision import Deadline, DeadlineKind, SupervisionWarning, WarningLevel
+from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
 from chalicelib.services.budget import UNLIMITED, Budget
 from chalicelib.services.outbox import Relay
@@ -454,6 +455,7 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
             ),
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository(), budget)),
+        ("certificate_retimestamped", lambda: _retimestamp_sweep(calendar, moment, budget)),
         ("oversight", lambda: _oversight_sweep(moment)),
         ("referrals", lambda: _referral_sweep(moment)),
         ("handovers", lambda: _handover_sweep(moment)),
@@ -647,6 +649,22 @@ def _handover_sweep(moment: datetime) -> Counter[str]:
     from chalicelib.storage.handover_repository import HandoverRepository
 
     return sweep_handovers(HandoverRepository(), moment, Relay())
+
+
+def _retimestamp_sweep(calendar: WorkingDayCalendar, moment: datetime, budget: Budget) -> Counter[str]:
+    """Archival time-stamps renewed before their TSA certificates expire (services/archival_timestamps.py)."""
+    from chalicelib.services.archival_timestamps import renew_archival_timestamps
+    from chalicelib.storage.archival_timestamp_repository import ArchivalTimestampRepository
+    from chalicelib.storage.blobs import blob_store_from_config
+
+    return renew_archival_timestamps(
+        ArchivalTimestampRepository(),
+        CertificateRepository(),
+        ApplicationRepository(calendar),
+        blob_store_from_config(),
+        moment,
+        budget=budget,
+    )
 
 
 def expire_certificates(repo: CertificateRepository, budget: Budget = UNLIMITED) -> int:

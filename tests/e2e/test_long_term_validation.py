@@ -99,3 +99,96 @@ def test_the_cli_validates_a_local_certificate_offline_with_the_pki_service_down
     monkeypatch.setattr(socket.socket, "connect", no_network)  # nothing may be fetched
     code, report = cli_verify(path, local_pki)
     assert code == 0 and report["indication"] == "PASSED" and report["pades_level"] == "B-LTA", report
+
+
+# --- the re-time-stamping job (services/archival_timestamps.py) ------------------------------------
+
+CERT = """query($id: ID!) { certificate(id: $id) { sha256 size pdfBase64 } }"""
+UPLOAD = """query($pdf: String!) { certificateVerifyUpload(pdfBase64: $pdf) {
+  valid registryMatch report { indication padesLevel } } }"""
+
+
+def renew_run(moment: Any) -> Any:
+    """The scheduled phase alone, as the hourly run calls it."""
+    from chalicelib.services.budget import UNLIMITED
+    from chalicelib.services.calendar import current_calendar
+    from chalicelib.services.sweep import _retimestamp_sweep
+
+    return _retimestamp_sweep(current_calendar(), moment, UNLIMITED)
+
+
+def due_entries() -> list[Any]:
+    from datetime import date
+
+    from chalicelib.storage.archival_timestamp_repository import ArchivalTimestampRepository
+
+    return ArchivalTimestampRepository().due_by(date(2100, 1, 1))
+
+
+def trail(api: Api, case: Any) -> list[str]:
+    nodes = api.gql(
+        "query($id: ID!) { application(id: $id) { timeline { nodes { action } } } }",
+        {"id": case.id},
+        as_=case.supervisor,
+    )["data"]["application"]["timeline"]["nodes"]
+    return [n["action"] for n in nodes]
+
+
+def test_retimestamp_job_renews_archived_certificates_before_the_tsa_certificate_expires(
+    ltv_api: Api, local_pki: LocalPki, monkeypatch: pytest.MonkeyPatch, ddb_calls: Any
+) -> None:
+    import base64
+    import hashlib
+    from datetime import UTC, date, datetime
+
+    from signing.archive import last_timestamp_expiry
+
+    case, cert = issued(ltv_api)
+    original = pdf_of(ltv_api, cert["id"], "applicant-wang")
+    assert [(e.certificate_id, e.expires_on) for e in due_entries()] == [
+        (base64.b64decode(cert["id"]).decode().split(":", 1)[1], date(2035, 1, 1))  # the local TSA's certificate
+    ]
+    actions = trail(ltv_api, case)
+    now = datetime.now(UTC)
+
+    # Default margin (180 days): nothing is due; the run is one Query.
+    ddb_calls.reset()
+    assert sum(renew_run(now).values()) == 0
+    assert ddb_calls.calls == {"Query": 1}
+
+    # Within the margin, but the configured TSA is the one whose certificate is expiring: a new
+    # time-stamp would expire just as soon, so nothing is stored and the next run tries again.
+    monkeypatch.setenv("UAP_RETIMESTAMP_MARGIN_DAYS", "4000")
+    assert renew_run(now) == {"retimestamp_tsa_not_rotated": 1}
+
+    # The TSA is down: the old file stays, the entry stays (retried).
+    monkeypatch.setenv("UAP_SEAL_TSA_URL", f"http://127.0.0.1:{free_port()}/down")
+    assert renew_run(now) == {"retimestamp_failed": 1}
+    unchanged = ltv_api.gql(CERT, {"id": cert["id"]}, as_="applicant-wang")["data"]["certificate"]
+    assert unchanged["sha256"] == cert["sha256"] and trail(ltv_api, case) == actions
+    assert len(due_entries()) == 1
+
+    # A rotated TSA whose certificate outlives the old one: renewed, in one transaction.
+    monkeypatch.setenv("UAP_SEAL_TSA_URL", local_pki.next_tsa_url)
+    ddb_calls.reset()
+    assert renew_run(now) == {"certificate_retimestamped": 1}
+    # The due Query, the record GetItem, the case GetItem, one TransactWriteItems.
+    assert ddb_calls.calls == {"Query": 1, "GetItem": 2, "TransactWriteItems": 1}
+    renewed = ltv_api.gql(CERT, {"id": cert["id"]}, as_="applicant-wang")["data"]["certificate"]
+    pdf = base64.b64decode(renewed["pdfBase64"])
+    assert pdf.startswith(original) and len(pdf) > len(original)  # appended: the seal untouched
+    assert renewed["sha256"] == hashlib.sha256(pdf).hexdigest() != cert["sha256"] and renewed["size"] == len(pdf)
+    expiry = last_timestamp_expiry(pdf)
+    assert expiry is not None and expiry.date() == date(2044, 1, 1)
+    assert [e.expires_on for e in due_entries()] == [date(2044, 1, 1)]
+    assert trail(ltv_api, case) == [*actions, "RETIMESTAMP_CERTIFICATE"]
+    lookup = ltv_api.gql(LEVEL, {"code": cert["verificationCode"]})["data"]["certificateVerify"]
+    assert lookup["valid"] is True and lookup["report"]["padesLevel"] == "B_LTA"
+    # A copy handed out before the renewal is still this certificate, and so is the new file.
+    for copy in (original, pdf):
+        check = ltv_api.gql(UPLOAD, {"pdf": base64.b64encode(copy).decode()})["data"]["certificateVerifyUpload"]
+        assert check["valid"] is True and check["registryMatch"] is True, check
+
+    # Idempotent: the next run finds nothing due (2044 is beyond the margin) and changes nothing.
+    ddb_calls.reset()
+    assert sum(renew_run(now).values()) == 0 and ddb_calls.calls == {"Query": 1}

@@ -183,6 +183,7 @@ PHASES = (
     "deadlines",
     "rectifications",
     "certificate_expired",
+    "certificate_retimestamped",
     "oversight",
     "referrals",
     "handovers",
