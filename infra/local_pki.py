@@ -40,7 +40,7 @@ DEFAULT_SEAL = "default-seal"
 DEFAULT_AUTHORITY = "XX市行政审批局"
 SEAL_TEXT = "行政审批专用章"
 
-__all__ = ["ARCH", "LocalPki", "PkiServer", "ensure_local_pki", "serve_in_thread"]
+__all__ = ["ARCH", "LocalPki", "PkiServer", "ensure_local_pki", "existing_pki", "serve_in_thread"]
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,29 @@ def _ocsp_get_as_post(app: Any) -> Any:
     return wsgi
 
 
+def existing_pki(directory: str | Path, authorities: Sequence[tuple[str, str, str]] | None = None) -> LocalPki:
+    """The paths and URLs of a PKI :func:`ensure_local_pki` made, without rebuilding it (no
+    certomancer: what the local stack's environment needs, read in milliseconds)."""
+    folder = Path(directory).resolve()
+    url_file = folder / URL_FILE
+    if not url_file.exists():
+        raise FileNotFoundError(f"no local PKI in {folder}: run `python -m infra.local_pki ensure --data {folder}`")
+    bureaus = tuple(read_authorities() if authorities is None else authorities)
+    return LocalPki(
+        directory=folder,
+        url=url_file.read_text(encoding="utf-8").strip(),
+        ca_cert=folder / "ca.pem",
+        tsa_cert=folder / "tsa.pem",
+        seal_key=folder / "seal-key.pem",
+        seal_cert=folder / "seal-cert.pem",
+        chain=folder / "seal-chain.pem",
+        registry=folder / "seal-registry.json",
+        seal_keys={code: folder / "seals" / f"{code}-key.pem" for code, _, _ in bureaus},
+        seal_certs={code: folder / "seals" / f"{code}-cert.pem" for code, _, _ in bureaus},
+        authorities=bureaus,
+    )
+
+
 def animator(pki: LocalPki) -> Any:
     """certomancer's animator (a WSGI app) for ``pki``: TSA, OCSP, CRLs and the certificates."""
     from certomancer.integrations.animator import Animator, AnimatorArchStore
@@ -314,7 +337,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bureaus", type=Path, default=SEAL_AUTHORITIES, help="seal_authorities.json")
     parser.add_argument("--url", default=None, help=f"animator URL of a new PKI (default port {DEFAULT_PORT})")
     args = parser.parse_args(argv)
-    pki = ensure_local_pki(args.data, read_authorities(args.bureaus), url=args.url)
+    bureaus = read_authorities(args.bureaus)
+    if args.command == "serve" and (args.data / URL_FILE).exists():
+        pki = existing_pki(args.data, bureaus)  # made by the bootstrap: the animator builds it once
+    else:
+        pki = ensure_local_pki(args.data, bureaus, url=args.url)
     if args.command == "ensure":
         print(json.dumps({"directory": str(pki.directory), "url": pki.url, "tsa": pki.tsa_url}))
         return 0

@@ -461,9 +461,13 @@ def chalice_env(endpoint: str, folder: Path, port: int = 8000) -> dict[str, str]
 
 
 def _seal_env(folder: Path) -> dict[str, str]:
-    from infra.local_pki import ensure_local_pki
+    from infra.local_pki import existing_pki
 
-    return ensure_local_pki(folder / "pki").seal_env()
+    try:
+        return existing_pki(folder / "pki").seal_env()
+    except FileNotFoundError as error:  # the bootstrap said why; sealing then names the missing setting
+        _log(f"no local PKI: {error}")
+        return {}
 
 
 def chalice_command(port: int, *, autoreload: bool = False) -> list[str]:
@@ -515,9 +519,13 @@ def _interrupt_on_termination() -> Iterator[None]:
 def start_pki_service(folder: Path) -> subprocess.Popen[bytes] | None:
     """certomancer's animator for ``folder/pki`` (TSA, OCSP, CRLs), once it answers; None (and the
     reason logged) when it cannot start: sealing then fails with a clear error, the API still runs."""
-    from infra.local_pki import ARCH, ensure_local_pki
+    from infra.local_pki import ARCH, existing_pki
 
-    pki = ensure_local_pki(folder / "pki")
+    try:
+        pki = existing_pki(folder / "pki")
+    except FileNotFoundError as error:
+        _log(f"no local PKI service: {error}")
+        return None
     port = int(pki.url.rsplit(":", 1)[1])
     if not port_is_free(port):
         _log(f"port {port} of the local PKI service is in use (another scripts/dev?): B-LT sealing will fail")

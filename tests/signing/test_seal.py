@@ -179,6 +179,8 @@ def test_b_lt_embeds_revocation_data(backend: LocalKeyBackend, sample_pdf: bytes
 def test_revocation_without_timestamp_is_rejected(backend: LocalKeyBackend) -> None:
     with pytest.raises(ValueError, match="B-T"):
         Sealer(backend, revocation=RevocationSources(allow_fetching=True))
+    with pytest.raises(ValueError, match="B-LT"):  # a document time-stamp needs the validation data
+        Sealer(backend, timestamp_url="http://127.0.0.1:9/tsa", archival_timestamp=True)
 
 
 def test_key_is_loaded_once_across_seals(pki: Pki, sample_pdf: bytes) -> None:
