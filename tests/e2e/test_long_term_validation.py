@@ -85,7 +85,7 @@ def test_seed003_local_stage_issues_at_b_lta_and_every_verifier_reports_the_leve
     assert code == 0 and report["pades_level"] == "B-LTA" and report["registration"]["registered"]
 
 
-def test_the_cli_validates_a_local_certificate_offline_with_the_pki_service_down(
+def test_the_cli_validates_a_local_certificate_offline_with_the_network_denied(
     ltv_api: Api, local_pki: LocalPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, cert = issued(ltv_api)
