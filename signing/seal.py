@@ -9,7 +9,7 @@ B-LT when revocation sources are configured as well (validation data is
 embedded in the document security store); B-LTA when, on top of that, a
 document time-stamp is asked for (``archival_timestamp``): it seals the DSS
 so the validation data itself is protected, and can be renewed later
-(:func:`add_archival_timestamp`) before the time-stamp's certificate expires.
+(:func:`signing.archive.renew_archival_timestamp`) before the time-stamp's certificate expires.
 """
 
 from __future__ import annotations
