@@ -373,25 +373,32 @@ def local_stage_settings() -> dict[str, str]:
 SEAL_AUTHORITIES = ROOT / "infra" / "seed" / "seal_authorities.json"
 
 
-def run_dev_pki(folder: Path) -> str:
-    """`python -m signing devpki` when the signing package has it; never fails the local run."""
-    if not (ROOT / "signing" / "__main__.py").exists():
-        return "skipped (no signing package)"
-    result = subprocess.run(
-        [sys.executable, "-m", "signing", "devpki", str(folder), "--bureaus", str(SEAL_AUTHORITIES)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        return f"FAILED (exit {result.returncode}): {detail[-1] if detail else 'no output'}"
-    return result.stdout.strip() or "ok"
+PKI_PORT = 8002
 
 
-def bootstrap(endpoint: str, table: str, folder: Path) -> dict[str, Any]:
+def pki_url(folder: Path, port: int = PKI_PORT) -> str | None:
+    """The animator URL for a new local PKI in ``folder/pki``: ``port``, or a free one when it is
+    taken (0 = any free port). None when the PKI exists (its URL is in its certificates)."""
+    if (folder / "pki" / "animator.url").exists():
+        return None
+    if port and not port_is_free(port):
+        _log(f"port {port} is in use; the new local PKI's animator takes a free one instead")
+        port = 0
+    return f"http://127.0.0.1:{port or free_port()}"
+
+
+def run_dev_pki(folder: Path, port: int = PKI_PORT) -> str:
+    """The local PKI (certomancer: CA, TSA, OCSP, CRL, a seal per bureau); never fails the local run."""
+    try:
+        from infra.local_pki import ensure_local_pki
+
+        pki = ensure_local_pki(folder / "pki", url=pki_url(folder, port))
+    except Exception as error:  # a broken PKI must not stop the API: sealing then says why
+        return f"FAILED: {type(error).__name__}: {error}"
+    return f"{pki.directory} (animator {pki.url}, TSA {pki.tsa_url})"
+
+
+def bootstrap(endpoint: str, table: str, folder: Path, pki_port: int = PKI_PORT) -> dict[str, Any]:
     """Make `endpoint` ready for the API: table, seed, issuer keys, dev PKI. Safe to rerun.
 
     `folder` is the local data folder (normally `.local/`): keys go to `folder/issuer`, the dev
@@ -406,7 +413,7 @@ def bootstrap(endpoint: str, table: str, folder: Path) -> dict[str, Any]:
     created = tables.create_table()
     seeded = seed.apply(seed.load())
     _, public_key = local_issuer.ensure_keypair(folder / "issuer")
-    pki = run_dev_pki(folder / "pki")
+    pki = run_dev_pki(folder, pki_port)
     records = sum(1 for _ in tables.Record.scan(attributes_to_get=["PK"]))
     return {
         "endpoint": endpoint,
@@ -446,21 +453,21 @@ def chalice_env(endpoint: str, folder: Path, port: int = 8000) -> dict[str, str]
         "UAP_JWT_KEYS": str(folder / "issuer" / "issuer-pub.pem"),
         "UAP_BLOB_BASE_URL": inherited.get("UAP_BLOB_BASE_URL") or f"http://127.0.0.1:{port}",
         "UAP_PUBLIC_BASE_URL": inherited.get("UAP_PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}",
-        # The dev approval seal made by the bootstrap (python -m signing devpki .local/pki).
-        "UAP_SEAL_BACKEND": "local",
-        "UAP_SEAL_KEY": str(folder / "pki" / "seal-key.pem"),
-        "UAP_SEAL_CERT": str(folder / "pki" / "seal-cert.pem"),
-        "UAP_SEAL_CHAIN": str(folder / "pki" / "ca.pem"),
-        "UAP_SEAL_TRUST_ROOTS": str(folder / "pki" / "ca.pem"),
-        # One dev seal per issuing bureau and the seal registry listing them (seed 003 二(七)).
-        "UAP_SEAL_REGISTRY": str(folder / "pki" / "seal-registry.json"),
-        "UAP_SEAL_KEYS": json.dumps(
-            {
-                a["code"]: str(folder / "pki" / "seals" / f"{a['code']}-key.pem")
-                for a in json.loads(SEAL_AUTHORITIES.read_text(encoding="utf-8"))["authorities"]
-            }
-        ),
+        # The local PKI made by the bootstrap (infra/local_pki.py, certomancer): one seal per issuing
+        # bureau and the registry listing them (seed 003 二(七)); sealed at B-LTA against the
+        # animator's TSA and OCSP/CRL (issue 13 point 6), which `up` starts beside the API.
+        **_seal_env(folder),
     }
+
+
+def _seal_env(folder: Path) -> dict[str, str]:
+    from infra.local_pki import existing_pki
+
+    try:
+        return existing_pki(folder / "pki").seal_env()
+    except FileNotFoundError as error:  # the bootstrap said why; sealing then names the missing setting
+        _log(f"no local PKI: {error}")
+        return {}
 
 
 def chalice_command(port: int, *, autoreload: bool = False) -> list[str]:
@@ -509,8 +516,33 @@ def _interrupt_on_termination() -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) -> int:
-    """DynamoDB Local (persistent) + bootstrap + `chalice local` until Ctrl-C; stops both."""
+def start_pki_service(folder: Path) -> subprocess.Popen[bytes] | None:
+    """certomancer's animator for ``folder/pki`` (TSA, OCSP, CRLs), once it answers; None (and the
+    reason logged) when it cannot start: sealing then fails with a clear error, the API still runs."""
+    from infra.local_pki import ARCH, existing_pki
+
+    try:
+        pki = existing_pki(folder / "pki")
+    except FileNotFoundError as error:
+        _log(f"no local PKI service: {error}")
+        return None
+    port = int(pki.url.rsplit(":", 1)[1])
+    if not port_is_free(port):
+        _log(f"port {port} of the local PKI service is in use (another scripts/dev?): B-LT sealing will fail")
+        return None
+    process = spawn([sys.executable, "-m", "infra.local_pki", "serve", "--data", str(pki.directory)])
+    try:
+        wait_for_http(f"{pki.url}/{ARCH}/crls/root/latest.crl", 30, process)
+    except LocalStackError as error:
+        _log(f"the local PKI service is not answering: {error}")
+        stop_process(process)
+        return None
+    _log(f"local PKI service (certomancer animator): {pki.url}  TSA {pki.tsa_url}; sealing at B-LTA")
+    return process
+
+
+def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False, pki_port: int = PKI_PORT) -> int:
+    """DynamoDB Local (persistent) + bootstrap + the PKI service + `chalice local` until Ctrl-C; stops all."""
     if not port_is_free(port):
         raise LocalStackError(f"port {port} is in use (another scripts/dev?); set PORT=...")
     if dynamodb_port and not port_is_free(dynamodb_port):
@@ -527,7 +559,8 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) ->
             where = f"data in {dynamo.data_dir}" if dynamo.persistent else "IN MEMORY, NOT PERSISTED"
             _log(f"{dynamo.kind} up at {dynamo.endpoint} ({where}) in {time.monotonic() - started:.1f} s")
             try:
-                _print_bootstrap(bootstrap(dynamo.endpoint, table, folder))
+                _print_bootstrap(bootstrap(dynamo.endpoint, table, folder, pki_port))
+                pki_service = start_pki_service(folder)
                 chalice = spawn(
                     chalice_command(port, autoreload=autoreload), env=chalice_env(dynamo.endpoint, folder, port)
                 )
@@ -555,6 +588,8 @@ def up(port: int, dynamodb_port: int, folder: Path, autoreload: bool = False) ->
                 (folder / API_PORT_FILE).unlink(missing_ok=True)
                 stop_process(scheduler)
                 stop_process(chalice)
+                if pki_service is not None:
+                    stop_process(pki_service)
 
 
 # --- demo tokens ------------------------------------------------------------------------------
@@ -652,6 +687,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_up.add_argument(
         "--autoreload", action="store_true", help="restart on code changes (writes under .local/ restart it too)"
     )
+    p_up.add_argument(
+        "--pki-port",
+        type=int,
+        default=int(os.environ.get("PKI_PORT") or PKI_PORT),
+        help=f"the local PKI service of a new .local/pki (default {PKI_PORT}, or a free one if taken; 0 = any)",
+    )
     p_boot = sub.add_parser("bootstrap", help="table, seed, keys, dev PKI; then stop")
     p_boot.add_argument("--endpoint", help="use this running DynamoDB instead of starting one")
     p_boot.add_argument("--table", help="default: the local stage's UAP_TABLE_NAME")
@@ -663,7 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder: Path = args.data.resolve()
     try:
         if args.command == "up":
-            return up(args.port, args.dynamodb_port, folder, autoreload=args.autoreload)
+            return up(args.port, args.dynamodb_port, folder, autoreload=args.autoreload, pki_port=args.pki_port)
         if args.command == "tokens":
             print_tokens(folder, args.hours, args.port)
             return 0

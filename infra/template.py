@@ -732,6 +732,14 @@ def policies(stage: str) -> dict[str, list[dict[str, Any]]]:
         ],
         "DeadlineSweep": [
             _statement("MainTableReadWrite", read + write, table),
+            # Re-time-stamping archived certificates (services/archival_timestamps.py, only when a
+            # TSA is configured): read the sealed file, write its renewed copy (locked like the first).
+            _statement(
+                "CertificateFiles",
+                ["s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"],
+                {"Fn::Sub": "${MaterialsBucket.Arn}/certificates/*"},
+            ),
+            data_key,
             publish,
             traces,
             logs["DeadlineSweep"],

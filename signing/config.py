@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ConfigError",
     "UnregisteredSealError",
+    "archival_timestamp_from_env",
     "backend_from_env",
     "default_sealer",
     "revocation_from_env",
@@ -100,7 +101,16 @@ def sealer_from_env(env: Mapping[str, str] | None = None) -> Sealer:
         timestamp_url=tsa,
         revocation=revocation,
         font_path=env.get("UAP_SEAL_FONT") or None,
+        archival_timestamp=archival_timestamp_from_env(env, revocation),
     )
+
+
+def archival_timestamp_from_env(env: Mapping[str, str], revocation: RevocationSources | None) -> bool:
+    """``UAP_SEAL_DOC_TIMESTAMP``: follow the B-LT seal with a document time-stamp (B-LTA)."""
+    wanted = _flag(env.get("UAP_SEAL_DOC_TIMESTAMP"))
+    if wanted and revocation is None:
+        raise ConfigError("UAP_SEAL_DOC_TIMESTAMP needs B-LT: set UAP_SEAL_TSA_URL and UAP_SEAL_CRLS/_REVOCATION_FETCH")
+    return wanted
 
 
 @functools.lru_cache(maxsize=1)
@@ -178,8 +188,13 @@ def sealer_for(
     else:
         raise ConfigError(f"UAP_SEAL_BACKEND must be 'local' or 'kms', not {kind!r}")
     tsa = env.get("UAP_SEAL_TSA_URL") or None
+    revocation = revocation_from_env(env)
     sealer = Sealer(
-        backend, timestamp_url=tsa, revocation=revocation_from_env(env), font_path=env.get("UAP_SEAL_FONT") or None
+        backend,
+        timestamp_url=tsa,
+        revocation=revocation,
+        font_path=env.get("UAP_SEAL_FONT") or None,
+        archival_timestamp=archival_timestamp_from_env(env, revocation),
     )
     with _BUREAU_LOCK:
         if len(_BUREAU_SEALERS) >= 64:  # bounded: a handful of bureaus, a rotation now and then

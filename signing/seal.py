@@ -6,11 +6,15 @@ only does per-document work. PDF bytes in, sealed PDF bytes out.
 
 Levels: PAdES B-B always; B-T when a timestamp authority URL is configured;
 B-LT when revocation sources are configured as well (validation data is
-embedded in the document security store).
+embedded in the document security store); B-LTA when, on top of that, a
+document time-stamp is asked for (``archival_timestamp``): it seals the DSS
+so the validation data itself is protected, and can be renewed later
+(:func:`signing.archive.renew_archival_timestamp`) before the time-stamp's certificate expires.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import threading
@@ -106,9 +110,12 @@ class Sealer:
         revocation: RevocationSources | None = None,
         font_path: str | None = None,
         timestamp_timeout: float = 10,
+        archival_timestamp: bool = False,
     ) -> None:
         if revocation is not None and not timestamp_url:
             raise ValueError("B-LT (revocation data) builds on B-T: configure a timestamp URL too")
+        if archival_timestamp and revocation is None:
+            raise ValueError("B-LTA (document time-stamp) builds on B-LT: configure revocation sources too")
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
         from ._pyhanko_signer import BackendSigner
@@ -117,6 +124,7 @@ class Sealer:
         self.signer = BackendSigner(backend)
         self.timestamper = HTTPTimeStamper(timestamp_url, timeout=timestamp_timeout) if timestamp_url else None
         self.revocation = revocation
+        self.archival_timestamp = archival_timestamp
         self.font_path, font_bytes = load_font(font_path)
         self._stamp_fonts: dict[tuple[str, str], Any] = {}
         self._cmap: set[int] | None = None
@@ -128,7 +136,9 @@ class Sealer:
         """PAdES baseline level this sealer produces."""
         if self.timestamper is None:
             return "B-B"
-        return "B-LT" if self.revocation is not None else "B-T"
+        if self.revocation is None:
+            return "B-T"
+        return "B-LTA" if self.archival_timestamp else "B-LT"
 
     def _missing_glyphs(self, text: str) -> list[str]:
         if self._cmap is None:
@@ -162,6 +172,7 @@ class Sealer:
 
     def _validation_context(self) -> Any:
         from pyhanko_certvalidator import ValidationContext
+        from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
         from ._pyhanko_signer import to_asn1
 
@@ -176,7 +187,35 @@ class Sealer:
             ocsps=list(rev.ocsp_responses),
             allow_fetching=rev.allow_fetching,
             revocation_mode="soft-fail",
+            fetcher_backend=RequestsFetcherBackend(),  # the aiohttp one leaves a session unclosed per seal
         )
+
+    async def _embed_dss(self, writer: Any, context: Any) -> None:
+        """Put the seal's and the time-stamp authority's validation data (certificates, OCSP
+        responses, CRLs, fetched now) into the revision the seal then signs.
+
+        PAdES B-LT only asks for a DSS; pyHanko appends it after the signature, which leaves the
+        seal covering less than the file, so poppler's ``pdfsig`` says "Not total document
+        signed" (the sign it gives of an incremental-update attack). Both certificates are known
+        before signing (the TSA's from the size-estimation token pyHanko asks for anyway and
+        caches), so their data can be signed with the document instead.
+        """
+        from pyhanko.sign.general import extract_certificate_info
+        from pyhanko.sign.validation import DocumentSecurityStore
+        from pyhanko_certvalidator import CertificateValidator
+
+        from ._pyhanko_signer import to_asn1
+
+        assert self.timestamper is not None
+        token = await self.timestamper.async_dummy_response("sha256")
+        tsa = extract_certificate_info(token["content"])
+        chain = [to_asn1(c) for c in self.backend.chain]
+        subjects = [(to_asn1(self.backend.certificate), chain), (tsa.signer_cert, list(tsa.other_certs))]
+        paths = []
+        for cert, others in subjects:
+            validator = CertificateValidator(cert, intermediate_certs=others, validation_context=context)
+            paths.append(await validator.async_validate_usage(key_usage=set()))
+        DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths, validation_context=context)
 
     def seal(
         self,
@@ -210,6 +249,7 @@ class Sealer:
             seal_text=appearance.seal_text,
             time_text=shown.strftime("%Y年%m月%d日 %H:%M") if appearance.show_time else "",
         )
+        context = self._validation_context() if self.revocation else None
         meta = signers.PdfSignatureMetadata(
             field_name=field_name,
             md_algorithm="sha256",
@@ -219,8 +259,12 @@ class Sealer:
             certify=True,
             docmdp_permissions=MDPPerm.NO_CHANGES,
             subfilter=SigSeedSubFilter.PADES,
-            embed_validation_info=self.revocation is not None,
-            validation_context=self._validation_context() if self.revocation else None,
+            # B-LT: the validation data goes into the sealed revision itself (see _embed_dss), so
+            # the seal covers the whole file; pyHanko's own post-signing DSS update is needed only
+            # under the document time-stamp of B-LTA.
+            embed_validation_info=self.archival_timestamp,
+            validation_context=context,
+            use_pades_lta=self.archival_timestamp,
         )
         spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=appearance.page, box=appearance.box)
         pdf_signer = signers.PdfSigner(
@@ -234,6 +278,8 @@ class Sealer:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
             if writer.prev.encrypted:
                 raise SealingError("encrypted PDFs cannot be sealed")
+            if context is not None:
+                asyncio.run(self._embed_dss(writer, context))
             out = pdf_signer.sign_pdf(writer)
         except SealingError:
             raise

@@ -47,6 +47,7 @@ class EventAction(StrEnum):
     DELIVER_CERTIFICATE = "deliver_certificate"
     REVOKE_CERTIFICATE = "revoke_certificate"
     CHANGE_CERTIFICATE_STATUS = "change_status_of_certificate"  # the seven-status licence model
+    RETIMESTAMP_CERTIFICATE = "retimestamp_certificate"  # a new archival time-stamp (domain/archival_timestamp.py)
     DEADLINE_RECOMPUTED = "deadline_recomputed"
     REFUSE_INTAKE = "refuse_intake"
     OBJECT_INTAKE_REFUSAL = "object_intake_refusal"

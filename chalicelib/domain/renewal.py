@@ -80,7 +80,8 @@ def check_renewable(
         raise _fail(RenewalCode.ALREADY_RENEWED, "该证照已延续,请对延续后的证照办理")
     if cert.current_status(today) is not dcert.CertificateStatus.VALID:
         raise _fail(
-            RenewalCode.CERTIFICATE_NOT_VALID, "只有有效的证照可以申请延续(已暂扣、吊销、撤销、注销、失效或转出的证照不能延续)"
+            RenewalCode.CERTIFICATE_NOT_VALID,
+            "只有有效的证照可以申请延续(已暂扣、吊销、撤销、注销、失效或转出的证照不能延续)",
         )
     if cert.valid_until is None or not item_issues_type:
         raise _fail(RenewalCode.NOT_RENEWABLE, "该证照长期有效或该事项已不再颁发此类证照,不能申请延续")

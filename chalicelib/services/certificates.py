@@ -36,12 +36,13 @@ from chalicelib.domain.notification import Message
 from chalicelib.domain.organisation import Department
 from chalicelib.domain.renewal import renewed_valid_from, renewed_valid_until
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
-from chalicelib.services import clock
+from chalicelib.services import archival_timestamps, clock
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.budget import UNLIMITED, Budget
 from chalicelib.services.certificate_parts import SealNotRegisteredError, legal_basis, seal_authority
 from chalicelib.services.outbox import Relay
 from chalicelib.storage.application_repository import ApplicationRepository
+from chalicelib.storage.archival_timestamp_repository import ArchivalTimestampRepository
 from chalicelib.storage.batch_reads import get_all
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.certificate_repository import CertificateRepository, VerificationLogEntry
@@ -199,6 +200,7 @@ class CertificateService:
             cert = _with_file(cert, pdf, key)
             uow = UnitOfWork()
             self.certificates.stage_issue(uow, cert, authority, last + 1, counter_rev)
+            archival_timestamps.stage_issued(uow, ArchivalTimestampRepository(), cert, pdf)  # B-T and up
             at = now.isoformat(timespec="seconds")
             pushes = [result_push(cert, PushAction.ISSUED, cert.supervising_department_id, at)]
             if supersedes is not None:

@@ -465,6 +465,7 @@ def run_phases(budget: Budget = UNLIMITED) -> dict[str, Counter[str]]:
             lambda: apply_due_status_changes(CertificateRepository(), ApplicationRepository(calendar), moment, budget),
         ),
         ("certificate_expired", lambda: expire_certificates(CertificateRepository(), budget)),
+        ("certificate_retimestamped", lambda: _retimestamp_sweep(calendar, moment, budget)),
         ("oversight", lambda: _oversight_sweep(moment)),
         ("referrals", lambda: _referral_sweep(moment)),
         ("handovers", lambda: _handover_sweep(moment)),
@@ -674,6 +675,22 @@ def _handover_sweep(moment: datetime) -> Counter[str]:
     from chalicelib.storage.handover_repository import HandoverRepository
 
     return sweep_handovers(HandoverRepository(), moment, Relay())
+
+
+def _retimestamp_sweep(calendar: WorkingDayCalendar, moment: datetime, budget: Budget) -> Counter[str]:
+    """Archival time-stamps renewed before their TSA certificates expire (services/archival_timestamps.py)."""
+    from chalicelib.services.archival_timestamps import renew_archival_timestamps
+    from chalicelib.storage.archival_timestamp_repository import ArchivalTimestampRepository
+    from chalicelib.storage.blobs import blob_store_from_config
+
+    return renew_archival_timestamps(
+        ArchivalTimestampRepository(),
+        CertificateRepository(),
+        ApplicationRepository(calendar),
+        blob_store_from_config(),
+        moment,
+        budget=budget,
+    )
 
 
 def expire_certificates(repo: CertificateRepository, budget: Budget = UNLIMITED) -> int:

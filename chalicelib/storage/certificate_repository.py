@@ -119,6 +119,12 @@ class CertificateRepository:
         if cert.valid_until is not None:
             uow.upsert(self._expiry(cert))
 
+    def stage_file(self, uow: UnitOfWork, cert: Certificate, rev: int) -> None:
+        """A new file of the same certificate (a renewed archival time-stamp): the record points at
+        it and its digest finds the certificate; the old digest still does (copies handed out)."""
+        uow.replace(self._record(cert), rev)
+        uow.create(_pointer(f"CERTSHA#{cert.sha256}", cert.id))
+
     def stage_update(self, uow: UnitOfWork, cert: Certificate, rev: int) -> None:
         """A suspended licence keeps its expiry entry (it still expires); a final status drops it.
         A scheduled status change gets its due entry; the sweep removes entries it has handled."""

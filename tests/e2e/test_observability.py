@@ -184,6 +184,7 @@ PHASES = (
     "deadlines",
     "rectifications",
     "certificate_expired",
+    "certificate_retimestamped",
     "oversight",
     "referrals",
     "handovers",

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ def test_up_serves_graphql_from_chalice_local(tmp_path: Path) -> None:
                 str(port),
                 "--dynamodb-port",
                 "0",
+                "--pki-port",
+                "0",
             ],
             cwd=ROOT,
             stdout=log,
@@ -93,7 +96,7 @@ def test_up_serves_graphql_from_chalice_local(tmp_path: Path) -> None:
         )
     endpoint = None
     try:
-        wait_for_http(url, 45, up)
+        wait_for_http(url, 90, up)  # DynamoDB Local, the seed, the PKI service, then chalice local
         started = re.search(r"up at (http://127\.0\.0\.1:\d+)", log_path.read_text())
         assert started, log_path.read_text()
         endpoint = started.group(1)
@@ -104,9 +107,16 @@ def test_up_serves_graphql_from_chalice_local(tmp_path: Path) -> None:
         with urllib.request.urlopen(url, timeout=10) as response:  # GET: GraphiQL (local stage)
             assert "text/html" in response.headers["Content-Type"]
             assert "GraphiQL" in response.read().decode()
+        # The local PKI service (issue 13 point 6): certomancer's animator serves the CA's CRL.
+        crl = (tmp_path / "pki" / "animator.url").read_text().strip() + "/uap-local/crls/root/latest.crl"
+        with urllib.request.urlopen(crl, timeout=10) as response:
+            assert response.status == 200 and response.read()
+        assert "sealing at B-LTA" in log_path.read_text()
     finally:
         stop_process(up, timeout=15)  # SIGTERM: `up` stops chalice and DynamoDB Local itself
     assert up.returncode == 0, log_path.read_text()
+    with pytest.raises(urllib.error.URLError):  # `up` stopped the PKI service too
+        urllib.request.urlopen(crl, timeout=2)
     if endpoint:
         deadline = time.monotonic() + 5
         while dynamodb_answers(endpoint) and time.monotonic() < deadline:

@@ -34,6 +34,9 @@ def test_levels_and_errors_from_env(pki: Pki, tmp_path: object) -> None:
     assert sealer_from_env({**base, "UAP_SEAL_TSA_URL": "http://127.0.0.1:9/tsa"}).level == "B-T"
     lt = {**base, "UAP_SEAL_TSA_URL": "http://127.0.0.1:9/tsa", "UAP_SEAL_CRLS": str(pki.dev.crl)}
     assert sealer_from_env(lt).level == "B-LT"
+    assert sealer_from_env({**lt, "UAP_SEAL_DOC_TIMESTAMP": "1"}).level == "B-LTA"
+    with pytest.raises(ConfigError, match="B-LT"):  # a document time-stamp without validation data
+        sealer_from_env({**base, "UAP_SEAL_TSA_URL": "http://127.0.0.1:9/tsa", "UAP_SEAL_DOC_TIMESTAMP": "1"})
     assert revocation_from_env(base) is None
     with pytest.raises(ConfigError, match="B-T"):
         sealer_from_env({**base, "UAP_SEAL_REVOCATION_FETCH": "1"})

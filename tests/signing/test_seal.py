@@ -171,13 +171,16 @@ def test_b_lt_embeds_revocation_data(backend: LocalKeyBackend, sample_pdf: bytes
     report = verify_pdf(sealed, [pki.ca_pem])
     assert report.indication is Indication.PASSED, report.to_text()
     assert report.pades_level == "B-LT"
-    assert report.integrity.modification_level == "LTA_UPDATES"
-    assert "UPDATES_AFTER_SIGNING_ALLOWED" in report.codes
+    # The DSS is part of the sealed revision: the seal covers the whole file, no update follows.
+    assert report.integrity.revisions_after_signing == 0
+    assert "UPDATES_AFTER_SIGNING_ALLOWED" not in report.codes
 
 
 def test_revocation_without_timestamp_is_rejected(backend: LocalKeyBackend) -> None:
     with pytest.raises(ValueError, match="B-T"):
         Sealer(backend, revocation=RevocationSources(allow_fetching=True))
+    with pytest.raises(ValueError, match="B-LT"):  # a document time-stamp needs the validation data
+        Sealer(backend, timestamp_url="http://127.0.0.1:9/tsa", archival_timestamp=True)
 
 
 def test_key_is_loaded_once_across_seals(pki: Pki, sample_pdf: bytes) -> None:

@@ -151,3 +151,14 @@ def test_verification_uploads_have_their_own_short_lived_bucket() -> None:
     (grant,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "VerificationUploads"]
     assert grant["Action"] == ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
     assert grant["Resource"] == {"Fn::Sub": "${VerificationUploadsBucket.Arn}/verifications/*"}
+
+
+def test_the_sweep_may_renew_certificate_files_and_nothing_else_in_the_bucket() -> None:
+    """Re-time-stamping (issue 13 point 6) reads a sealed file and writes its renewed copy."""
+    resources = merge_template("prod", "cn-north-1")["Resources"]
+    (policy,) = resources["DeadlineSweepRole"]["Properties"]["Policies"]
+    s3 = [s for s in policy["PolicyDocument"]["Statement"] if any(a.startswith("s3:") for a in s["Action"])]
+    assert [(s["Sid"], s["Resource"]) for s in s3] == [
+        ("CertificateFiles", {"Fn::Sub": "${MaterialsBucket.Arn}/certificates/*"})
+    ]
+    assert s3[0]["Action"] == ["s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"]
