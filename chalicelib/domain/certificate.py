@@ -111,6 +111,10 @@ class Certificate:
     # records issued before the fields existed (the service then derives them).
     supervising_department_id: str = ""
     issuer_department_id: str = ""
+    # 统一制证 (seed 002 四(六), domain/certificate_type.py): the version of the type's template it
+    # was rendered with and that template's layout; 0 / "" on records issued before templates.
+    type_version: int = 0
+    layout: str = ""
 
     def current_status(self, today: date) -> CertificateStatus:
         """Expiry is a matter of the calendar, whether or not the sweep has recorded it yet."""

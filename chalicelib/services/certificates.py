@@ -33,7 +33,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
-from chalicelib.services import clock
+from chalicelib.services import certificate_types, clock
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.certificate_parts import SealNotRegisteredError, legal_basis, seal_authority
 from chalicelib.services.outbox import Relay
@@ -157,22 +157,24 @@ class CertificateService:
                 assert found is not None
                 return found[0]  # a concurrent issuance won: there is exactly one certificate
             now = clock.utc_now()
-            department, counter, current = get_all(
+            department, counter, current, cert_type = get_all(
                 [
                     self.catalogue.department_ref(principal.department_id),
                     self.certificates.sequence_ref(authority, da.china_date(now).year),
                     self.catalogue.item_ref(case.item.code),
+                    certificate_types.issuance_ref(case),  # the type's template (seed 002 四(六))
                 ]
             )
             if department is None:
                 raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
+            template = certificate_types.fill(cert_type, case, principal, da.china_date(now))
             last, counter_rev = counter if counter is not None else (0, None)
-            cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
+            cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes, template)
             # Supervision follows the catalogue as it is now (it may have moved since filing).
             if current is not None:
                 supervisor = current[0].elements.effective_supervising_department_id
                 cert = replace(cert, supervising_department_id=supervisor)
-            pdf = self._sealed_pdf(cert, case)
+            pdf = self._sealed_pdf(cert, case, template)
             key = f"certificates/{case.applicant.id}/{cert.id}"
             try:
                 self.blobs.put(key, pdf, "application/pdf")
@@ -215,9 +217,10 @@ class CertificateService:
         sequence: int,
         now: datetime,
         supersedes: Certificate | None,
+        template: certificate_types.IssuedTemplate,
     ) -> Certificate:
-        cert_type = case.item.elements.certificate_type
-        assert cert_type is not None and principal.subject is not None
+        cert_type = template.cert_type
+        assert principal.subject is not None
         today = da.china_date(now)
         return Certificate(
             id=secrets.token_hex(10),
@@ -231,7 +234,7 @@ class CertificateService:
             authority_code=authority,
             authority_name=authority_name,
             issued_on=today,
-            valid_until=dcert.valid_until(today, cert_type.validity_years),
+            valid_until=template.valid_until,
             item_code=case.item.code,
             item_name=case.item.elements.name,
             application_id=case.id,
@@ -245,14 +248,21 @@ class CertificateService:
             supersedes=supersedes.id if supersedes else None,
             supervising_department_id=case.item.elements.effective_supervising_department_id,
             issuer_department_id=principal.department_id or "",
+            type_version=cert_type.version,
+            layout=cert_type.layout.value,
         )
 
-    def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
+    def _sealed_pdf(self, cert: Certificate, case: da.Application, template: certificate_types.IssuedTemplate) -> bytes:
         details: tuple[tuple[str, str], ...] = (("申请编号", case.tracking_code), ("事项编码", case.item.code))
         basis = legal_basis(cert)
         if basis:  # seed 003 二(七): the notice that gives this bureau's e-seal legal effect
             details = (*details, ("印章依据", basis))
-        pdf = self.render(cert, details, f"{public_base_url()}/v/{cert.verification_code}")
+        url = f"{public_base_url()}/v/{cert.verification_code}"
+        try:
+            pdf = self.render(cert, details, url, fields=template.fields, valid_from=template.decided_on)
+        except ValueError as error:  # answers too long for the layout's one page: nothing written
+            log.warning("certificate %s not rendered: %s", cert.number, error)
+            raise certificate_types.does_not_fit(template) from error
         try:
             return self.seal(pdf, cert)
         except SealNotRegisteredError as error:  # seed 003 二(七): only the bureau's registered seal
