@@ -52,6 +52,8 @@ __all__ = [
 #: A4 in PDF points (reportlab's value).
 PAGE_SIZE = (595.2755905511812, 841.8897637795277)
 PAGE_W, PAGE_H = PAGE_SIZE
+#: The portrait licence's margins (also what `written_decision.py` draws within).
+_LEFT, _RIGHT = 60.0, PAGE_W - 60.0
 
 #: Where the seal goes: ``(x1, y1, x2, y2)`` in PDF points on page 0, left empty by the renderer.
 #: Pass it as ``SealAppearance(box=SEAL_BOX, page=0)``.
@@ -85,7 +87,7 @@ class _Geometry:
 
 _LANDSCAPE_W, _LANDSCAPE_H = PAGE_SIZE[1], PAGE_SIZE[0]
 _GEOMETRY = {
-    LICENCE_PORTRAIT: _Geometry(PAGE_SIZE, SEAL_BOX, QR_BOX, 60.0, PAGE_W - 60.0, 672.0, 222.0, 110.0, 32.0, 66, 124),
+    LICENCE_PORTRAIT: _Geometry(PAGE_SIZE, SEAL_BOX, QR_BOX, _LEFT, _RIGHT, 672.0, 222.0, 110.0, 32.0, 66, 124),
     LICENCE_LANDSCAPE: _Geometry(
         (_LANDSCAPE_W, _LANDSCAPE_H),
         (632, 56, 772, 196),
