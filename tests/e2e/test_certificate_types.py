@@ -355,3 +355,16 @@ def test_seed002_approval_letter_is_sealed_and_verifies_like_a_certificate(api: 
     body = api.gql(verify, {"number": cert["number"], "holder": "王海燕"})
     assert body["data"]["certificateVerify"]["valid"] is True, body
     assert body["data"]["certificateVerify"]["report"]["indication"] == "PASSED"
+
+
+def test_issuance_refuses_a_template_naming_a_field_the_case_item_lacks(api: Api, ddb_calls: CallCounter) -> None:
+    """An item repointed at another department's type after that template was saved: the case's own
+    form is checked again at issuance, before anything is rendered or written."""
+    retype(api, "ZJ-SPJYXKZ", "食品经营许可证")  # its template prints premises and businessType
+    case = Case(api, ITEM).approved()
+    ddb_calls.reset()
+    refused = issue(api, case.id)
+    assert codes(refused) == [(None, "UNKNOWN_FORM_FIELD")], refused
+    assert "premises" in refused["userErrors"][0]["message"]
+    assert ddb_calls.calls["TransactWriteItems"] == 0
+    assert api.gql(CASE_STATE, {"id": case.id}, as_="applicant-wang")["data"]["application"]["state"] == "APPROVED"
