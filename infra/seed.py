@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from chalicelib.domain import catalogue as dc
+from chalicelib.domain import certificate_type as dt
 from chalicelib.domain import organisation as org
 from chalicelib.domain.identity import Role
 from chalicelib.domain.licence_identifier import valid_issuer_code
@@ -28,6 +29,7 @@ from chalicelib.services.clock import now_iso
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as
 from chalicelib.storage.organisation_repository import OrganisationRepository
+from infra import certificate_type_seed
 
 SEED_FILE = Path(__file__).parent / "seed" / "catalogue.json"
 SEEDER = "system-seed"
@@ -63,11 +65,13 @@ class Seed:
     posts: tuple[dc.WindowPost, ...]
     users: tuple[DemoUser, ...]
     items: tuple[SeedItem, ...]
+    # 证照类型与模板 (seed 002 四(六)), from infra/seed/certificate_types.json
+    certificate_types: tuple[dt.CertificateTypeDraft, ...] = ()
 
 
 def load(path: Path = SEED_FILE) -> Seed:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return decode_as(Seed, data)
+    return replace(decode_as(Seed, data), certificate_types=certificate_type_seed.load())
 
 
 def check(seed: Seed) -> list[dc.ItemVersion]:
@@ -109,6 +113,7 @@ def check(seed: Seed) -> list[dc.ItemVersion]:
     codes = [i.code for i in seed.items]
     if len(codes) != len(set(codes)):
         raise ValueError("duplicate item codes in seed")
+    certificate_type_seed.check(seed.certificate_types, (v.item for v in versions), departments)
     return versions
 
 
@@ -128,6 +133,7 @@ def apply(seed: Seed, repo: CatalogueRepository | None = None) -> int:
     existing = repo.items_by_code(by_code)  # already seeded, or edited by an admin since: keep
     fresh = [chain for code, chain in by_code.items() if code not in existing]
     repo.import_items(fresh)
+    certificate_type_seed.apply(seed.certificate_types, SEEDER, now_iso())
     return len(fresh)
 
 
@@ -140,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         versions = check(seed)
         print(
             f"seed ok: {len(seed.centres)} centres, {len(seed.departments)} departments, "
-            f"{len(seed.items)} items ({len(versions)} versions), {len(seed.staff)} staff"
+            f"{len(seed.items)} items ({len(versions)} versions), {len(seed.staff)} staff, "
+            f"{len(seed.certificate_types)} certificate types handed over"
         )
         return 0
     print(f"seeded {apply(seed)} new items")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.catalogue import CatalogueService
+    from chalicelib.services.certificate_types import CertificateTypeService
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.conduct import ConductService
     from chalicelib.services.consultations import ConsultationService
@@ -285,6 +286,12 @@ class RequestContext:
         from chalicelib.storage.counterpart_repository import CounterpartRepository
 
         return CounterpartService(CounterpartRepository(self.calendar), self.catalogue_repository)
+
+    @cached_property
+    def certificate_types(self) -> CertificateTypeService:
+        from chalicelib.services.certificate_types import CertificateTypeService
+
+        return CertificateTypeService(catalogue=self.catalogue_repository)
 
     @cached_property
     def handovers(self) -> HandoverService:

@@ -104,6 +104,21 @@ from chalicelib.api.catalogue.mutations.service_item_transfer import (
 )
 from chalicelib.api.catalogue.queries import CatalogueQuery
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, ServiceItemVersion
+
+# --- certificate types and their templates, handed over to the bureau (seed 002 四(六)) ---------
+from chalicelib.api.certificate_types.mutations.certificate_type_change import (
+    CertificateTypeChangePayload,
+    certificate_type_change,
+)
+from chalicelib.api.certificate_types.mutations.certificate_type_create import (
+    CertificateTypeCreatePayload,
+    certificate_type_create,
+)
+from chalicelib.api.certificate_types.mutations.certificate_type_hand_over import (
+    CertificateTypeHandOverPayload,
+    certificate_type_hand_over,
+)
+from chalicelib.api.certificate_types.queries import CertificateTypeQuery
 from chalicelib.api.certificates.mutations.certificate_correct import CertificateCorrectPayload, certificate_correct
 from chalicelib.api.certificates.mutations.certificate_deliver import CertificateDeliverPayload, certificate_deliver
 from chalicelib.api.certificates.mutations.certificate_issue import CertificateIssuePayload, certificate_issue
@@ -335,6 +350,7 @@ class Query(
     WindowAuthorityQuery,
     WrittenDecisionQuery,
     SealRegistryQuery,
+    CertificateTypeQuery,
     NodeQuery,
 ):
     pass
@@ -412,6 +428,17 @@ class Mutation:
     )
     certificate_verification_upload_verify: CertificateVerificationUploadVerifyPayload = mutation(
         certificate_verification_upload_verify, access=PUBLIC
+    )
+    # --- 统一制证: certificate type templates (seed 002 四(六)); who exactly is checked in the domain:
+    # the owning department's approvers or catalogue administrators before the handover, the bureau after.
+    certificate_type_create: CertificateTypeCreatePayload = mutation(
+        certificate_type_create, access=AnyRole(Role.APPROVER, Role.ADMIN)
+    )
+    certificate_type_change: CertificateTypeChangePayload = mutation(
+        certificate_type_change, access=AnyRole(Role.APPROVER, Role.ADMIN, Role.BUREAU)
+    )
+    certificate_type_hand_over: CertificateTypeHandOverPayload = mutation(
+        certificate_type_hand_over, access=AnyRole(Role.APPROVER)
     )
 
     # Electronic supervision (电子监察)

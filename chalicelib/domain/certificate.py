@@ -209,6 +209,10 @@ class Certificate:
     # 延续 (domain/renewal.py): a renewed licence names the one it renews; that one names its renewal.
     previous_certificate_id: str | None = None
     renewed_by: str | None = None
+    # 统一制证 (seed 002 四(六), domain/certificate_type.py): the version of the type's template it
+    # was rendered with and that template's layout; 0 / "" on records issued before templates.
+    type_version: int = 0
+    layout: str = ""
 
     def current_status(self, today: date) -> CertificateStatus:
         """Expiry and a due scheduled change are matters of the calendar, whether or not the sweep

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
+    "LAYOUTS",
     "PAGE_SIZE",
     "QR_BOX",
     "SEAL_BOX",
@@ -45,17 +46,69 @@ __all__ = [
     "format_cn_date",
     "qr_matrix",
     "render_certificate",
+    "seal_box",
 ]
 
 #: A4 in PDF points (reportlab's value).
 PAGE_SIZE = (595.2755905511812, 841.8897637795277)
 PAGE_W, PAGE_H = PAGE_SIZE
+#: The portrait licence's margins (also what `written_decision.py` draws within).
+_LEFT, _RIGHT = 60.0, PAGE_W - 60.0
 
 #: Where the seal goes: ``(x1, y1, x2, y2)`` in PDF points on page 0, left empty by the renderer.
 #: Pass it as ``SealAppearance(box=SEAL_BOX, page=0)``.
 SEAL_BOX: tuple[int, int, int, int] = (395, 64, 535, 204)
 #: The QR code's square, bottom left (the quiet zone around it is kept free).
 QR_BOX: tuple[float, float, float, float] = (60.0, 92.0, 168.0, 200.0)
+
+#: The named layouts a certificate type chooses (domain/certificate_type.py `Layout`).
+LICENCE_PORTRAIT = "licence_portrait"
+LICENCE_LANDSCAPE = "licence_landscape"
+LETTER = "letter"  # 批文: an approval letter
+LAYOUTS = (LICENCE_PORTRAIT, LICENCE_LANDSCAPE, LETTER)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Where a layout puts things (PDF points, origin bottom left)."""
+
+    page: tuple[float, float]
+    seal_box: tuple[int, int, int, int]
+    qr_box: tuple[float, float, float, float]
+    left: float
+    right: float
+    table_top: float
+    table_floor: float
+    label_w: float
+    min_row_h: float
+    number_y: float  # the baseline of 编号, from the top
+    title_y: float
+
+
+_LANDSCAPE_W, _LANDSCAPE_H = PAGE_SIZE[1], PAGE_SIZE[0]
+_GEOMETRY = {
+    LICENCE_PORTRAIT: _Geometry(PAGE_SIZE, SEAL_BOX, QR_BOX, _LEFT, _RIGHT, 672.0, 222.0, 110.0, 32.0, 66, 124),
+    LICENCE_LANDSCAPE: _Geometry(
+        (_LANDSCAPE_W, _LANDSCAPE_H),
+        (632, 56, 772, 196),
+        (70.0, 84.0, 178.0, 192.0),
+        70.0,
+        _LANDSCAPE_W - 70.0,
+        _LANDSCAPE_H - 116.0,
+        206.0,
+        130.0,
+        24.0,
+        54,
+        80,
+    ),
+    LETTER: _Geometry(PAGE_SIZE, SEAL_BOX, QR_BOX, 72.0, PAGE_W - 72.0, 612.0, 222.0, 0.0, 0.0, 136, 162),
+}
+
+
+def seal_box(layout: str) -> tuple[int, int, int, int]:
+    """Where the seal goes on page 0 of a certificate drawn in ``layout`` (left empty by the renderer)."""
+    return _GEOMETRY[layout].seal_box
+
 
 # Input limits (characters). Generous for real licences, small enough for one page.
 MAX_TITLE = 30
@@ -81,15 +134,11 @@ _FRAME = (0.23, 0.29, 0.42)
 _RULE = (0.35, 0.35, 0.38)
 _LABEL_FILL = (0.94, 0.95, 0.97)
 
-# Layout (points).
-_LEFT, _RIGHT = 60.0, PAGE_W - 60.0
-_LABEL_W = 110.0
+# Layout (points); each layout's places are in `_GEOMETRY` (the table floor leaves room for the
+# QR code, the signature block and the seal box below it).
 _PAD = 8.0
 _BODY_SIZE = 12.0
 _LEADING = 18.0
-_MIN_ROW_H = 32.0
-_TABLE_TOP = 672.0
-_TABLE_FLOOR = 222.0  # the QR code, the signature block and the seal box are below
 _SIGNATURE_GAP = 14.0
 # No line may start with closing punctuation (line-breaking rule 避头尾, simplified).
 _NO_LINE_START = frozenset("，。、；：！？）》」』】〉”’,.;:!?)]}%")
@@ -134,6 +183,11 @@ class CertificateView:
     verification_url: str
     verification_code: str
     details: tuple[tuple[str, str], ...] = ()
+    #: The certificate type's own lines (its template filled in); None: the generic licence table.
+    fields: tuple[tuple[str, str], ...] | None = None
+    layout: str = LICENCE_PORTRAIT
+    #: Validity counts from the decision date where the type says so (None: from ``issued_on``).
+    valid_from: date | None = None
     #: The signed offline payload (issue 13 point 7): the QR code encodes ``<url>#<payload>``.
     qr_payload: str = ""
 
@@ -172,15 +226,31 @@ class CertificateView:
                 raise ValueError(f"details[{i}] must be a (label, value) pair")
             _check_text(f"details[{i}] label", pair[0], MAX_DETAIL_KEY)
             _check_text(f"details[{i}] value", pair[1], MAX_DETAIL_VALUE, newlines=True)
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
+        if self.valid_from is not None and (not isinstance(self.valid_from, date) or self.valid_from > self.issued_on):
+            raise ValueError("valid_from must be a date on or before issued_on")
+        if self.fields is not None:
+            if not isinstance(self.fields, tuple) or not self.fields:
+                raise ValueError("fields must be a non-empty tuple of (label, value) pairs, or None")
+            if len(self.fields) + len(self.details) > MAX_DETAILS + 3:
+                raise ValueError(f"{len(self.fields)} fields and {len(self.details)} details do not fit one page")
+            for i, pair in enumerate(self.fields):
+                if not isinstance(pair, tuple) or len(pair) != 2:
+                    raise ValueError(f"fields[{i}] must be a (label, value) pair")
+                _check_text(f"fields[{i}] label", pair[0], MAX_DETAIL_KEY)
+                _check_text(f"fields[{i}] value", pair[1], MAX_DETAIL_VALUE, newlines=True)
 
     def validity_text(self) -> str:
         """有效期限 as printed."""
         if self.valid_until is None:
             return "长期有效"
-        return f"自{format_cn_date(self.issued_on)}至{format_cn_date(self.valid_until)}"
+        return f"自{format_cn_date(self.valid_from or self.issued_on)}至{format_cn_date(self.valid_until)}"
 
     def rows(self) -> list[tuple[str, str]]:
-        """The table, top to bottom."""
+        """The table, top to bottom: the type's own fields, or the generic licence table."""
+        if self.fields is not None:
+            return [*self.fields, *self.details]
         return [
             ("持证人", self.holder_name),
             ("证件号码", self.holder_identifier),
@@ -194,6 +264,8 @@ class CertificateView:
     def all_text(self) -> str:
         """Every character the renderer draws from the view (for the font coverage check)."""
         parts = [self.title, self.number, self.verification_code, *(k + v for k, v in self.rows())]
+        if self.layout == LETTER:
+            parts += [self.holder_name, self.item_name, self.authority_name, _LETTER_TEXT]
         return "".join(parts)
 
 
@@ -301,17 +373,17 @@ class _Row:
     height: float
 
 
-def _layout_rows(view: CertificateView, font: str) -> list[_Row]:
-    value_w = _RIGHT - _LEFT - _LABEL_W - 2 * _PAD
-    label_w = _LABEL_W - 2 * _PAD
+def _layout_rows(view: CertificateView, font: str, g: _Geometry) -> list[_Row]:
+    value_w = g.right - g.left - g.label_w - 2 * _PAD
+    label_w = g.label_w - 2 * _PAD
     rows = []
     for label, value in view.rows():
         label_lines = wrap(label, font, _BODY_SIZE, label_w)
         value_lines = wrap(value, font, _BODY_SIZE, value_w)
         lines = max(len(label_lines), len(value_lines))
-        rows.append(_Row(label_lines, value_lines, max(_MIN_ROW_H, lines * _LEADING + 2 * _PAD - 4)))
+        rows.append(_Row(label_lines, value_lines, max(g.min_row_h, lines * _LEADING + 2 * _PAD - 4)))
     height = sum(r.height for r in rows)
-    room = _TABLE_TOP - _TABLE_FLOOR
+    room = g.table_top - g.table_floor
     if height > room:
         raise ValueError(
             f"the certificate text needs {height:.0f} pt of table but one page has {room:.0f} pt: "
@@ -349,38 +421,40 @@ def _draw_text(
         c.restoreState()
 
 
-def _draw_frame(c: Canvas) -> None:
+def _draw_frame(c: Canvas, g: _Geometry) -> None:
+    width, height = g.page
     c.setStrokeColorRGB(*_FRAME)
     c.setLineWidth(2.4)
-    c.rect(28, 28, PAGE_W - 56, PAGE_H - 56, stroke=1, fill=0)
+    c.rect(28, 28, width - 56, height - 56, stroke=1, fill=0)
     c.setLineWidth(0.7)
-    c.rect(34, 34, PAGE_W - 68, PAGE_H - 68, stroke=1, fill=0)
+    c.rect(34, 34, width - 68, height - 68, stroke=1, fill=0)
 
 
-def _draw_header(c: Canvas, view: CertificateView, font: str) -> None:
+def _draw_header(c: Canvas, view: CertificateView, font: str, g: _Geometry) -> None:
+    width, height = g.page
     c.setFillColorRGB(*_INK)
-    _draw_text(c, _RIGHT, PAGE_H - 66, f"编号：{view.number}", font, 10.5, align="right")
+    _draw_text(c, g.right, height - g.number_y, f"编号：{view.number}", font, 10.5, align="right")
     spacing = 8.0 if len(view.title) <= 12 else 0.0
-    size = _fit_size(view.title, font, 26, _RIGHT - _LEFT, 15, spacing)
-    _draw_text(c, PAGE_W / 2, PAGE_H - 124, view.title, font, size, align="center", char_space=spacing)
-    _draw_text(c, PAGE_W / 2, PAGE_H - 148, "（电子证照）", font, 11, align="center")
+    size = _fit_size(view.title, font, 26, g.right - g.left, 15, spacing)
+    _draw_text(c, width / 2, height - g.title_y, view.title, font, size, align="center", char_space=spacing)
+    _draw_text(c, width / 2, height - g.title_y - 24, "（电子证照）", font, 11, align="center")
 
 
-def _draw_table(c: Canvas, rows: Sequence[_Row], font: str) -> None:
+def _draw_table(c: Canvas, rows: Sequence[_Row], font: str, g: _Geometry) -> None:
     total = sum(r.height for r in rows)
-    top, bottom = _TABLE_TOP, _TABLE_TOP - total
+    top, bottom = g.table_top, g.table_top - total
     c.setFillColorRGB(*_LABEL_FILL)
-    c.rect(_LEFT, bottom, _LABEL_W, total, stroke=0, fill=1)
+    c.rect(g.left, bottom, g.label_w, total, stroke=0, fill=1)
     c.setStrokeColorRGB(*_RULE)
     c.setLineWidth(0.6)
-    c.rect(_LEFT, bottom, _RIGHT - _LEFT, total, stroke=1, fill=0)
-    c.line(_LEFT + _LABEL_W, bottom, _LEFT + _LABEL_W, top)
+    c.rect(g.left, bottom, g.right - g.left, total, stroke=1, fill=0)
+    c.line(g.left + g.label_w, bottom, g.left + g.label_w, top)
     c.setFillColorRGB(*_INK)
     y = top
     for i, row in enumerate(rows):
         if i:
-            c.line(_LEFT, y, _RIGHT, y)
-        for col_x, lines in ((_LEFT + _PAD, row.label), (_LEFT + _LABEL_W + _PAD, row.value)):
+            c.line(g.left, y, g.right, y)
+        for col_x, lines in ((g.left + _PAD, row.label), (g.left + g.label_w + _PAD, row.value)):
             block = len(lines) * _LEADING
             baseline = y - (row.height - block) / 2 - _LEADING + 4.5  # vertically centred
             for line in lines:
@@ -405,20 +479,20 @@ def _qr_operators(matrix: Sequence[Sequence[bool]], box: tuple[float, float, flo
     return "\n".join(ops)
 
 
-def _draw_qr(c: Canvas, view: CertificateView, font: str) -> None:
-    x1, y1, x2, _ = QR_BOX
-    c.addLiteral(_qr_operators(qr_matrix(view.qr_text), QR_BOX))
+def _draw_qr(c: Canvas, view: CertificateView, font: str, g: _Geometry) -> None:
+    x1, y1, x2, _ = g.qr_box
+    c.addLiteral(_qr_operators(qr_matrix(view.qr_text), g.qr_box))
     cx = (x1 + x2) / 2
     code = f"验证码：{view.verification_code}"
     _draw_text(c, cx, y1 - 20, code, font, _fit_size(code, font, 9, 150, 6), align="center")
     _draw_text(c, cx, y1 - 32, "扫码核验证照真伪", font, 7.5, align="center")
 
 
-def _draw_signature_block(c: Canvas, view: CertificateView, font: str) -> None:
+def _draw_signature_block(c: Canvas, view: CertificateView, font: str, g: _Geometry) -> None:
     """Authority (up to two lines) and date, right-aligned against the empty seal box."""
-    x1, y1, _, y2 = SEAL_BOX
+    x1, y1, _, y2 = g.seal_box
     right = x1 - _SIGNATURE_GAP
-    width = right - (QR_BOX[2] + 30)
+    width = right - (g.qr_box[2] + 30)
     size = _fit_size(view.authority_name, font, 13, width, 9)
     lines = wrap(view.authority_name, font, size, width)
     baseline = (y1 + y2) / 2 - 14  # the date
@@ -432,15 +506,79 @@ _FOOTER = "本证照为电子证照，加盖发证机关电子印章；可扫描
 _FIXED_TEXT = "编号：（电子证照）验证码：扫码核验证照真伪" + _FOOTER
 
 
-def _draw_footer(c: Canvas, font: str) -> None:
-    _draw_text(c, PAGE_W / 2, 44, _FOOTER, font, 8, align="center")
+def _draw_footer(c: Canvas, font: str, g: _Geometry, text: str = _FOOTER) -> None:
+    _draw_text(c, g.page[0] / 2, 44, text, font, 8, align="center")
+
+
+# --- the approval letter (批文) ------------------------------------------------------------------
+
+_LETTER_SUBTITLE = "（批文）"
+_LETTER_OPENING = "提交的申请及材料收悉。经审查，申请符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第一款，决定准予行政许可。具体事项如下："
+_LETTER_CLOSING = "特此批复。"
+_LETTER_FOOTER = "本批文为电子批文，加盖发证机关电子印章；可扫描左下方二维码或凭验证码核验真伪。"
+_NUMERALS = "一二三四五六七八九十"
+_LETTER_TEXT = (
+    "编号：：关于的批复" + _LETTER_SUBTITLE + _LETTER_OPENING + _LETTER_CLOSING + _LETTER_FOOTER + _NUMERALS + "、十"
+)
+
+
+def _letter_numeral(i: int) -> str:
+    """一 .. 二十 (a letter has at most 13 items)."""
+    if i <= 10:
+        return _NUMERALS[i - 1]
+    return "十" + _NUMERALS[i - 11] if i < 20 else "二十"
+
+
+def _letter_lines(view: CertificateView, font: str, g: _Geometry) -> list[tuple[float, str, float]]:
+    """(indent, text, size) per line of the letter body, from the addressee to the closing."""
+    width = g.right - g.left
+    size = _BODY_SIZE + 1
+    out: list[tuple[float, str, float]] = [(0.0, f"{view.holder_name}：", size)]
+    out += [(0.0, line, size) for line in wrap(f"\u3000\u3000你方{_LETTER_OPENING}", font, size, width)]
+    for i, (label, value) in enumerate(view.rows(), 1):
+        text = f"\u3000\u3000{_letter_numeral(i)}、{label}：{value}"
+        out += [(0.0, line, size) for line in wrap(text, font, size, width)]
+    out.append((0.0, f"\u3000\u3000{_LETTER_CLOSING}", size))
+    room = g.table_top - g.table_floor
+    if len(out) * (_LEADING + 4) > room:
+        raise ValueError(
+            f"the approval letter needs {len(out)} lines but one page has room for {int(room // (_LEADING + 4))}: "
+            "shorten the fields or the names"
+        )
+    return out
+
+
+def _draw_letter(c: Canvas, view: CertificateView, font: str, g: _Geometry) -> None:
+    """批文: the issuing bureau's letterhead, the number, the title, the addressee, the decision
+    and the type's fields as numbered items; the signature, QR code and seal box as a licence."""
+    width, height = g.page
+    c.setFillColorRGB(*_INK)
+    head = view.authority_name
+    size = _fit_size(head, font, 24, g.right - g.left, 14, 4.0)
+    _draw_text(c, width / 2, height - 96, head, font, size, align="center", char_space=4.0)
+    c.setStrokeColorRGB(*_FRAME)
+    c.setLineWidth(1.6)
+    c.line(g.left, height - 116, g.right, height - 116)
+    _draw_text(c, g.right, height - g.number_y, f"编号：{view.number}", font, 10.5, align="right")
+    title = f"关于{view.item_name}的批复"
+    lines = wrap(title, font, 18, g.right - g.left)
+    y = height - g.title_y + 18
+    for line in lines[:2]:
+        y -= 24
+        _draw_text(c, width / 2, y, line, font, 18, align="center")
+    _draw_text(c, width / 2, y - 20, f"{view.title}{_LETTER_SUBTITLE}", font, 11, align="center")
+    baseline = min(g.table_top, y - 50)
+    for indent, text, line_size in _letter_lines(view, font, g):
+        _draw_text(c, g.left + indent, baseline, text, font, line_size)
+        baseline -= _LEADING + 4
 
 
 def render_certificate(view: CertificateView) -> bytes:
     """The certificate as a one-page A4 PDF (deterministic bytes for the same view).
 
     Raises ``ValueError`` when the font lacks a character or the text does not fit on the page
-    (the view itself validates emptiness and lengths). ``SEAL_BOX`` is left empty for the seal.
+    (the view itself validates emptiness and lengths). ``seal_box(view.layout)`` (``SEAL_BOX``
+    for the portrait licence) is left empty for the seal.
     """
     if not isinstance(view, CertificateView):
         raise ValueError(f"expected a CertificateView, not {type(view).__name__}")
@@ -456,14 +594,16 @@ _render_lock = threading.Lock()
 
 
 def _render(view: CertificateView, font: _Font) -> bytes:
-    rows = _layout_rows(view, font.name)
+    g = _GEOMETRY[view.layout]
+    letter = view.layout == LETTER
+    rows = [] if letter else _layout_rows(view, font.name, g)
 
     from reportlab.pdfgen.canvas import Canvas
 
     buf = io.BytesIO()
     c = Canvas(
         buf,
-        pagesize=PAGE_SIZE,
+        pagesize=g.page,
         invariant=1,
         pageCompression=1,
         initialFontName=font.name,  # no unembedded Helvetica resource
@@ -475,12 +615,15 @@ def _render(view: CertificateView, font: _Font) -> bytes:
     c.setCreator("unified-approval-platform")
     if view.qr_payload:
         c.setKeywords(QR_PAYLOAD_KEYWORD + view.qr_payload)
-    _draw_frame(c)
-    _draw_header(c, view, font.name)
-    _draw_table(c, rows, font.name)
-    _draw_qr(c, view, font.name)
-    _draw_signature_block(c, view, font.name)
-    _draw_footer(c, font.name)
+    _draw_frame(c, g)
+    if letter:
+        _draw_letter(c, view, font.name, g)
+    else:
+        _draw_header(c, view, font.name, g)
+        _draw_table(c, rows, font.name, g)
+    _draw_qr(c, view, font.name, g)
+    _draw_signature_block(c, view, font.name, g)
+    _draw_footer(c, font.name, g, _LETTER_FOOTER if letter else _FOOTER)
     c.showPage()
     c.save()
     return buf.getvalue()

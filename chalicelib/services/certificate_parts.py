@@ -7,7 +7,7 @@ and the seal key load only when a certificate is first issued or verified (not a
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -32,8 +32,16 @@ def legal_basis(cert: Certificate) -> str | None:
     return authority.legal_basis if authority is not None else None
 
 
-def render(cert: Certificate, details: tuple[tuple[str, str], ...], verification_url: str) -> bytes:
-    from chalicelib.rendering.certificate_pdf import CertificateView, render_certificate
+def render(
+    cert: Certificate,
+    details: tuple[tuple[str, str], ...],
+    verification_url: str,
+    fields: tuple[tuple[str, str], ...] | None = None,
+    valid_from: date | None = None,
+) -> bytes:
+    """The certificate drawn in its type's layout with the type's own lines (`fields`, the filled
+    template); records without a layout (issued before templates) draw the generic licence."""
+    from chalicelib.rendering.certificate_pdf import LICENCE_PORTRAIT, CertificateView, render_certificate
     from chalicelib.services.offline_kit import qr_payload
 
     return render_certificate(
@@ -50,6 +58,9 @@ def render(cert: Certificate, details: tuple[tuple[str, str], ...], verification
             verification_url=verification_url,
             verification_code=cert.verification_code,
             qr_payload=qr_payload(cert),  # issue 13 point 7: the signed offline payload
+            fields=fields,
+            layout=cert.layout or LICENCE_PORTRAIT,
+            valid_from=valid_from,
         )
     )
 
@@ -58,7 +69,7 @@ def seal(pdf: bytes, cert: Certificate) -> bytes:
     """Seal with the issuing bureau's own key: the seal the registry lists for it now (one sealer
     per bureau and seal per process, so no extra request per issuance)."""
     import signing
-    from chalicelib.rendering.certificate_pdf import SEAL_BOX
+    from chalicelib.rendering.certificate_pdf import LICENCE_PORTRAIT, seal_box
     from signing.config import UnregisteredSealError, sealer_for
 
     registry = current_registry()
@@ -70,7 +81,9 @@ def seal(pdf: bytes, cert: Certificate) -> bytes:
         sealer = sealer_for(seal_authority(cert), registry, datetime.now(UTC))
     except UnregisteredSealError as error:
         raise SealNotRegisteredError(str(error)) from error
-    appearance = signing.SealAppearance(authority_name=cert.authority_name, box=SEAL_BOX, page=0)
+    appearance = signing.SealAppearance(
+        authority_name=cert.authority_name, box=seal_box(cert.layout or LICENCE_PORTRAIT), page=0
+    )
     sealed: bytes = sealer.seal(pdf, appearance, reason="行政审批专用章 电子证照")
     return sealed
 

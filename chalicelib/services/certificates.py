@@ -34,9 +34,8 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
 from chalicelib.domain.organisation import Department
-from chalicelib.domain.renewal import renewed_valid_from, renewed_valid_until
 from chalicelib.domain.result_push import PushAction, result_push, supervising_department
-from chalicelib.services import archival_timestamps, clock
+from chalicelib.services import archival_timestamps, certificate_types, clock
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.budget import UNLIMITED, Budget
 from chalicelib.services.certificate_parts import SealNotRegisteredError, legal_basis, seal_authority
@@ -174,23 +173,25 @@ class CertificateService:
                 assert found is not None
                 return found[0]  # a concurrent issuance won: there is exactly one certificate
             now = clock.utc_now()
-            department, counter, current = get_all(
+            department, counter, current, cert_type = get_all(
                 [
                     self.catalogue.department_ref(principal.department_id),
                     self.certificates.sequence_ref(authority, da.china_date(now).year),
                     self.catalogue.item_ref(case.item.code),
+                    certificate_types.issuance_ref(case),  # the type's template (seed 002 四(六))
                 ]
             )
             if department is None:
                 raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
+            template = certificate_types.fill(cert_type, case, principal, da.china_date(now))
             last, counter_rev = counter if counter is not None else (0, None)
-            cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes)
+            cert = self._certificate(case, principal, department.name, authority, last + 1, now, supersedes, template)
             cert = _with_licence_metadata(cert, department, last + 1, supersedes, case.renewal)
             # Supervision follows the catalogue as it is now (it may have moved since filing).
             if current is not None:
                 supervisor = current[0].elements.effective_supervising_department_id
                 cert = replace(cert, supervising_department_id=supervisor)
-            pdf = self._sealed_pdf(cert, case)
+            pdf = self._sealed_pdf(cert, case, template)
             key = f"certificates/{case.applicant.id}/{cert.id}"
             try:
                 self.blobs.put(key, pdf, "application/pdf")
@@ -238,13 +239,11 @@ class CertificateService:
         sequence: int,
         now: datetime,
         supersedes: Certificate | None,
+        template: certificate_types.IssuedTemplate,
     ) -> Certificate:
-        cert_type = case.item.elements.certificate_type
-        assert cert_type is not None and principal.subject is not None
+        cert_type = template.cert_type
+        assert principal.subject is not None
         today = da.china_date(now)
-        until = dcert.valid_until(today, cert_type.validity_years)
-        if case.renewal is not None:  # 延续: the validity continues from the previous licence's end
-            until = renewed_valid_until(case.renewal, cert_type.validity_years)
         return Certificate(
             id=secrets.token_hex(10),
             number=dcert.format_number(authority, today.year, sequence),
@@ -257,7 +256,8 @@ class CertificateService:
             authority_code=authority,
             authority_name=authority_name,
             issued_on=today,
-            valid_until=until,
+            valid_until=template.valid_until,
+            valid_from=template.valid_from,
             item_code=case.item.code,
             item_name=case.item.elements.name,
             application_id=case.id,
@@ -272,14 +272,21 @@ class CertificateService:
             supervising_department_id=case.item.elements.effective_supervising_department_id,
             issuer_department_id=principal.department_id or "",
             previous_certificate_id=case.renewal.certificate_id if case.renewal else None,
+            type_version=cert_type.version,
+            layout=cert_type.layout.value,
         )
 
-    def _sealed_pdf(self, cert: Certificate, case: da.Application) -> bytes:
+    def _sealed_pdf(self, cert: Certificate, case: da.Application, template: certificate_types.IssuedTemplate) -> bytes:
         details: tuple[tuple[str, str], ...] = (("申请编号", case.tracking_code), ("事项编码", case.item.code))
         basis = legal_basis(cert)
         if basis:  # seed 003 二(七): the notice that gives this bureau's e-seal legal effect
             details = (*details, ("印章依据", basis))
-        pdf = self.render(cert, details, f"{public_base_url()}/v/{cert.verification_code}")
+        url = f"{public_base_url()}/v/{cert.verification_code}"
+        try:
+            pdf = self.render(cert, details, url, fields=template.fields, valid_from=cert.valid_from)
+        except ValueError as error:  # answers too long for the layout's one page: nothing written
+            log.warning("certificate %s not rendered: %s", cert.number, error)
+            raise certificate_types.does_not_fit(template) from error
         try:
             return self.seal(pdf, cert)
         except SealNotRegisteredError as error:  # seed 003 二(七): only the bureau's registered seal
@@ -532,7 +539,7 @@ def _with_licence_metadata(
         holder_code_type=dcert.holder_code_type(cert.holder_identifier),
         issuer_code=department.credit_code,
         jurisdiction_code=department.division_code,
-        valid_from=max(cert.issued_on, renewed_valid_from(renewal)) if renewal is not None else cert.issued_on,
+        valid_from=cert.valid_from or cert.issued_on,
     )
 
 

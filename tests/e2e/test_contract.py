@@ -1030,3 +1030,40 @@ def _renewal(c: Case) -> tuple[dict[str, Any], str]:
 
 
 LIFECYCLE["RenewalApply"] = _renewal
+# --- certificate types and their templates, handed over to the bureau (seed 002 四(六)) ----------
+
+
+def _certificate_type_scenarios() -> dict[str, Any]:
+    from tests import certificate_type_flows as ctf
+
+    approver = "approver-market-mao"  # city-market, the owning department
+
+    def drafted(api: Api) -> str:
+        created = ctf.create(api, "ZJ-CONTRACT", ctf.template("city-market", ctf.FACT_FIELDS), as_=approver)
+        assert created["userErrors"] == [], created
+        found: str = created["certificateType"]["id"]
+        return found
+
+    def changed(api: Api) -> dict[str, Any]:
+        value = ctf.template("city-market", ctf.FACT_FIELDS, name="测试许可证(修订)")
+        return {"input": {"id": drafted(api), "expectedVersion": 1, "template": value, "reason": "修订栏目"}}
+
+    return {
+        "CertificateTypes": lambda api: ({"first": 5}, "bureau-sun"),
+        "CertificateTypeDetail": lambda api: ({"code": "ZJ-SPJYXKZ", "version": 1}, "bureau-sun"),
+        "CertificateTypeCreate": lambda api: (
+            {
+                "input": {
+                    "code": "ZJ-CONTRACT",
+                    "template": ctf.template("city-market", ctf.FACT_FIELDS),
+                    "reason": "新设",
+                }
+            },
+            approver,
+        ),
+        "CertificateTypeChange": lambda api: (changed(api), approver),
+        "CertificateTypeHandOver": lambda api: ({"input": {"id": drafted(api), "expectedVersion": 1}}, approver),
+    }
+
+
+SUPERVISION.update(_certificate_type_scenarios())

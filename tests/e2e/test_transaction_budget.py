@@ -24,6 +24,7 @@ from chalicelib.domain.working_days import DEFAULT_CALENDAR
 from chalicelib.services.sweep import sweep
 from chalicelib.storage import unit_of_work
 from chalicelib.storage.application_repository import ApplicationRepository
+from tests.certificate_type_flows import FACT_FIELDS, registered, template
 from tests.conftest import Api, Clock
 from tests.delegation_flows import result_input
 from tests.e2e.test_catalogue_api import elements_input
@@ -127,6 +128,8 @@ def test_a_joint_case_at_the_bound_fits_every_transaction_end_to_end(desk: Desk,
     clock.set_china(date(2026, 11, 2), 9)
     _departments(api)
     assert _item(api, CO)["userErrors"] == []
+    # 统一制证 (seed 002 四(六)): the lead department's template for the item's type, handed over.
+    registered(api, "JOINT", template(LEAD, FACT_FIELDS, name="联合审批决定书", validity_years=5), as_=APPROVER)
     co_token = {d: api.token(f"reviewer-{d}", ["reviewer"], department=d, centre="zs-city") for d in CO}
 
     def step(name: str) -> None:

@@ -9,11 +9,12 @@ from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, visible_to
 from chalicelib.api.user_errors import catcher, code_enum
 from chalicelib.domain.application import Code
 from chalicelib.domain.certificate import CertCode
+from chalicelib.domain.certificate_type import ISSUANCE_CODES
 from chalicelib.domain.verification_upload import VerificationUploadCode
 
 CertificateErrorCode = code_enum(
     "CertificateErrorCode",
-    [v for k, v in vars(CertCode).items() if k.isupper()] + [INVALID_ID, Code.ILLEGAL_TRANSITION],
+    [v for k, v in vars(CertCode).items() if k.isupper()] + [INVALID_ID, Code.ILLEGAL_TRANSITION, *ISSUANCE_CODES],
     "Why a certificate command was refused.",
 )
 

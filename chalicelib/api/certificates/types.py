@@ -320,6 +320,9 @@ class Certificate(relay.Node):
     verification_code: str
     type_code: str
     type_name: str
+    type_version: int = strawberry.field(
+        description="The version of the type's template it was rendered with (0: issued before templates)."
+    )
     holder_name: str
     holder_identifier: str
     authority_code: str
@@ -344,6 +347,7 @@ class Certificate(relay.Node):
             verification_code=c.verification_code,
             type_code=c.type_code,
             type_name=c.type_name,
+            type_version=c.type_version,
             holder_name=c.holder_name,
             holder_identifier=c.holder_identifier,
             authority_code=c.authority_code,

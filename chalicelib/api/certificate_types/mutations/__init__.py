@@ -1,0 +1,1 @@
+"""Certificate type mutations: create, change, hand over (交接)."""
