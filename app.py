@@ -3,7 +3,7 @@
 from chalice import Chalice, Response
 from chalice.app import CloudWatchEvent, Rate
 
-from chalicelib import observability
+from chalicelib import observability, startup  # startup pauses the garbage collector until the end of this file
 from chalicelib.api.graphiql import graphiql_asset
 from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
@@ -81,3 +81,6 @@ def outbox_relay(event: CloudWatchEvent) -> int:
     Stops before the timeout; raises after the others were delivered if one failed."""
     with scheduled(event, "outbox_relay"):
         return scheduled_relay(event.context)
+
+
+startup.finished()  # the collector runs again, start-up's objects frozen: see chalicelib/startup.py
