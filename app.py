@@ -6,6 +6,7 @@ from chalice.app import CloudWatchEvent, Rate
 from chalicelib import observability, startup  # startup pauses the garbage collector until the end of this file
 from chalicelib.api.graphiql import graphiql_asset
 from chalicelib.api.public_page import handle_public_page
+from chalicelib.api.snapstart import register as register_snapstart_hooks
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.verification_upload_route import handle_verification_upload
 from chalicelib.api.verify_route import handle_verify
@@ -16,6 +17,7 @@ from chalicelib.services.sweep import scheduled_sweep
 
 if in_lambda():
     observability.configure_logging()  # JSON lines at INFO (see chalicelib/observability.py)
+register_snapstart_hooks()  # only where the runtime has SnapStart's hooks: chalicelib/api/snapstart.py
 
 app = Chalice(app_name="unified-approval")
 app.api.binary_types.append("application/pdf")  # POST /verify bodies and certificate downloads, intact
