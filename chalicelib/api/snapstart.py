@@ -30,10 +30,10 @@ __all__ = ["after_restore", "before_snapshot", "register"]
 
 def before_snapshot() -> None:
     """Build the schema now, so that the snapshot holds it."""
-    from chalicelib.api.schema import build_schema
+    from chalicelib.api.view import schema_for
     from chalicelib.config import get_settings
 
-    build_schema(get_settings())
+    schema_for(get_settings())
 
 
 def after_restore() -> None:
