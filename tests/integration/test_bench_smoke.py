@@ -27,7 +27,7 @@ def _bench(name: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
