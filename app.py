@@ -3,10 +3,11 @@
 from chalice import Chalice, Response
 from chalice.app import CloudWatchEvent, Rate
 
-from chalicelib import observability
+from chalicelib import observability, startup  # startup pauses the garbage collector until the end of this file
 from chalicelib.api.graphiql import graphiql_asset
 from chalicelib.api.offline_kit_routes import handle_seal_registry, handle_status_list
 from chalicelib.api.public_page import handle_public_page
+from chalicelib.api.snapstart import register as register_snapstart_hooks
 from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
 from chalicelib.api.verification_upload_route import handle_verification_upload
 from chalicelib.api.verify_route import handle_verify
@@ -17,6 +18,7 @@ from chalicelib.services.sweep import scheduled_sweep
 
 if in_lambda():
     observability.configure_logging()  # JSON lines at INFO (see chalicelib/observability.py)
+register_snapstart_hooks()  # only where the runtime has SnapStart's hooks: chalicelib/api/snapstart.py
 
 app = Chalice(app_name="unified-approval")
 app.api.binary_types.append("application/pdf")  # POST /verify bodies and certificate downloads, intact
@@ -97,3 +99,6 @@ def outbox_relay(event: CloudWatchEvent) -> int:
     Stops before the timeout; raises after the others were delivered if one failed."""
     with scheduled(event, "outbox_relay"):
         return scheduled_relay(event.context)
+
+
+startup.finished()  # the collector runs again, start-up's objects frozen: see chalicelib/startup.py

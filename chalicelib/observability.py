@@ -20,10 +20,10 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+if TYPE_CHECKING:  # Powertools is imported where it is used: outside Lambda nothing needs it
+    from aws_lambda_powertools import Logger
 
 SERVICE = "unified-approval"
 NAMESPACE = "UnifiedApproval"
@@ -38,6 +38,8 @@ def configure_logging(stream: IO[str] | None = None) -> Logger:
     `stream` redirects the output (tests); Powertools writes to stdout otherwise."""
     global _logger
     if _logger is None:
+        from aws_lambda_powertools import Logger
+
         _logger = Logger(service=SERVICE, level=os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"), utc=True)
     handler = _logger.registered_handler
     if stream is not None and isinstance(handler, logging.StreamHandler):
@@ -98,6 +100,8 @@ def emit(
     each distinct combination is a billed custom metric."""
     if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         return
+    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+
     metrics = EphemeralMetrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=SERVICE)
     for dimension, label in dimensions.items():
         metrics.add_dimension(name=dimension, value=label)

@@ -5,6 +5,13 @@ table is exactly the one the code and the tests use. The table name per stage is
 `.chalice/config.json`, the same place the Lambda reads it from.
 
     python -m infra.template --stage prod --out build/merge-prod.json
+
+Cold starts in production: Lambda SnapStart for Python is the option (README "Cold start and
+SnapStart"). It is not switched on here because it needs a python3.12+ managed runtime (the
+package is built for python3.11) and a published version behind an alias that API Gateway
+invokes; when both hold, add to the API function `"SnapStart": {"ApplyOn": "PublishedVersions"}`
+and `"AutoPublishAlias": "live"`, and point the API integration at the alias. The hooks that
+run before the snapshot and after each restore are in `chalicelib/api/snapstart.py`.
 """
 
 from __future__ import annotations

@@ -403,3 +403,17 @@ class RequestContext:
     def _certificate(self, certificate_id: str) -> Certificate | None:
         found = self.certificate_repository.get(certificate_id)
         return found[0] if found else None
+
+
+def forget_process_state() -> None:
+    """Drop what this process caches across requests: the DynamoDB connection and the calendar,
+    staff-standing and seal-registry caches (after a SnapStart restore: chalicelib/api/snapstart.py)."""
+    from chalicelib.services.calendar import CALENDAR_CACHE
+    from chalicelib.services.seal_registry import REGISTRY
+    from chalicelib.services.staff import clear_standing_cache
+    from chalicelib.storage.tables import forget_clients
+
+    forget_clients()
+    CALENDAR_CACHE.invalidate()
+    clear_standing_cache()
+    REGISTRY.invalidate()

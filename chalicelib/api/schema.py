@@ -320,6 +320,7 @@ from chalicelib.api.window_authority.queries import WindowAuthorityQuery
 from chalicelib.api.written_decisions.queries import WrittenDecisionQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
+from chalicelib.startup import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -601,10 +602,11 @@ class _Schema(strawberry.Schema):
 
 @lru_cache(maxsize=4)
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return _Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],
-        extensions=_extensions(settings),  # type: ignore[arg-type]
-        config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
-    )
+    with collector_paused():  # once per process: long-lived objects only (chalicelib/startup.py)
+        return _Schema(
+            query=Query,
+            mutation=Mutation,
+            types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],
+            extensions=_extensions(settings),  # type: ignore[arg-type]
+            config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
+        )

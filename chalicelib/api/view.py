@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+import strawberry
 from chalice.app import Request, Response
 from graphql import GraphQLError
 from strawberry.schema.exceptions import CannotGetOperationTypeError
@@ -28,9 +31,9 @@ from chalicelib.api.context import RequestContext
 from chalicelib.api.errors import BAD_REQUEST, should_mask_error
 from chalicelib.api.graphiql import graphiql_page
 from chalicelib.api.request_errors import code_uncoded, is_request_error
-from chalicelib.api.schema import build_schema
 from chalicelib.config import Settings, get_settings
 from chalicelib.services.staff import standing
+from chalicelib.startup import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +157,21 @@ def caller_key(request: Request, subject: str | None) -> str:
     return f"ip:{identity.get('sourceIp') or 'unknown'}"
 
 
+@lru_cache(maxsize=1)
+def _schema_builder() -> Callable[[Settings], strawberry.Schema]:
+    """`build_schema`, imported by the first GraphQL request rather than by `import app`: every
+    domain's GraphQL types are most of our start-up, and the scheduled functions and the other
+    routes never need them. Imported with the collector paused, as `import app` (chalicelib/startup.py)."""
+    with collector_paused():
+        from chalicelib.api.schema import build_schema
+    return build_schema
+
+
+def schema_for(settings: Settings) -> strawberry.Schema:
+    """The schema for these settings (built once per process: `build_schema` caches it)."""
+    return _schema_builder()(settings)
+
+
 def graphql_response(request: Request, settings: Settings | None = None) -> Response:
     settings = settings or get_settings()
     media = negotiate(request.headers.get("accept"))
@@ -184,7 +202,7 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         return _error(503, error.code, str(error), media)
     operation_name = parsed.get("operationName")
     try:
-        result = build_schema(settings).execute_sync(
+        result = schema_for(settings).execute_sync(
             parsed["query"],
             variable_values=parsed.get("variables"),
             context_value=RequestContext(

@@ -24,8 +24,6 @@ import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from lunar_python import Lunar  # type: ignore[import-untyped]
-
 __all__ = ["Holiday", "rest_days", "rules_for", "statutory_holidays"]
 
 
@@ -70,6 +68,9 @@ def _run(start: date, length: int) -> tuple[date, ...]:
 @functools.cache
 def statutory_holidays(year: int) -> tuple[Holiday, ...]:
     """The statutory holidays of ``year`` in date order (without make-up days)."""
+    # Imported on first use, not at start-up: only a year without official data needs it (cold start).
+    from lunar_python import Lunar  # type: ignore[import-untyped]
+
     rules = rules_for(year)
     spring = date.fromisoformat(Lunar.fromYmd(year, 1, 1).getSolar().toYmd())
     if rules.spring_from_eve:

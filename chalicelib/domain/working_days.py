@@ -39,9 +39,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from types import ModuleType
 from typing import Any
-
-import chinese_calendar  # type: ignore[import-untyped]
 
 from chalicelib.domain import statutory_holidays
 from chalicelib.domain.holiday_arrangement import HolidayArrangement
@@ -127,6 +126,15 @@ def _as_date(d: date) -> date:
     return d
 
 
+@functools.cache
+def _chinese_calendar() -> ModuleType:
+    """``chinese_calendar``, imported on the first deadline rather than at start-up (cold start:
+    `import app` must not load data that the catalogue and most requests never use)."""
+    import chinese_calendar  # type: ignore[import-untyped]
+
+    return chinese_calendar
+
+
 def _days_in_year(year: int) -> int:
     """366 for leap years, 365 otherwise."""
     if year == 9999:
@@ -144,7 +152,7 @@ def _official_flags(year: int) -> bytes | None:
     jan1 = date(year, 1, 1)
     try:
         return bytes(
-            1 if chinese_calendar.is_workday(jan1 + timedelta(days=i)) else 0 for i in range(_days_in_year(year))
+            1 if _chinese_calendar().is_workday(jan1 + timedelta(days=i)) else 0 for i in range(_days_in_year(year))
         )
     except NotImplementedError:
         return None
@@ -286,7 +294,9 @@ class WorkingDayCalendar:
             return self._arrangements[year].rest_days()
         if source is CalendarSource.COMPUTED:
             return dict(_computed_rest_days(year))
-        return {d: _OFFICIAL_NAMES.get(name, name) for d, name in chinese_calendar.holidays.items() if d.year == year}
+        return {
+            d: _OFFICIAL_NAMES.get(name, name) for d, name in _chinese_calendar().holidays.items() if d.year == year
+        }
 
     def adjusted_workdays(self, year: int) -> tuple[date, ...]:
         """Weekend days of ``year`` that are working days (调休上班)."""
@@ -295,7 +305,7 @@ class WorkingDayCalendar:
             return self._arrangements[year].workdays
         if source is CalendarSource.COMPUTED:
             return ()
-        return tuple(sorted(d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5))
+        return tuple(sorted(d for d in _chinese_calendar().workdays if d.year == year and d.weekday() >= 5))
 
     # -- construction from data ------------------------------------------------
 

@@ -84,6 +84,12 @@ def configure(table_name: str, host: str | None, region: str | None = None) -> N
     forget_connection(Record)  # the indexes query through the model's connection
 
 
+def forget_clients() -> None:
+    """Drop the cached DynamoDB connection: the next request creates a fresh client (after a
+    Lambda SnapStart restore, see chalicelib/api/snapstart.py)."""
+    forget_connection(Record)
+
+
 def create_table(wait: bool = True) -> bool:
     """Create the table if missing; returns True when it was created."""
     if Record.exists():
