@@ -65,8 +65,16 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> Re
     return _json(status, {"error": {"code": code, "message": message, **({"field": field} if field else {})}})
 
 
+def _reason_refused(error: DomainError) -> Response:
+    """A missing or bad 用证事由: every problem at once, nothing read."""
+    first = error.violations[0]
+    problems = [{"code": v.code, "message": v.message} for v in error.violations]
+    return _json(400, {"error": {"code": first.code, "message": first.message, "problems": problems}})
+
+
 def handle_identifier_lookup(request: Request, settings: Settings | None = None) -> Response:
-    """`POST /verify` with a JSON body `{"identifier": …, "holderName": …}`: the registry status
+    """`POST /verify` with a JSON body `{"identifier": …, "holderName": …, "reasonForUse": …}`
+    (用证事由 required, as for a file): the registry status
     and a fresh check of the stored sealed PDF. The identifier's check character is validated
     before anything is read (400 INVALID_IDENTIFIER); an unknown identifier and a wrong holder
     name get the same 404 (no probing); the answer masks the holder."""
@@ -83,6 +91,11 @@ def handle_identifier_lookup(request: Request, settings: Settings | None = None)
     holder = body.get("holderName")
     if not isinstance(holder, str) or not holder.strip() or len(holder) > 100:
         return _error(400, "BAD_REQUEST", "按电子证照标识查验须同时提供持证人名称", "holderName")
+    stated = body.get("reasonForUse", _query(request).get("reasonForUse"))
+    try:  # 用证事由, as for a file
+        reason = check_reason_for_use(stated if isinstance(stated, str) else None, required=True)
+    except DomainError as error:
+        return _reason_refused(error)
     source = (request.context or {}).get("identity", {}).get("sourceIp") or "unknown"
     context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings(), caller_key=f"ip:{source}")
     try:
@@ -94,7 +107,7 @@ def handle_identifier_lookup(request: Request, settings: Settings | None = None)
     cert = service.lookup(number=None, code=None, identifier=identifier)
     if cert is None or cert.holder_name != holder.strip():
         return _error(404, "NOT_FOUND", "未找到该证照", "identifier")
-    report = service.verify_registered(cert, dcert.VerificationChannel.REST_LOOKUP, source)
+    report = service.verify_registered(cert, dcert.VerificationChannel.REST_LOOKUP, source, reason)
     status = cert.current_status(china_date(clock.utc_now()))
     valid = report.passed and report.file_sha256 == cert.sha256 and status is dcert.CertificateStatus.VALID
     return _json(
@@ -125,9 +138,7 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
     try:
         reason = check_reason_for_use(_query(request).get("reasonForUse"), required=True)
     except DomainError as error:
-        first = error.violations[0]
-        problems = [{"code": v.code, "message": v.message} for v in error.violations]
-        return _json(400, {"error": {"code": first.code, "message": first.message, "problems": problems}})
+        return _reason_refused(error)
     source = (request.context or {}).get("identity", {}).get("sourceIp") or "unknown"
     context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings(), caller_key=f"ip:{source}")
     try:
