@@ -203,7 +203,9 @@ def build_floor(schema: GraphQLSchema, document: str, answer: dict[str, Any]) ->
     module = types.ModuleType(f"bench._bare_floor_{_COUNTER[0]}")
     sys.modules[module.__name__] = module
     exec(compile(source, module.__name__, "exec"), module.__dict__)
-    bare = strawberry.Schema(query=module.ROOT, extensions=[ParserCache(maxsize=16), ValidationCache(maxsize=16)])
+    bare = strawberry.Schema(
+        query=module.ROOT, extensions=[lambda: ParserCache(maxsize=16), lambda: ValidationCache(maxsize=16)]
+    )
     root = _objects(module, query_type, answer, collector)
     return Floor(bare, root, source)
 

@@ -37,11 +37,12 @@ import re
 import secrets
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -196,7 +197,7 @@ Sample = tuple[Stats, Stats, dict[str, int], dict[str, int]]
 def measure(
     call: Callable[[dict[str, Any]], tuple[int, str]],
     event: dict[str, Any],
-    use: dict[str, Callable[[], None]],
+    use: Mapping[str, Callable[[], None]],
     n: int,
 ) -> Sample:
     """`n` samples of `event` on each table, alternating which goes first; requests counted in every one."""
@@ -293,7 +294,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
             for volume, table in ((small, TABLE), (large, f"{TABLE}-large")):
                 seconds = grow(client, table, templates, volume - made_through_api)
                 print(f"  {table}: {volume:,} cases ({volume - made_through_api:,} cloned in {seconds:.1f} s)")
-            use = {str(v): (lambda c=c: use_table_connection(Record, c)) for v, c in connections.items()}
+            use = {str(v): partial(use_table_connection, Record, c) for v, c in connections.items()}
 
             # the month the cases were counted in (the counters' day, China time)
             month = date.fromisoformat(templates[0].updates[0]["Key"]["SK"]["S"][:10]).replace(day=1)
