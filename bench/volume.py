@@ -25,7 +25,7 @@ drift hits both alike. Figure `volume.<op>`: median at 10,000 / median at 1,000 
 the same read at 1,000 cases); `TARGET volume.<op> <= 1.2x`. The DynamoDB requests of each read
 are counted in every sample: they must be the same at both volumes, and no Scan.
 
-    python -m bench.volume [--quick] [-n 30]     (--quick: 100 and 1,000 cases)
+    python -m bench.volume [--quick] [-n 60]     (--quick: 100 and 1,000 cases)
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def copy_table(client: Any, source: str, target: str) -> int:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.volume", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 cases, 3 samples: a smoke run")
-    parser.add_argument("-n", "--repeat", type=int, default=None, help="samples per read and volume (default 30)")
+    parser.add_argument("-n", "--repeat", type=int, default=None, help="samples per read and volume (default 60)")
     return parser.parse_args(argv)
 
 
@@ -239,7 +239,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
     from tests.forms import answers
 
     small, large = (100, 1000) if args.quick else (1000, 10000)
-    repeat = args.repeat or (3 if args.quick else 30)
+    repeat = args.repeat or (3 if args.quick else 60)
     print(
         f"volume: {repeat} samples per read on a table of {small:,} and one of {large:,} cases, alternating; {machine()}"
     )
