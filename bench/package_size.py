@@ -65,8 +65,16 @@ def report(stage: str = "prod", build: bool = False, build_if_missing: bool = Fa
             f"package {zip_path.relative_to(ROOT)}: {zipped / MIB:.1f} MiB zipped "
             f"({zipped / LIMIT_ZIPPED:.0%} of 50 MB), {unzipped / MIB:.1f} MiB unzipped ({unzipped / LIMIT_UNZIPPED:.0%} of 250 MB)"
         )
+        lines.append(
+            f"TARGET package.zipped < 50 MB: {'met' if zipped < LIMIT_ZIPPED else 'NOT met'} ({zipped / MIB:.1f} MiB)"
+        )
+        lines.append(
+            f"TARGET package.unzipped < 250 MB: {'met' if unzipped < LIMIT_UNZIPPED else 'NOT met'} "
+            f"({unzipped / MIB:.1f} MiB)"
+        )
     else:
         lines.append(f"package: not built (python -m infra.package --stage {stage} --out build/{stage}, or --build)")
+        lines.append("TARGET package.zipped < 50 MB: not measured (package not built)")
     rss = footprint()
     lines.append(
         f"footprint: {rss['after_import'] / MIB:.0f} MiB after import app, "

@@ -38,6 +38,7 @@ __all__ = [
     "forget_connection",
     "table_connection",
     "table_schema",
+    "use_table_connection",
     "wrapped_api_calls",
 ]
 
@@ -62,6 +63,13 @@ def forget_connection(model: type[Model]) -> None:
     """Drop the connection the model cached (its indexes use the model's), so the next request
     uses the model's current `Meta` (table name, host, region)."""
     model._connection = None
+
+
+def use_table_connection(model: type[Model], connection: TableConnection) -> None:
+    """Make `connection` (one `table_connection` returned earlier) the model's cached one, table
+    name included: bench.volume alternates two tables sample by sample without a new client each time."""
+    model.Meta.table_name = connection.table_name
+    model._connection = connection
 
 
 def table_schema(model: type[Model]) -> ModelSchema:

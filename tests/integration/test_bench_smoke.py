@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 RATIO = re.compile(r"^RATIO (\S+)\s+(\d+\.\d+)x", re.MULTILINE)
 
 
-def _bench(name: str) -> str:
+def _bench(name: str, timeout: int = 420) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("UAP_")}
     result = subprocess.run(
         [sys.executable, "-m", f"bench.{name}", "--quick"],
@@ -27,7 +27,7 @@ def _bench(name: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=420,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -113,3 +113,65 @@ def _bench_plain(name: str) -> str:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+TARGET = re.compile(r"^TARGET (\S+) .+: (met|NOT met) \(", re.MULTILINE)
+
+
+def test_warm_bench_runs_with_a_bare_floor_and_a_target_per_operation() -> None:
+    """`bench.warm --quick`: each of the four reads answers what its bare strawberry floor answers
+    (the bench refuses otherwise), a RATIO and a TARGET verdict each, requests constant."""
+    output = _bench("warm", timeout=240)
+    ratios = _ratios(output)
+    operations = ("catalogue_page", "item_detail", "application_detail", "inbox_page")
+    assert {f"warm.{name}" for name in operations} <= set(ratios), output
+    assert {name for name, _ in TARGET.findall(output)} == {f"warm.{name}" for name in operations}, output
+    counts = dict(re.findall(r"^DDB_REQUESTS op=(\w+): .*\(total (\d+)\)$", output, re.MULTILINE))
+    assert counts == {"catalogue_page": "2", "item_detail": "2", "application_detail": "2", "inbox_page": "1"}, output
+
+
+def test_volume_bench_runs_and_its_reads_make_the_same_requests_at_both_volumes() -> None:
+    """`bench.volume --quick` (100 and 1,000 cases on DynamoDB Local): the cloned cases are really
+    there (the department-month counts every one), no read scans, requests equal at both volumes."""
+    output = _bench("volume", timeout=400)
+    ratios = _ratios(output)
+    reads = ("inbox_page", "application_detail", "department_statistics")
+    assert {f"volume.{name}" for name in reads} <= set(ratios), output
+    assert {name for name, _ in TARGET.findall(output)} == {f"volume.{name}" for name in reads}, output
+    assert "department-month received 100, accepted 100" in output, output
+    assert "department-month received 1000, accepted 1000" in output, output
+    assert "inbox page 50 rows (more: True)" in output, output
+    requests = re.findall(r"^DDB_REQUESTS op=(\w+): (.*)$", output, re.MULTILINE)
+    assert [name for name, _ in requests] == list(reads), output
+    assert all("the same at 100" in detail and "Scan" not in detail for _, detail in requests), output
+
+
+def test_run_all_collects_every_target_line_and_names_the_groups_that_printed_none() -> None:
+    """The summary takes TARGET lines from any bench's output (other helpers add theirs) and lists
+    a target group of issue 14 that printed nothing as not measured, which --strict counts."""
+    from bench.run_all import EXPECTED_TARGETS, target_summary, targets_in
+
+    output = "\n".join(
+        [
+            "RATIO warm.inbox_page 1.20x",
+            "TARGET warm.inbox_page <= 1.5x: met (1.20x)",
+            "TARGET cold_start.first_catalogue_page <= 1.2x: NOT met (1.31x)",
+            "TARGET package.zipped < 50 MB: not measured (package not built)",
+        ]
+    )
+    found = targets_in(output)
+    assert [(t.name, t.verdict) for t in found] == [
+        ("warm.inbox_page", "met"),
+        ("cold_start.first_catalogue_page", "NOT met"),
+        ("package.zipped", "not measured"),
+    ]
+    text, all_met = target_summary(found)
+    assert not all_met
+    for prefix in ("round_trips.", "certificates.", "volume."):
+        assert prefix in EXPECTED_TARGETS and f"{prefix}*" in text, text
+    assert "warm.*" not in text, text
+    met_only, all_met = target_summary(
+        [t for t in targets_in(output) if t.verdict == "met"]
+        + [targets_in(f"TARGET {p}x <= 1x: met (1x)")[0] for p in EXPECTED_TARGETS]
+    )
+    assert all_met, met_only

@@ -243,6 +243,55 @@ class CoReviewer:
         return Department.from_domain(found) if found else None
 
 
+def _item_conditions(self: ServiceItem) -> list[str]:
+    return list(self.domain.elements.conditions)
+
+
+def _item_materials(self: ServiceItem) -> list[Material]:
+    return [Material.from_domain(m) for m in self.domain.elements.materials]
+
+
+def _item_procedure(self: ServiceItem) -> list[ProcedureStep]:
+    return [ProcedureStep(name=s.name, description=s.description) for s in self.domain.elements.procedure]
+
+
+def _item_co_reviewers(self: ServiceItem) -> list[CoReviewer]:
+    departments = referenced_departments(self.domain)
+    return [
+        CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
+        for c in self.domain.elements.co_reviewers
+    ]
+
+
+def _item_special_steps(self: ServiceItem) -> list[SpecialStep]:
+    return [SpecialStep(**s.__dict__) for s in self.domain.elements.special_steps]
+
+
+def _item_fees(self: ServiceItem) -> list[Fee]:
+    return [Fee(**f.__dict__) for f in self.domain.elements.fees]
+
+
+def _item_legal_basis(self: ServiceItem) -> list[str]:
+    return list(self.domain.elements.legal_basis)
+
+
+def _item_certificate_type(self: ServiceItem) -> CertificateType | None:
+    found = self.domain.elements.certificate_type
+    return CertificateType(**found.__dict__) if found else None
+
+
+def _item_merged_from(self: ServiceItem) -> list[str]:
+    return list(self.domain.merged_from)
+
+
+def _item_form(self: ServiceItem) -> list[FormField]:
+    return [FormField.from_domain(f) for f in self.domain.elements.form]
+
+
+def _item_deficiency(self: ServiceItem) -> DeficiencyPolicy:
+    return DeficiencyPolicy.from_domain(self.domain.elements.deficiency)
+
+
 @visible_to(PUBLIC)
 @strawberry.type
 class ServiceItem(relay.Node):
@@ -255,33 +304,38 @@ class ServiceItem(relay.Node):
     name: str
     kind: ItemKind  # type: ignore[valid-type]
     level: CentreLevel  # type: ignore[valid-type]
-    conditions: list[str]
-    materials: list[Material]
-    procedure: list[ProcedureStep]
+
+    # The nested lists are built only when a query selects them (issue 14 point 3: a catalogue
+    # page of 50 selects none of them, and building them was ~7% of its cost); declared in place
+    # with their resolvers (_item_*, below) so the schema keeps its field order.
+    conditions: list[str] = field(_item_conditions, access=PUBLIC)
+    materials: list[Material] = field(_item_materials, access=PUBLIC)
+    procedure: list[ProcedureStep] = field(_item_procedure, access=PUBLIC)
     statutory_limit_days: int
     promised_limit_days: int
     is_joint: bool
-    co_reviewers: list[CoReviewer]
-    special_steps: list[SpecialStep]
-    fees: list[Fee]
-    legal_basis: list[str]
+    co_reviewers: list[CoReviewer] = field(_item_co_reviewers, access=PUBLIC)
+    special_steps: list[SpecialStep] = field(_item_special_steps, access=PUBLIC)
+    fees: list[Fee] = field(_item_fees, access=PUBLIC)
+    legal_basis: list[str] = field(_item_legal_basis, access=PUBLIC)
     supervision_phone: str
-    certificate_type: CertificateType | None
+    certificate_type: CertificateType | None = field(_item_certificate_type, access=PUBLIC)
     timeout_rule: TimeoutRule  # type: ignore[valid-type]
     confidential: bool = strawberry.field(
         description="Seed 001: cases of this item are not shown by publicProgress (secrets or privacy)."
     )
     merged_into: str | None
-    merged_from: list[str]
-    form: list[FormField] = strawberry.field(description="申请表: what an application answers in `formData`.")
+    merged_from: list[str] = field(_item_merged_from, access=PUBLIC)
+    form: list[FormField] = field(
+        _item_form, access=PUBLIC, description="申请表: what an application answers in `formData`."
+    )
     project_category: ProjectCategory | None  # type: ignore[valid-type]
-    deficiency: DeficiencyPolicy
+    deficiency: DeficiencyPolicy = field(_item_deficiency, access=PUBLIC)
     domain: strawberry.Private[dc.ServiceItem]
 
     @classmethod
     def from_domain(cls, item: dc.ServiceItem) -> ServiceItem:
         e = item.elements
-        departments = referenced_departments(item)
         return cls(
             node_key=item.code,
             code=item.code,
@@ -290,28 +344,14 @@ class ServiceItem(relay.Node):
             name=e.name,
             kind=e.kind,
             level=e.level,
-            conditions=list(e.conditions),
-            materials=[Material.from_domain(m) for m in e.materials],
-            procedure=[ProcedureStep(name=s.name, description=s.description) for s in e.procedure],
             statutory_limit_days=e.statutory_limit_days,
             promised_limit_days=e.promised_limit_days,
             is_joint=e.is_joint,
-            co_reviewers=[
-                CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
-                for c in e.co_reviewers
-            ],
-            special_steps=[SpecialStep(**s.__dict__) for s in e.special_steps],
-            fees=[Fee(**f.__dict__) for f in e.fees],
-            legal_basis=list(e.legal_basis),
             supervision_phone=e.supervision_phone,
-            certificate_type=CertificateType(**e.certificate_type.__dict__) if e.certificate_type else None,
             timeout_rule=e.timeout_rule,
             confidential=e.confidential,
             merged_into=item.merged_into,
-            merged_from=list(item.merged_from),
-            form=[FormField.from_domain(f) for f in e.form],
             project_category=e.project_category,
-            deficiency=DeficiencyPolicy.from_domain(e.deficiency),
             domain=item,
         )
 
@@ -335,7 +375,7 @@ class ServiceItem(relay.Node):
 
     @field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
     def is_free(self) -> bool:
-        return not self.fees
+        return not self.domain.elements.fees
 
     @field(access=PUBLIC, description="The owning department, which also leads joint review.")
     def department(self, info: Info) -> Department | None:

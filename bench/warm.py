@@ -1,0 +1,159 @@
+"""Warm Python cost of the four front-end reads, against a bare strawberry schema of the same shape.
+
+Issue 14 point 3. Four client operations from `graphql/operations/`, each with the caller the
+front end sends:
+
+- `catalogue_page`: `CatalogueBrowse` (first 50), anonymous;
+- `item_detail`: `ServiceItemDetail` (ZS-ZRZY-001, history 20), anonymous;
+- `application_detail`: `ApplicationDetail` of an approved joint case, its applicant;
+- `inbox_page`: `Inbox` (REVIEW, first 50) of the lead reviewer, with 50 cases waiting.
+
+Each goes through the production path of a warm Lambda (API Gateway event -> `chalice.app.Request`
+-> `graphql_response`, as bench/request.py) on moto holding the real seed plus filler items up to
+60; the cases are filed and accepted through the API. The figure is the wall time **minus all time
+inside PynamoDB's `Connection._make_api_call`** (botocore + moto), as `request.page50_excl_ddb_client`.
+
+Floor [6]: `bench.bare.build_floor`: a bare strawberry schema with exactly the fields the operation
+selects, answering from plain objects that hold our own answer (checked equal), with strawberry's
+ParserCache and ValidationCache, wrapped in JSON parsing of the body and JSON encoding of the answer.
+No DynamoDB in the floor, so nothing to exclude. Measurement and floor alternate; medians.
+
+    python -m bench.warm [--quick] [-n 200] [--profile OP:K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+from collections.abc import Sequence
+from time import perf_counter
+from typing import Any
+
+from bench._common import Figure, Stats, api_gateway_event, machine, print_figures, row
+
+TARGET = 1.5
+ITEMS = 60
+PAGE = 50
+ITEM = "ZS-ZRZY-001"
+FLOOR_MEANING = "a bare strawberry schema of the same shape answering from plain objects (bench/bare.py)"
+
+
+def _case_steps(stack: Any, steps: Sequence[Any]) -> str:
+    from bench import lifecycle
+
+    case_gid: str | None = None
+    for step in steps:
+        result = lifecycle._ok(stack.call, lifecycle.step_event(stack, step, case_gid), step.field)
+        case_gid = result["application"]["id"]
+    assert case_gid is not None
+    return case_gid
+
+
+def operations(stack: Any, case_gid: str) -> dict[str, dict[str, Any]]:
+    from strawberry import relay
+
+    from bench import lifecycle
+    from tests.flows import op
+
+    item = str(relay.GlobalID("ServiceItem", ITEM))
+    return {
+        "catalogue_page": api_gateway_event(op("CatalogueBrowse"), {"first": PAGE}),
+        "item_detail": api_gateway_event(op("ServiceItemDetail"), {"id": item}),
+        "application_detail": api_gateway_event(
+            op("ApplicationDetail"), {"id": case_gid}, stack.headers[lifecycle.APPLICANT]
+        ),
+        "inbox_page": api_gateway_event(
+            op("Inbox"), {"queue": "REVIEW", "first": PAGE}, stack.headers[lifecycle.LEAD_REVIEWER]
+        ),
+    }
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.warm", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few samples and cases: a smoke run, not a measurement")
+    parser.add_argument("-n", "--repeat", type=int, default=None, help="samples of each (default 200, quick 10)")
+    parser.add_argument("--profile", default="", metavar="OP:K", help="then cProfile K requests of OP")
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> list[Figure]:
+    from bench import lifecycle
+    from bench.bare import build_floor, comparable
+    from bench.request import _profile, metered
+    from chalicelib.api.schema import build_schema
+    from chalicelib.config import get_settings
+
+    repeat = args.repeat or (10 if args.quick else 200)
+    warmup = max(5, repeat // 10)
+    waiting = 3 if args.quick else PAGE
+    print(f"warm: {repeat} interleaved samples of each operation and its floor after {warmup} warm-up; {machine()}")
+    figures: list[Figure] = []
+    with lifecycle.lifecycle_stack(items=ITEMS) as stack, metered() as meter:
+        case_gid = _case_steps(stack, lifecycle.STEPS)  # one approved joint case
+        for _ in range(waiting):  # the lead reviewer's REVIEW worklist
+            _case_steps(stack, lifecycle.STEPS[:2])
+        print(f"  {ITEMS} catalogue items; 1 approved case; {waiting} cases waiting for review (inbox page of {PAGE})")
+        schema = build_schema(get_settings())._schema
+        for name, event in operations(stack, case_gid).items():
+            status, body = stack.call(event)
+            answer = json.loads(body)
+            if status != 200 or answer.get("errors"):
+                raise RuntimeError(f"{name} failed: {status} {body[:500]}")
+            (root,) = answer["data"].values()
+            if not root or ("edges" in root and not root["edges"]):
+                raise RuntimeError(f"{name} answered nothing: {body[:500]}")
+            floor = build_floor(schema, json.loads(event["body"])["query"], answer["data"])
+            if comparable(floor.call(event["body"])) != comparable(body):
+                raise RuntimeError(f"{name}: the bare floor does not give the same answer")
+            for _ in range(warmup):
+                stack.call(event)
+                floor.call(event["body"])
+            ours: list[float] = []
+            floors: list[float] = []
+            calls: dict[str, int] | None = None
+            gc.collect()
+            for i in range(repeat):
+                for which in ("ours", "floor") if i % 2 == 0 else ("floor", "ours"):
+                    if which == "floor":
+                        start = perf_counter()
+                        floor.call(event["body"])
+                        floors.append(perf_counter() - start)
+                        continue
+                    meter.reset()
+                    start = perf_counter()
+                    stack.call(event)
+                    ours.append(perf_counter() - start - meter.client_s)
+                    seen = dict(sorted(meter.calls.items()))
+                    if calls is not None and seen != calls:
+                        raise RuntimeError(f"{name}: DynamoDB requests changed between samples: {calls} then {seen}")
+                    calls = seen
+            s_ours, s_floor = Stats.of(ours), Stats.of(floors)
+            detail = " ".join(f"{k}={v}" for k, v in (calls or {}).items())
+            print(f"DDB_REQUESTS op={name}: {detail} (total {sum((calls or {}).values())})")
+            print(row(f"{name} minus all DynamoDB client time", s_ours))
+            print(row(f"{name} bare strawberry floor", s_floor))
+            figure = Figure(
+                f"warm.{name}",
+                s_ours.median,
+                s_floor.median,
+                f"{name} through the view minus all time inside PynamoDB Connection._make_api_call",
+                FLOOR_MEANING,
+            )
+            verdict = "met" if figure.ratio <= TARGET else "NOT met"
+            print(f"TARGET warm.{name} <= {TARGET}x: {verdict} ({figure.ratio:.2f}x)")
+            figures.append(figure)
+            if args.profile and args.profile.split(":")[0] == name:
+                print(_profile(stack.call, event, int(args.profile.split(":")[1])))
+    print_figures(figures)
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    run(parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
