@@ -29,7 +29,12 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 
 MAX_TEXT = 2000
 MAX_DUE_DAYS = 90  # a rectification is due within a quarter
-DECISION_ACTIONS = {"approve": "准予许可", "deemed_approval": "超时默认准予", "confirm_rejection": "不予许可"}
+DECISION_ACTIONS = {
+    "approve": "准予许可",
+    "deemed_approval": "超时默认准予",
+    "deemed_renewal": "视为准予延续",
+    "confirm_rejection": "不予许可",
+}
 
 
 class CounterpartCode:

@@ -25,7 +25,7 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 
 MAX_RANGE_DAYS = 366
 HISTOGRAM_MAX = 60  # decisions taking longer share the last bucket
-DECISIONS = frozenset({"approve", "deemed_approval", "confirm_rejection", "decide_at_window"})
+DECISIONS = frozenset({"approve", "deemed_approval", "deemed_renewal", "confirm_rejection", "decide_at_window"})
 RATING_LEVELS = (1, 2, 3, 4, 5)
 
 

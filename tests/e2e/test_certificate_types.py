@@ -351,7 +351,8 @@ def test_seed002_approval_letter_is_sealed_and_verifies_like_a_certificate(api: 
     assert "（批文）" in text and "特此批复" in text and "关于企业投资项目核准的批复" in text.replace("\n", "")
     assert "王海燕：" in text  # addressed to the applicant
     verify = """query($number: String, $holder: String) {
-      certificateVerify(number: $number, holderName: $holder) { valid report { indication } } }"""
+      certificateVerify(number: $number, holderName: $holder, reasonForUse: "招投标资格审查") {
+        valid report { indication } } }"""
     body = api.gql(verify, {"number": cert["number"], "holder": "王海燕"})
     assert body["data"]["certificateVerify"]["valid"] is True, body
     assert body["data"]["certificateVerify"]["report"]["indication"] == "PASSED"

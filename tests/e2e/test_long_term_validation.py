@@ -26,7 +26,7 @@ from tests.e2e.test_certificates import issued, pdf_of
 
 pytestmark = pytest.mark.slow  # certomancer's animator over HTTP, real OCSP/TSA round trips
 
-LEVEL = """query($code: String) { certificateVerify(verificationCode: $code) {
+LEVEL = """query($code: String) { certificateVerify(verificationCode: $code, reasonForUse: "银行开户核验") {
   valid report { indication padesLevel timing { timestampValid } registration { registered } } } }"""
 
 
@@ -74,8 +74,12 @@ def test_seed003_local_stage_issues_at_b_lta_and_every_verifier_reports_the_leve
     from app import app
 
     with Client(app, stage_name="local") as client:
-        rest = json.loads(client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=pdf).body)
-        page = client.http.get(f"/v/{cert['verificationCode']}").body.decode()
+        rest = json.loads(
+            client.http.post(
+                "/verify?reasonForUse=银行开户核验", headers={"Content-Type": "application/pdf"}, body=pdf
+            ).body
+        )
+        page = client.http.get(f"/v/{cert['verificationCode']}?reason=银行开户核验").body.decode()
     assert rest["valid"] is True and rest["report"]["pades_level"] == "B-LTA", rest
     assert "B-LTA" in page and "<strong>有效</strong>" in page
 

@@ -176,7 +176,8 @@ def test_law_art50_undecided_when_the_licence_ends_the_sweep_deems_it_granted_an
     renewed = read_cert(api, new["id"])
     assert renewed["previousCertificate"]["id"] == old["id"] and renewed["status"] == "VALID"
     verified = api.gql(
-        "query($n: String, $h: String) { certificateVerify(number: $n, holderName: $h) { valid report { indication } } }",
+        'query($n: String, $h: String) { certificateVerify(number: $n, holderName: $h, reasonForUse: "银行开户核验") '
+        "{ valid report { indication } } }",
         {"n": new["number"], "h": "王海燕"},
     )["data"]["certificateVerify"]
     assert verified["valid"] is True and verified["report"]["indication"] == "PASSED"
@@ -185,6 +186,11 @@ def test_law_art50_undecided_when_the_licence_ends_the_sweep_deems_it_granted_an
     [note] = [n["node"] for n in notes if n["node"]["kind"] == "RENEWAL_DEEMED_GRANTED"]
     assert "视为准予延续" in note["title"]
     assert {"key": "legalBasis", "value": "《中华人民共和国行政许可法》第五十条"} in note["data"]
+
+    # A deemed renewal is a decision like any other: the item's statistics count it that day.
+    scope = {"kind": "ITEM", "id": gid("ServiceItem", ITEM)}
+    stats = api.gql(op("Statistics"), {"scope": scope, "from": "2031-11-02", "to": "2031-11-02"}, as_=case.supervisor)
+    assert stats["data"]["statistics"]["decided"] == 1, stats
 
     # Running the sweep again changes nothing.
     again = run_sweep()

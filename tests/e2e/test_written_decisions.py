@@ -97,7 +97,9 @@ def post_verify(pdf: bytes) -> dict[str, Any]:
     from app import app
 
     with Client(app, stage_name="local") as client:
-        response = client.http.post("/verify", headers={"Content-Type": "application/pdf"}, body=pdf)
+        response = client.http.post(
+            "/verify?reasonForUse=行政复议材料核验", headers={"Content-Type": "application/pdf"}, body=pdf
+        )
     assert response.status_code == 200, response.body
     result: dict[str, Any] = json.loads(response.body)
     return result
