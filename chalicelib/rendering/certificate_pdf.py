@@ -228,8 +228,12 @@ class CertificateView:
             _check_text(f"details[{i}] value", pair[1], MAX_DETAIL_VALUE, newlines=True)
         if self.layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
-        if self.valid_from is not None and (not isinstance(self.valid_from, date) or self.valid_from > self.issued_on):
-            raise ValueError("valid_from must be a date on or before issued_on")
+        # A renewal (延续) issued early starts after its issue date, the day after the licence it renews ends.
+        ends = self.valid_until
+        if self.valid_from is not None and (
+            not isinstance(self.valid_from, date) or (ends is not None and self.valid_from > ends)
+        ):
+            raise ValueError("valid_from must be a date on or before valid_until")
         if self.fields is not None:
             if not isinstance(self.fields, tuple) or not self.fields:
                 raise ValueError("fields must be a non-empty tuple of (label, value) pairs, or None")

@@ -22,7 +22,8 @@ ISSUED_ON = date(2026, 11, 2)
 LAST_DAY = date(2031, 11, 1)  # a 5-year licence issued 2026-11-02 runs to 2031-11-01
 IN_TIME = date(2031, 10, 2)  # 30 calendar days before the last valid day
 
-CERT = """id number status issuedOn validUntil applicationId
+CERT = """id number status issuedOn validUntil applicationId identifier previousIdentifier
+  metadata { validFrom validUntil }
   previousCertificate { id number } renewedBy { id number validUntil }
   renewal { id kind state }"""
 ISSUE = f"""mutation($input: CertificateIssueInput!) {{ certificateIssue(input: $input) {{
@@ -130,6 +131,9 @@ def test_law_art50_holder_applies_in_time_the_case_is_reviewed_granted_and_the_r
     new = _issue(api, renewal)
     assert new["previousCertificate"] == {"id": old["id"], "number": old["number"]}
     assert new["issuedOn"] == "2031-10-02" and new["validUntil"] == "2036-11-01"  # continues from the old end
+    # GB/T 36904/36903: the renewal points to the identifier it renews and starts the day after it ends.
+    assert new["previousIdentifier"] == old["identifier"] and new["identifier"] != old["identifier"]
+    assert new["metadata"] == {"validFrom": "2031-11-02", "validUntil": "2036-11-01"}
     assert new["number"] != old["number"] and new["applicationId"] == renewal.id
     # The previous licence stays valid to its end and names its renewal; then it expires as usual.
     before = read_cert(api, old["id"])

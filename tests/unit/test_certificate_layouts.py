@@ -90,7 +90,8 @@ def test_bad_layouts_fields_and_glyphs_are_refused() -> None:
     with pytest.raises(ValueError, match="fields must be a non-empty tuple"):
         replace(VIEW, fields=())
     with pytest.raises(ValueError, match="valid_from"):
-        replace(VIEW, valid_from=date(2027, 1, 1))
+        replace(VIEW, valid_from=date(2032, 1, 1))  # after the last valid day
+    assert replace(VIEW, valid_from=date(2027, 1, 1)).valid_from == date(2027, 1, 1)  # a renewal issued early
     with pytest.raises(ValueError, match="no glyph"):
         render_certificate(replace(view(LETTER), fields=(("建设单位", "张\U00020000"),)))
     long = tuple((f"栏目{i}", "很长的内容" * 50) for i in range(8))
