@@ -185,7 +185,7 @@ class OfflineVerdict:
     indication: Indication
     codes: tuple[tuple[str, str], ...]  # (code, detail)
     claims: QrClaims | None
-    status: str | None  # the status the list gives (``valid`` when not listed), None if unknown
+    status: str | None  # the status the list gives (``VALID`` when not listed), None if unknown
     freshness: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -248,7 +248,7 @@ def offline_verdict(qr: QrCheck, lists: list[StatusListCheck], today: dt.date, n
     codes.append(("CERTIFICATE_NOT_LISTED", ""))
     if not chosen.current:
         return OfflineVerdict(Indication.INDETERMINATE, tuple(codes), claims, None, freshness)
-    return OfflineVerdict(Indication.PASSED, tuple(codes), claims, "valid", freshness)
+    return OfflineVerdict(Indication.PASSED, tuple(codes), claims, "VALID", freshness)
 
 
 def export_registry(registry: SealRegistry) -> dict[str, Any]:

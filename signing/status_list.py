@@ -12,7 +12,7 @@ Wire format: a compact JWS (``typ`` ``uap-status-list``) whose payload is::
 
     {"format": "uap-status-list/1", "authority": "city-bureau",
      "issued_at": "2026-12-06T08:00:00+00:00", "next_update": "2026-12-07T08:00:00+00:00",
-     "entries": [{"licence": "CITY-BUREAU-2026-000001", "status": "revoked",
+     "entries": [{"licence": "1.2.156.3005.2.ZJYYZZ.113309000026140576.2026000001.001.9", "status": "REVOKED",
                   "since": "2026-12-05T09:30:00+00:00"}]}
 """
 

@@ -108,6 +108,17 @@ def _handover(info: Info, key: str) -> relay.Node | None:
     return Handover.from_domain(found)
 
 
+def _written_decision(info: Info, key: str) -> relay.Node | None:
+    from chalicelib.api.written_decisions.types import WrittenDecisionDocument
+
+    try:
+        return WrittenDecisionDocument.from_domain(
+            info.context.written_decisions.read_document(info.context.principal, key)
+        )
+    except DomainError:
+        return None
+
+
 RESOLVERS: dict[str, Resolver] = {
     "Centre": _centre,
     "Department": _department,
@@ -119,6 +130,7 @@ RESOLVERS: dict[str, Resolver] = {
     "AdjustmentRequest": _adjustment_request,
     "OversightInspection": _inspection,
     "Handover": _handover,
+    "WrittenDecisionDocument": _written_decision,
 }
 
 

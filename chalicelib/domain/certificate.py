@@ -59,13 +59,17 @@ STATUS_LABELS: dict[CertificateStatus, str] = {
     CertificateStatus.REVOKED: "吊销",
 }
 
-# What an offline status list publishes: every status in which a licence may not be relied on.
+# What the signed offline status list publishes (issue 13 point 7): every status a decision puts a
+# licence in that its PDF and QR payload cannot show. Expiry is left out: the payload carries the
+# validity end, and listing every expired licence would grow the list without end.
 LISTED_STATUSES: frozenset[CertificateStatus] = frozenset(
-    s for s in CertificateStatus if s is not CertificateStatus.VALID
+    s for s in CertificateStatus if s not in {CertificateStatus.VALID, CertificateStatus.EXPIRED}
 )
 
 # Statuses a licence never leaves (a suspended one may be reinstated, or expire, or end otherwise).
-FINAL_STATUSES: frozenset[CertificateStatus] = frozenset(LISTED_STATUSES - {CertificateStatus.SUSPENDED})
+FINAL_STATUSES: frozenset[CertificateStatus] = frozenset(
+    (LISTED_STATUSES - {CertificateStatus.SUSPENDED}) | {CertificateStatus.EXPIRED}
+)
 
 
 class StatusActor(StrEnum):
@@ -94,11 +98,6 @@ TRANSITIONS: dict[tuple[CertificateStatus, CertificateStatus], frozenset[StatusA
     (_S.SUSPENDED, _S.EXPIRED): frozenset({_A.SWEEP}),
 }
 MAX_REASON = 500
-
-
-#: The statuses the signed status list publishes (issue 13 point 7): a certificate in one of them is
-#: no longer valid whatever its PDF says. i13-status extends this set with its 7-state model.
-LISTED_STATUSES = frozenset({CertificateStatus.REVOKED})
 
 
 class VerificationChannel(StrEnum):

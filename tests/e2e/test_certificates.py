@@ -18,7 +18,7 @@ from tests.conftest import Api, Clock
 from tests.flows import Case, gid, op
 
 ISSUE = """mutation($input: CertificateIssueInput!) { certificateIssue(input: $input) {
-  certificate { id number verificationCode status typeName holderName issuedOn validUntil sha256 size
+  certificate { id number identifier verificationCode status typeName holderName issuedOn validUntil sha256 size
                 applicationId verificationUrl }
   userErrors { field code message } } }"""
 

@@ -183,6 +183,7 @@ PHASES = (
     "renewals",
     "deadlines",
     "rectifications",
+    "certificate_status",
     "certificate_expired",
     "certificate_retimestamped",
     "oversight",

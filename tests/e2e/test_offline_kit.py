@@ -21,7 +21,7 @@ from app import app
 from chalicelib.domain.certificate import mask_name
 from signing.cli import main as cli
 from tests.conftest import Api, Clock
-from tests.e2e.test_certificates import issued, pdf_of
+from tests.e2e.test_certificates import bureau, issued, pdf_of
 
 REVOKE = """mutation($input: CertificateRevokeInput!) { certificateRevoke(input: $input) {
     certificate { status } userErrors { code } } }"""
@@ -74,7 +74,7 @@ def test_seed003_issue_revoke_status_list_and_offline_cli(
     pdf.write_bytes(pdf_of(api, cert["id"], "applicant-wang"))
     payload = _payload(pdf.read_bytes())
     claims = _claims(payload)
-    assert claims["lic"] == cert["number"] and claims["hld"] == mask_name("王海燕") and claims["st"] == "valid"
+    assert claims["lic"] == cert["identifier"] and claims["hld"] == mask_name("王海燕") and claims["st"] == "VALID"
     assert "王海燕" not in json.dumps(claims, ensure_ascii=False)  # no personal data in clear
     registry, document = _kit(tmp_path)
     assert claims["iss"] in document["authorities"]
@@ -83,14 +83,23 @@ def test_seed003_issue_revoke_status_list_and_offline_cli(
     # Valid: the PDF's seal pinned to the bureau's registered seal, the payload, the current list.
     assert cli(["verify", "--offline", "--seal-registry", str(registry), *_lists(tmp_path), "--at", at, str(pdf)]) == 0
     out = capsys.readouterr().out
-    assert "overall: PASSED" in out and "status: valid" in out and "age 0.1 h" in out and "next update" in out
+    assert "overall: PASSED" in out and "status: VALID" in out and "age 0.1 h" in out and "next update" in out
+
+    # A suspension (暂扣) is listed as well: every status a decision sets but VALID and EXPIRED.
+    suspend = """mutation($input: CertificateStatusChangeInput!) { certificateStatusChange(input: $input) {
+      userErrors { code } } }"""
+    change = {"id": cert["id"], "target": "SUSPENDED", "reason": "停业整顿期间暂扣"}
+    assert api.gql(suspend, {"input": change}, as_=bureau(case))["data"]["certificateStatusChange"]["userErrors"] == []
+    _kit(tmp_path)
+    listed = _claims((tmp_path / f"status-list-{claims['iss']}.jws").read_text())["entries"]
+    assert [(e["licence"], e["status"]) for e in listed] == [(cert["identifier"], "SUSPENDED")]
 
     revoked = api.gql(REVOKE, {"input": {"id": cert["id"], "reason": "以欺骗手段取得"}}, as_=case.supervisor)
     assert revoked["data"]["certificateRevoke"]["certificate"] == {"status": "REVOKED"}
     _kit(tmp_path)  # download the kit again
     bureau_list = (tmp_path / f"status-list-{claims['iss']}.jws").read_text()
     entries = _claims(bureau_list)["entries"]
-    assert [(e["licence"], e["status"]) for e in entries] == [(cert["number"], "revoked")]
+    assert [(e["licence"], e["status"]) for e in entries] == [(cert["identifier"], "REVOKED")]
     assert "王海燕" not in json.dumps(_claims(bureau_list), ensure_ascii=False)
 
     at = _after_list(tmp_path, claims["iss"], minutes=5)
@@ -98,14 +107,14 @@ def test_seed003_issue_revoke_status_list_and_offline_cli(
     assert cli(["verify", "--offline", *args, "--json", str(pdf)]) == 2
     result = json.loads(capsys.readouterr().out)
     assert result["indication"] == "FAILED" and result["seal"]["indication"] == "PASSED"
-    assert result["offline"]["status"] == "revoked"
+    assert result["offline"]["status"] == "REVOKED"
     assert result["offline"]["statusData"]["age_seconds"] == 300 and not result["offline"]["statusData"]["stale"]
     assert "CERTIFICATE_LISTED" in [f["code"] for f in result["offline"]["findings"]]
 
     # The scanned QR text (URL#payload) says the same, without the PDF.
     scanned = f"{cert['verificationUrl']}#{payload}"
     assert cli(["verify-qr", "--payload", scanned, *args]) == 2
-    assert "status: revoked" in capsys.readouterr().out
+    assert "status: REVOKED" in capsys.readouterr().out
 
     # A stale list (past its next update) and a forged one each get their own code.
     later = _after_list(tmp_path, claims["iss"], minutes=2 * 24 * 60)
@@ -167,7 +176,7 @@ def test_qr_code_decoded_from_the_rendered_page_verifies_offline(
         cli(["verify-qr", "--payload", texts[0], "--seal-registry", str(registry), *_lists(tmp_path), "--at", at]) == 0
     )
     out = capsys.readouterr().out
-    assert "offline verification: PASSED" in out and cert["number"] in out
+    assert "offline verification: PASSED" in out and cert["identifier"] in out
     # URL + ES256 payload: version 17 at level M (signing/offline.py has the measurements)
     from chalicelib.rendering.qr import qr_matrix
 
@@ -266,5 +275,5 @@ def test_fetch_kit_downloads_checks_and_saves_registry_and_lists(
     pdf.write_bytes(pdf_of(api, cert["id"], "applicant-wang"))
     args = ["--seal-registry", str(kit / "seal-registry.json"), *_lists(kit)]
     assert cli(["verify", "--offline", *args, str(pdf)]) == 2
-    assert "status: revoked" in capsys.readouterr().out
+    assert "status: REVOKED" in capsys.readouterr().out
     assert cli(["fetch-kit", "--url", "ftp://example.cn"]) == 3

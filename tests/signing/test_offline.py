@@ -72,7 +72,7 @@ def _claims(**changes: object) -> QrClaims:
         "issued_on": "2026-12-01",
         "valid_until": "2031-11-30",
         "authority": "city-bureau",
-        "status": "valid",
+        "status": "VALID",
         "signed_at": int(NOW.timestamp()) - 86400 * 5,
     }
     values.update(changes)
@@ -88,7 +88,7 @@ def _tamper(token: str, **changes: object) -> str:
 
 
 def _list(authority: str = "city-bureau", issued: dt.datetime = NOW, **kw: object) -> StatusList:
-    entries = kw.get("entries", (ListedCertificate("CITY-BUREAU-2026-000002", "revoked", NOW.isoformat()),))
+    entries = kw.get("entries", (ListedCertificate("CITY-BUREAU-2026-000002", "REVOKED", NOW.isoformat()),))
     return StatusList(authority, issued, issued + dt.timedelta(hours=24), entries)  # type: ignore[arg-type]
 
 
@@ -149,11 +149,11 @@ def test_offline_verdict_combines_payload_and_status_list(
     lists = [verify_status_list(sign_status_list(keys["city"], _list()), registry, later)]
     good = verify_qr_payload(sign_qr_payload(keys["city"], _claims()), registry)
     passed = offline_verdict(good, lists, today, later)
-    assert passed.indication is Indication.PASSED and passed.status == "valid"
+    assert passed.indication is Indication.PASSED and passed.status == "VALID"
     assert passed.freshness["age_seconds"] == 3600 and not passed.freshness["stale"]
     revoked = verify_qr_payload(sign_qr_payload(keys["city"], _claims(licence="CITY-BUREAU-2026-000002")), registry)
     verdict = offline_verdict(revoked, lists, today, later)
-    assert verdict.indication is Indication.FAILED and verdict.status == "revoked"
+    assert verdict.indication is Indication.FAILED and verdict.status == "REVOKED"
     assert "CERTIFICATE_LISTED" in dict(verdict.codes)
     stale = [verify_status_list(sign_status_list(keys["city"], _list()), registry, NOW + dt.timedelta(days=2))]
     assert offline_verdict(good, stale, today, NOW + dt.timedelta(days=2)).indication is Indication.INDETERMINATE

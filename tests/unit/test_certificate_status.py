@@ -149,9 +149,10 @@ def test_old_spellings_decode() -> None:
         S("bogus")
 
 
-def test_listed_statuses_are_every_status_but_valid() -> None:
+def test_listed_statuses_are_every_status_a_decision_sets() -> None:
     assert S.VALID not in dcert.LISTED_STATUSES and {S.SUSPENDED, S.REVOKED} <= dcert.LISTED_STATUSES
-    assert len(dcert.LISTED_STATUSES) == 6
+    assert S.EXPIRED not in dcert.LISTED_STATUSES  # the payload carries the validity end
+    assert len(dcert.LISTED_STATUSES) == 5 and S.EXPIRED in dcert.FINAL_STATUSES
 
 
 def test_holder_code_types() -> None:
