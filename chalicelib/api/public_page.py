@@ -341,7 +341,16 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
         except DomainError as error:
             problems = [v.message for v in error.violations]
             return _page(reason_form(problems, stated[:MAX_REASON_FOR_USE], kept), 400)
-        context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings())
+        source = _caller(request)
+        context = RequestContext(principal=ANONYMOUS, settings=settings or get_settings(), caller_key=f"ip:{source}")
+        try:  # the same per-minute budget as GraphQL and POST /verify lookups: names cannot be guessed here
+            context.public_limit.count("verify-lookup", context.caller_key)
+        except DomainError as error:
+            return _page(
+                _banner("warn", "查询过于频繁", f"{error.violations[0].message}。"),
+                429,
+                {"licence-error": "RATE_LIMITED"},
+            )
         service = context.certificates
         if identifier is not None:
             cert = service.lookup(number=None, code=None, identifier=identifier)
@@ -351,7 +360,7 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
             cert = service.lookup(number=None, code=code)
             if cert is None or cert.verification_code != code:
                 return not_found_page()
-        report = service.verify_registered(cert, CHANNEL, _caller(request), reason)
+        report = service.verify_registered(cert, CHANNEL, source, reason)
         now = clock.utc_now()
         status = cert.current_status(china_date(now))
         outcome = verdict(cert, status, report)

@@ -342,14 +342,14 @@ class ApplicationService:
         at = now.isoformat(timespec="seconds")
         if principal.has_any(Role.CLERK) and principal.subject != applicant.id:
             identifier, kind = dvi.classify(applicant.identifier)
-            if binding_code:
-                linked, binding = self.identities.account_binding(applicant.id)  # one Query
-            else:
-                linked, binding = self.identities.account_verification(applicant.id), None
+            # One BatchGetItem: the account's link, its binding code, the identity checked.
+            linked, binding, known = self.identities.window_filing(applicant.id, identifier, bool(binding_code))
             if linked is not None:  # an account verified before keeps its identity (and its name)
                 verified = dvi.filing_identity(identifier, linked[0])
                 dvi.check_name(applicant.name, linked[1])
                 return verified, None, None
+            # An identity verified before (online or at a window) keeps its name, whoever files.
+            dvi.check_name(applicant.name, known.name if known else None)
             if not binding_code:  # filed under the checked identity; the account stays unlinked
                 return identifier, None, None
             if binding is None or not dib.matches(binding[0], applicant.id, binding_code, now):

@@ -41,16 +41,24 @@ class IdentityRepository:
             return None
         return str(data["identifier"]), str(data.get("name", ""))
 
-    def account_binding(self, account: str) -> tuple[tuple[str, str] | None, tuple[BindingCode, int] | None]:
-        """The account's verification (as `account_verification`) and its binding code with the
-        code's revision: both items of the account's partition in one Query."""
-        verification, binding = None, None
-        for r in Record.query(f"ACCOUNT#{account}"):  # the partition holds only these two items
+    def window_filing(
+        self, account: str, identifier: str, with_code: bool
+    ) -> tuple[tuple[str, str] | None, tuple[BindingCode, int] | None, VerifiedIdentity | None]:
+        """What a window filing checks, in one BatchGetItem: the account's verification (as
+        `account_verification`), its binding code with the code's revision (when a code was given),
+        and the identity the clerk checked, if it was verified before (its name)."""
+        keys = [(f"ACCOUNT#{account}", "IDENTITY"), (f"IDENTITY#{identifier}", "#")]
+        if with_code:
+            keys.append((f"ACCOUNT#{account}", "BINDCODE"))
+        verification, binding, identity = None, None, None
+        for r in Record.batch_get(keys):
             if r.sk == "IDENTITY":
                 verification = str(r.data["identifier"]), str(r.data.get("name", ""))
             elif r.sk == "BINDCODE":
                 binding = decode_as(BindingCode, r.data), int(r.rev or 0)
-        return verification, binding
+            else:
+                identity = decode_as(VerifiedIdentity, r.data)
+        return verification, binding, identity
 
     def stage_binding(self, uow: UnitOfWork, code: BindingCode, rev: int | None) -> None:
         """A new code replaces the old whatever it was; a redeemed or missed one is written at the

@@ -254,6 +254,10 @@ def test_the_applicants_name_must_be_the_verified_one_whoever_files(desk: Desk) 
     assert desk.refused("applicationFile", as_named("agent-chen", "李四"), as_="agent-chen") == ["NAME_MISMATCH"]
     assert desk.refused("applicationFile", as_named("clerk-li", "李四"), as_="clerk-li") == ["NAME_MISMATCH"]
     assert desk.ok("applicationFile", as_named("clerk-li", "王海燕"), as_="clerk-li")["applicant"]["name"] == "王海燕"
+    # At a window for an account never linked: the identity checked was verified before, under its name.
+    other_account = as_named("clerk-li", "周建国")
+    other_account["applicant"]["accountId"] = "walk-in-unlinked"
+    assert desk.refused("applicationFile", other_account, as_="clerk-li") == ["NAME_MISMATCH"]
 
 
 AGENT_ID = "330902198808083318"  # agent-chen, as the portal verified him

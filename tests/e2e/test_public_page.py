@@ -213,6 +213,18 @@ def test_unknown_and_malformed_codes_get_the_same_404(client: Client) -> None:
     assert log_entries(cert.id) == []  # nothing was verified, nothing logged
 
 
+def test_lookups_on_the_page_share_the_public_rate_limit(client: Client) -> None:
+    """The page answers lookups as GraphQL and POST /verify do, so it counts against the same
+    per-minute budget of the caller: guessing holder names (or codes) here stops at the limit."""
+    cert = register()
+    limit = get_settings().public_lookups_per_minute
+    for _ in range(limit):
+        assert get(client, f"/v/{new_verification_code()}")[0] == 404  # well-formed, unknown
+    status, _, body = get(client, f"/v/{cert.verification_code}")
+    assert status == 429 and '<meta name="licence-error" content="RATE_LIMITED">' in body
+    assert "查询过于频繁" in body and cert.number not in body
+
+
 def test_revoked_certificate_shows_revocation_and_reason(client: Client) -> None:
     cert = register()
     reason = "申请人以欺骗手段取得行政许可,依法撤销"
