@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain import application as da
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identifiers import IdentifierKind, classify
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
 
 NUMBER_PATTERN = re.compile(r"^[A-Z0-9-]{3,60}$")
 
@@ -98,6 +99,7 @@ TRANSITIONS: dict[tuple[CertificateStatus, CertificateStatus], frozenset[StatusA
     (_S.SUSPENDED, _S.EXPIRED): frozenset({_A.SWEEP}),
 }
 MAX_REASON = 500
+MAX_EFFECTIVE_DAYS = 366  # a status change is scheduled at most a year ahead (and within the validity)
 
 
 class VerificationChannel(StrEnum):
@@ -140,6 +142,10 @@ class CertCode:
     WRONG_WINDOW = "WRONG_WINDOW"
     ILLEGAL_STATUS_TRANSITION = "ILLEGAL_STATUS_TRANSITION"  # e.g. reinstating a revoked licence
     EFFECTIVE_DATE_PAST = "EFFECTIVE_DATE_PAST"
+    EFFECTIVE_DATE_TOO_LATE = "EFFECTIVE_DATE_TOO_LATE"  # beyond a year, or after the validity end
+    REASON_TOO_LONG = "REASON_TOO_LONG"
+    INVALID_CHARACTERS = INVALID_CHARACTERS
+    ON_LEAVE = "ON_LEAVE"
     STATUS_CHANGE_PENDING = "STATUS_CHANGE_PENDING"  # a future change is already scheduled
     INVALID_IDENTIFIER = "INVALID_IDENTIFIER"  # malformed licence identifier or wrong check character
     ISSUER_CODE_MISSING = "ISSUER_CODE_MISSING"  # the issuing bureau has no valid credit code
@@ -278,7 +284,10 @@ def in_scope(cert: Certificate, principal: Principal) -> bool:
 
 def check_delivery_window(cert: Certificate, method: DeliveryMethod, actor: Principal) -> None:
     """统一送达 (seed 000 三(一)2): a result handed over at a window is handed over at the window
-    that took the case, wherever it was decided and issued; mail goes from the issuer."""
+    that took the case, wherever it was decided and issued; mail goes from the issuer. A window
+    clerk on granted leave does not hand results over: the backup holds the post (seed 004 三(二))."""
+    if actor.on_leave and not actor.has_any(Role.BUREAU):
+        raise _fail(CertCode.ON_LEAVE, "您正在休假,岗位工作由B岗顶岗处理,休假结束后方可办理")
     if method is DeliveryMethod.WINDOW and cert.centre_id and actor.centre_id != cert.centre_id:
         raise _fail(CertCode.WRONG_WINDOW, "证照须在受理该申请的窗口统一送达", "method")
 
@@ -329,6 +338,16 @@ def check_transition(current: CertificateStatus, target: CertificateStatus, as_:
         raise _fail(CertCode.FORBIDDEN, f"无权将证照状态变更为「{STATUS_LABELS[target]}」", "target")
 
 
+def _reason_problems(text: str, action: str) -> list[Violation]:
+    """A reason people read on the page and in the registry: present, bounded, printable."""
+    if not visible(text):
+        return [Violation(CertCode.REASON_REQUIRED, f"{action}须说明理由", "reason")]
+    if len(text) > MAX_REASON:
+        return [Violation(CertCode.REASON_TOO_LONG, f"理由不能超过{MAX_REASON}字", "reason")]
+    problem = character_problem(text, "理由", multiline=True)
+    return [Violation(CertCode.INVALID_CHARACTERS, problem, "reason")] if problem else []
+
+
 def change_status(
     cert: Certificate,
     target: CertificateStatus,
@@ -347,10 +366,13 @@ def change_status(
     except DomainError as error:
         problems.extend(error.violations)
     text = reason.strip()
-    if not text or len(text) > MAX_REASON:
-        problems.append(Violation(CertCode.REASON_REQUIRED, f"变更证照状态须说明理由(不超过{MAX_REASON}字)", "reason"))
+    problems.extend(_reason_problems(text, "变更证照状态"))
     if effective_on < today:
         problems.append(Violation(CertCode.EFFECTIVE_DATE_PAST, "生效日期不能早于今天", "effectiveOn"))
+    last = min(d for d in (today + timedelta(days=MAX_EFFECTIVE_DAYS), cert.valid_until) if d is not None)
+    if effective_on > last:
+        message = f"生效日期不能晚于{last.isoformat()}(至多一年以后,且不晚于证照有效期届满日)"
+        problems.append(Violation(CertCode.EFFECTIVE_DATE_TOO_LATE, message, "effectiveOn"))
     if effective_on > today and cert.pending_status is not None:
         problems.append(
             Violation(CertCode.STATUS_CHANGE_PENDING, "该证照已有待生效的状态变更,生效后再安排新的变更", "effectiveOn")
@@ -409,8 +431,9 @@ def supersede(cert: Certificate, by: str, reason: str, now: datetime) -> Certifi
     """A correction replaces the licence: it is cancelled (注销) and points to its replacement."""
     if cert.current_status(da.china_date(now)) is not CertificateStatus.VALID:
         raise _fail(CertCode.NOT_VALID, "只能更正有效的证照")
-    if not reason.strip() or len(reason) > MAX_REASON:
-        raise _fail(CertCode.REASON_REQUIRED, "更正须说明理由(不超过500字)", "reason")
+    problems = _reason_problems(reason.strip(), "更正")
+    if problems:
+        raise DomainError(problems)
     changed = _set_status(cert, CertificateStatus.CANCELLED, reason.strip(), da.china_date(now), now, None)
     return replace(changed, superseded_by=by)
 

@@ -26,6 +26,8 @@ def character_problem(value: str, label: str, *, multiline: bool = False) -> str
             return f"{label}不能包含不可见的格式字符(如零宽字符、文字方向控制符)"
         if category == "Cs":
             return f"{label}含有无效的 Unicode 字符"
+        if char == "\ufffd":  # what a decoder leaves for bytes that were not UTF-8: never typed on purpose
+            return f"{label}含有无法识别的字符(编码错误)"
     return None
 
 

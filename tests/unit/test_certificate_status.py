@@ -104,6 +104,24 @@ def test_all_problems_at_once() -> None:
     }
 
 
+def test_reasons_are_printable_and_bounded_and_dates_within_a_year_and_the_validity() -> None:
+    def codes(reason: str, on: date = TODAY, licence: dcert.Certificate | None = None) -> list[str]:
+        try:
+            dcert.change_status(licence or cert(), S.SUSPENDED, frozenset({A.BUREAU}), reason, on, NOW, "b")
+        except DomainError as refused:
+            return [v.code for v in refused.violations]
+        return []
+
+    assert codes("撤销\u0000\u202e因为") == [CertCode.INVALID_CHARACTERS]
+    assert codes("\u200b\u200b") == [CertCode.REASON_REQUIRED]
+    assert codes("理" * (dcert.MAX_REASON + 1)) == [CertCode.REASON_TOO_LONG]
+    assert codes("停业整顿\n第二行") == []  # line breaks are fine in a reason
+    assert codes("停业整顿", TODAY + timedelta(days=dcert.MAX_EFFECTIVE_DAYS + 1)) == [CertCode.EFFECTIVE_DATE_TOO_LATE]
+    ending = replace(cert(), valid_until=TODAY + timedelta(days=10))
+    assert codes("停业整顿", TODAY + timedelta(days=11), ending) == [CertCode.EFFECTIVE_DATE_TOO_LATE]
+    assert codes("停业整顿", TODAY + timedelta(days=10), ending) == []
+
+
 def test_a_future_change_is_pending_until_its_day() -> None:
     later = TODAY + timedelta(days=3)
     pending = dcert.change_status(cert(), S.SUSPENDED, frozenset({A.BUREAU}), "停业整顿", later, NOW, "bureau-sun")
@@ -159,3 +177,14 @@ def test_holder_code_types() -> None:
     assert dcert.holder_code_type("330902199003151226") == "111"
     assert dcert.holder_code_type("91350100M000100Y43") == "001"
     assert dcert.holder_code_type("R1234567") == "999"
+
+
+def test_a_clerk_on_leave_does_not_hand_results_over() -> None:
+    """seed 004 三(二): while A is on granted leave the backup holds the post, deliveries included."""
+    from chalicelib.domain.identity import Principal, Role
+
+    clerk = Principal("clerk-wu", frozenset({Role.CLERK}), centre_id=cert().centre_id or "zs-city", on_leave=True)
+    with pytest.raises(DomainError) as refused:
+        dcert.check_delivery_window(cert(), dcert.DeliveryMethod.WINDOW, clerk)
+    assert [v.code for v in refused.value.violations] == [CertCode.ON_LEAVE]
+    dcert.check_delivery_window(cert(), dcert.DeliveryMethod.WINDOW, replace(clerk, on_leave=False))

@@ -27,6 +27,7 @@ def test_reason_for_use_at_most_200_clean_characters_every_problem_at_once() -> 
     assert _codes(None) == _codes("   ") == ["REASON_FOR_USE_REQUIRED"]
     assert _codes("\u200b") == ["REASON_FOR_USE_REQUIRED", "INVALID_CHARACTERS"]
     assert _codes("字" * 201 + "\x1b", required=False) == ["REASON_FOR_USE_TOO_LONG", "INVALID_CHARACTERS"]
+    assert _codes("\ufffd\ufffd核验") == ["INVALID_CHARACTERS"]  # bytes that were not UTF-8 (?reasonForUse=%FF%FE)
 
 
 def test_third_parties_state_a_reason_holder_and_staff_need_not() -> None:
