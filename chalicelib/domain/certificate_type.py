@@ -250,15 +250,32 @@ def form_problems(
 # --- commands ----------------------------------------------------------------------------------
 
 
-def may_edit(current: CertificateType | None, draft_department: str, actor: Principal) -> None:
+@dataclass(frozen=True)
+class TemplateHolder:
+    """Who holds a handed-over template: the approval bureau that issues the owning department's
+    items (the bureau of the department's centre, else the nearest one above it, as for issuance)
+    and the centres whose catalogue administrators may edit it (the department's centre and above)."""
+
+    bureau_id: str | None
+    centres: tuple[str, ...]
+
+
+def may_edit(
+    current: CertificateType | None, draft_department: str, actor: Principal, holder: TemplateHolder | None = None
+) -> None:
     """Before the handover the owning department (its approvers) or a catalogue administrator
-    edits the template; after it the bureau holds it (bureau staff, catalogue administrators) and
-    the department that handed it over no longer does (原审批部门不再留存)."""
+    edits the template; after it the bureau it was handed to holds it (that bureau's staff, and
+    catalogue administrators of the department's centre or above) and the department that handed
+    it over no longer does (原审批部门不再留存). Any other bureau is refused like anyone else."""
     C = CertificateTypeCode
     if actor.subject is None:
         raise _fail(C.FORBIDDEN, "请先登录")
     if current is not None and current.handed_over:
-        if actor.has_any(Role.ADMIN, Role.BUREAU) and actor.department_id != current.department_id:
+        held = holder or TemplateHolder(None, ())
+        holding_bureau = actor.has_any(Role.BUREAU) and held.bureau_id is not None
+        if holding_bureau and actor.department_id == held.bureau_id != current.department_id:
+            return
+        if actor.has_any(Role.ADMIN) and actor.centre_id is not None and actor.centre_id in held.centres:
             return
         raise _fail(C.HANDED_OVER, "模板已移交行政审批局,原审批部门不能再修改;请由审批局修改")
     department = current.department_id if current is not None else draft_department

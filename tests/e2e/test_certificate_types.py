@@ -394,3 +394,25 @@ def test_template_text_is_checked_like_other_text_and_every_problem_is_reported_
     assert [c for _, c in codes(changed)] == ["INVALID_CHARACTERS", "INVALID_CHARACTERS", "INVALID_FORM_FIELD"]
     detail = api.gql(op("CertificateTypeDetail"), {"code": "ZJ-GOOD-TEXT"}, as_=BUREAU)["data"]["certificateType"]
     assert detail["version"] == 1
+
+
+def test_after_the_handover_only_the_receiving_bureau_and_admins_of_its_centre_or_above_edit(
+    api: Api, ddb_calls: CallCounter
+) -> None:
+    """A city department's template handed to the city bureau: a district bureau (Dinghai) or a
+    district administrator gets the refusal any other editor gets; the city bureau and a city
+    administrator edit it."""
+    value = ctf.template(DEPARTMENT, ctf.FACT_FIELDS)
+    ctf.registered(api, "ZJ-HANDED", value, as_=APPROVER)
+
+    def change(as_: str, version: int) -> dict[str, Any]:
+        body = {"id": gid(ctf.NODE, "ZJ-HANDED"), "expectedVersion": version, "template": value, "reason": "修订"}
+        return ctf.payload(api.gql(op("CertificateTypeChange"), {"input": body}, as_=as_), "certificateTypeChange")
+
+    for outsider in ("bureau-dh-jiang", "admin-jt-cai", APPROVER):
+        assert codes(change(outsider, 1)) == [(None, "HANDED_OVER")], outsider
+    ddb_calls.reset()
+    assert change(BUREAU, 1)["certificateType"]["version"] == 2
+    # Who holds it: the department (GetItem), the centres (Query) and the centre's bureau (Query).
+    assert ddb_calls.calls == {"GetItem": 3, "Query": 3, "BatchGetItem": 1, "TransactWriteItems": 1}, ddb_calls.calls
+    assert change("admin-xu", 2)["certificateType"]["version"] == 3
