@@ -201,7 +201,7 @@ def ensure_local_pki(
         return cert
 
     ca = export("root", folder / "ca.pem")
-    export("tsa", folder / "tsa.pem")
+    tsa = export("tsa", folder / "tsa.pem")
     default = export(DEFAULT_SEAL, folder / "seal-cert.pem")
     chain = folder / "seal-chain.pem"
     _write(chain, default.public_bytes(Encoding.PEM) + ca.public_bytes(Encoding.PEM))
@@ -216,7 +216,11 @@ def ensure_local_pki(
         cert = export(code, certs[code])
         entries.append((code, cert.public_bytes(Encoding.PEM), cert.not_valid_before_utc, None))
     registry = folder / "seal-registry.json"
-    document = registry_document(1, ca.not_valid_before_utc, [SealAuthority(c, n, b) for c, n, b in bureaus], entries)
+    # The CA that certified the seals and the TSA: offline verifiers anchor at the registry alone.
+    anchors = [("ca", ca.public_bytes(Encoding.PEM)), ("tsa", tsa.public_bytes(Encoding.PEM))]
+    document = registry_document(
+        1, ca.not_valid_before_utc, [SealAuthority(c, n, b) for c, n, b in bureaus], entries, anchors
+    )
     text = json.dumps(document, ensure_ascii=False, indent=2).encode()
     if not registry.exists() or registry.read_bytes() != text:
         _write(registry, text)

@@ -392,7 +392,11 @@ def ensure_bureau_seals(pki: DevPki, authorities: Sequence[tuple[str, str, str]]
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         entries.append((code, cert_path.read_bytes(), cert.not_valid_before_utc, None))
     document = registry_document(
-        1, _now(), [SealAuthority(code, name, basis) for code, name, basis in authorities], entries
+        1,
+        _now(),
+        [SealAuthority(code, name, basis) for code, name, basis in authorities],
+        entries,
+        [("ca", pki.ca_cert.read_bytes())],  # offline verifiers anchor the seals' chain here
     )
     registry = pki.directory / REGISTRY_FILE
     _write(registry, json.dumps(document, ensure_ascii=False, indent=2).encode())

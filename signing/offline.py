@@ -275,4 +275,12 @@ def export_registry(registry: SealRegistry) -> dict[str, Any]:
             }
             for s in registry.seals
         ],
+        "trust_anchors": [
+            {
+                "role": a.role,
+                "certificate": a.certificate.public_bytes(serialization.Encoding.PEM).decode(),
+                "note": a.note,
+            }
+            for a in registry.trust_anchors
+        ],
     }

@@ -14,7 +14,13 @@ Format (``"format": "uap-seal-registry/1"``)::
                                      "legal_basis": "《…关于…电子印章法律效力的公告》"}},
      "seals": [{"authority": "city-bureau", "certificate": "-----BEGIN CERTIFICATE-----…",
                 "valid_from": "2026-01-01T00:00:00+08:00", "valid_to": null,
-                "replaces": null, "note": "…"}]}
+                "replaces": null, "note": "…"}],
+     "trust_anchors": [{"role": "ca", "certificate": "-----BEGIN CERTIFICATE-----…", "note": "…"}]}
+
+``trust_anchors`` (optional) are the CA certificates that certified the seal certificates and the
+time-stamping authorities: a verifier holding only the downloaded registry anchors the seal's chain
+and the time-stamps' chains at them (``verify --offline`` without ``--trust``). They are published
+as the seals are, by the operator in the same document, never taken from the PDF being checked.
 
 A rotation adds a seal entry (``replaces`` names the old fingerprint) and closes the old one
 with ``valid_to``: certificates sealed before keep verifying against the old entry, seals made
@@ -41,6 +47,7 @@ __all__ = [
     "RegistryError",
     "SealAuthority",
     "SealRegistry",
+    "TrustAnchor",
     "load_registry",
     "pin_registered_seal",
 ]
@@ -82,12 +89,27 @@ class RegisteredSeal:
         return self.valid_from <= when and (self.valid_to is None or when < self.valid_to)
 
 
+TRUST_ANCHOR_ROLES = ("ca", "tsa")
+
+
+@dataclass(frozen=True)
+class TrustAnchor:
+    """A certificate the registry vouches for as a chain anchor: ``ca`` (it certified seal
+    certificates) or ``tsa`` (it certified, or is, a time-stamping authority)."""
+
+    role: str
+    certificate: x509.Certificate
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class SealRegistry:
     version: int
     published_at: dt.datetime
     authorities: dict[str, SealAuthority]
     seals: tuple[RegisteredSeal, ...]
+    #: CA and TSA certificates the operator publishes as anchors for offline verification.
+    trust_anchors: tuple[TrustAnchor, ...] = ()
 
     def seals_of(self, authority: str) -> list[RegisteredSeal]:
         return [s for s in self.seals if s.authority == authority]
@@ -186,6 +208,24 @@ def load_registry(data: bytes | str | dict[str, Any]) -> SealRegistry:
                 note=str(entry.get("note") or ""),
             )
         )
+    anchors: list[TrustAnchor] = []
+    raw_anchors = doc.get("trust_anchors", [])
+    if not isinstance(raw_anchors, list):
+        problems.append("trust_anchors must be a list")
+        raw_anchors = []
+    for index, entry in enumerate(raw_anchors):
+        where = f"trust_anchors[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        if entry.get("role") not in TRUST_ANCHOR_ROLES:
+            problems.append(f"{where}: role must be one of {', '.join(TRUST_ANCHOR_ROLES)}")
+        try:
+            anchor = x509.load_pem_x509_certificate(str(entry.get("certificate") or "").encode())
+        except ValueError:
+            problems.append(f"{where}: certificate must be one PEM certificate")
+            continue
+        anchors.append(TrustAnchor(str(entry.get("role")), anchor, str(entry.get("note") or "")))
     seen: dict[str, str] = {}
     for seal in seals:
         other = seen.setdefault(seal.fingerprint, seal.authority)
@@ -194,7 +234,7 @@ def load_registry(data: bytes | str | dict[str, Any]) -> SealRegistry:
     if problems:
         raise RegistryError(problems)
     assert published is not None and isinstance(version, int)
-    return SealRegistry(version, published, authorities, tuple(seals))
+    return SealRegistry(version, published, authorities, tuple(seals), tuple(anchors))
 
 
 def registry_document(
@@ -202,8 +242,10 @@ def registry_document(
     published_at: dt.datetime,
     authorities: Iterable[SealAuthority],
     seals: Iterable[tuple[str, bytes, dt.datetime, dt.datetime | None]],
+    trust_anchors: Iterable[tuple[str, bytes]] = (),
 ) -> dict[str, Any]:
-    """A registry document (for the dev PKI and tests): seals as (authority, PEM, from, to)."""
+    """A registry document (for the dev PKI and tests): seals as (authority, PEM, from, to),
+    trust anchors as (role, PEM)."""
     return {
         "format": FORMAT,
         "version": version,
@@ -218,6 +260,7 @@ def registry_document(
             }
             for code, pem, start, end in seals
         ],
+        "trust_anchors": [{"role": role, "certificate": pem.decode()} for role, pem in trust_anchors],
     }
 
 

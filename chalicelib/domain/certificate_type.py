@@ -26,9 +26,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from chalicelib.domain.application_form import KEY_PATTERN as FORM_KEY_PATTERN
 from chalicelib.domain.certificate import valid_until
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
+from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
 MAX_NAME = 30  # the renderer's title limit
@@ -73,6 +75,8 @@ class CertificateTypeCode:
     DUPLICATE_LABEL = "DUPLICATE_LABEL"
     LAYOUT_MISMATCH = "LAYOUT_MISMATCH"  # an approval letter uses the letter layout, a licence not
     UNKNOWN_FORM_FIELD = "UNKNOWN_FORM_FIELD"  # the template names a form field an item lacks
+    INVALID_FORM_FIELD = "INVALID_FORM_FIELD"  # not the shape of an application form key
+    INVALID_CHARACTERS = INVALID_CHARACTERS  # control, zero-width or bidi characters in text
     UNKNOWN_DEPARTMENT = "UNKNOWN_DEPARTMENT"
     STALE_VERSION = "STALE_VERSION"  # the caller edited an older version than the current one
     ALREADY_HANDED_OVER = "ALREADY_HANDED_OVER"
@@ -177,10 +181,13 @@ def draft_problems(draft: CertificateTypeDraft, departments: Iterable[str]) -> l
     C = CertificateTypeCode
     if not CODE_PATTERN.match(draft.code):
         add("code", C.INVALID_CODE, "证照类型编码应为大写字母开头的2至40位大写字母、数字或连字符")
-    if not draft.name.strip():
+    name = draft.name.strip()
+    if not visible(name):
         add("name", C.REQUIRED, "请填写证照类型名称")
-    elif len(draft.name) > MAX_NAME:
+    elif len(name) > MAX_NAME:
         add("name", C.TOO_LONG, f"证照类型名称不能超过{MAX_NAME}字")
+    elif problem := character_problem(name, "证照类型名称"):
+        add("name", C.INVALID_CHARACTERS, problem)
     if draft.department_id not in set(departments):
         add("departmentId", C.UNKNOWN_DEPARTMENT, "所属部门不存在")
     if draft.validity_years is not None and not 1 <= draft.validity_years <= MAX_VALIDITY_YEARS:
@@ -196,15 +203,25 @@ def draft_problems(draft: CertificateTypeDraft, departments: Iterable[str]) -> l
     for i, f in enumerate(draft.fields[:MAX_FIELDS]):
         path = f"fields[{i}]"
         label = f.label.strip()
-        if not label:
+        if not visible(label):
             add(f"{path}.label", C.REQUIRED, "请填写栏目名称")
         elif len(label) > MAX_LABEL:
             add(f"{path}.label", C.TOO_LONG, f"栏目名称不能超过{MAX_LABEL}字")
+        elif problem := character_problem(label, "栏目名称"):
+            add(f"{path}.label", C.INVALID_CHARACTERS, problem)
         elif label in seen:
             add(f"{path}.label", C.DUPLICATE_LABEL, f"栏目名称「{label}」重复")
         seen.add(label)
-        if bool(f.form_field) == (f.fact is not None):
+        form_field = f.form_field.strip()
+        if bool(form_field) == (f.fact is not None):
             add(path, C.FIELD_SOURCE, "每个栏目须且只能取自申请表字段或办件信息之一")
+        elif form_field and not FORM_KEY_PATTERN.match(form_field):
+            # The catalogue's form-key shape: anything else can name no form field (and is bounded).
+            add(
+                f"{path}.formField",
+                C.INVALID_FORM_FIELD,
+                "申请表字段标识须以小写字母开头,由字母、数字或下划线组成,不超过40位",
+            )
     return out
 
 
@@ -218,7 +235,8 @@ def form_problems(
     for item_code, keys in sorted(forms.items()):
         known = set(keys)
         for i, f in enumerate(fields):
-            if f.form_field and f.form_field not in known:
+            # A key of the wrong shape is reported once, as INVALID_FORM_FIELD, by draft_problems.
+            if f.form_field and FORM_KEY_PATTERN.match(f.form_field.strip()) and f.form_field not in known:
                 out.append(
                     Violation(
                         CertificateTypeCode.UNKNOWN_FORM_FIELD,
@@ -232,15 +250,32 @@ def form_problems(
 # --- commands ----------------------------------------------------------------------------------
 
 
-def may_edit(current: CertificateType | None, draft_department: str, actor: Principal) -> None:
+@dataclass(frozen=True)
+class TemplateHolder:
+    """Who holds a handed-over template: the approval bureau that issues the owning department's
+    items (the bureau of the department's centre, else the nearest one above it, as for issuance)
+    and the centres whose catalogue administrators may edit it (the department's centre and above)."""
+
+    bureau_id: str | None
+    centres: tuple[str, ...]
+
+
+def may_edit(
+    current: CertificateType | None, draft_department: str, actor: Principal, holder: TemplateHolder | None = None
+) -> None:
     """Before the handover the owning department (its approvers) or a catalogue administrator
-    edits the template; after it the bureau holds it (bureau staff, catalogue administrators) and
-    the department that handed it over no longer does (原审批部门不再留存)."""
+    edits the template; after it the bureau it was handed to holds it (that bureau's staff, and
+    catalogue administrators of the department's centre or above) and the department that handed
+    it over no longer does (原审批部门不再留存). Any other bureau is refused like anyone else."""
     C = CertificateTypeCode
     if actor.subject is None:
         raise _fail(C.FORBIDDEN, "请先登录")
     if current is not None and current.handed_over:
-        if actor.has_any(Role.ADMIN, Role.BUREAU) and actor.department_id != current.department_id:
+        held = holder or TemplateHolder(None, ())
+        holding_bureau = actor.has_any(Role.BUREAU) and held.bureau_id is not None
+        if holding_bureau and actor.department_id == held.bureau_id != current.department_id:
+            return
+        if actor.has_any(Role.ADMIN) and actor.centre_id is not None and actor.centre_id in held.centres:
             return
         raise _fail(C.HANDED_OVER, "模板已移交行政审批局,原审批部门不能再修改;请由审批局修改")
     department = current.department_id if current is not None else draft_department

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from chalicelib.domain import application as da
 from chalicelib.domain import certificate_type as dt
+from chalicelib.domain import organisation as org
 from chalicelib.domain.certificate_type import CertificateType, CertificateTypeCode, CertificateTypeDraft
 from chalicelib.domain.errors import CONFLICT, DomainError, Violation
 from chalicelib.domain.identity import Principal
@@ -69,7 +70,7 @@ class CertificateTypeService:
         self, principal: Principal, draft: CertificateTypeDraft, expected_version: int, reason: str
     ) -> CertificateType:
         current, rev = self._load(draft.code)
-        dt.may_edit(current, draft.department_id, principal)
+        dt.may_edit(current, draft.department_id, principal, self._holder(current))
         assert principal.subject is not None
         changed = dt.change(current, draft, expected_version, principal.subject, clock.now_iso(), reason.strip())
         self._check(draft, reason)
@@ -98,6 +99,21 @@ class CertificateTypeService:
         if found is None:
             raise DomainError.one(CertificateTypeCode.NOT_FOUND, "证照类型不存在", "code")
         return found
+
+    def _holder(self, current: CertificateType) -> dt.TemplateHolder | None:
+        """Who holds a handed-over template (None before the handover): the bureau of the owning
+        department's centre, else the nearest bureau above it (it issues that centre's
+        certificates), and that centre's chain for catalogue administrators. A GetItem and a
+        Query or two, only for edits of handed-over templates."""
+        if not current.handed_over:
+            return None
+        department = self.catalogue.get_department(current.department_id)
+        if department is None:
+            return dt.TemplateHolder(None, ())
+        centres = self.catalogue.all_centres()
+        chain = org.chain_up(department.centre_id, centres)
+        bureau = next((b for b in map(self.catalogue.bureau_of, chain) if b is not None), None)
+        return dt.TemplateHolder(bureau.id if bureau is not None else None, chain)
 
     def _check(self, draft: CertificateTypeDraft, reason: str) -> None:
         """Every problem at once: the draft itself, the reason, and the items' forms."""

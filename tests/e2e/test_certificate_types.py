@@ -369,3 +369,50 @@ def test_issuance_refuses_a_template_naming_a_field_the_case_item_lacks(api: Api
     assert "premises" in refused["userErrors"][0]["message"]
     assert ddb_calls.calls["TransactWriteItems"] == 0
     assert api.gql(CASE_STATE, {"id": case.id}, as_="applicant-wang")["data"]["application"]["state"] == "APPROVED"
+
+
+def test_template_text_is_checked_like_other_text_and_every_problem_is_reported_at_once(api: Api) -> None:
+    """Control, zero-width and bidi characters are refused (domain/text.py); a name of invisible
+    characters only is missing; a form field must have the form-key shape (bounded)."""
+    fields = [{"label": "\u0000\u202e", "formField": "x" * 10_000}, *ctf.FACT_FIELDS]
+    value = ctf.template(DEPARTMENT, fields, name="a\u0000\u202eb")
+    refused = ctf.create(api, "ZJ-BAD-TEXT", value, as_=APPROVER)
+    assert codes(refused) == [
+        ("name", "INVALID_CHARACTERS"),
+        ("fields[0].label", "INVALID_CHARACTERS"),
+        ("fields[0].formField", "INVALID_FORM_FIELD"),
+    ], refused
+    assert all(len(e["message"]) < 100 for e in refused["userErrors"])  # the 10,000 characters are not echoed
+    blank = ctf.create(api, "ZJ-BAD-TEXT", {**value, "name": "\u200b\u200b", "fields": ctf.FACT_FIELDS}, as_=APPROVER)
+    assert codes(blank) == [("name", "REQUIRED")], blank
+    # A change is checked the same way (nothing written: the version stays 1).
+    assert ctf.create(api, "ZJ-GOOD-TEXT", ctf.template(DEPARTMENT, ctf.FACT_FIELDS), as_=APPROVER)["userErrors"] == []
+    change = {"id": gid(ctf.NODE, "ZJ-GOOD-TEXT"), "expectedVersion": 1, "template": value, "reason": "修订"}
+    changed = ctf.payload(
+        api.gql(op("CertificateTypeChange"), {"input": change}, as_=APPROVER), "certificateTypeChange"
+    )
+    assert [c for _, c in codes(changed)] == ["INVALID_CHARACTERS", "INVALID_CHARACTERS", "INVALID_FORM_FIELD"]
+    detail = api.gql(op("CertificateTypeDetail"), {"code": "ZJ-GOOD-TEXT"}, as_=BUREAU)["data"]["certificateType"]
+    assert detail["version"] == 1
+
+
+def test_after_the_handover_only_the_receiving_bureau_and_admins_of_its_centre_or_above_edit(
+    api: Api, ddb_calls: CallCounter
+) -> None:
+    """A city department's template handed to the city bureau: a district bureau (Dinghai) or a
+    district administrator gets the refusal any other editor gets; the city bureau and a city
+    administrator edit it."""
+    value = ctf.template(DEPARTMENT, ctf.FACT_FIELDS)
+    ctf.registered(api, "ZJ-HANDED", value, as_=APPROVER)
+
+    def change(as_: str, version: int) -> dict[str, Any]:
+        body = {"id": gid(ctf.NODE, "ZJ-HANDED"), "expectedVersion": version, "template": value, "reason": "修订"}
+        return ctf.payload(api.gql(op("CertificateTypeChange"), {"input": body}, as_=as_), "certificateTypeChange")
+
+    for outsider in ("bureau-dh-jiang", "admin-jt-cai", APPROVER):
+        assert codes(change(outsider, 1)) == [(None, "HANDED_OVER")], outsider
+    ddb_calls.reset()
+    assert change(BUREAU, 1)["certificateType"]["version"] == 2
+    # Who holds it: the department (GetItem), the centres (Query) and the centre's bureau (Query).
+    assert ddb_calls.calls == {"GetItem": 3, "Query": 3, "BatchGetItem": 1, "TransactWriteItems": 1}, ddb_calls.calls
+    assert change("admin-xu", 2)["certificateType"]["version"] == 3

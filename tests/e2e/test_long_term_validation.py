@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from app import app
 from infra.local_pki import LocalPki, PkiServer, ensure_local_pki, read_authorities
 from infra.local_stack import free_port
 from tests.conftest import Api
@@ -103,6 +106,70 @@ def test_the_cli_validates_a_local_certificate_offline_with_the_network_denied(
     monkeypatch.setattr(socket.socket, "connect", no_network)  # nothing may be fetched
     code, report = cli_verify(path, local_pki)
     assert code == 0 and report["indication"] == "PASSED" and report["pades_level"] == "B-LTA", report
+
+
+def test_the_downloaded_kit_alone_validates_a_b_lta_certificate_offline_and_a_tampered_one_fails(
+    ltv_api: Api, local_pki: LocalPki, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Without --trust the seal and time-stamp chains anchor at the registry export's published
+    CA/TSA certificates (not at the PDF's embedded ones): a B-LTA certificate PASSES from the kit."""
+    from signing.cli import main
+
+    _, cert = issued(ltv_api)
+    pdf = pdf_of(ltv_api, cert["id"], "applicant-wang")
+    (tmp_path / "c1.pdf").write_bytes(pdf)
+    with Client(app, stage_name="local") as client:  # what fetch-kit saves
+        registry = client.http.get("/seal-registry")
+        roles = [a["role"] for a in json.loads(registry.body)["trust_anchors"]]
+        assert roles == ["ca", "tsa"], roles
+        (tmp_path / "seal-registry.json").write_bytes(registry.body)
+        lists = []
+        for code in json.loads(registry.body)["authorities"]:
+            (tmp_path / f"status-list-{code}.jws").write_bytes(client.http.get(f"/status-lists/{code}").body)
+            lists += ["--status-list", str(tmp_path / f"status-list-{code}.jws")]
+    kit = ["--offline", "--seal-registry", str(tmp_path / "seal-registry.json"), *lists, "--json"]
+    capfd.readouterr()
+    code = main(["verify", *kit, str(tmp_path / "c1.pdf")])
+    out, err = capfd.readouterr()
+    result = json.loads(out)
+    assert code == 0 and result["indication"] == result["seal"]["indication"] == "PASSED", result
+    assert result["seal"]["pades_level"] == "B-LTA" and result["seal"]["timing"]["timestamp_valid"] is True
+    assert "Traceback" not in err
+
+    # A registry without published anchors cannot chain the time-stamp: said so, without a traceback.
+    bare = json.loads((tmp_path / "seal-registry.json").read_text())
+    (tmp_path / "bare.json").write_text(json.dumps({**bare, "trust_anchors": []}))
+    # (A process of its own, as a verifier runs it: pytest's log capture would hide a traceback.)
+    bare_run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "signing",
+            "verify",
+            *kit[:2],
+            str(tmp_path / "bare.json"),
+            *kit[3:],
+            str(tmp_path / "c1.pdf"),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bare_run.returncode == 1, bare_run.stderr
+    assert json.loads(bare_run.stdout)["indication"] == "INDETERMINATE"
+    assert "TIMESTAMP" in bare_run.stdout and "Traceback" not in bare_run.stderr, bare_run.stderr
+
+    # The same certificate with its content altered: FAILED, still no traceback.
+    start = pdf.index(b"/Contents")  # a byte inside the first (sealed) revision, before any signature
+    tampered = bytearray(pdf)
+    position = pdf.index(b"/MediaBox", 0, start) + 1 if b"/MediaBox" in pdf[:start] else 200
+    tampered[position] ^= 0x01
+    (tmp_path / "c2.pdf").write_bytes(bytes(tampered))
+    code = main(["verify", *kit, str(tmp_path / "c2.pdf")])
+    out, err = capfd.readouterr()
+    assert code != 0 and json.loads(out)["indication"] != "PASSED"
+    assert "Traceback" not in err
 
 
 # --- the re-time-stamping job (services/archival_timestamps.py) ------------------------------------
