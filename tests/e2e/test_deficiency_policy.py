@@ -204,8 +204,10 @@ def test_seed002_the_bureau_may_close_a_revocation_review_keeping_the_certificat
     status = api.gql(op("CertificateDetail"), {"id": cert["id"]}, as_="bureau-sun")["data"]["certificate"]["status"]
     assert status == "VALID"
     # A retry with the key returns the first result; without it, there is no open review to close.
-    again = close("重复提交", key="keep-1")
+    again = close("已补充说明经营场所符合要求,证照继续有效", key="keep-1")  # a retry: the first answer
     assert again["userErrors"] == [] and again["application"]["revocationReview"]["note"] == review["note"]
+    changed = close("重复提交", key="keep-1")  # the same key with another input is not a retry
+    assert [e["code"] for e in changed["userErrors"]] == ["IDEMPOTENCY_KEY_REUSED"]
     assert [(e["field"], e["code"]) for e in close("再次结束")["userErrors"]] == [("id", "REVIEW_NOT_OPEN")]
     assert len(desk.timeline(case_id)) == events + 1
     # The lapse stays a credit default; revoking later through the certificate stays possible.
