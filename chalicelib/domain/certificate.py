@@ -370,7 +370,7 @@ def change_status(
     if effective_on < today:
         problems.append(Violation(CertCode.EFFECTIVE_DATE_PAST, "生效日期不能早于今天", "effectiveOn"))
     last = min(d for d in (today + timedelta(days=MAX_EFFECTIVE_DAYS), cert.valid_until) if d is not None)
-    if effective_on > last:
+    if effective_on > today and effective_on > last:  # only a scheduled change can be too late
         message = f"生效日期不能晚于{last.isoformat()}(至多一年以后,且不晚于证照有效期届满日)"
         problems.append(Violation(CertCode.EFFECTIVE_DATE_TOO_LATE, message, "effectiveOn"))
     if effective_on > today and cert.pending_status is not None:
