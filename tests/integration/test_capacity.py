@@ -82,6 +82,12 @@ SHARES: list[tuple[str, float]] = [  # first match wins; patterns on the partiti
     (r"^(CONDUCT#|CONDUCTSEQ#|HEADWORK#|REFERRALS#|RATE#|COMPLAINANT#)", PERSON),
     (r"^(APP#|TRACK#|CERT#|CERTNO#|CERTCODE#|CERTSHA#|MSG#|WARN#|RATING#|CHARGE#|VERIFYLOG#)", ONE_CASE),
     (r"^(HEADOVERSIGHT#|INSPECT#|CONSULT#|COMPLAINT#)", ONE_CASE),
+    # issue 13: licence identifiers, renewals and written decisions per case; status lists per bureau;
+    # the pending written decisions (GSI2) and the certificate-type registry province-wide
+    (r"^(CERTLID#|RENEWAL#|WDOC#(?!PENDING$)|WDOCSHA#|WDOCS#)", ONE_CASE),
+    (r"^(STATUSLIST#|DEPTS#)", CENTRE),
+    (r"^(WDOC#PENDING|CTYPES)$", PROVINCE),
+    (r"^CTYPE#", ITEM),
 ]
 
 
