@@ -102,13 +102,17 @@ def test_seed002_department_edits_before_the_handover_and_the_bureau_after() -> 
 
     handed = dt.hand_over(created, 1, APPROVER, AT)
     assert handed.handover == dt.TemplateHandover("nr", "approver-nr", AT, 1)
-    dt.may_edit(handed, "nr", BUREAU)
-    dt.may_edit(handed, "nr", ADMIN)
+    holder = dt.TemplateHolder("city-bureau", ("city",))  # the bureau of the department's centre
+    dt.may_edit(handed, "nr", BUREAU, holder)
+    dt.may_edit(handed, "nr", ADMIN, holder)
     with pytest.raises(DomainError) as refused:
-        dt.may_edit(handed, "nr", APPROVER)
+        dt.may_edit(handed, "nr", APPROVER, holder)
     assert codes(refused) == [(None, "HANDED_OVER")]
     with pytest.raises(DomainError) as refused:  # nor a bureau role held inside the department
-        dt.may_edit(handed, "nr", person("nr-producer", Role.BUREAU))
+        dt.may_edit(handed, "nr", person("nr-producer", Role.BUREAU), holder)
+    assert codes(refused) == [(None, "HANDED_OVER")]
+    with pytest.raises(DomainError) as refused:  # nor another bureau (a district's)
+        dt.may_edit(handed, "nr", person("bureau-dh", Role.BUREAU, department="dinghai-bureau"), holder)
     assert codes(refused) == [(None, "HANDED_OVER")]
 
 
