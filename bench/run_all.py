@@ -4,7 +4,10 @@ Then every issue 14 target with its verdict: each bench prints `TARGET <figure> 
 NOT met (...)` lines and this collects them from its output, whoever wrote the bench; a target
 group the issue names that printed nothing is listed as not measured.
 
-python -m bench.run_all [--quick] [--strict]     (--strict: exit 1 when any target is NOT met)
+python -m bench.run_all [--quick] [--strict] [--runs N]
+    --strict: exit 1 when any target is NOT met
+    --runs N: every bench N times in turn; a target is met only when it is met in every run
+              (issue 14's "met over three runs" is `--runs 3`)
 """
 
 from __future__ import annotations
@@ -101,6 +104,26 @@ def target_summary(found: Sequence[Target]) -> tuple[str, bool]:
     return "\n".join(lines), all_met
 
 
+def over_runs(runs: Sequence[Sequence[Target]]) -> list[Target]:
+    """One target per name over several runs: met only when every run met it (a target a run did not
+    print counts as not measured in that run); the detail lists each run's verdict and detail."""
+    names = list(dict.fromkeys(t.name for run in runs for t in run))
+    combined = []
+    for name in names:
+        per_run = [next((t for t in run if t.name == name), None) for run in runs]
+        first = next(t for t in per_run if t is not None)
+        verdicts = [t.verdict if t else "not measured" for t in per_run]
+        verdict = (
+            "met" if all(v == "met" for v in verdicts) else ("NOT met" if "NOT met" in verdicts else "not measured")
+        )
+        detail = "; ".join(
+            f"run {n}: {t.verdict} {t.detail}".rstrip() if t else f"run {n}: not measured"
+            for n, t in enumerate(per_run, 1)
+        )
+        combined.append(Target(name, first.target, verdict, detail))
+    return combined
+
+
 def summary(figures: Sequence[Figure]) -> str:
     """The ratios as a table, then each distinct floor spelled out once."""
     floors = list(dict.fromkeys(f.floor_meaning for f in figures))
@@ -120,36 +143,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run of every benchmark")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target is NOT met or not measured")
     parser.add_argument("--only", nargs="+", choices=[b[0] for b in BENCHES], help="run only these benches")
+    parser.add_argument("--runs", type=int, default=1, help="run everything N times; met = met in every run")
     args = parser.parse_args(argv)
     passed = ["--quick"] if args.quick else []
     figures: list[Figure] = []
     failed: list[str] = []
+    runs: list[list[Target]] = []
     started = perf_counter()
-    with teed() as tee:
-        for name, parse, run in BENCHES:
-            if args.only and name not in args.only:
-                continue
-            print(f"=== {name} ===", flush=True)
-            try:
-                figures += run(parse(passed))
-            except Exception:
-                traceback.print_exc()
-                failed.append(name)
-            print(flush=True)
-            if name == "cold_start":  # what is loaded, beside how long loading it takes
-                print("=== package size and footprint ===", flush=True)
+    for number in range(1, max(1, args.runs) + 1):
+        figures = []
+        with teed() as tee:
+            for name, parse, run in BENCHES:
+                if args.only and name not in args.only:
+                    continue
+                print(f"=== {name} (run {number} of {args.runs}) ===", flush=True)
                 try:
-                    # A full run builds the package when none is built, so the size is always reported.
-                    lines = package_size.report(build_if_missing=not args.quick)
-                    print("\n".join(lines), end="\n\n", flush=True)
+                    figures += run(parse(passed))
                 except Exception:
                     traceback.print_exc()
-                    failed.append("package_size")
-    found = targets_in(tee.kept.getvalue())
-    print(f"=== summary ({'quick smoke run, not a measurement' if args.quick else 'full run'}; {machine()}) ===")
-    if figures:
+                    failed.append(f"{name} (run {number})")
+                print(flush=True)
+                if name == "cold_start" and number == 1:  # what is loaded, beside how long loading it takes
+                    print("=== package size and footprint ===", flush=True)
+                    try:
+                        # A full run builds the package when none is built, so the size is always reported.
+                        lines = package_size.report(build_if_missing=not args.quick)
+                        print("\n".join(lines), end="\n\n", flush=True)
+                    except Exception:
+                        traceback.print_exc()
+                        failed.append("package_size")
+        runs.append(targets_in(tee.kept.getvalue()))
+        if args.runs > 1:
+            print(f"=== figures of run {number} ===")
+            if figures:
+                print(summary(figures), end="\n\n", flush=True)
+    found = over_runs(runs) if len(runs) > 1 else runs[0]
+    kind = "quick smoke run, not a measurement" if args.quick else f"{len(runs)} full run(s)"
+    print(f"=== summary ({kind}; {machine()}) ===")
+    if figures and len(runs) == 1:
         print(summary(figures))
     print(f"\n=== issue 14 targets{' (quick: verdicts of a smoke run mean nothing)' if args.quick else ''} ===")
+    if len(runs) > 1:
+        print(f"(over {len(runs)} runs: met only when met in every run)")
     text, all_met = target_summary(found)
     print(text)
     if failed:

@@ -175,3 +175,20 @@ def test_run_all_collects_every_target_line_and_names_the_groups_that_printed_no
         + [targets_in(f"TARGET {p}x <= 1x: met (1x)")[0] for p in EXPECTED_TARGETS]
     )
     assert all_met, met_only
+
+
+def test_run_all_over_several_runs_meets_a_target_only_when_every_run_met_it() -> None:
+    """`--runs 3` is issue 14's "met over three runs": one NOT met, or one run that printed
+    nothing for a target, fails the target; each run's verdict stays in the detail."""
+    from bench.run_all import over_runs, targets_in
+
+    run1 = targets_in("TARGET warm.inbox_page <= 1.5x: met (1.20x)\nTARGET warm.item_detail <= 1.5x: met (1.40x)")
+    run2 = targets_in("TARGET warm.inbox_page <= 1.5x: met (1.30x)\nTARGET warm.item_detail <= 1.5x: NOT met (1.60x)")
+    run3 = targets_in("TARGET warm.inbox_page <= 1.5x: met (1.10x)")
+    combined = {t.name: t for t in over_runs([run1, run2, run3])}
+    assert combined["warm.inbox_page"].verdict == "met"
+    assert combined["warm.inbox_page"].detail == "run 1: met (1.20x); run 2: met (1.30x); run 3: met (1.10x)"
+    assert combined["warm.item_detail"].verdict == "NOT met"
+    assert "run 3: not measured" in combined["warm.item_detail"].detail
+    only_missing = over_runs([run1, run1, run3])
+    assert {t.name: t.verdict for t in only_missing}["warm.item_detail"] == "not measured"
