@@ -76,7 +76,7 @@ SIGNED_URLS = _signed_urls()
 
 @pytest.mark.parametrize("url", SIGNED_URLS)
 def test_dense_codes_carrying_a_signed_payload_are_qrcodes(url: str) -> None:
-    """The dense versions (~14-25) the signed payload needs: module for module `qrcode`'s, every
+    """The dense versions (11-30) the signed payload needs: module for module `qrcode`'s, every
     mask scored as `qrcode` scores it."""
     reference = _reference(url)
     assert reference.version >= 9
