@@ -128,6 +128,7 @@ class Sealer:
         self.font_path, font_bytes = load_font(font_path)
         self._stamp_fonts: dict[tuple[str, str], Any] = {}
         self._cmap: set[int] | None = None
+        self._reserved: int | None = None
         self._font_bytes = font_bytes
         self._lock = threading.Lock()
 
@@ -169,6 +170,40 @@ class Sealer:
                     self._stamp_fonts.clear()
                 self._stamp_fonts[key] = font
         return font
+
+    async def _estimate_reserved(self) -> int:
+        """Room for the signature container, sized as pyHanko sizes it: a dry-run CMS (no key
+        operation, `BackendSigner` returns zeros) with this sealer's certificates and time-stamp
+        authority, twice its length (hex) plus pyHanko's 50% margin."""
+        from cryptography.hazmat.primitives import hashes
+        from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+        digest = hashes.Hash(hashes.SHA256()).finalize()
+        cms = await self.signer.async_sign(
+            digest,
+            "sha256",
+            use_pades=True,
+            dry_run=True,
+            timestamper=self.timestamper,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC)),
+        )
+        size = len(cms.dump()) * 2
+        return size + 2 * (size // 4)
+
+    def reserved_bytes(self) -> int:
+        """The signature placeholder's size (hex characters), estimated once per sealer.
+
+        Without it pyHanko estimates before every signature by building a whole dummy CMS, about
+        half of a B-B seal's time (bench/README.md, `certificates`). What it depends on is fixed
+        for a sealer: the key's signature size, the certificates, the digest, and the time-stamp
+        authority's token (which pyHanko's timestamper fetches once per process for the estimate
+        anyway). The margin is pyHanko's own, so the file is the size pyHanko would make it.
+        """
+        if self._reserved is None:
+            reserved = asyncio.run(self._estimate_reserved())
+            with self._lock:
+                self._reserved = reserved
+        return self._reserved
 
     def _validation_context(self) -> Any:
         from pyhanko_certvalidator import ValidationContext
@@ -280,7 +315,7 @@ class Sealer:
                 raise SealingError("encrypted PDFs cannot be sealed")
             if context is not None:
                 asyncio.run(self._embed_dss(writer, context))
-            out = pdf_signer.sign_pdf(writer)
+            out = pdf_signer.sign_pdf(writer, bytes_reserved=self.reserved_bytes())
         except SealingError:
             raise
         except Exception as exc:  # pyHanko raises many unrelated types

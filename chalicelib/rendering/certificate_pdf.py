@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .qr import qr_matrix
+from .qr import qr_matrix, qr_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from reportlab.pdfgen.canvas import Canvas
@@ -470,22 +470,24 @@ def _draw_table(c: Canvas, rows: Sequence[_Row], font: str, g: _Geometry) -> Non
 _DARK_RUN = re.compile("1+")
 
 
-def _qr_operators(matrix: Sequence[Sequence[bool]], box: tuple[float, float, float, float]) -> str:
+def _qr_operators(rows: Sequence[str], box: tuple[float, float, float, float]) -> str:
     """PDF path operators: one ``re`` per horizontal run of dark modules, filled once. The
-    coordinates are whole modules (row 0 on top) under one ``cm`` that maps them onto ``box``."""
+    coordinates are whole modules (row 0 on top) under one ``cm`` that maps them onto ``box``.
+    ``rows`` are `qr_rows` strings ("1" dark); the runs are found in one pass over all of them."""
     x1, _, x2, y2 = box
-    module = (x2 - x1) / len(matrix)
+    module = (x2 - x1) / len(rows)
+    stride = len(rows[0]) + 1  # each row, then a light separator: no run crosses into the next row
     ops = [f"q 0 0 0 rg {module:.5f} 0 0 {-module:.5f} {x1:.3f} {y2:.3f} cm"]
-    for r, modules in enumerate(matrix):
-        line = "".join("1" if dark else "0" for dark in modules)
-        ops.extend(f"{run.start()} {r} {run.end() - run.start()} 1 re" for run in _DARK_RUN.finditer(line))
+    ops += [
+        f"{s % stride} {s // stride} {e - s} 1 re" for s, e in map(re.Match.span, _DARK_RUN.finditer("0".join(rows)))
+    ]
     ops.append("f Q")
     return "\n".join(ops)
 
 
 def _draw_qr(c: Canvas, view: CertificateView, font: str, g: _Geometry) -> None:
     x1, y1, x2, _ = g.qr_box
-    c.addLiteral(_qr_operators(qr_matrix(view.qr_text), g.qr_box))
+    c.addLiteral(_qr_operators(qr_rows(view.qr_text), g.qr_box))
     cx = (x1 + x2) / 2
     code = f"验证码：{view.verification_code}"
     _draw_text(c, cx, y1 - 20, code, font, _fit_size(code, font, 9, 150, 6), align="center")

@@ -195,6 +195,53 @@ def test_key_is_loaded_once_across_seals(pki: Pki, sample_pdf: bytes) -> None:
         assert verify_pdf(pdf, [pki.ca_pem]).passed
 
 
+def _signature_room(pdf: bytes) -> int:
+    """Bytes of the signature's /Contents placeholder (the container, zero-padded)."""
+    return len(_reader(pdf).embedded_signatures[0].sig_object["/Contents"])
+
+
+@pytest.mark.parametrize("level", ["B-B", "B-T"])
+def test_signature_room_is_sized_once_per_sealer_as_pyhanko_sizes_it(
+    backend: LocalKeyBackend, sample_pdf: bytes, tsa_url: str, pki: Pki, level: str
+) -> None:
+    """pyHanko sizes the placeholder with a whole dry-run CMS before every signature (about half
+    of a B-B seal); the sealer does it once and reserves the room pyHanko reserves itself."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+
+    from signing._pyhanko_signer import BackendSigner
+
+    sealer = Sealer(backend, timestamp_url=tsa_url if level == "B-T" else None)
+    assert sealer.level == level
+    appearance = SealAppearance(authority_name=AUTHORITY)
+    dry_runs: list[bool] = []
+    sign_raw = BackendSigner.async_sign_raw
+
+    async def spy(self: BackendSigner, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        dry_runs.append(dry_run)
+        return await sign_raw(self, data, digest_algorithm, dry_run)
+
+    with mock.patch.object(BackendSigner, "async_sign_raw", spy):
+        sealed = [sealer.seal(sample_pdf, appearance), sealer.seal(make_pdf(text="another decision"), appearance)]
+    assert dry_runs == [True, False, False]  # one estimate, then one real signature per seal
+    for pdf in sealed:
+        report = verify_pdf(pdf, [pki.ca_pem])
+        assert report.indication is Indication.PASSED and report.pades_level == level, report.to_text()
+    meta = signers.PdfSignatureMetadata(
+        field_name="ApprovalSeal",
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=MDPPerm.NO_CHANGES,
+    )
+    bare = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(sample_pdf)), meta, signer=sealer.signer, timestamper=sealer.timestamper
+    )
+    assert _signature_room(sealed[0]) == _signature_room(sealed[1]) == _signature_room(bare.getvalue())
+    assert sealer.reserved_bytes() == 2 * _signature_room(bare.getvalue())
+
+
 def test_seal_on_last_page_with_negative_index(sealer: Sealer, pki: Pki) -> None:
     pdf = make_pdf(pages=3)
     sealed = sealer.seal(pdf, SealAppearance(authority_name=AUTHORITY, page=-1, show_time=False))

@@ -14,7 +14,8 @@ import qrcode
 import qrcode.util
 from qrcode.constants import ERROR_CORRECT_M
 
-from chalicelib.rendering.qr import _EXP, _LOG, _codewords, qr_matrix, qr_penalty
+from chalicelib.rendering.certificate_pdf import MAX_QR_PAYLOAD
+from chalicelib.rendering.qr import _EXP, _LOG, _codewords, qr_matrix, qr_penalty, qr_rows
 
 ALPHABETS = {
     "digits": "0123456789",
@@ -55,6 +56,40 @@ def test_version_codewords_and_matrix_are_qrcodes(url: str) -> None:
     assert version == reference.version
     assert list(codewords) == reference.data_cache
     assert qr_matrix(url) == [list(row) for row in reference.get_matrix()]
+
+
+def _signed_urls() -> list[str]:
+    """What a certificate's QR code carries since issue 13: the verification URL, ``#`` and a
+    signed offline payload (compact JWS, base64url), up to the longest payload the view accepts."""
+    rng = random.Random(13)
+    b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    urls = []
+    for length in (180, 420, 700, 950, MAX_QR_PAYLOAD):
+        parts = [length // 6, length - length // 6 - 88, 86]
+        jws = ".".join("".join(rng.choice(b64) for _ in range(n)) for n in parts)
+        urls.append(f"https://zwfw.zhoushan.gov.cn/zzhy/v/ZS-ZRZY-2026-{length:06d}?c=7KQ2-M9XD#{jws}")
+    return urls
+
+
+SIGNED_URLS = _signed_urls()
+
+
+@pytest.mark.parametrize("url", SIGNED_URLS)
+def test_dense_codes_carrying_a_signed_payload_are_qrcodes(url: str) -> None:
+    """The dense versions (11-30) the signed payload needs: module for module `qrcode`'s, every
+    mask scored as `qrcode` scores it."""
+    reference = _reference(url)
+    assert reference.version >= 9
+    assert qr_matrix(url) == [list(row) for row in reference.get_matrix()]
+    assert qr_rows(url) == ["".join("1" if m else "0" for m in row) for row in reference.get_matrix()]
+    for pattern in range(8):
+        reference.makeImpl(True, pattern)
+        assert qr_penalty(reference.modules) == qrcode.util.lost_point(reference.modules)
+
+
+def test_the_signed_payloads_reach_the_densest_versions_a_certificate_draws() -> None:
+    versions = [_reference(url).version for url in SIGNED_URLS]
+    assert versions == sorted(versions) and versions[-1] >= 20, versions
 
 
 def test_every_mask_scores_as_qrcode_scores_it() -> None:
