@@ -147,7 +147,7 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
         first = error.violations[0]
         return _json(429, {"error": {"code": first.code, "message": first.message}})
     try:
-        check = context.certificates.verify_upload(pdf, "rest-upload", source, reason)
+        check = context.certificates.verify_upload(pdf, dcert.VerificationChannel.REST_UPLOAD, source, reason)
     except DomainError as error:
         first = error.violations[0]
         return _json(400, {"error": {"code": first.code, "message": first.message}})

@@ -441,7 +441,9 @@ class CertificateService:
             found = self.certificates.by_number(number or "")
         return found[0] if found else None
 
-    def verify_registered(self, cert: Certificate, channel: str, caller: str, reason_for_use: str = "") -> Any:
+    def verify_registered(
+        self, cert: Certificate, channel: dcert.VerificationChannel, caller: str, reason_for_use: str = ""
+    ) -> Any:
         """A fresh verification report of the stored PDF, logged with the caller's 用证事由."""
         pdf = self.blobs.get(cert.blob_key)
         report = self.verify(pdf if pdf is not None else b"", seal_authority(cert))
@@ -450,7 +452,9 @@ class CertificateService:
         self._log(cert, channel, caller, report, matches, reason_for_use)
         return report
 
-    def verify_upload(self, pdf: bytes, channel: str, caller: str, reason_for_use: str = "") -> UploadCheck:
+    def verify_upload(
+        self, pdf: bytes, channel: dcert.VerificationChannel, caller: str, reason_for_use: str = ""
+    ) -> UploadCheck:
         """Seal valid, document identical to the registered one, status current: each told apart."""
         if len(pdf) > MAX_PDF_BYTES:
             raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
@@ -465,11 +469,17 @@ class CertificateService:
         return UploadCheck(report, cert, cert is not None, status)
 
     def _log(
-        self, cert: Certificate, channel: str, caller: str, report: Any, matches: bool, reason_for_use: str = ""
+        self,
+        cert: Certificate,
+        channel: dcert.VerificationChannel,
+        caller: str,
+        report: Any,
+        matches: bool,
+        reason_for_use: str = "",
     ) -> None:
         entry = VerificationLogEntry(
             at=clock.utc_now().isoformat(timespec="seconds"),
-            channel=channel,
+            channel=channel.value,
             indication=str(report.indication.value),
             registry_match=matches,
             status=cert.current_status(da.china_date(clock.utc_now())).value,
@@ -482,9 +492,9 @@ class CertificateService:
             log.exception("verification log write failed for %s", cert.id)
 
 
-def _count_verification(channel: str, report: Any) -> None:
+def _count_verification(channel: dcert.VerificationChannel, report: Any) -> None:
     """Verification results per channel (our fixed channel names) and indication (metrics)."""
-    observability.emit({"channel": channel, "indication": str(report.indication.value)}, {"Verifications": 1})
+    observability.emit({"channel": channel.value, "indication": str(report.indication.value)}, {"Verifications": 1})
 
 
 def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:

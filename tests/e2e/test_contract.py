@@ -249,6 +249,7 @@ LIFECYCLE: dict[str, Any] = {
     "CertificateVerificationUploadVerify": lambda c: ({"input": {"uploadId": _verification_upload(c)}}, None),
     "MyCertificates": lambda c: ({"first": 5} if _issued(c) else {}, "applicant-wang"),
     "CertificateDetail": lambda c: ({"id": _issued(c)["id"]}, "applicant-wang"),
+    "CertificateLookups": lambda c: ({"id": _looked_up(c), "first": 5}, "applicant-wang"),
     "RejectionLedger": lambda c: (
         {"month": datetime.now(UTC).strftime("%Y-%m")} if c.refused().id else {},
         c.supervisor,
@@ -427,6 +428,15 @@ def _issued(case: Case) -> dict[str, Any]:
         "CertificateIssue", {"input": {"applicationId": case.id}}, case.staff("bureau")
     )["certificate"]
     return issued
+
+
+def _looked_up(case: Case) -> str:
+    """An issued certificate a third party has looked up (one logged lookup with its reason)."""
+    cert = _issued(case)
+    variables = {"verificationCode": cert["verificationCode"], "reasonForUse": "银行开户核验"}
+    assert "errors" not in case.api.gql(op("CertificateVerify"), variables)
+    cert_id: str = cert["id"]
+    return cert_id
 
 
 def _pdf(case: Case) -> str:

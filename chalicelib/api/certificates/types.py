@@ -15,7 +15,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from chalicelib.api.certificates.lookup_types import CertificateLookup
+from chalicelib.api.certificates.lookup_types import CertificateLookup, VerificationChannel
 from chalicelib.api.errors import FORBIDDEN, ApiError
 from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 
 CertificateStatus = strawberry.enum(dcert.CertificateStatus, name="CertificateStatus")
 DeliveryMethod = strawberry.enum(dcert.DeliveryMethod, name="DeliveryMethod")
-VerificationChannel = strawberry.enum(
-    dcert.VerificationChannel, name="VerificationChannel", description="Where a verification was asked."
-)
 Indication = strawberry.enum(
     report.Indication, name="VerificationIndication", description="ETSI EN 319 102-1 main indication."
 )
@@ -471,7 +468,10 @@ class Certificate(relay.Node):
         return to_connection(
             page,
             lambda e: CertificateLookup(
-                at=e.at, channel=e.channel, reason_for_use=e.reason_for_use, caller=mask_caller(e.caller)
+                at=e.at,
+                channel=dcert.VerificationChannel(e.channel),
+                reason_for_use=e.reason_for_use,
+                caller=mask_caller(e.caller),
             ),
         )
 
