@@ -325,7 +325,9 @@ class Province:
         for n in range(VERIFICATIONS):
             found = public.certificates.lookup(number=None, code=certificate.verification_code)
             assert found is not None
-            public.certificates.verify_registered(found, VerificationChannel.GRAPHQL_LOOKUP, f"ip:10.1.{self.filed}.{n}")
+            public.certificates.verify_registered(
+                found, VerificationChannel.GRAPHQL_LOOKUP, f"ip:10.1.{self.filed}.{n}"
+            )
         me = self.ctx(APPLICANT)
         self.meter.operation = "rate"
         me.ratings.rate(
