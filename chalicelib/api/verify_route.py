@@ -105,7 +105,7 @@ def handle_identifier_lookup(request: Request, settings: Settings | None = None)
         return _error(429, first.code, first.message)
     service = context.certificates
     cert = service.lookup(number=None, code=None, identifier=identifier)
-    if cert is None or cert.holder_name != holder.strip():
+    if cert is None or not dcert.holder_named(cert, holder):
         return _error(404, "NOT_FOUND", "未找到该证照", "identifier")
     report = service.verify_registered(cert, dcert.VerificationChannel.REST_LOOKUP, source, reason)
     status = cert.current_status(china_date(clock.utc_now()))

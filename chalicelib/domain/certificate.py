@@ -19,6 +19,7 @@ from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identifiers import IdentifierKind, classify
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
+from chalicelib.domain.verified_identity import comparable_name
 
 NUMBER_PATTERN = re.compile(r"^[A-Z0-9-]{3,60}$")
 
@@ -442,6 +443,14 @@ def expire(cert: Certificate, now: datetime) -> Certificate:
     """The sweep records the end of validity (a valid or suspended licence)."""
     check_transition(cert.status, CertificateStatus.EXPIRED, frozenset({StatusActor.SWEEP}))
     return _set_status(cert, CertificateStatus.EXPIRED, "有效期届满", da.china_date(now), now, None)
+
+
+def holder_named(cert: Certificate, name: str) -> bool:
+    """Does `name` name this licence's holder? Compared the way names are compared at filing
+    (NFKC, whitespace dropped: 「舟山海星(有限)公司」 with full-width brackets or a space inside is the same
+    holder). A blank name names nobody. Callers answer a mismatch exactly as an unknown licence."""
+    given = comparable_name(name)
+    return bool(given) and given == comparable_name(cert.holder_name)
 
 
 def holder_code_type(identifier: str) -> str:

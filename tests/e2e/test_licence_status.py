@@ -405,3 +405,47 @@ def test_a_revocation_effective_later_is_pushed_when_it_takes_effect(api: Api, c
     clock.set_china(day, hour=1)
     assert apply_due_status_changes(CertificateRepository(), ApplicationRepository(current_calendar()), clock.now) == 1
     assert pushes("city-natural-resources") == [("issued", _node(cert["id"])), ("revoked", _node(cert["id"]))]
+
+
+def test_identifier_lookup_normalises_the_holder_name_on_both_sides_without_probing(
+    api: Api, clock: Clock, client: Client
+) -> None:
+    """The holder's name is compared the way names are compared at filing (NFKC, whitespace
+    dropped: `verified_identity.comparable_name`) on GraphQL, `POST /verify` and the public page; a
+    wrong name still answers exactly as an unknown identifier."""
+    from chalicelib.storage.tables import Record
+
+    _, cert = issued(api)
+    identifier = record(api, cert["id"])["identifier"]
+    for spelled in (" 王海燕 ", "王 海燕", "王\u3000海燕", "\t王海燕\u3000"):
+        found = api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": spelled})
+        assert found["data"]["certificateVerify"]["certificate"]["identifier"] == identifier, (spelled, found)
+        assert rest(client, {"identifier": identifier, "holderName": spelled})[0] == 200, spelled
+        status, html = page(client, f"/v/{identifier}?holderName={spelled}")
+        assert status == 200 and '<meta name="licence-status" content="VALID">' in html, spelled
+        clock.advance(minutes=1)  # a fresh per-minute lookup budget
+
+    # A company whose registered name has ASCII brackets, looked up with full-width ones (and back).
+    raw = Record.get(f"CERT#{li_raw(cert['id'])}", "#")
+    raw.data = {**raw.data, "holder_name": "舟山海星(集团)有限公司"}
+    raw.save()
+    for spelled in ("舟山海星（集团）有限公司", "舟山海星 (集团) 有限公司", "舟山海星(集团)有限公司"):
+        found = api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": spelled})
+        assert found["data"]["certificateVerify"]["certificate"]["holderName"] == "舟山海星******公司", spelled
+        assert rest(client, {"identifier": identifier, "holderName": spelled})[0] == 200, spelled
+        assert page(client, f"/v/{identifier}?holderName={spelled}")[0] == 200, spelled
+        clock.advance(minutes=1)
+
+    # No probing: a wrong name and an unknown identifier get the same answer everywhere.
+    unknown = str(li.new_identifier("ZJ-SPJYXKZ", CITY_BUREAU_USCC, 2026, 999999))
+    wrong, missing = (
+        api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": "舟山海星（集团）公司"}),
+        api.gql(BY_IDENTIFIER, {"identifier": unknown, "holder": "舟山海星（集团）有限公司"}),
+    )
+    assert wrong == missing and wrong["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert rest(client, {"identifier": identifier, "holderName": "舟山海星集团有限公司"}) == rest(
+        client, {"identifier": unknown, "holderName": "舟山海星(集团)有限公司"}
+    )
+    assert page(client, f"/v/{identifier}?holderName=舟山海星") == page(
+        client, f"/v/{unknown}?holderName=舟山海星(集团)有限公司"
+    )
