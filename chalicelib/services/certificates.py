@@ -173,14 +173,21 @@ class CertificateService:
                 assert found is not None
                 return found[0]  # a concurrent issuance won: there is exactly one certificate
             now = clock.utc_now()
-            department, counter, current, cert_type = get_all(
+            # The licence a correction replaces and the one a renewal continues, read fresh with the
+            # rest (their revisions guard the transaction below): no request of their own.
+            linked_ids = [c for c in (supersedes.id if supersedes else None, _renews(case)) if c is not None]
+            department, counter, current, cert_type, *linked = get_all(
                 [
                     self.catalogue.department_ref(principal.department_id),
                     self.certificates.sequence_ref(authority, da.china_date(now).year),
                     self.catalogue.item_ref(case.item.code),
                     certificate_types.issuance_ref(case),  # the type's template (seed 002 四(六))
+                    *(self.certificates.ref(c) for c in linked_ids),
                 ]
             )
+            read: dict[str, tuple[Certificate, int]] = {
+                c: found for c, found in zip(linked_ids, linked, strict=True) if found
+            }
             if department is None:
                 raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
             template = certificate_types.fill(cert_type, case, principal, da.china_date(now))
@@ -205,15 +212,14 @@ class CertificateService:
             at = now.isoformat(timespec="seconds")
             pushes = [result_push(cert, PushAction.ISSUED, cert.supervising_department_id, at)]
             if supersedes is not None:
-                old_rev = self.certificates.get(supersedes.id)
-                assert old_rev is not None
-                old = dcert.supersede(old_rev[0], cert.id, reason, now)
-                self.certificates.stage_update(uow, old, old_rev[1])
+                old_cert, old_rev = read[supersedes.id]  # a certificate being corrected exists
+                old = dcert.supersede(old_cert, cert.id, reason, now)
+                self.certificates.stage_update(uow, old, old_rev)
                 pushes.append(result_push(old, PushAction.SUPERSEDED, supervising_department(old, case), at))
-            if case.renewal is not None:  # 延续: the previous licence names its renewal (domain/renewal.py)
-                previous = self.certificates.get(case.renewal.certificate_id)
-                if previous is not None:
-                    self.certificates.stage_update(uow, replace(previous[0], renewed_by=cert.id), previous[1])
+            renews = _renews(case)
+            if renews is not None and renews in read:  # 延续: the previous licence names its renewal
+                previous, previous_rev = read[renews]
+                self.certificates.stage_update(uow, replace(previous, renewed_by=cert.id), previous_rev)
             self._stage_pushes(uow, pushes)
             transition = da.record_issuance(case, principal, now, cert.id, cert.number, reissue=supersedes is not None)
             self.applications.applications.stage_change(
@@ -324,9 +330,9 @@ class CertificateService:
         """Change the record and append the event to the case's trail (and push the result to the
         supervising department when the change affects the certificate's validity; and remember
         the idempotency key `remember` = (caller, operation, key, fingerprint)), in one transaction."""
-        self._load(certificate_id, principal)
-        found = self.certificates.get(certificate_id)
-        assert found is not None
+        found = self.certificates.get(certificate_id)  # once: the scope check and the revision
+        if found is None or not self.may_see(found[0], principal):
+            raise DomainError.one(CertCode.NOT_FOUND, "证照不存在", "id")
         cert, rev = found
         updated = change(cert)
         case_found = self.applications.applications.get(cert.application_id)
@@ -495,6 +501,11 @@ class CertificateService:
 def _count_verification(channel: dcert.VerificationChannel, report: Any) -> None:
     """Verification results per channel (our fixed channel names) and indication (metrics)."""
     observability.emit({"channel": channel.value, "indication": str(report.indication.value)}, {"Verifications": 1})
+
+
+def _renews(case: da.Application) -> str | None:
+    """The licence a renewal case continues (延续), if it is one."""
+    return case.renewal.certificate_id if case.renewal is not None else None
 
 
 def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:

@@ -43,6 +43,12 @@ class CertificateRepository:
             return None
         return decode_as(Certificate, record.data), int(record.rev)
 
+    @staticmethod
+    def ref(certificate_id: str) -> Ref[tuple[Certificate, int]]:
+        """As `get`, for a BatchGetItem with other reads (issuance reads the licence a renewal or a
+        correction replaces together with the counter, the bureau and the item)."""
+        return Ref(f"CERT#{certificate_id}", HEAD, lambda r: (decode_as(Certificate, r.data), int(r.rev)))
+
     def _follow(self, pk: str) -> tuple[Certificate, int] | None:
         try:
             pointer = Record.get(pk, HEAD)

@@ -309,8 +309,25 @@ def test_status_change_and_identifier_lookup_request_counts(api: Api, clock: Clo
     identifier = record(api, cert["id"])["identifier"]
     ddb_calls.reset()
     change(api, bureau(case), cert["id"], "SUSPENDED", "暂扣")
-    # The record (scope check and revision), the case, one transaction; the relay adds nothing here.
+    # The record (read once: scope check and revision), the case, one transaction; the relay adds
+    # nothing here. (It read the record twice before.)
+    assert dict(ddb_calls.calls) == {"GetItem": 2, "TransactWriteItems": 1}
+    ddb_calls.reset()
+    change(api, bureau(case), cert["id"], "VALID", "恢复", idempotencyKey="k-count")
+    # With an idempotency key: its record too.
     assert dict(ddb_calls.calls) == {"GetItem": 3, "TransactWriteItems": 1}
+    ddb_calls.reset()
+    body = api.gql(
+        """mutation($input: CertificateCorrectInput!) { certificateCorrect(input: $input) {
+           certificate { id } userErrors { code } } }""",
+        {"input": {"id": cert["id"], "reason": "持证人名称更正"}},
+        as_=bureau(case),
+    )
+    assert body["data"]["certificateCorrect"]["userErrors"] == [], body
+    # A correction: the record (scope), the case; the licence it replaces at its revision rides in
+    # issuance's one BatchGetItem (no GetItem of its own); the transaction; the relay's delivery of
+    # its two result pushes (issued, superseded), one each.
+    assert dict(ddb_calls.calls) == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 3}
     ddb_calls.reset()
     api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": "王海燕"})
     # The rate counter, the identifier pointer and the record, and the verification log line.
