@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain import application as da
+from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identifiers import IdentifierKind, classify
 from chalicelib.domain.identity import Principal, Role
@@ -443,6 +444,34 @@ def expire(cert: Certificate, now: datetime) -> Certificate:
     """The sweep records the end of validity (a valid or suspended licence)."""
     check_transition(cert.status, CertificateStatus.EXPIRED, frozenset({StatusActor.SWEEP}))
     return _set_status(cert, CertificateStatus.EXPIRED, "有效期届满", da.china_date(now), now, None)
+
+
+# A licence withdrawn (撤销) or revoked (吊销) ends the 容缺后补 revocation review its case's lapsed
+# pledge opened (seed 002 四(八), domain/deficiency_policy.py): the review's question is answered.
+ENDS_REVOCATION_REVIEW: frozenset[CertificateStatus] = frozenset(
+    {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN}
+)
+
+
+def record_change(
+    case: da.Application,
+    before: Certificate,
+    after: Certificate,
+    actor: Principal,
+    now: datetime,
+    action: str,
+    reason: str,
+) -> da.Transition:
+    """A change of the case's certificate joins the case's trail; one that puts the licence in a
+    status ending the revocation review (revoked or withdrawn, taking effect now) closes it. The one
+    rule for every path: `certificateRevoke`, `certificateStatusChange` effective today, and the
+    sweep applying a change scheduled for a later day (a change merely scheduled closes nothing)."""
+    transition = da.record_certificate_event(case, actor, now, action, reason)
+    if after.status in ENDS_REVOCATION_REVIEW and after.status is not before.status:
+        at = now.isoformat(timespec="seconds")
+        review = close_review(transition.case.revocation_review, ReviewOutcome.REVOKED, at)
+        transition = replace(transition, case=replace(transition.case, revocation_review=review))
+    return transition
 
 
 def holder_named(cert: Certificate, name: str) -> bool:

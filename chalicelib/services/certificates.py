@@ -29,7 +29,6 @@ from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
-from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
@@ -339,11 +338,8 @@ class CertificateService:
         assert case_found is not None, "a certificate always belongs to a case"
         case, case_rev = case_found
         now = clock.utc_now()
-        transition = da.record_certificate_event(case, principal, now, action, reason(updated))
-        if push is PushAction.REVOKED:  # a revocation ends a 容缺后补 revocation review
-            at = now.isoformat(timespec="seconds")
-            review = close_review(transition.case.revocation_review, ReviewOutcome.REVOKED, at)
-            transition = replace(transition, case=replace(transition.case, revocation_review=review))
+        # The trail, and the 容缺后补 revocation review a revocation or withdrawal in effect closes.
+        transition = dcert.record_change(case, cert, updated, principal, now, action, reason(updated))
         uow = UnitOfWork()
         self.certificates.stage_update(uow, updated, rev)
         self.applications.applications.stage_change(
@@ -587,8 +583,9 @@ def apply_due_status_changes(
                 case, case_rev = case_found
                 label = dcert.STATUS_LABELS[changed.status]
                 reason = f"证照{changed.number}{label}(按期生效):{changed.status_reason}"
-                transition = da.record_certificate_event(
-                    case, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
+                # The same rule as a change effective at once (the review closes on a revocation).
+                transition = dcert.record_change(
+                    case, found[0], changed, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
                 )
                 applications.stage_change(uow, case, transition.case, case_rev, transition.event, da.china_date(now))
                 if changed.status in {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN}:  # 审管联动, seed 002
