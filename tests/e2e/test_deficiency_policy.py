@@ -139,7 +139,12 @@ def test_a_revocation_scheduled_for_later_closes_the_review_when_the_sweep_appli
 
     change = """mutation($input: CertificateStatusChangeInput!) { certificateStatusChange(input: $input) {
       certificate { status pendingStatusChange { target effectiveOn } } userErrors { code } } }"""
-    value = {"id": cert["id"], "target": "REVOKED", "reason": "容缺后补承诺未履行,依法吊销", "effectiveOn": "2026-11-09"}
+    value = {
+        "id": cert["id"],
+        "target": "REVOKED",
+        "reason": "容缺后补承诺未履行,依法吊销",
+        "effectiveOn": "2026-11-09",
+    }
     scheduled = api.gql(change, {"input": value}, as_="supervisor-fang")["data"]["certificateStatusChange"]
     assert scheduled["userErrors"] == [] and scheduled["certificate"]["status"] == "VALID"
     assert scheduled["certificate"]["pendingStatusChange"] == {"target": "REVOKED", "effectiveOn": "2026-11-09"}
