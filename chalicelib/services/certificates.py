@@ -431,6 +431,41 @@ class CertificateService:
             remember=remember,
         )
 
+    def cancel_status_change(
+        self, principal: Principal, certificate_id: str, change_id: str, reason: str
+    ) -> tuple[Certificate, dcert.ClosedStatusChange]:
+        """Withdraw a status change scheduled for a later day (`dcert.cancel_pending`: whoever may
+        schedule it, before its day), kept on the record with who, when and why and on the case's
+        trail, its due entry removed so the sweep never applies it; one transaction. A retry after
+        success changes nothing and answers the same; a refusal writes nothing."""
+        if principal.subject is None:
+            raise DomainError.one(CertCode.FORBIDDEN, "请先登录")
+        found = self.certificates.get(certificate_id)  # the scope check and the revision
+        if found is None or not self.may_see(found[0], principal):
+            raise DomainError.one(CertCode.NOT_FOUND, "待生效的状态变更不存在", "id")
+        cert, rev = found
+        now = clock.utc_now()
+        updated = dcert.cancel_pending(cert, change_id, dcert.actors(cert, principal), reason, now, principal.subject)
+        if updated is None:  # cancelled already: a retry
+            return cert, next(c for c in cert.closed_changes if c.id == change_id)
+        cancelled = updated.closed_changes[-1]
+        case_found = self.applications.applications.get(cert.application_id)
+        assert case_found is not None, "a certificate always belongs to a case"
+        case, case_rev = case_found
+        label = dcert.STATUS_LABELS[cancelled.target]
+        text = f"撤回证照{cert.number}原定于{cancelled.effective_on.isoformat()}起{label}的状态变更:{cancelled.note}"
+        transition = dcert.record_change(
+            case, cert, updated, principal, now, "cancel_status_change_of_certificate", text
+        )
+        uow = UnitOfWork()
+        self.certificates.stage_update(uow, updated, rev)
+        self.certificates.stage_status_unscheduled(uow, cancelled.effective_on, cert.id)
+        self.applications.applications.stage_change(
+            uow, case, transition.case, case_rev, transition.event, da.china_date(now)
+        )
+        uow.commit()
+        return updated, cancelled
+
     # --- verification ----------------------------------------------------------------------------
 
     def lookup(self, *, number: str | None, code: str | None, identifier: str | None = None) -> Certificate | None:

@@ -149,6 +149,10 @@ class CertificateRepository:
     def stage_status_done(self, uow: UnitOfWork, sort_key: str) -> None:
         uow.delete(Record("DUE#cert_status", sort_key, entity="DueEntry"))
 
+    def stage_status_unscheduled(self, uow: UnitOfWork, effective_on: date, certificate_id: str) -> None:
+        """A cancelled scheduled change: its due entry goes with it (the sweep has nothing to do)."""
+        uow.delete(self._status_due(effective_on.isoformat(), certificate_id))
+
     def log_verification(self, certificate_id: str, entry: VerificationLogEntry) -> None:
         """Appended outside any transaction: a log write must never fail a verification."""
         Record(
