@@ -354,7 +354,7 @@ def handle_public_page(code: str, request: Request, settings: Settings | None = 
         service = context.certificates
         if identifier is not None:
             cert = service.lookup(number=None, code=None, identifier=identifier)
-            if cert is None or cert.holder_name != holder:
+            if cert is None or not dcert.holder_named(cert, holder):
                 return not_found_page()
         else:
             cert = service.lookup(number=None, code=code)

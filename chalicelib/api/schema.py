@@ -127,6 +127,7 @@ from chalicelib.api.certificates.mutations.certificate_status_change import (
     CertificateStatusChangePayload,
     certificate_status_change,
 )
+from chalicelib.api.certificates.mutations.certificate_status_change_cancel import CERTIFICATE_STATUS_CHANGE_CANCEL
 from chalicelib.api.certificates.mutations.certificate_verification_upload_create import (
     CertificateVerificationUploadCreatePayload,
     certificate_verification_upload_create,
@@ -423,6 +424,7 @@ class Mutation:
     certificate_status_change: CertificateStatusChangePayload = mutation(
         certificate_status_change, access=AnyRole(Role.BUREAU, Role.SUPERVISOR, Role.APPLICANT)
     )
+    certificate_status_change_cancel = CERTIFICATE_STATUS_CHANGE_CANCEL  # a scheduled change withdrawn
     # Public: files too large for one request (POST /verify takes 4 MiB), rate-limited, ids bound to the caller.
     certificate_verification_upload_create: CertificateVerificationUploadCreatePayload = mutation(
         certificate_verification_upload_create, access=PUBLIC

@@ -105,7 +105,7 @@ def handle_identifier_lookup(request: Request, settings: Settings | None = None)
         return _error(429, first.code, first.message)
     service = context.certificates
     cert = service.lookup(number=None, code=None, identifier=identifier)
-    if cert is None or cert.holder_name != holder.strip():
+    if cert is None or not dcert.holder_named(cert, holder):
         return _error(404, "NOT_FOUND", "未找到该证照", "identifier")
     report = service.verify_registered(cert, dcert.VerificationChannel.REST_LOOKUP, source, reason)
     status = cert.current_status(china_date(clock.utc_now()))
@@ -147,7 +147,7 @@ def handle_verify(request: Request, settings: Settings | None = None) -> Respons
         first = error.violations[0]
         return _json(429, {"error": {"code": first.code, "message": first.message}})
     try:
-        check = context.certificates.verify_upload(pdf, "rest-upload", source, reason)
+        check = context.certificates.verify_upload(pdf, dcert.VerificationChannel.REST_UPLOAD, source, reason)
     except DomainError as error:
         first = error.violations[0]
         return _json(400, {"error": {"code": first.code, "message": first.message}})

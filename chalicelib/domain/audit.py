@@ -47,6 +47,7 @@ class EventAction(StrEnum):
     DELIVER_CERTIFICATE = "deliver_certificate"
     REVOKE_CERTIFICATE = "revoke_certificate"
     CHANGE_CERTIFICATE_STATUS = "change_status_of_certificate"  # the seven-status licence model
+    CANCEL_CERTIFICATE_STATUS_CHANGE = "cancel_status_change_of_certificate"  # a scheduled change withdrawn
     RETIMESTAMP_CERTIFICATE = "retimestamp_certificate"  # a new archival time-stamp (domain/archival_timestamp.py)
     DEADLINE_RECOMPUTED = "deadline_recomputed"
     REFUSE_INTAKE = "refuse_intake"

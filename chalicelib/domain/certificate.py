@@ -10,15 +10,18 @@ is issued only once they are supplied (seed 002 容缺办理: 待申请人补正
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain import application as da
+from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identifiers import IdentifierKind, classify
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.text import INVALID_CHARACTERS, character_problem, visible
+from chalicelib.domain.verified_identity import comparable_name
 
 NUMBER_PATTERN = re.compile(r"^[A-Z0-9-]{3,60}$")
 
@@ -147,10 +150,38 @@ class CertCode:
     INVALID_CHARACTERS = INVALID_CHARACTERS
     ON_LEAVE = "ON_LEAVE"
     STATUS_CHANGE_PENDING = "STATUS_CHANGE_PENDING"  # a future change is already scheduled
+    STATUS_CHANGE_IN_EFFECT = "STATUS_CHANGE_IN_EFFECT"  # too late to cancel: its effective day has come
+    STATUS_CHANGE_NOT_PENDING = "STATUS_CHANGE_NOT_PENDING"  # dropped (the licence's status moved on)
     INVALID_IDENTIFIER = "INVALID_IDENTIFIER"  # malformed licence identifier or wrong check character
     ISSUER_CODE_MISSING = "ISSUER_CODE_MISSING"  # the issuing bureau has no valid credit code
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     IDEMPOTENCY_KEY_TOO_LONG = "IDEMPOTENCY_KEY_TOO_LONG"
+
+
+class ScheduledOutcome(StrEnum):
+    """What became of a status change decided for a later day."""
+
+    APPLIED = "APPLIED"  # it took effect on its day
+    CANCELLED = "CANCELLED"  # withdrawn before its day (`certificateStatusChangeCancel`)
+    DROPPED = "DROPPED"  # no longer possible: the licence's status changed first (ended, revoked, ...)
+
+
+@dataclass(frozen=True)
+class ClosedStatusChange:
+    """A status change that was scheduled for a later day and is no longer pending, kept on the
+    registry record (the certificate's own history of scheduled changes; each event is also on the
+    case's audit trail). `closed_by`/`note`: who cancelled it and why (None: the sweep or the
+    change that made it moot)."""
+
+    id: str
+    target: CertificateStatus
+    effective_on: date
+    reason: str
+    scheduled_by: str | None
+    outcome: ScheduledOutcome
+    closed_at: str
+    closed_by: str | None = None
+    note: str = ""
 
 
 def _fail(code: str, message: str, field_: str | None = None) -> DomainError:
@@ -211,6 +242,8 @@ class Certificate:
     pending_effective_on: date | None = None
     pending_reason: str = ""
     pending_by: str | None = None
+    pending_id: str = ""  # the scheduled change's id ("" on changes scheduled before ids: see `pending_change_id`)
+    closed_changes: tuple[ClosedStatusChange, ...] = ()  # scheduled changes applied, cancelled or dropped
     # 延续 (domain/renewal.py): a renewed licence names the one it renews; that one names its renewal.
     previous_certificate_id: str | None = None
     renewed_by: str | None = None
@@ -231,6 +264,19 @@ class Certificate:
         if ended and status in {CertificateStatus.VALID, CertificateStatus.SUSPENDED}:
             return CertificateStatus.EXPIRED
         return status
+
+
+def pending_change_id(cert: Certificate) -> str | None:
+    """The id of the change waiting for its day (None: nothing scheduled). A change scheduled
+    before changes had ids is named by its effective date: one change is pending at a time."""
+    if cert.pending_status is None or cert.pending_effective_on is None:
+        return None
+    return cert.pending_id or f"d{cert.pending_effective_on.isoformat()}"
+
+
+def new_change_id() -> str:
+    """Unguessable and short: a change id travels inside an opaque global ID."""
+    return secrets.token_hex(6)
 
 
 def valid_until(issued_on: date, years: int | None) -> date | None:
@@ -381,26 +427,99 @@ def change_status(
         raise DomainError(problems)
     if effective_on > today:
         return replace(
-            cert, pending_status=target, pending_effective_on=effective_on, pending_reason=text, pending_by=by
+            cert,
+            pending_status=target,
+            pending_effective_on=effective_on,
+            pending_reason=text,
+            pending_by=by,
+            pending_id=new_change_id(),
         )
     return _set_status(cert, target, text, today, now, by)
 
 
 def _set_status(
-    cert: Certificate, target: CertificateStatus, reason: str, day: date, now: datetime, by: str | None
+    cert: Certificate,
+    target: CertificateStatus,
+    reason: str,
+    day: date,
+    now: datetime,
+    by: str | None,
+    outcome: ScheduledOutcome = ScheduledOutcome.DROPPED,
 ) -> Certificate:
+    """The new status; a change still pending closes with `outcome` (applied when it is the one
+    taking effect, else dropped: a status that changed first makes it moot)."""
     return replace(
-        cert,
+        _close_pending(cert, outcome, now, by if outcome is not ScheduledOutcome.APPLIED else None),
         status=target,
         status_reason=reason,
         status_changed_at=now.isoformat(timespec="seconds"),
         status_changed_by=by,
         status_effective_on=day,
+    )
+
+
+def _close_pending(
+    cert: Certificate, outcome: ScheduledOutcome, now: datetime, by: str | None, note: str = ""
+) -> Certificate:
+    """The record without its pending change, which joins `closed_changes` with its outcome."""
+    change_id = pending_change_id(cert)
+    if change_id is None or cert.pending_status is None or cert.pending_effective_on is None:
+        return cert
+    closed = ClosedStatusChange(
+        id=change_id,
+        target=cert.pending_status,
+        effective_on=cert.pending_effective_on,
+        reason=cert.pending_reason,
+        scheduled_by=cert.pending_by,
+        outcome=outcome,
+        closed_at=now.isoformat(timespec="seconds"),
+        closed_by=by,
+        note=note,
+    )
+    return replace(
+        cert,
         pending_status=None,
         pending_effective_on=None,
         pending_reason="",
         pending_by=None,
+        pending_id="",
+        closed_changes=(*cert.closed_changes, closed),
     )
+
+
+def cancel_pending(
+    cert: Certificate, change_id: str, as_: frozenset[StatusActor], reason: str, now: datetime, by: str
+) -> Certificate | None:
+    """Withdraw a change scheduled for a later day before that day comes: whoever may schedule it
+    may cancel it (the transition table, for the licence as it stands). The cancellation is kept
+    with who, when and why. Returns None when `change_id` was cancelled already (a retry: nothing
+    to write). Refused: an unknown change (NOT_FOUND), one whose day has come (STATUS_CHANGE_IN_EFFECT,
+    also once applied), one dropped because the status moved on (STATUS_CHANGE_NOT_PENDING), a
+    caller the table does not name (FORBIDDEN), a missing or bad reason; all at once."""
+    earlier = next((c for c in cert.closed_changes if c.id == change_id), None)
+    if earlier is not None and earlier.outcome is ScheduledOutcome.CANCELLED:
+        return None
+    today = da.china_date(now)
+    if earlier is not None and earlier.outcome is ScheduledOutcome.APPLIED:
+        raise _fail(
+            CertCode.STATUS_CHANGE_IN_EFFECT, f"该状态变更已于{earlier.effective_on.isoformat()}生效,不能撤回", "id"
+        )
+    if earlier is not None:
+        raise _fail(CertCode.STATUS_CHANGE_NOT_PENDING, "该状态变更因证照状态已变化而失效,无需撤回", "id")
+    if pending_change_id(cert) != change_id or cert.pending_status is None or cert.pending_effective_on is None:
+        raise _fail(CertCode.NOT_FOUND, "待生效的状态变更不存在", "id")
+    problems: list[Violation] = []
+    if cert.pending_effective_on <= today:  # in effect from its day, even before the sweep records it
+        message = f"该状态变更已于{cert.pending_effective_on.isoformat()}生效,不能撤回"
+        problems.append(Violation(CertCode.STATUS_CHANGE_IN_EFFECT, message, "id"))
+    if not TRANSITIONS.get((cert.status, cert.pending_status), frozenset()) & as_:
+        label = STATUS_LABELS[cert.pending_status]
+        problems.append(Violation(CertCode.FORBIDDEN, f"无权撤回将证照变更为「{label}」的安排", "id"))
+    text = reason.strip()
+    problems.extend(_reason_problems(text, "撤回状态变更"))
+    if problems:
+        raise DomainError(problems)
+    return _close_pending(cert, ScheduledOutcome.CANCELLED, now, by, text)
 
 
 def apply_pending(cert: Certificate, now: datetime) -> Certificate | None:
@@ -411,8 +530,16 @@ def apply_pending(cert: Certificate, now: datetime) -> Certificate | None:
     if cert.pending_status is None or cert.pending_effective_on is None or cert.pending_effective_on > today:
         return None
     if (cert.status, cert.pending_status) not in TRANSITIONS:
-        return replace(cert, pending_status=None, pending_effective_on=None, pending_reason="", pending_by=None)
-    return _set_status(cert, cert.pending_status, cert.pending_reason, cert.pending_effective_on, now, cert.pending_by)
+        return _close_pending(cert, ScheduledOutcome.DROPPED, now, None)
+    return _set_status(
+        cert,
+        cert.pending_status,
+        cert.pending_reason,
+        cert.pending_effective_on,
+        now,
+        cert.pending_by,
+        ScheduledOutcome.APPLIED,
+    )
 
 
 def revoke(cert: Certificate, reason: str, now: datetime, by: str) -> Certificate:
@@ -442,6 +569,42 @@ def expire(cert: Certificate, now: datetime) -> Certificate:
     """The sweep records the end of validity (a valid or suspended licence)."""
     check_transition(cert.status, CertificateStatus.EXPIRED, frozenset({StatusActor.SWEEP}))
     return _set_status(cert, CertificateStatus.EXPIRED, "有效期届满", da.china_date(now), now, None)
+
+
+# A licence withdrawn (撤销) or revoked (吊销) ends the 容缺后补 revocation review its case's lapsed
+# pledge opened (seed 002 四(八), domain/deficiency_policy.py): the review's question is answered.
+ENDS_REVOCATION_REVIEW: frozenset[CertificateStatus] = frozenset(
+    {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN}
+)
+
+
+def record_change(
+    case: da.Application,
+    before: Certificate,
+    after: Certificate,
+    actor: Principal,
+    now: datetime,
+    action: str,
+    reason: str,
+) -> da.Transition:
+    """A change of the case's certificate joins the case's trail; one that puts the licence in a
+    status ending the revocation review (revoked or withdrawn, taking effect now) closes it. The one
+    rule for every path: `certificateRevoke`, `certificateStatusChange` effective today, and the
+    sweep applying a change scheduled for a later day (a change merely scheduled closes nothing)."""
+    transition = da.record_certificate_event(case, actor, now, action, reason)
+    if after.status in ENDS_REVOCATION_REVIEW and after.status is not before.status:
+        at = now.isoformat(timespec="seconds")
+        review = close_review(transition.case.revocation_review, ReviewOutcome.REVOKED, at)
+        transition = replace(transition, case=replace(transition.case, revocation_review=review))
+    return transition
+
+
+def holder_named(cert: Certificate, name: str) -> bool:
+    """Does `name` name this licence's holder? Compared the way names are compared at filing
+    (NFKC, whitespace dropped: 「舟山海星(有限)公司」 with full-width brackets or a space inside is the same
+    holder). A blank name names nobody. Callers answer a mismatch exactly as an unknown licence."""
+    given = comparable_name(name)
+    return bool(given) and given == comparable_name(cert.holder_name)
 
 
 def holder_code_type(identifier: str) -> str:

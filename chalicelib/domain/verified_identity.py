@@ -95,6 +95,12 @@ def _comparable(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+def comparable_name(name: str) -> str:
+    """A person's or company's name as names are compared everywhere (NFKC folds full-width forms,
+    all whitespace dropped); certificate lookups by holder name use it too (domain/certificate.py)."""
+    return _comparable(name)
+
+
 def agent_identity(token_identifier: str | None, linked: str | None) -> str:
     """The verified identity of an agent (代办员) filing for someone else: from the real-name token,
     else the one the agent's account was verified with. An agent acts and pledges in the applicant's

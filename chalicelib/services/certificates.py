@@ -29,7 +29,6 @@ from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
 from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain.certificate import CertCode, Certificate, CertificateStatus, DeliveryMethod
-from chalicelib.domain.deficiency_policy import ReviewOutcome, close_review
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.notification import Message
@@ -173,14 +172,21 @@ class CertificateService:
                 assert found is not None
                 return found[0]  # a concurrent issuance won: there is exactly one certificate
             now = clock.utc_now()
-            department, counter, current, cert_type = get_all(
+            # The licence a correction replaces and the one a renewal continues, read fresh with the
+            # rest (their revisions guard the transaction below): no request of their own.
+            linked_ids = [c for c in (supersedes.id if supersedes else None, _renews(case)) if c is not None]
+            department, counter, current, cert_type, *linked = get_all(
                 [
                     self.catalogue.department_ref(principal.department_id),
                     self.certificates.sequence_ref(authority, da.china_date(now).year),
                     self.catalogue.item_ref(case.item.code),
                     certificate_types.issuance_ref(case),  # the type's template (seed 002 四(六))
+                    *(self.certificates.ref(c) for c in linked_ids),
                 ]
             )
+            read: dict[str, tuple[Certificate, int]] = {
+                c: found for c, found in zip(linked_ids, linked, strict=True) if found
+            }
             if department is None:
                 raise DomainError.one(CertCode.FORBIDDEN, "制证人员所属部门不存在")
             template = certificate_types.fill(cert_type, case, principal, da.china_date(now))
@@ -205,15 +211,14 @@ class CertificateService:
             at = now.isoformat(timespec="seconds")
             pushes = [result_push(cert, PushAction.ISSUED, cert.supervising_department_id, at)]
             if supersedes is not None:
-                old_rev = self.certificates.get(supersedes.id)
-                assert old_rev is not None
-                old = dcert.supersede(old_rev[0], cert.id, reason, now)
-                self.certificates.stage_update(uow, old, old_rev[1])
+                old_cert, old_rev = read[supersedes.id]  # a certificate being corrected exists
+                old = dcert.supersede(old_cert, cert.id, reason, now)
+                self.certificates.stage_update(uow, old, old_rev)
                 pushes.append(result_push(old, PushAction.SUPERSEDED, supervising_department(old, case), at))
-            if case.renewal is not None:  # 延续: the previous licence names its renewal (domain/renewal.py)
-                previous = self.certificates.get(case.renewal.certificate_id)
-                if previous is not None:
-                    self.certificates.stage_update(uow, replace(previous[0], renewed_by=cert.id), previous[1])
+            renews = _renews(case)
+            if renews is not None and renews in read:  # 延续: the previous licence names its renewal
+                previous, previous_rev = read[renews]
+                self.certificates.stage_update(uow, replace(previous, renewed_by=cert.id), previous_rev)
             self._stage_pushes(uow, pushes)
             transition = da.record_issuance(case, principal, now, cert.id, cert.number, reissue=supersedes is not None)
             self.applications.applications.stage_change(
@@ -324,20 +329,17 @@ class CertificateService:
         """Change the record and append the event to the case's trail (and push the result to the
         supervising department when the change affects the certificate's validity; and remember
         the idempotency key `remember` = (caller, operation, key, fingerprint)), in one transaction."""
-        self._load(certificate_id, principal)
-        found = self.certificates.get(certificate_id)
-        assert found is not None
+        found = self.certificates.get(certificate_id)  # once: the scope check and the revision
+        if found is None or not self.may_see(found[0], principal):
+            raise DomainError.one(CertCode.NOT_FOUND, "证照不存在", "id")
         cert, rev = found
         updated = change(cert)
         case_found = self.applications.applications.get(cert.application_id)
         assert case_found is not None, "a certificate always belongs to a case"
         case, case_rev = case_found
         now = clock.utc_now()
-        transition = da.record_certificate_event(case, principal, now, action, reason(updated))
-        if push is PushAction.REVOKED:  # a revocation ends a 容缺后补 revocation review
-            at = now.isoformat(timespec="seconds")
-            review = close_review(transition.case.revocation_review, ReviewOutcome.REVOKED, at)
-            transition = replace(transition, case=replace(transition.case, revocation_review=review))
+        # The trail, and the 容缺后补 revocation review a revocation or withdrawal in effect closes.
+        transition = dcert.record_change(case, cert, updated, principal, now, action, reason(updated))
         uow = UnitOfWork()
         self.certificates.stage_update(uow, updated, rev)
         self.applications.applications.stage_change(
@@ -429,6 +431,41 @@ class CertificateService:
             remember=remember,
         )
 
+    def cancel_status_change(
+        self, principal: Principal, certificate_id: str, change_id: str, reason: str
+    ) -> tuple[Certificate, dcert.ClosedStatusChange]:
+        """Withdraw a status change scheduled for a later day (`dcert.cancel_pending`: whoever may
+        schedule it, before its day), kept on the record with who, when and why and on the case's
+        trail, its due entry removed so the sweep never applies it; one transaction. A retry after
+        success changes nothing and answers the same; a refusal writes nothing."""
+        if principal.subject is None:
+            raise DomainError.one(CertCode.FORBIDDEN, "请先登录")
+        found = self.certificates.get(certificate_id)  # the scope check and the revision
+        if found is None or not self.may_see(found[0], principal):
+            raise DomainError.one(CertCode.NOT_FOUND, "待生效的状态变更不存在", "id")
+        cert, rev = found
+        now = clock.utc_now()
+        updated = dcert.cancel_pending(cert, change_id, dcert.actors(cert, principal), reason, now, principal.subject)
+        if updated is None:  # cancelled already: a retry
+            return cert, next(c for c in cert.closed_changes if c.id == change_id)
+        cancelled = updated.closed_changes[-1]
+        case_found = self.applications.applications.get(cert.application_id)
+        assert case_found is not None, "a certificate always belongs to a case"
+        case, case_rev = case_found
+        label = dcert.STATUS_LABELS[cancelled.target]
+        text = f"撤回证照{cert.number}原定于{cancelled.effective_on.isoformat()}起{label}的状态变更:{cancelled.note}"
+        transition = dcert.record_change(
+            case, cert, updated, principal, now, "cancel_status_change_of_certificate", text
+        )
+        uow = UnitOfWork()
+        self.certificates.stage_update(uow, updated, rev)
+        self.certificates.stage_status_unscheduled(uow, cancelled.effective_on, cert.id)
+        self.applications.applications.stage_change(
+            uow, case, transition.case, case_rev, transition.event, da.china_date(now)
+        )
+        uow.commit()
+        return updated, cancelled
+
     # --- verification ----------------------------------------------------------------------------
 
     def lookup(self, *, number: str | None, code: str | None, identifier: str | None = None) -> Certificate | None:
@@ -441,7 +478,9 @@ class CertificateService:
             found = self.certificates.by_number(number or "")
         return found[0] if found else None
 
-    def verify_registered(self, cert: Certificate, channel: str, caller: str, reason_for_use: str = "") -> Any:
+    def verify_registered(
+        self, cert: Certificate, channel: dcert.VerificationChannel, caller: str, reason_for_use: str = ""
+    ) -> Any:
         """A fresh verification report of the stored PDF, logged with the caller's 用证事由."""
         pdf = self.blobs.get(cert.blob_key)
         report = self.verify(pdf if pdf is not None else b"", seal_authority(cert))
@@ -450,7 +489,9 @@ class CertificateService:
         self._log(cert, channel, caller, report, matches, reason_for_use)
         return report
 
-    def verify_upload(self, pdf: bytes, channel: str, caller: str, reason_for_use: str = "") -> UploadCheck:
+    def verify_upload(
+        self, pdf: bytes, channel: dcert.VerificationChannel, caller: str, reason_for_use: str = ""
+    ) -> UploadCheck:
         """Seal valid, document identical to the registered one, status current: each told apart."""
         if len(pdf) > MAX_PDF_BYTES:
             raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
@@ -465,11 +506,17 @@ class CertificateService:
         return UploadCheck(report, cert, cert is not None, status)
 
     def _log(
-        self, cert: Certificate, channel: str, caller: str, report: Any, matches: bool, reason_for_use: str = ""
+        self,
+        cert: Certificate,
+        channel: dcert.VerificationChannel,
+        caller: str,
+        report: Any,
+        matches: bool,
+        reason_for_use: str = "",
     ) -> None:
         entry = VerificationLogEntry(
             at=clock.utc_now().isoformat(timespec="seconds"),
-            channel=channel,
+            channel=channel.value,
             indication=str(report.indication.value),
             registry_match=matches,
             status=cert.current_status(da.china_date(clock.utc_now())).value,
@@ -482,9 +529,14 @@ class CertificateService:
             log.exception("verification log write failed for %s", cert.id)
 
 
-def _count_verification(channel: str, report: Any) -> None:
+def _count_verification(channel: dcert.VerificationChannel, report: Any) -> None:
     """Verification results per channel (our fixed channel names) and indication (metrics)."""
-    observability.emit({"channel": channel, "indication": str(report.indication.value)}, {"Verifications": 1})
+    observability.emit({"channel": channel.value, "indication": str(report.indication.value)}, {"Verifications": 1})
+
+
+def _renews(case: da.Application) -> str | None:
+    """The licence a renewal case continues (延续), if it is one."""
+    return case.renewal.certificate_id if case.renewal is not None else None
 
 
 def _with_file(cert: Certificate, pdf: bytes, key: str) -> Certificate:
@@ -566,8 +618,9 @@ def apply_due_status_changes(
                 case, case_rev = case_found
                 label = dcert.STATUS_LABELS[changed.status]
                 reason = f"证照{changed.number}{label}(按期生效):{changed.status_reason}"
-                transition = da.record_certificate_event(
-                    case, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
+                # The same rule as a change effective at once (the review closes on a revocation).
+                transition = dcert.record_change(
+                    case, found[0], changed, SWEEP_PRINCIPAL, now, "change_status_of_certificate", reason
                 )
                 applications.stage_change(uow, case, transition.case, case_rev, transition.event, da.china_date(now))
                 if changed.status in {CertificateStatus.REVOKED, CertificateStatus.WITHDRAWN}:  # 审管联动, seed 002

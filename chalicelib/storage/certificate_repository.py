@@ -43,6 +43,12 @@ class CertificateRepository:
             return None
         return decode_as(Certificate, record.data), int(record.rev)
 
+    @staticmethod
+    def ref(certificate_id: str) -> Ref[tuple[Certificate, int]]:
+        """As `get`, for a BatchGetItem with other reads (issuance reads the licence a renewal or a
+        correction replaces together with the counter, the bureau and the item)."""
+        return Ref(f"CERT#{certificate_id}", HEAD, lambda r: (decode_as(Certificate, r.data), int(r.rev)))
+
     def _follow(self, pk: str) -> tuple[Certificate, int] | None:
         try:
             pointer = Record.get(pk, HEAD)
@@ -142,6 +148,10 @@ class CertificateRepository:
 
     def stage_status_done(self, uow: UnitOfWork, sort_key: str) -> None:
         uow.delete(Record("DUE#cert_status", sort_key, entity="DueEntry"))
+
+    def stage_status_unscheduled(self, uow: UnitOfWork, effective_on: date, certificate_id: str) -> None:
+        """A cancelled scheduled change: its due entry goes with it (the sweep has nothing to do)."""
+        uow.delete(self._status_due(effective_on.isoformat(), certificate_id))
 
     def log_verification(self, certificate_id: str, entry: VerificationLogEntry) -> None:
         """Appended outside any transaction: a log write must never fail a verification."""

@@ -244,11 +244,16 @@ LIFECYCLE: dict[str, Any] = {
         {"input": {"id": _issued(c)["id"], "target": "SUSPENDED", "reason": "停业整顿", "idempotencyKey": "k"}},
         c.staff("bureau"),
     ),
+    "CertificateStatusChangeCancel": lambda c: (
+        {"input": {"id": _scheduled_change(c), "reason": "整改已提前完成,撤回暂扣安排"}},
+        c.staff("bureau"),
+    ),
     "CertificateVerifyUpload": lambda c: ({"pdfBase64": _pdf(c)}, None),
     "CertificateVerificationUploadCreate": lambda c: ({}, None),
     "CertificateVerificationUploadVerify": lambda c: ({"input": {"uploadId": _verification_upload(c)}}, None),
     "MyCertificates": lambda c: ({"first": 5} if _issued(c) else {}, "applicant-wang"),
     "CertificateDetail": lambda c: ({"id": _issued(c)["id"]}, "applicant-wang"),
+    "CertificateLookups": lambda c: ({"id": _looked_up(c), "first": 5}, "applicant-wang"),
     "RejectionLedger": lambda c: (
         {"month": datetime.now(UTC).strftime("%Y-%m")} if c.refused().id else {},
         c.supervisor,
@@ -427,6 +432,24 @@ def _issued(case: Case) -> dict[str, Any]:
         "CertificateIssue", {"input": {"applicationId": case.id}}, case.staff("bureau")
     )["certificate"]
     return issued
+
+
+def _scheduled_change(case: Case) -> str:
+    """The id of a suspension the bureau scheduled for next week on an issued certificate."""
+    later = (datetime.now(UTC).astimezone(timezone(timedelta(hours=8))).date() + timedelta(days=7)).isoformat()
+    value = {"id": _issued(case)["id"], "target": "SUSPENDED", "reason": "停业整顿", "effectiveOn": later}
+    cert = case.run("CertificateStatusChange", {"input": value}, case.staff("bureau"))["certificate"]
+    change_id: str = cert["pendingStatusChange"]["id"]
+    return change_id
+
+
+def _looked_up(case: Case) -> str:
+    """An issued certificate a third party has looked up (one logged lookup with its reason)."""
+    cert = _issued(case)
+    variables = {"verificationCode": cert["verificationCode"], "reasonForUse": "银行开户核验"}
+    assert "errors" not in case.api.gql(op("CertificateVerify"), variables)
+    cert_id: str = cert["id"]
+    return cert_id
 
 
 def _pdf(case: Case) -> str:

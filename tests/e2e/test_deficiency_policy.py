@@ -125,6 +125,43 @@ def test_seed002_materials_supplied_late_close_the_review(desk: Desk, api: Api, 
     assert desk.inbox("REVOCATION_REVIEW", "bureau-sun") == []
 
 
+def test_a_revocation_scheduled_for_later_closes_the_review_when_the_sweep_applies_it(
+    desk: Desk, api: Api, clock: Clock
+) -> None:
+    """The sweep applying a revocation scheduled for a later day closes the 容缺后补 revocation review
+    exactly as `certificateRevoke` does (one domain rule, `dcert.record_change`): outcome REVOKED,
+    off both worklists; while it is only scheduled the review stays open."""
+    case_id = _approved(desk, "SAME_DAY")
+    cert = _issue(api, case_id)["certificate"]
+    clock.set_china(date(2026, 11, 5))
+    assert run_sweep()["pledge_broken"] == 1
+    assert _review(api, case_id)["revocationReview"]["closedAt"] is None
+
+    change = """mutation($input: CertificateStatusChangeInput!) { certificateStatusChange(input: $input) {
+      certificate { status pendingStatusChange { target effectiveOn } } userErrors { code } } }"""
+    value = {
+        "id": cert["id"],
+        "target": "REVOKED",
+        "reason": "容缺后补承诺未履行,依法吊销",
+        "effectiveOn": "2026-11-09",
+    }
+    scheduled = api.gql(change, {"input": value}, as_="supervisor-fang")["data"]["certificateStatusChange"]
+    assert scheduled["userErrors"] == [] and scheduled["certificate"]["status"] == "VALID"
+    assert scheduled["certificate"]["pendingStatusChange"] == {"target": "REVOKED", "effectiveOn": "2026-11-09"}
+    assert _review(api, case_id)["revocationReview"]["closedAt"] is None  # decided, not yet in effect
+    assert [e["applicationId"] for e in desk.inbox("REVOCATION_REVIEW", "bureau-sun")] == [case_id]
+
+    from chalicelib.services.sweep import run_sweep as run_every_phase  # the hourly run, certificate phases too
+
+    clock.set_china(date(2026, 11, 9), hour=1)
+    assert run_every_phase()["certificate_status"] == 1
+    closed = _review(api, case_id)["revocationReview"]
+    assert closed["outcome"] == "REVOKED" and closed["closedAt"], closed
+    assert desk.inbox("REVOCATION_REVIEW", "bureau-sun") == []
+    assert desk.inbox("REVOCATION_REVIEW", "supervisor-fang") == []
+    assert desk.timeline(case_id)[-1]["action"] == "CHANGE_CERTIFICATE_STATUS"
+
+
 def test_seed002_the_item_policy_decides_mode_materials_and_supply_time(desk: Desk) -> None:
     """seed 002 四(八): 「各业务部门根据业务办理要求梳理事项清单,明确可纳入实行容缺办理和容缺后补事项」."""
     # 容缺后补: the pledge is due within the item's set time (5 working days from Monday: 9 November).

@@ -27,7 +27,7 @@ CITY_BUREAU_USCC = "113309000026140576"  # seeded on city-bureau (infra/seed/cat
 
 RECORD = """query($id: ID!) { certificate(id: $id) {
   id number identifier previousIdentifier status statusLabel statusReason statusEffectiveOn replacedById
-  pendingStatusChange { target effectiveOn reason }
+  pendingStatusChange { id target effectiveOn reason }
   metadata { licenceName licenceType licenceTypeCode licenceNumber identifier holder holderCode holderCodeType
              issuingBody issuingBodyCode issueDate validFrom validUntil jurisdictionCode } } }"""
 
@@ -309,8 +309,25 @@ def test_status_change_and_identifier_lookup_request_counts(api: Api, clock: Clo
     identifier = record(api, cert["id"])["identifier"]
     ddb_calls.reset()
     change(api, bureau(case), cert["id"], "SUSPENDED", "暂扣")
-    # The record (scope check and revision), the case, one transaction; the relay adds nothing here.
+    # The record (read once: scope check and revision), the case, one transaction; the relay adds
+    # nothing here. (It read the record twice before.)
+    assert dict(ddb_calls.calls) == {"GetItem": 2, "TransactWriteItems": 1}
+    ddb_calls.reset()
+    change(api, bureau(case), cert["id"], "VALID", "恢复", idempotencyKey="k-count")
+    # With an idempotency key: its record too.
     assert dict(ddb_calls.calls) == {"GetItem": 3, "TransactWriteItems": 1}
+    ddb_calls.reset()
+    body = api.gql(
+        """mutation($input: CertificateCorrectInput!) { certificateCorrect(input: $input) {
+           certificate { id } userErrors { code } } }""",
+        {"input": {"id": cert["id"], "reason": "持证人名称更正"}},
+        as_=bureau(case),
+    )
+    assert body["data"]["certificateCorrect"]["userErrors"] == [], body
+    # A correction: the record (scope), the case; the licence it replaces at its revision rides in
+    # issuance's one BatchGetItem (no GetItem of its own); the transaction; the relay's delivery of
+    # its two result pushes (issued, superseded), one each.
+    assert dict(ddb_calls.calls) == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 3}
     ddb_calls.reset()
     api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": "王海燕"})
     # The rate counter, the identifier pointer and the record, and the verification log line.
@@ -405,3 +422,209 @@ def test_a_revocation_effective_later_is_pushed_when_it_takes_effect(api: Api, c
     clock.set_china(day, hour=1)
     assert apply_due_status_changes(CertificateRepository(), ApplicationRepository(current_calendar()), clock.now) == 1
     assert pushes("city-natural-resources") == [("issued", _node(cert["id"])), ("revoked", _node(cert["id"]))]
+
+
+def test_identifier_lookup_normalises_the_holder_name_on_both_sides_without_probing(
+    api: Api, clock: Clock, client: Client
+) -> None:
+    """The holder's name is compared the way names are compared at filing (NFKC, whitespace
+    dropped: `verified_identity.comparable_name`) on GraphQL, `POST /verify` and the public page; a
+    wrong name still answers exactly as an unknown identifier."""
+    from chalicelib.storage.tables import Record
+
+    _, cert = issued(api)
+    identifier = record(api, cert["id"])["identifier"]
+    for spelled in (" 王海燕 ", "王 海燕", "王\u3000海燕", "\t王海燕\u3000"):
+        found = api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": spelled})
+        assert found["data"]["certificateVerify"]["certificate"]["identifier"] == identifier, (spelled, found)
+        assert rest(client, {"identifier": identifier, "holderName": spelled})[0] == 200, spelled
+        status, html = page(client, f"/v/{identifier}?holderName={spelled}")
+        assert status == 200 and '<meta name="licence-status" content="VALID">' in html, spelled
+        clock.advance(minutes=1)  # a fresh per-minute lookup budget
+
+    # A company whose registered name has ASCII brackets, looked up with full-width ones (and back).
+    raw = Record.get(f"CERT#{li_raw(cert['id'])}", "#")
+    raw.data = {**raw.data, "holder_name": "舟山海星(集团)有限公司"}
+    raw.save()
+    for spelled in ("舟山海星（集团）有限公司", "舟山海星 (集团) 有限公司", "舟山海星(集团)有限公司"):
+        found = api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": spelled})
+        assert found["data"]["certificateVerify"]["certificate"]["holderName"] == "舟山海星******公司", spelled
+        assert rest(client, {"identifier": identifier, "holderName": spelled})[0] == 200, spelled
+        assert page(client, f"/v/{identifier}?holderName={spelled}")[0] == 200, spelled
+        clock.advance(minutes=1)
+
+    # No probing: a wrong name and an unknown identifier get the same answer everywhere.
+    unknown = str(li.new_identifier("ZJ-SPJYXKZ", CITY_BUREAU_USCC, 2026, 999999))
+    wrong, missing = (
+        api.gql(BY_IDENTIFIER, {"identifier": identifier, "holder": "舟山海星（集团）公司"}),
+        api.gql(BY_IDENTIFIER, {"identifier": unknown, "holder": "舟山海星（集团）有限公司"}),
+    )
+    assert wrong == missing and wrong["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert rest(client, {"identifier": identifier, "holderName": "舟山海星集团有限公司"}) == rest(
+        client, {"identifier": unknown, "holderName": "舟山海星(集团)有限公司"}
+    )
+    assert page(client, f"/v/{identifier}?holderName=舟山海星") == page(
+        client, f"/v/{unknown}?holderName=舟山海星(集团)有限公司"
+    )
+
+
+CANCEL = """mutation($input: CertificateStatusChangeCancelInput!) { certificateStatusChangeCancel(input: $input) {
+  certificate { id status pendingStatusChange { id target effectiveOn reason }
+                closedStatusChanges { id target effectiveOn reason outcome closedAt closedBy note } }
+  cancelledChange { id target effectiveOn reason outcome closedAt closedBy note }
+  userErrors { field code message } } }"""
+
+
+def cancel(api: Api, as_: str, change_id: str, reason: str = "情况已变化,撤回原安排") -> dict[str, Any]:
+    body = api.gql(CANCEL, {"input": {"id": change_id, "reason": reason}}, as_=as_)
+    assert "errors" not in body, body
+    return dict(body["data"]["certificateStatusChangeCancel"])
+
+
+def scheduled(api: Api, as_: str, cert_id: str, target: str, day: date, reason: str = "依法处理") -> str:
+    """Schedule a change for `day`; its id."""
+    value = {"id": cert_id, "target": target, "reason": reason, "effectiveOn": day.isoformat()}
+    body = api.gql(CHANGE.replace("pendingStatusChange {", "pendingStatusChange { id"), {"input": value}, as_=as_)
+    payload = body["data"]["certificateStatusChange"]
+    assert codes(payload) == [], payload
+    pending = payload["certificate"]["pendingStatusChange"]
+    assert pending["target"] == target and pending["effectiveOn"] == day.isoformat()
+    change_id: str = pending["id"]
+    return change_id
+
+
+def sweep_status(clock: Clock) -> int:
+    from chalicelib.services.calendar import current_calendar
+    from chalicelib.services.certificates import apply_due_status_changes
+    from chalicelib.storage.application_repository import ApplicationRepository
+    from chalicelib.storage.certificate_repository import CertificateRepository
+
+    return apply_due_status_changes(CertificateRepository(), ApplicationRepository(current_calendar()), clock.now)
+
+
+def test_a_scheduled_change_is_cancelled_with_who_when_why_and_the_sweep_never_applies_it(
+    api: Api, clock: Clock, ddb_calls: CallCounter
+) -> None:
+    case, cert = issued(api)
+    staff = bureau(case)
+    day = clock.now.date() + timedelta(days=3)
+    change_id = scheduled(api, staff, cert["id"], "SUSPENDED", day, "停业整顿期间暂扣")
+    trail = timeline(api, case)
+
+    ddb_calls.reset()
+    done = cancel(api, staff, change_id, "整改已提前完成,撤回暂扣安排")
+    # The record (scope and revision), the case, one transaction (record, due entry, case + event).
+    assert dict(ddb_calls.calls) == {"GetItem": 2, "TransactWriteItems": 1}
+    assert codes(done) == [] and done["certificate"]["pendingStatusChange"] is None
+    cancelled = done["cancelledChange"]
+    assert cancelled == {
+        "id": change_id,
+        "target": "SUSPENDED",
+        "effectiveOn": day.isoformat(),
+        "reason": "停业整顿期间暂扣",
+        "outcome": "CANCELLED",
+        "closedAt": cancelled["closedAt"],
+        "closedBy": staff,  # who
+        "note": "整改已提前完成,撤回暂扣安排",  # why
+    }
+    assert cancelled["closedAt"].startswith(clock.now.date().isoformat())  # when
+    assert done["certificate"]["closedStatusChanges"] == [cancelled]
+    assert timeline(api, case) == [*trail, "CANCEL_CERTIFICATE_STATUS_CHANGE"]
+    # The holder sees it too, the staff account as 工作人员.
+    seen = api.gql(
+        "query($id: ID!) { certificate(id: $id) { closedStatusChanges { outcome closedBy note } } }",
+        {"id": cert["id"]},
+        as_="applicant-wang",
+    )["data"]["certificate"]["closedStatusChanges"]
+    assert seen == [{"outcome": "CANCELLED", "closedBy": "工作人员", "note": "整改已提前完成,撤回暂扣安排"}]
+
+    # A retry (the answer was lost): the same answer, nothing written, the trail unchanged.
+    ddb_calls.reset()
+    again = cancel(api, staff, change_id, "整改已提前完成,撤回暂扣安排")
+    assert codes(again) == [] and again["cancelledChange"] == cancelled
+    assert ddb_calls.calls.get("TransactWriteItems", 0) == 0
+    assert timeline(api, case) == [*trail, "CANCEL_CERTIFICATE_STATUS_CHANGE"]
+
+    # Its day comes: the sweep has nothing to apply; the licence stays valid everywhere.
+    clock.set_china(day, hour=1)
+    assert sweep_status(clock) == 0
+    after = record(api, cert["id"])
+    assert (after["status"], after["pendingStatusChange"]) == ("VALID", None)
+    assert api.gql(VERIFY, {"code": cert["verificationCode"]})["data"]["certificateVerify"]["valid"] is True
+    # A new change may be scheduled again, with a new id.
+    assert scheduled(api, staff, cert["id"], "SUSPENDED", day + timedelta(days=1)) != change_id
+
+
+def test_who_may_cancel_is_who_may_schedule(api: Api, clock: Clock) -> None:
+    case, cert = issued(api)
+    day = clock.now.date() + timedelta(days=5)
+    revocation = scheduled(api, case.supervisor, cert["id"], "REVOKED", day, "逾期未整改,依法吊销")
+    # The holder may not withdraw a revocation, nor cancel it; another applicant does not see the
+    # licence (unknown == hidden); a bureau of the issuing centre may revoke, so may cancel.
+    assert codes(cancel(api, "applicant-wang", revocation)) == ["FORBIDDEN"]
+    assert codes(cancel(api, "company-haixing", revocation)) == ["NOT_FOUND"]
+    assert codes(cancel(api, bureau(case), revocation)) == []
+
+    # The holder's own request to cancel (注销) is theirs (or the bureau's) to withdraw, not a supervisor's.
+    request = scheduled(api, "applicant-wang", cert["id"], "CANCELLED", day, "企业拟歇业,申请注销")
+    assert codes(cancel(api, case.supervisor, request)) == ["FORBIDDEN"]
+    mine = cancel(api, "applicant-wang", request, "继续经营,撤回注销申请")
+    assert codes(mine) == [] and mine["cancelledChange"]["closedBy"] == "applicant-wang"
+    outcomes = [(c["target"], c["outcome"]) for c in mine["certificate"]["closedStatusChanges"]]
+    assert outcomes == [("REVOKED", "CANCELLED"), ("CANCELLED", "CANCELLED")]
+
+
+def test_a_change_in_effect_cannot_be_cancelled_and_nothing_is_written(
+    api: Api, clock: Clock, ddb_calls: CallCounter
+) -> None:
+    case, cert = issued(api)
+    staff = bureau(case)
+    day = clock.now.date() + timedelta(days=1)
+    change_id = scheduled(api, staff, cert["id"], "TRANSFERRED_OUT", day, "迁往外市")
+    clock.set_china(day, hour=0)  # its day: in effect on every page even before the sweep records it
+    trail = timeline(api, case)
+    ddb_calls.reset()
+    refused = cancel(api, staff, change_id)
+    assert codes(refused) == ["STATUS_CHANGE_IN_EFFECT"] and refused["certificate"] is None
+    assert f"已于{day.isoformat()}生效" in refused["userErrors"][0]["message"]
+    assert ddb_calls.calls.get("TransactWriteItems", 0) == 0 and timeline(api, case) == trail
+    assert sweep_status(clock) == 1  # so the sweep applies it
+    assert codes(cancel(api, staff, change_id)) == ["STATUS_CHANGE_IN_EFFECT"]
+    seen = record(api, cert["id"])
+    assert seen["status"] == "TRANSFERRED_OUT"
+    history = api.gql(
+        "query($id: ID!) { certificate(id: $id) { closedStatusChanges { id outcome closedBy } } }",
+        {"id": cert["id"]},
+        as_=staff,
+    )["data"]["certificate"]["closedStatusChanges"]
+    assert history == [{"id": change_id, "outcome": "APPLIED", "closedBy": None}]
+
+
+def test_cancelling_bad_input_gets_codes_all_at_once(api: Api, clock: Clock) -> None:
+    from tests.flows import gid
+
+    case, cert = issued(api)
+    staff = bureau(case)
+    day = clock.now.date() + timedelta(days=2)
+    change_id = scheduled(api, case.supervisor, cert["id"], "WITHDRAWN", day, "许可条件不具备")
+    # Every problem at once: the holder may not, and gives no reason.
+    assert sorted(codes(cancel(api, "applicant-wang", change_id, "  "))) == ["FORBIDDEN", "REASON_REQUIRED"]
+    assert codes(cancel(api, staff, change_id, "x" * 501)) == ["REASON_TOO_LONG"]
+    assert codes(cancel(api, staff, change_id, "撤回\u202e")) == ["INVALID_CHARACTERS"]
+    # Malformed or foreign ids, and a change that is not this licence's.
+    assert codes(cancel(api, staff, "???")) == ["INVALID_ID"]
+    assert codes(cancel(api, staff, cert["id"])) == ["INVALID_ID"]  # a certificate's id, not a change's
+    assert codes(cancel(api, staff, gid("CertificateStatusChange", "nocolon"))) == ["INVALID_ID"]
+    assert codes(cancel(api, staff, gid("CertificateStatusChange", f"{li_raw(cert['id'])}:000000"))) == ["NOT_FOUND"]
+    assert codes(cancel(api, staff, gid("CertificateStatusChange", "unknown-cert:000000"))) == ["NOT_FOUND"]
+    assert record(api, cert["id"])["pendingStatusChange"]["id"] == change_id  # still scheduled
+
+    # A change made moot by an immediate one is dropped, not cancellable.
+    assert codes(change(api, staff, cert["id"], "REVOKED", "以欺骗手段取得,依法吊销")) == []
+    assert codes(cancel(api, staff, change_id)) == ["STATUS_CHANGE_NOT_PENDING"]
+    history = api.gql(
+        "query($id: ID!) { certificate(id: $id) { pendingStatusChange { id } closedStatusChanges { id outcome } } }",
+        {"id": cert["id"]},
+        as_=staff,
+    )["data"]["certificate"]
+    assert history == {"pendingStatusChange": None, "closedStatusChanges": [{"id": change_id, "outcome": "DROPPED"}]}

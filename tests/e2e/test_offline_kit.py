@@ -229,9 +229,9 @@ def test_reason_for_use_required_of_third_parties_logged_and_shown_to_the_holder
 
     lookups = api.gql(LOOKUPS, {"id": cert["id"]}, as_="applicant-wang")["data"]["certificate"]["lookups"]
     seen = [(n["node"]["channel"], n["node"]["reasonForUse"], n["node"]["caller"]) for n in lookups["edges"]]
-    assert ("rest-upload", "招投标", "127.0.*.*") in seen
-    assert ("graphql-lookup", "银行开户核验", "匿名") in seen
-    assert ("graphql-lookup", "", "a******g") in seen  # the holder's own lookup, account masked
+    assert ("REST_UPLOAD", "招投标", "127.0.*.*") in seen
+    assert ("GRAPHQL_LOOKUP", "银行开户核验", "匿名") in seen
+    assert ("GRAPHQL_LOOKUP", "", "a******g") in seen  # the holder's own lookup, account masked
     assert all("applicant-wang" not in caller and "company-haixing" not in caller for _, _, caller in seen)
     assert len(seen) == 4  # refused lookups were not logged
 

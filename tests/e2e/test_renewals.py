@@ -229,9 +229,10 @@ def test_law_art50_deemed_grant_whose_issuing_fails_keeps_the_decision_and_issue
     ddb_calls.reset()
     assert sweep_renewals(service, clock.now, Relay()) == {"renewal_issued": 1}
     # Query DUE#renewal (and once more to find it empty); the case; the previous licence (its
-    # issuer), the issuance's BatchGetItem (department, counter, item) and the previous licence at
-    # its revision; the issuing transaction, then the relay's delivery of the result push.
-    assert dict(ddb_calls.calls) == {"Query": 2, "GetItem": 3, "BatchGetItem": 1, "TransactWriteItems": 2}
+    # issuer); the issuance's BatchGetItem (department, counter, item, template, and the previous
+    # licence at its revision: no GetItem of its own); the issuing transaction, then the relay's
+    # delivery of the result push.
+    assert dict(ddb_calls.calls) == {"Query": 2, "GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 2}
     ddb_calls.reset()
     assert sweep_renewals(service, clock.now, Relay()) == {}  # nothing left: one Query
     assert dict(ddb_calls.calls) == {"Query": 1}
@@ -319,6 +320,23 @@ def test_renewal_request_counts_stay_small(api: Api, clock: Clock, ddb_calls: Ca
     )["data"]["certificate"]
     assert seen["previousCertificate"] is None and seen["renewedBy"] is None
     assert dict(ddb_calls.calls) == {"GetItem": 1}  # a link not set costs nothing
+
+    # Issuing the renewed licence costs what any issuance costs: the previous licence (which the
+    # issuing transaction marks `renewedBy` at its revision) rides in issuance's one BatchGetItem.
+    renewal = accept_and_review(applied_case(api, case, payload["application"]["id"]))
+    approve = {"outcome": "APPROVED", "reason": "符合延续条件,准予延续"}
+    renewal.run("ApplicationDecide", {"input": {"id": renewal.id, **approve}}, renewal.approver)
+    ddb_calls.reset()
+    body = api.gql(
+        """mutation($input: CertificateIssueInput!) { certificateIssue(input: $input) {
+           certificate { id } userErrors { code } } }""",
+        {"input": {"applicationId": renewal.id}},
+        as_=renewal.staff("bureau"),
+    )
+    assert body["data"]["certificateIssue"]["userErrors"] == [], body
+    # The case; one BatchGetItem; the issuing transaction; the relay's delivery of the result push.
+    assert dict(ddb_calls.calls) == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 2}
+    assert read_cert(api, old["id"])["renewedBy"]["id"] == body["data"]["certificateIssue"]["certificate"]["id"]
 
 
 def test_law_art50_an_agent_applies_for_the_holder_only_while_authorised(api: Api, clock: Clock) -> None:

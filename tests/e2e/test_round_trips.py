@@ -41,6 +41,11 @@ PINNED: dict[str, dict[str, int]] = {
     # The rate counter, the tracking code, the case, the item (confidential now?), then one
     # BatchGetItem for the department and centre shown (they were one BatchGetItem each).
     "PublicProgress": {"UpdateItem": 1, "GetItem": 3, "BatchGetItem": 1},
+    # The idempotency key's record, the certificate (read once: scope and revision), the case; one
+    # transaction (it read the certificate twice before).
+    "CertificateStatusChange": {"GetItem": 3, "TransactWriteItems": 1},
+    # The certificate (scope and revision), the case; one transaction.
+    "CertificateStatusChangeCancel": {"GetItem": 2, "TransactWriteItems": 1},
     "Inbox": {"Query": 1},
     "MyApplications": {"Query": 1},
     "Warnings": {"Query": 1, "BatchGetItem": 1},

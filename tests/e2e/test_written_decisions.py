@@ -259,3 +259,39 @@ def test_written_decision_request_counts(desk: Desk, ddb_calls: CallCounter) -> 
     ddb_calls.reset()
     desk.api.gql(VERIFY, {"pdf": doc["pdfBase64"]})
     assert ddb_calls.calls == {"UpdateItem": 1, "GetItem": 2}, ddb_calls.calls
+
+
+def test_a_malformed_cursor_is_invalid_cursor_and_a_hidden_case_stays_not_found(desk: Desk) -> None:
+    """`writtenDecisions(after: "zzz")` answered NOT_FOUND; a cursor the list did not make is
+    INVALID_CURSOR, as in every other connection, while another applicant's case stays NOT_FOUND
+    whatever the cursor (unknown == hidden)."""
+    paged = """query($id: ID!, $after: String) { writtenDecisions(applicationId: $id, first: 1, after: $after) {
+      edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+    filed = desk.file(ITEM)
+    desk.ok("intakeRefusalIssue", {"id": filed["id"], **REFUSAL}, as_="clerk-li")
+    other = desk.file(ITEM)
+    desk.ok("intakeRefusalIssue", {"id": other["id"], **REFUSAL}, as_="clerk-li")
+    first = desk.api.gql(paged, {"id": filed["id"]}, as_="applicant-wang")["data"]["writtenDecisions"]
+    cursor = first["edges"][0]["cursor"]
+    for bad in ("zzz", cursor[:-3] + "AAA", desk_cursor_of(desk, other["id"])):
+        body = desk.api.gql(paged, {"id": filed["id"], "after": bad}, as_="applicant-wang")
+        assert body["data"] is None, body
+        (error,) = body["errors"]
+        assert (error["extensions"]["code"], error["extensions"]["field"]) == ("INVALID_CURSOR", "after"), error
+        assert "游标" in error["message"]
+    # The list's own cursor still pages on.
+    rest = desk.api.gql(paged, {"id": filed["id"], "after": cursor}, as_="applicant-wang")
+    assert "errors" not in rest and rest["data"]["writtenDecisions"]["edges"] == []
+    body = desk.api.gql(paged, {"id": filed["id"], "after": "zzz"}, as_="applicant-zhou")
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def desk_cursor_of(desk: Desk, case_id: str) -> str:
+    """A genuine cursor of another case's list (refused on this one)."""
+    body = desk.api.gql(
+        """query($id: ID!) { writtenDecisions(applicationId: $id, first: 1) { edges { cursor } } }""",
+        {"id": case_id},
+        as_="applicant-wang",
+    )
+    cursor: str = body["data"]["writtenDecisions"]["edges"][0]["cursor"]
+    return cursor

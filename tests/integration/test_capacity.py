@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain import application as da
+from chalicelib.domain.certificate import VerificationChannel
 from chalicelib.domain.identity import Principal
 from chalicelib.domain.rating import Indicators, RatingLevel
 from chalicelib.domain.transaction_budget import TRANSACTION_LIMIT
@@ -324,7 +325,9 @@ class Province:
         for n in range(VERIFICATIONS):
             found = public.certificates.lookup(number=None, code=certificate.verification_code)
             assert found is not None
-            public.certificates.verify_registered(found, "code", f"ip:10.1.{self.filed}.{n}")
+            public.certificates.verify_registered(
+                found, VerificationChannel.GRAPHQL_LOOKUP, f"ip:10.1.{self.filed}.{n}"
+            )
         me = self.ctx(APPLICANT)
         self.meter.operation = "rate"
         me.ratings.rate(

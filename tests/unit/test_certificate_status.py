@@ -188,3 +188,79 @@ def test_a_clerk_on_leave_does_not_hand_results_over() -> None:
         dcert.check_delivery_window(cert(), dcert.DeliveryMethod.WINDOW, clerk)
     assert [v.code for v in refused.value.violations] == [CertCode.ON_LEAVE]
     dcert.check_delivery_window(cert(), dcert.DeliveryMethod.WINDOW, replace(clerk, on_leave=False))
+
+
+def _violations(call: object) -> list[str]:
+    with pytest.raises(DomainError) as refused:
+        assert callable(call)
+        call()
+    return sorted(v.code for v in refused.value.violations)
+
+
+def test_a_scheduled_change_is_cancelled_before_its_day_by_whoever_may_schedule_it() -> None:
+    later = TODAY + timedelta(days=3)
+    bureau = frozenset({A.BUREAU})
+    pending = dcert.change_status(cert(), S.SUSPENDED, bureau, "停业整顿", later, NOW, "bureau-sun")
+    change_id = dcert.pending_change_id(pending)
+    assert change_id and change_id == pending.pending_id
+    # Who may schedule the pair may cancel it: a supervisor may not suspend, so may not cancel.
+    assert _violations(
+        lambda: dcert.cancel_pending(pending, change_id, frozenset({A.SUPERVISOR}), "撤回", NOW, "s")
+    ) == [CertCode.FORBIDDEN]
+    assert _violations(lambda: dcert.cancel_pending(pending, "other", bureau, "撤回", NOW, "b")) == [CertCode.NOT_FOUND]
+    cancelled = dcert.cancel_pending(pending, change_id, bureau, " 整改完毕 ", NOW, "bureau-qian")
+    assert cancelled is not None and cancelled.pending_status is None and cancelled.status is S.VALID
+    (closed,) = cancelled.closed_changes
+    assert (closed.id, closed.target, closed.effective_on, closed.reason, closed.scheduled_by) == (
+        change_id,
+        S.SUSPENDED,
+        later,
+        "停业整顿",
+        "bureau-sun",
+    )
+    assert (closed.outcome, closed.closed_by, closed.note, closed.closed_at) == (
+        dcert.ScheduledOutcome.CANCELLED,
+        "bureau-qian",
+        "整改完毕",
+        NOW.isoformat(timespec="seconds"),
+    )
+    assert dcert.cancel_pending(cancelled, change_id, bureau, "撤回", NOW, "bureau-qian") is None  # a retry
+    assert dcert.apply_pending(cancelled, NOW + timedelta(days=3)) is None  # the sweep has nothing to apply
+
+
+def test_a_change_whose_day_came_or_that_was_dropped_is_not_cancelled() -> None:
+    bureau = frozenset({A.BUREAU})
+    tomorrow = TODAY + timedelta(days=1)
+    pending = dcert.change_status(cert(), S.TRANSFERRED_OUT, bureau, "迁出", tomorrow, NOW, "bureau-sun")
+    change_id = dcert.pending_change_id(pending)
+    assert change_id is not None
+    due = NOW + timedelta(days=1)  # in effect from its day, before the sweep records it
+    assert _violations(lambda: dcert.cancel_pending(pending, change_id, bureau, "撤回", due, "b")) == [
+        CertCode.STATUS_CHANGE_IN_EFFECT
+    ]
+    applied = dcert.apply_pending(pending, due)
+    assert applied is not None and applied.closed_changes[0].outcome is dcert.ScheduledOutcome.APPLIED
+    assert _violations(lambda: dcert.cancel_pending(applied, change_id, bureau, "撤回", due, "b")) == [
+        CertCode.STATUS_CHANGE_IN_EFFECT
+    ]
+    revoked = dcert.revoke(pending, "依法吊销", NOW, "bureau-sun")  # an immediate change first: dropped
+    assert revoked.pending_status is None and revoked.closed_changes[0].outcome is dcert.ScheduledOutcome.DROPPED
+    assert _violations(lambda: dcert.cancel_pending(revoked, change_id, bureau, "撤回", NOW, "b")) == [
+        CertCode.STATUS_CHANGE_NOT_PENDING
+    ]
+
+
+def test_a_change_scheduled_before_ids_is_named_by_its_day() -> None:
+    later = TODAY + timedelta(days=2)
+    old = cert(pending_status=S.SUSPENDED, pending_effective_on=later, pending_reason="x", pending_by="bureau-sun")
+    assert dcert.pending_change_id(old) == f"d{later.isoformat()}"
+    cancelled = dcert.cancel_pending(old, f"d{later.isoformat()}", frozenset({A.BUREAU}), "撤回", NOW, "b")
+    assert cancelled is not None and cancelled.closed_changes[0].id == f"d{later.isoformat()}"
+
+
+def test_holder_names_compare_as_at_filing() -> None:
+    named = cert(holder_name="舟山海星(集团)有限公司")
+    assert dcert.holder_named(named, " 舟山海星（集团）有限公司\u3000")
+    assert dcert.holder_named(named, "舟山海星 (集团) 有限公司")
+    assert not dcert.holder_named(named, "舟山海星集团有限公司")
+    assert not dcert.holder_named(cert(), "  ") and dcert.holder_named(cert(), "王 海燕")

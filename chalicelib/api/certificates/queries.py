@@ -21,7 +21,7 @@ from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, AnyRole, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.domain import licence_identifier as dli
 from chalicelib.domain.application import china_date
-from chalicelib.domain.certificate import CertCode, CertificateStatus, VerificationChannel
+from chalicelib.domain.certificate import CertCode, CertificateStatus, VerificationChannel, holder_named
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Role
 from chalicelib.domain.offline_kit import check_reason_for_use, needs_reason_for_use
@@ -99,7 +99,7 @@ class CertificateQuery:
         _count(info, "verify-lookup", "identifier" if identifier else "number")
         service = info.context.certificates
         cert = service.lookup(number=number, code=verification_code, identifier=identifier)
-        if cert is None or ((number or identifier) and cert.holder_name != (holder_name or "").strip()):
+        if cert is None or ((number or identifier) and not holder_named(cert, holder_name or "")):
             raise ApiError(NOT_FOUND, "未找到该证照", field="identifier" if identifier else "number")
         if not reason and needs_reason_for_use(principal, cert.holder_account):
             _reason(None, required=True)

@@ -15,13 +15,13 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from chalicelib.api.certificates.lookup_types import CertificateLookup
+from chalicelib.api.certificates.lookup_types import CertificateLookup, VerificationChannel
 from chalicelib.api.errors import FORBIDDEN, ApiError
 from chalicelib.api.permissions import AUTHENTICATED, PUBLIC, STAFF, field, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import certificate as dcert
-from chalicelib.domain.application import china_date
+from chalicelib.domain.application import STAFF_LABEL, china_date
 from chalicelib.domain.offline_kit import mask_caller
 from chalicelib.services import clock
 from chalicelib.services.certificates import public_base_url
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 
 CertificateStatus = strawberry.enum(dcert.CertificateStatus, name="CertificateStatus")
 DeliveryMethod = strawberry.enum(dcert.DeliveryMethod, name="DeliveryMethod")
-VerificationChannel = strawberry.enum(
-    dcert.VerificationChannel, name="VerificationChannel", description="Where a verification was asked."
-)
 Indication = strawberry.enum(
     report.Indication, name="VerificationIndication", description="ETSI EN 319 102-1 main indication."
 )
@@ -285,12 +282,66 @@ class LicenceMetadata:
         )
 
 
+ScheduledStatusChangeOutcome = strawberry.enum(
+    dcert.ScheduledOutcome,
+    name="ScheduledStatusChangeOutcome",
+    description="What became of a status change scheduled for a later day.",
+)
+
+
+def status_change_id(certificate_id: str, change_id: str) -> strawberry.ID:
+    """The opaque global ID of a scheduled change: it names its certificate (one read finds it)."""
+    return global_id("CertificateStatusChange", f"{certificate_id}:{change_id}")
+
+
 @visible_to(AUTHENTICATED)
 @strawberry.type(description="A status change decided with a later effective date; the sweep applies it then.")
 class PendingStatusChange:
+    id: strawberry.ID = strawberry.field(description="Pass it to certificateStatusChangeCancel to withdraw it.")
     target: CertificateStatus  # type: ignore[valid-type]
     effective_on: date
     reason: str
+
+
+@visible_to(AUTHENTICATED)
+@strawberry.type(
+    description="A status change that was scheduled for a later day and is no longer pending: applied on its "
+    "day, cancelled before it (who, when, why), or dropped because the licence's status changed first."
+)
+class ClosedStatusChange:
+    id: strawberry.ID
+    target: CertificateStatus  # type: ignore[valid-type]
+    effective_on: date
+    reason: str = strawberry.field(description="Why the change was decided.")
+    outcome: ScheduledStatusChangeOutcome  # type: ignore[valid-type]
+    closed_at: DateTime
+    note: str = strawberry.field(description="Why it was cancelled (empty unless CANCELLED).")
+    domain: strawberry.Private[dcert.ClosedStatusChange]
+
+    @classmethod
+    def from_domain(cls, certificate_id: str, c: dcert.ClosedStatusChange) -> ClosedStatusChange:
+        return cls(
+            id=status_change_id(certificate_id, c.id),
+            target=c.target,
+            effective_on=c.effective_on,
+            reason=c.reason,
+            outcome=c.outcome,
+            closed_at=c.closed_at,
+            note=c.note,
+            domain=c,
+        )
+
+    @field(
+        access=AUTHENTICATED,
+        description="Who cancelled it: the account for staff; for the holder their own account or 工作人员 "
+        "(null: closed by the sweep or by the status change that made it moot).",
+    )
+    def closed_by(self, info: Info) -> str | None:
+        who = self.domain.closed_by
+        principal = info.context.principal
+        if who is None or principal.is_staff or who == principal.subject:
+            return who
+        return STAFF_LABEL
 
 
 @visible_to(AUTHENTICATED)
@@ -408,9 +459,21 @@ class Certificate(relay.Node):
         c = self.domain
         if c.pending_status is None or c.pending_effective_on is None:
             return None
+        change_id = dcert.pending_change_id(c)
+        assert change_id is not None
         return PendingStatusChange(
-            target=c.pending_status, effective_on=c.pending_effective_on, reason=c.pending_reason
+            id=status_change_id(c.id, change_id),
+            target=c.pending_status,
+            effective_on=c.pending_effective_on,
+            reason=c.pending_reason,
         )
+
+    @field(
+        access=AUTHENTICATED,
+        description="Status changes once scheduled for a later day and what became of them, oldest first.",
+    )
+    def closed_status_changes(self) -> list[ClosedStatusChange]:
+        return [ClosedStatusChange.from_domain(self.domain.id, c) for c in self.domain.closed_changes]
 
     @field(access=AUTHENTICATED, description="The public verification page the QR code points to.")
     def verification_url(self) -> str:
@@ -471,7 +534,10 @@ class Certificate(relay.Node):
         return to_connection(
             page,
             lambda e: CertificateLookup(
-                at=e.at, channel=e.channel, reason_for_use=e.reason_for_use, caller=mask_caller(e.caller)
+                at=e.at,
+                channel=dcert.VerificationChannel(e.channel),
+                reason_for_use=e.reason_for_use,
+                caller=mask_caller(e.caller),
             ),
         )
 

@@ -19,7 +19,7 @@ from chalicelib.api.written_decisions.types import (
     WrittenDecisionDocument,
     WrittenDecisionVerification,
 )
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import INVALID_CURSOR, DomainError
 from chalicelib.services.written_decisions import MAX_PDF_BYTES
 
 
@@ -36,6 +36,9 @@ class WrittenDecisionQuery:
         try:
             page = info.context.written_decisions.page_of_case(info.context.principal, case_id, page_size(first), after)
         except DomainError as error:
+            first_problem = error.violations[0]
+            if first_problem.code == INVALID_CURSOR:  # as every connection answers a cursor it did not make
+                raise ApiError(INVALID_CURSOR, first_problem.message, field="after") from None
             raise ApiError(NOT_FOUND, "办件不存在", field="applicationId") from error
         return to_connection(page, WrittenDecisionDocument.from_domain)
 
