@@ -382,3 +382,23 @@ def test_strawberry_execution_context_keeps_the_requested_operation_name() -> No
     where = "chalicelib/api/_strawberry_seam.py"
     _shape(where, _strawberry_seam.requested_operation_name(named) == "B", "the requested name is not kept")
     _shape(where, _strawberry_seam.requested_operation_name(unnamed) is None, "an unnamed request reads as named")
+
+
+def test_strawberry_schema_keeps_the_graphql_core_schema_it_validates_against() -> None:
+    import strawberry
+    from graphql import GraphQLSchema, parse, validate
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    schema = strawberry.Schema(query=Query)
+    built = _strawberry_seam.graphql_schema(schema)
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, isinstance(built, GraphQLSchema), f"Schema._schema is a {type(built).__name__}")
+    _shape(where, built.query_type is not None and built.query_type.name == "Query", "not the schema strawberry built")
+    _shape(where, validate(built, parse("{ ok }")) == [], "a document valid for strawberry is refused")
+    _shape(where, validate(built, parse("{ nope }")) != [], "validation does not use the schema's fields")
+    _shape(
+        where, schema.execute_sync("{ ok }", root_value=Query()).data == {"ok": True}, "strawberry no longer executes"
+    )
