@@ -19,6 +19,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from chalicelib.api._strawberry_seam import WithoutFederationCheck
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
@@ -64,9 +65,10 @@ def _extensions(settings: Settings) -> list[object]:
     ]
 
 
-class ApiSchema(strawberry.Schema):
+class ApiSchema(WithoutFederationCheck, strawberry.Schema):
     """Logs unexpected errors (bugs) with their traceback, as strawberry does; expected ones (bad
-    input, permissions, unknown ids) are answers, not failures: one line at INFO, no traceback."""
+    input, permissions, unknown ids) are answers, not failures: one line at INFO, no traceback.
+    No federation directive check (we use none; it imports strawberry's federation package)."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [e for e in errors if should_mask_error(e)]

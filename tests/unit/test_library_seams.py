@@ -402,3 +402,90 @@ def test_strawberry_schema_keeps_the_graphql_core_schema_it_validates_against() 
     _shape(
         where, schema.execute_sync("{ ok }", root_value=Query()).data == {"ok": True}, "strawberry no longer executes"
     )
+
+
+def test_strawberry_schema_still_runs_the_federation_check_the_seam_skips(monkeypatch: pytest.MonkeyPatch) -> None:
+    import strawberry
+
+    from chalicelib.api.schema_config import ApiSchema
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, callable(getattr(strawberry.Schema, "_warn_for_federation_directives", None)), "the check is gone")
+    called: list[str] = []
+    monkeypatch.setattr(strawberry.Schema, "_warn_for_federation_directives", lambda self: called.append("strawberry"))
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    strawberry.Schema(query=Query)
+    _shape(where, called == ["strawberry"], "Schema.__init__ no longer calls _warn_for_federation_directives")
+    called.clear()
+    ApiSchema(query=Query)
+    assert called == [], "ApiSchema still runs strawberry's federation check"
+
+
+# Annotation texts as our types modules write them, evaluated in a module-like namespace.
+_ANNOTATIONS = (
+    "str",
+    "int | None",
+    "list[str]",
+    "list[Item] | None",
+    "Optional[Item]",
+    "Union[Item, Other]",
+    "strawberry.ID",
+    "relay.NodeID[str]",
+    "strawberry.Private[tuple[str, ...]]",
+    "Connection[Item]",
+    "Info",
+    "None",
+    "Later",  # declared further down the module: not yet defined
+    "list[Later] | None",
+    "LazyItem",  # a module-level lazy alias: strawberry's own path
+    'Annotated[Item, strawberry.lazy("tests.unit.test_library_seams")]',
+)
+
+
+def test_the_fast_annotation_path_gives_what_strawberry_gives() -> None:
+    from typing import Annotated, Optional, Union
+
+    import strawberry
+    from strawberry import relay
+    from strawberry.annotation import StrawberryAnnotation
+    from strawberry.types import Info
+
+    from chalicelib.api.relay import Connection
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    fast = StrawberryAnnotation.evaluate
+    _shape(where, getattr(fast, "fast_path", False), "the short path is not installed (chalicelib/api/__init__.py)")
+    original = fast.original  # type: ignore[attr-defined]
+
+    @strawberry.type
+    class Item:
+        code: str
+
+    @strawberry.type
+    class Other:
+        name: str
+
+    namespace: dict[str, object] = {
+        "strawberry": strawberry,
+        "relay": relay,
+        "Info": Info,
+        "Item": Item,
+        "Other": Other,
+        "Connection": Connection,
+        "Optional": Optional,
+        "Union": Union,
+        "Annotated": Annotated,
+        "LazyItem": Annotated["Item", strawberry.lazy("tests.unit.test_library_seams")],
+    }
+    for text in _ANNOTATIONS:
+        outcomes = []
+        for evaluate in (original, fast):
+            try:
+                outcomes.append(("ok", evaluate(StrawberryAnnotation(text, namespace=namespace))))
+            except NameError as error:
+                outcomes.append(("NameError", str(error)))
+        _shape(where, outcomes[0] == outcomes[1], f"{text!r}: strawberry gives {outcomes[0]}, the seam {outcomes[1]}")
