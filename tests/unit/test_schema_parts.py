@@ -86,3 +86,11 @@ def test_the_decision_is_cached_per_document() -> None:
     first = part_for(query, SETTINGS)
     hits = part_for.cache_info().hits
     assert part_for(query, SETTINGS) is first and part_for.cache_info().hits == hits + 1
+
+
+def test_no_root_field_belongs_to_two_parts() -> None:
+    seen: dict[str, str] = {}
+    for part in PARTS:
+        for name in part.root_fields:
+            assert name not in seen, f"{name} is in both {seen[name]} and {part.name}"
+            seen[name] = part.name
