@@ -9,7 +9,11 @@ carried is kept only in the private `ExecutionContext._provided_operation_name` 
 
 A per-domain part of the schema (`api/schema_parts.py`) validates a document against the part
 before it answers it; strawberry has no public accessor for the graphql-core schema it built, which
-it keeps in `Schema._schema`.
+it keeps in `Schema._schema`. `cached_parse` and `cached_validation` parse and validate as
+strawberry's `ParserCache` and `ValidationCache` extensions do (with `MaxTokensLimiter` and
+`AddValidationRules`), through their module-level caches (`_get_parse_cache`,
+`_get_validate_cache`) with the same keys, so the request that follows finds the document parsed
+and validated instead of doing both again.
 
 Two start-up costs strawberry adds without need (issue 14 point 2, bench/README.md `cold_start`):
 
@@ -39,9 +43,11 @@ import re
 import typing
 from collections.abc import Callable
 from functools import cache
+from types import ModuleType
 from typing import Annotated, Any, ForwardRef, get_origin
 
-from graphql import GraphQLSchema
+from graphql import DocumentNode, GraphQLError, GraphQLSchema
+from graphql.validation import ASTValidationRule, specified_rules
 from strawberry import Schema
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.types import ExecutionContext
@@ -49,6 +55,8 @@ from strawberry.types import ExecutionContext
 __all__ = [
     "CHECKED_VERSION",
     "WithoutFederationCheck",
+    "cached_parse",
+    "cached_validation",
     "fast_annotation_evaluation",
     "graphql_schema",
     "requested_operation_name",
@@ -67,6 +75,28 @@ def graphql_schema(schema: Schema) -> GraphQLSchema:
     """The graphql-core schema strawberry built (what it validates and executes documents against)."""
     built: GraphQLSchema = schema._schema
     return built
+
+
+def cached_parse(query: str, max_tokens: int, cache_size: int) -> DocumentNode:
+    """The document, as a request with `MaxTokensLimiter(max_tokens)` and `ParserCache(cache_size)`
+    parses it, through the same cache. Raises the parser's GraphQLError (syntax, too many tokens)."""
+    from strawberry.extensions.parser_cache import _get_parse_cache
+
+    document: DocumentNode = _get_parse_cache(cache_size)(query, max_tokens=max_tokens)
+    return document
+
+
+def cached_validation(
+    schema: Schema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...], cache_size: int
+) -> list[GraphQLError]:
+    """The validation errors a request to `schema` with `AddValidationRules(rules)` and
+    `ValidationCache(cache_size)` gets for the document, through the same cache."""
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    errors: list[GraphQLError] = _get_validate_cache(cache_size)(
+        graphql_schema(schema), document, (*specified_rules, *rules)
+    )
+    return errors
 
 
 class WithoutFederationCheck:
@@ -95,7 +125,13 @@ def _names_no_lazy_type(text: str, namespace: dict[str, Any]) -> bool:
     """Whether strawberry's `ast` walk would find nothing to add for this annotation text."""
     if "Annotated" in text or "lazy" in text:
         return False
-    return not any(get_origin(namespace.get(name)) is Annotated for name in _names(text))
+    for name in _names(text):
+        value = namespace.get(name)
+        if value is None or isinstance(value, type | ModuleType):
+            continue  # a class or a module is never an `Annotated` alias
+        if get_origin(value) is Annotated:
+            return False
+    return True
 
 
 def fast_annotation_evaluation() -> None:

@@ -27,9 +27,11 @@ from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.config import Settings
 from chalicelib.startup import collector_paused
 
-__all__ = ["ApiSchema", "make_schema", "validation_rules"]
+__all__ = ["CACHE_SIZE", "ApiSchema", "make_schema", "validation_rules"]
 
 log = logging.getLogger("chalicelib.api.schema")  # the name these lines always had
+
+CACHE_SIZE = 256  # documents kept parsed and validated (ParserCache, ValidationCache)
 
 
 @lru_cache(maxsize=4)
@@ -60,8 +62,8 @@ def _extensions(settings: Settings) -> list[object]:
         RequestErrorCodes,
         MaskErrorsWithId,  # an error id users can quote, found in the log line of the error
         OperationObservability,  # after the masking: log fields and metrics per operation
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
     ]
 
 

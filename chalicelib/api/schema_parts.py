@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import strawberry
-from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
-from graphql.validation import specified_rules, validate
+from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 
-from chalicelib.api._strawberry_seam import graphql_schema
-from chalicelib.api.schema_config import ApiSchema, make_schema, validation_rules
+from chalicelib.api._strawberry_seam import cached_parse, cached_validation
+from chalicelib.api.schema_config import CACHE_SIZE, ApiSchema, make_schema, validation_rules
 from chalicelib.config import Settings
 
 __all__ = ["PARTS", "SchemaPart", "part_for", "part_schema"]
@@ -100,14 +99,15 @@ def part_for(query: str, settings: Settings) -> ApiSchema | None:
     """The part's schema that answers this document exactly as the full schema would, or None.
 
     Cached per document text: the decision depends only on the text and the settings."""
+    # Parsed and validated as the request will be, through the same caches: it does neither again.
     try:
-        document = parse(query, max_tokens=settings.max_query_tokens)
+        document = cached_parse(query, settings.max_query_tokens, CACHE_SIZE)
     except GraphQLError:
         return None  # the full schema answers with the syntax error
     part = _owner(document)
     if part is None:
         return None
     schema = part_schema(part, settings)
-    if validate(graphql_schema(schema), document, (*specified_rules, *validation_rules(settings))):
+    if cached_validation(schema, document, validation_rules(settings), CACHE_SIZE):
         return None  # the full schema answers with its own validation errors
     return schema

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from graphql import GraphQLError
 
 from chalicelib.api import _strawberry_seam
 from chalicelib.rendering import _qrcode_seam, _reportlab_seam
@@ -489,3 +490,40 @@ def test_the_fast_annotation_path_gives_what_strawberry_gives() -> None:
             except NameError as error:
                 outcomes.append(("NameError", str(error)))
         _shape(where, outcomes[0] == outcomes[1], f"{text!r}: strawberry gives {outcomes[0]}, the seam {outcomes[1]}")
+
+
+def test_the_seams_parse_and_validation_are_the_ones_the_request_then_reuses() -> None:
+    import strawberry
+    from graphql.validation import NoSchemaIntrospectionCustomRule
+    from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    size, rules = 17, (NoSchemaIntrospectionCustomRule,)
+    schema = strawberry.Schema(
+        query=Query,
+        extensions=[
+            lambda: AddValidationRules(list(rules)),
+            lambda: MaxTokensLimiter(max_token_count=50),
+            lambda: ParserCache(maxsize=size),
+            lambda: ValidationCache(maxsize=size),
+        ],
+    )
+    where = "chalicelib/api/_strawberry_seam.py"
+    query = "query SeamProbe { ok }"
+    document = _strawberry_seam.cached_parse(query, 50, size)
+    _shape(where, _strawberry_seam.cached_validation(schema, document, rules, size) == [], "a valid document refused")
+    parsed, validated = _get_parse_cache(size).cache_info(), _get_validate_cache(size).cache_info()
+    _shape(where, schema.execute_sync(query, root_value=Query()).data == {"ok": True}, "no answer")
+    _shape(where, _get_parse_cache(size).cache_info().hits == parsed.hits + 1, "the request parsed the document again")
+    _shape(where, _get_validate_cache(size).cache_info().hits == validated.hits + 1, "the request validated again")
+    refused = _strawberry_seam.cached_validation(
+        schema, _strawberry_seam.cached_parse("{ __schema { types { name } } }", 50, size), rules, size
+    )
+    _shape(where, bool(refused) and all("introspection" in e.message for e in refused), f"rules not applied: {refused}")
+    with pytest.raises(GraphQLError):
+        _strawberry_seam.cached_parse("{ " + "ok " * 60 + "}", 50, size)
