@@ -4,17 +4,14 @@ from chalice import Chalice, Response
 from chalice.app import CloudWatchEvent, Rate
 
 from chalicelib import observability, startup  # startup pauses the garbage collector until the end of this file
-from chalicelib.api.graphiql import graphiql_asset
-from chalicelib.api.offline_kit_routes import handle_seal_registry, handle_status_list
-from chalicelib.api.public_page import handle_public_page
 from chalicelib.api.snapstart import register as register_snapstart_hooks
-from chalicelib.api.uploads import UPLOAD_CONTENT_TYPES, handle_upload
-from chalicelib.api.verification_upload_route import handle_verification_upload
-from chalicelib.api.verify_route import handle_verify
 from chalicelib.api.view import graphql_response
+from chalicelib.domain.uploads import UPLOAD_CONTENT_TYPES
 from chalicelib.lambda_hooks import http_middleware, in_lambda, scheduled
-from chalicelib.services.outbox import scheduled_relay
-from chalicelib.services.sweep import scheduled_sweep
+
+# Every route but /graphql imports its handler on its first call (and the SnapStart hook before
+# the snapshot): a cold start serving the API does not load the certificate, verification and
+# scheduled-job modules (bench/README.md `cold_start`). The handlers live in chalicelib/ as before.
 
 if in_lambda():
     observability.configure_logging()  # JSON lines at INFO (see chalicelib/observability.py)
@@ -35,6 +32,8 @@ def graphql() -> Response:
 @app.route("/graphiql/{asset}", methods=["GET"])
 def graphiql(asset: str) -> Response:
     """GraphiQL's pinned scripts, local stage only (offline): see chalicelib/api/graphiql.py."""
+    from chalicelib.api.graphiql import graphiql_asset
+
     return graphiql_asset(asset)
 
 
@@ -43,6 +42,8 @@ def upload(token: str) -> Response:
     """Local stage only (material files go to S3 elsewhere): see chalicelib/api/uploads.py."""
     request = app.current_request
     assert request is not None
+    from chalicelib.api.uploads import handle_upload
+
     return handle_upload(request, token)
 
 
@@ -51,6 +52,8 @@ def verification_upload(token: str) -> Response:
     """Local stage only (verification uploads go to S3 elsewhere): chalicelib/api/verification_upload_route.py."""
     request = app.current_request
     assert request is not None
+    from chalicelib.api.verification_upload_route import handle_verification_upload
+
     return handle_verification_upload(request, token)
 
 
@@ -60,6 +63,8 @@ def verify() -> Response:
     see chalicelib/api/verify_route.py."""
     request = app.current_request
     assert request is not None
+    from chalicelib.api.verify_route import handle_verify
+
     return handle_verify(request)
 
 
@@ -68,12 +73,16 @@ def status_list(bureau: str) -> Response:
     """A bureau's signed status list (offline kit): see chalicelib/api/offline_kit_routes.py."""
     request = app.current_request
     assert request is not None
+    from chalicelib.api.offline_kit_routes import handle_status_list
+
     return handle_status_list(bureau, request)
 
 
 @app.route("/seal-registry", methods=["GET"])
 def seal_registry() -> Response:
     """The seal registry export verifiers pin (offline kit): see chalicelib/api/offline_kit_routes.py."""
+    from chalicelib.api.offline_kit_routes import handle_seal_registry
+
     return handle_seal_registry()
 
 
@@ -82,6 +91,8 @@ def public_page(code: str) -> Response:
     """The page a certificate's QR code links to: see chalicelib/api/public_page.py."""
     request = app.current_request
     assert request is not None
+    from chalicelib.api.public_page import handle_public_page
+
     return handle_public_page(code, request)
 
 
@@ -89,6 +100,8 @@ def public_page(code: str) -> Response:
 def deadline_sweep(event: CloudWatchEvent) -> dict[str, int]:
     """Apply passed deadlines and raise warnings (电子监察): chalicelib/services/sweep.py.
     Stops before the timeout; raises after all phases ran if one failed."""
+    from chalicelib.services.sweep import scheduled_sweep
+
     with scheduled(event, "deadline_sweep"):
         return scheduled_sweep(event.context)
 
@@ -97,6 +110,8 @@ def deadline_sweep(event: CloudWatchEvent) -> dict[str, int]:
 def outbox_relay(event: CloudWatchEvent) -> int:
     """Deliver notifications a crash left pending (exactly once): chalicelib/services/outbox.py.
     Stops before the timeout; raises after the others were delivered if one failed."""
+    from chalicelib.services.outbox import scheduled_relay
+
     with scheduled(event, "outbox_relay"):
         return scheduled_relay(event.context)
 

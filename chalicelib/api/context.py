@@ -15,26 +15,26 @@ from typing import TYPE_CHECKING
 
 from chalicelib.api.loaders import BatchLoader, JointBatch
 from chalicelib.config import Settings
-from chalicelib.domain.catalogue import Centre, Department
-from chalicelib.domain.certificate import Certificate
 from chalicelib.domain.identity import Principal
-from chalicelib.domain.oversight import Oversight
-from chalicelib.domain.working_days import WorkingDayCalendar
-from chalicelib.services.application_reads import ApplicationReads
-from chalicelib.services.applications import ApplicationService
 from chalicelib.services.catalogue_reads import CatalogueReads
-from chalicelib.services.certificate_reads import CertificateReads
-from chalicelib.services.certificates import CertificateService
-from chalicelib.storage.application_repository import ApplicationRepository
-from chalicelib.storage.blobs import BlobStore
 from chalicelib.storage.catalogue_repository import CatalogueRepository
-from chalicelib.storage.certificate_repository import CertificateRepository
 
+# Only the catalogue's reads are imported with this module: every other domain's service and
+# repository is imported by the member that builds it, on first use, so a catalogue request
+# (the public page a cold start usually serves) never loads them (bench/README.md `cold_start`).
 if TYPE_CHECKING:
+    from chalicelib.domain.catalogue import Centre, Department
+    from chalicelib.domain.certificate import Certificate
+    from chalicelib.domain.oversight import Oversight
+    from chalicelib.domain.working_days import WorkingDayCalendar
+    from chalicelib.services.application_reads import ApplicationReads
+    from chalicelib.services.applications import ApplicationService
     from chalicelib.services.approval_on_pledge import ApprovalOnPledgeService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.catalogue import CatalogueService
+    from chalicelib.services.certificate_reads import CertificateReads
     from chalicelib.services.certificate_types import CertificateTypeService
+    from chalicelib.services.certificates import CertificateService
     from chalicelib.services.complaints import ComplaintService
     from chalicelib.services.conduct import ConductService
     from chalicelib.services.consultations import ConsultationService
@@ -63,6 +63,9 @@ if TYPE_CHECKING:
     from chalicelib.services.verification_uploads import VerificationUploadService
     from chalicelib.services.window_authority import WindowAuthorityService
     from chalicelib.services.written_decisions import WrittenDecisionService
+    from chalicelib.storage.application_repository import ApplicationRepository
+    from chalicelib.storage.blobs import BlobStore
+    from chalicelib.storage.certificate_repository import CertificateRepository
 
 
 @dataclass
@@ -118,15 +121,21 @@ class RequestContext:
 
     @cached_property
     def application_reads(self) -> ApplicationReads:
+        from chalicelib.services.application_reads import ApplicationReads
+
         return ApplicationReads(self.application_repository)
 
     @cached_property
     def certificate_reads(self) -> CertificateReads:
+        from chalicelib.services.certificate_reads import CertificateReads
+
         return CertificateReads(self.certificate_repository, lambda: self.blobs)
 
     # --- repositories (wiring only) ------------------------------------------------------------
     @cached_property
     def application_repository(self) -> ApplicationRepository:
+        from chalicelib.storage.application_repository import ApplicationRepository
+
         return ApplicationRepository(self.calendar)
 
     @cached_property
@@ -137,11 +146,14 @@ class RequestContext:
 
     @cached_property
     def certificate_repository(self) -> CertificateRepository:
+        from chalicelib.storage.certificate_repository import CertificateRepository
+
         return CertificateRepository()
 
     @cached_property
     def certificates(self) -> CertificateService:
         from chalicelib.services import certificate_parts
+        from chalicelib.services.certificates import CertificateService
 
         return CertificateService(
             self.certificate_repository,
@@ -176,6 +188,7 @@ class RequestContext:
     def applications(self) -> ApplicationService:
         """Built on first use: catalogue-only requests never pay for it."""
         from chalicelib.domain.uploads import BlobError
+        from chalicelib.services.applications import ApplicationService
 
         store = self.blobs
         checked: dict[str, str | None] = {}  # key -> the version whose size and hash were checked

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
-from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
 
 from chalicelib.api.applications.mutations.agent_authorisation_grant import (
     AgentAuthorisationGrantPayload,
@@ -200,7 +190,6 @@ from chalicelib.api.emergency_handling.mutations.application_emergency_authorise
     ApplicationEmergencyAuthorisePayload,
     application_emergency_authorise,
 )
-from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.handover.mutations.handover_confirm import HandoverConfirmPayload, handover_confirm
 from chalicelib.api.handover.mutations.handover_deliver import HandoverDeliverPayload, handover_deliver
 from chalicelib.api.handover.queries import HandoverQuery
@@ -234,7 +223,6 @@ from chalicelib.api.intake_refusals.mutations.intake_refusal_object import (
 
 # ------------------------------------------------------------------------------------------------
 from chalicelib.api.node import NodeQuery
-from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
 
 # --- organisation administration (seed 000 一) ------------------------------------------------
 from chalicelib.api.organisation.mutations.centre_change import CentreChangePayload, centre_change
@@ -268,7 +256,6 @@ from chalicelib.api.referrals.mutations.application_referral_start import (
 )
 from chalicelib.api.referrals.queries import ReferralQuery
 from chalicelib.api.renewals.mutations.renewal_apply import RenewalApplyPayload, renewal_apply
-from chalicelib.api.request_errors import RequestErrorCodes, guarded
 from chalicelib.api.responsibility.mutations.responsibility_matrix_set import (
     ResponsibilityMatrixSetPayload,
     responsibility_matrix_set,
@@ -280,7 +267,7 @@ from chalicelib.api.revocation_reviews.mutations.revocation_review_close import 
     RevocationReviewClosePayload,
     revocation_review_close,
 )
-from chalicelib.api.scalars import SCALAR_MAP
+from chalicelib.api.schema_config import make_schema
 from chalicelib.api.seal_registry.mutations.seal_rotation_register import (
     SealRotationRegisterPayload,
     seal_rotation_register,
@@ -321,9 +308,6 @@ from chalicelib.api.window_authority.queries import WindowAuthorityQuery
 from chalicelib.api.written_decisions.queries import WrittenDecisionQuery
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Role
-from chalicelib.startup import collector_paused
-
-log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -561,54 +545,12 @@ class Mutation:
     renewal_apply: RenewalApplyPayload = mutation(renewal_apply, access=FILERS)
 
 
-def _extensions(settings: Settings) -> list[object]:
-    """Limits and caches; introspection is only for the local stage (GraphiQL).
-
-    The limit rules are built once per schema: strawberry's limiter extensions would make new
-    rule classes per request, which defeats the ValidationCache (its key includes the rules).
-    """
-    from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-    from strawberry.extensions.max_aliases import create_validator as alias_rule
-    from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
-
-    rules: list[type[ASTValidationRule]] = [
-        guarded(depth_rule(settings.max_query_depth, None)),
-        guarded(alias_rule(settings.max_aliases)),
-    ]
-    if not settings.is_local:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return [
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        DomainErrorCodes,
-        RequestErrorCodes,
-        MaskErrorsWithId,  # an error id users can quote, found in the log line of the error
-        OperationObservability,  # after the masking: log fields and metrics per operation
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-    ]
-
-
-class _Schema(strawberry.Schema):
-    """Logs unexpected errors (bugs) with their traceback, as strawberry does; expected ones (bad
-    input, permissions, unknown ids) are answers, not failures: one line at INFO, no traceback."""
-
-    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        unexpected = [e for e in errors if should_mask_error(e)]
-        report_unexpected(unexpected)  # logged once, with the id the masked answer carries
-        for error in errors:
-            if error not in unexpected:
-                code = (error.extensions or {}).get("code") or getattr(error.original_error, "code", "GRAPHQL")
-                log.info("graphql error %s at %s", code, ".".join(str(p) for p in error.path or ()))
-
-
 @lru_cache(maxsize=4)
 def build_schema(settings: Settings) -> strawberry.Schema:
-    with collector_paused():  # once per process: long-lived objects only (chalicelib/startup.py)
-        return _Schema(
-            query=Query,
-            mutation=Mutation,
-            types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],
-            extensions=_extensions(settings),  # type: ignore[arg-type]
-            config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
-        )
+    """Every domain's queries and mutations; once per process (api/view.py `schema_for`)."""
+    return make_schema(
+        settings,
+        query=Query,
+        mutation=Mutation,
+        types=[Centre, Department, ServiceItem, ServiceItemVersion, Application, Certificate],
+    )

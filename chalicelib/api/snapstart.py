@@ -7,8 +7,9 @@ schema build (see bench/README.md `cold_start`, and the README's SnapStart secti
 on). The runtime includes the `snapshot_restore_py` library; where it is missing (python3.11,
 local runs, tests) `register()` does nothing.
 
-- **Before the snapshot** (`before_snapshot`): build the GraphQL schema, the one large piece of
-  work the first request would otherwise do. Nothing that must differ between environments or
+- **Before the snapshot** (`before_snapshot`): build the full GraphQL schema, the one large piece
+  of work the first requests would otherwise do, and import the handlers app.py's other routes
+  import on their first call. Nothing that must differ between environments or
   would go stale is made here: no DynamoDB/S3/KMS/SNS client (credentials and sockets), no
   token, no request.
 - **After every restore** (`after_restore`): one snapshot seeds many environments, so
@@ -28,12 +29,29 @@ import random
 __all__ = ["after_restore", "before_snapshot", "register"]
 
 
+# What app.py's routes other than /graphql import on their first call (app.py): the snapshot holds them.
+ROUTE_MODULES = (
+    "chalicelib.api.graphiql",
+    "chalicelib.api.offline_kit_routes",
+    "chalicelib.api.public_page",
+    "chalicelib.api.uploads",
+    "chalicelib.api.verification_upload_route",
+    "chalicelib.api.verify_route",
+    "chalicelib.services.outbox",
+    "chalicelib.services.sweep",
+)
+
+
 def before_snapshot() -> None:
-    """Build the schema now, so that the snapshot holds it."""
+    """Build the full schema and import the other routes' handlers now, so that the snapshot holds them."""
+    import importlib
+
     from chalicelib.api.view import schema_for
     from chalicelib.config import get_settings
 
     schema_for(get_settings())
+    for module in ROUTE_MODULES:
+        importlib.import_module(module)
 
 
 def after_restore() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -32,7 +33,6 @@ from chalicelib.api.errors import BAD_REQUEST, should_mask_error
 from chalicelib.api.graphiql import graphiql_page
 from chalicelib.api.request_errors import code_uncoded, is_request_error
 from chalicelib.config import Settings, get_settings
-from chalicelib.services.staff import standing
 from chalicelib.startup import collector_paused
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,25 @@ def schema_for(settings: Settings) -> strawberry.Schema:
     return _schema_builder()(settings)
 
 
+def _full_schema_built() -> bool:
+    schema = sys.modules.get("chalicelib.api.schema")
+    return schema is not None and schema.build_schema.cache_info().currsize > 0
+
+
+def schema_for_document(query: str, settings: Settings) -> strawberry.Schema:
+    """The schema that answers this document: until the process has built the full schema, the
+    one domain's part it belongs to, when there is one (api/schema_parts.py: a cold process's
+    public catalogue page never imports the other domains' types); the full schema otherwise.
+    Both give the same answer; once the full schema exists it answers everything."""
+    if not _full_schema_built():
+        from chalicelib.api.schema_parts import part_for
+
+        part = part_for(query, settings)
+        if part is not None:
+            return part
+    return schema_for(settings)
+
+
 def graphql_response(request: Request, settings: Settings | None = None) -> Response:
     settings = settings or get_settings()
     media = negotiate(request.headers.get("accept"))
@@ -190,9 +209,12 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         return parsed
     try:
         principal = principal_from_header(request.headers.get("authorization"), settings)
-        refusal, principal = standing(principal)  # token claims vs the staff record (seed 004 三(二))
-        if refusal is not None:
-            raise TokenError(TOKEN_SCOPE, refusal)
+        if principal.is_staff and principal.subject is not None:  # else `standing` has nothing to check
+            from chalicelib.services.staff import standing  # staff only: the public never loads it
+
+            refusal, principal = standing(principal)  # token claims vs the staff record (seed 004 三(二))
+            if refusal is not None:
+                raise TokenError(TOKEN_SCOPE, refusal)
     except TokenError as error:
         response = _error(401, error.code, str(error), media)
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
@@ -202,7 +224,7 @@ def graphql_response(request: Request, settings: Settings | None = None) -> Resp
         return _error(503, error.code, str(error), media)
     operation_name = parsed.get("operationName")
     try:
-        result = schema_for(settings).execute_sync(
+        result = schema_for_document(parsed["query"], settings).execute_sync(
             parsed["query"],
             variable_values=parsed.get("variables"),
             context_value=RequestContext(

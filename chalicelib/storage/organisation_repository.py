@@ -16,7 +16,6 @@ from typing import Any
 from pynamodb.expressions.operand import Path
 
 from chalicelib.domain.organisation import Centre, CentreVersion, Department, DepartmentVersion, OrgChangeKind
-from chalicelib.storage.application_repository import open_cases_key
 from chalicelib.storage.catalogue_repository import HEAD, centre_record, department_record
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
@@ -64,6 +63,8 @@ class OrganisationRepository:
 
     def open_cases(self, kind: str, ident: str) -> int:
         """How many cases are open at a centre ("CENTRE") or lead department ("DEPT"): one Query."""
+        from chalicelib.storage.application_repository import open_cases_key  # cases: not on catalogue reads
+
         return sum(1 for _ in Record.query(open_cases_key(kind, ident), limit=OPEN_CASES_COUNTED))
 
     def open_review_tasks(self, department_id: str) -> int:

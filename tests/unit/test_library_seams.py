@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from graphql import GraphQLError
 
 from chalicelib.api import _strawberry_seam
 from chalicelib.rendering import _qrcode_seam, _reportlab_seam
@@ -382,3 +383,147 @@ def test_strawberry_execution_context_keeps_the_requested_operation_name() -> No
     where = "chalicelib/api/_strawberry_seam.py"
     _shape(where, _strawberry_seam.requested_operation_name(named) == "B", "the requested name is not kept")
     _shape(where, _strawberry_seam.requested_operation_name(unnamed) is None, "an unnamed request reads as named")
+
+
+def test_strawberry_schema_keeps_the_graphql_core_schema_it_validates_against() -> None:
+    import strawberry
+    from graphql import GraphQLSchema, parse, validate
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    schema = strawberry.Schema(query=Query)
+    built = _strawberry_seam.graphql_schema(schema)
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, isinstance(built, GraphQLSchema), f"Schema._schema is a {type(built).__name__}")
+    _shape(where, built.query_type is not None and built.query_type.name == "Query", "not the schema strawberry built")
+    _shape(where, validate(built, parse("{ ok }")) == [], "a document valid for strawberry is refused")
+    _shape(where, validate(built, parse("{ nope }")) != [], "validation does not use the schema's fields")
+    _shape(
+        where, schema.execute_sync("{ ok }", root_value=Query()).data == {"ok": True}, "strawberry no longer executes"
+    )
+
+
+def test_strawberry_schema_still_runs_the_federation_check_the_seam_skips(monkeypatch: pytest.MonkeyPatch) -> None:
+    import strawberry
+
+    from chalicelib.api.schema_config import ApiSchema
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, callable(getattr(strawberry.Schema, "_warn_for_federation_directives", None)), "the check is gone")
+    called: list[str] = []
+    monkeypatch.setattr(strawberry.Schema, "_warn_for_federation_directives", lambda self: called.append("strawberry"))
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    strawberry.Schema(query=Query)
+    _shape(where, called == ["strawberry"], "Schema.__init__ no longer calls _warn_for_federation_directives")
+    called.clear()
+    ApiSchema(query=Query)
+    assert called == [], "ApiSchema still runs strawberry's federation check"
+
+
+# Annotation texts as our types modules write them, evaluated in a module-like namespace.
+_ANNOTATIONS = (
+    "str",
+    "int | None",
+    "list[str]",
+    "list[Item] | None",
+    "Optional[Item]",
+    "Union[Item, Other]",
+    "strawberry.ID",
+    "relay.NodeID[str]",
+    "strawberry.Private[tuple[str, ...]]",
+    "Connection[Item]",
+    "Info",
+    "None",
+    "Later",  # declared further down the module: not yet defined
+    "list[Later] | None",
+    "LazyItem",  # a module-level lazy alias: strawberry's own path
+    'Annotated[Item, strawberry.lazy("tests.unit.test_library_seams")]',
+)
+
+
+def test_the_fast_annotation_path_gives_what_strawberry_gives() -> None:
+    from typing import Annotated, Optional, Union
+
+    import strawberry
+    from strawberry import relay
+    from strawberry.annotation import StrawberryAnnotation
+    from strawberry.types import Info
+
+    from chalicelib.api.relay import Connection
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    fast = StrawberryAnnotation.evaluate
+    _shape(where, getattr(fast, "fast_path", False), "the short path is not installed (chalicelib/api/__init__.py)")
+    original = fast.original  # type: ignore[attr-defined]
+
+    @strawberry.type
+    class Item:
+        code: str
+
+    @strawberry.type
+    class Other:
+        name: str
+
+    namespace: dict[str, object] = {
+        "strawberry": strawberry,
+        "relay": relay,
+        "Info": Info,
+        "Item": Item,
+        "Other": Other,
+        "Connection": Connection,
+        "Optional": Optional,
+        "Union": Union,
+        "Annotated": Annotated,
+        "LazyItem": Annotated["Item", strawberry.lazy("tests.unit.test_library_seams")],
+    }
+    for text in _ANNOTATIONS:
+        outcomes = []
+        for evaluate in (original, fast):
+            try:
+                outcomes.append(("ok", evaluate(StrawberryAnnotation(text, namespace=namespace))))
+            except NameError as error:
+                outcomes.append(("NameError", str(error)))
+        _shape(where, outcomes[0] == outcomes[1], f"{text!r}: strawberry gives {outcomes[0]}, the seam {outcomes[1]}")
+
+
+def test_the_seams_parse_and_validation_are_the_ones_the_request_then_reuses() -> None:
+    import strawberry
+    from graphql.validation import NoSchemaIntrospectionCustomRule
+    from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    size, rules = 17, (NoSchemaIntrospectionCustomRule,)
+    schema = strawberry.Schema(
+        query=Query,
+        extensions=[
+            lambda: AddValidationRules(list(rules)),
+            lambda: MaxTokensLimiter(max_token_count=50),
+            lambda: ParserCache(maxsize=size),
+            lambda: ValidationCache(maxsize=size),
+        ],
+    )
+    where = "chalicelib/api/_strawberry_seam.py"
+    query = "query SeamProbe { ok }"
+    document = _strawberry_seam.cached_parse(query, 50, size)
+    _shape(where, _strawberry_seam.cached_validation(schema, document, rules, size) == [], "a valid document refused")
+    parsed, validated = _get_parse_cache(size).cache_info(), _get_validate_cache(size).cache_info()
+    _shape(where, schema.execute_sync(query, root_value=Query()).data == {"ok": True}, "no answer")
+    _shape(where, _get_parse_cache(size).cache_info().hits == parsed.hits + 1, "the request parsed the document again")
+    _shape(where, _get_validate_cache(size).cache_info().hits == validated.hits + 1, "the request validated again")
+    refused = _strawberry_seam.cached_validation(
+        schema, _strawberry_seam.cached_parse("{ __schema { types { name } } }", 50, size), rules, size
+    )
+    _shape(where, bool(refused) and all("introspection" in e.message for e in refused), f"rules not applied: {refused}")
+    with pytest.raises(GraphQLError):
+        _strawberry_seam.cached_parse("{ " + "ok " * 60 + "}", 50, size)

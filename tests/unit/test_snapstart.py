@@ -61,3 +61,24 @@ def test_after_restore_clears_the_process_caches(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(staff, "clear_standing_cache", lambda: cleared.append("staff standing"))
     snapstart.after_restore()
     assert sorted(cleared) == ["calendar", "seal registry", "staff standing"]
+
+
+def test_before_snapshot_imports_every_route_handler_app_imports_on_first_call() -> None:
+    """app.py imports the handlers of its routes but /graphql on their first call; the snapshot
+    must hold them, or each restored environment would import them again."""
+    import ast
+    import importlib
+
+    from tests.conftest import ROOT
+
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    in_routes = {
+        node.module
+        for function in tree.body
+        if isinstance(function, ast.FunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert in_routes and in_routes <= set(snapstart.ROUTE_MODULES), in_routes - set(snapstart.ROUTE_MODULES)
+    for module in snapstart.ROUTE_MODULES:
+        importlib.import_module(module)  # each exists
