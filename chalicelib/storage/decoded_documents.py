@@ -49,9 +49,10 @@ _IMMUTABLE_LEAVES: tuple[type, ...] = (str, int, bool, float, type(None), dateti
 def decoded_data(cls: type[T], raw: dict[str, Any]) -> T:
     """The `data` document of a raw DynamoDB item (as a Query returns it) decoded as `cls`, as
     `decode_as(cls, Record.from_raw_data(raw).data)` would decode it, reused while its text is the same."""
-    if not is_deeply_immutable(cls):
+    kind: Any = cls  # a class is hashable (mypy's view of `type[T]` is not)
+    if not is_deeply_immutable(kind):
         raise TypeError(f"{cls.__name__} is not deeply immutable: its decoded objects cannot be shared")
-    result: T = _decoded(cls, raw[_DATA][_DATA_TYPE])
+    result: T = _decoded(kind, raw[_DATA][_DATA_TYPE])
     return result
 
 

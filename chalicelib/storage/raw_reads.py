@@ -30,7 +30,9 @@ def batch_get_raw(keys: Sequence[tuple[str, str]]) -> Iterator[dict[str, Any]]:
     for i in range(0, len(unique), BATCH_GET_MAX):
         pending: list[dict[str, Any]] = [{_PK: pk, _SK: sk} for pk, sk in unique[i : i + BATCH_GET_MAX]]
         while pending:
-            response = connection.batch_get_item(pending)
+            # PynamoDB annotates `keys` as strings; it takes these {attribute: value} maps, as
+            # `Model.batch_get` passes them.
+            response = connection.batch_get_item(pending)  # type: ignore[arg-type]
             table = connection.table_name
             yield from response.get("Responses", {}).get(table, [])
             unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
