@@ -37,7 +37,9 @@ from chalicelib.domain.catalogue import (
 from chalicelib.domain.department_references import named_departments
 from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
-from chalicelib.storage.pagination import Page, cursor_partition, query_page
+from chalicelib.storage.decoded_documents import decoded_data
+from chalicelib.storage.pagination import Page, cursor_partition, query_items_page, query_page
+from chalicelib.storage.raw_reads import batch_get_raw
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
@@ -50,6 +52,7 @@ _LEVEL_RANK = {
     CentreLevel.COMMUNITY: 5,
 }
 BATCH_GET_MAX = 100
+_PK: str = Record.pk.attr_name
 
 
 ALL_LISTING = "LIST#ALL"
@@ -98,6 +101,17 @@ def new_references(item: ServiceItem, previous: ServiceItem | None) -> list[str]
     """Departments `item` names that `previous` did not: their reference rows are written."""
     before = set(named_departments(previous)) if previous is not None else set()
     return sorted(set(named_departments(item)) - before)
+
+
+def _listed_item(raw: dict[str, Any]) -> ServiceItem:
+    """A listing row's item, straight from the raw row (no PynamoDB model per row), decoded once
+    per process while its stored text stays the same (storage/decoded_documents.py)."""
+    return decoded_data(ServiceItem, raw)
+
+
+def _item_version(raw: dict[str, Any]) -> ItemVersion:
+    """A version row (`V#...`) as `_listed_item` reads a listing row."""
+    return decoded_data(ItemVersion, raw)
 
 
 def _record(pk: str, sk: str, entity: str, data: Any, **keys: Any) -> Record:
@@ -196,14 +210,15 @@ class CatalogueRepository:
         keys = [(f"CENTRE#{i}", HEAD) for i in set(centre_ids)] + [(f"DEPT#{i}", HEAD) for i in set(department_ids)]
         centres: dict[str, Centre] = {}
         departments: dict[str, Department] = {}
-        for i in range(0, len(keys), BATCH_GET_MAX):
-            for record in Record.batch_get(keys[i : i + BATCH_GET_MAX]):
-                if record.pk.startswith("CENTRE#"):
-                    centre = decode_as(Centre, record.data)
-                    centres[centre.id] = centre
-                else:
-                    department = decode_as(Department, record.data)
-                    departments[department.id] = department
+        # Raw items, each document decoded once per process while its text stays the same
+        # (storage/decoded_documents.py): every catalogue page and item detail reads these.
+        for raw in batch_get_raw(keys):
+            if raw[_PK]["S"].startswith("CENTRE#"):
+                centre = decoded_data(Centre, raw)
+                centres[centre.id] = centre
+            else:
+                department = decoded_data(Department, raw)
+                departments[department.id] = department
         return centres, departments
 
     # --- service items ------------------------------------------------------------------------
@@ -236,14 +251,14 @@ class CatalogueRepository:
         """Newest version first."""
         from pynamodb.expressions.operand import Path
 
-        page = query_page(
+        return query_items_page(
             f"ITEM#{code}",
+            _item_version,
             first=first,
             after=after,
             range_condition=Path("SK").startswith("V#"),
             forward=False,
         )
-        return Page([(decode_as(ItemVersion, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
 
     def item_with_versions(self, code: str, first: int) -> tuple[ServiceItem, Page[ItemVersion]] | None:
         """The current version and the first page of its history in one Query: every change writes
@@ -258,12 +273,12 @@ class CatalogueRepository:
         """A catalogue page from one listing partition, optionally filtered by keyword."""
         condition = Record.search.contains(keyword.casefold()) if keyword else None
         partition = read_partition(scope, after)
-        page = query_page(partition, first=first, after=after, filter_condition=condition)
+        page = query_items_page(partition, _listed_item, first=first, after=after, filter_condition=condition)
         if not page.items and partition != scope and after is None and keyword is None:
             # An empty replica before `infra.migrate listing-replicas` ran: the primary still serves
             # (one Query more, only while the replica is empty).
-            page = query_page(scope, first=first, after=None, filter_condition=None)
-        return Page([(decode_as(ServiceItem, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+            page = query_items_page(scope, _listed_item, first=first, after=None, filter_condition=None)
+        return page
 
     def stage_listing_replicas(self, uow: UnitOfWork, item: ServiceItem) -> int:
         """The replica rows of a published item (the backfill for listings written before the

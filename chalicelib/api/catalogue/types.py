@@ -6,6 +6,8 @@ except staff identities on window posts and the actor of a catalogue change.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -256,7 +258,7 @@ def _item_procedure(self: ServiceItem) -> list[ProcedureStep]:
 
 
 def _item_co_reviewers(self: ServiceItem) -> list[CoReviewer]:
-    departments = referenced_departments(self.domain)
+    departments = self.item_departments
     return [
         CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
         for c in self.domain.elements.co_reviewers
@@ -290,6 +292,16 @@ def _item_form(self: ServiceItem) -> list[FormField]:
 
 def _item_deficiency(self: ServiceItem) -> DeficiencyPolicy:
     return DeficiencyPolicy.from_domain(self.domain.elements.deficiency)
+
+
+def _item_approval_on_pledge(self: ServiceItem) -> ApprovalOnPledgeTerms | None:
+    terms = self.domain.elements.approval_on_pledge
+    return ApprovalOnPledgeTerms(**terms.__dict__) if terms else None
+
+
+def _item_emergency_handling(self: ServiceItem) -> EmergencyHandlingTerms | None:
+    terms = self.domain.elements.emergency_handling
+    return EmergencyHandlingTerms(legal_basis=terms.legal_basis) if terms else None
 
 
 @visible_to(PUBLIC)
@@ -331,6 +343,20 @@ class ServiceItem(relay.Node):
     )
     project_category: ProjectCategory | None  # type: ignore[valid-type]
     deficiency: DeficiencyPolicy = field(_item_deficiency, access=PUBLIC)
+    # --- 告知承诺制 (seed 002 三(二), 004 二(四)) -------------------------------------------------
+    approval_on_pledge: ApprovalOnPledgeTerms | None = field(
+        _item_approval_on_pledge,
+        access=PUBLIC,
+        description="告知承诺制: the terms under which the item is approved on a pledge (null: not allowed).",
+    )
+    emergency_handling: EmergencyHandlingTerms | None = field(
+        _item_emergency_handling,
+        access=PUBLIC,
+        description="先予办理: the legal basis on which an urgent case may be handled before its materials are "
+        "complete (null: not allowed for this item).",
+    )
+    # A plain value, not a resolver: a catalogue page selects it for each of its items.
+    is_free: bool = field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
     domain: strawberry.Private[dc.ServiceItem]
 
     @classmethod
@@ -352,34 +378,19 @@ class ServiceItem(relay.Node):
             confidential=e.confidential,
             merged_into=item.merged_into,
             project_category=e.project_category,
+            is_free=not e.fees,
             domain=item,
         )
 
-    # --- 告知承诺制 (seed 002 三(二), 004 二(四)) -------------------------------------------------
-    @field(
-        access=PUBLIC,
-        description="告知承诺制: the terms under which the item is approved on a pledge (null: not allowed).",
-    )
-    def approval_on_pledge(self) -> ApprovalOnPledgeTerms | None:
-        terms = self.domain.elements.approval_on_pledge
-        return ApprovalOnPledgeTerms(**terms.__dict__) if terms else None
-
-    @field(
-        access=PUBLIC,
-        description="先予办理: the legal basis on which an urgent case may be handled before its materials are "
-        "complete (null: not allowed for this item).",
-    )
-    def emergency_handling(self) -> EmergencyHandlingTerms | None:
-        terms = self.domain.elements.emergency_handling
-        return EmergencyHandlingTerms(legal_basis=terms.legal_basis) if terms else None
-
-    @field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
-    def is_free(self) -> bool:
-        return not self.domain.elements.fees
+    @cached_property
+    def item_departments(self) -> tuple[str, ...]:
+        """`referenced_departments` of the item, worked out once per object (every department field
+        of a page's items wants them)."""
+        return referenced_departments(self.domain)
 
     @field(access=PUBLIC, description="The owning department, which also leads joint review.")
     def department(self, info: Info) -> Department | None:
-        info.context.departments.want(referenced_departments(self.domain))
+        info.context.departments.want(self.item_departments)
         found = info.context.departments.get(self.domain.elements.department_id)
         return Department.from_domain(found) if found else None
 
@@ -389,7 +400,7 @@ class ServiceItem(relay.Node):
         "(审管联动): the owning department unless another one is set.",
     )
     def supervising_department(self, info: Info) -> Department | None:
-        info.context.departments.want(referenced_departments(self.domain))
+        info.context.departments.want(self.item_departments)
         found = info.context.departments.get(self.domain.elements.effective_supervising_department_id)
         return Department.from_domain(found) if found else None
 
@@ -404,7 +415,7 @@ class ServiceItem(relay.Node):
         description="同权审批: for each centre the power is delegated to, the department that exercises it there.",
     )
     def delegations(self) -> list[Delegation]:
-        departments = referenced_departments(self.domain)
+        departments = self.item_departments
         return [
             Delegation(
                 centre_id=d.centre_id,
@@ -497,7 +508,7 @@ def service_item_page(
 ) -> Connection[ServiceItem]:
     """One Query for the page; departments and centres are then batch-loaded on demand."""
     page = info.context.catalogue_reads.page_published(scope, normalise_keyword(keyword), page_size(first), after)
-    for item, _ in page.items:
-        info.context.departments.want(referenced_departments(item))
-        info.context.centres.want(item.centre_ids)
-    return to_connection(page, ServiceItem.from_domain)
+    connection = to_connection(page, ServiceItem.from_domain)
+    info.context.departments.want(d for edge in connection.edges for d in edge.node.item_departments)
+    info.context.centres.want(c for item, _ in page.items for c in item.centre_ids)
+    return connection
