@@ -36,9 +36,11 @@ from chalicelib.domain.intake_refusal import RefusalStatus
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.domain.worklist import InboxEntry, LedgerEntry
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.identity_repository import IdentityRepository
-from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_page
+from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
+from chalicelib.storage.raw_items import data_of, derived_of, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -184,6 +186,24 @@ def _projections(
     return out
 
 
+def _inbox_entry(raw: dict[str, Any]) -> InboxEntry:
+    return decode_as(InboxEntry, data_of(raw))
+
+
+def _query_all(hash_value: str, range_condition: Any) -> list[dict[str, Any]]:
+    """Every raw item of one partition under `range_condition`, following DynamoDB's 1 MB pages as
+    `Model.query` does (one Query for a case and its trail, which stay far below a page)."""
+    connection = table_connection(Record)
+    items: list[dict[str, Any]] = []
+    start: dict[str, Any] | None = None
+    while True:
+        response = connection.query(hash_value, range_key_condition=range_condition, exclusive_start_key=start)
+        items.extend(response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return items
+
+
 class ApplicationRepository:
     def __init__(self, calendar: WorkingDayCalendar, warning_lead_days: int | None = None) -> None:
         from chalicelib.config import get_settings
@@ -219,13 +239,14 @@ class ApplicationRepository:
     def get_with_events(self, application_id: str) -> tuple[Application, int, list[Event]] | None:
         """The head and its whole audit trail in one Query: the partition holds only `#` and `EV#…`,
         and `#` sorts first (what application detail reads once for timeline and verification)."""
-        records = list(Record.query(f"APP#{application_id}", range_key_condition=Record.sk <= "EV#~"))
-        if not records or records[0].sk != HEAD:
+        items = _query_all(f"APP#{application_id}", Record.sk <= "EV#~")
+        if not items or sk_of(items[0]) != HEAD:
             return None
-        head = records[0]
-        self._derived[application_id] = head.derived or []
-        events = [decode_as(Event, r.data) for r in records[1:] if r.sk.startswith("EV#")]
-        return decode_as(Application, head.data), int(head.rev), events
+        head = items[0]
+        self._derived[application_id] = derived_of(head) or []
+        # Raw items, not PynamoDB models: a case with its trail is a dozen records (raw_items.py).
+        events = [decode_as(Event, data_of(r)) for r in items[1:] if sk_of(r).startswith("EV#")]
+        return decode_as(Application, data_of(head)), rev_of(head), events
 
     @staticmethod
     def events_page_of(application_id: str, events: list[Event], first: int, after: str | None) -> Page[Event]:
@@ -253,8 +274,8 @@ class ApplicationRepository:
 
     def inbox(self, queue: str, first: int, after: str | None) -> Page[InboxEntry]:
         """Soonest deadline first: one Query per page."""
-        page = query_page(queue, first=first, after=after)
-        return Page([(decode_as(InboxEntry, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+        # Each row straight from its raw `data` (no PynamoDB model per row: raw_items.py).
+        return query_items_page(queue, _inbox_entry, first=first, after=after)
 
     def ledger(self, month: str, first: int, after: str | None) -> Page[LedgerEntry]:
         page = query_page(f"LEDGER#REJECTIONS#{month}", first=first, after=after)

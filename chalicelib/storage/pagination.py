@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pynamodb.expressions.condition import Condition
 
@@ -23,6 +24,8 @@ MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
 # Key attributes are at most 2 KB (partition) and 1 KB (sort) each; an index cursor carries four.
 MAX_CURSOR = 8192
 
+T = TypeVar("T")
+
 _INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     None: ("PK", "SK"),
     "GSI1": ("GSI1PK", "GSI1SK"),
@@ -30,8 +33,14 @@ _INDEX_KEYS: dict[str | None, tuple[str, str]] = {
 }
 
 
+# What `json.dumps(..., ensure_ascii=False)` writes for one string (its C encoder).
+_json_string = json.encoder.encode_basestring
+
+
 def encode_cursor(key: dict[str, Any]) -> str:
-    raw = json.dumps({k: v["S"] for k, v in sorted(key.items())}, separators=(",", ":"), ensure_ascii=False)
+    # Exactly `json.dumps({k: v["S"] ...sorted}, separators=(",", ":"), ensure_ascii=False)`, written
+    # without the encoder set-up json.dumps pays per call: a page makes one cursor per row.
+    raw = "{" + ",".join(f"{_json_string(k)}:{_json_string(v['S'])}" for k, v in sorted(key.items())) + "}"
     return base64.urlsafe_b64encode(raw.encode("utf-8")).decode().rstrip("=")
 
 
@@ -92,9 +101,34 @@ def query_page(
     keyword filter may need a few Queries; they are capped, and the cursor then resumes after
     the last item read, so no match is ever skipped.
     """
+    return query_items_page(
+        hash_value,
+        Record.from_raw_data,
+        first=first,
+        after=after,
+        index=index,
+        range_condition=range_condition,
+        filter_condition=filter_condition,
+        forward=forward,
+    )
+
+
+def query_items_page(
+    hash_value: str,
+    item: Callable[[dict[str, Any]], T],
+    *,
+    first: int,
+    after: str | None = None,
+    index: str | None = None,
+    range_condition: Condition | None = None,
+    filter_condition: Condition | None = None,
+    forward: bool = True,
+) -> Page[T]:
+    """`query_page` with each raw DynamoDB item turned into a `T` by `item` (e.g. straight from the
+    raw `data` document, `storage/raw_items.py`, without building a PynamoDB model per row)."""
     connection = table_connection(Record)
     start = decode_cursor(after, index, hash_value) if after else None
-    found: list[tuple[Record, str]] = []
+    found: list[tuple[T, str]] = []
     rounds = MAX_FILTER_ROUNDS if filter_condition is not None else 1
     for _ in range(rounds):
         response = connection.query(
@@ -109,7 +143,7 @@ def query_page(
         for raw in response.get("Items", []):
             if len(found) == first:
                 return Page(found, True, found[-1][1] if found else None)
-            found.append((Record.from_raw_data(raw), encode_cursor(_key_of(raw, index))))
+            found.append((item(raw), encode_cursor(_key_of(raw, index))))
         start = response.get("LastEvaluatedKey")
         if not start:
             return Page(found, False, found[-1][1] if found else None)

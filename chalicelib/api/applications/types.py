@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
@@ -654,7 +655,9 @@ class Application(relay.Node):
         )
 
 
+@cache
 def _inbox_queue(value: str) -> InboxQueue:
+    """The queue enum member of a stored worklist value (once per value: a page has 50 rows)."""
     from chalicelib.api.applications.queries import InboxQueue
 
     return InboxQueue(value)
