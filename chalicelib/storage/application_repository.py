@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pynamodb.expressions.operand import Path
@@ -40,7 +41,7 @@ from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
-from chalicelib.storage.raw_items import data_of, derived_of, rev_of, sk_of
+from chalicelib.storage.raw_items import data_of, data_text, derived_of, parse_data, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -186,6 +187,31 @@ def _projections(
     return out
 
 
+#: Audit events decoded per process (~1 KB each): see `_event`.
+EVENT_ENTRIES = 2048
+
+
+@lru_cache(maxsize=EVENT_ENTRIES)
+def _event(text: str) -> Event:
+    """An audit event decoded from its stored text, once per process while that text is read again.
+
+    Events are create-only and `Event` is a frozen dataclass of str and int, so what is shared is a
+    pure function of the exact text the request itself just read from DynamoDB (after no other
+    caller's): nothing can be stale, nothing one request does can change what another gets, and
+    the requests are exactly those without the cache. A tampered event is other text, decoded afresh
+    (and `historyVerification` then finds it). Application detail reads a case's whole trail on
+    every request; this keeps it from decoding the same events again and again.
+    """
+    return decode_as(Event, parse_data(text))
+
+
+@lru_cache(maxsize=EVENT_ENTRIES)
+def _event_cursor(partition: str, seq: int) -> str:
+    """The cursor a Query gives after event `seq` of a case (a pure function of the two: only the
+    case id, which the caller sent, and the position)."""
+    return encode_cursor({"PK": {"S": partition}, "SK": {"S": f"EV#{seq:06d}"}})
+
+
 def _inbox_entry(raw: dict[str, Any]) -> InboxEntry:
     return decode_as(InboxEntry, data_of(raw))
 
@@ -245,7 +271,7 @@ class ApplicationRepository:
         head = items[0]
         self._derived[application_id] = derived_of(head) or []
         # Raw items, not PynamoDB models: a case with its trail is a dozen records (raw_items.py).
-        events = [decode_as(Event, data_of(r)) for r in items[1:] if sk_of(r).startswith("EV#")]
+        events = [_event(data_text(r) or "null") for r in items[1:] if sk_of(r).startswith("EV#")]
         return decode_as(Application, data_of(head)), rev_of(head), events
 
     @staticmethod
@@ -255,7 +281,7 @@ class ApplicationRepository:
         start = decode_cursor(after, None, partition)["SK"]["S"] if after else ""
 
         def cursor(event: Event) -> str:
-            return encode_cursor({"PK": {"S": partition}, "SK": {"S": f"EV#{event.seq:06d}"}})
+            return _event_cursor(partition, event.seq)
 
         rest = [e for e in events if f"EV#{e.seq:06d}" > start]
         shown = rest[:first]

@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.storage.tables import Record
 
-__all__ = ["data_of", "derived_of", "rev_of", "sk_of"]
+__all__ = ["data_of", "data_text", "derived_of", "parse_data", "rev_of", "sk_of"]
 
 RawItem = dict[str, Any]
 
@@ -31,6 +31,18 @@ def data_of(raw: RawItem) -> Any:
     """The record's `data` document (None when the record has none), as `Record.data`."""
     value = raw.get(_DATA)
     return None if value is None else _json(value["S"])
+
+
+def data_text(raw: RawItem) -> str | None:
+    """The record's `data` document as stored (JSON text; None when none): an exact key for
+    caching what is decoded from it."""
+    value = raw.get(_DATA)
+    return None if value is None else str(value["S"])
+
+
+def parse_data(text: str) -> Any:
+    """`data_text` parsed, as `data_of` parses it."""
+    return _json(text)
 
 
 def derived_of(raw: RawItem) -> Any:

@@ -12,9 +12,11 @@ from __future__ import annotations
 from pytest import MonkeyPatch
 
 from chalicelib.api.applications import queries
+from chalicelib.api.relay import decode_id
+from chalicelib.storage.tables import Record
 from tests.conftest import Api, CallCounter
 from tests.e2e.test_contract import scenario
-from tests.flows import op
+from tests.flows import Case, op
 
 NO_HISTORY = "query($id: ID!) { application(id: $id) { id state trackingCode } }"
 HISTORY_IN_FRAGMENT = """
@@ -55,3 +57,55 @@ def test_the_remembered_answers_are_bounded(api: Api, ddb_calls: CallCounter, mo
         assert "errors" not in api.gql(f"{document} # {n}", variables, as_=caller)  # a new document each time
         assert dict(ddb_calls.calls) == calls
         assert len(queries._SELECTS_HISTORY) <= 2
+
+
+TRAIL = """
+query($id: ID!) {
+  application(id: $id) {
+    timeline(first: 100) { edges { node { seq actor action reason post hash } } }
+    historyVerification { intact events brokenAt headHash }
+  }
+}
+"""
+
+
+def test_shared_decoded_events_are_shown_to_each_caller_as_that_caller_may_see_them(api: Api) -> None:
+    """Audit events are decoded once per process and the chain check remembered per trail
+    (storage/application_repository._event, services/application_reads._chain_check): the applicant
+    still sees staff as a role, staff see the staff id, in any order of asking."""
+    case = Case(api).accepted()
+    answers: dict[str, list[dict[str, object]]] = {}
+    for caller in (case.clerk, "applicant-wang", case.clerk, "applicant-wang"):
+        body = api.gql(TRAIL, {"id": case.id}, as_=caller)
+        assert body["data"]["application"]["historyVerification"]["intact"] is True, body
+        nodes = [e["node"] for e in body["data"]["application"]["timeline"]["edges"]]
+        assert answers.setdefault(caller, nodes) == nodes
+    staff_view, applicant_view = answers[case.clerk], answers["applicant-wang"]
+    assert [e["seq"] for e in staff_view] == [e["seq"] for e in applicant_view] == [1, 2]
+    assert staff_view[1]["actor"] == case.clerk and applicant_view[1]["actor"] != case.clerk
+
+
+def test_a_stored_event_changed_behind_the_api_is_found_at_the_next_read(api: Api) -> None:
+    """What is remembered is keyed by the exact stored text and by every field of every event: a
+    tampered event is decoded afresh and the chain check recomputed, so it cannot hide behind an
+    earlier `intact` (and putting the text back is intact again)."""
+    case = Case(api).accepted()
+    case_id = decode_id(case.id, "Application")
+    before = api.gql(TRAIL, {"id": case.id}, as_=case.clerk)["data"]["application"]
+    assert before["historyVerification"] == {
+        "intact": True,
+        "events": 2,
+        "brokenAt": None,
+        "headHash": before["timeline"]["edges"][-1]["node"]["hash"],
+    }
+    stored = Record.get(f"APP#{case_id}", "EV#000001")
+    original = stored.data
+    stored.data = {**original, "reason": "改过的理由"}
+    stored.save()
+    after = api.gql(TRAIL, {"id": case.id}, as_=case.clerk)["data"]["application"]
+    assert after["historyVerification"]["intact"] is False and after["historyVerification"]["brokenAt"] == 1
+    assert after["timeline"]["edges"][0]["node"]["reason"] == "改过的理由"
+    stored.data = original
+    stored.save()
+    again = api.gql(TRAIL, {"id": case.id}, as_=case.clerk)["data"]["application"]
+    assert again == before
