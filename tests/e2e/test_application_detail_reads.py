@@ -109,3 +109,34 @@ def test_a_stored_event_changed_behind_the_api_is_found_at_the_next_read(api: Ap
     stored.save()
     again = api.gql(TRAIL, {"id": case.id}, as_=case.clerk)["data"]["application"]
     assert again == before
+
+
+INBOX = "query { inbox(queue: REVIEW, first: 50) { edges { node { applicationId applicantName dueOn } } } }"
+
+
+def test_worklist_rows_decoded_once_still_follow_the_stored_rows(api: Api) -> None:
+    """Worklist rows are decoded once per stored text (storage/application_repository._inbox_row):
+    each reviewer still reads their own department's rows, and a row changed in storage is read
+    as it now is."""
+    case = Case(api).accepted()
+    case_id = decode_id(case.id, "Application")
+    lead_department = case.item.elements.department_id
+    co_reviewer = case.staff("reviewer", department=case.item.elements.co_reviewers[0].department_id)
+
+    def rows(caller: str) -> dict[str, dict[str, object]]:
+        body = api.gql(INBOX, as_=caller)
+        assert "errors" not in body, body
+        return {e["node"]["applicationId"]: e["node"] for e in body["data"]["inbox"]["edges"]}
+
+    for _ in range(2):
+        assert rows(case.reviewer)[case.id]["applicantName"] == "王海燕"
+        assert case.id in rows(co_reviewer)
+    (stored,) = [r for r in Record.query(f"INBOX#review#{lead_department}") if r.sk.endswith(f"#{case_id}")]
+    original = stored.data
+    stored.data = {**original, "applicant_name": "改过的姓名"}
+    stored.save()
+    assert rows(case.reviewer)[case.id]["applicantName"] == "改过的姓名"
+    assert rows(co_reviewer)[case.id]["applicantName"] == "王海燕"  # the other department's own row
+    stored.data = original
+    stored.save()
+    assert rows(case.reviewer)[case.id]["applicantName"] == "王海燕"
