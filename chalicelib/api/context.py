@@ -190,12 +190,12 @@ class RequestContext:
         from chalicelib.domain.uploads import BlobError
         from chalicelib.services.applications import ApplicationService
 
-        store = self.blobs
+        # The blob store is made on the first check (filing), not for every read of a case.
         checked: dict[str, str | None] = {}  # key -> the version whose size and hash were checked
 
         def blob_check(key: str) -> tuple[int, str] | None:
             try:
-                info = store.stat(key)
+                info = self.blobs.stat(key)
             except BlobError:  # a malformed key names no file
                 return None
             if info is None:
@@ -205,7 +205,7 @@ class RequestContext:
 
         def retain_uploads(keys: list[str]) -> None:
             for key in keys:
-                store.retain(key, checked.get(key))
+                self.blobs.retain(key, checked.get(key))
 
         service = ApplicationService(
             self.application_repository, self.catalogue_repository, blob_check, certificate_lookup=self._certificate

@@ -9,8 +9,10 @@ the tests are those of the repository.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from chalicelib.domain.application import Application
-from chalicelib.domain.audit import Event
+from chalicelib.domain.audit import ChainCheck, Event, verify_chain
 from chalicelib.domain.pages import Page
 from chalicelib.domain.worklist import InboxEntry, LedgerEntry
 from chalicelib.storage.application_repository import ApplicationRepository, inbox_queue
@@ -47,8 +49,25 @@ class ApplicationReads:
             return self.applications.events_page_of(application_id, self._events[application_id], first, after)
         return self.applications.events_page(application_id, first, after)
 
+    def verify_history(self, application_id: str, expected_head: str | None) -> ChainCheck:
+        """The hash chain of the case's whole trail recomputed (`domain.audit.verify_chain`)."""
+        return _chain_check(tuple(self.read_events(application_id)), expected_head)
+
     def read_events(self, application_id: str) -> list[Event]:
         """The whole audit trail (to recompute its hash chain)."""
         if application_id in self._events:
             return self._events[application_id]
         return self.applications.events(application_id)
+
+
+#: Chain checks remembered per process.
+CHAIN_CHECKS = 256
+
+
+@lru_cache(maxsize=CHAIN_CHECKS)
+def _chain_check(events: tuple[Event, ...], expected_head: str | None) -> ChainCheck:
+    """`verify_chain` of exactly these events (every field of each: frozen dataclasses, compared
+    in full on a hit) and this expected head: a pure function of its arguments, so a hit is the
+    answer recomputing gives, for any caller who read the same trail. A tampered or longer trail
+    is another key, checked afresh. Application detail verifies the whole trail on every request."""
+    return verify_chain(events, expected_head=expected_head)

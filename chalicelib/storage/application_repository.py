@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pynamodb.expressions.operand import Path
@@ -36,9 +37,11 @@ from chalicelib.domain.intake_refusal import RefusalStatus
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.domain.worklist import InboxEntry, LedgerEntry
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.identity_repository import IdentityRepository
-from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_page
+from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
+from chalicelib.storage.raw_items import data_of, data_text, derived_of, parse_data, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -184,6 +187,64 @@ def _projections(
     return out
 
 
+#: Audit events decoded per process (~1 KB each): see `_event`.
+EVENT_ENTRIES = 2048
+
+
+@lru_cache(maxsize=EVENT_ENTRIES)
+def _event(text: str) -> Event:
+    """An audit event decoded from its stored text, once per process while that text is read again.
+
+    Events are create-only and `Event` is a frozen dataclass of str and int, so what is shared is a
+    pure function of the exact text the request itself just read from DynamoDB (after no other
+    caller's): nothing can be stale, nothing one request does can change what another gets, and
+    the requests are exactly those without the cache. A tampered event is other text, decoded afresh
+    (and `historyVerification` then finds it). Application detail reads a case's whole trail on
+    every request; this keeps it from decoding the same events again and again.
+    """
+    return decode_as(Event, parse_data(text))
+
+
+@lru_cache(maxsize=EVENT_ENTRIES)
+def _event_cursor(partition: str, seq: int) -> str:
+    """The cursor a Query gives after event `seq` of a case (a pure function of the two: only the
+    case id, which the caller sent, and the position)."""
+    return encode_cursor({"PK": {"S": partition}, "SK": {"S": f"EV#{seq:06d}"}})
+
+
+def _inbox_entry(raw: dict[str, Any]) -> InboxEntry:
+    return _inbox_row(data_text(raw) or "null")
+
+
+#: Worklist rows decoded per process (~0.3 KB each): see `_inbox_row`.
+INBOX_ROW_ENTRIES = 4096
+
+
+@lru_cache(maxsize=INBOX_ROW_ENTRIES)
+def _inbox_row(text: str) -> InboxEntry:
+    """A worklist row decoded from its stored text, once per process while that text is read again.
+
+    As `_event`: `InboxEntry` is a frozen dataclass of str, date, bool and an enum, and the key is
+    the exact text the request itself just read, so nothing can be stale (a changed row is other
+    text) or differ between callers; which worklist a caller may read is decided before the Query.
+    """
+    return decode_as(InboxEntry, parse_data(text))
+
+
+def _query_all(hash_value: str, range_condition: Any) -> list[dict[str, Any]]:
+    """Every raw item of one partition under `range_condition`, following DynamoDB's 1 MB pages as
+    `Model.query` does (one Query for a case and its trail, which stay far below a page)."""
+    connection = table_connection(Record)
+    items: list[dict[str, Any]] = []
+    start: dict[str, Any] | None = None
+    while True:
+        response = connection.query(hash_value, range_key_condition=range_condition, exclusive_start_key=start)
+        items.extend(response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return items
+
+
 class ApplicationRepository:
     def __init__(self, calendar: WorkingDayCalendar, warning_lead_days: int | None = None) -> None:
         from chalicelib.config import get_settings
@@ -219,13 +280,14 @@ class ApplicationRepository:
     def get_with_events(self, application_id: str) -> tuple[Application, int, list[Event]] | None:
         """The head and its whole audit trail in one Query: the partition holds only `#` and `EV#…`,
         and `#` sorts first (what application detail reads once for timeline and verification)."""
-        records = list(Record.query(f"APP#{application_id}", range_key_condition=Record.sk <= "EV#~"))
-        if not records or records[0].sk != HEAD:
+        items = _query_all(f"APP#{application_id}", Record.sk <= "EV#~")
+        if not items or sk_of(items[0]) != HEAD:
             return None
-        head = records[0]
-        self._derived[application_id] = head.derived or []
-        events = [decode_as(Event, r.data) for r in records[1:] if r.sk.startswith("EV#")]
-        return decode_as(Application, head.data), int(head.rev), events
+        head = items[0]
+        self._derived[application_id] = derived_of(head) or []
+        # Raw items, not PynamoDB models: a case with its trail is a dozen records (raw_items.py).
+        events = [_event(data_text(r) or "null") for r in items[1:] if sk_of(r).startswith("EV#")]
+        return decode_as(Application, data_of(head)), rev_of(head), events
 
     @staticmethod
     def events_page_of(application_id: str, events: list[Event], first: int, after: str | None) -> Page[Event]:
@@ -234,7 +296,7 @@ class ApplicationRepository:
         start = decode_cursor(after, None, partition)["SK"]["S"] if after else ""
 
         def cursor(event: Event) -> str:
-            return encode_cursor({"PK": {"S": partition}, "SK": {"S": f"EV#{event.seq:06d}"}})
+            return _event_cursor(partition, event.seq)
 
         rest = [e for e in events if f"EV#{e.seq:06d}" > start]
         shown = rest[:first]
@@ -253,8 +315,8 @@ class ApplicationRepository:
 
     def inbox(self, queue: str, first: int, after: str | None) -> Page[InboxEntry]:
         """Soonest deadline first: one Query per page."""
-        page = query_page(queue, first=first, after=after)
-        return Page([(decode_as(InboxEntry, r.data), c) for r, c in page.items], page.has_next_page, page.end_cursor)
+        # Each row straight from its raw `data` (no PynamoDB model per row: raw_items.py).
+        return query_items_page(queue, _inbox_entry, first=first, after=after)
 
     def ledger(self, month: str, first: int, after: str | None) -> Page[LedgerEntry]:
         page = query_page(f"LEDGER#REJECTIONS#{month}", first=first, after=after)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
@@ -38,7 +39,7 @@ from chalicelib.api.renewals.types import ApplicationKind, Renewal
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import application as da
 from chalicelib.domain import deficiency_policy as dd
-from chalicelib.domain.audit import Event, verify_chain
+from chalicelib.domain.audit import Event
 from chalicelib.domain.audit import EventAction as DomainEventAction
 from chalicelib.domain.certificate import mask_identifier
 from chalicelib.domain.deadline_recompute import deadline_provisional
@@ -647,14 +648,15 @@ class Application(relay.Node):
 
     @field(access=AUTHENTICATED, description="Recompute the hash chain of the whole history.")
     def history_verification(self, info: Info) -> HistoryVerification:
-        events = info.context.application_reads.read_events(self.domain.id)
-        check = verify_chain(events, expected_head=self.domain.last_hash)
+        check = info.context.application_reads.verify_history(self.domain.id, self.domain.last_hash)
         return HistoryVerification(
             intact=check.intact, events=check.events, broken_at=check.broken_at, head_hash=check.head_hash
         )
 
 
+@cache
 def _inbox_queue(value: str) -> InboxQueue:
+    """The queue enum member of a stored worklist value (once per value: a page has 50 rows)."""
     from chalicelib.api.applications.queries import InboxQueue
 
     return InboxQueue(value)

@@ -1,0 +1,54 @@
+"""Records read from DynamoDB's raw item format (storage/raw_items.py, issue 14 point 3) decode
+exactly as PynamoDB's `Record.from_raw_data` decodes them, and cursors written without `json.dumps`
+are the ones `json.dumps` wrote."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from chalicelib.storage._pynamodb_seam import table_connection
+from chalicelib.storage.pagination import decode_cursor, encode_cursor
+from chalicelib.storage.raw_items import data_of, derived_of, rev_of, sk_of
+from chalicelib.storage.tables import Record
+
+
+def test_every_stored_record_decodes_from_its_raw_item_as_the_model_decodes_it(seeded: Any) -> None:
+    Record(
+        "APP#raw-test",
+        "#",
+        entity="Application",
+        data={"note": '含\u2028换行\n"引号"\\'},
+        rev=7,
+        derived=[["INBOX#review#d1", "2026-01-05#raw-test"], ["DUE#promised", "2026-01-09#raw-test#-"]],
+    ).save()
+    Record("APP#raw-test", "EV#000001", entity="Event", data=[1, 2.5, None, True, {"k": []}]).save()
+    Record("MARK#raw-test", "no-data", entity="Marker").save()  # no data, no derived keys, rev unset
+    items = table_connection(Record).scan()["Items"]  # a test's look at the whole table
+    assert len(items) > 30
+    for raw in items:
+        model = Record.from_raw_data(raw)
+        assert data_of(raw) == model.data and type(data_of(raw)) is type(model.data)
+        assert derived_of(raw) == model.derived
+        assert rev_of(raw) == int(model.rev) and sk_of(raw) == model.sk
+
+
+def _cursor_as_json_dumps_wrote_it(key: dict[str, Any]) -> str:
+    raw = json.dumps({k: v["S"] for k, v in sorted(key.items())}, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode("utf-8")).decode().rstrip("=")
+
+
+def test_cursors_are_the_ones_json_dumps_wrote() -> None:
+    values = ["APP#abc", "EV#000007", "INBOX#review#市住建局", '2026-01-05#"q"\\b', "tab\tnl\n\u2028\x01", "😀#x", ""]
+    for pk in values:
+        for sk in values:
+            keys = [
+                {"SK": {"S": sk}, "PK": {"S": pk}},
+                {"PK": {"S": pk}, "SK": {"S": sk}, "GSI1PK": {"S": sk}, "GSI1SK": {"S": pk}},
+            ]
+            for key in keys:
+                cursor = encode_cursor(key)
+                assert cursor == _cursor_as_json_dumps_wrote_it(key)
+                if pk and sk and len(key) == 2:
+                    assert decode_cursor(cursor, None, pk) == {"PK": {"S": pk}, "SK": {"S": sk}}
