@@ -39,9 +39,10 @@ from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.domain.worklist import InboxEntry, LedgerEntry
 from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.codec import decode_as, encode
+from chalicelib.storage.decoded_documents import text_decoder
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
-from chalicelib.storage.raw_items import data_of, data_text, derived_of, parse_data, rev_of, sk_of
+from chalicelib.storage.raw_items import data_of, data_text, derived_of, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -187,22 +188,12 @@ def _projections(
     return out
 
 
-#: Audit events decoded per process (~1 KB each): see `_event`.
+#: Audit events decoded per process (~1 KB each). Events are create-only and `Event` is a frozen
+#: dataclass of str and int: application detail reads a case's whole trail on every request, and this
+#: keeps it from decoding the same events again and again. A tampered event is other text, decoded
+#: afresh (and `historyVerification` then finds it). Rules: storage/decoded_documents.py.
 EVENT_ENTRIES = 2048
-
-
-@lru_cache(maxsize=EVENT_ENTRIES)
-def _event(text: str) -> Event:
-    """An audit event decoded from its stored text, once per process while that text is read again.
-
-    Events are create-only and `Event` is a frozen dataclass of str and int, so what is shared is a
-    pure function of the exact text the request itself just read from DynamoDB (after no other
-    caller's): nothing can be stale, nothing one request does can change what another gets, and
-    the requests are exactly those without the cache. A tampered event is other text, decoded afresh
-    (and `historyVerification` then finds it). Application detail reads a case's whole trail on
-    every request; this keeps it from decoding the same events again and again.
-    """
-    return decode_as(Event, parse_data(text))
+_event = text_decoder(Event, EVENT_ENTRIES)
 
 
 @lru_cache(maxsize=EVENT_ENTRIES)
@@ -216,19 +207,10 @@ def _inbox_entry(raw: dict[str, Any]) -> InboxEntry:
     return _inbox_row(data_text(raw) or "null")
 
 
-#: Worklist rows decoded per process (~0.3 KB each): see `_inbox_row`.
+#: Worklist rows decoded per process (~0.3 KB each), as events: which worklist a caller may read is
+#: decided before the Query, and a changed row is other text.
 INBOX_ROW_ENTRIES = 4096
-
-
-@lru_cache(maxsize=INBOX_ROW_ENTRIES)
-def _inbox_row(text: str) -> InboxEntry:
-    """A worklist row decoded from its stored text, once per process while that text is read again.
-
-    As `_event`: `InboxEntry` is a frozen dataclass of str, date, bool and an enum, and the key is
-    the exact text the request itself just read, so nothing can be stale (a changed row is other
-    text) or differ between callers; which worklist a caller may read is decided before the Query.
-    """
-    return decode_as(InboxEntry, parse_data(text))
+_inbox_row = text_decoder(InboxEntry, INBOX_ROW_ENTRIES)
 
 
 def _query_all(hash_value: str, range_condition: Any) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.decoded_documents import decoded_data
 from chalicelib.storage.pagination import Page, cursor_partition, query_items_page, query_page
-from chalicelib.storage.raw_reads import batch_get_raw
+from chalicelib.storage.raw_items import batch_get_raw
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 

@@ -26,6 +26,7 @@ import dataclasses
 import datetime
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from functools import cache, lru_cache
 from typing import Any, TypeVar
@@ -33,7 +34,7 @@ from typing import Any, TypeVar
 from chalicelib.storage.codec import decode_as
 from chalicelib.storage.tables import Record
 
-__all__ = ["ENTRIES", "clear", "decoded_data", "is_deeply_immutable"]
+__all__ = ["ENTRIES", "clear", "decoded_data", "is_deeply_immutable", "text_decoder"]
 
 T = TypeVar("T")
 
@@ -60,6 +61,22 @@ def decoded_data(cls: type[T], raw: dict[str, Any]) -> T:
 @lru_cache(maxsize=ENTRIES)
 def _decoded(cls: type[Any], text: str) -> Any:
     return decode_as(cls, Record.data.deserialize(text))
+
+
+def text_decoder(cls: type[T], entries: int) -> Callable[[str], T]:
+    """A decoder of stored `data` texts into `cls` with its own LRU of `entries` objects, under the
+    rules above (for records read in numbers a shared cache would evict each other: a case's audit
+    events, worklist rows). The callers pass the exact text their request has just read."""
+    kind: Any = cls
+    if not is_deeply_immutable(kind):
+        raise TypeError(f"{cls.__name__} is not deeply immutable: its decoded objects cannot be shared")
+
+    @lru_cache(maxsize=entries)
+    def decode(text: str) -> T:
+        result: T = decode_as(kind, Record.data.deserialize(text))
+        return result
+
+    return decode
 
 
 def clear() -> None:

@@ -11,14 +11,17 @@ the model; `tests/unit/test_raw_items.py` checks every seeded record against `fr
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 
-__all__ = ["data_of", "data_text", "derived_of", "parse_data", "rev_of", "sk_of"]
+__all__ = ["BATCH_GET_MAX", "batch_get_raw", "data_of", "data_text", "derived_of", "parse_data", "rev_of", "sk_of"]
 
 RawItem = dict[str, Any]
 
+_PK: str = Record.pk.attr_name
 _DATA: str = Record.data.attr_name
 _DERIVED: str = Record.derived.attr_name
 _REV: str = Record.rev.attr_name
@@ -60,3 +63,28 @@ def rev_of(raw: RawItem) -> int:
 def sk_of(raw: RawItem) -> str:
     """The record's sort key."""
     return str(raw[_SK]["S"])
+
+
+BATCH_GET_MAX = 100  # DynamoDB's limit of keys per BatchGetItem
+
+
+def batch_get_raw(keys: Sequence[tuple[str, str]]) -> Iterator[RawItem]:
+    """BatchGetItem without a PynamoDB model per record (`Model.batch_get` builds a `Record` for every
+    item, which a caller decoding only the `data` document pays for nothing); the requests are the
+    ones `Record.batch_get` makes: up to 100 keys each, unprocessed keys asked again at once.
+
+    The raw items stored under `keys` (PK, SK) that exist, in no particular order; duplicate
+    keys are asked once."""
+    connection = table_connection(Record)
+    unique = list(dict.fromkeys(keys))
+    for i in range(0, len(unique), BATCH_GET_MAX):
+        pending: list[dict[str, Any]] = [{_PK: pk, _SK: sk} for pk, sk in unique[i : i + BATCH_GET_MAX]]
+        while pending:
+            # PynamoDB annotates `keys` as strings; it takes these {attribute: value} maps, as
+            # `Model.batch_get` passes them.
+            response = connection.batch_get_item(pending)  # type: ignore[arg-type]
+            table = connection.table_name
+            yield from response.get("Responses", {}).get(table, [])
+            unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
+            # Unprocessed keys come back in DynamoDB's format; the connection wants plain values.
+            pending = [{name: next(iter(value.values())) for name, value in key.items()} for key in unprocessed]

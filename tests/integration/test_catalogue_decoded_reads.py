@@ -1,6 +1,6 @@
 """Issue 14 point 3: the catalogue's read paths decode raw items once per stored text.
 
-`storage/decoded_documents.py` reuses what a stored text decoded to; `storage/raw_reads.py` reads
+`storage/decoded_documents.py` reuses what a stored text decoded to; `storage/raw_items.py` reads
 BatchGetItem answers without PynamoDB models. These tests pin that both give exactly what the
 model path gives, for every seeded record, that a change is seen at once (the cache is keyed by the
 content DynamoDB just returned, so it cannot serve anything older) and that nothing decoded for
@@ -16,12 +16,12 @@ import pytest
 
 from chalicelib.domain import catalogue as dc
 from chalicelib.domain.catalogue import Centre, Department, ItemVersion, ServiceItem
-from chalicelib.storage import decoded_documents, raw_reads
+from chalicelib.storage import decoded_documents, raw_items
 from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.decoded_documents import decoded_data, is_deeply_immutable
-from chalicelib.storage.raw_reads import batch_get_raw
+from chalicelib.storage.raw_items import batch_get_raw
 from chalicelib.storage.tables import Record
 
 
@@ -103,7 +103,7 @@ def test_raw_batch_get_asks_once_per_hundred_keys_and_again_for_unprocessed_keys
     monkeypatch.setattr(connection, "batch_get_item", flaky)
     found = sorted(raw["PK"]["S"] for raw in batch_get_raw(keys + keys[:3]))  # duplicates asked once
     assert found == expected and len(found) == len(seeded.departments)
-    assert asked == [raw_reads.BATCH_GET_MAX, 2, 20]
+    assert asked == [raw_items.BATCH_GET_MAX, 2, 20]
 
 
 def test_a_changed_item_is_decoded_afresh_at_once(seeded: Any) -> None:
