@@ -136,6 +136,12 @@ class Desk:
             value["idempotencyKey"] = key
         return value
 
+    def binding_code(self, as_: str) -> str:
+        """The code an applicant creates in their app so a window may file to their account."""
+        body = self.api.gql("mutation { identityBindingCodeCreate(input: {}) { bindingCode { code } } }", as_=as_)
+        code: str = body["data"]["identityBindingCodeCreate"]["bindingCode"]["code"]
+        return code
+
     def file(self, item_code: str, *, as_: str = "applicant-wang", **kwargs: Any) -> dict[str, Any]:
         """File and expect success; returns the case as the filer sees it."""
         return self.ok("applicationFile", self.file_input(item_code, as_=as_, **kwargs), as_=as_)

@@ -89,9 +89,9 @@ def visible_to(case: Application, principal: Principal) -> bool:
     department of an immediate item (no tasks, decided at once) the accepted case awaiting or past
     its decision. A case still at intake (SUBMITTED, NOTICE_ISSUED) and its applicant's personal
     data stay with the window."""
-    if principal.subject is None:
+    if not principal.subject:
         return False
-    if principal.subject in {case.applicant.id, case.filed_by}:
+    if principal.subject in {case.applicant.id, case.filed_by}:  # no account (""): filed to the identity
         return True
     if principal.has_any(Role.SUPERVISOR) and supervises(case, principal):
         return True
@@ -341,27 +341,7 @@ class ApplicationService:
         now = self.now()
         at = now.isoformat(timespec="seconds")
         if principal.has_any(Role.CLERK) and principal.subject != applicant.id:
-            identifier, kind = dvi.classify(applicant.identifier)
-            # One BatchGetItem: the account's link, its binding code, the identity checked.
-            linked, binding, known = self.identities.window_filing(applicant.id, identifier, bool(binding_code))
-            if linked is not None:  # an account verified before keeps its identity (and its name)
-                verified = dvi.filing_identity(identifier, linked[0])
-                dvi.check_name(applicant.name, linked[1])
-                return verified, None, None
-            # An identity verified before (online or at a window) keeps its name, whoever files.
-            dvi.check_name(applicant.name, known.name if known else None)
-            if not binding_code:  # filed under the checked identity; the account stays unlinked
-                return identifier, None, None
-            if binding is None or not dib.matches(binding[0], applicant.id, binding_code, now):
-                if binding is not None and binding[0].live(now):  # a wrong try counts (five kill it)
-                    uow = UnitOfWork()
-                    self.identities.stage_binding(uow, dib.missed(binding[0]), binding[1])
-                    uow.commit()
-                raise dib.invalid()
-            seen = dvi.VerifiedIdentity(
-                identifier, kind, applicant.name, principal.subject or "", dvi.Verification.WINDOW, at
-            )
-            return identifier, seen, (dib.redeemed(binding[0]), binding[1])
+            return self._window_identity(principal, applicant, binding_code, at)
         if principal.subject == applicant.id:
             if principal.identifier is None:
                 return self._linked_identity(applicant), None, None
@@ -373,6 +353,50 @@ class ApplicationService:
             )
             return identifier, verification, None
         return self._linked_identity(applicant), None, None
+
+    def _window_identity(
+        self, principal: Principal, applicant: da.Applicant, binding_code: str | None, at: str
+    ) -> tuple[str, dvi.VerifiedIdentity | None, tuple[dib.BindingCode, int] | None]:
+        """A clerk checked the identity document in person. The case goes to the named account only
+        if that account is linked to this identity, or with the account holder's binding code (which
+        links it); without an account it is filed to the identity alone. Anything else is refused
+        before a write (`ACCOUNT_NOT_LINKED`): an unknown account, a staff member's and an unlinked
+        applicant's get the same answer, so the window cannot probe which accounts exist."""
+        now = self.now()
+        identifier, kind = dvi.classify(applicant.identifier)
+        if not applicant.id:  # a walk-in without an account: the case belongs to the identity
+            if binding_code:
+                raise DomainError.one(Code.OUT_OF_RANGE, "绑定码须与申请人账号一起填写", "applicant.bindingCode")
+            known = self.identities.identity(identifier)
+            dvi.check_name(applicant.name, known.name if known else None)
+            return identifier, None, None
+        if not dib.plausible_account(applicant.id):
+            raise dib.invalid() if binding_code else dib.not_linked()
+        # One BatchGetItem: the account's link, its binding code, the identity checked, and whether
+        # the account is a staff member's (never an applicant account, whatever records it has).
+        linked, binding, known, (staff,) = self.identities.window_filing(
+            applicant.id, identifier, bool(binding_code), (CatalogueRepository.staff_ref(applicant.id),)
+        )
+        if staff is not None:
+            linked, binding = None, None
+        if linked is not None:  # an account verified before keeps its identity (and its name)
+            verified = dvi.filing_identity(identifier, linked[0])
+            dvi.check_name(applicant.name, linked[1])
+            return verified, None, None
+        # An identity verified before (online or at a window) keeps its name, whoever files.
+        dvi.check_name(applicant.name, known.name if known else None)
+        if not binding_code:  # the account is not this person's as far as we know: not attached
+            raise dib.not_linked()
+        if binding is None or not dib.matches(binding[0], applicant.id, binding_code, now):
+            if binding is not None and binding[0].live(now):  # a wrong try counts (five kill it)
+                uow = UnitOfWork()
+                self.identities.stage_binding(uow, dib.missed(binding[0]), binding[1])
+                uow.commit()
+            raise dib.invalid()
+        seen = dvi.VerifiedIdentity(
+            identifier, kind, applicant.name, principal.subject or "", dvi.Verification.WINDOW, at
+        )
+        return identifier, seen, (dib.redeemed(binding[0]), binding[1])
 
     def _linked_identity(self, applicant: da.Applicant) -> str:
         """The identity the applicant's account was verified with; the declared number and name must
@@ -437,7 +461,7 @@ class ApplicationService:
         from chalicelib.services.local_tuning import effective_for
 
         item = effective_for(found[0], competent)  # the tuning of the centre exercising the power
-        submitted = self._materials({principal.subject or "", applicant.id}, materials, 1)
+        submitted = self._materials({principal.subject or "", applicant.id} - {""}, materials, 1)
         enquiry = self._consulted(applicant.identifier, centre_id, now)
         transition = da.file(
             application_id=secrets.token_hex(10),
@@ -531,7 +555,7 @@ class ApplicationService:
         form_data: dict[str, object] | None = None,
     ) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
-            owners = {principal.subject or "", case.applicant.id, case.filed_by}
+            owners = {principal.subject or "", case.applicant.id, case.filed_by} - {""}
             cited = self._materials(owners, materials, case.round)
             return da.supplement(case, principal, now, cited, form_data)
 

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from chalicelib.domain import written_decision as wd
-from chalicelib.domain.application import Transition
+from chalicelib.domain.application import Transition, storage_owner
 from chalicelib.domain.errors import CONFLICT, DomainError
 from chalicelib.domain.identity import Principal
 from chalicelib.domain.organisation import Centre, Department
@@ -135,7 +135,7 @@ class WrittenDecisionService:
         if bureau is None:
             raise SealingUnavailableError(f"no approval bureau at or above centre {doc.centre_id!r}")
         pdf = self.seal(self.render(doc, issuer), bureau.id, bureau.name)
-        key = f"certificates/{doc.applicant_account}/wd-{doc.id}-{secrets.token_hex(6)}"
+        key = f"certificates/{storage_owner(doc.applicant_account)}/wd-{doc.id}-{secrets.token_hex(6)}"
         self.blobs.put(key, pdf, "application/pdf")  # a fresh key: a racing producer's file is never overwritten
         now = clock.utc_now().isoformat(timespec="seconds")
         done = wd.sealed(

@@ -398,9 +398,8 @@ def test_seed001_a_window_links_an_account_only_with_its_holders_binding_code(de
             value["applicant"]["bindingCode"] = code
         return desk.mutate("applicationFile", value, as_="clerk-li")
 
-    # Without a code: filed under the checked identity, the account stays unverified.
-    filed = at_window()
-    assert filed["userErrors"] == [] and filed["application"] is not None
+    # Without a code the account is not attached (tests/e2e/test_window_accounts.py) and stays unverified.
+    assert [e["code"] for e in at_window()["userErrors"]] == ["ACCOUNT_NOT_LINKED"]
     online = _file_as(desk, token, account, zhou, name="周建国")
     assert [e["code"] for e in online["userErrors"]] == ["IDENTITY_UNVERIFIED"]
 
