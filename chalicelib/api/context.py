@@ -201,8 +201,7 @@ class RequestContext:
         service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
         service.first_contact_charges = self.conduct.charge_first_contact  # 首问负责制 (seed 004 二(五))
         # Written decisions owed to the applicant, sealed (issue 13): services/written_decisions.py.
-        service.written_decisions_stage = lambda uow, transition: self.written_decisions.stage(uow, transition)
-        service.written_decisions_produce = lambda ids: self.written_decisions.produce_soon(ids)
+        service.after_commit.append(lambda uow, transition: self.written_decisions.on_transition(uow, transition))
         return service
 
     @cached_property

@@ -60,6 +60,11 @@ class MaterialRef:
 
 
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
+# A domain-event handler of a transition: stages what the event owes in the transition's transaction
+# and returns what to do once that transaction has committed (None: nothing). Follow-ups never run
+# for a refused or failed command, and a failing follow-up must leave its work to a retry (the sweep).
+AfterCommit = Callable[[], None]
+TransitionHandler = Callable[[UnitOfWork, Transition], AfterCommit | None]
 
 
 @dataclass(frozen=True)
@@ -143,11 +148,6 @@ class ApplicationService:
     retain_uploads: Callable[[list[str]], None] | None = None
     # Stages the first-contact charge of a filing that links an enquiry (set by the API context).
     first_contact_charges: Callable[[UnitOfWork, Application, consultation.Consultation], None] | None = None
-    # Written decisions (domain/written_decision.py): stages the document an event owes the
-    # applicant in the event's transaction, and produces the sealed PDFs right after the commit
-    # (set by the API context; services/written_decisions.py).
-    written_decisions_stage: Callable[[UnitOfWork, Transition], list[str]] | None = None
-    written_decisions_produce: Callable[[list[str]], None] | None = None
 
     def __init__(
         self,
@@ -166,6 +166,10 @@ class ApplicationService:
         self.now = now or (lambda: clock.utc_now())  # read at call time: tests move the clock
         self.idempotency = IdempotencyRepository()
         self.identities = IdentityRepository()
+        # Handlers of every lifecycle transition, in order (registered by the API context): written
+        # decisions (services/written_decisions.py) stage the document an event owes and seal it
+        # after the commit.
+        self.after_commit: list[TransitionHandler] = []
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -262,11 +266,11 @@ class ApplicationService:
         )
         if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
             self.person_charges(uow, case, transition)
-        owed = self.written_decisions_stage(uow, transition) if self.written_decisions_stage is not None else []
+        follow_ups = [f for f in (handle(uow, transition) for handle in self.after_commit) if f is not None]
         self._retain(case, transition.case)
         result = self._commit(uow, principal, operation, key, transition.case, target)
-        if owed and self.written_decisions_produce is not None:  # after the commit; the sweep retries
-            self.written_decisions_produce(owed)
+        for follow_up in follow_ups:  # only once the unit of work has committed
+            follow_up()
         return result
 
     def _retain(self, before: Application | None, after: Application) -> None:

@@ -112,6 +112,12 @@ class WrittenDecisionService:
         self.documents.stage_pending(uow, doc)
         return [doc.id]
 
+    def on_transition(self, uow: UnitOfWork, transition: Transition) -> Callable[[], None] | None:
+        """The application lifecycle's after-commit hook: stage the document the event owes, and
+        produce it once the transaction has committed (services/applications.py `after_commit`)."""
+        owed = self.stage(uow, transition)
+        return (lambda: self.produce_soon(owed)) if owed else None
+
     def produce_soon(self, document_ids: list[str]) -> None:
         """Right after the commit; a failure leaves the document PENDING for the sweep."""
         for document_id in document_ids:
