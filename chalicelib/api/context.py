@@ -406,13 +406,16 @@ class RequestContext:
 
 def forget_process_state() -> None:
     """Drop what this process caches across requests: the DynamoDB connection and the calendar,
-    staff-standing and seal-registry caches (after a SnapStart restore: chalicelib/api/snapstart.py)."""
+    centre-hierarchy, staff-standing and seal-registry caches (after a SnapStart restore:
+    chalicelib/api/snapstart.py)."""
     from chalicelib.services.calendar import CALENDAR_CACHE
+    from chalicelib.services.reference_cache import CENTRE_HIERARCHY
     from chalicelib.services.seal_registry import REGISTRY
     from chalicelib.services.staff import clear_standing_cache
     from chalicelib.storage.tables import forget_clients
 
     forget_clients()
     CALENDAR_CACHE.invalidate()
+    CENTRE_HIERARCHY.invalidate()
     clear_standing_cache()
     REGISTRY.invalidate()

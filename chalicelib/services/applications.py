@@ -31,6 +31,7 @@ from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
 from chalicelib.services.credit import check_agent
+from chalicelib.services.reference_cache import centre_hierarchy
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.consultation_repository import ConsultationRepository
@@ -170,6 +171,8 @@ class ApplicationService:
         # decisions (services/written_decisions.py) stage the document an event owes and seal it
         # after the commit.
         self.after_commit: list[TransitionHandler] = []
+        # The centre hierarchy routing reads: per process, at most a minute old (reference_cache.py).
+        self.centres: Callable[[], dict[str, org.Centre]] = centre_hierarchy
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -413,8 +416,9 @@ class ApplicationService:
     def route(self, item: ServiceItem, intake_centre_id: str) -> tuple[str, tuple[str, ...]]:
         """在地受理、按职权内部流转 (seed 000 三(一)2): the competent centre for a case taken at
         `intake_centre_id` (the nearest centre up the hierarchy holding the power), and every centre
-        whose supervisors oversee it. One Query for the hierarchy, whatever the depth."""
-        centres = self.catalogue.all_centres()
+        whose supervisors oversee it. The hierarchy is this process's copy (no request when warm, one
+        Query at most once a minute: services/reference_cache.py), whatever the depth."""
+        centres = self.centres()
         competent = org.competent_centre(intake_centre_id, set(item.centre_ids), centres)
         return competent, org.oversight_centres(intake_centre_id, competent, centres)
 

@@ -359,7 +359,6 @@ def test_seed000_filing_where_no_centre_up_the_hierarchy_holds_the_power(desk: D
     refuse(desk, ddb_calls, "applicationFile", value, "NO_COMPETENT_CENTRE", as_="applicant-wang")
     # A clerk may file at the window only for their own centre.
     value = desk.file_input("ZS-SCJG-001", as_="clerk-li", applicant="applicant-wang", centre="jintang")
-    del value["applicant"]["accountId"]  # filed to the identity (an account needs its link or binding code)
     refuse(desk, ddb_calls, "applicationFile", value, "OUTSIDE_CENTRE", as_="clerk-li")
     assert desk.mine("applicant-wang") == []
 

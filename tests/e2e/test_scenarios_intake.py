@@ -61,7 +61,6 @@ def test_seed004_first_contact_officer_is_the_clerk_who_received_the_applicant_a
     """seed 004 首问负责制: 「效劳对象到行政效劳中心办事或咨询时,第一位接待的或被问及的工作人员即为首问责任人。
     属首问责任人职责范围内的事项,应当认真负责、耐心细致地答复或办理」."""
     value = desk.file_input("ZS-SCJG-001", as_="clerk-zheng", applicant="applicant-zhou")
-    value["applicant"]["bindingCode"] = desk.binding_code("applicant-zhou")  # her account goes on the case
     filed = desk.ok("applicationFile", {**value, "channel": "WINDOW"}, as_="clerk-zheng")
     assert filed["firstContactOfficer"] == "clerk-zheng"
     assert filed["applicant"]["accountId"] == "applicant-zhou"
