@@ -77,7 +77,7 @@ def unsupported_media_type(request: Request) -> Response:
     `{"Code", "Message"}` body: answer it as the view answers a missing `Content-Type` instead."""
     from chalicelib.api.view import APPLICATION_JSON, _error, negotiate
 
-    media = negotiate((request.headers or {}).get("accept")) or APPLICATION_JSON
+    media = negotiate(request.headers.get("accept")) or APPLICATION_JSON
     return _error(415, UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE_MESSAGE, media)
 
 
