@@ -284,8 +284,9 @@ def test_seed002_an_agents_own_verified_identity_is_recorded_and_its_credit_reco
     value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang", omit=("M04",))
     ddb_calls.reset()
     case = desk.ok("applicationFile", value, as_="agent-chen")
-    # the item, the authorisation, the applicant's verified identity; the agent's is in the token (no read)
-    assert dict(ddb_calls.calls) == {"GetItem": 3, "Query": 2, "TransactWriteItems": 1}
+    # the item, the authorisation, the applicant's verified identity; the agent's is in the token (no
+    # read); Query: the consultations (the centre hierarchy is the process's copy)
+    assert dict(ddb_calls.calls) == {"GetItem": 3, "Query": 1, "TransactWriteItems": 1}
     query = "query($id: ID!) { application(id: $id) { agentIdentifier applicant { identifier } } }"
     seen = {
         who: desk.api.gql(query, {"id": case["id"]}, as_=who)["data"]["application"]
