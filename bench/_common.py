@@ -145,3 +145,100 @@ def machine() -> str:
 def print_figures(figures: Sequence[Figure]) -> None:
     for figure in figures:
         print(figure.line())
+
+
+# --- DynamoDB Local holding the seed, served by the view a warm Lambda runs ---------------------------
+
+
+@dataclass
+class RequestCount:
+    """DynamoDB calls by API operation during a `counting()` block."""
+
+    calls: dict[str, int]
+
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+    def describe(self) -> str:
+        parts = " ".join(f"{k}={v}" for k, v in sorted(self.calls.items()))
+        return f"{parts} (total {self.total()})"
+
+
+@contextmanager
+def counting() -> Iterator[RequestCount]:
+    """Count DynamoDB calls by API operation (the hook of the `ddb_calls` test fixture)."""
+    from pynamodb.connection.base import Connection
+
+    counter = RequestCount({})
+    original = Connection._make_api_call
+
+    def counted(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        counter.calls[operation_name] = counter.calls.get(operation_name, 0) + 1
+        return original(self, operation_name, operation_kwargs)
+
+    Connection._make_api_call = counted  # type: ignore[method-assign]
+    try:
+        yield counter
+    finally:
+        Connection._make_api_call = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def local_stack() -> Iterator[tuple[Any, str]]:
+    """DynamoDB Local (in memory) holding the seed; the model points back where it was after."""
+    from chalicelib.storage.tables import Record, configure, create_table
+    from infra.local_stack import start_dynamodb_local
+    from infra.seed import apply, load
+
+    saved = (Record.Meta.table_name, Record.Meta.host, getattr(Record.Meta, "region", None))
+    with bench_env(), start_dynamodb_local(None) as server:
+        print(f"DynamoDB server: {server.kind} at {server.endpoint}")
+        configure(TABLE, server.endpoint, REGION)
+        try:
+            create_table()
+            seed = load()
+            apply(seed)
+            yield seed, server.endpoint
+        finally:
+            configure(saved[0], saved[1], saved[2] or REGION)
+
+
+@dataclass
+class SeededApi:
+    """The seed on DynamoDB Local behind the view, and what a client needs to call it."""
+
+    seed: Any
+    endpoint: str
+    call: Any  # bench.request.make_call("view"): event -> (status, body)
+    private_pem: bytes
+
+    def headers(self, person_id: str) -> dict[str, str]:
+        """A seeded person's bearer token, signed by this run's throw-away issuer key."""
+        from bench import lifecycle
+
+        return lifecycle._headers(self.seed, self.private_pem, person_id)
+
+
+@contextmanager
+def seeded_api(name: str) -> Iterator[SeededApi]:
+    """`local_stack()` served through `graphql_response` as a warm Lambda runs it (bench.volume and
+    bench.round_trips): a throw-away token issuer, local blob storage in a temporary directory, and
+    the per-process caches held warm (staff standing, working-day calendar, centre hierarchy)."""
+    import tempfile
+
+    from bench import lifecycle
+    from bench.request import make_call
+    from infra import local_issuer
+
+    with local_stack() as (seed, endpoint), tempfile.TemporaryDirectory(prefix=f"uap-bench-{name}-") as tmp:
+        private_path, public_path = local_issuer.ensure_keypair(Path(tmp) / "issuer")
+        env = {
+            "UAP_JWT_ISSUER": lifecycle.ISSUER,
+            "UAP_JWT_AUDIENCE": lifecycle.AUDIENCE,
+            "UAP_JWT_KEYS": public_path.read_text(),
+            "UAP_BLOB_BACKEND": "local",
+            "UAP_BLOB_DIR": str(Path(tmp) / "blobs"),
+            "UAP_BLOB_SECRET": f"bench-{name}-upload-secret",
+        }
+        with lifecycle.extra_env(env), lifecycle._warm_staff_standing(seed), lifecycle._held_calendar():
+            yield SeededApi(seed, endpoint, make_call("view"), private_path.read_bytes())

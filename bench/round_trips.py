@@ -23,15 +23,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from time import perf_counter
 from typing import Any
 
-from bench._common import REGION, TABLE, Figure, Stats, api_gateway_event, bench_env, machine, print_figures, row
+from bench._common import (
+    REGION,
+    TABLE,
+    Figure,
+    RequestCount,
+    SeededApi,
+    Stats,
+    api_gateway_event,
+    counting,
+    local_stack,  # noqa: F401  (bench/cold_start.py imports it from here)
+    machine,
+    print_figures,
+    row,
+    seeded_api,
+)
 
 # operation -> (request target from issue 14, requests before issue 14)
 TARGETS: dict[str, tuple[int, int]] = {
@@ -43,66 +53,16 @@ TARGETS: dict[str, tuple[int, int]] = {
 ITEM = "ZS-ZRZY-001"
 
 
-@dataclass
-class Counter:
-    calls: dict[str, int]
-
-    def total(self) -> int:
-        return sum(self.calls.values())
-
-    def describe(self) -> str:
-        parts = " ".join(f"{k}={v}" for k, v in sorted(self.calls.items()))
-        return f"{parts} (total {self.total()})"
-
-
-@contextmanager
-def counting() -> Iterator[Counter]:
-    """Count DynamoDB calls by API operation (the hook of the `ddb_calls` test fixture)."""
-    from pynamodb.connection.base import Connection
-
-    counter = Counter({})
-    original = Connection._make_api_call
-
-    def counted(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        counter.calls[operation_name] = counter.calls.get(operation_name, 0) + 1
-        return original(self, operation_name, operation_kwargs)
-
-    Connection._make_api_call = counted  # type: ignore[method-assign]
-    try:
-        yield counter
-    finally:
-        Connection._make_api_call = original  # type: ignore[method-assign]
-
-
-@contextmanager
-def local_stack() -> Iterator[tuple[Any, str]]:
-    """DynamoDB Local (in memory) holding the seed; the model points back where it was after."""
-    from chalicelib.storage.tables import Record, configure, create_table
-    from infra.local_stack import start_dynamodb_local
-    from infra.seed import apply, load
-
-    saved = (Record.Meta.table_name, Record.Meta.host, getattr(Record.Meta, "region", None))
-    with bench_env(), start_dynamodb_local(None) as server:
-        print(f"DynamoDB server: {server.kind} at {server.endpoint}")
-        configure(TABLE, server.endpoint, REGION)
-        try:
-            create_table()
-            seed = load()
-            apply(seed)
-            yield seed, server.endpoint
-        finally:
-            configure(saved[0], saved[1], saved[2] or REGION)
-
-
-def _approved_case(seed: Any, private_pem: bytes, call: Callable[[dict[str, Any]], tuple[int, str]]) -> Any:
+def _approved_case(api: SeededApi) -> Any:
     """One joint case filed, accepted, reviewed and approved through the API (bench.lifecycle's steps),
     and a second one accepted only, so the lead reviewer's REVIEW worklist has an entry."""
     from bench import lifecycle
 
     people = {lifecycle.APPLICANT, lifecycle.CLERK, lifecycle.LEAD_REVIEWER, *lifecycle.CO_REVIEWERS}
-    headers = {p: lifecycle._headers(seed, private_pem, p) for p in people | {lifecycle.APPROVER}}
+    headers = {p: api.headers(p) for p in people | {lifecycle.APPROVER}}
     from tests.forms import answers
 
+    seed, call = api.seed, api.call
     form = answers(next(i for i in seed.items if i.code == ITEM).elements.form)
     stack = lifecycle.Stack(call, headers, lifecycle._upload_materials(seed, call, headers[lifecycle.APPLICANT]), form)
     case_gid = None
@@ -140,74 +100,60 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> list[Figure]:
     import boto3
 
-    from bench import lifecycle
-    from bench.request import make_call
-    from infra import local_issuer
-
     repeat = args.repeat or (3 if args.quick else 40)
     print(f"round_trips: {repeat} samples per operation, each followed by its floor; {machine()}")
     figures: list[Figure] = []
-    with local_stack() as (seed, endpoint), tempfile.TemporaryDirectory(prefix="uap-bench-trips-") as tmp:
-        private_path, public_path = local_issuer.ensure_keypair(Path(tmp) / "issuer")
-        env = {
-            "UAP_JWT_ISSUER": lifecycle.ISSUER,
-            "UAP_JWT_AUDIENCE": lifecycle.AUDIENCE,
-            "UAP_JWT_KEYS": public_path.read_text(),
-            "UAP_BLOB_BACKEND": "local",
-            "UAP_BLOB_DIR": str(Path(tmp) / "blobs"),
-            "UAP_BLOB_SECRET": "bench-round-trips-upload-secret",
-        }
-        with lifecycle.extra_env(env), lifecycle._warm_staff_standing(seed):
-            call = make_call("view")
-            case_gid, headers = _approved_case(seed, private_path.read_bytes(), call)
-            events = operations(case_gid, headers)
-            client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
-            key = {"PK": {"S": "CENTRE#zs-city"}, "SK": {"S": "#"}}
+    with seeded_api("trips") as api:
+        call = api.call
+        case_gid, headers = _approved_case(api)
+        events = operations(case_gid, headers)
+        client = boto3.client("dynamodb", endpoint_url=api.endpoint, region_name=REGION)
+        key = {"PK": {"S": "CENTRE#zs-city"}, "SK": {"S": "#"}}
 
-            def floor(k: int) -> float:
-                start = perf_counter()
-                for _ in range(k):
-                    client.get_item(TableName=TABLE, Key=key)
-                return perf_counter() - start
+        def floor(k: int) -> float:
+            start = perf_counter()
+            for _ in range(k):
+                client.get_item(TableName=TABLE, Key=key)
+            return perf_counter() - start
 
-            for name, event in events.items():
+        for name, event in events.items():
+            with counting() as counter:
+                status, body = call(event)  # warm-up, and the request count
+            answer = json.loads(body)
+            if status != 200 or answer.get("errors"):
+                raise RuntimeError(f"{name} failed: {status} {body[:500]}")
+            (root,) = answer["data"].values()
+            if not root or ("edges" in root and not root["edges"]):  # measure real answers, not empty ones
+                raise RuntimeError(f"{name} answered nothing: {body[:500]}")
+            expected = dict(counter.calls)
+            k = counter.total()
+            floor(k)
+            measured: list[float] = []
+            floors: list[float] = []
+            for _ in range(repeat):
                 with counting() as counter:
-                    status, body = call(event)  # warm-up, and the request count
-                answer = json.loads(body)
-                if status != 200 or answer.get("errors"):
-                    raise RuntimeError(f"{name} failed: {status} {body[:500]}")
-                (root,) = answer["data"].values()
-                if not root or ("edges" in root and not root["edges"]):  # measure real answers, not empty ones
-                    raise RuntimeError(f"{name} answered nothing: {body[:500]}")
-                expected = dict(counter.calls)
-                k = counter.total()
-                floor(k)
-                measured: list[float] = []
-                floors: list[float] = []
-                for _ in range(repeat):
-                    with counting() as counter:
-                        start = perf_counter()
-                        call(event)
-                        measured.append(perf_counter() - start)
-                    if counter.calls != expected:
-                        raise RuntimeError(f"{name}: requests changed between samples: {expected} then {counter.calls}")
-                    floors.append(floor(k))
-                target, before = TARGETS[name]
-                print(f"DDB_REQUESTS op={name}: {Counter(expected).describe()}")
-                verdict = "met" if k <= target else "NOT met"
-                print(f"TARGET round_trips.{name} requests <= {target}: {verdict} ({before} before issue 14, now {k})")
-                op_stats, floor_stats = Stats.of(measured), Stats.of(floors)
-                print(row(name, op_stats))
-                print(row(f"floor: {k} bare boto3 GetItem", floor_stats))
-                figures.append(
-                    Figure(
-                        f"round_trips.{name}",
-                        op_stats.median,
-                        floor_stats.median,
-                        f"{name} through the view on DynamoDB Local ({k} requests)",
-                        "the same number of bare boto3 GetItem round trips on the same DynamoDB Local",
-                    )
+                    start = perf_counter()
+                    call(event)
+                    measured.append(perf_counter() - start)
+                if counter.calls != expected:
+                    raise RuntimeError(f"{name}: requests changed between samples: {expected} then {counter.calls}")
+                floors.append(floor(k))
+            target, before = TARGETS[name]
+            print(f"DDB_REQUESTS op={name}: {RequestCount(expected).describe()}")
+            verdict = "met" if k <= target else "NOT met"
+            print(f"TARGET round_trips.{name} requests <= {target}: {verdict} ({before} before issue 14, now {k})")
+            op_stats, floor_stats = Stats.of(measured), Stats.of(floors)
+            print(row(name, op_stats))
+            print(row(f"floor: {k} bare boto3 GetItem", floor_stats))
+            figures.append(
+                Figure(
+                    f"round_trips.{name}",
+                    op_stats.median,
+                    floor_stats.median,
+                    f"{name} through the view on DynamoDB Local ({k} requests)",
+                    "the same number of bare boto3 GetItem round trips on the same DynamoDB Local",
                 )
+            )
     print_figures(figures)
     return figures
 

@@ -36,18 +36,27 @@ import json
 import re
 import secrets
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from bench._common import REGION, TABLE, Figure, Stats, api_gateway_event, machine, print_figures, row
+from bench._common import (
+    REGION,
+    TABLE,
+    Figure,
+    Stats,
+    api_gateway_event,
+    counting,
+    machine,
+    print_figures,
+    row,
+    seeded_api,
+)
 
 TARGET = 1.2
 TEMPLATES = 4
@@ -201,8 +210,6 @@ def measure(
     n: int,
 ) -> Sample:
     """`n` samples of `event` on each table, alternating which goes first; requests counted in every one."""
-    from bench.round_trips import counting
-
     times: dict[str, list[float]] = {which: [] for which in use}
     calls: dict[str, dict[str, int]] = {}
     for which, switch in use.items():  # warm-up, and the answer must be real
@@ -230,11 +237,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
     from strawberry import relay
 
     from bench import lifecycle
-    from bench.request import make_call
-    from bench.round_trips import local_stack
     from chalicelib.storage._pynamodb_seam import table_connection, use_table_connection
     from chalicelib.storage.tables import Record, configure, create_table
-    from infra import local_issuer
     from tests.flows import op
     from tests.forms import answers
 
@@ -243,91 +247,78 @@ def run(args: argparse.Namespace) -> list[Figure]:
     print(
         f"volume: {repeat} samples per read on a table of {small:,} and one of {large:,} cases, alternating; {machine()}"
     )
-    with local_stack() as (seed, endpoint), tempfile.TemporaryDirectory(prefix="uap-bench-volume-") as tmp:
-        private_path, public_path = local_issuer.ensure_keypair(Path(tmp) / "issuer")
-        env = {
-            "UAP_JWT_ISSUER": lifecycle.ISSUER,
-            "UAP_JWT_AUDIENCE": lifecycle.AUDIENCE,
-            "UAP_JWT_KEYS": public_path.read_text(),
-            "UAP_BLOB_BACKEND": "local",
-            "UAP_BLOB_DIR": str(Path(tmp) / "blobs"),
-            "UAP_BLOB_SECRET": "bench-volume-upload-secret",
+    with seeded_api("volume") as api:
+        seed, endpoint, call = api.seed, api.endpoint, api.call
+        people = {lifecycle.APPLICANT, lifecycle.CLERK, lifecycle.LEAD_REVIEWER, *lifecycle.CO_REVIEWERS}
+        headers = {p: api.headers(p) for p in people | {lifecycle.APPROVER, SUPERVISOR}}
+        form = answers(next(i for i in seed.items if i.code == lifecycle.ITEM).elements.form)
+        materials = lifecycle._upload_materials(seed, call, headers[lifecycle.APPLICANT])
+        stack = lifecycle.Stack(call, headers, materials, form)
+
+        def steps(which: Sequence[Any]) -> dict[str, Any]:
+            gid: str | None = None
+            result: dict[str, Any] = {}
+            for step in which:
+                result = lifecycle._ok(call, lifecycle.step_event(stack, step, gid), step.field)["application"]
+                gid = result["id"]
+            return result
+
+        approved = steps(lifecycle.STEPS)["id"]
+        templates: list[Template] = []
+        for _ in range(TEMPLATES):
+            with recording_writes() as log:
+                made = steps(lifecycle.STEPS[:2])
+            case_id = relay.GlobalID.from_id(made["id"]).node_id
+            detail = json.loads(
+                call(api_gateway_event(op("ApplicationDetail"), {"id": made["id"]}, headers[lifecycle.APPLICANT]))[1]
+            )
+            templates.append(template_of(case_id, detail["data"]["application"]["trackingCode"], log))
+        made_through_api = 1 + TEMPLATES
+
+        # the second table: a copy of the first (seed + the cases above), then each grows
+        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
+        connections = {small: table_connection(Record)}
+        configure(f"{TABLE}-large", endpoint, REGION)
+        create_table()
+        connections[large] = table_connection(Record)
+        copy_table(client, TABLE, f"{TABLE}-large")
+        for volume, table in ((small, TABLE), (large, f"{TABLE}-large")):
+            seconds = grow(client, table, templates, volume - made_through_api)
+            print(f"  {table}: {volume:,} cases ({volume - made_through_api:,} cloned in {seconds:.1f} s)")
+        use = {str(v): partial(use_table_connection, Record, c) for v, c in connections.items()}
+
+        # the month the cases were counted in (the counters' day, China time)
+        month = date.fromisoformat(templates[0].updates[0]["Key"]["SK"]["S"][:10]).replace(day=1)
+        next_month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        last = date.fromordinal(next_month.toordinal() - 1)
+        lead = next(i for i in seed.items if i.code == lifecycle.ITEM).elements.department_id
+        events = {
+            "inbox_page": api_gateway_event(
+                op("Inbox"), {"queue": "REVIEW", "first": PAGE}, headers[lifecycle.LEAD_REVIEWER]
+            ),
+            "application_detail": api_gateway_event(
+                op("ApplicationDetail"), {"id": approved}, headers[lifecycle.APPLICANT]
+            ),
+            "department_statistics": api_gateway_event(
+                op("Statistics"),
+                {
+                    "scope": {"kind": "DEPARTMENT", "id": str(relay.GlobalID("Department", lead))},
+                    "from": month.isoformat(),
+                    "to": last.isoformat(),
+                },
+                headers[SUPERVISOR],
+            ),
         }
-        with lifecycle.extra_env(env), lifecycle._warm_staff_standing(seed), lifecycle._held_calendar():
-            call = make_call("view")
-            private_pem = private_path.read_bytes()
-            people = {lifecycle.APPLICANT, lifecycle.CLERK, lifecycle.LEAD_REVIEWER, *lifecycle.CO_REVIEWERS}
-            headers = {p: lifecycle._headers(seed, private_pem, p) for p in people | {lifecycle.APPROVER, SUPERVISOR}}
-            form = answers(next(i for i in seed.items if i.code == lifecycle.ITEM).elements.form)
-            materials = lifecycle._upload_materials(seed, call, headers[lifecycle.APPLICANT])
-            stack = lifecycle.Stack(call, headers, materials, form)
-
-            def steps(which: Sequence[Any]) -> dict[str, Any]:
-                gid: str | None = None
-                result: dict[str, Any] = {}
-                for step in which:
-                    result = lifecycle._ok(call, lifecycle.step_event(stack, step, gid), step.field)["application"]
-                    gid = result["id"]
-                return result
-
-            approved = steps(lifecycle.STEPS)["id"]
-            templates: list[Template] = []
-            for _ in range(TEMPLATES):
-                with recording_writes() as log:
-                    made = steps(lifecycle.STEPS[:2])
-                case_id = relay.GlobalID.from_id(made["id"]).node_id
-                detail = json.loads(
-                    call(api_gateway_event(op("ApplicationDetail"), {"id": made["id"]}, headers[lifecycle.APPLICANT]))[
-                        1
-                    ]
-                )
-                templates.append(template_of(case_id, detail["data"]["application"]["trackingCode"], log))
-            made_through_api = 1 + TEMPLATES
-
-            # the second table: a copy of the first (seed + the cases above), then each grows
-            client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
-            connections = {small: table_connection(Record)}
-            configure(f"{TABLE}-large", endpoint, REGION)
-            create_table()
-            connections[large] = table_connection(Record)
-            copy_table(client, TABLE, f"{TABLE}-large")
-            for volume, table in ((small, TABLE), (large, f"{TABLE}-large")):
-                seconds = grow(client, table, templates, volume - made_through_api)
-                print(f"  {table}: {volume:,} cases ({volume - made_through_api:,} cloned in {seconds:.1f} s)")
-            use = {str(v): partial(use_table_connection, Record, c) for v, c in connections.items()}
-
-            # the month the cases were counted in (the counters' day, China time)
-            month = date.fromisoformat(templates[0].updates[0]["Key"]["SK"]["S"][:10]).replace(day=1)
-            next_month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-            last = date.fromordinal(next_month.toordinal() - 1)
-            lead = next(i for i in seed.items if i.code == lifecycle.ITEM).elements.department_id
-            events = {
-                "inbox_page": api_gateway_event(
-                    op("Inbox"), {"queue": "REVIEW", "first": PAGE}, headers[lifecycle.LEAD_REVIEWER]
-                ),
-                "application_detail": api_gateway_event(
-                    op("ApplicationDetail"), {"id": approved}, headers[lifecycle.APPLICANT]
-                ),
-                "department_statistics": api_gateway_event(
-                    op("Statistics"),
-                    {
-                        "scope": {"kind": "DEPARTMENT", "id": str(relay.GlobalID("Department", lead))},
-                        "from": month.isoformat(),
-                        "to": last.isoformat(),
-                    },
-                    headers[SUPERVISOR],
-                ),
-            }
-            for volume in (small, large):
-                use[str(volume)]()
-                inbox = json.loads(call(events["inbox_page"])[1])["data"]["inbox"]
-                stats = json.loads(call(events["department_statistics"])[1])["data"]["statistics"]
-                print(
-                    f"  at {volume:,}: inbox page {len(inbox['edges'])} rows (more: {inbox['pageInfo']['hasNextPage']}), "
-                    f"department-month received {stats['received']}, accepted {stats['accepted']}"
-                )
-            results = {name: measure(call, event, use, repeat) for name, event in events.items()}
-            use[str(small)]()
+        for volume in (small, large):
+            use[str(volume)]()
+            inbox = json.loads(call(events["inbox_page"])[1])["data"]["inbox"]
+            stats = json.loads(call(events["department_statistics"])[1])["data"]["statistics"]
+            print(
+                f"  at {volume:,}: inbox page {len(inbox['edges'])} rows (more: {inbox['pageInfo']['hasNextPage']}), "
+                f"department-month received {stats['received']}, accepted {stats['accepted']}"
+            )
+        results = {name: measure(call, event, use, repeat) for name, event in events.items()}
+        use[str(small)]()
     figures: list[Figure] = []
     for name, (at_small, at_large, calls_small, calls_large) in results.items():
         detail = " ".join(f"{k}={v}" for k, v in sorted(calls_large.items()))

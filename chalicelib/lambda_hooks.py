@@ -2,7 +2,8 @@
 
 - `http_middleware` (Chalice middleware for every HTTP route): the request's log lines carry
   API Gateway's request id as `correlation_id` (the id in API Gateway's access log and in the
-  `x-request-id` header answered to the caller), plus method and path.
+  `x-request-id` header answered to the caller), plus method and path. Chalice's own 415 on
+  `/graphql` gets the GraphQL error shape (`chalicelib/api/request_errors.py`).
 - `scheduled`: a scheduled run's lines carry the Lambda request id and the function.
 """
 
@@ -27,6 +28,11 @@ def http_middleware(event: Request, get_response: Callable[[Request], Response])
     request_id = context.get("requestId") or None
     with observability.scope(request_id, method=event.method, path=context.get("resourcePath") or event.path):
         response = get_response(event)
+    if response.status_code == 415:  # Chalice's own refusal of a content type: our error shape on /graphql
+        from chalicelib.api.request_errors import is_chalice_media_type_refusal, unsupported_media_type
+
+        if is_chalice_media_type_refusal(event, response):
+            response = unsupported_media_type(event)
     if request_id:
         response.headers.setdefault("x-request-id", request_id)
     return response

@@ -103,6 +103,7 @@ def ddb(stage_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     from chalicelib.services import staff as staff_service
     from chalicelib.services.calendar import CALENDAR_CACHE
+    from chalicelib.services.reference_cache import CENTRE_HIERARCHY
     from chalicelib.storage.tables import configure, create_table
 
     # Staff standing (token vs record) is cached per process for a bounded time: each test starts
@@ -119,10 +120,17 @@ def ddb(stage_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         CALENDAR_CACHE.invalidate()
         max_age, CALENDAR_CACHE.max_age = CALENDAR_CACHE.max_age, 3600.0
         CALENDAR_CACHE.current()  # read once now, as a warm Lambda process has
+        # The centre hierarchy filing routes on: empty for the new table (`seeded` reads it), held as
+        # long as the test; tests/unit/test_reference_cache.py checks the bound and an administrator's
+        # change being seen.
+        CENTRE_HIERARCHY.invalidate()
+        centres_max_age, CENTRE_HIERARCHY.max_age = CENTRE_HIERARCHY.max_age, 3600.0
         yield
         CALENDAR_CACHE.max_age = max_age
+        CENTRE_HIERARCHY.max_age = centres_max_age
     configure(TABLE, None)
     CALENDAR_CACHE.invalidate()
+    CENTRE_HIERARCHY.invalidate()
 
 
 @pytest.fixture(scope="session")
@@ -142,6 +150,11 @@ def seeded(ddb: None, seed_data: Any) -> Any:
     # As in a warm Lambda: the seeded staff's standing is known (request counts measure warm paths;
     # the cold path's one GetItem is tested in tests/e2e/test_staff_posts.py).
     prime_standing([seeded_standing(s, list(seed_data.posts)) for s in seed_data.staff], list(seed_data.posts))
+    # Likewise the centre hierarchy filing routes on (services/reference_cache.py): read once now; the
+    # cold filing's one Query more is tested in tests/e2e/test_multilevel.py.
+    from chalicelib.services.reference_cache import CENTRE_HIERARCHY
+
+    CENTRE_HIERARCHY.current()
     return seed_data
 
 

@@ -125,6 +125,10 @@ class Desk:
         applicant_input: dict[str, Any] = {"name": self.name_of(who), "identifier": IDENTIFIERS[who]}
         if applicant is not None:
             applicant_input["accountId"] = applicant
+            if applicant != as_ and any(s.id == as_ for s in self.api.seed.staff):
+                # At a window the applicant gives the binding code she created in her app, so the case
+                # goes to her account (tests/e2e/test_window_accounts.py covers the other paths).
+                applicant_input["bindingCode"] = self.binding_code(applicant)
         value: dict[str, Any] = {
             "itemId": gid("ServiceItem", item_code),
             "centreId": gid("Centre", centre),
@@ -135,6 +139,12 @@ class Desk:
         if key is not None:
             value["idempotencyKey"] = key
         return value
+
+    def binding_code(self, as_: str) -> str:
+        """The code an applicant creates in their app so a window may file to their account."""
+        body = self.api.gql("mutation { identityBindingCodeCreate(input: {}) { bindingCode { code } } }", as_=as_)
+        code: str = body["data"]["identityBindingCodeCreate"]["bindingCode"]["code"]
+        return code
 
     def file(self, item_code: str, *, as_: str = "applicant-wang", **kwargs: Any) -> dict[str, Any]:
         """File and expect success; returns the case as the filer sees it."""

@@ -214,8 +214,7 @@ class RequestContext:
         service.retain_uploads = retain_uploads  # cited uploads become records (S3 object lock)
         service.first_contact_charges = self.conduct.charge_first_contact  # 首问负责制 (seed 004 二(五))
         # Written decisions owed to the applicant, sealed (issue 13): services/written_decisions.py.
-        service.written_decisions_stage = lambda uow, transition: self.written_decisions.stage(uow, transition)
-        service.written_decisions_produce = lambda ids: self.written_decisions.produce_soon(ids)
+        service.after_commit.append(lambda uow, transition: self.written_decisions.on_transition(uow, transition))
         return service
 
     @cached_property
@@ -420,13 +419,16 @@ class RequestContext:
 
 def forget_process_state() -> None:
     """Drop what this process caches across requests: the DynamoDB connection and the calendar,
-    staff-standing and seal-registry caches (after a SnapStart restore: chalicelib/api/snapstart.py)."""
+    centre-hierarchy, staff-standing and seal-registry caches (after a SnapStart restore:
+    chalicelib/api/snapstart.py)."""
     from chalicelib.services.calendar import CALENDAR_CACHE
+    from chalicelib.services.reference_cache import CENTRE_HIERARCHY
     from chalicelib.services.seal_registry import REGISTRY
     from chalicelib.services.staff import clear_standing_cache
     from chalicelib.storage.tables import forget_clients
 
     forget_clients()
     CALENDAR_CACHE.invalidate()
+    CENTRE_HIERARCHY.invalidate()
     clear_standing_cache()
     REGISTRY.invalidate()

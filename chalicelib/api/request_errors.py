@@ -12,6 +12,11 @@ HTTP 400 (see `chalicelib/api/view.py`). This module gives each kind its code:
 - `BAD_USER_INPUT`: a variable of the wrong type, a missing required variable, an unknown input
   field.
 
+Their text reaches staff and applicants through the front ends, so each is answered in Chinese
+first (`MESSAGES`), with graphql-core's English detail kept after it for the developer (it names
+the variable, the path and the expected type). Chalice's own 415 for a wrong `Content-Type` on
+`/graphql` is rewritten to the shape of every other refusal (`unsupported_media_type`).
+
 It also keeps strawberry's depth and alias limiters from crashing on documents the standard
 rules reject anyway (an unknown fragment raised `KeyError` and answered its raw text; a fragment
 cycle recursed without end).
@@ -22,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from chalice.app import Request, Response
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
@@ -44,10 +50,46 @@ OPERATION_NAME_REQUIRED = "OPERATION_NAME_REQUIRED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
+# What a staff member or applicant reads first; graphql-core's English detail follows it.
+MESSAGES = {
+    PARSE_FAILED: "请求的 GraphQL 文档有语法错误",
+    VALIDATION_FAILED: "请求的 GraphQL 文档不符合接口定义",
+    BAD_USER_INPUT: "请求变量的类型或取值不符合要求",
+}
+UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+UNSUPPORTED_MEDIA_TYPE_MESSAGE = "请求须带 Content-Type: application/json"
+
+
+def _chinese_first(message: str) -> bool:
+    return bool(message) and "\u4e00" <= message[0] <= "\u9fff"
+
+
 def _code(errors: list[GraphQLError] | None, code: str) -> None:
     for error in errors or []:
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": code}
+            if code in MESSAGES and not _chinese_first(error.message):
+                error.message = f"{MESSAGES[code]}:{error.message}"
+
+
+def unsupported_media_type(request: Request) -> Response:
+    """Chalice refuses a `/graphql` body of another content type before our view runs, with its own
+    `{"Code", "Message"}` body: answer it as the view answers a missing `Content-Type` instead."""
+    from chalicelib.api.view import APPLICATION_JSON, _error, negotiate
+
+    media = negotiate(request.headers.get("accept")) or APPLICATION_JSON
+    return _error(415, UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE_MESSAGE, media)
+
+
+def is_chalice_media_type_refusal(request: Request, response: Response) -> bool:
+    """Chalice's own 415 on the GraphQL route (ours already carries `errors`)."""
+    path = (request.context or {}).get("resourcePath") or request.path
+    return (
+        response.status_code == 415
+        and path == "/graphql"
+        and isinstance(response.body, dict)
+        and response.body.get("Code") == "UnsupportedMediaType"
+    )
 
 
 def code_uncoded(errors: list[GraphQLError]) -> None:

@@ -8,6 +8,12 @@ in their app and tells the clerk. The code is single-use, lapses after at most t
 dies after five wrong tries. Without a code the case is still filed under the identity the clerk
 checked, but the account stays unlinked (its holder verifies online or brings a code next time).
 Only a digest of the code is stored.
+
+A window filing names an applicant account only when the account is already linked to the identity
+the clerk checked, or with the account's binding code: otherwise the case would reach whoever holds
+the account (a namesake's, say). Without either, the clerk files the case to the identity alone
+(no account) or is refused with `ACCOUNT_NOT_LINKED`; an unknown account, a staff member's and an
+unlinked applicant's all get that same answer, so the window cannot probe which accounts exist.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from chalicelib.domain.errors import DomainError
 DIGITS = 8
 MAX_MINUTES = 10
 MAX_ATTEMPTS = 5
+MAX_ACCOUNT_LENGTH = 128  # an identity provider's subject (a UUID) fits many times over
 
 
 class BindingCodeError:
     BINDING_CODE_INVALID = "BINDING_CODE_INVALID"
+    ACCOUNT_NOT_LINKED = "ACCOUNT_NOT_LINKED"
     OUT_OF_RANGE = "OUT_OF_RANGE"
 
 
@@ -78,4 +86,19 @@ def invalid() -> DomainError:
         BindingCodeError.BINDING_CODE_INVALID,
         "绑定码不正确、已使用或已过期,请申请人在手机上重新获取绑定码",
         "applicant.bindingCode",
+    )
+
+
+def plausible_account(account: str) -> bool:
+    """An account id worth looking up: short and printable (anything else is no account of ours)."""
+    return 0 < len(account) <= MAX_ACCOUNT_LENGTH and account.isprintable()
+
+
+def not_linked() -> DomainError:
+    """The same answer for an unknown account, a staff member's and an applicant's not linked to the
+    identity checked: the window cannot tell them apart."""
+    return DomainError.one(
+        BindingCodeError.ACCOUNT_NOT_LINKED,
+        "该账号未与申请人核验的身份绑定:请申请人在手机上获取绑定码后一并填写,或不填写账号、按证件受理",
+        "applicant.accountId",
     )

@@ -31,6 +31,7 @@ from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
 from chalicelib.services.credit import check_agent
+from chalicelib.services.reference_cache import centre_hierarchy
 from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.consultation_repository import ConsultationRepository
@@ -60,6 +61,11 @@ class MaterialRef:
 
 
 BlobCheck = Callable[[str], tuple[int, str] | None]  # blob key -> (size, sha256) as stored
+# A domain-event handler of a transition: stages what the event owes in the transition's transaction
+# and returns what to do once that transaction has committed (None: nothing). Follow-ups never run
+# for a refused or failed command, and a failing follow-up must leave its work to a retry (the sweep).
+AfterCommit = Callable[[], None]
+TransitionHandler = Callable[[UnitOfWork, Transition], AfterCommit | None]
 
 
 @dataclass(frozen=True)
@@ -89,9 +95,9 @@ def visible_to(case: Application, principal: Principal) -> bool:
     department of an immediate item (no tasks, decided at once) the accepted case awaiting or past
     its decision. A case still at intake (SUBMITTED, NOTICE_ISSUED) and its applicant's personal
     data stay with the window."""
-    if principal.subject is None:
+    if not principal.subject:
         return False
-    if principal.subject in {case.applicant.id, case.filed_by}:
+    if principal.subject in {case.applicant.id, case.filed_by}:  # no account (""): filed to the identity
         return True
     if principal.has_any(Role.SUPERVISOR) and supervises(case, principal):
         return True
@@ -143,11 +149,6 @@ class ApplicationService:
     retain_uploads: Callable[[list[str]], None] | None = None
     # Stages the first-contact charge of a filing that links an enquiry (set by the API context).
     first_contact_charges: Callable[[UnitOfWork, Application, consultation.Consultation], None] | None = None
-    # Written decisions (domain/written_decision.py): stages the document an event owes the
-    # applicant in the event's transaction, and produces the sealed PDFs right after the commit
-    # (set by the API context; services/written_decisions.py).
-    written_decisions_stage: Callable[[UnitOfWork, Transition], list[str]] | None = None
-    written_decisions_produce: Callable[[list[str]], None] | None = None
 
     def __init__(
         self,
@@ -166,6 +167,12 @@ class ApplicationService:
         self.now = now or (lambda: clock.utc_now())  # read at call time: tests move the clock
         self.idempotency = IdempotencyRepository()
         self.identities = IdentityRepository()
+        # Handlers of every lifecycle transition, in order (registered by the API context): written
+        # decisions (services/written_decisions.py) stage the document an event owes and seal it
+        # after the commit.
+        self.after_commit: list[TransitionHandler] = []
+        # The centre hierarchy routing reads: per process, at most a minute old (reference_cache.py).
+        self.centres: Callable[[], dict[str, org.Centre]] = centre_hierarchy
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -262,11 +269,11 @@ class ApplicationService:
         )
         if self.person_charges is not None:  # staff conduct ledger (seed 004 四.2), same transaction
             self.person_charges(uow, case, transition)
-        owed = self.written_decisions_stage(uow, transition) if self.written_decisions_stage is not None else []
+        follow_ups = [f for f in (handle(uow, transition) for handle in self.after_commit) if f is not None]
         self._retain(case, transition.case)
         result = self._commit(uow, principal, operation, key, transition.case, target)
-        if owed and self.written_decisions_produce is not None:  # after the commit; the sweep retries
-            self.written_decisions_produce(owed)
+        for follow_up in follow_ups:  # only once the unit of work has committed
+            follow_up()
         return result
 
     def _retain(self, before: Application | None, after: Application) -> None:
@@ -341,27 +348,7 @@ class ApplicationService:
         now = self.now()
         at = now.isoformat(timespec="seconds")
         if principal.has_any(Role.CLERK) and principal.subject != applicant.id:
-            identifier, kind = dvi.classify(applicant.identifier)
-            # One BatchGetItem: the account's link, its binding code, the identity checked.
-            linked, binding, known = self.identities.window_filing(applicant.id, identifier, bool(binding_code))
-            if linked is not None:  # an account verified before keeps its identity (and its name)
-                verified = dvi.filing_identity(identifier, linked[0])
-                dvi.check_name(applicant.name, linked[1])
-                return verified, None, None
-            # An identity verified before (online or at a window) keeps its name, whoever files.
-            dvi.check_name(applicant.name, known.name if known else None)
-            if not binding_code:  # filed under the checked identity; the account stays unlinked
-                return identifier, None, None
-            if binding is None or not dib.matches(binding[0], applicant.id, binding_code, now):
-                if binding is not None and binding[0].live(now):  # a wrong try counts (five kill it)
-                    uow = UnitOfWork()
-                    self.identities.stage_binding(uow, dib.missed(binding[0]), binding[1])
-                    uow.commit()
-                raise dib.invalid()
-            seen = dvi.VerifiedIdentity(
-                identifier, kind, applicant.name, principal.subject or "", dvi.Verification.WINDOW, at
-            )
-            return identifier, seen, (dib.redeemed(binding[0]), binding[1])
+            return self._window_identity(principal, applicant, binding_code, at)
         if principal.subject == applicant.id:
             if principal.identifier is None:
                 return self._linked_identity(applicant), None, None
@@ -374,6 +361,50 @@ class ApplicationService:
             return identifier, verification, None
         return self._linked_identity(applicant), None, None
 
+    def _window_identity(
+        self, principal: Principal, applicant: da.Applicant, binding_code: str | None, at: str
+    ) -> tuple[str, dvi.VerifiedIdentity | None, tuple[dib.BindingCode, int] | None]:
+        """A clerk checked the identity document in person. The case goes to the named account only
+        if that account is linked to this identity, or with the account holder's binding code (which
+        links it); without an account it is filed to the identity alone. Anything else is refused
+        before a write (`ACCOUNT_NOT_LINKED`): an unknown account, a staff member's and an unlinked
+        applicant's get the same answer, so the window cannot probe which accounts exist."""
+        now = self.now()
+        identifier, kind = dvi.classify(applicant.identifier)
+        if not applicant.id:  # a walk-in without an account: the case belongs to the identity
+            if binding_code:
+                raise DomainError.one(Code.OUT_OF_RANGE, "绑定码须与申请人账号一起填写", "applicant.bindingCode")
+            known = self.identities.identity(identifier)
+            dvi.check_name(applicant.name, known.name if known else None)
+            return identifier, None, None
+        if not dib.plausible_account(applicant.id):
+            raise dib.invalid() if binding_code else dib.not_linked()
+        # One BatchGetItem: the account's link, its binding code, the identity checked, and whether
+        # the account is a staff member's (never an applicant account, whatever records it has).
+        linked, binding, known, (staff,) = self.identities.window_filing(
+            applicant.id, identifier, bool(binding_code), (CatalogueRepository.staff_ref(applicant.id),)
+        )
+        if staff is not None:
+            linked, binding = None, None
+        if linked is not None:  # an account verified before keeps its identity (and its name)
+            verified = dvi.filing_identity(identifier, linked[0])
+            dvi.check_name(applicant.name, linked[1])
+            return verified, None, None
+        # An identity verified before (online or at a window) keeps its name, whoever files.
+        dvi.check_name(applicant.name, known.name if known else None)
+        if not binding_code:  # the account is not this person's as far as we know: not attached
+            raise dib.not_linked()
+        if binding is None or not dib.matches(binding[0], applicant.id, binding_code, now):
+            if binding is not None and binding[0].live(now):  # a wrong try counts (five kill it)
+                uow = UnitOfWork()
+                self.identities.stage_binding(uow, dib.missed(binding[0]), binding[1])
+                uow.commit()
+            raise dib.invalid()
+        seen = dvi.VerifiedIdentity(
+            identifier, kind, applicant.name, principal.subject or "", dvi.Verification.WINDOW, at
+        )
+        return identifier, seen, (dib.redeemed(binding[0]), binding[1])
+
     def _linked_identity(self, applicant: da.Applicant) -> str:
         """The identity the applicant's account was verified with; the declared number and name must
         be the verified ones."""
@@ -385,8 +416,9 @@ class ApplicationService:
     def route(self, item: ServiceItem, intake_centre_id: str) -> tuple[str, tuple[str, ...]]:
         """在地受理、按职权内部流转 (seed 000 三(一)2): the competent centre for a case taken at
         `intake_centre_id` (the nearest centre up the hierarchy holding the power), and every centre
-        whose supervisors oversee it. One Query for the hierarchy, whatever the depth."""
-        centres = self.catalogue.all_centres()
+        whose supervisors oversee it. The hierarchy is this process's copy (no request when warm, one
+        Query at most once a minute: services/reference_cache.py), whatever the depth."""
+        centres = self.centres()
         competent = org.competent_centre(intake_centre_id, set(item.centre_ids), centres)
         return competent, org.oversight_centres(intake_centre_id, competent, centres)
 
@@ -437,7 +469,7 @@ class ApplicationService:
         from chalicelib.services.local_tuning import effective_for
 
         item = effective_for(found[0], competent)  # the tuning of the centre exercising the power
-        submitted = self._materials({principal.subject or "", applicant.id}, materials, 1)
+        submitted = self._materials({principal.subject or "", applicant.id} - {""}, materials, 1)
         enquiry = self._consulted(applicant.identifier, centre_id, now)
         transition = da.file(
             application_id=secrets.token_hex(10),
@@ -531,7 +563,7 @@ class ApplicationService:
         form_data: dict[str, object] | None = None,
     ) -> Application:
         def decide(case: Application, now: datetime) -> Transition:
-            owners = {principal.subject or "", case.applicant.id, case.filed_by}
+            owners = {principal.subject or "", case.applicant.id, case.filed_by} - {""}
             cited = self._materials(owners, materials, case.round)
             return da.supplement(case, principal, now, cited, form_data)
 

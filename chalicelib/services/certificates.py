@@ -198,7 +198,7 @@ class CertificateService:
                 supervisor = current[0].elements.effective_supervising_department_id
                 cert = replace(cert, supervising_department_id=supervisor)
             pdf = self._sealed_pdf(cert, case, template)
-            key = f"certificates/{case.applicant.id}/{cert.id}"
+            key = f"certificates/{da.storage_owner(case.applicant.id)}/{cert.id}"
             try:
                 self.blobs.put(key, pdf, "application/pdf")
             except Exception as error:  # any storage failure leaves the case awaiting issue

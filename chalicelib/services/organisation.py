@@ -24,6 +24,7 @@ from chalicelib.domain.organisation import (
     Usage,
 )
 from chalicelib.services.clock import now_iso
+from chalicelib.services.reference_cache import CENTRE_HIERARCHY
 from chalicelib.storage.catalogue_repository import CatalogueRepository
 from chalicelib.storage.organisation_repository import OrganisationRepository
 from chalicelib.storage.unit_of_work import UnitOfWork
@@ -75,6 +76,7 @@ class OrganisationService:
         uow = UnitOfWork()
         self.repo.stage_centre(uow, version, None)
         uow.commit()
+        CENTRE_HIERARCHY.invalidate()  # this process routes on the change at once; others within the bound
         return version.centre
 
     def change_centre(
@@ -106,6 +108,7 @@ class OrganisationService:
         uow = UnitOfWork()
         self.repo.stage_centre(uow, version, rev)
         uow.commit()
+        CENTRE_HIERARCHY.invalidate()  # this process routes on the change at once; others within the bound
         return version.centre
 
     def _centre_usage(self, centre_id: str, ctx: OrgContext) -> Usage:

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from chalicelib.domain import written_decision as wd
-from chalicelib.domain.application import Transition
+from chalicelib.domain.application import Transition, storage_owner
 from chalicelib.domain.errors import CONFLICT, DomainError
 from chalicelib.domain.identity import Principal
 from chalicelib.domain.organisation import Centre, Department
@@ -112,6 +112,12 @@ class WrittenDecisionService:
         self.documents.stage_pending(uow, doc)
         return [doc.id]
 
+    def on_transition(self, uow: UnitOfWork, transition: Transition) -> Callable[[], None] | None:
+        """The application lifecycle's after-commit hook: stage the document the event owes, and
+        produce it once the transaction has committed (services/applications.py `after_commit`)."""
+        owed = self.stage(uow, transition)
+        return (lambda: self.produce_soon(owed)) if owed else None
+
     def produce_soon(self, document_ids: list[str]) -> None:
         """Right after the commit; a failure leaves the document PENDING for the sweep."""
         for document_id in document_ids:
@@ -135,7 +141,7 @@ class WrittenDecisionService:
         if bureau is None:
             raise SealingUnavailableError(f"no approval bureau at or above centre {doc.centre_id!r}")
         pdf = self.seal(self.render(doc, issuer), bureau.id, bureau.name)
-        key = f"certificates/{doc.applicant_account}/wd-{doc.id}-{secrets.token_hex(6)}"
+        key = f"certificates/{storage_owner(doc.applicant_account)}/wd-{doc.id}-{secrets.token_hex(6)}"
         self.blobs.put(key, pdf, "application/pdf")  # a fresh key: a racing producer's file is never overwritten
         now = clock.utc_now().isoformat(timespec="seconds")
         done = wd.sealed(

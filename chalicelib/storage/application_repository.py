@@ -2,7 +2,8 @@
 
 Key scheme (see infra/ACCESS_PATTERNS.md):
     APP#<id> / #                 the case (head, guarded by its revision)
-                                 GSI1: APPLICANT#<applicant> / <submitted_at>#<id>  (my applications)
+                                 GSI1: APPLICANT#<applicant> / <submitted_at>#<id>  (my applications;
+                                 PERSON#<identifier> for a window case filed without an account)
     APP#<id> / EV#<000001>       audit events, create-only, never updated or deleted
     TRACK#<code> / #             tracking code -> case id (create-only: codes are unique)
     INBOX#<queue> / <due>#<id>   worklists sorted by deadline (intake per centre, review and
@@ -385,7 +386,9 @@ class ApplicationRepository:
             HEAD,
             entity="Application",
             data=encode(case),
-            gsi1pk=f"APPLICANT#{case.applicant.id}",
+            # A case filed at a window without an account is kept under its identity, not in one
+            # shared "no account" partition.
+            gsi1pk=f"APPLICANT#{case.applicant.id}" if case.applicant.id else f"PERSON#{case.applicant.identifier}",
             gsi1sk=f"{case.submitted_at}#{case.id}",
             derived=[list(key) for key in sorted(new)],
         )

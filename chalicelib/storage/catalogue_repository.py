@@ -237,6 +237,11 @@ class CatalogueRepository:
         return Ref(f"DEPT#{department_id}", HEAD, lambda r: decode_as(Department, r.data))
 
     @staticmethod
+    def staff_ref(staff_id: str) -> Ref[Staff]:
+        """The staff member's record, to read in one `batch_reads.get_all` with other records."""
+        return Ref(f"STAFF#{staff_id}", HEAD, lambda r: decode_as(Staff, r.data))
+
+    @staticmethod
     def item_ref(code: str) -> Ref[tuple[ServiceItem, int]]:
         """As `get_item`, to read in one `batch_reads.get_all` with other records."""
         return Ref(f"ITEM#{code}", HEAD, lambda r: (decode_as(ServiceItem, r.data), int(r.rev)))

@@ -14,13 +14,16 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from pynamodb.expressions.operand import Path
 
 from chalicelib.domain.credit import LEGACY_ENTITY, CreditRecord, Severity
 from chalicelib.domain.identity_binding import BindingCode
 from chalicelib.domain.verified_identity import VerifiedIdentity
+from chalicelib.storage.batch_reads import Ref, get_all
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.pagination import Page, query_page
 from chalicelib.storage.tables import Record
@@ -42,23 +45,24 @@ class IdentityRepository:
         return str(data["identifier"]), str(data.get("name", ""))
 
     def window_filing(
-        self, account: str, identifier: str, with_code: bool
-    ) -> tuple[tuple[str, str] | None, tuple[BindingCode, int] | None, VerifiedIdentity | None]:
+        self, account: str, identifier: str, with_code: bool, also: Sequence[Ref[Any]] = ()
+    ) -> tuple[tuple[str, str] | None, tuple[BindingCode, int] | None, VerifiedIdentity | None, list[Any | None]]:
         """What a window filing checks, in one BatchGetItem: the account's verification (as
         `account_verification`), its binding code with the code's revision (when a code was given),
-        and the identity the clerk checked, if it was verified before (its name)."""
-        keys = [(f"ACCOUNT#{account}", "IDENTITY"), (f"IDENTITY#{identifier}", "#")]
+        the identity the clerk checked, if it was verified before (its name), and the records of
+        `also` (another repository's refs: whether the account is a staff member's)."""
+        refs: list[Ref[Any]] = [
+            Ref(f"ACCOUNT#{account}", "IDENTITY", lambda r: (str(r.data["identifier"]), str(r.data.get("name", "")))),
+            Ref(f"IDENTITY#{identifier}", "#", lambda r: decode_as(VerifiedIdentity, r.data)),
+            *also,
+        ]
         if with_code:
-            keys.append((f"ACCOUNT#{account}", "BINDCODE"))
-        verification, binding, identity = None, None, None
-        for r in Record.batch_get(keys):
-            if r.sk == "IDENTITY":
-                verification = str(r.data["identifier"]), str(r.data.get("name", ""))
-            elif r.sk == "BINDCODE":
-                binding = decode_as(BindingCode, r.data), int(r.rev or 0)
-            else:
-                identity = decode_as(VerifiedIdentity, r.data)
-        return verification, binding, identity
+            refs.append(
+                Ref(f"ACCOUNT#{account}", "BINDCODE", lambda r: (decode_as(BindingCode, r.data), int(r.rev or 0)))
+            )
+        found = get_all(refs)
+        binding = found[-1] if with_code else None
+        return found[0], binding, found[1], found[2 : 2 + len(also)]
 
     def stage_binding(self, uow: UnitOfWork, code: BindingCode, rev: int | None) -> None:
         """A new code replaces the old whatever it was; a redeemed or missed one is written at the

@@ -115,6 +115,7 @@ def _file(desk: Desk, code: str, omit: tuple[str, ...] = ()) -> str:
             "name": desk.name_of("applicant-wang"),
             "identifier": IDENTIFIERS["applicant-wang"],
             "accountId": "applicant-wang",
+            "bindingCode": desk.binding_code("applicant-wang"),  # her account goes on the case (she supplements later)
         },
         "materials": materials,
         "formData": {},

@@ -78,7 +78,9 @@ def _department(info: Info, department_id: str) -> Department | None:
 @visible_to(AUTHENTICATED)
 @strawberry.type
 class ApplicantInfo:
-    account_id: str
+    account_id: str | None = strawberry.field(
+        description="The applicant's account; null for a case a window filed to the identity alone (no account)."
+    )
     name: str
     identifier: str
 
@@ -386,7 +388,7 @@ class Application(relay.Node):
             state=da.shown_state(case.state, staff),
             channel=case.channel,
             applicant=ApplicantInfo(
-                account_id=case.applicant.id, name=case.applicant.name, identifier=case.applicant.identifier
+                account_id=case.applicant.id or None, name=case.applicant.name, identifier=case.applicant.identifier
             ),
             submitted_at=case.submitted_at,
             submitted_on=case.submitted_on,

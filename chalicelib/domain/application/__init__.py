@@ -39,6 +39,7 @@ from chalicelib.domain.application.case import (
     CHINA,
     MAX_STEP_DAYS,
     MAX_TEXT,
+    NO_ACCOUNT,
     OPEN_STATES,
     PLEDGE_STATES,
     SETTLED_PLEDGE,
@@ -69,6 +70,7 @@ from chalicelib.domain.application.case import (
     TaskRole,
     TaskStatus,
     china_date,
+    storage_owner,
 )
 from chalicelib.domain.application.deadlines import (
     apply_timeout,
@@ -137,6 +139,7 @@ __all__ = [
     "INTERNAL_ACTIONS",
     "MAX_STEP_DAYS",
     "MAX_TEXT",
+    "NO_ACCOUNT",
     "OPEN_STATES",
     "PLEDGE_STATES",
     "SETTLED_PLEDGE",
@@ -207,6 +210,7 @@ __all__ = [
     "shown_state",
     "sign_pledge",
     "start_special_step",
+    "storage_owner",
     "supplement",
     "task_deadline",
     "verify_pledge",

@@ -132,9 +132,18 @@ class MeetingKind(StrEnum):
 class Applicant:
     """Who applies: their account, name and identifier (ID card or unified social credit code)."""
 
-    id: str
+    id: str  # "" for a case a window filed to the identity alone (no account)
     name: str
     identifier: str
+
+
+NO_ACCOUNT = "no-account"  # storage path segment of the documents of a case filed without an account
+
+
+def storage_owner(account: str) -> str:
+    """The path segment a case's stored documents go under: the account, or `NO_ACCOUNT` for a case
+    a window filed to the identity alone (a key segment may not be empty; the rest is unique)."""
+    return account or NO_ACCOUNT
 
 
 @dataclass(frozen=True)

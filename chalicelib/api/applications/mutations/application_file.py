@@ -15,11 +15,17 @@ from chalicelib.api.applications.mutations.inputs import MaterialFileInput, to_r
 from chalicelib.api.applications.types import Channel
 from chalicelib.api.relay import decode_id
 from chalicelib.domain import application as da
+from chalicelib.domain.identity import Role
 
 
 @strawberry.input
 class ApplicantInput:
-    account_id: str | None = strawberry.field(default=None, description="Defaults to the caller (applicants).")
+    account_id: str | None = strawberry.field(
+        default=None,
+        description="Defaults to the caller (applicants, agents filing for themselves). At a window: the "
+        "applicant's account, only if it is linked to the identity checked or with `bindingCode` "
+        "(otherwise ACCOUNT_NOT_LINKED); left out, the case is filed to the identity alone (no account).",
+    )
     name: str
     identifier: str = strawberry.field(description="ID card number or unified social credit code.")
     binding_code: str | None = strawberry.field(
@@ -53,7 +59,9 @@ def application_file(info: Info, input: ApplicationFileInput) -> ApplicationFile
     ctx = info.context
 
     def action() -> da.Application:
-        account = (input.applicant.account_id or ctx.principal.subject or "").strip()
+        account = (input.applicant.account_id or "").strip()
+        if input.applicant.account_id is None and not ctx.principal.has_any(Role.CLERK):
+            account = ctx.principal.subject or ""  # at a window, no account: filed to the identity
         return ctx.applications.file(
             ctx.principal,
             decode_id(input.item_id, "ServiceItem", "itemId"),
