@@ -169,8 +169,10 @@ class CertificateRepository:
             HEAD,
             entity="Certificate",
             data=encode(cert),
-            gsi1pk=f"HOLDER#{cert.holder_account}",
-            gsi1sk=f"{cert.issued_at}#{cert.id}",
+            # A licence of a case a window filed to the identity alone has no account: it is in no
+            # holder's list (and not in one shared `HOLDER#` partition); GSI1 is sparse.
+            gsi1pk=f"HOLDER#{cert.holder_account}" if cert.holder_account else None,
+            gsi1sk=f"{cert.issued_at}#{cert.id}" if cert.holder_account else None,
         )
 
     @staticmethod

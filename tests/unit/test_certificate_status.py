@@ -264,3 +264,14 @@ def test_holder_names_compare_as_at_filing() -> None:
     assert dcert.holder_named(named, "舟山海星 (集团) 有限公司")
     assert not dcert.holder_named(named, "舟山海星集团有限公司")
     assert not dcert.holder_named(cert(), "  ") and dcert.holder_named(cert(), "王 海燕")
+
+
+def test_a_licence_without_an_account_is_in_no_holders_list() -> None:
+    """A window may file a case to the identity alone; its licence gets no `HOLDER#` index row (an
+    empty account would put every such licence in one shared partition, listed by nobody)."""
+    from chalicelib.storage.certificate_repository import CertificateRepository
+
+    with_account = CertificateRepository._record(cert())
+    assert (with_account.gsi1pk, with_account.gsi1sk) == ("HOLDER#applicant-wang", "2026-01-05T02:00:00+00:00#c1")
+    without = CertificateRepository._record(cert(holder_account=""))
+    assert (without.gsi1pk, without.gsi1sk) == (None, None)
