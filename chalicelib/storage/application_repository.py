@@ -38,12 +38,11 @@ from chalicelib.domain.intake_refusal import RefusalStatus
 from chalicelib.domain.statistics import case_deltas
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.domain.worklist import InboxEntry, LedgerEntry
-from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.decoded_documents import text_decoder
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
-from chalicelib.storage.raw_items import data_of, data_text, derived_of, rev_of, sk_of
+from chalicelib.storage.raw_items import data_of, data_text, derived_of, query_all_raw, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -214,20 +213,6 @@ INBOX_ROW_ENTRIES = 4096
 _inbox_row = text_decoder(InboxEntry, INBOX_ROW_ENTRIES)
 
 
-def _query_all(hash_value: str, range_condition: Any) -> list[dict[str, Any]]:
-    """Every raw item of one partition under `range_condition`, following DynamoDB's 1 MB pages as
-    `Model.query` does (one Query for a case and its trail, which stay far below a page)."""
-    connection = table_connection(Record)
-    items: list[dict[str, Any]] = []
-    start: dict[str, Any] | None = None
-    while True:
-        response = connection.query(hash_value, range_key_condition=range_condition, exclusive_start_key=start)
-        items.extend(response.get("Items", []))
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            return items
-
-
 class ApplicationRepository:
     def __init__(self, calendar: WorkingDayCalendar, warning_lead_days: int | None = None) -> None:
         from chalicelib.config import get_settings
@@ -263,7 +248,7 @@ class ApplicationRepository:
     def get_with_events(self, application_id: str) -> tuple[Application, int, list[Event]] | None:
         """The head and its whole audit trail in one Query: the partition holds only `#` and `EV#…`,
         and `#` sorts first (what application detail reads once for timeline and verification)."""
-        items = _query_all(f"APP#{application_id}", Record.sk <= "EV#~")
+        items = query_all_raw(f"APP#{application_id}", Record.sk <= "EV#~")
         if not items or sk_of(items[0]) != HEAD:
             return None
         head = items[0]

@@ -17,7 +17,17 @@ from typing import Any
 from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 
-__all__ = ["BATCH_GET_MAX", "batch_get_raw", "data_of", "data_text", "derived_of", "parse_data", "rev_of", "sk_of"]
+__all__ = [
+    "BATCH_GET_MAX",
+    "batch_get_raw",
+    "data_of",
+    "data_text",
+    "derived_of",
+    "parse_data",
+    "query_all_raw",
+    "rev_of",
+    "sk_of",
+]
 
 RawItem = dict[str, Any]
 
@@ -88,3 +98,17 @@ def batch_get_raw(keys: Sequence[tuple[str, str]]) -> Iterator[RawItem]:
             unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
             # Unprocessed keys come back in DynamoDB's format; the connection wants plain values.
             pending = [{name: next(iter(value.values())) for name, value in key.items()} for key in unprocessed]
+
+
+def query_all_raw(hash_value: str, range_condition: Any = None) -> list[RawItem]:
+    """Every raw item of one partition under `range_condition`, following DynamoDB's 1 MB pages as
+    `Model.query` does (one Query when the partition's matching items stay under a page)."""
+    connection = table_connection(Record)
+    items: list[RawItem] = []
+    start: dict[str, Any] | None = None
+    while True:
+        response = connection.query(hash_value, range_key_condition=range_condition, exclusive_start_key=start)
+        items.extend(response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return items

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.domain.statistics import Delta, Statistics
-from chalicelib.storage._pynamodb_seam import table_connection
+from chalicelib.storage.raw_items import query_all_raw
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import COUNTER_PREFIX, UnitOfWork
 
@@ -51,22 +51,11 @@ class StatisticsRepository:
             if kind == "department" and public:
                 uow.increment(f"STAT#month:{delta.day.isoformat()[:7]}", f"{ident}#{shard}", public)
 
-    def _query(self, pk: str, condition: Any) -> list[dict[str, Any]]:
-        connection = table_connection(Record)
-        items: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
-        while True:
-            response = connection.query(pk, range_key_condition=condition, exclusive_start_key=start)
-            items.extend(response.get("Items", []))
-            start = response.get("LastEvaluatedKey")
-            if not start:
-                return items
-
     def totals(self, scope: str, start: date, end: date) -> Statistics:
         """The sum of a scope's counters over [start, end]: one Query (paged only past 1 MB)."""
         condition = Record.sk.between(start.isoformat(), end.isoformat() + "#~")
         total: Counter[str] = Counter()
-        for item in self._query(f"STAT#{scope}", condition):
+        for item in query_all_raw(f"STAT#{scope}", condition):
             total.update(_counts(item))
         return Statistics(total)
 
@@ -87,7 +76,7 @@ class StatisticsRepository:
     def month_by_department(self, month: str) -> dict[str, Statistics]:
         """Every department's decisions in a month (YYYY-MM): one Query for all departments."""
         by_department: dict[str, Counter[str]] = {}
-        for item in self._query(f"STAT#month:{month}", None):
+        for item in query_all_raw(f"STAT#month:{month}", None):
             department = item["SK"]["S"].rpartition("#")[0]
             by_department.setdefault(department, Counter()).update(_counts(item))
         return {k: Statistics(v) for k, v in sorted(by_department.items())}
