@@ -15,11 +15,11 @@ from functools import lru_cache
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import ASTValidationRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from chalicelib.api._strawberry_seam import WithoutFederationCheck
+from chalicelib.api._strawberry_seam import IdentityValidationCache, WithoutFederationCheck
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
@@ -63,7 +63,7 @@ def _extensions(settings: Settings) -> list[object]:
         MaskErrorsWithId,  # an error id users can quote, found in the log line of the error
         OperationObservability,  # after the masking: log fields and metrics per operation
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: IdentityValidationCache(maxsize=CACHE_SIZE),  # strawberry's, found by identity
     ]
 
 
