@@ -19,7 +19,12 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from chalicelib.api._strawberry_seam import IdentityValidationCache, WithoutFederationCheck
+from chalicelib.api._strawberry_seam import (
+    IdentityValidationCache,
+    WithoutFederationCheck,
+    fast_enum_output,
+    graphql_schema,
+)
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
@@ -84,10 +89,12 @@ class ApiSchema(WithoutFederationCheck, strawberry.Schema):
 def make_schema(settings: Settings, query: type, mutation: type | None = None, types: Sequence[type] = ()) -> ApiSchema:
     """A schema with this API's extensions and config (built once per process by its callers)."""
     with collector_paused():  # long-lived objects only (chalicelib/startup.py)
-        return ApiSchema(
+        schema = ApiSchema(
             query=query,
             mutation=mutation,
             types=list(types),
             extensions=_extensions(settings),  # type: ignore[arg-type]
             config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
         )
+    fast_enum_output(graphql_schema(schema))  # each enum member's name remembered (_strawberry_seam)
+    return schema

@@ -655,3 +655,29 @@ def test_child_fields_and_their_arguments_are_what_selected_fields_gives() -> No
         _shape("chalicelib/api/_strawberry_seam.py", ours == theirs, f"{query}: {ours} vs {theirs}")
         found.append(ours)
     assert found[0] == [("history", {"first": "3"})] and len(found[1]) == 2 and found[3] == found[4] == []
+
+
+def test_remembered_enum_names_are_strawberrys_for_every_enum_of_our_schema() -> None:
+    from strawberry.schema.schema_converter import CustomGraphQLEnumType
+
+    from chalicelib.api.schema import build_schema
+    from chalicelib.config import get_settings
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    built = _strawberry_seam.graphql_schema(build_schema(get_settings()))
+    enums = [t for t in built.type_map.values() if isinstance(t, CustomGraphQLEnumType)]
+    _shape(where, len(enums) > 10, f"only {len(enums)} strawberry enum types")
+    for enum_type in enums:
+        assert "coerce_output_value" in enum_type.__dict__, f"{enum_type.name}: not remembered (schema_config)"
+        strawberrys = CustomGraphQLEnumType.coerce_output_value.__get__(enum_type)
+        for member in enum_type.wrapped_cls:
+            for _ in range(2):  # asked, then remembered
+                assert enum_type.coerce_output_value(member) == strawberrys(member), f"{enum_type.name}.{member}"
+        for other in ("not-a-member", 12345):
+            outcomes = []
+            for coerce in (enum_type.coerce_output_value, strawberrys):
+                try:
+                    outcomes.append(("ok", coerce(other)))
+                except Exception as error:
+                    outcomes.append((type(error).__name__, str(error)))
+            assert outcomes[0] == outcomes[1], f"{enum_type.name} {other!r}: {outcomes}"
