@@ -33,6 +33,28 @@ Two start-up costs strawberry adds without need (issue 14 point 2, bench/README.
   imports strawberry's federation package only to warn if a federation directive is used; we
   use none. `WithoutFederationCheck` skips it, as strawberry's own `federation.Schema` does.
 
+Two per-request costs (issue 14 point 3, bench/README.md `warm`):
+
+- **Validation look-up**: strawberry's `ValidationCache` is an `lru_cache` keyed by the document,
+  and a graphql-core 3.3 `DocumentNode` is a dataclass whose hash walks every node of the
+  document (~0.2 ms for `ApplicationDetail`) on every request. `ParserCache` hands every request
+  that sends the same text the same document object, so `IdentityValidationCache` finds the
+  answer by the document's identity first (keeping the document alive with its entry, so the id
+  cannot be reused by another while the entry lives) and asks strawberry's cache otherwise.
+- **Selected arguments**: `info.selected_fields` converts the whole selection tree on every
+  request; a resolver that wants one child's arguments finds the child's node once per document
+  and converts only its arguments, as strawberry would (`field_arguments`, from the private
+  `Info._raw_info` that `selected_fields` itself converts from).
+- **Enum answers**: strawberry's `CustomGraphQLEnumType.coerce_output_value` finds a member's
+  name by scanning the enum's values and reading the member's `.value` (an enum property) at
+  each step, for every enum value of every answer (76 per item detail). `fast_enum_output`
+  gives each such type of a built schema an instance-level `coerce_output_value` that asks
+  strawberry's own method once per member and remembers its answer (a pure function of the
+  member); anything that is not a member of the enum still goes to strawberry's method.
+- **Masking**: `MaskErrors._process_result` checks `isinstance` against a runtime-checkable
+  Protocol (`errors` attribute) on every request (~0.05 ms); `PlainMaskingCheck` reads the
+  attribute instead, which is what that check tests.
+
 `tests/unit/test_library_seams.py` fails with a clear message when the installed strawberry is not
 the pinned one or one of these attributes changed shape.
 """
@@ -41,23 +63,31 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from functools import cache
 from types import ModuleType
 from typing import Annotated, Any, ForwardRef, get_origin
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema
+from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLSchema
 from graphql.validation import ASTValidationRule, specified_rules
 from strawberry import Schema
 from strawberry.annotation import StrawberryAnnotation
-from strawberry.types import ExecutionContext
+from strawberry.extensions import ValidationCache
+from strawberry.types import ExecutionContext, Info
+from strawberry.types.nodes import convert_arguments
 
 __all__ = [
     "CHECKED_VERSION",
+    "IdentityValidationCache",
+    "PlainMaskingCheck",
     "WithoutFederationCheck",
     "cached_parse",
     "cached_validation",
+    "child_fields",
     "fast_annotation_evaluation",
+    "fast_enum_output",
+    "field_arguments",
     "graphql_schema",
     "requested_operation_name",
 ]
@@ -97,6 +127,89 @@ def cached_validation(
         graphql_schema(schema), document, (*specified_rules, *rules)
     )
     return errors
+
+
+# (id(schema), id(document), rules) -> (schema, document, errors); bounded as strawberry's cache.
+_VALIDATED: OrderedDict[tuple[int, int, tuple[type[ASTValidationRule], ...]], tuple[object, object, list[GraphQLError]]]
+_VALIDATED = OrderedDict()
+
+
+class IdentityValidationCache(ValidationCache):
+    """strawberry's `ValidationCache`, with its hits found by the parsed document's identity
+    (the document strawberry's `ParserCache` returns) instead of hashing the whole document.
+    The same errors list strawberry's cache would give (a pure function of schema, document and
+    rules); a document not seen here goes through strawberry's cache as before."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self.maxsize = maxsize
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        schema, document, rules = graphql_schema(context.schema), context.graphql_document, context.validation_rules
+        key = (id(schema), id(document), rules)
+        found = _VALIDATED.get(key)
+        if found is not None and found[0] is schema and found[1] is document:
+            errors = found[2]
+        else:
+            errors = self.cached_validate_document(schema, document, rules)
+            _VALIDATED[key] = (schema, document, errors)
+            while len(_VALIDATED) > self.maxsize:
+                _VALIDATED.popitem(last=False)
+        context.pre_execution_errors = errors
+        yield
+
+
+class PlainMaskingCheck:
+    """Mixed into a `MaskErrors` subclass: masks a result's errors as strawberry does, testing
+    for the `errors` attribute directly (what its runtime-checkable Protocol's `isinstance` tests)."""
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
+
+def child_fields(info: Info, name: str) -> tuple[FieldNode, ...]:
+    """The fields called `name` selected right under this field (not in fragments), in the order
+    `info.selected_fields` lists them, from the private `Info._raw_info` it converts from."""
+    return tuple(
+        child
+        for node in info._raw_info.field_nodes
+        for child in (node.selection_set.selections if node.selection_set else ())
+        if isinstance(child, FieldNode) and child.name.value == name
+    )
+
+
+def field_arguments(info: Info, node: FieldNode) -> dict[str, Any]:
+    """A selected field's arguments as `info.selected_fields` gives them (literals as their text,
+    variables as this request's values)."""
+    return convert_arguments(info._raw_info, node.arguments)
+
+
+def fast_enum_output(schema: GraphQLSchema) -> None:
+    """Remember each enum member's GraphQL name in every strawberry enum type of `schema` (once)."""
+    from strawberry.schema.schema_converter import CustomGraphQLEnumType
+
+    for named in schema.type_map.values():
+        if isinstance(named, CustomGraphQLEnumType) and "coerce_output_value" not in named.__dict__:
+            named.coerce_output_value = _remembering_enum_output(named)  # type: ignore[method-assign,assignment]
+
+
+def _remembering_enum_output(enum_type: Any) -> Callable[[Any], Any]:
+    original: Callable[[Any], Any] = enum_type.coerce_output_value  # strawberry's, bound
+    members: type = enum_type.wrapped_cls
+    names: dict[int, Any] = {}  # id(member) -> name: members live as long as their class
+
+    def coerce_output_value(value: Any) -> Any:
+        if type(value) is not members:
+            return original(value)
+        name = names.get(id(value))
+        if name is None:
+            name = names[id(value)] = original(value)
+        return name
+
+    return coerce_output_value
 
 
 class WithoutFederationCheck:

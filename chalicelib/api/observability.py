@@ -22,6 +22,7 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from chalicelib import observability
+from chalicelib.api._strawberry_seam import PlainMaskingCheck
 from chalicelib.api.errors import should_mask_error
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def report_unexpected(errors: list[GraphQLError]) -> None:
         )
 
 
-class MaskErrorsWithId(MaskErrors):
+class MaskErrorsWithId(PlainMaskingCheck, MaskErrors):
     """strawberry's masking, keeping the error id (and a stable code) in the masked error."""
 
     def __init__(self) -> None:

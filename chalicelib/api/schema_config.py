@@ -15,11 +15,16 @@ from functools import lru_cache
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import ASTValidationRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from chalicelib.api._strawberry_seam import WithoutFederationCheck
+from chalicelib.api._strawberry_seam import (
+    IdentityValidationCache,
+    WithoutFederationCheck,
+    fast_enum_output,
+    graphql_schema,
+)
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
@@ -63,7 +68,7 @@ def _extensions(settings: Settings) -> list[object]:
         MaskErrorsWithId,  # an error id users can quote, found in the log line of the error
         OperationObservability,  # after the masking: log fields and metrics per operation
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: IdentityValidationCache(maxsize=CACHE_SIZE),  # strawberry's, found by identity
     ]
 
 
@@ -84,10 +89,12 @@ class ApiSchema(WithoutFederationCheck, strawberry.Schema):
 def make_schema(settings: Settings, query: type, mutation: type | None = None, types: Sequence[type] = ()) -> ApiSchema:
     """A schema with this API's extensions and config (built once per process by its callers)."""
     with collector_paused():  # long-lived objects only (chalicelib/startup.py)
-        return ApiSchema(
+        schema = ApiSchema(
             query=query,
             mutation=mutation,
             types=list(types),
             extensions=_extensions(settings),  # type: ignore[arg-type]
             config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
         )
+    fast_enum_output(graphql_schema(schema))  # each enum member's name remembered (_strawberry_seam)
+    return schema

@@ -22,7 +22,7 @@ as the case, so a worklist or a due date can never disagree with the case it poi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -42,7 +42,7 @@ from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.decoded_documents import text_decoder
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
-from chalicelib.storage.raw_items import data_of, data_text, derived_of, query_all_raw, rev_of, sk_of
+from chalicelib.storage.raw_items import data_text, derived_of, parse_data, query_all_raw, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
@@ -195,6 +195,40 @@ def _projections(
 EVENT_ENTRIES = 2048
 _event = text_decoder(Event, EVENT_ENTRIES)
 
+#: Case heads decoded per process (~20 KB each with the item filed under), for application detail,
+#: which reads the head on every request. Keyed by the exact stored text the request has just read
+#: (every change to a case writes other text: its revision, event count and hash), so nothing older
+#: than that read is served. An `Application` is a frozen dataclass, but not deeply immutable: its
+#: form answers (`form_data`, and each `form_history` revision's `answers`) are dicts (of str, numbers
+#: and lists of str). So the decoded head is never handed out: each read gets its own copy
+#: (`_own_head`) sharing only the immutable rest, with fresh dicts and lists for the answers; no
+#: request can change what another gets (`tests/unit/test_application_head_reads.py` walks both
+#: reads' objects and finds no mutable one shared).
+HEAD_ENTRIES = 256
+
+
+@lru_cache(maxsize=HEAD_ENTRIES)
+def _decoded_head(text: str) -> Application:
+    return decode_as(Application, parse_data(text))
+
+
+def _answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """Form answers copied down to their lists (their other values are str, int, float, bool)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in answers.items()}
+
+
+def _own_head(text: str) -> Application:
+    """The head stored as `text`, equal to `decode_as(Application, parse_data(text))`, with its own
+    form answers: the immutable rest is shared with the other reads of the same text."""
+    shared = _decoded_head(text)
+    case: Application = object.__new__(Application)
+    fields = case.__dict__
+    fields.update(shared.__dict__)  # what `copy.copy` does for a dataclass without slots, directly
+    fields["form_data"] = _answers(shared.form_data)
+    if shared.form_history:
+        fields["form_history"] = tuple(replace(r, answers=_answers(r.answers)) for r in shared.form_history)
+    return case
+
 
 @lru_cache(maxsize=EVENT_ENTRIES)
 def _event_cursor(partition: str, seq: int) -> str:
@@ -255,7 +289,7 @@ class ApplicationRepository:
         self._derived[application_id] = derived_of(head) or []
         # Raw items, not PynamoDB models: a case with its trail is a dozen records (raw_items.py).
         events = [_event(data_text(r) or "null") for r in items[1:] if sk_of(r).startswith("EV#")]
-        return decode_as(Application, data_of(head)), rev_of(head), events
+        return _own_head(data_text(head) or "null"), rev_of(head), events
 
     @staticmethod
     def events_page_of(application_id: str, events: list[Event], first: int, after: str | None) -> Page[Event]:

@@ -21,7 +21,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import strawberry
 from graphql import GraphQLError
+from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from chalicelib.api import _strawberry_seam
 from chalicelib.rendering import _qrcode_seam, _reportlab_seam
@@ -527,3 +530,154 @@ def test_the_seams_parse_and_validation_are_the_ones_the_request_then_reuses() -
     _shape(where, bool(refused) and all("introspection" in e.message for e in refused), f"rules not applied: {refused}")
     with pytest.raises(GraphQLError):
         _strawberry_seam.cached_parse("{ " + "ok " * 60 + "}", 50, size)
+
+
+def test_identity_validation_cache_gives_strawberrys_answers_and_finds_repeats_without_hashing() -> None:
+    import strawberry
+    from graphql import DocumentNode
+    from strawberry.extensions import ParserCache, ValidationCache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    size = 19
+    ours = strawberry.Schema(
+        query=Query,
+        extensions=[lambda: ParserCache(maxsize=size), lambda: _strawberry_seam.IdentityValidationCache(maxsize=size)],
+    )
+    theirs = strawberry.Schema(
+        query=Query, extensions=[lambda: ParserCache(maxsize=size), lambda: ValidationCache(maxsize=size)]
+    )
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, callable(getattr(ValidationCache(maxsize=size), "cached_validate_document", None)), "no cache")
+    for query in ("{ ok }", "{ nope }", "{ ok ok: ok }", "query { __typename ok }"):
+        mine, strawberrys = ours.execute_sync(query, root_value=Query()), theirs.execute_sync(query, root_value=Query())
+        _shape(where, mine.data == strawberrys.data, f"{query}: {mine.data} vs {strawberrys.data}")
+        _shape(
+            where,
+            [e.formatted for e in mine.errors or ()] == [e.formatted for e in strawberrys.errors or ()],
+            f"{query}: other errors {mine.errors} vs {strawberrys.errors}",
+        )
+    hashed: list[int] = []
+    original_hash = DocumentNode.__hash__
+
+    def counting_hash(self: DocumentNode) -> int:
+        hashed.append(1)
+        return original_hash(self)
+
+    validated = _get_validate_cache(size).cache_info()
+    try:
+        DocumentNode.__hash__ = counting_hash  # type: ignore[method-assign]
+        for _ in range(3):
+            assert ours.execute_sync("{ ok }", root_value=Query()).data == {"ok": True}
+    finally:
+        DocumentNode.__hash__ = original_hash  # type: ignore[method-assign]
+    assert hashed == [], "a repeated document was hashed (looked up in strawberry's cache) again"
+    assert _get_validate_cache(size).cache_info().misses == validated.misses, "validated again"
+
+
+def test_plain_masking_check_masks_as_strawberry_does() -> None:
+    import strawberry
+    from strawberry.extensions import MaskErrors
+
+    class Plain(_strawberry_seam.PlainMaskingCheck, MaskErrors):
+        pass
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    _shape(where, callable(getattr(MaskErrors, "_process_result", None)), "MaskErrors._process_result is gone")
+    _shape(where, callable(getattr(MaskErrors, "_process_errors", None)), "MaskErrors._process_errors is gone")
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def boom(self) -> str:
+            raise ValueError("secret")
+
+        ok: bool = True
+
+    def run(extension: type[MaskErrors], query: str) -> Any:
+        schema = strawberry.Schema(query=Query, extensions=[lambda: extension(error_message="masked")])
+        result = schema.execute_sync(query, root_value=Query())
+        return result.data, [e.formatted for e in result.errors or ()]
+
+    for query in ("{ boom }", "{ ok }", "{ ok boom }", "{ nope }"):
+        _shape(where, run(Plain, query) == run(MaskErrors, query), f"{query}: masked otherwise")
+    assert run(Plain, "{ boom }")[1][0]["message"] == "masked"
+
+
+_SEEN_HISTORY: list[tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]] = []
+
+
+@strawberry.type
+class _SeamLeaf:
+    @strawberry.field
+    def history(self, first: int | None = None, after: str | None = None) -> str:
+        return f"{first}:{after}"
+
+    name: str = "n"
+
+
+@strawberry.type
+class _SeamQuery:
+    @strawberry.field
+    def item(self, info: Info) -> _SeamLeaf:
+        theirs = [
+            (c.name, c.arguments)
+            for s in info.selected_fields
+            for c in s.selections
+            if isinstance(c, SelectedField) and c.name == "history"
+        ]
+        ours = [
+            (n.name.value, _strawberry_seam.field_arguments(info, n))
+            for n in _strawberry_seam.child_fields(info, "history")
+        ]
+        _SEEN_HISTORY.append((ours, theirs))
+        return _SeamLeaf()
+
+
+def test_child_fields_and_their_arguments_are_what_selected_fields_gives() -> None:
+    schema = strawberry.Schema(query=_SeamQuery)
+    documents = {
+        "{ item { name history(first: 3) } }": None,
+        "query Q($n: Int, $a: String) { item { history(first: $n, after: $a) h2: history } }": {"n": 7, "a": "x"},
+        "query Q($n: Int) { item { history(first: $n) } }": {},
+        "{ item { ...F name } } fragment F on Seamleaf { history(first: 2) }": None,
+        "{ item { name } }": None,
+    }
+    found = []
+    for query, variables in documents.items():
+        _SEEN_HISTORY.clear()
+        result = schema.execute_sync(query, variable_values=variables, root_value=_SeamQuery())
+        assert not result.errors, result.errors
+        ((ours, theirs),) = _SEEN_HISTORY
+        _shape("chalicelib/api/_strawberry_seam.py", ours == theirs, f"{query}: {ours} vs {theirs}")
+        found.append(ours)
+    assert found[0] == [("history", {"first": "3"})] and len(found[1]) == 2 and found[3] == found[4] == []
+
+
+def test_remembered_enum_names_are_strawberrys_for_every_enum_of_our_schema() -> None:
+    from strawberry.schema.schema_converter import CustomGraphQLEnumType
+
+    from chalicelib.api.schema import build_schema
+    from chalicelib.config import get_settings
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    built = _strawberry_seam.graphql_schema(build_schema(get_settings()))
+    enums = [t for t in built.type_map.values() if isinstance(t, CustomGraphQLEnumType)]
+    _shape(where, len(enums) > 10, f"only {len(enums)} strawberry enum types")
+    for enum_type in enums:
+        assert "coerce_output_value" in enum_type.__dict__, f"{enum_type.name}: not remembered (schema_config)"
+        strawberrys = CustomGraphQLEnumType.coerce_output_value.__get__(enum_type)
+        for member in enum_type.wrapped_cls:
+            for _ in range(2):  # asked, then remembered
+                assert enum_type.coerce_output_value(member) == strawberrys(member), f"{enum_type.name}.{member}"
+        for other in ("not-a-member", 12345):
+            outcomes = []
+            for coerce in (enum_type.coerce_output_value, strawberrys):
+                try:
+                    outcomes.append(("ok", coerce(other)))
+                except Exception as error:
+                    outcomes.append((type(error).__name__, str(error)))
+            assert outcomes[0] == outcomes[1], f"{enum_type.name} {other!r}: {outcomes}"

@@ -287,19 +287,17 @@ class ApplicationEvent:
         default="", description="The window post the actor acted from (`<centre>/<post>`; staff only, else empty)."
     )
     acting_as: strawberry.Private[str] = ""
-
-    @strawberry.field(
-        description="True when the actor acted as the AB backup (顶岗) of `post` while its A was away (seed 004 三(二))."
+    # Plain values set by `from_domain` (a timeline reads them on every event: a resolver each costs
+    # strawberry's per-field resolver path); declared here so the field order stays as it was.
+    acting_as_backup: bool = strawberry.field(
+        default=False,
+        description="True when the actor acted as the AB backup (顶岗) of `post` while its A was away (seed 004 三(二)).",
     )
-    def acting_as_backup(self) -> bool:
-        return bool(self.acting_as)
-
-    @strawberry.field(
+    own_post: str = strawberry.field(
+        default="",
         description="While acting as AB backup: the backup's own window post (`<centre>/<post>`; empty when they "
-        "hold none as A)."
+        "hold none as A).",
     )
-    def own_post(self) -> str:
-        return "" if self.acting_as in ("", "-") else self.acting_as
 
     @strawberry.field(description="The roles the actor acted in (empty when the system acted).")
     def roles(self) -> list[Role]:  # type: ignore[valid-type]
@@ -324,6 +322,8 @@ class ApplicationEvent:
             hash=e.hash,
             post=e.post,
             acting_as=e.acting_as,
+            acting_as_backup=bool(e.acting_as),
+            own_post="" if e.acting_as in ("", "-") else e.acting_as,
         )
 
 
@@ -369,6 +369,9 @@ class Application(relay.Node):
         "State Council arrangement is not loaded yet: it may still move (issue 12)."
     )
     domain: strawberry.Private[da.Application]
+    # The materials that apply to this case, worked out once (conditions, the applicant's identifier
+    # checked): `missingMaterialCodes` and `requiredMaterialCodes` both derive from it.
+    required_codes: strawberry.Private[tuple[str, ...]]
 
     @classmethod
     def from_domain(cls, case: da.Application, today: date, info: Info) -> Application:
@@ -382,6 +385,8 @@ class Application(relay.Node):
         info.context.departments.want([case.lead_department_id, *(c.department_id for c in case.co_reviewers)])
         # Applicants learn of a refusal only once a supervisor confirmed it (seed 004).
         reports = [r for r in case.reports if staff or r.status is da.ReportStatus.CONFIRMED]
+        required = tuple(m.code for m in case.required_materials())
+        present = case.material_codes()
         return cls(
             application_id=case.id,
             tracking_code=case.tracking_code,
@@ -396,7 +401,7 @@ class Application(relay.Node):
             accepted_on=case.accepted_on,
             deemed_accepted=case.deemed_accepted,
             materials=[SubmittedMaterial(**m.__dict__) for m in case.materials],
-            missing_material_codes=case.missing_materials(),
+            missing_material_codes=[c for c in required if c not in present],  # as case.missing_materials()
             notices=[
                 OneTimeNotice(
                     round=n.round,
@@ -471,6 +476,7 @@ class Application(relay.Node):
             working_days_left=da.working_days_left(case, calendar, today),
             deadline_provisional=deadline_provisional(case, calendar, today),
             domain=case,
+            required_codes=required,
         )
 
     @field(access=AUTHENTICATED, description="上报件 (seed 004 三级联动): steps referred to a higher authority.")
@@ -544,7 +550,7 @@ class Application(relay.Node):
         "conditions do not hold are left out); intake and the one-time notice demand only these.",
     )
     def required_material_codes(self) -> list[str]:
-        return [m.code for m in self.domain.required_materials()]
+        return list(self.required_codes)
 
     @field(access=AUTHENTICATED, description="容缺后补: the certificate's revocation review after a lapsed pledge.")
     def revocation_review(self) -> RevocationReview | None:

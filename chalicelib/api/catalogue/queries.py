@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
+from collections import OrderedDict
 
+import strawberry
+from graphql import FieldNode
+from strawberry.types import Info
+
+from chalicelib.api._strawberry_seam import child_fields, field_arguments
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments, service_item_page
 from chalicelib.api.errors import NOT_FOUND, ApiError
 from chalicelib.api.permissions import PUBLIC, field
@@ -23,21 +26,44 @@ def _scope(centre_id: strawberry.ID | None, department_id: strawberry.ID | None)
     return "LIST#ALL"
 
 
+# The `history` fields selected right under one field (not in fragments), per parsed document
+# (strawberry's ParserCache hands every request with the same text the same document): strawberry's
+# `info.selected_fields` converts the whole selection tree on every request. Keyed by the operation
+# node's identity and kept with it, so an id cannot be reused by another document while its entry
+# lives; a pure function of the document (the arguments' values are read per request).
+_HISTORY_NODES: OrderedDict[tuple[int, tuple[str | int, ...]], tuple[object, tuple[FieldNode, ...]]] = OrderedDict()
+_HISTORY_NODES_ENTRIES = 256
+
+
+def _history_nodes(info: Info) -> tuple[FieldNode, ...]:
+    """The direct `history` children of this field's nodes, in order, computed once per document and path."""
+    operation = info.operation
+    key = (id(operation), tuple(info.path.as_list()))
+    found = _HISTORY_NODES.get(key)
+    if found is not None and found[0] is operation:
+        return found[1]
+    nodes = child_fields(info, "history")
+    _HISTORY_NODES[key] = (operation, nodes)
+    while len(_HISTORY_NODES) > _HISTORY_NODES_ENTRIES:
+        _HISTORY_NODES.popitem(last=False)
+    return nodes
+
+
 def _history_first(info: Info) -> int | None:
-    """The page size of a `history` selected from its start (no `after`), else None."""
-    for selected in info.selected_fields:
-        for child in selected.selections:
-            if not isinstance(child, SelectedField):
-                continue  # in a fragment: read the head and the history apart, as before
-            arguments = child.arguments
-            if child.name == "history" and arguments.get("after") is None:
-                first = arguments.get("first")  # a literal arrives as its text, a variable as its value
-                settings = get_settings()
-                if first is None:
-                    return settings.page_default
-                if isinstance(first, str) and first.isdigit():
-                    first = int(first)
-                return first if isinstance(first, int) and 1 <= first <= settings.page_max else None
+    """The page size of a `history` selected from its start (no `after`), else None.
+
+    As reading `info.selected_fields` (a fragment's `history` is read apart, as before), with
+    the arguments converted as strawberry converts them, from this request's variables."""
+    for node in _history_nodes(info):
+        arguments = field_arguments(info, node)
+        if arguments.get("after") is None:
+            first = arguments.get("first")  # a literal arrives as its text, a variable as its value
+            settings = get_settings()
+            if first is None:
+                return settings.page_default
+            if isinstance(first, str) and first.isdigit():
+                first = int(first)
+            return first if isinstance(first, int) and 1 <= first <= settings.page_max else None
     return None
 
 
