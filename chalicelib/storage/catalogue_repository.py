@@ -133,8 +133,7 @@ LISTING_READS: Counter[str] = Counter()
 
 def summary_text(item: ServiceItem) -> str:
     """The listing summary of `item` as stored on its listing rows (JSON, as `data` is stored)."""
-    text: str = Record.data.serialize(encode(listing_summary(item)))
-    return text
+    return str(Record.data.serialize(encode(listing_summary(item))))
 
 
 def listing_record(scope: str, item: ServiceItem) -> Record:

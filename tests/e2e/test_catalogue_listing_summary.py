@@ -153,8 +153,7 @@ def test_a_change_and_a_cancellation_show_in_the_slim_read_at_once(api: Api) -> 
     assert found is not None
     item = found[0]
     names = lambda: {  # noqa: E731
-        e["node"]["code"]: e["node"]["name"]
-        for e in api.gql(BROWSE, {"first": 100})["data"]["serviceItems"]["edges"]
+        e["node"]["code"]: e["node"]["name"] for e in api.gql(BROWSE, {"first": 100})["data"]["serviceItems"]["edges"]
     }
     for _ in listing_replicas():  # every replica read once, its summaries decoded and kept
         assert names()[item.code] == item.elements.name
