@@ -8,7 +8,9 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     ITEM#<code> / #              current version (head, guarded by its revision)
     ITEM#<code> / V#<000001>     immutable version with who/when/why
     LIST#ALL | LIST#CENTRE#<id> | LIST#DEPT#<id> / <code>
-                                 published-item listings: one Query serves a catalogue page
+                                 published-item listings: one Query serves a catalogue page; each
+                                 row holds the item, its keyword text and its listing summary (a
+                                 page the summary answers reads only that: `published_summaries`)
     LIST#ALL#<1..3> / <code>     read replicas of LIST#ALL (infra/CAPACITY.md): the province-wide
                                  listing is the one partition every public page and keyword search
                                  reads; each read takes one replica, so no page costs an extra request
