@@ -3,6 +3,7 @@
     python -m infra.migrate oversight-centres [--limit 500]   # cases filed before the hierarchy
     python -m infra.migrate department-references             # DEPTREF rows of published items
     python -m infra.migrate listing-replicas                  # LIST#ALL#<n> copies of the listing
+    python -m infra.migrate listing-summaries                 # listing rows' summary (catalogue pages)
     python -m infra.migrate certificate-identifiers [--limit 500]  # GB/T 36904 identifiers of old certificates
 
 Each prints its counts as JSON; `oversight-centres` and `certificate-identifiers` say `"more": 1`
@@ -19,7 +20,14 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "name", choices=["oversight-centres", "department-references", "listing-replicas", "certificate-identifiers"]
+        "name",
+        choices=[
+            "oversight-centres",
+            "department-references",
+            "listing-replicas",
+            "listing-summaries",
+            "certificate-identifiers",
+        ],
     )
     parser.add_argument(
         "--limit", type=int, default=None, help="records repaired per run (oversight-centres, certificate-identifiers)"
@@ -42,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         result = migrations.backfill_certificate_identifiers(CertificateRepository(), catalogue, limit)
     elif args.name == "listing-replicas":
         result = migrations.backfill_listing_replicas(catalogue)
+    elif args.name == "listing-summaries":
+        result = migrations.backfill_listing_summaries(catalogue)
     else:
         result = migrations.backfill_department_references(catalogue)
     print(json.dumps(dict(result), sort_keys=True))

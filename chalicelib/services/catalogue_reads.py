@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.domain.catalogue import Centre, Department, ItemVersion, ServiceItem, WindowPost
+from chalicelib.domain.listing_summary import ListingSummary
 from chalicelib.domain.organisation import CentreVersion, DepartmentVersion
 from chalicelib.domain.pages import Page
 from chalicelib.storage.catalogue_repository import CatalogueRepository
@@ -54,6 +55,14 @@ class CatalogueReads:
     def page_published(self, scope: str, keyword: str | None, first: int, after: str | None) -> Page[ServiceItem]:
         """One published listing (`scope`), optionally filtered by a normalised keyword."""
         return self.catalogue.published_page(scope, keyword, first, after)
+
+    def page_published_summaries(
+        self, scope: str, keyword: str | None, first: int, after: str | None
+    ) -> Page[ListingSummary] | Page[ServiceItem]:
+        """`page_published` reading only the listing summaries (for a selection they answer whole);
+        the same page read in full when one of its rows has no summary yet (written before them)."""
+        slim = self.catalogue.published_summaries(scope, keyword, first, after)
+        return slim if slim is not None else self.catalogue.published_page(scope, keyword, first, after)
 
     # --- centres, departments, window posts ------------------------------------------------------
 

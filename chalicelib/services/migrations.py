@@ -87,6 +87,19 @@ def backfill_listing_replicas(catalogue: CatalogueRepository) -> Counter[str]:
     return done
 
 
+def backfill_listing_summaries(catalogue: CatalogueRepository) -> Counter[str]:
+    """Every listing row of a published item rewritten with its listing summary, for rows written
+    before summaries existed (upserts: safe to repeat; a catalogue page meeting a row without one
+    reads the page in full meanwhile). One transaction per item."""
+    done: Counter[str] = Counter()
+    for item in scan.published_items():
+        uow = UnitOfWork()
+        done["rows"] += catalogue.stage_listing_summaries(uow, item)
+        uow.commit()
+        done["items"] += 1
+    return done
+
+
 _NUMBER_TAIL = re.compile(r"-(\d{4})-(\d{6})$")  # dcert.format_number: <authority>-<year>-<sequence>
 
 

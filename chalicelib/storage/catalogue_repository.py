@@ -8,7 +8,9 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
     ITEM#<code> / #              current version (head, guarded by its revision)
     ITEM#<code> / V#<000001>     immutable version with who/when/why
     LIST#ALL | LIST#CENTRE#<id> | LIST#DEPT#<id> / <code>
-                                 published-item listings: one Query serves a catalogue page
+                                 published-item listings: one Query serves a catalogue page; each
+                                 row holds the item, its keyword text and its listing summary (a
+                                 page the summary answers reads only that: `published_summaries`)
     LIST#ALL#<1..3> / <code>     read replicas of LIST#ALL (infra/CAPACITY.md): the province-wide
                                  listing is the one partition every public page and keyword search
                                  reads; each read takes one replica, so no page costs an extra request
@@ -21,6 +23,7 @@ Key scheme (see infra/ACCESS_PATTERNS.md):
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,9 +38,10 @@ from chalicelib.domain.catalogue import (
     WindowPost,
 )
 from chalicelib.domain.department_references import named_departments
+from chalicelib.domain.listing_summary import ListingSummary, listing_summary
 from chalicelib.storage.batch_reads import Ref
 from chalicelib.storage.codec import decode_as, encode
-from chalicelib.storage.decoded_documents import decoded_data
+from chalicelib.storage.decoded_documents import decoded_data, text_decoder
 from chalicelib.storage.pagination import Page, cursor_partition, query_items_page, query_page
 from chalicelib.storage.raw_items import batch_get_raw
 from chalicelib.storage.tables import Record
@@ -116,6 +120,32 @@ def _item_version(raw: dict[str, Any]) -> ItemVersion:
 
 def _record(pk: str, sk: str, entity: str, data: Any, **keys: Any) -> Record:
     return Record(pk, sk, entity=entity, data=encode(data), **keys)
+
+
+_SUMMARY: str = Record.summary.attr_name
+# A slim page reads the keys (its cursors are made of them) and the summary; a keyword filter
+# still tests `search` server-side (a FilterExpression may use attributes it does not return).
+_SLIM_PROJECTION = (_PK, Record.sk.attr_name, _SUMMARY)
+# Summaries are ~400 bytes of text each: a few catalogue pages' worth, decoded once per text.
+_decode_summary = text_decoder(ListingSummary, 1024)
+#: Per process: pages served from summaries ("slim") and pages that met a row without one (written
+#: before summaries existed, until `infra.migrate listing-summaries` ran) and were read in full.
+LISTING_READS: Counter[str] = Counter()
+
+
+def summary_text(item: ServiceItem) -> str:
+    """The listing summary of `item` as stored on its listing rows (JSON, as `data` is stored)."""
+    return str(Record.data.serialize(encode(listing_summary(item))))
+
+
+def listing_record(scope: str, item: ServiceItem) -> Record:
+    """A listing row: the whole item (`data`), what a keyword matches (`search`) and the summary."""
+    return _record(scope, item.code, "Listing", item, search=item.search_text(), summary=summary_text(item))
+
+
+def _listed_summary(raw: dict[str, Any]) -> ListingSummary | None:
+    value = raw.get(_SUMMARY)
+    return None if value is None else _decode_summary(value["S"])
 
 
 def centre_record(centre: Centre) -> Record:
@@ -285,15 +315,46 @@ class CatalogueRepository:
             page = query_items_page(scope, _listed_item, first=first, after=None, filter_condition=None)
         return page
 
+    def published_summaries(
+        self, scope: str, keyword: str | None, first: int, after: str | None
+    ) -> Page[ListingSummary] | None:
+        """`published_page` reading only each row's keys and listing summary (a projection: ~400
+        bytes a row instead of ~10 KB), the same rows and cursors. None when a row of the page has no
+        summary yet (written before summaries existed): the caller then reads the page in full."""
+        condition = Record.search.contains(keyword.casefold()) if keyword else None
+        partition = read_partition(scope, after)
+        page = query_items_page(
+            partition,
+            _listed_summary,
+            first=first,
+            after=after,
+            filter_condition=condition,
+            projection=_SLIM_PROJECTION,
+        )
+        if not page.items and partition != scope and after is None and keyword is None:
+            page = query_items_page(scope, _listed_summary, first=first, after=None, projection=_SLIM_PROJECTION)
+        if any(summary is None for summary, _ in page.items):
+            LISTING_READS["fallback"] += 1
+            return None
+        LISTING_READS["slim"] += 1
+        return Page([(s, c) for s, c in page.items if s is not None], page.has_next_page, page.end_cursor)
+
+    def stage_listing_summaries(self, uow: UnitOfWork, item: ServiceItem) -> int:
+        """Every listing row of a published item, rewritten with its summary (the backfill for rows
+        written before summaries existed; upserts of what `stage_version` writes, so running it
+        again changes nothing). Returns how many rows."""
+        scopes = sorted(listing_scopes(item))
+        for scope in scopes:
+            uow.upsert(listing_record(scope, item))
+        return len(scopes)
+
     def stage_listing_replicas(self, uow: UnitOfWork, item: ServiceItem) -> int:
         """The replica rows of a published item (the backfill for listings written before the
         replicas existed; upserts, so running it again changes nothing). Returns how many."""
         if not item.is_listed:
             return 0
         for scope in listing_replicas()[1:]:
-            listing = _record(scope, item.code, "Listing", item)
-            listing.search = item.search_text()
-            uow.upsert(listing)
+            uow.upsert(listing_record(scope, item))
         return LISTING_REPLICAS - 1
 
     def items_naming(self, department_id: str) -> list[ServiceItem]:
@@ -331,9 +392,7 @@ class CatalogueRepository:
         for scope in sorted(listing_scopes(previous) - new_scopes if previous else set()):
             uow.delete(Record(scope, item.code))
         for scope in sorted(new_scopes):
-            listing = _record(scope, item.code, "Listing", item)
-            listing.search = item.search_text()
-            uow.upsert(listing)
+            uow.upsert(listing_record(scope, item))
         for department_id in new_references(item, previous):
             uow.upsert(reference_record(department_id, item.code))
 
@@ -349,9 +408,7 @@ class CatalogueRepository:
                 for version in chain:
                     batch.save(_record(f"ITEM#{final.code}", f"V#{version.item.version:06d}", "ItemVersion", version))
                 for scope in sorted(listing_scopes(final)):
-                    listing = _record(scope, final.code, "Listing", final)
-                    listing.search = final.search_text()
-                    batch.save(listing)
+                    batch.save(listing_record(scope, final))
                 for department_id in new_references(final, None):
                     batch.save(reference_record(department_id, final.code))
         with Record.batch_write() as batch:

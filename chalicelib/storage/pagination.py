@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pynamodb.expressions.condition import Condition
@@ -123,9 +123,12 @@ def query_items_page(
     range_condition: Condition | None = None,
     filter_condition: Condition | None = None,
     forward: bool = True,
+    projection: Sequence[str] | None = None,
 ) -> Page[T]:
     """`query_page` with each raw DynamoDB item turned into a `T` by `item` (e.g. straight from the
-    raw `data` document, `storage/raw_items.py`, without building a PynamoDB model per row)."""
+    raw `data` document, `storage/raw_items.py`, without building a PynamoDB model per row).
+    `projection`: the attribute names to return (a ProjectionExpression; it must include the keys,
+    which the cursors are made of); a filter may still test attributes it leaves out."""
     connection = table_connection(Record)
     start = decode_cursor(after, index, hash_value) if after else None
     found: list[tuple[T, str]] = []
@@ -139,6 +142,7 @@ def query_items_page(
             index_name=index,
             limit=first + 1 if filter_condition is None else max(first + 1, 100),
             scan_index_forward=forward,
+            attributes_to_get=list(projection) if projection is not None else None,
         )
         for raw in response.get("Items", []):
             if len(found) == first:

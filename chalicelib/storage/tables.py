@@ -57,6 +57,9 @@ class Record(Model):
     entity = UnicodeAttribute(attr_name="T")
     data = JSONAttribute(null=True, attr_name="D")
     search = UnicodeAttribute(null=True, attr_name="Q")
+    # Listing rows only: the item's listing summary as JSON text (domain/listing_summary.py), which a
+    # catalogue page reads alone through a projection instead of the whole item in `data`.
+    summary = UnicodeAttribute(null=True, attr_name="L")
     # Keys of the projection records derived from this one (worklists, due dates), so the next
     # change can delete exactly the ones that no longer apply.
     derived = JSONAttribute(null=True, attr_name="K")

@@ -174,6 +174,7 @@ def test_unexpected_errors_are_masked_expected_ones_are_not(api: Api, monkeypatc
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(CatalogueRepository, "published_page", boom)
+    monkeypatch.setattr(CatalogueRepository, "published_summaries", boom)  # the slim page read
     body = api.gql(ITEMS)
     assert body["errors"][0]["message"] == "服务内部错误,请稍后重试"
     assert "secret" not in json.dumps(body)
@@ -196,6 +197,7 @@ def test_only_unexpected_errors_are_logged_as_errors(
             raise RuntimeError("secret internal detail")
 
         monkeypatch.setattr(CatalogueRepository, "published_page", boom)
+        monkeypatch.setattr(CatalogueRepository, "published_summaries", boom)  # the slim page read
         api.gql(ITEMS)
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(logged) == 1 and "secret internal detail" in (logged[0].exc_text or logged[0].getMessage())

@@ -112,6 +112,7 @@ CATALOGUE_PAGE_LOADS = {
     "chalicelib.api.catalogue.deficiency_types",
     "chalicelib.api.catalogue.form_types",
     "chalicelib.api.catalogue.keywords",
+    "chalicelib.api.catalogue.listing_selection",
     "chalicelib.api.catalogue.queries",
     "chalicelib.api.catalogue.types",
     "chalicelib.api.organisation",

@@ -15,11 +15,13 @@ from strawberry.types import Info
 from chalicelib.api.catalogue.deficiency_types import DeficiencyPolicy
 from chalicelib.api.catalogue.form_types import FormField, MaterialCondition
 from chalicelib.api.catalogue.keywords import normalise_keyword
+from chalicelib.api.catalogue.listing_selection import summary_answers
 from chalicelib.api.organisation.types import CentreVersion, DepartmentKind, DepartmentVersion, OrgStatus
 from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scope, visible_to
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import catalogue as dc
+from chalicelib.domain.listing_summary import ListingSummary
 
 CentreLevel = strawberry.enum(dc.CentreLevel, name="CentreLevel")
 ItemKind = strawberry.enum(dc.ItemKind, name="ItemKind")
@@ -246,61 +248,61 @@ class CoReviewer:
 
 
 def _item_conditions(self: ServiceItem) -> list[str]:
-    return list(self.domain.elements.conditions)
+    return list(self.full.elements.conditions)
 
 
 def _item_materials(self: ServiceItem) -> list[Material]:
-    return [Material.from_domain(m) for m in self.domain.elements.materials]
+    return [Material.from_domain(m) for m in self.full.elements.materials]
 
 
 def _item_procedure(self: ServiceItem) -> list[ProcedureStep]:
-    return [ProcedureStep(name=s.name, description=s.description) for s in self.domain.elements.procedure]
+    return [ProcedureStep(name=s.name, description=s.description) for s in self.full.elements.procedure]
 
 
 def _item_co_reviewers(self: ServiceItem) -> list[CoReviewer]:
     departments = self.item_departments
     return [
         CoReviewer(limit_days=c.limit_days, department_id=c.department_id, item_departments=departments)
-        for c in self.domain.elements.co_reviewers
+        for c in self.full.elements.co_reviewers
     ]
 
 
 def _item_special_steps(self: ServiceItem) -> list[SpecialStep]:
-    return [SpecialStep(**s.__dict__) for s in self.domain.elements.special_steps]
+    return [SpecialStep(**s.__dict__) for s in self.full.elements.special_steps]
 
 
 def _item_fees(self: ServiceItem) -> list[Fee]:
-    return [Fee(**f.__dict__) for f in self.domain.elements.fees]
+    return [Fee(**f.__dict__) for f in self.full.elements.fees]
 
 
 def _item_legal_basis(self: ServiceItem) -> list[str]:
-    return list(self.domain.elements.legal_basis)
+    return list(self.full.elements.legal_basis)
 
 
 def _item_certificate_type(self: ServiceItem) -> CertificateType | None:
-    found = self.domain.elements.certificate_type
+    found = self.full.elements.certificate_type
     return CertificateType(**found.__dict__) if found else None
 
 
 def _item_merged_from(self: ServiceItem) -> list[str]:
-    return list(self.domain.merged_from)
+    return list(self.full.merged_from)
 
 
 def _item_form(self: ServiceItem) -> list[FormField]:
-    return [FormField.from_domain(f) for f in self.domain.elements.form]
+    return [FormField.from_domain(f) for f in self.full.elements.form]
 
 
 def _item_deficiency(self: ServiceItem) -> DeficiencyPolicy:
-    return DeficiencyPolicy.from_domain(self.domain.elements.deficiency)
+    return DeficiencyPolicy.from_domain(self.full.elements.deficiency)
 
 
 def _item_approval_on_pledge(self: ServiceItem) -> ApprovalOnPledgeTerms | None:
-    terms = self.domain.elements.approval_on_pledge
+    terms = self.full.elements.approval_on_pledge
     return ApprovalOnPledgeTerms(**terms.__dict__) if terms else None
 
 
 def _item_emergency_handling(self: ServiceItem) -> EmergencyHandlingTerms | None:
-    terms = self.domain.elements.emergency_handling
+    terms = self.full.elements.emergency_handling
     return EmergencyHandlingTerms(legal_basis=terms.legal_basis) if terms else None
 
 
@@ -357,7 +359,12 @@ class ServiceItem(relay.Node):
     )
     # A plain value, not a resolver: a catalogue page selects it for each of its items.
     is_free: bool = field(access=PUBLIC, description="Fees are charged only with a published basis; empty means free.")
-    domain: strawberry.Private[dc.ServiceItem]
+    # None for an item built from its listing summary (`from_summary`): only for a selection the
+    # summary answers whole (listing_selection.py), so no field ever reaches `full` without it.
+    domain: strawberry.Private[dc.ServiceItem | None]
+    department_id: strawberry.Private[str]
+    supervising_department_id: strawberry.Private[str]
+    centre_ids: strawberry.Private[tuple[str, ...]]
 
     @classmethod
     def from_domain(cls, item: dc.ServiceItem) -> ServiceItem:
@@ -380,18 +387,57 @@ class ServiceItem(relay.Node):
             project_category=e.project_category,
             is_free=not e.fees,
             domain=item,
+            department_id=e.department_id,
+            supervising_department_id=e.effective_supervising_department_id,
+            centre_ids=item.centre_ids,
         )
+
+    @classmethod
+    def from_summary(cls, s: ListingSummary) -> ServiceItem:
+        """A catalogue page's item from its listing summary: the same answers as `from_domain` for
+        every field in `listing_selection.SUMMARY_FIELDS`."""
+        return cls(
+            node_key=s.code,
+            code=s.code,
+            version=s.version,
+            status=s.status,
+            name=s.name,
+            kind=s.kind,
+            level=s.level,
+            statutory_limit_days=s.statutory_limit_days,
+            promised_limit_days=s.promised_limit_days,
+            is_joint=s.is_joint,
+            supervision_phone=s.supervision_phone,
+            timeout_rule=s.timeout_rule,
+            confidential=s.confidential,
+            merged_into=s.merged_into,
+            project_category=s.project_category,
+            is_free=s.is_free,
+            domain=None,
+            department_id=s.department_id,
+            supervising_department_id=s.supervising_department_id,
+            centre_ids=s.centre_ids,
+        )
+
+    @property
+    def full(self) -> dc.ServiceItem:
+        """The whole item, for fields outside the listing summary."""
+        if self.domain is None:
+            raise RuntimeError(f"item {self.code} was read from its listing summary, which lacks this field")
+        return self.domain
 
     @cached_property
     def item_departments(self) -> tuple[str, ...]:
         """`referenced_departments` of the item, worked out once per object (every department field
         of a page's items wants them)."""
+        if self.domain is None:  # from a summary: the departments its fields show
+            return (self.department_id, self.supervising_department_id)
         return referenced_departments(self.domain)
 
     @field(access=PUBLIC, description="The owning department, which also leads joint review.")
     def department(self, info: Info) -> Department | None:
         info.context.departments.want(self.item_departments)
-        found = info.context.departments.get(self.domain.elements.department_id)
+        found = info.context.departments.get(self.department_id)
         return Department.from_domain(found) if found else None
 
     @field(
@@ -401,13 +447,13 @@ class ServiceItem(relay.Node):
     )
     def supervising_department(self, info: Info) -> Department | None:
         info.context.departments.want(self.item_departments)
-        found = info.context.departments.get(self.domain.elements.effective_supervising_department_id)
+        found = info.context.departments.get(self.supervising_department_id)
         return Department.from_domain(found) if found else None
 
     @field(access=PUBLIC, description="Centres where the item can be applied for (home + delegated).")
     def centres(self, info: Info) -> list[Centre]:
-        info.context.centres.want(self.domain.centre_ids)
-        found = (info.context.centres.get(c) for c in self.domain.centre_ids)
+        info.context.centres.want(self.centre_ids)
+        found = (info.context.centres.get(c) for c in self.centre_ids)
         return [Centre.from_domain(c) for c in found if c is not None]
 
     @field(
@@ -426,7 +472,7 @@ class ServiceItem(relay.Node):
                 ],
                 item_departments=departments,
             )
-            for d in self.domain.delegations
+            for d in self.full.delegations
         ]
 
     @field(access=PUBLIC, description="Every published version, newest first (seed 003).")
@@ -506,9 +552,21 @@ def referenced_departments(item: dc.ServiceItem) -> tuple[str, ...]:
 def service_item_page(
     info: Info, scope: str, first: int | None, after: str | None, keyword: str | None
 ) -> Connection[ServiceItem]:
-    """One Query for the page; departments and centres are then batch-loaded on demand."""
-    page = info.context.catalogue_reads.page_published(scope, normalise_keyword(keyword), page_size(first), after)
-    connection = to_connection(page, ServiceItem.from_domain)
+    """One Query for the page; departments and centres are then batch-loaded on demand. A selection
+    the listing summaries answer whole reads only them (listing_selection.py)."""
+    reads = info.context.catalogue_reads
+    keyword, size = normalise_keyword(keyword), page_size(first)
+    connection: Connection[ServiceItem]
+    if summary_answers(info):
+        page = reads.page_published_summaries(scope, keyword, size, after)
+        connection = to_connection(page, _page_item)
+    else:
+        connection = to_connection(reads.page_published(scope, keyword, size, after), ServiceItem.from_domain)
     info.context.departments.want(d for edge in connection.edges for d in edge.node.item_departments)
-    info.context.centres.want(c for item, _ in page.items for c in item.centre_ids)
+    info.context.centres.want(c for edge in connection.edges for c in edge.node.centre_ids)
     return connection
+
+
+def _page_item(found: ListingSummary | dc.ServiceItem) -> ServiceItem:
+    """A page's item from its summary, or from the whole item when the page was read in full."""
+    return ServiceItem.from_summary(found) if isinstance(found, ListingSummary) else ServiceItem.from_domain(found)
