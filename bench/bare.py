@@ -9,8 +9,11 @@ into `SimpleNamespace` objects (dates and enums parsed back into Python values),
 produce the same JSON and resolve the same number of fields. Default resolvers are plain attribute
 reads; a field with arguments has a method that returns the stored value.
 
-The floor gets strawberry's own ParserCache and ValidationCache (ours has them too): the floor is
-what a well-configured bare strawberry costs, not one that re-validates every request.
+The floor gets strawberry's own ParserCache and the validation cache our schema uses
+(`api/_strawberry_seam.IdentityValidationCache`: strawberry's ValidationCache finding repeats by
+the parsed document's identity instead of hashing it): the floor is what a well-configured bare
+strawberry costs, not one that re-validates (or re-hashes) every request, so a cut we made inside
+strawberry's request path does not count as our code costing less.
 """
 
 from __future__ import annotations
@@ -189,7 +192,9 @@ _COUNTER = [0]
 def build_floor(schema: GraphQLSchema, document: str, answer: dict[str, Any]) -> Floor:
     """The bare schema for `document` and plain objects holding `answer` (our view's `data`)."""
     import strawberry
-    from strawberry.extensions import ParserCache, ValidationCache
+    from strawberry.extensions import ParserCache
+
+    from chalicelib.api._strawberry_seam import IdentityValidationCache
 
     ast = parse(document)
     fragments = {d.name.value: d for d in ast.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -204,7 +209,7 @@ def build_floor(schema: GraphQLSchema, document: str, answer: dict[str, Any]) ->
     sys.modules[module.__name__] = module
     exec(compile(source, module.__name__, "exec"), module.__dict__)
     bare = strawberry.Schema(
-        query=module.ROOT, extensions=[lambda: ParserCache(maxsize=16), lambda: ValidationCache(maxsize=16)]
+        query=module.ROOT, extensions=[lambda: ParserCache(maxsize=16), lambda: IdentityValidationCache(maxsize=16)]
     )
     root = _objects(module, query_type, answer, collector)
     return Floor(bare, root, source)
