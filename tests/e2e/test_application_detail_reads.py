@@ -50,13 +50,13 @@ def test_each_document_reads_what_it_selects_every_time(api: Api, ddb_calls: Cal
 
 
 def test_the_remembered_answers_are_bounded(api: Api, ddb_calls: CallCounter, monkeypatch: MonkeyPatch) -> None:
-    monkeypatch.setattr(queries, "_SELECTS_HISTORY_ENTRIES", 2)
+    monkeypatch.setattr(queries._selects_history, "entries", 2)
     variables, caller = scenario("ApplicationDetail", api)
     for n, (document, calls) in enumerate(((NO_HISTORY, {"GetItem": 1}), (HISTORY_IN_FRAGMENT, {"Query": 1})) * 3):
         ddb_calls.reset()
         assert "errors" not in api.gql(f"{document} # {n}", variables, as_=caller)  # a new document each time
         assert dict(ddb_calls.calls) == calls
-        assert len(queries._SELECTS_HISTORY) <= 2
+        assert len(queries._selects_history.remembered) <= 2
 
 
 TRAIL = """

@@ -118,6 +118,7 @@ CATALOGUE_PAGE_LOADS = {
     "chalicelib.api.organisation",
     "chalicelib.api.organisation.types",
     "chalicelib.api.observability",
+    "chalicelib.api.per_document",
     "chalicelib.api.permissions",
     "chalicelib.api.relay",
     "chalicelib.api.scalars",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -14,6 +13,7 @@ from strawberry.types.nodes import SelectedField
 
 from chalicelib.api.applications.types import Application, InboxEntry, LedgerEntry
 from chalicelib.api.errors import BAD_REQUEST, FORBIDDEN, NOT_FOUND, ApiError
+from chalicelib.api.per_document import PerDocument
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, AnyRole, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.domain import application as da
@@ -48,27 +48,8 @@ _QUEUE_ROLE = {
 
 
 _HISTORY_FIELDS = frozenset({"timeline", "historyVerification"})
-# Whether a document selects the history under one field, per parsed document (strawberry's
-# ParserCache hands the same document object to every request that sends the same text): building
-# `info.selected_fields` converts the whole selection tree, a fifth of a millisecond per request.
-# Keyed by the operation node's identity and kept with the node, so an id can never be reused by
-# another document while its entry lives; a pure function of the document, no caller's data.
-_SELECTS_HISTORY: OrderedDict[tuple[int, tuple[str | int, ...]], tuple[object, bool]] = OrderedDict()
-_SELECTS_HISTORY_ENTRIES = 256
-
-
-def _selects_history(info: Info) -> bool:
-    """`_selects(info.selected_fields, _HISTORY_FIELDS)`, computed once per document and field path."""
-    operation = info.operation
-    key = (id(operation), tuple(info.path.as_list()))
-    found = _SELECTS_HISTORY.get(key)
-    if found is not None and found[0] is operation:
-        return found[1]
-    selects = _selects(info.selected_fields, _HISTORY_FIELDS)
-    _SELECTS_HISTORY[key] = (operation, selects)
-    while len(_SELECTS_HISTORY) > _SELECTS_HISTORY_ENTRIES:
-        _SELECTS_HISTORY.popitem(last=False)
-    return selects
+# Whether a document selects the history under one field, per document and path (api/per_document.py).
+_selects_history: PerDocument[bool] = PerDocument(lambda info: _selects(info.selected_fields, _HISTORY_FIELDS))
 
 
 def _selects(selections: Sequence[Any], names: frozenset[str]) -> bool:

@@ -10,12 +10,13 @@ api/applications/queries.py.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
+
+from chalicelib.api.per_document import PerDocument
 
 #: ServiceItem fields a `ServiceItem.from_summary` object answers (department and centres resolve
 #: from the ids in the summary; what is selected inside them is read from the reference loaders).
@@ -46,24 +47,14 @@ SUMMARY_FIELDS = frozenset(
 _CONNECTION_PLAIN = frozenset({"__typename", "pageInfo"})  # connection fields that show no item
 _EDGE_PLAIN = frozenset({"__typename", "cursor"})
 
-# Keyed by the operation node's identity and kept with the node, so an id can never be reused by
-# another document while its entry lives; a pure function of the document, no caller's data.
-_ANSWERS: OrderedDict[tuple[int, tuple[str | int, ...]], tuple[object, bool]] = OrderedDict()
-_ENTRIES = 256
+
+def _summary_answers(info: Info) -> bool:
+    return all(_connection_answered(getattr(s, "selections", ())) for s in info.selected_fields)
 
 
-def summary_answers(info: Info) -> bool:
-    """Whether every ServiceItem field this `serviceItems` field selects is in the listing summary."""
-    operation = info.operation
-    key = (id(operation), tuple(info.path.as_list()))
-    found = _ANSWERS.get(key)
-    if found is not None and found[0] is operation:
-        return found[1]
-    answers = all(_connection_answered(getattr(s, "selections", ())) for s in info.selected_fields)
-    _ANSWERS[key] = (operation, answers)
-    while len(_ANSWERS) > _ENTRIES:
-        _ANSWERS.popitem(last=False)
-    return answers
+#: Whether every ServiceItem field this `serviceItems` field selects is in the listing summary, per
+#: document and path (api/per_document.py).
+summary_answers: PerDocument[bool] = PerDocument(_summary_answers)
 
 
 def _children(selections: Iterable[Any]) -> Iterable[SelectedField]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import strawberry
 from graphql import FieldNode
 from strawberry.types import Info
@@ -11,6 +9,7 @@ from strawberry.types import Info
 from chalicelib.api._strawberry_seam import child_fields, field_arguments
 from chalicelib.api.catalogue.types import Centre, Department, ServiceItem, referenced_departments, service_item_page
 from chalicelib.api.errors import NOT_FOUND, ApiError
+from chalicelib.api.per_document import PerDocument
 from chalicelib.api.permissions import PUBLIC, field
 from chalicelib.api.relay import Connection, decode_id, page_size, to_connection
 from chalicelib.config import get_settings
@@ -26,27 +25,9 @@ def _scope(centre_id: strawberry.ID | None, department_id: strawberry.ID | None)
     return "LIST#ALL"
 
 
-# The `history` fields selected right under one field (not in fragments), per parsed document
-# (strawberry's ParserCache hands every request with the same text the same document): strawberry's
-# `info.selected_fields` converts the whole selection tree on every request. Keyed by the operation
-# node's identity and kept with it, so an id cannot be reused by another document while its entry
-# lives; a pure function of the document (the arguments' values are read per request).
-_HISTORY_NODES: OrderedDict[tuple[int, tuple[str | int, ...]], tuple[object, tuple[FieldNode, ...]]] = OrderedDict()
-_HISTORY_NODES_ENTRIES = 256
-
-
-def _history_nodes(info: Info) -> tuple[FieldNode, ...]:
-    """The direct `history` children of this field's nodes, in order, computed once per document and path."""
-    operation = info.operation
-    key = (id(operation), tuple(info.path.as_list()))
-    found = _HISTORY_NODES.get(key)
-    if found is not None and found[0] is operation:
-        return found[1]
-    nodes = child_fields(info, "history")
-    _HISTORY_NODES[key] = (operation, nodes)
-    while len(_HISTORY_NODES) > _HISTORY_NODES_ENTRIES:
-        _HISTORY_NODES.popitem(last=False)
-    return nodes
+# The `history` fields selected right under one field (not in fragments), per document and path
+# (api/per_document.py); the arguments' values are read per request.
+_history_nodes: PerDocument[tuple[FieldNode, ...]] = PerDocument(lambda info: child_fields(info, "history"))
 
 
 def _history_first(info: Info) -> int | None:
