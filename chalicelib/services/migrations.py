@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from chalicelib.domain import application as da
 from chalicelib.domain import certificate as dcert
@@ -63,41 +65,33 @@ def backfill_oversight_centres(
     return done
 
 
-def backfill_department_references(catalogue: CatalogueRepository) -> Counter[str]:
-    """The `DEPTREF#<department>` rows of items published before the rows existed (upserts: safe
-    to repeat). One transaction per item."""
+def _per_published_item(counted: str, stage: Callable[[UnitOfWork, Any], int]) -> Counter[str]:
+    """`stage` for every published item, one transaction per item (the stage functions upsert, so
+    a backfill is safe to repeat); counts `items` and what `stage` returns under `counted`."""
     done: Counter[str] = Counter()
     for item in scan.published_items():
         uow = UnitOfWork()
-        done["references"] += catalogue.stage_references(uow, item)
+        done[counted] += stage(uow, item)
         uow.commit()
         done["items"] += 1
     return done
+
+
+def backfill_department_references(catalogue: CatalogueRepository) -> Counter[str]:
+    """The `DEPTREF#<department>` rows of items published before the rows existed."""
+    return _per_published_item("references", catalogue.stage_references)
 
 
 def backfill_listing_replicas(catalogue: CatalogueRepository) -> Counter[str]:
-    """The read replicas of `LIST#ALL` for items listed before the replicas existed (upserts:
-    safe to repeat; infra/CAPACITY.md). One transaction per item."""
-    done: Counter[str] = Counter()
-    for item in scan.published_items():
-        uow = UnitOfWork()
-        done["replicas"] += catalogue.stage_listing_replicas(uow, item)
-        uow.commit()
-        done["items"] += 1
-    return done
+    """The read replicas of `LIST#ALL` for items listed before the replicas existed (infra/CAPACITY.md)."""
+    return _per_published_item("replicas", catalogue.stage_listing_replicas)
 
 
 def backfill_listing_summaries(catalogue: CatalogueRepository) -> Counter[str]:
     """Every listing row of a published item rewritten with its listing summary, for rows written
-    before summaries existed (upserts: safe to repeat; a catalogue page meeting a row without one
-    reads the page in full meanwhile). One transaction per item."""
-    done: Counter[str] = Counter()
-    for item in scan.published_items():
-        uow = UnitOfWork()
-        done["rows"] += catalogue.stage_listing_summaries(uow, item)
-        uow.commit()
-        done["items"] += 1
-    return done
+    before summaries existed (a catalogue page meeting a row without one reads the page in full
+    meanwhile)."""
+    return _per_published_item("rows", catalogue.stage_listing_summaries)
 
 
 _NUMBER_TAIL = re.compile(r"-(\d{4})-(\d{6})$")  # dcert.format_number: <authority>-<year>-<sequence>
