@@ -359,7 +359,8 @@ PHASES = (
     ("  stamp font engine (shared font, opened once per process)", "stamp.py", "create_font_engine"),
     ("  stamp text shaping (remembered per string)", "stamp.py", "shape"),
     ("  stamp font objects written into the PDF", "opentype.py", "prepare_write"),
-    ("  the signature itself (key backend sign)", "_pyhanko_signer.py", "async_sign_raw"),
+    ("  the CMS container (spliced from the signer's template)", "_pyhanko_signer.py", "async_sign"),
+    ("    the signature itself (key backend sign)", "_pyhanko_signer.py", "async_sign_raw"),
     ("LocalBlobStore.put", "blobs.py", "put"),
 )
 
