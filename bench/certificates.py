@@ -11,6 +11,10 @@ measures, in a rotating order:
   signature, so the floor does not either (with it, the floor would be ~2x slower and flatter us);
 - `bare_sign_estimating` (informational): the same with pyHanko's default, a dry-run CMS per
   signature to size the room (the floor before issue 14 point 4's last step);
+- `bare_sign_spliced` (informational): the floor's `sign_pdf` again, but its CMS container spliced
+  from per-signer constant DER as the seal's is (`signing.cms_template`, through the seal's own
+  `BackendSigner` on the same key): what issuing would be against if bare pyHanko did that too.
+  The floor itself builds its CMS with pyHanko, as any bare pyHanko signing does;
 - `issue`: `render_certificate` (its QR code carrying the payload signed by the seal key, issue 13)
   + the issuing bureau's sealer from the seal registry
   (`signing.config.sealer_for`, cached per process, as issuance does) + `Sealer.seal`
@@ -111,6 +115,8 @@ class Rig:
     #: The signature room the seal reserves (`Sealer.reserved_bytes`, sized once per sealer): the
     #: floor reserves the same, so neither side builds pyHanko's per-signature dry-run CMS.
     reserved: int = 0
+    #: The seal's pyHanko signer class on the same key (CMS spliced), for `bare_sign_spliced`.
+    spliced_signer: Any = None
 
     def render(self) -> bytes:
         """As issuance renders: the QR code carries the payload signed by the bureau's seal key
@@ -152,10 +158,11 @@ class Rig:
     def issue(self) -> None:
         self.store_put(self.seal(self.render()))
 
-    def bare_sign(self, *, estimate: bool = False) -> bytes:
+    def bare_sign(self, *, estimate: bool = False, spliced: bool = False) -> bytes:
         """The floor: bare pyHanko signing with the room the seal reserves; ``estimate``: pyHanko's
         default instead, a dry-run CMS per signature to size the room (informational since the
-        seal stopped doing that, issue 14 point 4)."""
+        seal stopped doing that, issue 14 point 4); ``spliced``: with the seal's signer class,
+        whose CMS is spliced from its constant DER (informational)."""
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import signers
         from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
@@ -173,7 +180,7 @@ class Rig:
         out = signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(self.pdf)),
             meta,
-            signer=self.simple_signer,
+            signer=self.spliced_signer if spliced else self.simple_signer,
             timestamper=self.timestamper,
             bytes_reserved=None if estimate else self.reserved,
         )
@@ -256,6 +263,9 @@ def build_rig(folder: Path) -> Rig:
     )
     rig.sealed = rig.seal(pdf)
     rig.reserved = sealer.reserved_bytes()
+    from signing._pyhanko_signer import BackendSigner
+
+    rig.spliced_signer = BackendSigner(sealer.backend)
     report = rig.verify()
     if report.indication is not Indication.PASSED or not report.registration.registered:
         raise RuntimeError(f"the sealed certificate does not verify: {report.to_text()}")
@@ -359,7 +369,8 @@ PHASES = (
     ("  stamp font engine (shared font, opened once per process)", "stamp.py", "create_font_engine"),
     ("  stamp text shaping (remembered per string)", "stamp.py", "shape"),
     ("  stamp font objects written into the PDF", "opentype.py", "prepare_write"),
-    ("  the signature itself (key backend sign)", "_pyhanko_signer.py", "async_sign_raw"),
+    ("  the CMS container (spliced from the signer's template)", "_pyhanko_signer.py", "async_sign"),
+    ("    the signature itself (key backend sign)", "_pyhanko_signer.py", "async_sign_raw"),
     ("LocalBlobStore.put", "blobs.py", "put"),
 )
 
@@ -484,6 +495,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
         jobs: dict[str, Callable[[], object]] = {
             "bare_sign": rig.bare_sign,
             "bare_sign_estimating": lambda: rig.bare_sign(estimate=True),
+            "bare_sign_spliced": lambda: rig.bare_sign(spliced=True),
             "issue": rig.issue,
             "seal": lambda: rig.seal(rig.pdf),
             "render": rig.render,
@@ -495,6 +507,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
         for name, label in (
             ("bare_sign", "floor: bare pyHanko sign_pdf (SimpleSigner, PAdES, certify, no stamp, same room)"),
             ("bare_sign_estimating", "bare pyHanko as above, sizing the room per signature (default)"),
+            ("bare_sign_spliced", "bare pyHanko as the floor, CMS spliced like the seal's"),
             ("issue", "issue = render + seal + store"),
             ("seal", "Sealer.seal only (visible stamp on SEAL_BOX)"),
             ("render", "render_certificate only"),
@@ -518,6 +531,13 @@ def run(args: argparse.Namespace) -> list[Figure]:
                 stats["bare_sign_estimating"].median,
                 "render + seal + store (informational)",
                 "bare pyHanko sign_pdf with its default per-signature size estimate (a dry-run CMS)",
+            ),
+            Figure(
+                "certificates.issue_vs_spliced",
+                stats["issue"].median,
+                stats["bare_sign_spliced"].median,
+                "render + seal + store (informational)",
+                "bare pyHanko sign_pdf with its CMS spliced from constant DER as the seal's is",
             ),
             Figure(
                 "certificates.verify",
