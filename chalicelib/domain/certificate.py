@@ -102,6 +102,11 @@ TRANSITIONS: dict[tuple[CertificateStatus, CertificateStatus], frozenset[StatusA
     (_S.SUSPENDED, _S.EXPIRED): frozenset({_A.SWEEP}),
 }
 MAX_REASON = 500
+# The registry record keeps only the most recent closed scheduled changes, so the item stays small
+# (each at most ~3.2 KB: a reason and a note of 500 characters; 10 of them ~32 KB of DynamoDB's 400 KB
+# item) however often a licence is rescheduled; every one of them, older ones included, stays on
+# the case's audit trail (scheduled, taking effect, cancelled).
+MAX_CLOSED_CHANGES = 10
 MAX_EFFECTIVE_DAYS = 366  # a status change is scheduled at most a year ahead (and within the validity)
 
 
@@ -461,7 +466,8 @@ def _set_status(
 def _close_pending(
     cert: Certificate, outcome: ScheduledOutcome, now: datetime, by: str | None, note: str = ""
 ) -> Certificate:
-    """The record without its pending change, which joins `closed_changes` with its outcome."""
+    """The record without its pending change, which joins `closed_changes` with its outcome (the
+    oldest beyond `MAX_CLOSED_CHANGES` leave the record; the case's trail keeps them)."""
     change_id = pending_change_id(cert)
     if change_id is None or cert.pending_status is None or cert.pending_effective_on is None:
         return cert
@@ -483,7 +489,7 @@ def _close_pending(
         pending_reason="",
         pending_by=None,
         pending_id="",
-        closed_changes=(*cert.closed_changes, closed),
+        closed_changes=(*cert.closed_changes, closed)[-MAX_CLOSED_CHANGES:],
     )
 
 
