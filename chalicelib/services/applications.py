@@ -447,6 +447,7 @@ class ApplicationService:
         earlier = self._remembered(principal, operation, key, target)
         if earlier is not None:
             return earlier
+        da.check_window_centre(principal, centre_id)  # before any read about the applicant
         found = self.catalogue.get_item(item_code)
         if found is None:
             raise DomainError.one(Code.NOT_FOUND, "事项不存在", "itemId")
