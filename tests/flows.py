@@ -15,6 +15,23 @@ def gid(kind: str, key: str) -> str:
     return str(relay.GlobalID(kind, key))
 
 
+def verified_account(api: Api, account: str) -> None:
+    """Record a demo user's real-name verification in the identity registry (身份认证库), as the
+    portal's real-name filing does: an applicant may authorise only a verified agent account
+    (`agentAuthorisationGrant`, `AGENT_ACCOUNT_INVALID` otherwise)."""
+    from chalicelib.domain import verified_identity as dvi
+    from chalicelib.storage.identity_repository import IdentityRepository
+    from chalicelib.storage.unit_of_work import UnitOfWork
+
+    user = next(u for u in api.seed.users if u.id == account)
+    identifier, kind = dvi.classify(user.identifier)
+    at = "2026-11-01T09:00:00+08:00"
+    seen = dvi.VerifiedIdentity(identifier, kind, user.name, account, dvi.Verification.REAL_NAME, at)
+    uow = UnitOfWork()
+    IdentityRepository().stage_link(uow, seen, account)
+    uow.commit()
+
+
 FRAGMENTS = ROOT / "graphql" / "fragments"
 _SPREAD = re.compile(r"\.\.\.\s*([A-Z]\w*)")
 _DEFINED = re.compile(r"^fragment\s+(\w+)", re.M)

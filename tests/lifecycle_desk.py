@@ -146,6 +146,12 @@ class Desk:
         code: str = body["data"]["identityBindingCodeCreate"]["bindingCode"]["code"]
         return code
 
+    def verified_account(self, account: str) -> None:
+        """The portal verified this demo user's real name (see `tests.flows.verified_account`)."""
+        from tests.flows import verified_account
+
+        verified_account(self.api, account)
+
     def file(self, item_code: str, *, as_: str = "applicant-wang", **kwargs: Any) -> dict[str, Any]:
         """File and expect success; returns the case as the filer sees it."""
         return self.ok("applicationFile", self.file_input(item_code, as_=as_, **kwargs), as_=as_)

@@ -102,6 +102,11 @@ TRANSITIONS: dict[tuple[CertificateStatus, CertificateStatus], frozenset[StatusA
     (_S.SUSPENDED, _S.EXPIRED): frozenset({_A.SWEEP}),
 }
 MAX_REASON = 500
+# The registry record keeps only the most recent closed scheduled changes, so the item stays small
+# (each at most ~3.2 KB: a reason and a note of 500 characters; 10 of them ~32 KB of DynamoDB's 400 KB
+# item) however often a licence is rescheduled; every one of them, older ones included, stays on
+# the case's audit trail (scheduled, taking effect, cancelled).
+MAX_CLOSED_CHANGES = 10
 MAX_EFFECTIVE_DAYS = 366  # a status change is scheduled at most a year ahead (and within the validity)
 
 
@@ -461,7 +466,8 @@ def _set_status(
 def _close_pending(
     cert: Certificate, outcome: ScheduledOutcome, now: datetime, by: str | None, note: str = ""
 ) -> Certificate:
-    """The record without its pending change, which joins `closed_changes` with its outcome."""
+    """The record without its pending change, which joins `closed_changes` with its outcome (the
+    oldest beyond `MAX_CLOSED_CHANGES` leave the record; the case's trail keeps them)."""
     change_id = pending_change_id(cert)
     if change_id is None or cert.pending_status is None or cert.pending_effective_on is None:
         return cert
@@ -483,7 +489,7 @@ def _close_pending(
         pending_reason="",
         pending_by=None,
         pending_id="",
-        closed_changes=(*cert.closed_changes, closed),
+        closed_changes=(*cert.closed_changes, closed)[-MAX_CLOSED_CHANGES:],
     )
 
 
@@ -500,14 +506,16 @@ def cancel_pending(
     if earlier is not None and earlier.outcome is ScheduledOutcome.CANCELLED:
         return None
     today = da.china_date(now)
+    text = reason.strip()
+    reason_problems = cancel_reason_problems(text)
     if earlier is not None and earlier.outcome is ScheduledOutcome.APPLIED:
-        raise _fail(
-            CertCode.STATUS_CHANGE_IN_EFFECT, f"该状态变更已于{earlier.effective_on.isoformat()}生效,不能撤回", "id"
-        )
+        message = f"该状态变更已于{earlier.effective_on.isoformat()}生效,不能撤回"
+        raise DomainError([Violation(CertCode.STATUS_CHANGE_IN_EFFECT, message, "id"), *reason_problems])
     if earlier is not None:
-        raise _fail(CertCode.STATUS_CHANGE_NOT_PENDING, "该状态变更因证照状态已变化而失效,无需撤回", "id")
+        message = "该状态变更因证照状态已变化而失效,无需撤回"
+        raise DomainError([Violation(CertCode.STATUS_CHANGE_NOT_PENDING, message, "id"), *reason_problems])
     if pending_change_id(cert) != change_id or cert.pending_status is None or cert.pending_effective_on is None:
-        raise _fail(CertCode.NOT_FOUND, "待生效的状态变更不存在", "id")
+        raise change_not_found(reason)
     problems: list[Violation] = []
     if cert.pending_effective_on <= today:  # in effect from its day, even before the sweep records it
         message = f"该状态变更已于{cert.pending_effective_on.isoformat()}生效,不能撤回"
@@ -515,11 +523,22 @@ def cancel_pending(
     if not TRANSITIONS.get((cert.status, cert.pending_status), frozenset()) & as_:
         label = STATUS_LABELS[cert.pending_status]
         problems.append(Violation(CertCode.FORBIDDEN, f"无权撤回将证照变更为「{label}」的安排", "id"))
-    text = reason.strip()
-    problems.extend(_reason_problems(text, "撤回状态变更"))
+    problems.extend(reason_problems)
     if problems:
         raise DomainError(problems)
     return _close_pending(cert, ScheduledOutcome.CANCELLED, now, by, text)
+
+
+def cancel_reason_problems(reason: str) -> list[Violation]:
+    """What is wrong with a cancellation's reason, whatever the change named: reported together
+    with an id problem (malformed, unknown, hidden), so every input problem comes at once."""
+    return _reason_problems(reason.strip(), "撤回状态变更")
+
+
+def change_not_found(reason: str) -> DomainError:
+    """An unknown scheduled change (or one on a licence the caller may not see), with any reason
+    problem: the same answer either way."""
+    return DomainError([Violation(CertCode.NOT_FOUND, "待生效的状态变更不存在", "id"), *cancel_reason_problems(reason)])
 
 
 def apply_pending(cert: Certificate, now: datetime) -> Certificate | None:

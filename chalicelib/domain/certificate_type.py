@@ -261,12 +261,19 @@ class TemplateHolder:
 
 
 def may_edit(
-    current: CertificateType | None, draft_department: str, actor: Principal, holder: TemplateHolder | None = None
+    current: CertificateType | None,
+    draft_department: str,
+    actor: Principal,
+    holder: TemplateHolder | None = None,
+    owner_centres: tuple[str, ...] | None = (),
 ) -> None:
-    """Before the handover the owning department (its approvers) or a catalogue administrator
-    edits the template; after it the bureau it was handed to holds it (that bureau's staff, and
-    catalogue administrators of the department's centre or above) and the department that handed
-    it over no longer does (原审批部门不再留存). Any other bureau is refused like anyone else."""
+    """Before the handover the owning department holds the template: its approvers, and catalogue
+    administrators of the department's centre or a centre above it (`owner_centres`: scopes follow
+    the organisation, as after the handover; None when the department is unknown, which the draft
+    check reports as UNKNOWN_DEPARTMENT); an administrator of a lower or sibling centre is refused.
+    After it the bureau it was handed to holds it (that bureau's staff, and catalogue administrators
+    of the department's centre or above) and the department that handed it over no longer does
+    (原审批部门不再留存). Any other bureau is refused like anyone else."""
     C = CertificateTypeCode
     if actor.subject is None:
         raise _fail(C.FORBIDDEN, "请先登录")
@@ -279,11 +286,11 @@ def may_edit(
             return
         raise _fail(C.HANDED_OVER, "模板已移交行政审批局,原审批部门不能再修改;请由审批局修改")
     department = current.department_id if current is not None else draft_department
-    if actor.has_any(Role.ADMIN):
+    if actor.has_any(Role.ADMIN) and (owner_centres is None or (actor.centre_id or "") in owner_centres):
         return
     if actor.has_any(Role.APPROVER) and actor.department_id == department:
         return
-    raise _fail(C.FORBIDDEN, "只有所属部门的审批负责人或事项管理员可以编制该证照模板")
+    raise _fail(C.FORBIDDEN, "只有所属部门的审批负责人或该部门所在中心(含上级中心)的事项管理员可以编制该证照模板")
 
 
 def create(draft: CertificateTypeDraft, by: str, at: str, reason: str) -> CertificateType:

@@ -35,6 +35,7 @@ MAX_ACCOUNT_LENGTH = 128  # an identity provider's subject (a UUID) fits many ti
 class BindingCodeError:
     BINDING_CODE_INVALID = "BINDING_CODE_INVALID"
     ACCOUNT_NOT_LINKED = "ACCOUNT_NOT_LINKED"
+    AGENT_ACCOUNT_INVALID = "AGENT_ACCOUNT_INVALID"
     OUT_OF_RANGE = "OUT_OF_RANGE"
 
 
@@ -101,4 +102,22 @@ def not_linked() -> DomainError:
         BindingCodeError.ACCOUNT_NOT_LINKED,
         "该账号未与申请人核验的身份绑定:请申请人在手机上获取绑定码后一并填写,或不填写账号、按证件受理",
         "applicant.accountId",
+    )
+
+
+def agent_eligible(agent: str, applicant: str, verified: bool, staff: bool) -> bool:
+    """Whether `agent` may be authorised as the applicant's proxy (代办): an applicant-side account
+    of someone else that the identity registry knows as verified (an agent acts and pledges in the
+    applicant's name, so an unverified account could not file anyway); a staff member's id is no
+    applicant account, whatever records it has."""
+    return plausible_account(agent) and agent != applicant and verified and not staff
+
+
+def agent_refused() -> DomainError:
+    """The same answer for a malformed, unknown, unverified, staff or own id: an applicant cannot
+    use the grant to probe which accounts exist or who works at the centre."""
+    return DomainError.one(
+        BindingCodeError.AGENT_ACCOUNT_INVALID,
+        "代办员账号无效:须为他人已通过实名认证的申请人账号,请核对代办员提供的账号",
+        "agentId",
     )

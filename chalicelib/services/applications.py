@@ -26,7 +26,7 @@ from chalicelib.domain.audit import Event
 from chalicelib.domain.catalogue import ServiceItem, SpecialStepKind
 from chalicelib.domain.certificate import Certificate, CertificateStatus
 from chalicelib.domain.deficiency_policy import DeficiencyMode
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.working_days import WorkingDayCalendar
 from chalicelib.services import clock
@@ -447,6 +447,7 @@ class ApplicationService:
         earlier = self._remembered(principal, operation, key, target)
         if earlier is not None:
             return earlier
+        da.check_window_centre(principal, centre_id)  # before any read about the applicant
         found = self.catalogue.get_item(item_code)
         if found is None:
             raise DomainError.one(Code.NOT_FOUND, "事项不存在", "itemId")
@@ -693,13 +694,20 @@ class ApplicationService:
         if not principal.has_any(Role.APPLICANT) or principal.subject is None:
             raise DomainError.one(Code.FORBIDDEN, "只有申请人本人可以授权代办")
         today = da.china_date(self.now())
+        problems = []
         if not today < valid_until <= date(today.year + 1, today.month, min(today.day, 28)):
-            raise DomainError.one(Code.OUT_OF_RANGE, "授权有效期须在今天之后且不超过一年", "validUntil")
-        if not agent_id.strip() or agent_id == principal.subject:
-            raise DomainError.one(Code.OUT_OF_RANGE, "代办员账号无效", "agentId")
-        grant = Authorisation(
-            principal.subject, agent_id.strip(), valid_until, self.now().isoformat(timespec="seconds")
-        )
+            problems.append(Violation(Code.OUT_OF_RANGE, "授权有效期须在今天之后且不超过一年", "validUntil"))
+        agent_id = agent_id.strip()
+        eligible = False
+        if dib.plausible_account(agent_id) and agent_id != principal.subject:
+            # One BatchGetItem: the agent account's verification and whether the id is a staff member's.
+            verified, (staff,) = self.identities.account_standing(agent_id, (CatalogueRepository.staff_ref(agent_id),))
+            eligible = dib.agent_eligible(agent_id, principal.subject, verified is not None, staff is not None)
+        if not eligible:
+            problems.extend(dib.agent_refused().violations)
+        if problems:
+            raise DomainError(problems)
+        grant = Authorisation(principal.subject, agent_id, valid_until, self.now().isoformat(timespec="seconds"))
         uow = UnitOfWork()
         self.applications.stage_authorisation(uow, grant)
         if principal.identifier:  # the agent will file under the identity the applicant verified

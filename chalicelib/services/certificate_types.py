@@ -18,7 +18,7 @@ from chalicelib.domain import certificate_type as dt
 from chalicelib.domain import organisation as org
 from chalicelib.domain.certificate_type import CertificateType, CertificateTypeCode, CertificateTypeDraft
 from chalicelib.domain.errors import CONFLICT, DomainError, Violation
-from chalicelib.domain.identity import Principal
+from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.renewal import renewed_valid_from, renewed_valid_until
 from chalicelib.services import clock
 from chalicelib.storage.batch_reads import Ref
@@ -52,8 +52,9 @@ class CertificateTypeService:
     # --- commands --------------------------------------------------------------------------------
 
     def create(self, principal: Principal, draft: CertificateTypeDraft, reason: str) -> CertificateType:
-        dt.may_edit(None, draft.department_id, principal)
-        self._check(draft, reason)
+        department = self.catalogue.get_department(draft.department_id)
+        dt.may_edit(None, draft.department_id, principal, owner_centres=self._owner_centres(principal, department))
+        self._check(draft, reason, department)
         assert principal.subject is not None
         created = dt.create(draft, principal.subject, clock.now_iso(), reason.strip())
         uow = UnitOfWork()
@@ -70,10 +71,12 @@ class CertificateTypeService:
         self, principal: Principal, draft: CertificateTypeDraft, expected_version: int, reason: str
     ) -> CertificateType:
         current, rev = self._load(draft.code)
-        dt.may_edit(current, draft.department_id, principal, self._holder(current))
+        department = None if current.handed_over else self.catalogue.get_department(current.department_id)
+        owner = self._owner_centres(principal, department)
+        dt.may_edit(current, draft.department_id, principal, self._holder(current), owner)
         assert principal.subject is not None
         changed = dt.change(current, draft, expected_version, principal.subject, clock.now_iso(), reason.strip())
-        self._check(draft, reason)
+        self._check(draft, reason, department if department and department.id == draft.department_id else None)
         uow = UnitOfWork()
         self.repo.stage(uow, changed, rev)
         uow.commit()  # a concurrent change makes this CONFLICT: nothing written
@@ -115,9 +118,21 @@ class CertificateTypeService:
         bureau = next((b for b in map(self.catalogue.bureau_of, chain) if b is not None), None)
         return dt.TemplateHolder(bureau.id if bureau is not None else None, chain)
 
-    def _check(self, draft: CertificateTypeDraft, reason: str) -> None:
-        """Every problem at once: the draft itself, the reason, and the items' forms."""
-        department = self.catalogue.get_department(draft.department_id)
+    def _owner_centres(self, principal: Principal, department: org.Department | None) -> tuple[str, ...] | None:
+        """For a catalogue administrator editing a template its department still holds: the
+        department's centre and every centre above it (one Query for the hierarchy; nothing read
+        for anyone else). None: the department is unknown (the draft check says so)."""
+        if not principal.has_any(Role.ADMIN):
+            return ()
+        if department is None:
+            return None
+        return org.chain_up(department.centre_id, self.catalogue.all_centres())
+
+    def _check(self, draft: CertificateTypeDraft, reason: str, department: org.Department | None = None) -> None:
+        """Every problem at once: the draft itself, the reason, and the items' forms (the owning
+        department read once: passed in when the caller already has it)."""
+        if department is None or department.id != draft.department_id:
+            department = self.catalogue.get_department(draft.department_id)
         problems = dt.draft_problems(draft, [department.id] if department is not None else [])
         if not reason.strip() or len(reason) > MAX_REASON:
             problems.append(

@@ -442,7 +442,7 @@ class CertificateService:
             raise DomainError.one(CertCode.FORBIDDEN, "请先登录")
         found = self.certificates.get(certificate_id)  # the scope check and the revision
         if found is None or not self.may_see(found[0], principal):
-            raise DomainError.one(CertCode.NOT_FOUND, "待生效的状态变更不存在", "id")
+            raise dcert.change_not_found(reason)
         cert, rev = found
         now = clock.utc_now()
         updated = dcert.cancel_pending(cert, change_id, dcert.actors(cert, principal), reason, now, principal.subject)

@@ -30,6 +30,10 @@ from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 
+def _verification(r: Record) -> tuple[str, str]:
+    return str(r.data["identifier"]), str(r.data.get("name", ""))
+
+
 class IdentityRepository:
     def account_identity(self, account: str) -> str | None:
         found = self.account_verification(account)
@@ -43,6 +47,14 @@ class IdentityRepository:
         except Record.DoesNotExist:
             return None
         return str(data["identifier"]), str(data.get("name", ""))
+
+    def account_standing(
+        self, account: str, also: Sequence[Ref[Any]] = ()
+    ) -> tuple[tuple[str, str] | None, list[Any | None]]:
+        """The account's verification (as `account_verification`) and the records of `also` (another
+        repository's refs: whether the account is a staff member's), in one BatchGetItem."""
+        found = get_all([Ref(f"ACCOUNT#{account}", "IDENTITY", _verification), *also])
+        return found[0], found[1:]
 
     def window_filing(
         self, account: str, identifier: str, with_code: bool, also: Sequence[Ref[Any]] = ()

@@ -12,7 +12,7 @@ import pytest
 
 from infra.schema_export import SCHEMA_FILE, render
 from tests.conftest import ROOT, Api
-from tests.flows import Case, document, gid, op
+from tests.flows import Case, document, gid, op, verified_account
 
 PLEDGE_ITEM = "ZS-WJ-001"  # 公共场所卫生许可(告知承诺制)
 WINDOW_ITEM = "ZS-SCJG-003"  # an immediate item of the market bureau, decided at window zs-city-w11
@@ -158,10 +158,7 @@ def _secondary(case: Case) -> list[str]:
 
 LIFECYCLE: dict[str, Any] = {
     "MaterialUploadCreate": lambda c: ({"input": {"sha256": "ab" * 32, "size": 1024}}, "applicant-wang"),
-    "AgentAuthorisationGrant": lambda c: (
-        {"input": {"agentId": "agent-chen", "validUntil": (date.today() + timedelta(days=30)).isoformat()}},
-        "applicant-wang",
-    ),
+    "AgentAuthorisationGrant": lambda c: _verified_agent(c, "applicant-wang"),
     "AgentAuthorisationRevoke": lambda c: (_authorised_agent(c), "applicant-wang"),
     "IdentityBindingCodeCreate": lambda c: ({"input": {"validMinutes": 5}}, "applicant-wang"),
     "ApplicationFile": lambda c: (c.file_input(), "applicant-wang"),
@@ -409,8 +406,16 @@ def _inspected(case: Case) -> str:
     return cert_id
 
 
+def _verified_agent(case: Case, applicant: str) -> tuple[dict[str, Any], str]:
+    """Only an account the identity registry knows as verified may be authorised as an agent."""
+    verified_account(case.api, "agent-chen")
+    until = (date.today() + timedelta(days=30)).isoformat()
+    return {"input": {"agentId": "agent-chen", "validUntil": until}}, applicant
+
+
 def _authorised_agent(case: Case) -> dict[str, Any]:
     until = (date.today() + timedelta(days=30)).isoformat()
+    verified_account(case.api, "agent-chen")
     case.run("AgentAuthorisationGrant", {"input": {"agentId": "agent-chen", "validUntil": until}}, "applicant-wang")
     return {"input": {"agentId": "agent-chen"}}
 

@@ -155,6 +155,7 @@ def test_invalid_or_unverified_identities_are_refused_with_specific_codes(desk: 
 
 
 def test_an_agent_files_under_the_identity_the_applicant_verified(desk: Desk) -> None:
+    desk.verified_account("agent-chen")
     grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
         userErrors { code } } }"""
     body = desk.api.gql(grant, {"input": {"agentId": "agent-chen", "validUntil": "2027-01-31"}}, as_="applicant-wang")
@@ -264,6 +265,7 @@ AGENT_ID = "330902198808083318"  # agent-chen, as the portal verified him
 
 
 def _authorise_agent(desk: Desk, agent: str = "agent-chen") -> None:
+    desk.verified_account(agent)
     grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
         userErrors { code } } }"""
     body = desk.api.gql(grant, {"input": {"agentId": agent, "validUntil": "2027-01-31"}}, as_="applicant-wang")
@@ -321,13 +323,22 @@ def test_seed002_an_agents_own_verified_identity_is_recorded_and_its_credit_reco
 
 
 def test_an_agent_without_a_verified_identity_may_not_file(desk: Desk) -> None:
+    from chalicelib.domain.working_days import DEFAULT_CALENDAR
+    from chalicelib.storage.application_repository import ApplicationRepository, Authorisation
+    from chalicelib.storage.unit_of_work import UnitOfWork
+
     token = desk.api.token("agent-unverified", ["agent"], name="李代办")
     grant = """mutation($input: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $input) {
         userErrors { code } } }"""
     body = desk.api.gql(
         grant, {"input": {"agentId": "agent-unverified", "validUntil": "2027-01-31"}}, as_="applicant-wang"
     )
-    assert body["data"]["agentAuthorisationGrant"]["userErrors"] == [], body
+    assert [e["code"] for e in body["data"]["agentAuthorisationGrant"]["userErrors"]] == ["AGENT_ACCOUNT_INVALID"]
+    # An authorisation granted before grants checked the agent's account still meets the filing's own check.
+    uow = UnitOfWork()
+    earlier = Authorisation("applicant-wang", "agent-unverified", date(2027, 1, 31), "2026-10-01T09:00:00+08:00")
+    ApplicationRepository(DEFAULT_CALENDAR).stage_authorisation(uow, earlier)
+    uow.commit()
     value = desk.file_input(ITEM, as_="agent-chen", applicant="applicant-wang")
     payload = desk.mutate("applicationFile", value, token=token)
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("agent", "IDENTITY_UNVERIFIED")]

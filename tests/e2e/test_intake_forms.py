@@ -18,6 +18,7 @@ def desk(api: Api, clock: Clock) -> Desk:
 
 
 def _authorise(desk: Desk, applicant: str, agent: str) -> None:
+    desk.verified_account(agent)
     grant = desk.api.gql(
         """mutation($i: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $i) { userErrors { code } } }""",
         {"i": {"agentId": agent, "validUntil": "2026-12-31"}},

@@ -57,6 +57,10 @@ def codes(payload: dict[str, Any]) -> list[str]:
     return [e["code"] for e in payload["userErrors"]]
 
 
+def fields(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(e["field"], e["code"]) for e in payload["userErrors"]]
+
+
 def wrong_check(identifier: str) -> str:
     return identifier[:-1] + next(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c != identifier[-1])
 
@@ -617,6 +621,19 @@ def test_cancelling_bad_input_gets_codes_all_at_once(api: Api, clock: Clock) -> 
     assert codes(cancel(api, staff, gid("CertificateStatusChange", "nocolon"))) == ["INVALID_ID"]
     assert codes(cancel(api, staff, gid("CertificateStatusChange", f"{li_raw(cert['id'])}:000000"))) == ["NOT_FOUND"]
     assert codes(cancel(api, staff, gid("CertificateStatusChange", "unknown-cert:000000"))) == ["NOT_FOUND"]
+    # A malformed, unknown or hidden id comes with every other input problem, each on its field.
+    for bad_id, code in (
+        ("???", "INVALID_ID"),
+        (cert["id"], "INVALID_ID"),
+        (gid("CertificateStatusChange", "unknown-cert:000000"), "NOT_FOUND"),
+        (gid("CertificateStatusChange", f"{li_raw(cert['id'])}:000000"), "NOT_FOUND"),
+    ):
+        assert fields(cancel(api, staff, bad_id, "  ")) == [("id", code), ("reason", "REASON_REQUIRED")]
+        assert fields(cancel(api, staff, bad_id, "x" * 501)) == [("id", code), ("reason", "REASON_TOO_LONG")]
+    assert fields(cancel(api, "applicant-zhou", change_id, "撤回\u202e")) == [
+        ("id", "NOT_FOUND"),  # not her licence: as unknown
+        ("reason", "INVALID_CHARACTERS"),
+    ]
     assert record(api, cert["id"])["pendingStatusChange"]["id"] == change_id  # still scheduled
 
     # A change made moot by an immediate one is dropped, not cancellable.

@@ -17,7 +17,7 @@ from tests.conftest import Api, Clock
 from tests.e2e.test_approval_on_pledge import _approved_on_pledge, _ok
 from tests.e2e.test_organisation_api import refused
 from tests.e2e.test_review_regressions import mutate
-from tests.flows import Case, gid, op
+from tests.flows import Case, gid, op, verified_account
 from tests.lifecycle_desk import Desk
 from tests.lifecycle_desk import desk as desk
 
@@ -129,6 +129,7 @@ def test_a_retried_filing_with_other_input_is_refused_not_answered_with_the_firs
 def test_the_timeline_names_the_other_party_as_applicant_or_agent_not_as_staff(api: Api) -> None:
     """An agent's filing showed to the applicant as 工作人员: the parties are 申请人 and 代办人."""
     until = (date.today() + timedelta(days=30)).isoformat()
+    verified_account(api, "agent-chen")
     mutate(api, "AgentAuthorisationGrant", {"agentId": "agent-chen", "validUntil": until}, as_="applicant-wang")
     case = Case(api)
     value = case.file_input()

@@ -27,7 +27,7 @@ from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
 from tests.conftest import Api, CallCounter, Clock
-from tests.flows import Case, gid, op
+from tests.flows import Case, gid, op, verified_account
 
 MONDAY = date(2026, 11, 2)
 LEAD = "city-natural-resources"  # ZS-ZRZY-001's lead department
@@ -143,6 +143,7 @@ def test_agent_who_filed_may_rate_while_authorised(api: Api, monday: Clock) -> N
     until = (MONDAY + timedelta(days=30)).isoformat()
     grant = {"input": {"agentId": "agent-chen", "validUntil": until}}
     case = Case(api)
+    verified_account(api, "agent-chen")
     case.run("AgentAuthorisationGrant", grant, "applicant-wang")
     filing = case.file_input()
     filing["input"]["applicant"]["accountId"] = "applicant-wang"

@@ -15,7 +15,7 @@ from chalicelib.services.outbox import Relay
 from chalicelib.services.renewals import default_certificates, sweep_renewals
 from chalicelib.services.sweep import run_sweep
 from tests.conftest import Api, CallCounter, Clock
-from tests.flows import Case, gid, op
+from tests.flows import Case, gid, op, verified_account
 
 ITEM = "ZS-SCJG-001"  # 食品经营许可证, valid 5 years; timeout rule ESCALATE
 ISSUED_ON = date(2026, 11, 2)
@@ -346,6 +346,7 @@ def test_law_art50_an_agent_applies_for_the_holder_only_while_authorised(api: Ap
     clock.set_china(date(2031, 9, 1))
     assert codes(apply(api, case, old["id"], as_="agent-chen")) == ["NOT_FOUND"]  # not authorised: hidden
     grant = {"input": {"agentId": "agent-chen", "validUntil": "2031-12-31"}}
+    verified_account(api, "agent-chen")
     case.run("AgentAuthorisationGrant", grant, "applicant-wang")
     payload = apply(api, case, old["id"], as_="agent-chen")
     assert payload["userErrors"] == [] and payload["application"]["kind"] == "RENEWAL"

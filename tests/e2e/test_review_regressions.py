@@ -10,7 +10,7 @@ from chalicelib.domain.working_days import DEFAULT_CALENDAR
 from chalicelib.services.sweep import sweep
 from chalicelib.storage.application_repository import ApplicationRepository
 from tests.conftest import Api, Clock
-from tests.flows import Case, gid, op
+from tests.flows import Case, gid, op, verified_account
 
 CASE = """query($id: ID!) { application(id: $id) { state redFlag deadline deemedAccepted
   decision { deemed } tasks { role status dueOn } pledge { status } timeline { nodes { action } } } }"""
@@ -125,6 +125,7 @@ def test_catalogue_administrator_cannot_read_cases(api: Api) -> None:
 def test_agent_loses_access_when_the_authorisation_expires(api: Api, clock: Clock) -> None:
     clock.set_china(date(2026, 11, 2))
     grant = {"agentId": "agent-chen", "validUntil": "2026-11-03"}
+    verified_account(api, "agent-chen")
     assert mutate(api, "AgentAuthorisationGrant", grant, as_="applicant-wang")["userErrors"] == []
     case = Case(api)
     value = case.file_input()
@@ -139,6 +140,7 @@ def test_agent_loses_access_when_the_authorisation_expires(api: Api, clock: Cloc
 
 def test_applicant_revokes_an_agent_who_then_loses_access(api: Api) -> None:
     until = (date.today() + timedelta(days=30)).isoformat()
+    verified_account(api, "agent-chen")
     mutate(api, "AgentAuthorisationGrant", {"agentId": "agent-chen", "validUntil": until}, as_="applicant-wang")
     case = Case(api)
     value = case.file_input()

@@ -121,6 +121,7 @@ def test_seed000_proxy_agent_files_only_when_authorised(desk: Desk) -> None:
     assert desk.refused("applicationFile", value, as_="agent-chen") == ["NOT_AUTHORISED_AGENT"]
     assert desk.mine("applicant-wang") == []
 
+    desk.verified_account("agent-chen")  # the portal verified the agent's real name
     grant = desk.api.gql(
         """mutation($i: AgentAuthorisationGrantInput!) { agentAuthorisationGrant(input: $i) {
             authorisation { agentId validUntil } userErrors { code } } }""",

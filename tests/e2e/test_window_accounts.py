@@ -132,3 +132,44 @@ def test_window_filing_account_checks_are_one_read(desk: Desk, ddb_calls: CallCo
     ddb_calls.reset()
     desk.ok("applicationFile", value, as_="clerk-li")
     assert "BatchGetItem" not in ddb_calls.calls and ddb_calls.calls["TransactWriteItems"] == 1
+
+
+def test_a_clerk_of_another_centre_learns_nothing_about_the_applicants_account(
+    desk: Desk, ddb_calls: CallCounter
+) -> None:
+    """Staff who may not file at this centre are refused with OUTSIDE_CENTRE before anything about the
+    applicant is read: a linked, an unlinked, a staff and an unknown account, a wrong binding code (not
+    counted against the code) and a wrong name at a walk-in filing all get that one answer, and
+    nothing is written."""
+    api = desk.api
+    desk.file(ITEM, as_="applicant-zhou")  # applicant-zhou's account is linked to 周建国's identity
+    api.token("walk-in-unlinked", ["applicant"], name="周建国")
+    second = api.token("zhou-second-phone", ["applicant"], name="周建国")  # unlinked, with a live code
+    live_code = api.gql(BIND, {"input": {}}, token=second)["data"]["identityBindingCodeCreate"]["bindingCode"]["code"]
+    wrong = "00000000" if live_code != "00000000" else "11111111"
+    walk_in = _at_window(desk, None)
+    walk_in["applicant"]["name"] = "周建军"  # not the verified name: NAME_MISMATCH for the centre's own clerk
+    inputs = {
+        "linked": _at_window(desk, "applicant-zhou"),
+        "unlinked, wrong code": _at_window(desk, "zhou-second-phone", wrong),
+        "unlinked": _at_window(desk, "walk-in-unlinked"),
+        "staff": _at_window(desk, "clerk-zheng"),
+        "unknown": _at_window(desk, "no-such-account", wrong),
+        "walk-in, wrong name": walk_in,
+    }
+    before = _stored()
+    answers = {}
+    for what, value in inputs.items():
+        ddb_calls.reset()
+        payload = desk.mutate("applicationFile", value, as_="clerk-dh-sun")  # 定海's window, not the city's
+        assert payload["application"] is None, what
+        answers[what] = [(e["field"], e["code"], e["message"]) for e in payload["userErrors"]]
+        assert dict(ddb_calls.calls) == {}, what  # refused before any read
+    assert len(set(map(repr, answers.values()))) == 1, answers
+    assert [code for _, code, _ in answers["linked"]] == ["OUTSIDE_CENTRE"]
+    assert _stored() == before  # no case, no wrong try counted against the code
+    # The centre's own clerk: the same inputs get the account answers, and the code still works.
+    assert desk.refused("applicationFile", inputs["unlinked"], as_="clerk-li") == ["ACCOUNT_NOT_LINKED"]
+    assert desk.refused("applicationFile", walk_in, as_="clerk-li") == ["NAME_MISMATCH"]
+    bound = desk.ok("applicationFile", _at_window(desk, "zhou-second-phone", live_code), as_="clerk-li")
+    assert bound["applicant"]["accountId"] == "zhou-second-phone"

@@ -92,7 +92,11 @@ def test_seed002_department_edits_before_the_handover_and_the_bureau_after() -> 
     """seed 002 四(六): 「模板全部移交…原审批部门不再留存」."""
     created = dt.create(DRAFT, "approver-nr", AT, "新设")
     dt.may_edit(created, "nr", APPROVER)
-    dt.may_edit(created, "nr", ADMIN)
+    dt.may_edit(created, "nr", ADMIN, owner_centres=("city",))  # an administrator of the department's centre
+    dt.may_edit(created, "nr", ADMIN, owner_centres=("dinghai", "city"))  # ... or of a centre above it
+    with pytest.raises(DomainError) as refused:  # not an administrator of a lower or sibling centre
+        dt.may_edit(created, "nr", ADMIN, owner_centres=("jintang",))
+    assert codes(refused) == [(None, "FORBIDDEN")]
     with pytest.raises(DomainError) as refused:
         dt.may_edit(created, "nr", BUREAU)  # the department still holds it
     assert codes(refused) == [(None, "FORBIDDEN")]

@@ -21,7 +21,11 @@ ApplicationErrorCode = code_enum(
     "ApplicationErrorCode",
     [v for cls in (Code, FormCode, ApplicabilityCode, DeficiencyCode) for k, v in vars(cls).items() if k.isupper()]
     + [c.value for c in IdentityCode]
-    + [BindingCodeError.BINDING_CODE_INVALID, BindingCodeError.ACCOUNT_NOT_LINKED]
+    + [
+        BindingCodeError.BINDING_CODE_INVALID,
+        BindingCodeError.ACCOUNT_NOT_LINKED,
+        BindingCodeError.AGENT_ACCOUNT_INVALID,
+    ]
     + [INVALID_ID, INVALID_CURSOR, du.UPLOAD_INVALID, du.UPLOAD_TOO_LARGE, du.BLOB_KEY_INVALID]
     + [OrgCode.NO_COMPETENT_CENTRE, OrgCode.ROUTING_LOOP, OrgCode.UNKNOWN_CENTRE, OrgCode.CENTRE_CLOSED],
     "Why an application command was refused.",

@@ -470,7 +470,8 @@ class Certificate(relay.Node):
 
     @field(
         access=AUTHENTICATED,
-        description="Status changes once scheduled for a later day and what became of them, oldest first.",
+        description="Status changes once scheduled for a later day and what became of them, oldest first: "
+        "the most recent 10 (`MAX_CLOSED_CHANGES`); every one stays on the case's audit trail.",
     )
     def closed_status_changes(self) -> list[ClosedStatusChange]:
         return [ClosedStatusChange.from_domain(self.domain.id, c) for c in self.domain.closed_changes]

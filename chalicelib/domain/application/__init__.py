@@ -105,6 +105,7 @@ from chalicelib.domain.application.fast_track import (
 from chalicelib.domain.application.filing import (
     accept,
     accept_with_deficiency,
+    check_window_centre,
     file,
     issue_notice,
     supplement,
@@ -179,6 +180,7 @@ __all__ = [
     "authorise_emergency",
     "auto_accept",
     "break_pledge",
+    "check_window_centre",
     "china_date",
     "confirm_intake_refusal",
     "confirm_rejection",

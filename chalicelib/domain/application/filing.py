@@ -56,6 +56,14 @@ from chalicelib.domain.material_condition import ApplicabilityCode
 from chalicelib.domain.working_days import WorkingDayCalendar
 
 
+def check_window_centre(actor: Principal, centre_id: str) -> None:
+    """Window staff file only at their own centre (OUTSIDE_CENTRE). Checked before anything about
+    the applicant's account or identity is read, so staff who may not file there learn nothing
+    about it (whether an account is linked, a binding code, a verified name)."""
+    if actor.has_any(Role.CLERK):
+        _require_centre(centre_id, actor)
+
+
 def file(
     *,
     application_id: str,

@@ -1,4 +1,5 @@
-"""certificateTypeCreate: the owning department (or a catalogue administrator) registers a type."""
+"""certificateTypeCreate: the owning department (or a catalogue administrator of its centre or a
+centre above it) registers a type."""
 
 from __future__ import annotations
 

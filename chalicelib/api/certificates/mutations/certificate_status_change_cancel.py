@@ -19,6 +19,7 @@ from chalicelib.api.errors import INVALID_ID, ApiError
 from chalicelib.api.permissions import AUTHENTICATED, AnyRole, mutation, visible_to
 from chalicelib.api.relay import decode_id
 from chalicelib.domain import certificate as dcert
+from chalicelib.domain.errors import DomainError, Violation
 from chalicelib.domain.identity import Role
 
 
@@ -50,7 +51,13 @@ def certificate_status_change_cancel(
     ctx = info.context
 
     def action() -> tuple[dcert.Certificate, dcert.ClosedStatusChange]:
-        certificate_id, change_id = _ids(input.id)
+        try:
+            certificate_id, change_id = _ids(input.id)
+        except ApiError as bad:  # a malformed id, with every other input problem at once
+            if bad.code != INVALID_ID:
+                raise
+            invalid = Violation(INVALID_ID, str(bad), "id")
+            raise DomainError([invalid, *dcert.cancel_reason_problems(input.reason)]) from bad
         return ctx.certificates.cancel_status_change(ctx.principal, certificate_id, change_id, input.reason)
 
     done, errors = catch(action)
