@@ -121,9 +121,10 @@ INBOX = "query { inbox(queue: REVIEW, first: 50) { edges { node { applicationId 
 
 
 def test_worklist_rows_decoded_once_still_follow_the_stored_rows(api: Api) -> None:
-    """Worklist rows are decoded once per stored text (storage/application_repository._inbox_row):
-    each reviewer still reads their own department's rows, and a row changed in storage is read
-    as it now is."""
+    """Worklist rows are decoded once per stored text (storage/application_repository._inbox_row),
+    and their nodes built once per row (api/applications/types.inbox_node, bounded): each reviewer
+    still reads their own department's rows, and a row changed in storage is read as it now is."""
+    types.inbox_node.cache_clear()
     case = Case(api).accepted()
     case_id = decode_id(case.id, "Application")
     lead_department = case.item.elements.department_id
@@ -146,6 +147,8 @@ def test_worklist_rows_decoded_once_still_follow_the_stored_rows(api: Api) -> No
     stored.data = original
     stored.save()
     assert rows(case.reviewer)[case.id]["applicantName"] == "王海燕"
+    info = types.inbox_node.cache_info()
+    assert info.hits > 0 and info.maxsize == types.INBOX_NODES
 
 
 AGENT_TRAIL = "query($id: ID!) { application(id: $id) { timeline { edges { node { seq action actor post } } } } }"

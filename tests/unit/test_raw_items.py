@@ -8,6 +8,7 @@ import base64
 import json
 from typing import Any
 
+from chalicelib.storage import pagination
 from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.pagination import decode_cursor, encode_cursor
 from chalicelib.storage.raw_items import data_of, derived_of, rev_of, sk_of
@@ -52,3 +53,30 @@ def test_cursors_are_the_ones_json_dumps_wrote() -> None:
                 assert cursor == _cursor_as_json_dumps_wrote_it(key)
                 if pk and sk and len(key) == 2:
                     assert decode_cursor(cursor, None, pk) == {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+def test_row_cursors_remembered_per_key_are_the_cursors_of_each_rows_own_key() -> None:
+    """A page's row cursors come from a bounded per-process memo keyed by the row's key values
+    (`pagination._row_cursor`): each is the cursor `encode_cursor` makes of that row's key, for
+    every index, and rows that differ in any key value get their own."""
+    pagination._cursor_of.cache_clear()
+    values = ["APP#abc", "EV#000007", "INBOX#review#市住建局", '2026-01-05#"q"\\b', "😀#x", ""]
+    seen: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    for _ in range(2):  # the second round is served by the memo
+        for pk in values:
+            for sk in values:
+                row = {
+                    "PK": {"S": pk},
+                    "SK": {"S": sk},
+                    "GSI1PK": {"S": sk + "#1"},
+                    "GSI1SK": {"S": pk},
+                    "data": {"S": "{}"},
+                }
+                for index in (None, "GSI1", "GSI2"):
+                    cursor = pagination._row_cursor(row, index)
+                    assert cursor == encode_cursor(pagination._key_of(row, index)), (pk, sk, index)
+                    names = ("PK", "SK") if index != "GSI1" else ("PK", "SK", "GSI1PK", "GSI1SK")
+                    key = (index if index == "GSI1" else None, tuple(row[n]["S"] for n in names))
+                    assert seen.setdefault(cursor, key) == key  # one cursor, one key
+    info = pagination._cursor_of.cache_info()
+    assert info.hits > 0 and info.maxsize == pagination.CURSOR_ENTRIES
