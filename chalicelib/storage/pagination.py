@@ -19,6 +19,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.errors import INVALID_CURSOR, DomainError
 from chalicelib.domain.pages import Page
 from chalicelib.storage._pynamodb_seam import table_connection
+from chalicelib.storage.raw_items import QueryShape
 from chalicelib.storage.tables import Record
 
 MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
@@ -26,6 +27,7 @@ MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
 MAX_CURSOR = 8192
 
 T = TypeVar("T")
+_PARTITION = QueryShape()  # a whole partition in key order: no range condition
 
 _INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     None: ("PK", "SK"),
@@ -151,17 +153,22 @@ def query_items_page(
     start = decode_cursor(after, index, hash_value) if after else None
     found: list[tuple[T, str]] = []
     rounds = MAX_FILTER_ROUNDS if filter_condition is not None else 1
+    # A whole partition in key order (worklists, ledgers): the same request, built once (QueryShape).
+    plain = range_condition is None and filter_condition is None and index is None and projection is None
     for _ in range(rounds):
-        response = connection.query(
-            hash_value,
-            range_key_condition=range_condition,
-            filter_condition=filter_condition,
-            exclusive_start_key=start,
-            index_name=index,
-            limit=first + 1 if filter_condition is None else max(first + 1, 100),
-            scan_index_forward=forward,
-            attributes_to_get=list(projection) if projection is not None else None,
-        )
+        if plain:
+            response = _PARTITION.query(hash_value, start=start, limit=first + 1, forward=forward)
+        else:
+            response = connection.query(
+                hash_value,
+                range_key_condition=range_condition,
+                filter_condition=filter_condition,
+                exclusive_start_key=start,
+                index_name=index,
+                limit=first + 1 if filter_condition is None else max(first + 1, 100),
+                scan_index_forward=forward,
+                attributes_to_get=list(projection) if projection is not None else None,
+            )
         for raw in response.get("Items", []):
             if len(found) == first:
                 return Page(found, True, found[-1][1] if found else None)

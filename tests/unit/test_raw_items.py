@@ -9,9 +9,9 @@ import json
 from typing import Any
 
 from chalicelib.storage import pagination
-from chalicelib.storage._pynamodb_seam import table_connection
+from chalicelib.storage._pynamodb_seam import ApiCall, table_connection, wrapped_api_calls
 from chalicelib.storage.pagination import decode_cursor, encode_cursor
-from chalicelib.storage.raw_items import data_of, derived_of, rev_of, sk_of
+from chalicelib.storage.raw_items import QueryShape, data_of, derived_of, query_all_raw, rev_of, sk_of
 from chalicelib.storage.tables import Record
 
 
@@ -80,3 +80,48 @@ def test_row_cursors_remembered_per_key_are_the_cursors_of_each_rows_own_key() -
                     assert seen.setdefault(cursor, key) == key  # one cursor, one key
     info = pagination._cursor_of.cache_info()
     assert info.hits > 0 and info.maxsize == pagination.CURSOR_ENTRIES
+
+
+def test_query_shapes_send_the_request_pynamodb_builds_and_read_the_same_items(seeded: Any) -> None:
+    """`QueryShape` (application detail's head-and-events Query, worklist pages) serialises its key
+    condition once; every request it sends is the dict PynamoDB's `Connection.query` sends for the
+    same arguments, and the answer is the same."""
+    for seq in range(1, 4):
+        Record('APP#shape-😀"q', f"EV#{seq:06d}", entity="Event", data={"seq": seq}).save()
+    Record('APP#shape-😀"q', "#", entity="Application", data={"id": "x"}).save()
+    Record('APP#shape-😀"q', "ZZ", entity="Marker").save()  # sorts after EV#~: not read
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def capturing(original: ApiCall) -> ApiCall:
+        def call(self: Any, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+            sent.append((operation_name, dict(operation_kwargs)))
+            return original(self, operation_name, operation_kwargs)
+
+        return call
+
+    connection = table_connection(Record)
+    events = Record.sk <= "EV#~"
+    start = {"PK": {"S": 'APP#shape-😀"q'}, "SK": {"S": "EV#000001"}}
+    pairs = [
+        (
+            lambda: QueryShape(events).query('APP#shape-😀"q'),
+            lambda: connection.query('APP#shape-😀"q', range_key_condition=events),
+        ),
+        (
+            lambda: QueryShape().query('APP#shape-😀"q', start=start, limit=2, forward=True),
+            lambda: connection.query('APP#shape-😀"q', exclusive_start_key=start, limit=2, scan_index_forward=True),
+        ),
+        (
+            lambda: QueryShape().query("INBOX#review#市住建局", limit=51, forward=False),
+            lambda: connection.query("INBOX#review#市住建局", limit=51, scan_index_forward=False),
+        ),
+    ]
+    with wrapped_api_calls(capturing):
+        for ours, pynamodb in pairs:
+            sent.clear()
+            assert ours()["Items"] == pynamodb()["Items"]
+            (ours_sent, pynamodb_sent) = sent
+            assert ours_sent == pynamodb_sent
+    items = QueryShape(events).all_raw('APP#shape-😀"q')
+    assert items == query_all_raw('APP#shape-😀"q', events)
+    assert [sk_of(raw) for raw in items] == ["#", "EV#000001", "EV#000002", "EV#000003"]
