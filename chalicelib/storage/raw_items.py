@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import QueryError
+from pynamodb.exceptions import GetError, QueryError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path
 
@@ -92,18 +92,20 @@ def batch_get_raw(keys: Sequence[tuple[str, str]]) -> Iterator[RawItem]:
     The raw items stored under `keys` (PK, SK) that exist, in no particular order; duplicate
     keys are asked once."""
     connection = table_connection(Record)
+    table = connection.table_name
     unique = list(dict.fromkeys(keys))
     for i in range(0, len(unique), BATCH_GET_MAX):
-        pending: list[dict[str, Any]] = [{_PK: pk, _SK: sk} for pk, sk in unique[i : i + BATCH_GET_MAX]]
+        # The request `TableConnection.batch_get_item` builds for these {PK, SK} keys (string keys,
+        # in DynamoDB's format), written directly: PynamoDB looks up each attribute's type per key.
+        pending: list[dict[str, Any]] = [{_PK: {"S": pk}, _SK: {"S": sk}} for pk, sk in unique[i : i + BATCH_GET_MAX]]
         while pending:
-            # PynamoDB annotates `keys` as strings; it takes these {attribute: value} maps, as
-            # `Model.batch_get` passes them.
-            response = connection.batch_get_item(pending)  # type: ignore[arg-type]
-            table = connection.table_name
+            try:
+                response = connection.connection.dispatch("BatchGetItem", {"RequestItems": {table: {"Keys": pending}}})
+            except (BotoCoreError, ClientError) as e:
+                raise GetError(f"Failed to batch get items: {e}", e) from e
             yield from response.get("Responses", {}).get(table, [])
-            unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
-            # Unprocessed keys come back in DynamoDB's format; the connection wants plain values.
-            pending = [{name: next(iter(value.values())) for name, value in key.items()} for key in unprocessed]
+            # Unprocessed keys come back in DynamoDB's format, as sent.
+            pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
 
 
 def query_all_raw(hash_value: str, range_condition: Any = None) -> list[RawItem]:

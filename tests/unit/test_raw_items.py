@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.storage import pagination
 from chalicelib.storage._pynamodb_seam import ApiCall, table_connection, wrapped_api_calls
 from chalicelib.storage.pagination import decode_cursor, encode_cursor
-from chalicelib.storage.raw_items import QueryShape, data_of, derived_of, query_all_raw, rev_of, sk_of
+from chalicelib.storage.raw_items import QueryShape, batch_get_raw, data_of, derived_of, query_all_raw, rev_of, sk_of
 from chalicelib.storage.tables import Record
 
 
@@ -125,3 +125,30 @@ def test_query_shapes_send_the_request_pynamodb_builds_and_read_the_same_items(s
     items = QueryShape(events).all_raw('APP#shape-😀"q')
     assert items == query_all_raw('APP#shape-😀"q', events)
     assert [sk_of(raw) for raw in items] == ["#", "EV#000001", "EV#000002", "EV#000003"]
+
+
+def test_batch_get_raw_sends_the_request_pynamodb_builds(seeded: Any) -> None:
+    """`batch_get_raw` writes the BatchGetItem request itself (keys already in DynamoDB's format):
+    it is the dict `TableConnection.batch_get_item` sends for the same keys, with the same answer."""
+    keys = [("CENTRE#zs-city", "#"), ("DEPT#missing-😀", "#")]
+    keys += [(f"ITEM#{item.code}", "#") for item in seeded.items[:3]]
+    sent: list[dict[str, Any]] = []
+
+    def capturing(original: ApiCall) -> ApiCall:
+        def call(self: Any, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+            sent.append({"operation": operation_name, **operation_kwargs})
+            return original(self, operation_name, operation_kwargs)
+
+        return call
+
+    with wrapped_api_calls(capturing):
+        ours = list(batch_get_raw(keys))
+        connection = table_connection(Record)
+        plain = [{"PK": pk, "SK": sk} for pk, sk in keys]
+        theirs = connection.batch_get_item(plain)["Responses"][connection.table_name]  # type: ignore[arg-type]
+    assert sent[0] == sent[1] and sent[0]["operation"] == "BatchGetItem"
+    assert sorted(map(sk_of_pk, ours)) == sorted(map(sk_of_pk, theirs)) and len(ours) == len(keys) - 1
+
+
+def sk_of_pk(raw: dict[str, Any]) -> tuple[str, str]:
+    return raw["PK"]["S"], sk_of(raw)
