@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 
 from bench._common import REGION, TABLE, Figure, Stats, api_gateway_event, bench_env, machine, print_figures, row
@@ -49,15 +49,17 @@ Call = Callable[[Event], tuple[int, str]]
 
 @dataclass
 class DdbMeter:
-    """DynamoDB requests by operation, and the time spent in the client and in moto."""
+    """DynamoDB requests by operation, and the time spent in the client and in moto (wall), and the
+    process CPU time spent in the client (`client_cpu_s`: what bench.warm subtracts)."""
 
     calls: Counter[str] = field(default_factory=Counter)
     client_s: float = 0.0
     moto_s: float = 0.0
+    client_cpu_s: float = 0.0
 
     def reset(self) -> None:
         self.calls.clear()
-        self.client_s = self.moto_s = 0.0
+        self.client_s = self.moto_s = self.client_cpu_s = 0.0
 
 
 @contextmanager
@@ -74,10 +76,11 @@ def metered() -> Iterator[DdbMeter]:
     def counting(original_call: ApiCall) -> ApiCall:
         def call(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
             meter.calls[operation_name] += 1
-            start = perf_counter()
+            start, cpu = perf_counter(), process_time()
             try:
                 return original_call(self, operation_name, operation_kwargs)
             finally:
+                meter.client_cpu_s += process_time() - cpu
                 meter.client_s += perf_counter() - start
 
         return call

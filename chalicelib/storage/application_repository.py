@@ -42,13 +42,16 @@ from chalicelib.storage.codec import decode_as, encode
 from chalicelib.storage.decoded_documents import text_decoder
 from chalicelib.storage.identity_repository import IdentityRepository
 from chalicelib.storage.pagination import Page, decode_cursor, encode_cursor, query_items_page, query_page
-from chalicelib.storage.raw_items import data_text, derived_of, parse_data, query_all_raw, rev_of, sk_of
+from chalicelib.storage.raw_items import QueryShape, data_text, derived_of, parse_data, rev_of, sk_of
 from chalicelib.storage.statistics_repository import StatisticsRepository
 from chalicelib.storage.supervision_repository import SupervisionRepository
 from chalicelib.storage.tables import Record
 from chalicelib.storage.unit_of_work import UnitOfWork
 
 HEAD = "#"
+# A case's head and its audit events: `#` and `EV#…` sort at or before `EV#~` (one Query, its
+# request built once: raw_items.QueryShape).
+_HEAD_AND_EVENTS = QueryShape(Record.sk <= "EV#~")
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,7 @@ class ApplicationRepository:
     def get_with_events(self, application_id: str) -> tuple[Application, int, list[Event]] | None:
         """The head and its whole audit trail in one Query: the partition holds only `#` and `EV#…`,
         and `#` sorts first (what application detail reads once for timeline and verification)."""
-        items = query_all_raw(f"APP#{application_id}", Record.sk <= "EV#~")
+        items = _HEAD_AND_EVENTS.all_raw(f"APP#{application_id}")
         if not items or sk_of(items[0]) != HEAD:
             return None
         head = items[0]

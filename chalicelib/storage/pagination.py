@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pynamodb.expressions.condition import Condition
@@ -18,6 +19,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.domain.errors import INVALID_CURSOR, DomainError
 from chalicelib.domain.pages import Page
 from chalicelib.storage._pynamodb_seam import table_connection
+from chalicelib.storage.raw_items import QueryShape
 from chalicelib.storage.tables import Record
 
 MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
@@ -25,6 +27,7 @@ MAX_FILTER_ROUNDS = 4  # a filtered page reads at most this many DynamoDB pages
 MAX_CURSOR = 8192
 
 T = TypeVar("T")
+_PARTITION = QueryShape()  # a whole partition in key order: no range condition
 
 _INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     None: ("PK", "SK"),
@@ -85,6 +88,23 @@ def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
     return {n: item[n] for n in names if n in item}
 
 
+# The key attributes a cursor of each index is made of, in the order `encode_cursor` writes them.
+_CURSOR_NAMES = {index: tuple(sorted({"PK", "SK", *keys})) for index, keys in _INDEX_KEYS.items()}
+#: Row cursors remembered per process (a page makes one per row, ~0.1 KB each).
+CURSOR_ENTRIES = 4096
+
+
+def _row_cursor(item: dict[str, Any], index: str | None) -> str:
+    """`encode_cursor(_key_of(item, index))`, remembered per key: the cursor is a pure function of
+    the row's key values (string keys, as `encode_cursor` reads them), which are the cache key."""
+    return _cursor_of(tuple((n, item[n]["S"]) for n in _CURSOR_NAMES[index] if n in item))
+
+
+@lru_cache(maxsize=CURSOR_ENTRIES)
+def _cursor_of(key: tuple[tuple[str, str], ...]) -> str:
+    return encode_cursor({name: {"S": value} for name, value in key})
+
+
 def query_page(
     hash_value: str,
     *,
@@ -133,21 +153,26 @@ def query_items_page(
     start = decode_cursor(after, index, hash_value) if after else None
     found: list[tuple[T, str]] = []
     rounds = MAX_FILTER_ROUNDS if filter_condition is not None else 1
+    # A whole partition in key order (worklists, ledgers): the same request, built once (QueryShape).
+    plain = range_condition is None and filter_condition is None and index is None and projection is None
     for _ in range(rounds):
-        response = connection.query(
-            hash_value,
-            range_key_condition=range_condition,
-            filter_condition=filter_condition,
-            exclusive_start_key=start,
-            index_name=index,
-            limit=first + 1 if filter_condition is None else max(first + 1, 100),
-            scan_index_forward=forward,
-            attributes_to_get=list(projection) if projection is not None else None,
-        )
+        if plain:
+            response = _PARTITION.query(hash_value, start=start, limit=first + 1, forward=forward)
+        else:
+            response = connection.query(
+                hash_value,
+                range_key_condition=range_condition,
+                filter_condition=filter_condition,
+                exclusive_start_key=start,
+                index_name=index,
+                limit=first + 1 if filter_condition is None else max(first + 1, 100),
+                scan_index_forward=forward,
+                attributes_to_get=list(projection) if projection is not None else None,
+            )
         for raw in response.get("Items", []):
             if len(found) == first:
                 return Page(found, True, found[-1][1] if found else None)
-            found.append((item(raw), encode_cursor(_key_of(raw, index))))
+            found.append((item(raw), _row_cursor(raw, index)))
         start = response.get("LastEvaluatedKey")
         if not start:
             return Page(found, False, found[-1][1] if found else None)

@@ -14,11 +14,17 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import GetError, QueryError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path
+
 from chalicelib.storage._pynamodb_seam import table_connection
 from chalicelib.storage.tables import Record
 
 __all__ = [
     "BATCH_GET_MAX",
+    "QueryShape",
     "batch_get_raw",
     "data_of",
     "data_text",
@@ -86,18 +92,20 @@ def batch_get_raw(keys: Sequence[tuple[str, str]]) -> Iterator[RawItem]:
     The raw items stored under `keys` (PK, SK) that exist, in no particular order; duplicate
     keys are asked once."""
     connection = table_connection(Record)
+    table = connection.table_name
     unique = list(dict.fromkeys(keys))
     for i in range(0, len(unique), BATCH_GET_MAX):
-        pending: list[dict[str, Any]] = [{_PK: pk, _SK: sk} for pk, sk in unique[i : i + BATCH_GET_MAX]]
+        # The request `TableConnection.batch_get_item` builds for these {PK, SK} keys (string keys,
+        # in DynamoDB's format), written directly: PynamoDB looks up each attribute's type per key.
+        pending: list[dict[str, Any]] = [{_PK: {"S": pk}, _SK: {"S": sk}} for pk, sk in unique[i : i + BATCH_GET_MAX]]
         while pending:
-            # PynamoDB annotates `keys` as strings; it takes these {attribute: value} maps, as
-            # `Model.batch_get` passes them.
-            response = connection.batch_get_item(pending)  # type: ignore[arg-type]
-            table = connection.table_name
+            try:
+                response = connection.connection.dispatch("BatchGetItem", {"RequestItems": {table: {"Keys": pending}}})
+            except (BotoCoreError, ClientError) as e:
+                raise GetError(f"Failed to batch get items: {e}", e) from e
             yield from response.get("Responses", {}).get(table, [])
-            unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
-            # Unprocessed keys come back in DynamoDB's format; the connection wants plain values.
-            pending = [{name: next(iter(value.values())) for name, value in key.items()} for key in unprocessed]
+            # Unprocessed keys come back in DynamoDB's format, as sent.
+            pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
 
 
 def query_all_raw(hash_value: str, range_condition: Any = None) -> list[RawItem]:
@@ -112,3 +120,81 @@ def query_all_raw(hash_value: str, range_condition: Any = None) -> list[RawItem]
         start = response.get("LastEvaluatedKey")
         if not start:
             return items
+
+
+class QueryShape:
+    """A Query whose key condition has a fixed shape (the partition value aside): the request PynamoDB's
+    `Connection.query` builds, with the condition serialised once instead of on every request.
+
+    Why: application detail and the inbox page send one Query each per request, and PynamoDB rebuilt
+    and re-serialised the same `Path == value AND <range condition>` expression every time (~3% of
+    application detail's CPU outside the DynamoDB client). The request is the same dict PynamoDB
+    sends (`tests/unit/test_raw_items.py` compares them), through the same `Connection.dispatch`
+    (consumed capacity, signals), with the same `QueryError` on a client error."""
+
+    _SENTINEL = "\x00partition\x00"
+
+    def __init__(self, range_condition: Condition | None = None) -> None:
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        key_condition = Path([_PK]) == {"S": self._SENTINEL}
+        if range_condition is not None:
+            key_condition &= range_condition
+        self._expression: str = key_condition.serialize(names, values)
+        self._names = {placeholder: name for name, placeholder in names.items()}
+        (self._partition,) = [k for k, v in values.items() if v == {"S": self._SENTINEL}]
+        self._values = values
+
+    def request(
+        self,
+        hash_value: str,
+        *,
+        start: dict[str, Any] | None = None,
+        limit: int | None = None,
+        forward: bool | None = None,
+    ) -> dict[str, Any]:
+        """The `Query` request for one partition, as `TableConnection.query(hash_value, range_key_condition=...,
+        exclusive_start_key=start, limit=limit, scan_index_forward=forward)` builds it."""
+        request: dict[str, Any] = {
+            "TableName": table_connection(Record).table_name,
+            "KeyConditionExpression": self._expression,
+        }
+        if start:  # a LastEvaluatedKey or a decoded cursor: already in DynamoDB's format
+            request["ExclusiveStartKey"] = start
+        if limit is not None:
+            request["Limit"] = limit
+        if forward is not None:
+            request["ScanIndexForward"] = forward
+        request["ExpressionAttributeNames"] = dict(self._names)
+        values = {k: dict(v) for k, v in self._values.items()}
+        values[self._partition] = {"S": hash_value}
+        request["ExpressionAttributeValues"] = values
+        return request
+
+    def query(
+        self,
+        hash_value: str,
+        *,
+        start: dict[str, Any] | None = None,
+        limit: int | None = None,
+        forward: bool | None = None,
+    ) -> dict[str, Any]:
+        """Send the request (one DynamoDB Query) and return DynamoDB's answer."""
+        request = self.request(hash_value, start=start, limit=limit, forward=forward)
+        try:
+            response: dict[str, Any] = table_connection(Record).connection.dispatch("Query", request)
+        except (BotoCoreError, ClientError) as e:
+            raise QueryError(f"Failed to query items: {e}", e) from e
+        return response
+
+    def all_raw(self, hash_value: str) -> list[RawItem]:
+        """`query_all_raw(hash_value, range_condition)`: every matching raw item of the partition,
+        following DynamoDB's 1 MB pages."""
+        items: list[RawItem] = []
+        start: dict[str, Any] | None = None
+        while True:
+            response = self.query(hash_value, start=start)
+            items.extend(response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return items

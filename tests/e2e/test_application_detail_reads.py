@@ -9,13 +9,19 @@ must never take the answer worked out for another one.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from pytest import MonkeyPatch
 
-from chalicelib.api.applications import queries
+from chalicelib.api.applications import queries, types
 from chalicelib.api.relay import decode_id
+from chalicelib.domain import application as da
+from chalicelib.domain.audit import Event
+from chalicelib.storage.codec import decode_as
 from chalicelib.storage.tables import Record
 from tests.conftest import Api, CallCounter
 from tests.e2e.test_contract import scenario
+from tests.e2e.test_review_regressions import mutate
 from tests.flows import Case, op
 
 NO_HISTORY = "query($id: ID!) { application(id: $id) { id state trackingCode } }"
@@ -115,9 +121,10 @@ INBOX = "query { inbox(queue: REVIEW, first: 50) { edges { node { applicationId 
 
 
 def test_worklist_rows_decoded_once_still_follow_the_stored_rows(api: Api) -> None:
-    """Worklist rows are decoded once per stored text (storage/application_repository._inbox_row):
-    each reviewer still reads their own department's rows, and a row changed in storage is read
-    as it now is."""
+    """Worklist rows are decoded once per stored text (storage/application_repository._inbox_row),
+    and their nodes built once per row (api/applications/types.inbox_node, bounded): each reviewer
+    still reads their own department's rows, and a row changed in storage is read as it now is."""
+    types.inbox_node.cache_clear()
     case = Case(api).accepted()
     case_id = decode_id(case.id, "Application")
     lead_department = case.item.elements.department_id
@@ -140,3 +147,40 @@ def test_worklist_rows_decoded_once_still_follow_the_stored_rows(api: Api) -> No
     stored.data = original
     stored.save()
     assert rows(case.reviewer)[case.id]["applicantName"] == "王海燕"
+    info = types.inbox_node.cache_info()
+    assert info.hits > 0 and info.maxsize == types.INBOX_NODES
+
+
+AGENT_TRAIL = "query($id: ID!) { application(id: $id) { timeline { edges { node { seq action actor post } } } } }"
+
+
+def test_timeline_nodes_remembered_per_event_are_each_callers_own_view(api: Api) -> None:
+    """Timeline nodes are built once per event and kind of viewer (api/applications/types._event_node):
+    the applicant, the agent who filed for them and the clerk read the same stored events in turn and
+    each still sees only their own view (the other party as 申请人 / 代办人, staff as a role, staff
+    ids to staff), and a remembered node is what building it afresh gives."""
+    until = (date.today() + timedelta(days=30)).isoformat()
+    mutate(api, "AgentAuthorisationGrant", {"agentId": "agent-chen", "validUntil": until}, as_="applicant-wang")
+    case = Case(api)
+    value = case.file_input()
+    value["input"]["applicant"]["accountId"] = "applicant-wang"
+    case_id = case.run("ApplicationFile", value, "agent-chen")["application"]["id"]
+    case.run("ApplicationAccept", {"input": {"id": case_id}}, case.clerk)
+    types._event_node.cache_clear()
+    views: dict[str, list[dict[str, object]]] = {}
+    for _ in range(2):
+        for viewer in ("applicant-wang", "agent-chen", case.clerk):
+            edges = api.gql(AGENT_TRAIL, {"id": case_id}, as_=viewer)["data"]["application"]["timeline"]["edges"]
+            assert views.setdefault(viewer, [e["node"] for e in edges]) == [e["node"] for e in edges], viewer
+    assert [n["actor"] for n in views["applicant-wang"]] == ["代办人", "工作人员"]
+    assert [n["actor"] for n in views["agent-chen"]] == ["agent-chen", "工作人员"]
+    assert [n["actor"] for n in views[case.clerk]] == ["agent-chen", case.clerk]
+    info = types._event_node.cache_info()
+    assert info.hits >= 6 and info.currsize == 6 and info.maxsize == types.EVENT_NODES  # 2 events x 3 views
+    stored = Record.query(f"APP#{decode_id(case_id, 'Application')}", Record.sk.startswith("EV#"))
+    events = [decode_as(Event, r.data) for r in stored]
+    parties = (("applicant-wang", "申请人"), ("agent-chen", "代办人"))
+    for event in events:
+        for staff, viewer, shown_to in ((True, None, ()), (False, "applicant-wang", parties)):
+            fresh = types.ApplicationEvent.from_domain(da.shown_event(event, staff, viewer, dict(shown_to)))
+            assert types._event_node(event, staff, viewer, shown_to) == fresh

@@ -84,15 +84,15 @@ def test_raw_batch_get_asks_once_per_hundred_keys_and_again_for_unprocessed_keys
     keys += [(f"MISSING#{n}", "#") for n in range(120 - len(keys))]  # 120 keys: two requests
     expected = sorted(r.pk for r in Record.batch_get(keys))
     connection = table_connection(Record)
-    original = connection.batch_get_item
+    original = connection.connection.dispatch
     asked: list[int] = []
     held_back: list[dict[str, Any]] = []
 
-    def flaky(pending: list[dict[str, Any]]) -> dict[str, Any]:
-        asked.append(len(pending))
-        response = original(pending)  # type: ignore[arg-type]  # key maps, as Model.batch_get passes
+    def flaky(operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        table = connection.table_name
+        asked.append(len(request["RequestItems"][table]["Keys"]))
+        response = original(operation, request)
         if not held_back:  # the first answer leaves two found items unprocessed
-            table = connection.table_name
             items = response["Responses"][table]
             held_back.extend(items[:2])
             response["Responses"][table] = items[2:]
@@ -100,7 +100,7 @@ def test_raw_batch_get_asks_once_per_hundred_keys_and_again_for_unprocessed_keys
             response["UnprocessedKeys"] = {table: {"Keys": keys_back}}
         return response
 
-    monkeypatch.setattr(connection, "batch_get_item", flaky)
+    monkeypatch.setattr(connection.connection, "dispatch", flaky)
     found = sorted(raw["PK"]["S"] for raw in batch_get_raw(keys + keys[:3]))  # duplicates asked once
     assert found == expected and len(found) == len(seeded.departments)
     assert asked == [raw_items.BATCH_GET_MAX, 2, 20]

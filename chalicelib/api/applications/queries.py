@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
-from chalicelib.api.applications.types import Application, InboxEntry, LedgerEntry
+from chalicelib.api.applications.types import Application, InboxEntry, LedgerEntry, inbox_node
 from chalicelib.api.errors import BAD_REQUEST, FORBIDDEN, NOT_FOUND, ApiError
 from chalicelib.api.per_document import PerDocument
 from chalicelib.api.permissions import AUTHENTICATED, STAFF, AnyRole, field
@@ -123,7 +123,7 @@ class ApplicationQuery:
         else:
             scope = principal.department_id
         page = info.context.application_reads.page_inbox(queue.value, scope or "-", page_size(first), after)
-        return to_connection(page, InboxEntry.from_record)
+        return to_connection(page, inbox_node)
 
     @field(access=SUPERVISOR, description="否认报备台帐 (seed 004): every rejection report of a month (YYYY-MM).")
     def rejection_ledger(

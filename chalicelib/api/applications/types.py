@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
@@ -325,6 +325,25 @@ class ApplicationEvent:
             acting_as_backup=bool(e.acting_as),
             own_post="" if e.acting_as in ("", "-") else e.acting_as,
         )
+
+
+#: Timeline nodes remembered per process (application detail shows a case's whole trail on every
+#: request; ~1 KB each).
+EVENT_NODES = 2048
+
+
+@lru_cache(maxsize=EVENT_NODES)
+def _event_node(
+    event: Event, staff: bool, viewer: str | None, parties: tuple[tuple[str, str], ...]
+) -> ApplicationEvent:
+    """The timeline node of `event` as this kind of viewer sees it (`da.shown_event`: a
+    `dataclasses.replace` per event for applicants, then `from_domain`). A pure function of its
+    arguments, which are everything `shown_event` reads: the event itself (a frozen dataclass,
+    compared in full on a hit, so a node is never older than the event the request has just read),
+    whether the viewer is staff, and for an applicant their subject and the case's party labels. So
+    a hit is what building it again gives; no caller gets a view made for another kind of caller.
+    Nodes are only read by the executor (their fields are plain values and pure resolvers)."""
+    return ApplicationEvent.from_domain(da.shown_event(event, staff, viewer, dict(parties)))
 
 
 @visible_to(AUTHENTICATED)
@@ -648,11 +667,11 @@ class Application(relay.Node):
     def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApplicationEvent]:
         page = info.context.application_reads.page_events(self.domain.id, page_size(first), after)
         principal = info.context.principal
-        parties = da.party_labels(self.domain)
-        return to_connection(
-            page,
-            lambda e: ApplicationEvent.from_domain(da.shown_event(e, principal.is_staff, principal.subject, parties)),
-        )
+        staff = principal.is_staff
+        # Exactly what `shown_event` reads besides the event: staff see every event as stored, whoever
+        # they are; an applicant's view depends on who they are and who the case's parties are.
+        viewer, parties = (None, ()) if staff else (principal.subject, tuple(da.party_labels(self.domain).items()))
+        return to_connection(page, lambda e: _event_node(e, staff, viewer, parties))
 
     @field(access=AUTHENTICATED, description="Recompute the hash chain of the whole history.")
     def history_verification(self, info: Info) -> HistoryVerification:
@@ -687,7 +706,7 @@ class InboxEntry:
 
     @field(access=STAFF, description="Global ID of the case, for `application(id:)`.")
     def application_id(self) -> strawberry.ID:
-        return global_id("Application", self.case_id)
+        return _case_gid(self.case_id)
 
     @classmethod
     def from_record(cls, r: InboxRecord) -> InboxEntry:
@@ -741,4 +760,23 @@ class LedgerEntry:
 
     @field(access=STAFF, description="Global ID of the case, for `application(id:)`.")
     def application_id(self) -> strawberry.ID:
-        return global_id("Application", self.case_id)
+        return _case_gid(self.case_id)
+
+
+#: Worklist nodes and case IDs remembered per process (an inbox page shows 50 rows per request).
+INBOX_NODES = 4096
+
+
+@lru_cache(maxsize=INBOX_NODES)
+def _case_gid(case_id: str) -> strawberry.ID:
+    """The global ID of a case: a pure function of the case id (each row's `applicationId`)."""
+    return global_id("Application", case_id)
+
+
+@lru_cache(maxsize=INBOX_NODES)
+def inbox_node(record: InboxRecord) -> InboxEntry:
+    """`InboxEntry.from_record`, once per exact row: a worklist row is a frozen dataclass compared in
+    full on a hit (every field: a changed row is another key, so a node is never older than the row
+    the request's own Query returned), and the node depends on nothing else (who may read which
+    worklist is decided before the Query; every field shows the row as stored). Nodes are only read."""
+    return InboxEntry.from_record(record)
