@@ -307,7 +307,7 @@ def fast_resolvers(schema: Schema, guard_of: Callable[[Any], Guard | None]) -> i
             original = graphql_field.resolve
             if field is None or original is None or hasattr(original, "strawberry_resolver"):
                 continue
-            fast = _fast_resolver(field, converter, info_class, guard_of)
+            fast = _relay_id(field, named, original) or _fast_resolver(field, converter, info_class, guard_of)
             if fast is None:
                 continue
             fast.strawberry_resolver = original  # type: ignore[attr-defined]
@@ -361,6 +361,42 @@ def _fast_resolver(
     if takes_self and not source_names and info_name is None:
         return _self_only(guard, func)
     return _general(guard, func, field, info_class, takes_self, source_names, info_name)
+
+
+def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]) -> Callable[..., Any] | None:
+    """A Relay `id` as `Node._id` makes it for a node of the type itself with strawberry's own
+    `resolve_id`/`resolve_typename` (its `NodeID` attribute, the path's type name), or None.
+    Anything else (another source object, an id that is not a str) goes to strawberry's resolver."""
+    from strawberry.relay import GlobalID, Node
+    from strawberry.types.base import StrawberryObjectDefinition
+
+    definition = (named.extensions or {}).get(_definition_key())
+    origin = definition.origin if isinstance(definition, StrawberryObjectDefinition) else None
+    resolver = field.base_resolver
+    if origin is None or resolver is None or field.extensions or field.arguments:
+        return None
+    if getattr(resolver.wrapped_func, "__func__", None) is not Node._id.__func__:
+        return None
+    if not issubclass(origin, Node) or any(
+        getattr(origin, name).__func__ is not getattr(Node, name).__func__
+        for name in ("resolve_id", "resolve_typename")
+    ):
+        return None
+    id_attr = origin.resolve_id_attr()
+
+    def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
+        node_id = getattr(_source, id_attr, None) if type(_source) is origin else None
+        if type(node_id) is not str:
+            return original(_source, info, **_kwargs)
+        return GlobalID(type_name=info.path.typename, node_id=node_id)
+
+    return resolve
+
+
+def _definition_key() -> str:
+    from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+    return GraphQLCoreConverter.DEFINITION_BACKREF
 
 
 def _guarded_attribute(guard: Guard, default_resolver: Callable[[Any, str], Any], name: str) -> Callable[..., Any]:
