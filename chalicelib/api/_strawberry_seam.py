@@ -65,8 +65,12 @@ Two per-request costs (issue 14 point 3, bench/README.md `warm`):
   `AccessExtension` is its rule's `check` on the caller), the graphql-core field gets a resolver
   that does what that chain does for such a field: the check, then ours with the same positional
   `self` and the same keyword `root`/parent/`info` (the same `Info` class strawberry would build),
-  or strawberry's default resolver for a field without one. Everything else keeps strawberry's
-  path. `tests/unit/test_fast_resolvers.py` and `tests/e2e/test_fast_resolvers.py` compare both.
+  or strawberry's default resolver for a field without one. A Relay `id` (`Node._id`, with `root`
+  and `info`) of a node type that keeps strawberry's `resolve_id`/`resolve_typename` is built as
+  `Node._id` builds it: `GlobalID(path's type name, the NodeID attribute)` when the source is an
+  object of that type and its id a str (anything else goes to `Node._id`). Root mutation and
+  subscription fields, and everything else, keep strawberry's path.
+  `tests/unit/test_fast_resolvers.py` and `tests/e2e/test_fast_resolvers.py` compare both paths.
 
 `tests/unit/test_library_seams.py` fails with a clear message when the installed strawberry is not
 the pinned one or one of these attributes changed shape.
@@ -307,6 +311,8 @@ def fast_resolvers(schema: Schema, guard_of: Callable[[Any], Guard | None]) -> i
             original = graphql_field.resolve
             if field is None or original is None or hasattr(original, "strawberry_resolver"):
                 continue
+            if field.base_resolver is None and not field.extensions:
+                continue  # strawberry's basic-field path already (no Info, no extensions)
             fast = _relay_id(field, named, original) or _fast_resolver(field, converter, info_class, guard_of)
             if fast is None:
                 continue
@@ -373,7 +379,7 @@ def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]
     definition = (named.extensions or {}).get(_definition_key())
     origin = definition.origin if isinstance(definition, StrawberryObjectDefinition) else None
     resolver = field.base_resolver
-    if origin is None or resolver is None or field.extensions or field.arguments:
+    if resolver is None or resolver.name != "_id" or origin is None or field.extensions or field.arguments:
         return None
     if getattr(resolver.wrapped_func, "__func__", None) is not Node._id.__func__:
         return None
