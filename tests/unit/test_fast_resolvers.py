@@ -203,3 +203,16 @@ def test_access_guard_inlines_only_the_access_rule_itself() -> None:
     assert access_guard(AccessExtension(STAFF)) is not None
     assert access_guard(StricterAccess(STAFF)) is None
     assert access_guard(Marking()) is None
+
+
+def test_the_full_schema_and_the_catalogue_part_both_take_the_fast_path() -> None:
+    """Both are made by `make_schema`: the page's `id`, `department` and `centres` are fast in each."""
+    from chalicelib.api.schema import build_schema
+    from chalicelib.api.schema_parts import PARTS, part_schema
+
+    for schema in (build_schema(get_settings()), part_schema(PARTS[0], get_settings())):
+        item = _strawberry_seam.graphql_schema(schema).type_map["ServiceItem"]
+        assert isinstance(item, GraphQLObjectType)
+        for name in ("id", "department", "centres", "materials"):
+            assert hasattr(item.fields[name].resolve, "strawberry_resolver"), name
+        assert not hasattr(item.fields["history"].resolve, "strawberry_resolver"), "arguments: strawberry's path"
