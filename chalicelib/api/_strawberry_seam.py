@@ -55,6 +55,23 @@ Two per-request costs (issue 14 point 3, bench/README.md `warm`):
   Protocol (`errors` attribute) on every request (~0.05 ms); `PlainMaskingCheck` reads the
   attribute instead, which is what that check tests.
 
+- **Resolver fields** (`fast_resolvers`, applied by `make_schema`): for every field with a
+  resolver (or an access rule), strawberry's `from_resolver` installs a graphql-core resolver that
+  builds an `Info`, runs `get_arguments` (argument conversion, each extension's `map_arguments`,
+  the reserved `self`/`root`/parent/`info` parameters) and chains the field extensions with
+  `functools.partial` before it calls ours: ~20 us a field whatever the resolver does. For a
+  field that takes no arguments, is not async, not a root mutation or subscription, has no exception handler,
+  and whose extensions the caller can check inline (`permissions.access_guard`: an
+  `AccessExtension` is its rule's `check` on the caller), the graphql-core field gets a resolver
+  that does what that chain does for such a field: the check, then ours with the same positional
+  `self` and the same keyword `root`/parent/`info` (the same `Info` class strawberry would build),
+  or strawberry's default resolver for a field without one. A Relay `id` (`Node._id`, with `root`
+  and `info`) of a node type that keeps strawberry's `resolve_id`/`resolve_typename` is built as
+  `Node._id` builds it: `GlobalID(path's type name, the NodeID attribute)` when the source is an
+  object of that type and its id a str (anything else goes to `Node._id`). Root mutation and
+  subscription fields, and everything else, keep strawberry's path.
+  `tests/unit/test_fast_resolvers.py` and `tests/e2e/test_fast_resolvers.py` compare both paths.
+
 `tests/unit/test_library_seams.py` fails with a clear message when the installed strawberry is not
 the pinned one or one of these attributes changed shape.
 """
@@ -69,7 +86,7 @@ from functools import cache
 from types import ModuleType
 from typing import Annotated, Any, ForwardRef, get_origin
 
-from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLSchema
+from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLField, GraphQLObjectType, GraphQLSchema
 from graphql.validation import ASTValidationRule, specified_rules
 from strawberry import Schema
 from strawberry.annotation import StrawberryAnnotation
@@ -87,9 +104,11 @@ __all__ = [
     "child_fields",
     "fast_annotation_evaluation",
     "fast_enum_output",
+    "fast_resolvers",
     "field_arguments",
     "graphql_schema",
     "requested_operation_name",
+    "strawberry_resolvers",
 ]
 
 #: The strawberry-graphql release this was read from (requirements.txt pins it).
@@ -266,3 +285,166 @@ def fast_annotation_evaluation() -> None:
     evaluate.fast_path = True  # type: ignore[attr-defined]
     evaluate.original = original  # type: ignore[attr-defined]
     StrawberryAnnotation.evaluate = evaluate  # type: ignore[method-assign]
+
+
+#: What `fast_resolvers` asks of the caller for each field extension: a check of the request's
+#: context that does exactly what the extension does before it calls the resolver (raising the
+#: same error), or None when the extension does anything else (the field keeps strawberry's path).
+Guard = Callable[[Any], None]
+
+
+def fast_resolvers(schema: Schema, guard_of: Callable[[Any], Guard | None]) -> int:
+    """Give each eligible field of `schema` a resolver that skips strawberry's per-field wrapper
+    (see the module docstring); the number of fields changed. Once per schema."""
+    from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+    built = graphql_schema(schema)
+    converter = schema.schema_converter
+    info_class = schema.config.info_class
+    changed = 0
+    roots_left_alone = (built.mutation_type, built.subscription_type)  # cost nothing that matters here
+    for named in built.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__") or named in roots_left_alone:
+            continue
+        for graphql_field in named.fields.values():
+            field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            original = graphql_field.resolve
+            if field is None or original is None or hasattr(original, "strawberry_resolver"):
+                continue
+            if field.base_resolver is None and not field.extensions:
+                continue  # strawberry's basic-field path already (no Info, no extensions)
+            fast = _relay_id(field, named, original) or _fast_resolver(field, converter, info_class, guard_of)
+            if fast is None:
+                continue
+            fast.strawberry_resolver = original  # type: ignore[attr-defined]
+            fast._is_default = getattr(original, "_is_default", False)  # type: ignore[attr-defined]
+            graphql_field.resolve = fast
+            changed += 1
+    return changed
+
+
+def strawberry_resolvers(schema: Schema) -> list[tuple[GraphQLField, Callable[..., Any]]]:
+    """Put strawberry's own resolvers back on every field `fast_resolvers` changed; returns what
+    to restore (`(field, fast)` pairs) for tests that compare both paths."""
+    restored: list[tuple[GraphQLField, Callable[..., Any]]] = []
+    for named in graphql_schema(schema).type_map.values():
+        if isinstance(named, GraphQLObjectType):
+            for graphql_field in named.fields.values():
+                original = getattr(graphql_field.resolve, "strawberry_resolver", None)
+                if original is not None:
+                    restored.append((graphql_field, graphql_field.resolve))
+                    graphql_field.resolve = original
+    return restored
+
+
+def _fast_resolver(
+    field: Any, converter: Any, info_class: type, guard_of: Callable[[Any], Guard | None]
+) -> Callable[..., Any] | None:
+    """The direct resolver for one strawberry field, or None when it must keep strawberry's path."""
+    if field.arguments or field.is_async or field.is_subscription:
+        return None
+    if converter._get_field_exception_handlers(field):
+        return None
+    guards = [guard_of(extension) for extension in field.extensions]
+    if any(guard is None for guard in guards):
+        return None
+    guard: Guard | None = None
+    if len(guards) == 1:
+        guard = guards[0]
+    elif guards:
+        return None  # more than one extension: their order matters, left to strawberry
+    resolver = field.base_resolver
+    if resolver is None:
+        if guard is None:
+            return None  # strawberry's basic-field path already (no Info, no extensions)
+        return _guarded_attribute(guard, field.default_resolver, field.python_name)
+    func = resolver.wrapped_func
+    if not callable(func):
+        return None  # strawberry raises UncallableResolverError on the call: keep that
+    takes_self = resolver.self_parameter is not None
+    source_names = tuple(p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None)
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    if takes_self and not source_names and info_name is None:
+        return _self_only(guard, func)
+    return _general(guard, func, field, info_class, takes_self, source_names, info_name)
+
+
+def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]) -> Callable[..., Any] | None:
+    """A Relay `id` as `Node._id` makes it for a node of the type itself with strawberry's own
+    `resolve_id`/`resolve_typename` (its `NodeID` attribute, the path's type name), or None.
+    Anything else (another source object, an id that is not a str) goes to strawberry's resolver."""
+    from strawberry.relay import GlobalID, Node
+    from strawberry.types.base import StrawberryObjectDefinition
+
+    definition = (named.extensions or {}).get(_definition_key())
+    origin = definition.origin if isinstance(definition, StrawberryObjectDefinition) else None
+    resolver = field.base_resolver
+    if resolver is None or resolver.name != "_id" or origin is None or field.extensions or field.arguments:
+        return None
+    if getattr(resolver.wrapped_func, "__func__", None) is not Node._id.__func__:
+        return None
+    if not issubclass(origin, Node) or any(
+        getattr(origin, name).__func__ is not getattr(Node, name).__func__
+        for name in ("resolve_id", "resolve_typename")
+    ):
+        return None
+    id_attr = origin.resolve_id_attr()
+
+    def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
+        node_id = getattr(_source, id_attr, None) if type(_source) is origin else None
+        if type(node_id) is not str:
+            return original(_source, info, **_kwargs)
+        return GlobalID(type_name=info.path.typename, node_id=node_id)
+
+    return resolve
+
+
+def _definition_key() -> str:
+    from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+    return GraphQLCoreConverter.DEFINITION_BACKREF
+
+
+def _guarded_attribute(guard: Guard, default_resolver: Callable[[Any, str], Any], name: str) -> Callable[..., Any]:
+    def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
+        guard(info.context)
+        return default_resolver(_source, name)
+
+    return resolve
+
+
+def _self_only(guard: Guard | None, func: Callable[..., Any]) -> Callable[..., Any]:
+    if guard is None:
+
+        def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
+            return func(_source)
+
+        return resolve
+
+    def guarded(_source: Any, info: Any, **_kwargs: Any) -> Any:
+        guard(info.context)
+        return func(_source)
+
+    return guarded
+
+
+def _general(
+    guard: Guard | None,
+    func: Callable[..., Any],
+    field: Any,
+    info_class: type,
+    takes_self: bool,
+    source_names: tuple[str, ...],
+    info_name: str | None,
+) -> Callable[..., Any]:
+    def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
+        if guard is not None:
+            guard(info.context)
+        kwargs: dict[str, Any] = dict.fromkeys(source_names, _source)
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+        if takes_self:
+            return func(_source, **kwargs)
+        return func(**kwargs)
+
+    return resolve

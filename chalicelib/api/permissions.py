@@ -83,6 +83,20 @@ class AccessExtension(FieldExtension):
         return next_(source, info, **kwargs)
 
 
+def access_guard(extension: object) -> Callable[[Any], None] | None:
+    """What an `AccessExtension` does before the resolver, as a check of the request's context
+    (`_strawberry_seam.fast_resolvers` calls it in place of strawberry's extension chain); None for
+    any other extension (including a subclass, which may do more), which keeps strawberry's path."""
+    if type(extension) is not AccessExtension:
+        return None
+    check = extension.rule.check
+
+    def guard(context: Any) -> None:
+        check(context.principal)
+
+    return guard
+
+
 def field(resolver: Any = None, *, access: Rule, **kwargs: Any) -> Any:
     """`strawberry.field` with a declared rule (public fields skip the per-call check)."""
     extensions: list[FieldExtension] = [] if access is PUBLIC else [AccessExtension(access)]

@@ -23,10 +23,12 @@ from chalicelib.api._strawberry_seam import (
     IdentityValidationCache,
     WithoutFederationCheck,
     fast_enum_output,
+    fast_resolvers,
     graphql_schema,
 )
 from chalicelib.api.errors import DomainErrorCodes, should_mask_error
 from chalicelib.api.observability import MaskErrorsWithId, OperationObservability, report_unexpected
+from chalicelib.api.permissions import access_guard
 from chalicelib.api.request_errors import RequestErrorCodes, guarded
 from chalicelib.api.scalars import SCALAR_MAP
 from chalicelib.config import Settings
@@ -97,4 +99,5 @@ def make_schema(settings: Settings, query: type, mutation: type | None = None, t
             config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
         )
     fast_enum_output(graphql_schema(schema))  # each enum member's name remembered (_strawberry_seam)
+    fast_resolvers(schema, access_guard)  # argument-free resolvers without strawberry's wrapper (_strawberry_seam)
     return schema

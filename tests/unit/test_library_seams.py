@@ -681,3 +681,52 @@ def test_remembered_enum_names_are_strawberrys_for_every_enum_of_our_schema() ->
                 except Exception as error:
                     outcomes.append((type(error).__name__, str(error)))
             assert outcomes[0] == outcomes[1], f"{enum_type.name} {other!r}: {outcomes}"
+
+
+def test_strawberry_resolver_path_has_the_shape_fast_resolvers_copies() -> None:
+    """`fast_resolvers` does, for an argument-free field, what strawberry's `from_resolver` wrapper
+    and `get_arguments` do (tests/unit/test_fast_resolvers.py compares the answers): these are the
+    names and steps it copies."""
+    from strawberry.schema.schema_converter import GraphQLCoreConverter, get_arguments
+    from strawberry.types.field import StrawberryField
+    from strawberry.types.fields.resolver import StrawberryResolver
+
+    where = "chalicelib/api/_strawberry_seam.py"
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def hello(self, info: Info) -> str:
+            return info.path.key
+
+    schema = strawberry.Schema(query=Query)
+    built = _strawberry_seam.graphql_schema(schema)
+    assert built.query_type is not None
+    graphql_field = built.query_type.fields["hello"]
+    field = (graphql_field.extensions or {}).get(getattr(GraphQLCoreConverter, "DEFINITION_BACKREF", ""))
+    _shape(
+        where, isinstance(field, StrawberryField), "a graphql-core field no longer links back to its StrawberryField"
+    )
+    _shape(
+        where, getattr(graphql_field.resolve, "_is_default", None) is False, "strawberry's resolver lost `_is_default`"
+    )
+    _shape(
+        where, callable(getattr(schema.schema_converter, "_get_field_exception_handlers", None)), "no handler look-up"
+    )
+    _shape(where, schema.config.info_class is Info, "the config's info class is not strawberry's Info")
+    _shape(
+        where, list(inspect.signature(Info).parameters) == ["_raw_info", "_field"], "Info(_raw_info, _field) changed"
+    )
+    for name in ("base_resolver", "default_resolver", "python_name", "arguments", "is_async", "is_subscription"):
+        _shape(where, hasattr(field, name), f"StrawberryField.{name} is gone")
+    for name in ("wrapped_func", "self_parameter", "root_parameter", "parent_parameter", "info_parameter"):
+        _shape(where, hasattr(StrawberryResolver, name) or hasattr(field.base_resolver, name), f"{name} is gone")
+    steps = inspect.getsource(get_arguments)
+    for step in ("map_arguments", "self_parameter", "parent_parameter", "root_parameter", "info_parameter"):
+        _shape(where, step in steps, f"get_arguments no longer handles {step}: re-read what it passes a resolver")
+    wrapper = inspect.getsource(GraphQLCoreConverter.from_resolver)
+    for step in ("_raw_info=info", "_field=field", "build_field_extension_resolvers", "field.get_result"):
+        _shape(where, step in wrapper, f"from_resolver changed ({step}): re-read its per-field path")
+    _shape(where, schema.execute_sync("{ hello }").data == {"hello": "hello"}, "strawberry's path answers otherwise")
+    _shape(where, _strawberry_seam.fast_resolvers(schema, lambda extension: None) == 1, "the field was not taken")
+    _shape(where, schema.execute_sync("{ hello }").data == {"hello": "hello"}, "the fast path answers otherwise")
