@@ -88,11 +88,33 @@ def seal(pdf: bytes, cert: Certificate) -> bytes:
     return sealed
 
 
+def _file_stamps(paths: str) -> tuple[tuple[str, int, int, int] | None, ...]:
+    """Each trust root file's identity and version (inode, mtime, size; None if unreadable): a
+    stat per file (~2 us), so a root replaced in place is a new configuration at once."""
+    stamps: list[tuple[str, int, int, int] | None] = []
+    for path in paths.split(os.pathsep):
+        if not path.strip():
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append(None)
+            continue
+        stamps.append((path, st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
+
+
 @lru_cache(maxsize=4)
-def _trust_roots(paths: str) -> tuple[Any, ...]:
+def _trust_roots_of(paths: str, stamps: tuple[tuple[str, int, int, int] | None, ...]) -> tuple[Any, ...]:
     import signing
 
     return tuple(signing.trust_roots_from_env({"UAP_SEAL_TRUST_ROOTS": paths}))
+
+
+def _trust_roots(paths: str) -> tuple[Any, ...]:
+    """The configured trust anchors, read once per configuration: the `UAP_SEAL_TRUST_ROOTS`
+    paths and the files' versions (bounded: the last 4 configurations)."""
+    return _trust_roots_of(paths, _file_stamps(paths))
 
 
 def verify(pdf: bytes, authority: str | None = None) -> Any:
