@@ -172,12 +172,15 @@ def verify_pdf(
     max_bytes: int = DEFAULT_MAX_BYTES,
     validation_time: dt.datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    file_sha256: str | None = None,
 ) -> VerificationReport:
     """Verify the approval seal on ``pdf`` against ``trust_roots``.
 
     ``expected_signer_fingerprint`` (SHA-256 hex, separators ignored) pins the
     seal certificate. ``validation_time`` defaults to now. ``limits`` bound the structure a
     file may have (a file beyond them is FAILED with ``PDF_TOO_COMPLEX``, see :class:`Limits`).
+    ``file_sha256``: the caller's own SHA-256 (hex) of these very bytes, when it already has one
+    (the certificate service looks an upload up by it), so the file is not hashed twice.
     """
     trust = _trust_config(_trust_key(trust_roots))
     if not isinstance(pdf, (bytes, bytearray, memoryview)):
@@ -186,7 +189,7 @@ def verify_pdf(
     if size > max_bytes:
         return _early(Indication.FAILED, "FORMAT_FAILURE", "INPUT_TOO_LARGE", size, None, f"{size} > {max_bytes} bytes")
     data = bytes(pdf)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = file_sha256 if file_sha256 is not None else hashlib.sha256(data).hexdigest()
     problem = _byte_scan_problem(data, limits)  # before pyHanko is even imported (~0.4 s)
     if problem is not None:
         return _early(Indication.FAILED, "FORMAT_FAILURE", "PDF_TOO_COMPLEX", size, digest, problem)

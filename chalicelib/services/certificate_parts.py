@@ -117,12 +117,14 @@ def _trust_roots(paths: str) -> tuple[Any, ...]:
     return _trust_roots_of(paths, _file_stamps(paths))
 
 
-def verify(pdf: bytes, authority: str | None = None) -> Any:
+def verify(pdf: bytes, authority: str | None = None, *, sha256: str | None = None) -> Any:
     """A verification report against the configured trust anchors (offline, never raises), with
     the signer pinned to the registered seal of ``authority`` (the issuing bureau the certificate
-    record names; None: any registered bureau seal) at the signing time."""
+    record names; None: any registered bureau seal) at the signing time. ``sha256``: the caller's
+    hex digest of ``pdf`` when it has one (not computed again)."""
     import signing
     from signing.registry import pin_registered_seal
 
-    report = signing.verify_pdf(pdf, list(_trust_roots(os.environ.get("UAP_SEAL_TRUST_ROOTS", ""))))
+    roots = list(_trust_roots(os.environ.get("UAP_SEAL_TRUST_ROOTS", "")))
+    report = signing.verify_pdf(pdf, roots, file_sha256=sha256)
     return pin_registered_seal(report, current_registry(), authority)

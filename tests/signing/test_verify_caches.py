@@ -9,6 +9,7 @@ certificate is a different entry at once, and each is bounded.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -138,3 +139,10 @@ def test_the_certificate_service_sees_a_replaced_trust_root_file(
     roots.write_bytes(pki.ca_pem + pki.rogue_ca_pem)  # rewritten in place: seen too
     assert certificate_parts.verify(sealed_pdf).identity.chains_to_trust_anchor is True
     assert certificate_parts._trust_roots_of.cache_info().maxsize == 4
+
+
+def test_a_digest_the_caller_already_has_is_the_reports(sealed_pdf: bytes, pki: Pki) -> None:
+    """The certificate service looks an upload up by its SHA-256 and hands it over, so the file is
+    hashed once per verification; the report is the one verify_pdf would make on its own."""
+    digest = hashlib.sha256(sealed_pdf).hexdigest()
+    assert verify_pdf(sealed_pdf, [pki.ca_pem], file_sha256=digest) == verify_pdf(sealed_pdf, [pki.ca_pem])
