@@ -146,3 +146,54 @@ def test_a_digest_the_caller_already_has_is_the_reports(sealed_pdf: bytes, pki: 
     hashed once per verification; the report is the one verify_pdf would make on its own."""
     digest = hashlib.sha256(sealed_pdf).hexdigest()
     assert verify_pdf(sealed_pdf, [pki.ca_pem], file_sha256=digest) == verify_pdf(sealed_pdf, [pki.ca_pem])
+
+
+def test_each_thread_verifies_on_its_own_loop_closed_when_the_thread_ends(sealed_pdf: bytes, pki: Pki) -> None:
+    """pyHanko's coroutines run on a loop kept per thread (not a new one per verification): threads
+    verifying at once get the same reports, and a finished thread's loop is closed, not leaked."""
+    import gc
+    import threading
+
+    expected = verify_pdf(sealed_pdf, [pki.ca_pem])
+    reports: list[object] = []
+    loops: list[object] = []
+
+    def work() -> None:
+        for _ in range(2):
+            reports.append(verify_pdf(sealed_pdf, [pki.ca_pem]))
+        loops.append(verify_module._LOOPS.holder.loop)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gc.collect()
+    assert reports == [expected] * 6
+    assert len({id(loop) for loop in loops}) == 3
+    assert all(loop.is_closed() for loop in loops)  # type: ignore[attr-defined]
+
+
+def test_verifying_inside_a_running_loop_is_a_report_not_a_crash(sealed_pdf: bytes, pki: Pki) -> None:
+    """As with `asyncio.run` before: refused inside a running loop, told as INTERNAL_ERROR."""
+    import asyncio
+
+    async def inside() -> object:
+        return verify_pdf(sealed_pdf, [pki.ca_pem])
+
+    report = asyncio.run(inside())
+    assert report.indication is Indication.INDETERMINATE  # type: ignore[attr-defined]
+    assert report.codes == ["INTERNAL_ERROR"]  # type: ignore[attr-defined]
+    assert verify_pdf(sealed_pdf, [pki.ca_pem]).passed  # and the thread's loop still works after
+
+
+def test_the_object_count_is_skipped_only_when_it_cannot_exceed_the_limit() -> None:
+    """A file too short to hold more than `max_objects` "endobj" is not counted: same verdicts."""
+    from signing.verify import Limits, _byte_scan_problem
+
+    for objects in range(6):
+        for padding in (0, 1, 5, 6, 7, 13):
+            data = b"endobj" * objects + b" " * padding
+            for limit in range(6):
+                problem = _byte_scan_problem(data, Limits(max_objects=limit))
+                assert (problem is not None) == (objects > limit), (objects, padding, limit)
