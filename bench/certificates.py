@@ -23,7 +23,7 @@ measures, in a rotating order:
   registered seal (`signing.registry.pin_registered_seal`), as every verification path does.
 
 Verification is offline and CPU-only, so its target ratio is taken in **CPU time**
-(`measure_cpu`: `time.process_time` of 3 calls per sample, 2x the rounds, the two jobs alternating):
+(`measure_cpu`: `time.process_time` of 3 calls per sample, 4x the rounds, the two jobs alternating):
 on the shared 2-core machine wall time also counts the moments the process waits for a core,
 which land on either side at random (one run read 1.25x in wall time and 1.01x in CPU time). The
 wall-time rows stay printed for reference.
@@ -415,13 +415,13 @@ def measure(jobs: dict[str, Callable[[], object]], repeat: int, warmup: int) -> 
 
 def measure_cpu(jobs: dict[str, Callable[[], object]], repeat: int, warmup: int, inner: int = 3) -> dict[str, Stats]:
     """Like :func:`measure`, in CPU time per call (`time.process_time` over ``inner`` calls), with
-    2 x ``repeat`` rounds in a rotating order: for CPU-only jobs (offline verification)."""
+    4 x ``repeat`` rounds in a rotating order: for CPU-only jobs (offline verification)."""
     for _ in range(warmup):
         for job in jobs.values():
             job()
     samples: dict[str, list[float]] = {name: [] for name in jobs}
     names = list(jobs)
-    for i in range(2 * repeat):
+    for i in range(4 * repeat):
         gc.collect()
         for name in names[i % len(names) :] + names[: i % len(names)]:
             start = process_time()
