@@ -25,8 +25,8 @@ measures, in a rotating order:
 Verification is offline and CPU-only, so its target ratio is taken in **CPU time**
 (`measure_cpu`: `time.process_time` of 3 calls per sample, 4x the rounds, the two jobs alternating):
 on the shared 2-core machine wall time also counts the moments the process waits for a core,
-which land on either side at random (one run read 1.25x in wall time and 1.01x in CPU time). The
-wall-time rows stay printed for reference.
+which land on either side at random (one run read 1.14x in wall time and 1.05x in CPU time, the
+next ones 0.93-1.15x against 0.93-0.99x). The wall-time rows stay printed for reference.
 
 The same again at **B-LT** (issue 13 point 6) against a local PKI service (certomancer's animator,
 `infra/local_pki.py`, on a free local port, in this process): the seal asks the animator's TSA for
