@@ -120,6 +120,14 @@ def _trust_config(key: tuple[TrustRoot, ...]) -> _TrustConfig:
 
     roots = tuple(load_trust_roots(key))
     anchors = tuple(asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots)
+    for anchor in anchors:
+        # Parsed through here, once: asn1crypto parses a structure's children lazily, filling a
+        # list in place, so threads sharing these objects must never be the first to look.
+        try:
+            anchor.native  # noqa: B018 - parses every child
+            anchor.subject.hashable  # noqa: B018 - and the name pyHanko compares by
+        except Exception:  # pragma: no cover - a root asn1crypto cannot render stays lazy, as before
+            logger.warning("trust root %s not fully parsed", anchor.sha256.hex())
     return _TrustConfig(roots=roots, anchors=anchors)
 
 
