@@ -155,10 +155,13 @@ def test_each_thread_verifies_on_its_own_loop_closed_when_the_thread_ends(sealed
     import threading
 
     expected = verify_pdf(sealed_pdf, [pki.ca_pem])
+    verify_module._trust_config.cache_clear()  # the threads build and share a fresh configuration
     reports: list[object] = []
     loops: list[object] = []
+    start = threading.Barrier(3)
 
     def work() -> None:
+        start.wait()
         for _ in range(2):
             reports.append(verify_pdf(sealed_pdf, [pki.ca_pem]))
         loops.append(verify_module._LOOPS.holder.loop)
