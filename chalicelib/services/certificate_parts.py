@@ -88,19 +88,43 @@ def seal(pdf: bytes, cert: Certificate) -> bytes:
     return sealed
 
 
+def _file_stamps(paths: str) -> tuple[tuple[str, int, int, int] | None, ...]:
+    """Each trust root file's identity and version (inode, mtime, size; None if unreadable): a
+    stat per file (~2 us), so a root replaced in place is a new configuration at once."""
+    stamps: list[tuple[str, int, int, int] | None] = []
+    for path in paths.split(os.pathsep):
+        if not path.strip():
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append(None)
+            continue
+        stamps.append((path, st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
+
+
 @lru_cache(maxsize=4)
-def _trust_roots(paths: str) -> tuple[Any, ...]:
+def _trust_roots_of(paths: str, stamps: tuple[tuple[str, int, int, int] | None, ...]) -> tuple[Any, ...]:
     import signing
 
     return tuple(signing.trust_roots_from_env({"UAP_SEAL_TRUST_ROOTS": paths}))
 
 
-def verify(pdf: bytes, authority: str | None = None) -> Any:
+def _trust_roots(paths: str) -> tuple[Any, ...]:
+    """The configured trust anchors, read once per configuration: the `UAP_SEAL_TRUST_ROOTS`
+    paths and the files' versions (bounded: the last 4 configurations)."""
+    return _trust_roots_of(paths, _file_stamps(paths))
+
+
+def verify(pdf: bytes, authority: str | None = None, *, sha256: str | None = None) -> Any:
     """A verification report against the configured trust anchors (offline, never raises), with
     the signer pinned to the registered seal of ``authority`` (the issuing bureau the certificate
-    record names; None: any registered bureau seal) at the signing time."""
+    record names; None: any registered bureau seal) at the signing time. ``sha256``: the caller's
+    hex digest of ``pdf`` when it has one (not computed again)."""
     import signing
     from signing.registry import pin_registered_seal
 
-    report = signing.verify_pdf(pdf, list(_trust_roots(os.environ.get("UAP_SEAL_TRUST_ROOTS", ""))))
+    roots = list(_trust_roots(os.environ.get("UAP_SEAL_TRUST_ROOTS", "")))
+    report = signing.verify_pdf(pdf, roots, file_sha256=sha256)
     return pin_registered_seal(report, current_registry(), authority)

@@ -485,7 +485,8 @@ class CertificateService:
         pdf = self.blobs.get(cert.blob_key)
         report = self.verify(pdf if pdf is not None else b"", seal_authority(cert))
         _count_verification(channel, report)
-        matches = pdf is not None and hashlib.sha256(pdf).hexdigest() == cert.sha256
+        # The report's digest is this file's (verify_pdf hashes every file it reads): not hashed twice.
+        matches = pdf is not None and (report.file_sha256 or hashlib.sha256(pdf).hexdigest()) == cert.sha256
         self._log(cert, channel, caller, report, matches, reason_for_use)
         return report
 
@@ -495,10 +496,11 @@ class CertificateService:
         """Seal valid, document identical to the registered one, status current: each told apart."""
         if len(pdf) > MAX_PDF_BYTES:
             raise DomainError.one(CertCode.PDF_TOO_LARGE, f"文件不能超过{MAX_PDF_BYTES // 1048576} MiB", "pdf")
-        found = self.certificates.by_sha256(hashlib.sha256(pdf).hexdigest())
+        digest = hashlib.sha256(pdf).hexdigest()
+        found = self.certificates.by_sha256(digest)
         cert = found[0] if found else None
         # The registered copy pins its issuing bureau's seal; an unknown file any bureau's seal.
-        report = self.verify(pdf, seal_authority(cert) if cert is not None else None)
+        report = self.verify(pdf, seal_authority(cert) if cert is not None else None, sha256=digest)
         _count_verification(channel, report)
         status = cert.current_status(da.china_date(clock.utc_now())) if cert else None
         if cert is not None:
