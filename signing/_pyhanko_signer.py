@@ -20,8 +20,15 @@ __all__ = ["BackendSigner", "to_asn1"]
 
 
 def to_asn1(cert: object) -> asn1_x509.Certificate:
-    """``cryptography`` certificate -> ``asn1crypto`` certificate."""
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))  # type: ignore[attr-defined]
+    """``cryptography`` certificate -> ``asn1crypto`` certificate, parsed through at once.
+
+    Why parsed through: a sealer's signer is shared by every thread sealing in the process, and
+    asn1crypto parses an object's children lazily on first access, which is not thread-safe (two
+    threads meeting a half-parsed certificate raised ``KeyError``). ``.native`` parses every child
+    once, here, before the signer is shared."""
+    parsed = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))  # type: ignore[attr-defined]
+    parsed.native  # noqa: B018 - parses every child now (see above)
+    return parsed
 
 
 class BackendSigner(Signer):
