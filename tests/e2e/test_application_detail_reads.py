@@ -22,7 +22,7 @@ from chalicelib.storage.tables import Record
 from tests.conftest import Api, CallCounter
 from tests.e2e.test_contract import scenario
 from tests.e2e.test_review_regressions import mutate
-from tests.flows import Case, op
+from tests.flows import Case, op, verified_account
 
 NO_HISTORY = "query($id: ID!) { application(id: $id) { id state trackingCode } }"
 HISTORY_IN_FRAGMENT = """
@@ -160,6 +160,7 @@ def test_timeline_nodes_remembered_per_event_are_each_callers_own_view(api: Api)
     each still sees only their own view (the other party as 申请人 / 代办人, staff as a role, staff
     ids to staff), and a remembered node is what building it afresh gives."""
     until = (date.today() + timedelta(days=30)).isoformat()
+    verified_account(api, "agent-chen")  # the portal verified the agent's real name
     mutate(api, "AgentAuthorisationGrant", {"agentId": "agent-chen", "validUntil": until}, as_="applicant-wang")
     case = Case(api)
     value = case.file_input()
