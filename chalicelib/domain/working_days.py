@@ -55,6 +55,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+DEADLINE_ENTRIES = 4096
+"""Due dates each calendar instance remembers (`WorkingDayCalendar.deadline`) before it starts afresh."""
+
 _WORKDAY_MARKERS = frozenset({"workday", "工作日", "上班"})
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -255,6 +258,11 @@ class WorkingDayCalendar:
             self._override_years.setdefault(d.year, []).append((d, 1))
         self._years: dict[int, _YearTable] = {}
         self._lock = threading.Lock()
+        # Due dates already counted on this calendar: every read of a case counts the same few
+        # (each review task's, the promised one) again. The calendar never changes once built
+        # (services/calendar.py builds a new instance when an arrangement is loaded), so an entry
+        # is valid for as long as the instance lives; bounded, emptied when full.
+        self._deadlines: dict[tuple[date, int, tuple[Pause, ...], date | None], date] = {}
 
     def __repr__(self) -> str:
         """Summarise the override table size rather than dumping it."""
@@ -508,8 +516,21 @@ class WorkingDayCalendar:
             raise TypeError(f"limit must be an int, got {type(limit).__name__}")
         if limit < 0:
             raise ValueError(f"limit must be >= 0, got {limit}")
-        paused = self.paused_working_days(start, pauses, today)
-        return self.add_working_days(start, limit + paused)
+        shape = tuple(pauses)
+        key = None
+        if type(start) is date and all(type(p) is Pause for p in shape):
+            # `today` matters only while a pause is open (an open pause without it raises below).
+            key = (start, limit, shape, today if any(p.end is None for p in shape) else None)
+            due = self._deadlines.get(key)
+            if due is not None:
+                return due
+        paused = self.paused_working_days(start, shape, today)
+        due = self.add_working_days(start, limit + paused)
+        if key is not None:
+            if len(self._deadlines) >= DEADLINE_ENTRIES:
+                self._deadlines.clear()
+            self._deadlines[key] = due
+        return due
 
     def working_days_used(self, start: date, today: date, pauses: Sequence[Pause] = ()) -> int:
         """Working days consumed from ``start`` (exclusive) to ``today`` (inclusive), pauses excluded."""

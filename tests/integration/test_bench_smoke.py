@@ -133,6 +133,9 @@ def test_warm_bench_runs_with_a_bare_floor_and_a_target_per_operation() -> None:
     assert {name for name, _ in TARGET.findall(output)} == {f"warm.{name}" for name in operations}, output
     counts = dict(re.findall(r"^DDB_REQUESTS op=(\w+): .*\(total (\d+)\)$", output, re.MULTILINE))
     assert counts == {"catalogue_page": "2", "item_detail": "2", "application_detail": "2", "inbox_page": "1"}, output
+    # samples replay moto's recorded read answers (checked equal first); moto live is printed beside
+    live = re.findall(r"^  (\w+) answered by moto live \(not the figure\) +median", output, re.MULTILINE)
+    assert live == list(operations), output
 
 
 def test_volume_bench_runs_and_its_reads_make_the_same_requests_at_both_volumes() -> None:
