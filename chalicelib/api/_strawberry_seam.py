@@ -67,9 +67,13 @@ Two per-request costs (issue 14 point 3, bench/README.md `warm`):
   `self` and the same keyword `root`/parent/`info` (the same `Info` class strawberry would build),
   or strawberry's default resolver for a field without one. A Relay `id` (`Node._id`, with `root`
   and `info`) of a node type that keeps strawberry's `resolve_id`/`resolve_typename` is built as
-  `Node._id` builds it: `GlobalID(path's type name, the NodeID attribute)` when the source is an
-  object of that type and its id a str (anything else goes to `Node._id`). Root mutation and
-  subscription fields, and everything else, keep strawberry's path.
+  `Node._id` builds it, `GlobalID(path's type name, the NodeID attribute)`, when the source is an
+  object of that type and its id a str (anything else goes to `Node._id`), and answered already
+  encoded: the text the `ID` scalar would make of that `GlobalID` (graphql-core's `serialize_id`
+  calls its `__str__`, strawberry's `to_base64`), remembered per (type name, node id) in a bounded
+  table (`encoded_global_id`; a pure function of its key, so shared by all callers). A page of 50
+  items has 158 such ids; each was a `GlobalID` built and validated, then base64-encoded. Root
+  mutation and subscription fields, and everything else, keep strawberry's path.
   `tests/unit/test_fast_resolvers.py` and `tests/e2e/test_fast_resolvers.py` compare both paths.
 
 `tests/unit/test_library_seams.py` fails with a clear message when the installed strawberry is not
@@ -86,7 +90,16 @@ from functools import cache
 from types import ModuleType
 from typing import Annotated, Any, ForwardRef, get_origin
 
-from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLField, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLID,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_nullable_type,
+)
 from graphql.validation import ASTValidationRule, specified_rules
 from strawberry import Schema
 from strawberry.annotation import StrawberryAnnotation
@@ -102,6 +115,7 @@ __all__ = [
     "cached_parse",
     "cached_validation",
     "child_fields",
+    "encoded_global_id",
     "fast_annotation_evaluation",
     "fast_enum_output",
     "fast_resolvers",
@@ -313,7 +327,9 @@ def fast_resolvers(schema: Schema, guard_of: Callable[[Any], Guard | None]) -> i
                 continue
             if field.base_resolver is None and not field.extensions:
                 continue  # strawberry's basic-field path already (no Info, no extensions)
-            fast = _relay_id(field, named, original) or _fast_resolver(field, converter, info_class, guard_of)
+            fast = _relay_id(field, named, graphql_field, original) or _fast_resolver(
+                field, converter, info_class, guard_of
+            )
             if fast is None:
                 continue
             fast.strawberry_resolver = original  # type: ignore[attr-defined]
@@ -369,11 +385,14 @@ def _fast_resolver(
     return _general(guard, func, field, info_class, takes_self, source_names, info_name)
 
 
-def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]) -> Callable[..., Any] | None:
+def _relay_id(
+    field: Any, named: GraphQLObjectType, graphql_field: GraphQLField, original: Callable[..., Any]
+) -> Callable[..., Any] | None:
     """A Relay `id` as `Node._id` makes it for a node of the type itself with strawberry's own
-    `resolve_id`/`resolve_typename` (its `NodeID` attribute, the path's type name), or None.
-    Anything else (another source object, an id that is not a str) goes to strawberry's resolver."""
-    from strawberry.relay import GlobalID, Node
+    `resolve_id`/`resolve_typename` (its `NodeID` attribute, the path's type name), already encoded
+    as the field's `ID` scalar would encode it; or None. Anything else (another source object, an
+    id that is not a str) goes to strawberry's resolver."""
+    from strawberry.relay import Node
     from strawberry.types.base import StrawberryObjectDefinition
 
     definition = (named.extensions or {}).get(_definition_key())
@@ -381,6 +400,8 @@ def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]
     resolver = field.base_resolver
     if resolver is None or resolver.name != "_id" or origin is None or field.extensions or field.arguments:
         return None
+    if get_nullable_type(graphql_field.type) is not GraphQLID:
+        return None  # a legacy `GlobalID` scalar or another: its own serialisation, left alone
     if getattr(resolver.wrapped_func, "__func__", None) is not Node._id.__func__:
         return None
     if not issubclass(origin, Node) or any(
@@ -389,14 +410,37 @@ def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]
     ):
         return None
     id_attr = origin.resolve_id_attr()
+    encoded = _ENCODED_IDS
 
     def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
         node_id = getattr(_source, id_attr, None) if type(_source) is origin else None
         if type(node_id) is not str:
             return original(_source, info, **_kwargs)
-        return GlobalID(type_name=info.path.typename, node_id=node_id)
+        key = (info.path.typename, node_id)
+        text = encoded.get(key)
+        if text is None:
+            text = encoded_global_id(*key)
+        return text
 
     return resolve
+
+
+#: (type name, node id) -> the encoded global ID; a pure function of its key, so shared by every
+#: request and caller; emptied when full (bounded memory whatever the ids).
+_ENCODED_IDS: dict[tuple[str, str], str] = {}
+ENCODED_IDS_MAX = 4096
+
+
+def encoded_global_id(type_name: str, node_id: str) -> str:
+    """What the `ID` scalar answers for `GlobalID(type_name, node_id)` (graphql-core's `serialize_id`
+    calls its `__str__`, strawberry's `to_base64`), remembered per (type name, node id)."""
+    from strawberry.relay import GlobalID
+
+    text = str(GlobalID(type_name=type_name, node_id=node_id))
+    if len(_ENCODED_IDS) >= ENCODED_IDS_MAX:
+        _ENCODED_IDS.clear()
+    _ENCODED_IDS[(type_name, node_id)] = text
+    return text
 
 
 def _definition_key() -> str:

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import strawberry
 from graphql import GraphQLError
+from strawberry import relay
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
@@ -730,3 +731,31 @@ def test_strawberry_resolver_path_has_the_shape_fast_resolvers_copies() -> None:
     _shape(where, schema.execute_sync("{ hello }").data == {"hello": "hello"}, "strawberry's path answers otherwise")
     _shape(where, _strawberry_seam.fast_resolvers(schema, lambda extension: None) == 1, "the field was not taken")
     _shape(where, schema.execute_sync("{ hello }").data == {"hello": "hello"}, "the fast path answers otherwise")
+
+
+@strawberry.type(name="Thing")
+class _RelayThing(relay.Node):
+    code: relay.NodeID[str]
+
+
+@strawberry.type
+class _RelayQuery:
+    @strawberry.field
+    def thing(self) -> _RelayThing:
+        return _RelayThing(code="a:b/中")
+
+
+def test_a_relay_id_is_answered_as_the_str_of_its_global_id() -> None:
+    """`fast_resolvers` answers a Relay `id` already encoded: what the `ID` scalar (graphql-core's
+    `serialize_id`) makes of strawberry's `GlobalID`, its `__str__`, `to_base64` of type and id."""
+    from graphql import GraphQLID, get_nullable_type
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    schema = strawberry.Schema(query=_RelayQuery)
+    thing = _strawberry_seam.graphql_schema(schema).type_map["Thing"]
+    id_field = thing.fields["id"]  # type: ignore[attr-defined]
+    _shape(where, get_nullable_type(id_field.type) is GraphQLID, "a Node's id is no longer graphql-core's ID scalar")
+    gid = relay.GlobalID("Thing", "a:b/中")
+    _shape(where, GraphQLID.serialize(gid) == str(gid) == relay.to_base64("Thing", "a:b/中"), "ID serialises otherwise")
+    answer = schema.execute_sync("{ thing { id } }").data
+    _shape(where, answer == {"thing": {"id": relay.to_base64("Thing", "a:b/中")}}, "strawberry answers an id otherwise")
