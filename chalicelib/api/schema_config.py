@@ -23,6 +23,7 @@ from chalicelib.api._strawberry_seam import (
     IdentityValidationCache,
     WithoutFederationCheck,
     fast_enum_output,
+    fast_is_type_of,
     fast_resolvers,
     graphql_schema,
 )
@@ -99,5 +100,6 @@ def make_schema(settings: Settings, query: type, mutation: type | None = None, t
             config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
         )
     fast_enum_output(graphql_schema(schema))  # each enum member's name remembered (_strawberry_seam)
+    fast_is_type_of(graphql_schema(schema))  # a node of exactly its type's class is one (_strawberry_seam)
     fast_resolvers(schema, access_guard)  # argument-free resolvers without strawberry's wrapper (_strawberry_seam)
     return schema

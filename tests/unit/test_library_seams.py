@@ -738,11 +738,24 @@ class _RelayThing(relay.Node):
     code: relay.NodeID[str]
 
 
+@strawberry.type(name="OtherThing")
+class _OtherThing(relay.Node):
+    code: relay.NodeID[str]
+
+
+class _SubThing(_RelayThing):
+    """Not a strawberry type of its own: strawberry's check accepts it as a Thing (isinstance)."""
+
+
 @strawberry.type
 class _RelayQuery:
     @strawberry.field
     def thing(self) -> _RelayThing:
         return _RelayThing(code="a:b/中")
+
+    @strawberry.field
+    def other(self) -> _OtherThing:
+        return _OtherThing(code="o")
 
 
 def test_a_relay_id_is_answered_as_the_str_of_its_global_id() -> None:
@@ -759,3 +772,40 @@ def test_a_relay_id_is_answered_as_the_str_of_its_global_id() -> None:
     _shape(where, GraphQLID.serialize(gid) == str(gid) == relay.to_base64("Thing", "a:b/中"), "ID serialises otherwise")
     answer = schema.execute_sync("{ thing { id } }").data
     _shape(where, answer == {"thing": {"id": relay.to_base64("Thing", "a:b/中")}}, "strawberry answers an id otherwise")
+
+
+def test_fast_is_type_of_answers_as_strawberrys_interface_check() -> None:
+    """`fast_is_type_of` answers True first only where strawberry's own check does: an object of
+    exactly the type's class with no `strawberry.cast` mark (`TYPE_CAST_ATTRIBUTE`); the rest
+    (cast objects, subclasses, other types, plain objects) get strawberry's answer."""
+    from types import SimpleNamespace
+
+    from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    schema = strawberry.Schema(query=_RelayQuery)
+    built = _strawberry_seam.graphql_schema(schema)
+    thing, other = built.type_map["Thing"], built.type_map["OtherThing"]
+    originals = {t.name: t.is_type_of for t in (thing, other)}  # type: ignore[attr-defined]
+    _shape(where, all(originals.values()), "strawberry no longer gives a node type an is_type_of")
+    _shape(where, TYPE_CAST_ATTRIBUTE == "__as_strawberry_type__", "strawberry.cast marks objects otherwise")
+    assert _strawberry_seam.fast_is_type_of(built) == 2
+    assert _strawberry_seam.fast_is_type_of(built) == 0, "once per schema"
+    objects = [
+        _RelayThing(code="a"),
+        strawberry.cast(_OtherThing, _RelayThing(code="b")),
+        strawberry.cast(_RelayThing, _RelayThing(code="c")),
+        strawberry.cast(_RelayThing, _OtherThing(code="d")),
+        _SubThing(code="e"),
+        _OtherThing(code="f"),
+        SimpleNamespace(code="g"),
+    ]
+    for named in (thing, other):
+        for obj in objects:
+            fast = named.is_type_of(obj, None)  # type: ignore[attr-defined]
+            assert fast == originals[named.name](obj, None), (named.name, obj)
+    _shape(where, originals["Thing"](objects[1], None) is False, "a cast object is no longer its cast's type")
+    assert schema.execute_sync("{ thing { id } other { id } }").data == {
+        "thing": {"id": relay.to_base64("Thing", "a:b/中")},
+        "other": {"id": relay.to_base64("OtherThing", "o")},
+    }
