@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 
 from chalicelib.api._strawberry_seam import (
     IdentityValidationCache,
+    KnownHooks,
     WithoutFederationCheck,
     fast_enum_output,
     fast_is_type_of,
@@ -75,10 +76,11 @@ def _extensions(settings: Settings) -> list[object]:
     ]
 
 
-class ApiSchema(WithoutFederationCheck, strawberry.Schema):
+class ApiSchema(KnownHooks, WithoutFederationCheck, strawberry.Schema):
     """Logs unexpected errors (bugs) with their traceback, as strawberry does; expected ones (bad
     input, permissions, unknown ids) are answers, not failures: one line at INFO, no traceback.
-    No federation directive check (we use none; it imports strawberry's federation package)."""
+    No federation directive check (we use none; it imports strawberry's federation package).
+    The extensions' hooks are found once per class, not per request (`KnownHooks`)."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [e for e in errors if should_mask_error(e)]

@@ -17,6 +17,7 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -24,6 +25,7 @@ import pytest
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
@@ -809,3 +811,62 @@ def test_fast_is_type_of_answers_as_strawberrys_interface_check() -> None:
         "thing": {"id": relay.to_base64("Thing", "a:b/中")},
         "other": {"id": relay.to_base64("OtherThing", "o")},
     }
+
+
+_HOOK_EVENTS: list[str] = []
+
+
+class _GeneratorHooks(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        _HOOK_EVENTS.append("gen operation start")
+        yield
+        _HOOK_EVENTS.append("gen operation end")
+
+    def on_parse(self) -> Iterator[None]:
+        _HOOK_EVENTS.append("gen parse start")
+        yield
+        _HOOK_EVENTS.append("gen parse end")
+
+    def on_execute(self) -> Iterator[None]:
+        _HOOK_EVENTS.append("gen execute start")
+        yield
+        _HOOK_EVENTS.append("gen execute end")
+
+
+class _PlainHooks(SchemaExtension):
+    def on_validate(self) -> None:  # type: ignore[override]
+        _HOOK_EVENTS.append(f"plain validate {self.execution_context.graphql_document is not None}")
+
+
+class _NoHooks(SchemaExtension):
+    pass
+
+
+class _KnownHooksSchema(_strawberry_seam.KnownHooks, strawberry.Schema):
+    pass
+
+
+def test_known_hooks_run_the_hooks_strawberry_runs_in_its_order() -> None:
+    """`KnownHooks` finds hooks once per class; the same hooks run, in the same order, with the
+    same answers and errors, as on strawberry's own runner (and it still has the shape copied)."""
+    from strawberry.extensions import context as hook_context
+    from strawberry.extensions.runner import SchemaExtensionsRunner
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    for name in ("OperationContextManager", "ValidationContextManager", "ParsingContextManager"):
+        _shape(where, hasattr(getattr(hook_context, name, None), "get_hook"), f"{name}.get_hook is gone")
+    _shape(where, hasattr(hook_context, "ExecutingContextManager"), "ExecutingContextManager is gone")
+    for stage in ("operation", "validation", "parsing", "executing"):
+        _shape(where, callable(getattr(SchemaExtensionsRunner, stage, None)), f"the runner lost {stage}()")
+    _shape(where, "create_extensions_runner" in vars(strawberry.Schema), "Schema.create_extensions_runner is gone")
+    extensions = [_GeneratorHooks, _NoHooks, _PlainHooks, _GeneratorHooks]
+    logs = []
+    for schema_class in (strawberry.Schema, _KnownHooksSchema, _KnownHooksSchema):
+        schema = schema_class(query=_RelayQuery, extensions=extensions)
+        runner = schema.create_extensions_runner(None, [])  # type: ignore[arg-type]
+        assert (type(runner) is _strawberry_seam._known_hooks_runner()) == (schema_class is _KnownHooksSchema)
+        _HOOK_EVENTS.clear()
+        answers = [schema.execute_sync(q) for q in ("{ thing { id } }", "{ thing {", "{ nothing }")]
+        logs.append((list(_HOOK_EVENTS), [(a.data, [e.message for e in a.errors or ()]) for a in answers]))
+    assert logs[0][0], "the hooks ran"
+    assert logs[0] == logs[1] == logs[2]
