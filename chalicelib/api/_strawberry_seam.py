@@ -51,6 +51,18 @@ Two per-request costs (issue 14 point 3, bench/README.md `warm`):
   gives each such type of a built schema an instance-level `coerce_output_value` that asks
   strawberry's own method once per member and remembers its answer (a pure function of the
   member); anything that is not a member of the enum still goes to strawberry's method.
+- **Interface objects**: for an object type implementing an interface (every Relay node),
+  strawberry installs an `is_type_of` that graphql-core calls for every such object of an answer
+  (50 on a catalogue page): it reads the object's `strawberry.cast` mark, looks for a generic
+  origin, then `isinstance` against the interfaces' classes and the type's own.
+  `fast_is_type_of` answers True first for an object of exactly the type's class that carries no
+  such mark in its `__dict__` (what strawberry's check answers for it); any other goes to it.
+- **Extension hooks**: strawberry's `ExtensionContextManagerBase.get_hook` inspects each
+  extension's hook method and wraps it in a new `contextlib.contextmanager` for each of the four
+  stages of every request (32 look-ups for our 8 extensions, ~25 us). `KnownHooks` gives the
+  schema a runner (`_known_hooks_runner`) whose stage context managers classify each (stage,
+  extension class) once and make the same `_GeneratorContextManager` from a `contextmanager` made
+  once; other hook kinds keep strawberry's `get_hook`.
 - **Masking**: `MaskErrors._process_result` checks `isinstance` against a runtime-checkable
   Protocol (`errors` attribute) on every request (~0.05 ms); `PlainMaskingCheck` reads the
   attribute instead, which is what that check tests.
@@ -67,9 +79,13 @@ Two per-request costs (issue 14 point 3, bench/README.md `warm`):
   `self` and the same keyword `root`/parent/`info` (the same `Info` class strawberry would build),
   or strawberry's default resolver for a field without one. A Relay `id` (`Node._id`, with `root`
   and `info`) of a node type that keeps strawberry's `resolve_id`/`resolve_typename` is built as
-  `Node._id` builds it: `GlobalID(path's type name, the NodeID attribute)` when the source is an
-  object of that type and its id a str (anything else goes to `Node._id`). Root mutation and
-  subscription fields, and everything else, keep strawberry's path.
+  `Node._id` builds it, `GlobalID(path's type name, the NodeID attribute)`, when the source is an
+  object of that type and its id a str (anything else goes to `Node._id`), and answered already
+  encoded: the text the `ID` scalar would make of that `GlobalID` (graphql-core's `serialize_id`
+  calls its `__str__`, strawberry's `to_base64`), remembered per (type name, node id) in a bounded
+  table (`encoded_global_id`; a pure function of its key, so shared by all callers). A page of 50
+  items has 158 such ids; each was a `GlobalID` built and validated, then base64-encoded. Root
+  mutation and subscription fields, and everything else, keep strawberry's path.
   `tests/unit/test_fast_resolvers.py` and `tests/e2e/test_fast_resolvers.py` compare both paths.
 
 `tests/unit/test_library_seams.py` fails with a clear message when the installed strawberry is not
@@ -78,6 +94,7 @@ the pinned one or one of these attributes changed shape.
 
 from __future__ import annotations
 
+import inspect
 import re
 import typing
 from collections import OrderedDict
@@ -86,7 +103,16 @@ from functools import cache
 from types import ModuleType
 from typing import Annotated, Any, ForwardRef, get_origin
 
-from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLField, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLID,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_nullable_type,
+)
 from graphql.validation import ASTValidationRule, specified_rules
 from strawberry import Schema
 from strawberry.annotation import StrawberryAnnotation
@@ -97,13 +123,16 @@ from strawberry.types.nodes import convert_arguments
 __all__ = [
     "CHECKED_VERSION",
     "IdentityValidationCache",
+    "KnownHooks",
     "PlainMaskingCheck",
     "WithoutFederationCheck",
     "cached_parse",
     "cached_validation",
     "child_fields",
+    "encoded_global_id",
     "fast_annotation_evaluation",
     "fast_enum_output",
+    "fast_is_type_of",
     "fast_resolvers",
     "field_arguments",
     "graphql_schema",
@@ -231,6 +260,112 @@ def _remembering_enum_output(enum_type: Any) -> Callable[[Any], Any]:
     return coerce_output_value
 
 
+def fast_is_type_of(schema: GraphQLSchema) -> int:
+    """Give each object type whose `is_type_of` is strawberry's interface check (a type that
+    implements an interface, e.g. a Relay node, declaring none of its own) a first test for the
+    common case: an object of exactly the type's class, not cast (no `strawberry.cast` mark on
+    it). strawberry's check answers True for it (`isinstance` of its own class); anything else
+    goes to strawberry's check. The number of types changed. Once per schema."""
+    from strawberry.types.base import StrawberryObjectDefinition
+    from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
+
+    changed = 0
+    for named in schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.is_type_of is None or not named.interfaces:
+            continue
+        definition = (named.extensions or {}).get(_definition_key())
+        if not isinstance(definition, StrawberryObjectDefinition) or definition.is_type_of is not None:
+            continue  # a type's own is_type_of is its business
+        origin = definition.origin
+        if hasattr(origin, TYPE_CAST_ATTRIBUTE) or hasattr(origin, "__getattr__") or hasattr(origin, "__slots__"):
+            continue  # the mark could come from elsewhere than the instance's __dict__: strawberry's check
+        if getattr(named.is_type_of, "strawberry_is_type_of", None) is not None:
+            continue
+        named.is_type_of = _exact_class_first(origin, named.is_type_of, TYPE_CAST_ATTRIBUTE)
+        changed += 1
+    return changed
+
+
+def _exact_class_first(origin: type, original: Callable[[Any, Any], Any], mark: str) -> Callable[[Any, Any], Any]:
+    def is_type_of(obj: Any, info: Any) -> Any:
+        if type(obj) is origin and mark not in obj.__dict__:
+            return True
+        return original(obj, info)
+
+    is_type_of.strawberry_is_type_of = original  # type: ignore[attr-defined]
+    return is_type_of
+
+
+class KnownHooks:
+    """Mixed into a `strawberry.Schema` subclass: the extensions' hooks found per class, not per
+    request (`_KnownHooksRunner`)."""
+
+    def create_extensions_runner(self, execution_context: ExecutionContext, extensions: list[Any]) -> Any:
+        return _known_hooks_runner()(execution_context=execution_context, extensions=extensions)
+
+
+@cache
+def _known_hooks_runner() -> type:
+    """strawberry's `SchemaExtensionsRunner` whose four stages' context managers look each hook up
+    once per (stage, extension class). strawberry's `get_hook` inspects every extension's method
+    and wraps it in a fresh `contextlib.contextmanager` on every request (32 look-ups a request
+    for our 8 extensions). A generator hook (all of ours and strawberry's) becomes the same
+    `_GeneratorContextManager` over the same function and extension, from a `contextmanager`
+    made once; a class without the hook is skipped as strawberry skips it; anything else (plain
+    or async hooks) goes to strawberry's `get_hook`. Same hooks, same order, same exit stack."""
+    import contextlib
+    from functools import partial
+
+    from strawberry.extensions import SchemaExtension
+    from strawberry.extensions import context as hook_context
+    from strawberry.extensions.runner import SchemaExtensionsRunner
+
+    kinds: dict[tuple[str, type], Callable[..., Any] | str | None] = {}  # str: strawberry's own path
+
+    def get_hook(self: Any, extension: Any) -> Any:
+        key = (self.HOOK_NAME, type(extension))
+        kind = kinds.get(key)
+        if kind is None and key not in kinds:
+            hook_fn = getattr(type(extension), self.HOOK_NAME)
+            if hook_fn is getattr(SchemaExtension, self.HOOK_NAME):
+                kind = None  # strawberry: no hook for this stage
+            elif inspect.isgeneratorfunction(hook_fn):
+                kind = contextlib.contextmanager(hook_fn)
+            else:
+                kind = "strawberry"
+            kinds[key] = kind
+        if kind is None:
+            return None
+        if isinstance(kind, str):
+            return self._strawberry_get_hook(extension)
+        return hook_context.WrappedHook(extension=extension, hook=partial(kind, extension), is_async=False)
+
+    def stage(base: Any) -> Any:
+        return type(
+            base.__name__, (base,), {"__slots__": (), "get_hook": get_hook, "_strawberry_get_hook": base.get_hook}
+        )
+
+    operation = stage(hook_context.OperationContextManager)
+    validation = stage(hook_context.ValidationContextManager)
+    parsing = stage(hook_context.ParsingContextManager)
+    executing = stage(hook_context.ExecutingContextManager)
+
+    class Runner(SchemaExtensionsRunner):
+        def operation(self) -> Any:
+            return operation(self.extensions)
+
+        def validation(self) -> Any:
+            return validation(self.extensions)
+
+        def parsing(self) -> Any:
+            return parsing(self.extensions)
+
+        def executing(self) -> Any:
+            return executing(self.extensions)
+
+    return Runner
+
+
 class WithoutFederationCheck:
     """Mixed into a `strawberry.Schema` subclass: no federation directive check (we use none)."""
 
@@ -313,7 +448,9 @@ def fast_resolvers(schema: Schema, guard_of: Callable[[Any], Guard | None]) -> i
                 continue
             if field.base_resolver is None and not field.extensions:
                 continue  # strawberry's basic-field path already (no Info, no extensions)
-            fast = _relay_id(field, named, original) or _fast_resolver(field, converter, info_class, guard_of)
+            fast = _relay_id(field, named, graphql_field, original) or _fast_resolver(
+                field, converter, info_class, guard_of
+            )
             if fast is None:
                 continue
             fast.strawberry_resolver = original  # type: ignore[attr-defined]
@@ -369,11 +506,14 @@ def _fast_resolver(
     return _general(guard, func, field, info_class, takes_self, source_names, info_name)
 
 
-def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]) -> Callable[..., Any] | None:
+def _relay_id(
+    field: Any, named: GraphQLObjectType, graphql_field: GraphQLField, original: Callable[..., Any]
+) -> Callable[..., Any] | None:
     """A Relay `id` as `Node._id` makes it for a node of the type itself with strawberry's own
-    `resolve_id`/`resolve_typename` (its `NodeID` attribute, the path's type name), or None.
-    Anything else (another source object, an id that is not a str) goes to strawberry's resolver."""
-    from strawberry.relay import GlobalID, Node
+    `resolve_id`/`resolve_typename` (its `NodeID` attribute, the path's type name), already encoded
+    as the field's `ID` scalar would encode it; or None. Anything else (another source object, an
+    id that is not a str) goes to strawberry's resolver."""
+    from strawberry.relay import Node
     from strawberry.types.base import StrawberryObjectDefinition
 
     definition = (named.extensions or {}).get(_definition_key())
@@ -381,6 +521,8 @@ def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]
     resolver = field.base_resolver
     if resolver is None or resolver.name != "_id" or origin is None or field.extensions or field.arguments:
         return None
+    if get_nullable_type(graphql_field.type) is not GraphQLID:
+        return None  # a legacy `GlobalID` scalar or another: its own serialisation, left alone
     if getattr(resolver.wrapped_func, "__func__", None) is not Node._id.__func__:
         return None
     if not issubclass(origin, Node) or any(
@@ -389,14 +531,37 @@ def _relay_id(field: Any, named: GraphQLObjectType, original: Callable[..., Any]
     ):
         return None
     id_attr = origin.resolve_id_attr()
+    encoded = _ENCODED_IDS
 
     def resolve(_source: Any, info: Any, **_kwargs: Any) -> Any:
         node_id = getattr(_source, id_attr, None) if type(_source) is origin else None
         if type(node_id) is not str:
             return original(_source, info, **_kwargs)
-        return GlobalID(type_name=info.path.typename, node_id=node_id)
+        key = (info.path.typename, node_id)
+        text = encoded.get(key)
+        if text is None:
+            text = encoded_global_id(*key)
+        return text
 
     return resolve
+
+
+#: (type name, node id) -> the encoded global ID; a pure function of its key, so shared by every
+#: request and caller; emptied when full (bounded memory whatever the ids).
+_ENCODED_IDS: dict[tuple[str, str], str] = {}
+ENCODED_IDS_MAX = 4096
+
+
+def encoded_global_id(type_name: str, node_id: str) -> str:
+    """What the `ID` scalar answers for `GlobalID(type_name, node_id)` (graphql-core's `serialize_id`
+    calls its `__str__`, strawberry's `to_base64`), remembered per (type name, node id)."""
+    from strawberry.relay import GlobalID
+
+    text = str(GlobalID(type_name=type_name, node_id=node_id))
+    if len(_ENCODED_IDS) >= ENCODED_IDS_MAX:
+        _ENCODED_IDS.clear()
+    _ENCODED_IDS[(type_name, node_id)] = text
+    return text
 
 
 def _definition_key() -> str:

@@ -21,8 +21,10 @@ from strawberry.types import ExecutionContext
 
 from chalicelib.api._strawberry_seam import (
     IdentityValidationCache,
+    KnownHooks,
     WithoutFederationCheck,
     fast_enum_output,
+    fast_is_type_of,
     fast_resolvers,
     graphql_schema,
 )
@@ -74,10 +76,11 @@ def _extensions(settings: Settings) -> list[object]:
     ]
 
 
-class ApiSchema(WithoutFederationCheck, strawberry.Schema):
+class ApiSchema(KnownHooks, WithoutFederationCheck, strawberry.Schema):
     """Logs unexpected errors (bugs) with their traceback, as strawberry does; expected ones (bad
     input, permissions, unknown ids) are answers, not failures: one line at INFO, no traceback.
-    No federation directive check (we use none; it imports strawberry's federation package)."""
+    No federation directive check (we use none; it imports strawberry's federation package).
+    The extensions' hooks are found once per class, not per request (`KnownHooks`)."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [e for e in errors if should_mask_error(e)]
@@ -99,5 +102,6 @@ def make_schema(settings: Settings, query: type, mutation: type | None = None, t
             config=StrawberryConfig(disable_field_suggestions=not settings.is_local, scalar_map=SCALAR_MAP),
         )
     fast_enum_output(graphql_schema(schema))  # each enum member's name remembered (_strawberry_seam)
+    fast_is_type_of(graphql_schema(schema))  # a node of exactly its type's class is one (_strawberry_seam)
     fast_resolvers(schema, access_guard)  # argument-free resolvers without strawberry's wrapper (_strawberry_seam)
     return schema

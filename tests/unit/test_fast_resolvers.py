@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import GraphQLObjectType
+from graphql import GraphQLObjectType, get_nullable_type
 from strawberry import relay
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
@@ -216,3 +216,20 @@ def test_the_full_schema_and_the_catalogue_part_both_take_the_fast_path() -> Non
         for name in ("id", "department", "centres", "materials"):
             assert hasattr(item.fields[name].resolve, "strawberry_resolver"), name
         assert not hasattr(item.fields["history"].resolve, "strawberry_resolver"), "arguments: strawberry's path"
+
+
+def test_relay_ids_are_answered_encoded_as_the_id_scalar_encodes_them() -> None:
+    """The fast `id` is the text graphql-core's `ID` answers for strawberry's `GlobalID`, and the
+    remembered encodings are a pure function of (type name, node id), bounded in number."""
+    schema = _schema()
+    fields = _strawberry_seam.graphql_schema(schema).type_map["Thing"].fields  # type: ignore[union-attr]
+    assert hasattr(fields["id"].resolve, "strawberry_resolver"), "the Relay id is on the fast path"
+    for type_name, node_id in (("Thing", "t1"), ("ServiceItem", "ZS-ZRZY-001"), ("Centre", "中心/甲:1")):
+        expected = get_nullable_type(fields["id"].type).serialize(relay.GlobalID(type_name, node_id))
+        assert expected == relay.to_base64(type_name, node_id)
+        assert _strawberry_seam.encoded_global_id(type_name, node_id) == expected
+        assert _strawberry_seam._ENCODED_IDS[(type_name, node_id)] == expected
+    for n in range(_strawberry_seam.ENCODED_IDS_MAX + 10):
+        assert _strawberry_seam.encoded_global_id("Thing", f"n{n}") == relay.to_base64("Thing", f"n{n}")
+    assert len(_strawberry_seam._ENCODED_IDS) <= _strawberry_seam.ENCODED_IDS_MAX
+    assert _run(schema, "{ things { id } }", ANONYMOUS)["data"]["things"][1]["id"] == relay.to_base64("Thing", "t2")

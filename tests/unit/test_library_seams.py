@@ -17,12 +17,15 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
 import strawberry
 from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
@@ -730,3 +733,140 @@ def test_strawberry_resolver_path_has_the_shape_fast_resolvers_copies() -> None:
     _shape(where, schema.execute_sync("{ hello }").data == {"hello": "hello"}, "strawberry's path answers otherwise")
     _shape(where, _strawberry_seam.fast_resolvers(schema, lambda extension: None) == 1, "the field was not taken")
     _shape(where, schema.execute_sync("{ hello }").data == {"hello": "hello"}, "the fast path answers otherwise")
+
+
+@strawberry.type(name="Thing")
+class _RelayThing(relay.Node):
+    code: relay.NodeID[str]
+
+
+@strawberry.type(name="OtherThing")
+class _OtherThing(relay.Node):
+    code: relay.NodeID[str]
+
+
+class _SubThing(_RelayThing):
+    """Not a strawberry type of its own: strawberry's check accepts it as a Thing (isinstance)."""
+
+
+@strawberry.type
+class _RelayQuery:
+    @strawberry.field
+    def thing(self) -> _RelayThing:
+        return _RelayThing(code="a:b/中")
+
+    @strawberry.field
+    def other(self) -> _OtherThing:
+        return _OtherThing(code="o")
+
+
+def test_a_relay_id_is_answered_as_the_str_of_its_global_id() -> None:
+    """`fast_resolvers` answers a Relay `id` already encoded: what the `ID` scalar (graphql-core's
+    `serialize_id`) makes of strawberry's `GlobalID`, its `__str__`, `to_base64` of type and id."""
+    from graphql import GraphQLID, get_nullable_type
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    schema = strawberry.Schema(query=_RelayQuery)
+    thing = _strawberry_seam.graphql_schema(schema).type_map["Thing"]
+    id_field = thing.fields["id"]  # type: ignore[attr-defined]
+    _shape(where, get_nullable_type(id_field.type) is GraphQLID, "a Node's id is no longer graphql-core's ID scalar")
+    gid = relay.GlobalID("Thing", "a:b/中")
+    _shape(where, GraphQLID.serialize(gid) == str(gid) == relay.to_base64("Thing", "a:b/中"), "ID serialises otherwise")
+    answer = schema.execute_sync("{ thing { id } }").data
+    _shape(where, answer == {"thing": {"id": relay.to_base64("Thing", "a:b/中")}}, "strawberry answers an id otherwise")
+
+
+def test_fast_is_type_of_answers_as_strawberrys_interface_check() -> None:
+    """`fast_is_type_of` answers True first only where strawberry's own check does: an object of
+    exactly the type's class with no `strawberry.cast` mark (`TYPE_CAST_ATTRIBUTE`); the rest
+    (cast objects, subclasses, other types, plain objects) get strawberry's answer."""
+    from types import SimpleNamespace
+
+    from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    schema = strawberry.Schema(query=_RelayQuery)
+    built = _strawberry_seam.graphql_schema(schema)
+    thing, other = built.type_map["Thing"], built.type_map["OtherThing"]
+    originals = {t.name: t.is_type_of for t in (thing, other)}  # type: ignore[attr-defined]
+    _shape(where, all(originals.values()), "strawberry no longer gives a node type an is_type_of")
+    _shape(where, TYPE_CAST_ATTRIBUTE == "__as_strawberry_type__", "strawberry.cast marks objects otherwise")
+    assert _strawberry_seam.fast_is_type_of(built) == 2
+    assert _strawberry_seam.fast_is_type_of(built) == 0, "once per schema"
+    objects = [
+        _RelayThing(code="a"),
+        strawberry.cast(_OtherThing, _RelayThing(code="b")),
+        strawberry.cast(_RelayThing, _RelayThing(code="c")),
+        strawberry.cast(_RelayThing, _OtherThing(code="d")),
+        _SubThing(code="e"),
+        _OtherThing(code="f"),
+        SimpleNamespace(code="g"),
+    ]
+    for named in (thing, other):
+        for obj in objects:
+            fast = named.is_type_of(obj, None)  # type: ignore[attr-defined]
+            assert fast == originals[named.name](obj, None), (named.name, obj)
+    _shape(where, originals["Thing"](objects[1], None) is False, "a cast object is no longer its cast's type")
+    assert schema.execute_sync("{ thing { id } other { id } }").data == {
+        "thing": {"id": relay.to_base64("Thing", "a:b/中")},
+        "other": {"id": relay.to_base64("OtherThing", "o")},
+    }
+
+
+_HOOK_EVENTS: list[str] = []
+
+
+class _GeneratorHooks(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        _HOOK_EVENTS.append("gen operation start")
+        yield
+        _HOOK_EVENTS.append("gen operation end")
+
+    def on_parse(self) -> Iterator[None]:
+        _HOOK_EVENTS.append("gen parse start")
+        yield
+        _HOOK_EVENTS.append("gen parse end")
+
+    def on_execute(self) -> Iterator[None]:
+        _HOOK_EVENTS.append("gen execute start")
+        yield
+        _HOOK_EVENTS.append("gen execute end")
+
+
+class _PlainHooks(SchemaExtension):
+    def on_validate(self) -> None:  # type: ignore[override]
+        _HOOK_EVENTS.append(f"plain validate {self.execution_context.graphql_document is not None}")
+
+
+class _NoHooks(SchemaExtension):
+    pass
+
+
+class _KnownHooksSchema(_strawberry_seam.KnownHooks, strawberry.Schema):
+    pass
+
+
+def test_known_hooks_run_the_hooks_strawberry_runs_in_its_order() -> None:
+    """`KnownHooks` finds hooks once per class; the same hooks run, in the same order, with the
+    same answers and errors, as on strawberry's own runner (and it still has the shape copied)."""
+    from strawberry.extensions import context as hook_context
+    from strawberry.extensions.runner import SchemaExtensionsRunner
+
+    where = "chalicelib/api/_strawberry_seam.py"
+    for name in ("OperationContextManager", "ValidationContextManager", "ParsingContextManager"):
+        _shape(where, hasattr(getattr(hook_context, name, None), "get_hook"), f"{name}.get_hook is gone")
+    _shape(where, hasattr(hook_context, "ExecutingContextManager"), "ExecutingContextManager is gone")
+    for stage in ("operation", "validation", "parsing", "executing"):
+        _shape(where, callable(getattr(SchemaExtensionsRunner, stage, None)), f"the runner lost {stage}()")
+    _shape(where, "create_extensions_runner" in vars(strawberry.Schema), "Schema.create_extensions_runner is gone")
+    extensions = [_GeneratorHooks, _NoHooks, _PlainHooks, _GeneratorHooks]
+    logs = []
+    for schema_class in (strawberry.Schema, _KnownHooksSchema, _KnownHooksSchema):
+        schema = schema_class(query=_RelayQuery, extensions=extensions)
+        runner = schema.create_extensions_runner(None, [])  # type: ignore[arg-type]
+        assert (type(runner) is _strawberry_seam._known_hooks_runner()) == (schema_class is _KnownHooksSchema)
+        _HOOK_EVENTS.clear()
+        answers = [schema.execute_sync(q) for q in ("{ thing { id } }", "{ thing {", "{ nothing }")]
+        logs.append((list(_HOOK_EVENTS), [(a.data, [e.message for e in a.errors or ()]) for a in answers]))
+    assert logs[0][0], "the hooks ran"
+    assert logs[0] == logs[1] == logs[2]
