@@ -11,6 +11,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -200,3 +202,28 @@ def test_run_all_over_several_runs_meets_a_target_only_when_every_run_met_it() -
     assert "run 3: not measured" in combined["warm.item_detail"].detail
     only_missing = over_runs([run1, run1, run3])
     assert {t.name: t.verdict for t in only_missing}["warm.item_detail"] == "not measured"
+
+
+def test_run_all_over_several_runs_measures_the_package_in_every_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The package's size is reported beside the cold start in every run of `--runs N`, so its
+    targets get a verdict over the runs (it was reported in run 1 only: "not measured")."""
+    from bench import package_size, run_all
+
+    def cold_start_bench(argv: Sequence[str]) -> list[Any]:
+        print("TARGET cold_start.first_catalogue_page <= 1.2x: met (1.10x)")
+        return []
+
+    reports: list[bool] = []
+
+    def report(build_if_missing: bool) -> list[str]:
+        reports.append(build_if_missing)
+        return ["TARGET package.zipped < 50 MB: met (35.6 MiB)"]
+
+    monkeypatch.setattr(run_all, "BENCHES", [("cold_start", lambda argv: argv, cold_start_bench)])
+    monkeypatch.setattr(package_size, "report", report)
+    assert run_all.main(["--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert reports == [True, True]
+    assert "run 1: met (35.6 MiB); run 2: met (35.6 MiB)" in out, out
