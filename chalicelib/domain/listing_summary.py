@@ -11,6 +11,7 @@ can never say something the item does not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.domain.catalogue import CentreLevel, ItemKind, ItemStatus, ProjectCategory, ServiceItem, TimeoutRule
 
@@ -39,25 +40,31 @@ class ListingSummary:
     centre_ids: tuple[str, ...]
 
 
-def listing_summary(item: ServiceItem) -> ListingSummary:
+def summary_fields(item: ServiceItem) -> dict[str, Any]:
+    """The listing summary's fields of `item`, by name: the one mapping from an item to what a page
+    shows (`ListingSummary` and the API's `ServiceItem.from_domain` both take it, so they cannot drift)."""
     e = item.elements
-    return ListingSummary(
-        code=item.code,
-        version=item.version,
-        status=item.status,
-        name=e.name,
-        kind=e.kind,
-        level=e.level,
-        statutory_limit_days=e.statutory_limit_days,
-        promised_limit_days=e.promised_limit_days,
-        is_joint=e.is_joint,
-        supervision_phone=e.supervision_phone,
-        timeout_rule=e.timeout_rule,
-        confidential=e.confidential,
-        merged_into=item.merged_into,
-        project_category=e.project_category,
-        is_free=not e.fees,
-        department_id=e.department_id,
-        supervising_department_id=e.effective_supervising_department_id,
-        centre_ids=item.centre_ids,
-    )
+    return {
+        "code": item.code,
+        "version": item.version,
+        "status": item.status,
+        "name": e.name,
+        "kind": e.kind,
+        "level": e.level,
+        "statutory_limit_days": e.statutory_limit_days,
+        "promised_limit_days": e.promised_limit_days,
+        "is_joint": e.is_joint,
+        "supervision_phone": e.supervision_phone,
+        "timeout_rule": e.timeout_rule,
+        "confidential": e.confidential,
+        "merged_into": item.merged_into,
+        "project_category": e.project_category,
+        "is_free": not e.fees,
+        "department_id": e.department_id,
+        "supervising_department_id": e.effective_supervising_department_id,
+        "centre_ids": item.centre_ids,
+    }
+
+
+def listing_summary(item: ServiceItem) -> ListingSummary:
+    return ListingSummary(**summary_fields(item))

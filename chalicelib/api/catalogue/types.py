@@ -21,7 +21,7 @@ from chalicelib.api.permissions import PUBLIC, STAFF, field, require_centre_scop
 from chalicelib.api.relay import Connection, global_id, page_size, to_connection
 from chalicelib.api.scalars import DateTime
 from chalicelib.domain import catalogue as dc
-from chalicelib.domain.listing_summary import ListingSummary
+from chalicelib.domain.listing_summary import ListingSummary, summary_fields
 
 CentreLevel = strawberry.enum(dc.CentreLevel, name="CentreLevel")
 ItemKind = strawberry.enum(dc.ItemKind, name="ItemKind")
@@ -368,56 +368,13 @@ class ServiceItem(relay.Node):
 
     @classmethod
     def from_domain(cls, item: dc.ServiceItem) -> ServiceItem:
-        e = item.elements
-        return cls(
-            node_key=item.code,
-            code=item.code,
-            version=item.version,
-            status=item.status,
-            name=e.name,
-            kind=e.kind,
-            level=e.level,
-            statutory_limit_days=e.statutory_limit_days,
-            promised_limit_days=e.promised_limit_days,
-            is_joint=e.is_joint,
-            supervision_phone=e.supervision_phone,
-            timeout_rule=e.timeout_rule,
-            confidential=e.confidential,
-            merged_into=item.merged_into,
-            project_category=e.project_category,
-            is_free=not e.fees,
-            domain=item,
-            department_id=e.department_id,
-            supervising_department_id=e.effective_supervising_department_id,
-            centre_ids=item.centre_ids,
-        )
+        return cls(node_key=item.code, domain=item, **summary_fields(item))
 
     @classmethod
     def from_summary(cls, s: ListingSummary) -> ServiceItem:
         """A catalogue page's item from its listing summary: the same answers as `from_domain` for
-        every field in `listing_selection.SUMMARY_FIELDS`."""
-        return cls(
-            node_key=s.code,
-            code=s.code,
-            version=s.version,
-            status=s.status,
-            name=s.name,
-            kind=s.kind,
-            level=s.level,
-            statutory_limit_days=s.statutory_limit_days,
-            promised_limit_days=s.promised_limit_days,
-            is_joint=s.is_joint,
-            supervision_phone=s.supervision_phone,
-            timeout_rule=s.timeout_rule,
-            confidential=s.confidential,
-            merged_into=s.merged_into,
-            project_category=s.project_category,
-            is_free=s.is_free,
-            domain=None,
-            department_id=s.department_id,
-            supervising_department_id=s.supervising_department_id,
-            centre_ids=s.centre_ids,
-        )
+        every field in `listing_selection.SUMMARY_FIELDS` (the summary's fields are named as ours)."""
+        return cls(node_key=s.code, domain=None, **vars(s))
 
     @property
     def full(self) -> dc.ServiceItem:
